@@ -1,0 +1,90 @@
+//! The engine's public surface for its clients (CLI, TUI, controller):
+//! commands in, snapshots and events out.
+
+use crate::model::AppStatus;
+use std::sync::Arc;
+use tokio::sync::{broadcast, mpsc, watch};
+
+/// Connection state of one cluster (kubeconfig context).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterState {
+    pub name: String,
+    /// API server URL.
+    pub server: String,
+    pub connected: bool,
+    /// Why it is not connected, empty when connected.
+    pub message: String,
+}
+
+/// Everything a client shows, as one immutable value. A new snapshot replaces
+/// the previous one whole; clients never see a half-updated state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub apps: Vec<AppStatus>,
+    pub clusters: Vec<ClusterState>,
+    /// Repository checkouts in use (paths as configured).
+    pub repos: Vec<String>,
+    /// Monotonic counter, bumped on every publication.
+    pub generation: u64,
+}
+
+/// What a client asks the engine to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineCommand {
+    /// Re-read sources and live state of every app now.
+    Refresh,
+    /// Apply the app's desired state.
+    Sync { app: String, prune: bool },
+}
+
+/// Something that happened, for status lines and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineEvent {
+    /// A command finished; `ok` false carries the error in `message`.
+    CommandDone {
+        app: String,
+        ok: bool,
+        message: String,
+    },
+    /// A non-fatal problem, e.g. a cluster that cannot be reached.
+    Warning { message: String },
+}
+
+/// A client's connection to a running engine.
+#[derive(Debug, Clone)]
+pub struct EngineHandle {
+    pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    pub commands: mpsc::Sender<EngineCommand>,
+    pub events: broadcast::Sender<EngineEvent>,
+}
+
+impl EngineHandle {
+    /// The latest snapshot (cheap: an Arc clone).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshots.borrow().clone()
+    }
+
+    /// Queues a command; false when the engine has stopped.
+    pub fn send(&self, command: EngineCommand) -> bool {
+        self.commands.try_send(command).is_ok()
+    }
+
+    /// A handle detached from any engine, publishing the given snapshot once:
+    /// for tests and for rendering fixed states.
+    pub fn fixed(snapshot: Snapshot) -> (Self, mpsc::Receiver<EngineCommand>) {
+        let (snap_tx, snapshots) = watch::channel(Arc::new(snapshot));
+        // Keep the sender alive inside the channel's lifetime by leaking it
+        // into the receiver: a closed watch still yields the last value.
+        drop(snap_tx);
+        let (commands, rx) = mpsc::channel(64);
+        let (events, _) = broadcast::channel(64);
+        (
+            Self {
+                snapshots,
+                commands,
+                events,
+            },
+            rx,
+        )
+    }
+}

@@ -1,0 +1,164 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::PathBuf;
+
+/// One application of tether.yaml (DESIGN.md §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AppSpec {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    pub source: SourceSpec,
+    #[serde(default)]
+    pub destination: DestinationSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_policy: Option<SyncPolicy>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_differences: Vec<IgnoreDifference>,
+}
+
+impl AppSpec {
+    /// The project, or `default` as Argo CD names the implicit one.
+    pub fn project_name(&self) -> &str {
+        self.project.as_deref().unwrap_or("default")
+    }
+
+    pub fn is_automated(&self) -> bool {
+        self.sync_policy
+            .as_ref()
+            .is_some_and(|p| p.automated.is_some())
+    }
+
+    pub fn has_sync_option(&self, option: &str) -> bool {
+        self.sync_policy
+            .as_ref()
+            .is_some_and(|p| p.sync_options.iter().any(|o| o == option))
+    }
+}
+
+/// Where an app's manifests come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceSpec {
+    /// Path of a local Git checkout; relative paths are resolved against the
+    /// folder of tether.yaml when the config is loaded.
+    pub repo: PathBuf,
+    /// Folder inside the repository.
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub revision: Revision,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helm: Option<HelmSpec>,
+}
+
+/// A revision to render: a Git revision expression, or the work tree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Revision {
+    /// Branch, tag, full or short commit id, or `HEAD`.
+    Git(String),
+    /// The files on disk, uncommitted changes included.
+    WorkTree,
+}
+
+impl Default for Revision {
+    fn default() -> Self {
+        Revision::Git("HEAD".to_string())
+    }
+}
+
+impl Revision {
+    pub fn parse(s: &str) -> Self {
+        if s == "WORKTREE" {
+            Revision::WorkTree
+        } else {
+            Revision::Git(s.to_string())
+        }
+    }
+}
+
+impl fmt::Display for Revision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Revision::Git(r) => f.write_str(r),
+            Revision::WorkTree => f.write_str("WORKTREE"),
+        }
+    }
+}
+
+impl Serialize for Revision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Revision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.trim().is_empty() {
+            return Err(serde::de::Error::custom("revision must not be empty"));
+        }
+        Ok(Revision::parse(&s))
+    }
+}
+
+/// Helm options of a source whose path holds a chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HelmSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_files: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_name: Option<String>,
+    /// Inline values, as YAML text merged after the value files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<serde_json::Value>,
+}
+
+/// Where an app's objects go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DestinationSpec {
+    /// kubeconfig context; None = the current context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// Namespace for namespaced objects that have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SyncPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automated: Option<AutomatedPolicy>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sync_options: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AutomatedPolicy {
+    #[serde(default)]
+    pub prune: bool,
+    #[serde(default)]
+    pub self_heal: bool,
+}
+
+/// Fields to leave out of the comparison, per group/kind (and optionally name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IgnoreDifference {
+    #[serde(default)]
+    pub group: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub json_pointers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jq_path_expressions: Vec<String>,
+}

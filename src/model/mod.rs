@@ -1,0 +1,15 @@
+//! Plain data shared by every layer: application specs, resource keys, sync
+//! and health states, per-app status and history records. No I/O here.
+
+mod app;
+mod key;
+mod status;
+mod tree;
+
+pub use app::{
+    AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, Revision, SourceSpec,
+    SyncPolicy,
+};
+pub use key::{GroupVersionKind, ResourceKey};
+pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
+pub use tree::FileTree;

@@ -1,0 +1,130 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Whether the live state matches the desired state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum SyncStatus {
+    Synced,
+    OutOfSync,
+    #[default]
+    Unknown,
+}
+
+impl SyncStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncStatus::Synced => "Synced",
+            SyncStatus::OutOfSync => "OutOfSync",
+            SyncStatus::Unknown => "Unknown",
+        }
+    }
+}
+
+impl fmt::Display for SyncStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Health of a resource or an app. The order is "how bad": an app's health
+/// is the worst of its resources (Degraded > Missing > Progressing >
+/// Suspended > Healthy), with Unknown worst of all since nothing is known.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+pub enum HealthStatus {
+    Healthy,
+    Suspended,
+    Progressing,
+    Missing,
+    Degraded,
+    #[default]
+    Unknown,
+}
+
+impl HealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Healthy => "Healthy",
+            HealthStatus::Suspended => "Suspended",
+            HealthStatus::Progressing => "Progressing",
+            HealthStatus::Missing => "Missing",
+            HealthStatus::Degraded => "Degraded",
+            HealthStatus::Unknown => "Unknown",
+        }
+    }
+}
+
+impl fmt::Display for HealthStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Sync and health of one resource of an app (DESIGN.md §3 `resources`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceStatus {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub sync: SyncStatus,
+    pub health: HealthStatus,
+    pub message: String,
+}
+
+/// Sync and health of one app (DESIGN.md §3 `status` JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AppStatus {
+    pub name: String,
+    pub project: String,
+    pub cluster: String,
+    pub namespace: String,
+    /// The resolved commit id (or `WORKTREE`).
+    pub revision: String,
+    pub sync: SyncStatus,
+    pub health: HealthStatus,
+    pub paused: bool,
+    pub message: String,
+    pub resources: Vec<ResourceStatus>,
+}
+
+/// One sync record of an app's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: u64,
+    pub revision: String,
+    pub started: String,
+    pub finished: String,
+    pub result: String,
+    pub by: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_orders_by_badness() {
+        let mut all = vec![
+            HealthStatus::Degraded,
+            HealthStatus::Healthy,
+            HealthStatus::Missing,
+            HealthStatus::Suspended,
+            HealthStatus::Progressing,
+        ];
+        all.sort();
+        assert_eq!(
+            all,
+            vec![
+                HealthStatus::Healthy,
+                HealthStatus::Suspended,
+                HealthStatus::Progressing,
+                HealthStatus::Missing,
+                HealthStatus::Degraded,
+            ]
+        );
+    }
+}
