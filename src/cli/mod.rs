@@ -1,1 +1,80 @@
-//! See DESIGN.md §1.
+//! One module per subcommand, each printing for people (table) or scripts
+//! (JSON/YAML). `run` dispatches and turns errors into one sentence on
+//! stderr and an exit code.
+
+mod args;
+mod demo;
+mod output;
+mod render;
+mod status;
+mod sync;
+#[cfg(feature = "tui")]
+mod ui;
+
+pub use args::{Cli, Command, OutputFormat};
+pub use output::{CliError, CliResult, table};
+
+use crate::cluster::KubeOptions;
+use crate::engine::Engine;
+
+/// Runs a parsed command line; returns the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    match dispatch(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tether: {}", e.message);
+            e.code
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> CliResult {
+    let kube = KubeOptions {
+        kubeconfig: cli.kubeconfig.clone(),
+        context: cli.context.clone(),
+    };
+    let command = cli.command.unwrap_or(Command::Ui(Default::default()));
+    match command {
+        Command::Render(args) => render::run(&args),
+        Command::Demo(args) => demo::run(args).await,
+        Command::Ui(args) => ui_command(load_engine(cli.config.as_deref(), kube)?, args).await,
+        Command::Apps(args) | Command::Status(args) => {
+            status::run(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
+        Command::Sync(args) => sync::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
+        Command::Diff(_) => not_yet("diff"),
+        Command::Pause(_) => not_yet("pause"),
+        Command::Resume(_) => not_yet("resume"),
+        Command::History(_) => not_yet("history"),
+        Command::Revert(_) => not_yet("revert"),
+        Command::Rollback(_) => not_yet("rollback"),
+        Command::Controller(_) => not_yet("controller"),
+    }
+}
+
+#[cfg(feature = "tui")]
+async fn ui_command(engine: Engine, args: args::UiArgs) -> CliResult {
+    ui::run(engine, args, "tether").await
+}
+
+#[cfg(not(feature = "tui"))]
+async fn ui_command(_engine: Engine, _args: args::UiArgs) -> CliResult {
+    Err(CliError::new(
+        "this build has no terminal UI (built without the `tui` feature); use the subcommands",
+    ))
+}
+
+fn not_yet(command: &str) -> CliResult {
+    Err(CliError::new(format!(
+        "`tether {command}` is not available in this version yet (see the README's known limits)"
+    )))
+}
+
+/// Loads tether.yaml and builds an engine on it.
+pub fn load_engine(
+    config: Option<&std::path::Path>,
+    kube: KubeOptions,
+) -> Result<Engine, CliError> {
+    let config = crate::config::load(config).map_err(CliError::new)?;
+    Ok(Engine::new(config.apps, kube))
+}

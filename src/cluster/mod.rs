@@ -1,1 +1,11 @@
-//! See DESIGN.md §1.
+//! Kubernetes clients per kubeconfig context: discovery-based mapping of
+//! manifests to API resources, server-side apply (and dry-run), get, list,
+//! delete. Everything goes through the real kube client over HTTP.
+
+mod client;
+mod error;
+mod kubeconfig;
+
+pub use client::{ApplyOutcome, ClusterClient, FIELD_MANAGER, ResolvedKind, gvk_of};
+pub use error::ClusterError;
+pub use kubeconfig::{ClusterSet, KubeOptions};

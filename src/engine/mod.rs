@@ -1,6 +1,18 @@
-//! The reconciler: compare, plan, sync; publishes [`Snapshot`]s. It knows
-//! nothing of the TUI; clients talk to it through [`EngineHandle`].
+//! The reconciler: render the desired state, compare it with the cluster,
+//! apply it in order; publishes [`Snapshot`]s. It knows nothing of the TUI;
+//! clients talk to it through [`Engine`] calls or an [`EngineHandle`].
 
 mod api;
+mod compare;
+mod desired;
+mod error;
+mod order;
+mod runner;
+mod sync;
 
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
+pub use desired::{Desired, TRACKING_LABEL, is_namespaced_offline, prepare, render_app};
+pub use error::EngineError;
+pub use order::{kind_rank, sort_for_apply};
+pub use runner::{Engine, SyncOptions};
+pub use sync::{ResourceResult, SyncReport};

@@ -1,0 +1,179 @@
+//! Command-line arguments (DESIGN.md §3).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// GitOps from the terminal: live app trees, sync and health, diffs and
+/// history across clusters, with a headless engine behind every action.
+#[derive(Debug, Parser)]
+#[command(name = "tether", version, about, long_about = None)]
+pub struct Cli {
+    /// tether.yaml to use (default: ./tether.yaml, then the user config dir).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// kubeconfig context for apps that name none (default: current context).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output format of read commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args, Clone, Copy)]
+pub struct OutputArg {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The full-screen UI on the configured apps (the default command).
+    Ui(UiArgs),
+    /// The UI on the embedded demo: two simulated clusters and a demo Git repository.
+    Demo(DemoArgs),
+    /// Print an app folder's rendered manifests as a YAML stream.
+    Render(RenderArgs),
+    /// Sync and health of every app (same as `status` without names).
+    Apps(StatusArgs),
+    /// Sync and health per app, and per resource when apps are named.
+    Status(StatusArgs),
+    /// Desired vs live state of an app [not available yet: exits 2].
+    Diff(DiffArgs),
+    /// Apply an app's desired state to its cluster.
+    Sync(SyncArgs),
+    /// Stop automated sync and self-heal of an app for everyone [not available yet: exits 2].
+    Pause(PauseArgs),
+    /// Restart automated sync of a paused app [not available yet: exits 2].
+    Resume(AppArg),
+    /// Commits touching the app path, and sync records [not available yet: exits 2].
+    History(HistoryArgs),
+    /// Commit a revert of COMMIT (default: the newest touching the app path) [not available yet: exits 2].
+    Revert(RevertArgs),
+    /// Sync the revision of history entry ID and pause the app [not available yet: exits 2].
+    Rollback(RollbackArgs),
+    /// The headless engine loop for all apps, with /metrics and /healthz [not available yet: exits 2].
+    Controller(ControllerArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct UiArgs {
+    /// Colour theme (themes/*.yaml or the user config dir).
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Key bindings (keymaps/*.yaml or the user config dir).
+    #[arg(long)]
+    pub keymap: Option<String>,
+    /// Hide and refuse actions that change anything (sync, prune, revert).
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Serve the simulated API only, printing a kubeconfig path; no UI.
+    #[arg(long)]
+    pub no_ui: bool,
+    /// Port of the first simulated cluster with --no-ui (0 = any free port;
+    /// the second cluster takes the next port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    #[command(flatten)]
+    pub ui: UiArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Folder to render (relative to --repo when given).
+    pub path: String,
+    /// Git revision to render from (branch, tag, commit, HEAD, WORKTREE).
+    #[arg(long)]
+    pub revision: Option<String>,
+    /// Git checkout to read from (default: the repository around PATH when
+    /// --revision is given, else the files on disk).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Apps to show (default: all).
+    pub apps: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    pub app: String,
+    #[arg(long)]
+    pub revision: Option<String>,
+    #[arg(long)]
+    pub local: bool,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    pub app: String,
+    /// Also delete tracked objects that are no longer desired [not available yet].
+    #[arg(long)]
+    pub prune: bool,
+    /// Show what would change; change nothing (server-side dry-run).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sync this revision instead of the app's own.
+    #[arg(long)]
+    pub revision: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct AppArg {
+    pub app: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PauseArgs {
+    pub app: String,
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    pub app: String,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    pub app: String,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    pub app: String,
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ControllerArgs {
+    #[arg(long, default_value = "127.0.0.1:9464")]
+    pub metrics_addr: String,
+}

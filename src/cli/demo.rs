@@ -1,0 +1,187 @@
+//! `tether demo`: two simulated clusters (staging, prod), a demo Git
+//! repository with history, and the UI on top — or, with `--no-ui`, the
+//! simulated API alone.
+
+use super::args::DemoArgs;
+use super::output::{CliError, CliResult, print_out};
+use crate::cluster::KubeOptions;
+use crate::engine::{Engine, SyncOptions};
+use crate::model::Revision;
+use crate::sim::{SimHandle, SimOptions, SimServer, write_kubeconfig};
+use crate::source::{Repo, Signature, init_repo};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const DEMO_CONFIG: &str = include_str!("../../assets/demo/tether.yaml");
+const DEMO_HISTORY: &str = include_str!("../../assets/demo/history.yaml");
+/// Demo commits are dated one day apart, ending at this Unix time.
+const DEMO_EPOCH: i64 = 1_763_700_000;
+
+#[derive(Deserialize)]
+struct History {
+    commits: Vec<DemoCommit>,
+}
+
+#[derive(Deserialize)]
+struct DemoCommit {
+    message: String,
+    author: String,
+    files: BTreeMap<String, String>,
+}
+
+/// A running demo environment: its folder, clusters and config.
+pub struct Demo {
+    pub dir: tempfile::TempDir,
+    pub sims: Vec<(String, SimHandle)>,
+    pub config: PathBuf,
+    pub kubeconfig: PathBuf,
+    /// Commit ids of the demo history, oldest first.
+    pub commits: Vec<String>,
+}
+
+impl Demo {
+    /// Starts the clusters and writes the repository, config and kubeconfig.
+    pub async fn start(first_port: u16) -> Result<Self, CliError> {
+        let dir = tempfile::Builder::new()
+            .prefix("tether-demo-")
+            .tempdir()
+            .map_err(|e| CliError::new(format!("cannot create the demo folder: {e}")))?;
+        let mut sims = Vec::new();
+        for (i, name) in ["staging", "prod"].iter().enumerate() {
+            let port = if first_port == 0 {
+                0
+            } else {
+                first_port + i as u16
+            };
+            let options = SimOptions {
+                port,
+                name: name.to_string(),
+                ..Default::default()
+            };
+            let handle = SimServer::start(options).await.map_err(|e| {
+                CliError::new(format!("cannot start simulated cluster {name}: {e}"))
+            })?;
+            sims.push((name.to_string(), handle));
+        }
+        let kubeconfig = dir.path().join("kubeconfig");
+        let clusters: Vec<(String, String)> =
+            sims.iter().map(|(n, h)| (n.clone(), h.url())).collect();
+        write_kubeconfig(&kubeconfig, &clusters, "staging")
+            .map_err(|e| CliError::new(format!("cannot write the demo kubeconfig: {e}")))?;
+        let commits = write_repo(&dir.path().join("gitops"))?;
+        let config = dir.path().join("tether.yaml");
+        std::fs::write(&config, DEMO_CONFIG)
+            .map_err(|e| CliError::new(format!("cannot write {}: {e}", config.display())))?;
+        Ok(Self {
+            dir,
+            sims,
+            config,
+            kubeconfig,
+            commits,
+        })
+    }
+
+    /// An engine on the demo's apps and clusters.
+    pub fn engine(&self) -> Result<Engine, CliError> {
+        let kube = KubeOptions {
+            kubeconfig: Some(self.kubeconfig.clone()),
+            context: None,
+        };
+        super::load_engine(Some(&self.config), kube)
+    }
+
+    /// Brings the demo into its story: most apps synced, web-prod one
+    /// commit behind, payments-prod never synced, worker crash-looping.
+    pub async fn seed(&self, engine: &Engine) -> Result<(), CliError> {
+        let behind = self
+            .commits
+            .len()
+            .checked_sub(2)
+            .and_then(|i| self.commits.get(i));
+        for app in engine.apps() {
+            let revision = match app.name.as_str() {
+                "payments-prod" => continue,
+                "web-prod" => behind.map(|c| Revision::Git(c.clone())),
+                _ => None,
+            };
+            let options = SyncOptions {
+                revision,
+                ..Default::default()
+            };
+            engine
+                .sync(&app.name, &options)
+                .await
+                .map_err(CliError::new)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_repo(path: &Path) -> Result<Vec<String>, CliError> {
+    let history: History = serde_yaml::from_str(DEMO_HISTORY)
+        .map_err(|e| CliError::new(format!("the embedded demo history is invalid: {e}")))?;
+    let repo: Repo = init_repo(path).map_err(CliError::new)?;
+    let total = history.commits.len() as i64;
+    let mut ids = Vec::new();
+    for (i, commit) in history.commits.into_iter().enumerate() {
+        let (name, email) = split_author(&commit.author);
+        let signature = Signature {
+            name,
+            email,
+            time: DEMO_EPOCH - (total - 1 - i as i64) * 86_400,
+        };
+        let changes: Vec<(String, Option<Vec<u8>>)> = commit
+            .files
+            .into_iter()
+            .map(|(p, c)| (p, Some(c.into_bytes())))
+            .collect();
+        let id = repo
+            .commit_files("main", &changes, &commit.message, signature)
+            .map_err(CliError::new)?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+fn split_author(author: &str) -> (String, String) {
+    match author.split_once(" <") {
+        Some((name, rest)) => (name.to_string(), rest.trim_end_matches('>').to_string()),
+        None => (author.to_string(), String::new()),
+    }
+}
+
+pub async fn run(args: DemoArgs) -> CliResult {
+    let demo = Demo::start(args.port).await?;
+    let engine = demo.engine()?;
+    demo.seed(&engine).await?;
+    if args.no_ui {
+        print_out(&format!(
+            "tether demo: simulated clusters {}\nkubeconfig: {}\nconfig: {}\nPress Ctrl-C to stop.\n",
+            demo.sims
+                .iter()
+                .map(|(n, h)| format!("{n}={}", h.url()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            demo.kubeconfig.display(),
+            demo.config.display(),
+        ));
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|e| CliError::new(format!("cannot wait for Ctrl-C: {e}")))?;
+        return Ok(0);
+    }
+    run_ui(engine, args).await
+}
+
+#[cfg(feature = "tui")]
+async fn run_ui(engine: Engine, args: DemoArgs) -> CliResult {
+    super::ui::run(engine, args.ui, "tether demo").await
+}
+
+#[cfg(not(feature = "tui"))]
+async fn run_ui(_engine: Engine, _args: DemoArgs) -> CliResult {
+    Err(CliError::new(
+        "this build has no terminal UI; run `tether demo --no-ui` and use the subcommands",
+    ))
+}

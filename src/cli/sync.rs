@@ -1,0 +1,46 @@
+//! `tether sync APP [--prune] [--dry-run] [--revision REV]`.
+
+use super::args::SyncArgs;
+use super::output::{CliError, CliResult, print_out, table, write_structured};
+use crate::engine::{Engine, SyncOptions};
+use crate::model::Revision;
+
+pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
+    let options = SyncOptions {
+        prune: args.prune,
+        dry_run: args.dry_run,
+        revision: args.revision.as_deref().map(Revision::parse),
+    };
+    let report = engine
+        .sync(&args.app, &options)
+        .await
+        .map_err(CliError::new)?;
+    if write_structured(args.output.format, &report)? {
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = report
+        .resources
+        .iter()
+        .map(|r| {
+            let kind = if r.group.is_empty() {
+                r.kind.clone()
+            } else {
+                format!("{}.{}", r.kind, r.group)
+            };
+            vec![kind, r.namespace.clone(), r.name.clone(), r.action.clone()]
+        })
+        .collect();
+    print_out(&table(&["KIND", "NAMESPACE", "NAME", "ACTION"], &rows));
+    let verb = if report.dry_run {
+        "would sync (dry-run)"
+    } else {
+        "synced"
+    };
+    print_out(&format!(
+        "{verb} {} at {}: {}\n",
+        report.app,
+        &report.revision[..report.revision.len().min(7)],
+        report.summary()
+    ));
+    Ok(0)
+}

@@ -1,0 +1,25 @@
+//! `tether` / `tether ui`: the engine loop with the TUI as its client.
+
+use super::args::UiArgs;
+use super::output::{CliError, CliResult};
+use crate::engine::Engine;
+use crate::tui::{TuiOptions, run as run_tui};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the UI's engine re-reads sources and clusters.
+const REFRESH: Duration = Duration::from_secs(3);
+
+pub async fn run(engine: Engine, args: UiArgs, title: &str) -> CliResult {
+    let handle = Arc::new(engine).spawn(REFRESH);
+    let options = TuiOptions {
+        theme: args.theme,
+        keymap: args.keymap,
+        read_only: args.read_only,
+        title: title.to_string(),
+    };
+    run_tui(handle, options)
+        .await
+        .map_err(|e| CliError::new(format!("the terminal UI failed: {e}")))?;
+    Ok(0)
+}

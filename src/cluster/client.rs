@@ -1,0 +1,225 @@
+use super::ClusterError;
+use crate::model::{GroupVersionKind, ResourceKey};
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
+use kube::core::{ApiResource, GroupVersionKind as KubeGvk};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+/// The field manager of every write tether makes.
+pub const FIELD_MANAGER: &str = "tether";
+
+/// An API resource resolved through discovery.
+#[derive(Debug, Clone)]
+pub struct ResolvedKind {
+    pub resource: ApiResource,
+    pub namespaced: bool,
+}
+
+/// What a server-side apply returned.
+#[derive(Debug, Clone)]
+pub struct ApplyOutcome {
+    /// The object as the server stored it (or would, for a dry-run).
+    pub object: Value,
+}
+
+/// A connection to one cluster (one kubeconfig context).
+pub struct ClusterClient {
+    name: String,
+    server: String,
+    client: kube::Client,
+    kinds: RwLock<HashMap<GroupVersionKind, ResolvedKind>>,
+}
+
+impl ClusterClient {
+    pub fn new(name: &str, config: kube::Config) -> Result<Self, ClusterError> {
+        let server = config.cluster_url.to_string();
+        let client = kube::Client::try_from(config).map_err(|e| ClusterError::Unreachable {
+            cluster: name.to_string(),
+            server: server.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            name: name.to_string(),
+            server,
+            client,
+            kinds: RwLock::new(HashMap::new()),
+        })
+    }
+
+    /// The kubeconfig context name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The API server URL.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    fn err(&self, e: kube::Error) -> ClusterError {
+        ClusterError::from_kube(&self.name, &self.server, e)
+    }
+
+    /// Checks that the API server answers; returns its version.
+    pub async fn ping(&self) -> Result<String, ClusterError> {
+        let info = self
+            .client
+            .apiserver_version()
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(info.git_version)
+    }
+
+    /// Maps apiVersion/kind to the served resource, through discovery of
+    /// that group version (cached).
+    pub async fn resolve(&self, gvk: &GroupVersionKind) -> Result<ResolvedKind, ClusterError> {
+        if let Ok(kinds) = self.kinds.read()
+            && let Some(found) = kinds.get(gvk)
+        {
+            return Ok(found.clone());
+        }
+        let kube_gvk = KubeGvk::gvk(&gvk.group, &gvk.version, &gvk.kind);
+        let (resource, caps) = kube::discovery::pinned_kind(&self.client, &kube_gvk)
+            .await
+            .map_err(|e| match self.err(e) {
+                ClusterError::Api { code: 404, .. } => self.unknown_kind(gvk),
+                ClusterError::Unreachable { message, .. } if message.contains("Missing") => {
+                    self.unknown_kind(gvk)
+                }
+                other => other,
+            })?;
+        let resolved = ResolvedKind {
+            resource,
+            namespaced: caps.scope == kube::discovery::Scope::Namespaced,
+        };
+        if let Ok(mut kinds) = self.kinds.write() {
+            kinds.insert(gvk.clone(), resolved.clone());
+        }
+        Ok(resolved)
+    }
+
+    fn unknown_kind(&self, gvk: &GroupVersionKind) -> ClusterError {
+        ClusterError::UnknownKind {
+            cluster: self.name.clone(),
+            api_version: gvk.api_version(),
+            kind: gvk.kind.clone(),
+        }
+    }
+
+    fn api(&self, kind: &ResolvedKind, namespace: Option<&str>) -> Api<DynamicObject> {
+        match (kind.namespaced, namespace) {
+            (true, Some(ns)) => Api::namespaced_with(self.client.clone(), ns, &kind.resource),
+            _ => Api::all_with(self.client.clone(), &kind.resource),
+        }
+    }
+
+    /// The live object, or None when it does not exist.
+    pub async fn get(
+        &self,
+        gvk: &GroupVersionKind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Value>, ClusterError> {
+        let kind = self.resolve(gvk).await?;
+        let found = self
+            .api(&kind, namespace)
+            .get_opt(name)
+            .await
+            .map_err(|e| self.err(e))?;
+        found
+            .map(to_value)
+            .transpose()
+            .map_err(|e| self.invalid(name, e))
+    }
+
+    /// All objects of a kind, optionally in one namespace and by label selector.
+    pub async fn list(
+        &self,
+        gvk: &GroupVersionKind,
+        namespace: Option<&str>,
+        label_selector: Option<&str>,
+    ) -> Result<Vec<Value>, ClusterError> {
+        let kind = self.resolve(gvk).await?;
+        let mut params = ListParams::default();
+        if let Some(selector) = label_selector {
+            params = params.labels(selector);
+        }
+        let list = self
+            .api(&kind, namespace)
+            .list(&params)
+            .await
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(list.items.len());
+        for mut item in list.items {
+            // Lists of built-in kinds carry no per-item apiVersion/kind.
+            item.types = Some(kube::core::TypeMeta {
+                api_version: gvk.api_version(),
+                kind: gvk.kind.clone(),
+            });
+            out.push(to_value(item).map_err(|e| self.invalid(&gvk.kind, e))?);
+        }
+        Ok(out)
+    }
+
+    /// Server-side apply of one manifest with field manager `tether`,
+    /// forcing conflicts (Git is the source of truth).
+    pub async fn apply(&self, object: &Value, dry_run: bool) -> Result<ApplyOutcome, ClusterError> {
+        let key = ResourceKey::from_object(object).ok_or_else(|| ClusterError::InvalidObject {
+            cluster: self.name.clone(),
+            object: "manifest".to_string(),
+            message: "it has no apiVersion, kind or metadata.name".to_string(),
+        })?;
+        let gvk = gvk_of(object).ok_or_else(|| self.invalid(&key.name, "no apiVersion"))?;
+        let kind = self.resolve(&gvk).await?;
+        let mut params = PatchParams::apply(FIELD_MANAGER).force();
+        if dry_run {
+            params = params.dry_run();
+        }
+        let result = self
+            .api(&kind, key.namespace.as_deref())
+            .patch(&key.name, &params, &Patch::Apply(object))
+            .await
+            .map_err(|e| self.err(e))?;
+        let object = to_value(result).map_err(|e| self.invalid(&key.name, e))?;
+        Ok(ApplyOutcome { object })
+    }
+
+    /// Deletes an object with foreground propagation. Missing is not an error.
+    pub async fn delete(&self, key: &ResourceKey, version: &str) -> Result<(), ClusterError> {
+        let gvk = GroupVersionKind {
+            group: key.group.clone(),
+            version: version.to_string(),
+            kind: key.kind.clone(),
+        };
+        let kind = self.resolve(&gvk).await?;
+        match self
+            .api(&kind, key.namespace.as_deref())
+            .delete(&key.name, &DeleteParams::foreground())
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(status)) if status.code == 404 => Ok(()),
+            Err(e) => Err(self.err(e)),
+        }
+    }
+
+    fn invalid(&self, object: &str, e: impl std::fmt::Display) -> ClusterError {
+        ClusterError::InvalidObject {
+            cluster: self.name.clone(),
+            object: object.to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// apiVersion/kind of a JSON object.
+pub fn gvk_of(object: &Value) -> Option<GroupVersionKind> {
+    let api_version = object.get("apiVersion")?.as_str()?;
+    let kind = object.get("kind")?.as_str()?;
+    Some(GroupVersionKind::from_api_version(api_version, kind))
+}
+
+fn to_value(object: DynamicObject) -> Result<Value, serde_json::Error> {
+    serde_json::to_value(object)
+}

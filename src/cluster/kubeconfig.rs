@@ -1,0 +1,120 @@
+use super::{ClusterClient, ClusterError};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Where the kubeconfig comes from and which context is the default.
+#[derive(Debug, Clone, Default)]
+pub struct KubeOptions {
+    /// `--kubeconfig`; None = `KUBECONFIG` or ~/.kube/config.
+    pub kubeconfig: Option<PathBuf>,
+    /// `--context`; None = the kubeconfig's current context.
+    pub context: Option<String>,
+}
+
+/// Clients for every context apps use, connected lazily and shared.
+pub struct ClusterSet {
+    options: KubeOptions,
+    kubeconfig: Result<Kubeconfig, String>,
+    clients: Mutex<HashMap<String, Arc<ClusterClient>>>,
+}
+
+impl ClusterSet {
+    /// Reads the kubeconfig once. A missing or broken kubeconfig is not an
+    /// error here: every later `client()` call reports it, so commands that
+    /// need no cluster (render) keep working.
+    pub fn new(options: KubeOptions) -> Self {
+        let kubeconfig = match &options.kubeconfig {
+            Some(path) => Kubeconfig::read_from(path).map_err(|e| describe(path, &e)),
+            None => Kubeconfig::read().map_err(|e| format!("cannot read kubeconfig: {e}")),
+        };
+        Self {
+            options,
+            kubeconfig,
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The context an app with no explicit context uses.
+    pub fn default_context(&self) -> Option<String> {
+        self.options.context.clone().or_else(|| {
+            self.kubeconfig
+                .as_ref()
+                .ok()
+                .and_then(|k| k.current_context.clone())
+        })
+    }
+
+    /// Names of all contexts in the kubeconfig.
+    pub fn contexts(&self) -> Vec<String> {
+        match &self.kubeconfig {
+            Ok(k) => k.contexts.iter().map(|c| c.name.clone()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The client of `context` (None = default), created on first use.
+    pub async fn client(&self, context: Option<&str>) -> Result<Arc<ClusterClient>, ClusterError> {
+        let name = match context {
+            Some(c) => c.to_string(),
+            None => self
+                .default_context()
+                .ok_or_else(|| ClusterError::Kubeconfig {
+                    path: self.kubeconfig_path(),
+                    message: "no context given and no current-context set".to_string(),
+                })?,
+        };
+        let mut clients = self.clients.lock().await;
+        if let Some(client) = clients.get(&name) {
+            return Ok(client.clone());
+        }
+        let client = Arc::new(self.connect(&name).await?);
+        clients.insert(name, client.clone());
+        Ok(client)
+    }
+
+    async fn connect(&self, context: &str) -> Result<ClusterClient, ClusterError> {
+        let kubeconfig = self
+            .kubeconfig
+            .clone()
+            .map_err(|message| ClusterError::Kubeconfig {
+                path: self.kubeconfig_path(),
+                message,
+            })?;
+        if !kubeconfig.contexts.iter().any(|c| c.name == context) {
+            let known: Vec<_> = kubeconfig
+                .contexts
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            return Err(ClusterError::UnknownContext {
+                context: context.to_string(),
+                known: known.join(", "),
+            });
+        }
+        let options = KubeConfigOptions {
+            context: Some(context.to_string()),
+            ..Default::default()
+        };
+        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .map_err(|e| ClusterError::Kubeconfig {
+                path: self.kubeconfig_path(),
+                message: format!("context {context}: {e}"),
+            })?;
+        ClusterClient::new(context, config)
+    }
+
+    fn kubeconfig_path(&self) -> String {
+        match &self.options.kubeconfig {
+            Some(p) => p.display().to_string(),
+            None => std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".to_string()),
+        }
+    }
+}
+
+fn describe(path: &std::path::Path, err: &dyn std::fmt::Display) -> String {
+    format!("cannot read kubeconfig {}: {err}", path.display())
+}

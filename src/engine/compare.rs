@@ -1,0 +1,150 @@
+//! Status of an app: desired objects paired with live ones by key, sync
+//! from the fields the desired objects set, health per live object.
+
+use super::desired::{self, Desired};
+use crate::cluster::{ClusterClient, ClusterError, gvk_of};
+use crate::diff::{normalize_desired, subset_differences};
+use crate::health;
+use crate::model::{AppSpec, AppStatus, HealthStatus, ResourceKey, ResourceStatus, SyncStatus};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Resolves namespacing of every desired kind through discovery, then sets
+/// namespaces and the tracking label. Kinds the cluster does not serve yet
+/// (a CRD in the same app) fall back to the offline table.
+pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects: &mut [Value]) {
+    let mut scopes: HashMap<(String, String), bool> = HashMap::new();
+    for object in objects.iter() {
+        if let Some(gvk) = gvk_of(object) {
+            let key = (gvk.group.clone(), gvk.kind.clone());
+            if scopes.contains_key(&key) {
+                continue;
+            }
+            let namespaced = match client.resolve(&gvk).await {
+                Ok(kind) => kind.namespaced,
+                Err(_) => desired::is_namespaced_offline(&gvk.group, &gvk.kind),
+            };
+            scopes.insert(key, namespaced);
+        }
+    }
+    desired::prepare(app, objects, |group, kind| {
+        scopes
+            .get(&(group.to_string(), kind.to_string()))
+            .copied()
+            .unwrap_or_else(|| desired::is_namespaced_offline(group, kind))
+    });
+}
+
+/// Compares one desired object with its live counterpart.
+pub async fn resource_status(client: &ClusterClient, desired: &Value) -> ResourceStatus {
+    let gvk = gvk_of(desired).unwrap_or_default();
+    let key = ResourceKey::from_object(desired);
+    let (namespace, name) = key
+        .as_ref()
+        .map(|k| (k.namespace.clone().unwrap_or_default(), k.name.clone()))
+        .unwrap_or_default();
+    let mut status = ResourceStatus {
+        group: gvk.group.clone(),
+        version: gvk.version.clone(),
+        kind: gvk.kind.clone(),
+        namespace: namespace.clone(),
+        name: name.clone(),
+        sync: SyncStatus::Unknown,
+        health: HealthStatus::Unknown,
+        message: String::new(),
+    };
+    let ns = (!namespace.is_empty()).then_some(namespace.as_str());
+    match client.get(&gvk, ns, &name).await {
+        Ok(None) => {
+            status.sync = SyncStatus::OutOfSync;
+            status.health = HealthStatus::Missing;
+            status.message = "missing from the cluster".to_string();
+        }
+        Ok(Some(live)) => {
+            let differences = subset_differences(&normalize_desired(desired), &live);
+            let verdict = health::assess(&live);
+            status.health = verdict.status;
+            if differences.is_empty() {
+                status.sync = SyncStatus::Synced;
+                status.message = verdict.message;
+            } else {
+                status.sync = SyncStatus::OutOfSync;
+                status.message = format!("differs at {}", differences.join(", "));
+            }
+        }
+        Err(ClusterError::UnknownKind { .. }) => {
+            status.sync = SyncStatus::OutOfSync;
+            status.health = HealthStatus::Missing;
+            status.message = format!("the cluster does not serve {}", gvk.api_version());
+        }
+        Err(e) => status.message = e.to_string(),
+    }
+    status
+}
+
+/// The app's status from its desired objects and the cluster.
+pub async fn app_status(
+    app: &AppSpec,
+    cluster: &str,
+    client: &ClusterClient,
+    mut desired: Desired,
+) -> AppStatus {
+    prepare_for_cluster(app, client, &mut desired.objects).await;
+    let checks = desired.objects.iter().map(|o| resource_status(client, o));
+    let resources = futures::future::join_all(checks).await;
+    summarize(app, cluster, desired.revision, resources)
+}
+
+/// Rolls resource states up into the app's: OutOfSync if any resource is,
+/// Unknown if any is unknown; health is the worst.
+pub fn summarize(
+    app: &AppSpec,
+    cluster: &str,
+    revision: String,
+    resources: Vec<ResourceStatus>,
+) -> AppStatus {
+    let sync = if resources.iter().any(|r| r.sync == SyncStatus::Unknown) {
+        SyncStatus::Unknown
+    } else if resources.iter().any(|r| r.sync == SyncStatus::OutOfSync) {
+        SyncStatus::OutOfSync
+    } else {
+        SyncStatus::Synced
+    };
+    let health = health::worst(resources.iter().map(|r| r.health));
+    let message = resources
+        .iter()
+        .filter(|r| {
+            r.sync != SyncStatus::Synced || r.health == health && health != HealthStatus::Healthy
+        })
+        .map(|r| format!("{}/{}: {}", r.kind, r.name, r.message))
+        .next()
+        .unwrap_or_default();
+    AppStatus {
+        name: app.name.clone(),
+        project: app.project_name().to_string(),
+        cluster: cluster.to_string(),
+        namespace: app.destination.namespace.clone().unwrap_or_default(),
+        revision,
+        sync,
+        health,
+        paused: false,
+        message,
+        resources,
+    }
+}
+
+/// The status of an app whose state cannot be known, with the cause.
+pub fn unknown(app: &AppSpec, cluster: &str, revision: String, message: String) -> AppStatus {
+    AppStatus {
+        name: app.name.clone(),
+        project: app.project_name().to_string(),
+        cluster: cluster.to_string(),
+        namespace: app.destination.namespace.clone().unwrap_or_default(),
+        revision,
+        sync: SyncStatus::Unknown,
+        health: HealthStatus::Unknown,
+        paused: false,
+        message,
+        resources: Vec::new(),
+    }
+}
