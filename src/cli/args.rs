@@ -49,7 +49,7 @@ pub enum Command {
     Apps(StatusArgs),
     /// Sync and health per app, and per resource when apps are named.
     Status(StatusArgs),
-    /// Desired vs live state of an app [not available yet: exits 2].
+    /// Desired vs live state of an app (exit 0 in sync, 1 differs, 2 error).
     Diff(DiffArgs),
     /// Apply an app's desired state to its cluster.
     Sync(SyncArgs),
@@ -117,8 +117,10 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     pub app: String,
+    /// Diff this revision (branch, tag, commit) against live instead of the app's own.
     #[arg(long)]
     pub revision: Option<String>,
+    /// Diff the working tree (uncommitted files) against live.
     #[arg(long)]
     pub local: bool,
     #[command(flatten)]
@@ -128,7 +130,8 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     pub app: String,
-    /// Also delete tracked objects that are no longer desired [not available yet].
+    /// Also delete tracked objects the app no longer renders (never untracked
+    /// ones, never those annotated tether.dev/prune=false).
     #[arg(long)]
     pub prune: bool,
     /// Show what would change; change nothing (server-side dry-run).

@@ -4,6 +4,7 @@
 
 mod args;
 mod demo;
+mod diff;
 mod output;
 mod render;
 mod status;
@@ -42,7 +43,7 @@ async fn dispatch(cli: Cli) -> CliResult {
             status::run(&load_engine(cli.config.as_deref(), kube)?, &args).await
         }
         Command::Sync(args) => sync::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
-        Command::Diff(_) => not_yet("diff"),
+        Command::Diff(args) => diff::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
         Command::Pause(_) => not_yet("pause"),
         Command::Resume(_) => not_yet("resume"),
         Command::History(_) => not_yet("history"),

@@ -5,7 +5,12 @@
 mod client;
 mod error;
 mod kubeconfig;
+mod state;
 
 pub use client::{ApplyOutcome, ClusterClient, FIELD_MANAGER, ResolvedKind, gvk_of};
 pub use error::ClusterError;
 pub use kubeconfig::{ClusterSet, KubeOptions};
+pub use state::{
+    AppStateRecord, HISTORY_LIMIT, InventoryEntry, STATE_NAMESPACE, read_state, state_name,
+    write_state,
+};

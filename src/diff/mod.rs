@@ -1,6 +1,12 @@
-//! Comparing desired and live objects: normalisation, Secret masking and the
-//! differences between them.
+//! Comparing desired and live objects: normalisation, ignore rules, Secret
+//! masking, and the differences between them as paths and as text.
 
+mod mask;
+mod normalize;
 mod subset;
+mod unified;
 
+pub use mask::{is_secret, mask_secret};
+pub use normalize::{LAST_APPLIED, apply_ignores, remove_pointer, strip_noise};
 pub use subset::{normalize_desired, subset_differences};
+pub use unified::{to_yaml, unified};

@@ -5,14 +5,18 @@
 mod api;
 mod compare;
 mod desired;
+mod diff;
 mod error;
 mod order;
+mod prune;
 mod runner;
 mod sync;
 
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use desired::{Desired, TRACKING_LABEL, is_namespaced_offline, prepare, render_app};
+pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;
 pub use order::{kind_rank, sort_for_apply};
-pub use runner::{Engine, SyncOptions};
+pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
+pub use runner::{Engine, SyncOptions, whoami};
 pub use sync::{ResourceResult, SyncReport};

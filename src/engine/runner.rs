@@ -3,7 +3,8 @@
 
 use super::compare;
 use super::desired::render_app;
-use super::sync::{SyncReport, sync_app};
+use super::diff::{AppDiff, diff_app};
+use super::sync::{SyncMode, SyncReport, sync_app};
 use super::{ClusterState, EngineCommand, EngineError, EngineEvent, EngineHandle, Snapshot};
 use crate::cluster::{ClusterSet, KubeOptions};
 use crate::model::{AppSpec, AppStatus, Revision};
@@ -19,6 +20,20 @@ pub struct SyncOptions {
     pub dry_run: bool,
     /// Sync this revision instead of the app's own.
     pub revision: Option<Revision>,
+    /// Who asks, for the history (default: `user@host`).
+    pub by: Option<String>,
+}
+
+/// `user@host` of this process, for history records.
+pub fn whoami() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_string());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_else(|_| "localhost".to_string());
+    format!("{user}@{host}")
 }
 
 /// The reconcile engine for a set of apps.
@@ -85,19 +100,38 @@ impl Engine {
     /// Applies an app's desired state.
     pub async fn sync(&self, name: &str, options: &SyncOptions) -> Result<SyncReport, EngineError> {
         let app = self.app(name)?;
-        if options.prune {
-            return Err(EngineError::Sync {
-                app: app.name.clone(),
-                message: "prune is not available yet; sync without --prune".to_string(),
-            });
-        }
         let desired = render_app(app, options.revision.as_ref())?;
         let client = self
             .clusters
             .client(app.destination.context.as_deref())
             .await
             .map_err(|e| EngineError::cluster(&app.name, e))?;
-        sync_app(app, &client, desired, options.dry_run).await
+        let mode = SyncMode {
+            dry_run: options.dry_run,
+            prune: options.prune,
+            by: options.by.clone().unwrap_or_else(whoami),
+        };
+        sync_app(app, &client, desired, &mode).await
+    }
+
+    /// Desired (at `revision`, default the app's own) vs live, per resource.
+    pub async fn diff(
+        &self,
+        name: &str,
+        revision: Option<&Revision>,
+    ) -> Result<AppDiff, EngineError> {
+        let app = self.app(name)?;
+        let desired = render_app(app, revision)?;
+        let client = self
+            .clusters
+            .client(app.destination.context.as_deref())
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        client
+            .ping()
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        Ok(diff_app(app, &client, desired).await)
     }
 
     /// Connection state of every cluster the apps use.

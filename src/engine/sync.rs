@@ -16,7 +16,8 @@ pub struct ResourceResult {
     pub kind: String,
     pub namespace: String,
     pub name: String,
-    /// `created`, `configured` or `unchanged`.
+    /// `created`, `configured`, `unchanged` or `deleted` (a dry-run
+    /// reports what it would do with the same words).
     pub action: String,
 }
 
@@ -33,23 +34,41 @@ impl SyncReport {
     /// `N created, M configured, K unchanged`.
     pub fn summary(&self) -> String {
         let count = |a: &str| self.resources.iter().filter(|r| r.action == a).count();
-        format!(
+        let mut text = format!(
             "{} created, {} configured, {} unchanged",
             count("created"),
             count("configured"),
             count("unchanged")
-        )
+        );
+        let deleted = count("deleted");
+        if deleted > 0 {
+            text.push_str(&format!(", {deleted} deleted"));
+        }
+        text
     }
 }
 
+/// How a sync runs.
+#[derive(Debug, Clone, Default)]
+pub struct SyncMode {
+    pub dry_run: bool,
+    pub prune: bool,
+    /// Who asked, for the history record (`user@host`, `controller`).
+    pub by: String,
+}
+
 /// Applies `desired` to the cluster: Namespaces first, then kind order,
-/// server-side apply with field manager `tether`, conflicts forced.
+/// server-side apply with field manager `tether`, conflicts forced; then
+/// prunes (when asked) and records inventory and history in the app's
+/// state ConfigMap.
 pub async fn sync_app(
     app: &AppSpec,
     client: &ClusterClient,
     mut desired: Desired,
-    dry_run: bool,
+    mode: &SyncMode,
 ) -> Result<SyncReport, EngineError> {
+    let started = now();
+    let dry_run = mode.dry_run;
     if app.has_sync_option("CreateNamespace=true")
         && let Some(ns) = &app.destination.namespace
     {
@@ -59,16 +78,117 @@ pub async fn sync_app(
     }
     prepare_for_cluster(app, client, &mut desired.objects).await;
     sort_for_apply(&mut desired.objects);
+    let mut state = read_state(client, &app.name)
+        .await
+        .map_err(|e| EngineError::cluster(&app.name, e))?;
     let mut resources = Vec::with_capacity(desired.objects.len());
     for object in &desired.objects {
-        resources.push(apply_one(app, client, object, dry_run).await?);
+        match apply_one(app, client, object, dry_run).await {
+            Ok(result) => resources.push(result),
+            Err(e) => {
+                if !dry_run {
+                    let message = e.to_string();
+                    record(
+                        app,
+                        client,
+                        &mut state,
+                        &desired.revision,
+                        &started,
+                        "Failed",
+                        &mode.by,
+                        &message,
+                    )
+                    .await;
+                }
+                return Err(e);
+            }
+        }
     }
-    Ok(SyncReport {
+    if mode.prune {
+        let extras = find_extras(&app.name, client, &desired.objects, &state.inventory).await?;
+        for extra in extras {
+            if !dry_run {
+                client
+                    .delete(&extra.key, &extra.version)
+                    .await
+                    .map_err(|e| EngineError::cluster(&app.name, e))?;
+            }
+            resources.push(ResourceResult {
+                group: extra.key.group,
+                kind: extra.key.kind,
+                namespace: extra.key.namespace.unwrap_or_default(),
+                name: extra.key.name,
+                action: "deleted".to_string(),
+            });
+        }
+    }
+    let report = SyncReport {
         app: app.name.clone(),
-        revision: desired.revision,
+        revision: desired.revision.clone(),
         dry_run,
         resources,
-    })
+    };
+    if !dry_run {
+        state.inventory = inventory_of(&desired.objects);
+        record(
+            app,
+            client,
+            &mut state,
+            &desired.revision,
+            &started,
+            "Succeeded",
+            &mode.by,
+            &report.summary(),
+        )
+        .await;
+    }
+    Ok(report)
+}
+
+/// The inventory of a successful sync: every applied object's key.
+fn inventory_of(objects: &[Value]) -> Vec<InventoryEntry> {
+    objects
+        .iter()
+        .filter_map(|o| {
+            Some(InventoryEntry {
+                key: ResourceKey::from_object(o)?,
+                version: gvk_of(o)?.version,
+            })
+        })
+        .collect()
+}
+
+/// Appends a sync record and saves the state. A failure to save is
+/// reported as a warning in the log, not as a failed sync: the objects
+/// were applied.
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    app: &AppSpec,
+    client: &ClusterClient,
+    state: &mut crate::cluster::AppStateRecord,
+    revision: &str,
+    started: &str,
+    result: &str,
+    by: &str,
+    message: &str,
+) {
+    let id = state.history.iter().map(|h| h.id).max().unwrap_or(0) + 1;
+    state.history.push(HistoryEntry {
+        id,
+        revision: revision.to_string(),
+        started: started.to_string(),
+        finished: now(),
+        result: result.to_string(),
+        by: by.to_string(),
+        message: message.to_string(),
+    });
+    if let Err(e) = write_state(client, &app.name, state).await {
+        tracing::warn!(app = %app.name, error = %e, "cannot save the app state");
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 async fn apply_one(

@@ -1,0 +1,148 @@
+//! The per-app state ConfigMap `tether-app-<name>` in namespace
+//! `tether-system` of the destination cluster (DESIGN.md §4): pause flags,
+//! the inventory of the last successful sync, and sync history. Living in
+//! the cluster, it is seen by every user and the controller.
+
+use super::{ClusterClient, ClusterError};
+use crate::model::{GroupVersionKind, HistoryEntry, ResourceKey};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Namespace of tether's own objects.
+pub const STATE_NAMESPACE: &str = "tether-system";
+/// Sync records kept per app.
+pub const HISTORY_LIMIT: usize = 50;
+
+/// One inventory entry: an object the last successful sync applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryEntry {
+    #[serde(flatten)]
+    pub key: ResourceKey,
+    pub version: String,
+}
+
+/// The content of an app's state ConfigMap.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppStateRecord {
+    pub paused: bool,
+    pub paused_by: String,
+    pub paused_at: String,
+    pub reason: String,
+    pub inventory: Vec<InventoryEntry>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// Name of the state ConfigMap of `app`.
+pub fn state_name(app: &str) -> String {
+    format!("tether-app-{app}")
+}
+
+fn configmap_gvk() -> GroupVersionKind {
+    GroupVersionKind::from_api_version("v1", "ConfigMap")
+}
+
+impl AppStateRecord {
+    fn from_configmap(cm: &Value) -> Result<Self, String> {
+        let data = |k: &str| {
+            cm.pointer(&format!("/data/{k}"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let parse_list = |k: &str| -> Result<Value, String> {
+            let text = data(k);
+            if text.is_empty() {
+                return Ok(json!([]));
+            }
+            serde_json::from_str(&text).map_err(|e| format!("key {k}: {e}"))
+        };
+        Ok(Self {
+            paused: data("paused") == "true",
+            paused_by: data("pausedBy"),
+            paused_at: data("pausedAt"),
+            reason: data("reason"),
+            inventory: serde_json::from_value(parse_list("inventory")?)
+                .map_err(|e| e.to_string())?,
+            history: serde_json::from_value(parse_list("history")?).map_err(|e| e.to_string())?,
+        })
+    }
+
+    fn to_configmap(&self, app: &str) -> Value {
+        let history_start = self.history.len().saturating_sub(HISTORY_LIMIT);
+        json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {
+                "name": state_name(app),
+                "namespace": STATE_NAMESPACE,
+                "labels": {"app.kubernetes.io/managed-by": "tether", "tether.dev/state-of": app},
+            },
+            "data": {
+                "paused": self.paused.to_string(),
+                "pausedBy": self.paused_by,
+                "pausedAt": self.paused_at,
+                "reason": self.reason,
+                "inventory": serde_json::to_string(&self.inventory).unwrap_or_else(|_| "[]".into()),
+                "history": serde_json::to_string(&self.history[history_start..]).unwrap_or_else(|_| "[]".into()),
+            }
+        })
+    }
+}
+
+/// Reads the state of `app`; a missing ConfigMap (or namespace) is the
+/// empty state.
+pub async fn read_state(client: &ClusterClient, app: &str) -> Result<AppStateRecord, ClusterError> {
+    let found = client
+        .get(&configmap_gvk(), Some(STATE_NAMESPACE), &state_name(app))
+        .await?;
+    match found {
+        None => Ok(AppStateRecord::default()),
+        Some(cm) => {
+            AppStateRecord::from_configmap(&cm).map_err(|message| ClusterError::InvalidObject {
+                cluster: client.name().to_string(),
+                object: format!("ConfigMap/{STATE_NAMESPACE}/{}", state_name(app)),
+                message,
+            })
+        }
+    }
+}
+
+/// Writes the state of `app` (server-side apply), creating the namespace
+/// `tether-system` on first use.
+pub async fn write_state(
+    client: &ClusterClient,
+    app: &str,
+    state: &AppStateRecord,
+) -> Result<(), ClusterError> {
+    let namespace =
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": STATE_NAMESPACE}});
+    let ns_gvk = GroupVersionKind::from_api_version("v1", "Namespace");
+    if client.get(&ns_gvk, None, STATE_NAMESPACE).await?.is_none() {
+        client.apply(&namespace, false).await?;
+    }
+    client.apply(&state.to_configmap(app), false).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_a_configmap() {
+        let state = AppStateRecord {
+            paused: true,
+            paused_by: "ada@laptop".into(),
+            paused_at: "2026-11-22T05:00:00Z".into(),
+            reason: "incident 42".into(),
+            inventory: vec![InventoryEntry {
+                key: ResourceKey::new("apps", "Deployment", Some("web"), "api"),
+                version: "v1".into(),
+            }],
+            history: Vec::new(),
+        };
+        let cm = state.to_configmap("web");
+        assert_eq!(cm["metadata"]["name"], "tether-app-web");
+        assert_eq!(AppStateRecord::from_configmap(&cm).unwrap(), state);
+    }
+}

@@ -1,0 +1,119 @@
+//! Prune: delete tracked objects the app no longer renders. Safe by
+//! construction: candidates come only from listing objects that carry the
+//! app's tracking label, for every kind the app renders now or applied
+//! before (the inventory); any list that fails stops the prune before
+//! anything is deleted; `tether.dev/prune: "false"` is never deleted.
+
+use super::EngineError;
+use super::desired::TRACKING_LABEL;
+use super::order::kind_rank;
+use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
+use crate::model::{GroupVersionKind, ResourceKey};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The annotation that keeps an object from ever being pruned.
+pub const PRUNE_ANNOTATION: &str = "tether.dev/prune";
+
+/// An object to delete, with the API version to address it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extra {
+    pub key: ResourceKey,
+    pub version: String,
+}
+
+/// Tracked live objects of `app` that `desired` no longer contains, in
+/// deletion order (reverse apply order).
+pub async fn find_extras(
+    app: &str,
+    client: &ClusterClient,
+    desired: &[Value],
+    inventory: &[InventoryEntry],
+) -> Result<Vec<Extra>, EngineError> {
+    let desired_keys: BTreeSet<ResourceKey> = desired
+        .iter()
+        .filter_map(ResourceKey::from_object)
+        .collect();
+    let mut kinds: BTreeMap<(String, String), String> = BTreeMap::new();
+    for gvk in desired.iter().filter_map(gvk_of) {
+        kinds.entry((gvk.group, gvk.kind)).or_insert(gvk.version);
+    }
+    for entry in inventory {
+        kinds
+            .entry((entry.key.group.clone(), entry.key.kind.clone()))
+            .or_insert_with(|| entry.version.clone());
+    }
+    let selector = format!("{TRACKING_LABEL}={app}");
+    let mut extras = Vec::new();
+    for ((group, kind), version) in kinds {
+        let gvk = GroupVersionKind {
+            group,
+            version: version.clone(),
+            kind,
+        };
+        let live = match client.list(&gvk, None, Some(&selector)).await {
+            Ok(items) => items,
+            // A kind the cluster no longer serves has no objects left.
+            Err(ClusterError::UnknownKind { .. }) => continue,
+            Err(e) => {
+                return Err(EngineError::Sync {
+                    app: app.to_string(),
+                    message: format!(
+                        "prune stopped, nothing deleted: the live state of {} is incomplete: {e}",
+                        gvk.kind
+                    ),
+                });
+            }
+        };
+        for object in &live {
+            let Some(key) = ResourceKey::from_object(object) else {
+                continue;
+            };
+            if desired_keys.contains(&key) || is_protected(object) || !is_tracked_by(object, app) {
+                continue;
+            }
+            extras.push(Extra {
+                key,
+                version: version.clone(),
+            });
+        }
+    }
+    extras.sort_by(|a, b| {
+        kind_rank(&b.key.kind)
+            .cmp(&kind_rank(&a.key.kind))
+            .then(a.key.cmp(&b.key))
+    });
+    Ok(extras)
+}
+
+fn is_protected(object: &Value) -> bool {
+    object
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(PRUNE_ANNOTATION))
+        .and_then(Value::as_str)
+        == Some("false")
+}
+
+fn is_tracked_by(object: &Value, app: &str) -> bool {
+    object
+        .pointer("/metadata/labels")
+        .and_then(|l| l.get(TRACKING_LABEL))
+        .and_then(Value::as_str)
+        == Some(app)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn protection_and_tracking_are_read_from_metadata() {
+        let protected = json!({"metadata": {"annotations": {PRUNE_ANNOTATION: "false"}}});
+        assert!(is_protected(&protected));
+        let tracked = json!({"metadata": {"labels": {TRACKING_LABEL: "web"}}});
+        assert!(is_tracked_by(&tracked, "web"));
+        assert!(!is_tracked_by(&tracked, "api"));
+        assert!(!is_tracked_by(&json!({"metadata": {}}), "web"));
+    }
+}

@@ -1,0 +1,95 @@
+//! The CLI binary: `status -o json` has the shape of DESIGN.md §3, `sync`
+//! applies, errors are one sentence with exit code 2.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::Env;
+use std::process::Command;
+
+fn tether(env: &Env, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tether"))
+        .arg("--config")
+        .arg(&env.config)
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_json_has_the_documented_shape() {
+    let env = Env::new().await;
+    let sync = tokio::task::block_in_place(|| tether(&env, &["sync", "web"]));
+    assert!(
+        sync.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sync.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&sync.stdout);
+    assert!(stdout.contains("Deployment.apps"), "{stdout}");
+
+    let out = tokio::task::block_in_place(|| tether(&env, &["status", "-o", "json"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let app = &json.as_array().unwrap()[0];
+    for key in [
+        "name",
+        "project",
+        "cluster",
+        "namespace",
+        "revision",
+        "sync",
+        "health",
+        "paused",
+        "message",
+        "resources",
+    ] {
+        assert!(app.get(key).is_some(), "missing {key} in {app}");
+    }
+    assert_eq!(app["name"], "web");
+    assert_eq!(app["project"], "shop");
+    assert_eq!(app["cluster"], "test");
+    assert_eq!(app["sync"], "Synced");
+    assert_eq!(app["paused"], false);
+    let resource = &app["resources"][0];
+    for key in [
+        "group",
+        "version",
+        "kind",
+        "namespace",
+        "name",
+        "sync",
+        "health",
+        "message",
+    ] {
+        assert!(resource.get(key).is_some(), "missing {key} in {resource}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_app_is_one_sentence_and_exit_2() {
+    let env = Env::new().await;
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", "nope"]));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "tether: no app named \"nope\" in the configuration"
+    );
+}
+
+#[test]
+fn unfinished_commands_exit_2_with_a_message() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .args(["controller"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not available"));
+}
