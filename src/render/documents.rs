@@ -31,13 +31,19 @@ pub(crate) fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Value>, RenderE
         return Ok(out);
     }
     for chunk in split_stream(text) {
-        let value: Value = serde_yaml::from_str(&chunk.text).map_err(|e| RenderError::Syntax {
-            file: file.to_string(),
-            line: chunk.first_line + e.location().map_or(0, |l| l.line().saturating_sub(1)),
-            format: "YAML",
-            message: strip_location(&e.to_string()),
-        })?;
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(&chunk.text).map_err(|e| RenderError::Syntax {
+                file: file.to_string(),
+                line: chunk.first_line + e.location().map_or(0, |l| l.line().saturating_sub(1)),
+                format: "YAML",
+                message: strip_location(&e.to_string()),
+            })?;
         let line = chunk.first_line + first_content_line(&chunk.text);
+        let value = super::convert::to_json(yaml).map_err(|message| RenderError::Invalid {
+            file: file.to_string(),
+            line,
+            message,
+        })?;
         push_objects(file, line, value, &mut out)?;
     }
     Ok(out)

@@ -11,6 +11,7 @@
 //!            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
 //! ```
 
+mod convert;
 mod detect;
 mod documents;
 mod error;

@@ -13,7 +13,8 @@ impl Repo {
     /// differs from the one in its first parent, or when it is a root commit
     /// holding the path. Unlike `git log -- PATH`, merges are not simplified
     /// away: every reachable commit is considered, each against its first
-    /// parent. For linear histories both agree.
+    /// parent. For linear histories both agree. [`Revision::WorkTree`] lists
+    /// the history of HEAD.
     pub fn log_path(
         &self,
         rev: &Revision,

@@ -137,3 +137,12 @@ impl Repo {
 fn short_id(id: &str) -> String {
     id.chars().take(7).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn repo_is_shareable_between_threads() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<super::Repo>();
+    }
+}
