@@ -352,12 +352,9 @@ fn open_errors_name_the_path() {
     );
     let err = Repo::open(dir.path()).unwrap_err();
     assert!(matches!(err, SourceError::NotARepo { .. }));
-    assert!(
-        err.to_string().starts_with(&format!(
-            "{} is not a Git repository: ",
-            dir.path().display()
-        )),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        format!("{} is not a Git repository", dir.path().display())
     );
 }
 
@@ -383,5 +380,28 @@ fn commit_files_refuses_paths_outside_the_repo_and_bad_branches() {
         f.repo.resolve(&git("HEAD")).unwrap().id,
         f.c[4],
         "nothing written"
+    );
+}
+
+#[test]
+fn empty_repositories_and_non_commits_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_repo(dir.path().join("r")).unwrap();
+    let err = repo.resolve(&git("HEAD")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "revision \"HEAD\" not found in repository {}: the repository has no commits yet",
+            dir.path().join("r").display()
+        )
+    );
+    let f = fixture();
+    let err = f.repo.resolve(&git("HEAD:apps")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "revision \"HEAD:apps\" of repository {} names a tree, not a commit",
+            f.dir.path().display()
+        )
     );
 }

@@ -13,22 +13,33 @@ pub enum SourceError {
         repo: PathBuf,
     },
     /// The path exists but is not a Git repository.
-    #[error("{} is not a Git repository: {message}", repo.display())]
+    #[error("{} is not a Git repository{}", repo.display(), detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
     NotARepo {
         /// The path given.
         repo: PathBuf,
-        /// gix's reason.
-        message: String,
+        /// gix's reason when it says more than "not a repository".
+        detail: Option<String>,
     },
-    /// The revision names nothing in the repository, or not a commit.
+    /// The revision names nothing in the repository.
     #[error("revision {rev:?} not found in repository {}{}", repo.display(), detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
     UnknownRevision {
         /// The revision as given.
         rev: String,
         /// The repository.
         repo: PathBuf,
-        /// More about why, when gix said something useful (e.g. ambiguous).
+        /// More about why, when there is something useful to say (ambiguous
+        /// short id, no commits yet).
         detail: Option<String>,
+    },
+    /// The revision names an object that is not a commit (a tree or blob).
+    #[error("revision {rev:?} of repository {} names a {kind}, not a commit", repo.display())]
+    NotACommit {
+        /// The revision as given.
+        rev: String,
+        /// The repository.
+        repo: PathBuf,
+        /// The kind of object it names (`tree`, `blob`).
+        kind: String,
     },
     /// The path does not exist at the revision.
     #[error("path {path:?} does not exist at revision {rev} of repository {}", repo.display())]

@@ -102,9 +102,13 @@ impl Repo {
         if !path.exists() {
             return Err(SourceError::RepoNotFound { repo: path });
         }
-        let inner = gix::ThreadSafeRepository::open(&path).map_err(|e| SourceError::NotARepo {
-            repo: path.clone(),
-            message: e.to_string(),
+        let inner = gix::ThreadSafeRepository::open(&path).map_err(|e| {
+            let message = e.to_string();
+            SourceError::NotARepo {
+                repo: path.clone(),
+                detail: (!message.contains("does not appear to be a git repository"))
+                    .then_some(message),
+            }
         })?;
         Ok(Repo { path, inner })
     }

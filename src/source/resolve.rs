@@ -47,15 +47,24 @@ impl Repo {
         if spec.trim().is_empty() || spec.starts_with('-') {
             return Err(unknown(None));
         }
-        let parsed = repo
-            .rev_parse(spec.as_bytes().as_bstr())
-            .map_err(|e| unknown(useful_detail(&e.to_string())))?;
+        let parsed = repo.rev_parse(spec.as_bytes().as_bstr()).map_err(|e| {
+            let unborn = repo.head().is_ok_and(|h| h.is_unborn());
+            match useful_detail(&e.to_string()) {
+                Some(detail) => unknown(Some(detail)),
+                None if unborn => unknown(Some("the repository has no commits yet".into())),
+                None => unknown(None),
+            }
+        })?;
         let id = parsed.single().ok_or_else(|| unknown(None))?;
-        let commit = id
-            .object()
-            .map_err(self.git_err("reading an object"))?
+        let object = id.object().map_err(self.git_err("reading an object"))?;
+        let kind = object.kind;
+        let commit = object
             .peel_to_commit()
-            .map_err(|_| unknown(Some("it does not name a commit".into())))?;
+            .map_err(|_| SourceError::NotACommit {
+                rev: spec.to_string(),
+                repo: self.path.clone(),
+                kind: kind.to_string(),
+            })?;
         let reference = match parsed.first_reference() {
             Some(r) if r.name.as_bstr() == "HEAD" => repo
                 .head_name()
