@@ -247,6 +247,15 @@ apps:
     }
 
     #[test]
+    fn handles_items_starting_on_the_next_line_and_stray_comments() {
+        let text = "apps:\n  -\n    name: a\n# note\n    source:\n      path: x\n";
+        let p = [Key("apps"), Index(0), Key("source"), Key("path")];
+        assert_eq!(locate(text, &p), Some(6));
+        let text = "---\napps:\n  - name: a\n";
+        assert_eq!(locate(text, &[Key("apps"), Index(0), Key("name")]), Some(3));
+    }
+
+    #[test]
     fn ignores_hashes_inside_quotes() {
         assert_eq!(strip_comment("a: \"x # y\" # c"), "a: \"x # y\"");
         assert_eq!(strip_comment("a: b#c"), "a: b#c");

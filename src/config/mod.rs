@@ -1,6 +1,19 @@
 //! tether.yaml: the app definitions (DESIGN.md §2), where they are looked
 //! up, and validation errors that name file, line and field.
 //!
+//! Rules beyond the shape (unknown fields are errors everywhere):
+//! - `name` is a DNS-1123 label (lowercase letters, digits, `-`, at most 63)
+//!   and unique; a duplicate is reported at the second occurrence;
+//! - `source.revision` is not empty; `source.path` stays inside the repo;
+//! - `destination.namespace` is a DNS-1123 label;
+//! - `syncPolicy.syncOptions` are `NAME=true|false` with NAME one of
+//!   [`BOOL_SYNC_OPTIONS`] (CreateNamespace, Prune, PruneLast,
+//!   ServerSideApply, ApplyOutOfSyncOnly, Validate, Replace,
+//!   RespectIgnoreDifferences, FailOnSharedResource,
+//!   SkipDryRunOnMissingResource) or
+//!   `PrunePropagationPolicy=foreground|background|orphan`;
+//! - `ignoreDifferences[].jsonPointers` start with `/`.
+//!
 //! ```
 //! use std::path::Path;
 //! let text = "apps:\n  - name: web\n    source: { repo: ./gitops, path: apps/web }\n";
@@ -112,8 +125,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 }
 
 /// serde_yaml_ng's message without its ` at line L column C` tail (the line
-/// goes in front) and with field names in double quotes.
-pub(crate) fn serde_message(e: &serde_yaml::Error) -> String {
+/// goes in front) and with field names in double quotes. Other YAML loaders
+/// (themes, keymaps) use it with `e.location()` to report `file:line: …`.
+pub fn serde_message(e: &serde_yaml::Error) -> String {
     let text = e.to_string();
     let text = match text
         .find(" at line ")
