@@ -37,16 +37,16 @@ pub fn is_known_sync_option(option: &str) -> bool {
 
 /// One broken rule: where (a path into the document) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
+pub(crate) struct Violation {
     /// Path of the offending value, e.g. `apps`, 1, `name`.
-    pub path: Vec<Step>,
+    pub(crate) path: Vec<Step>,
     /// The problem, without the field path.
-    pub problem: String,
+    pub(crate) problem: String,
 }
 
 /// One step of a [`Violation`] path (owned form of [`Seg`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// A mapping key.
     Key(&'static str),
     /// A sequence index.
@@ -59,7 +59,7 @@ impl Violation {
     }
 
     /// The path as the locator takes it.
-    pub fn segs(&self) -> Vec<Seg<'_>> {
+    pub(crate) fn segs(&self) -> Vec<Seg<'_>> {
         self.path
             .iter()
             .map(|s| match s {
@@ -70,7 +70,7 @@ impl Violation {
     }
 
     /// The path as users read it: `apps[1].destination.namespace`.
-    pub fn field(&self) -> String {
+    pub(crate) fn field(&self) -> String {
         let mut out = String::new();
         for step in &self.path {
             match step {
@@ -87,7 +87,7 @@ impl Violation {
 }
 
 /// The first broken rule of `apps`, in document order.
-pub fn first_violation(apps: &[AppSpec]) -> Option<Violation> {
+pub(crate) fn first_violation(apps: &[AppSpec]) -> Option<Violation> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, app) in apps.iter().enumerate() {
         let at = |rest: &[Step]| {
