@@ -1,1 +1,88 @@
-//! See DESIGN.md §1.
+//! Manifests from a file tree (DESIGN.md §1 `render`): plain YAML/JSON
+//! folders today; Kustomize and Helm folders are detected and refused with
+//! [`RenderError::Unsupported`] until their renderers land.
+//!
+//! ```
+//! use tether::model::FileTree;
+//! let mut tree = FileTree::new();
+//! tree.insert("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
+//! let objects = tether::render::render(&tree, "app").unwrap();
+//! assert_eq!(tether::render::to_yaml_stream(&objects),
+//!            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+//! ```
+
+mod convert;
+mod detect;
+mod documents;
+mod error;
+mod namespace;
+mod output;
+
+pub use detect::{CHART_FILE, KUSTOMIZATION_FILES, SourceKind, detect};
+pub use error::RenderError;
+pub use namespace::set_default_namespace;
+pub use output::to_yaml_stream;
+
+use crate::model::FileTree;
+use serde_json::Value;
+
+/// Extensions of the files a plain folder render reads.
+pub const MANIFEST_EXTENSIONS: &[&str] = &[".yaml", ".yml", ".json"];
+
+/// The objects of every `.yaml`, `.yml` and `.json` file under `path` of
+/// `tree` (recursive, in path order; `path` may also name one file), with
+/// multi-document streams split, `kind: List` flattened and empty documents
+/// skipped. Files and folders whose name starts with `.` are ignored.
+///
+/// A folder (at any depth) holding a kustomization or `Chart.yaml` is an
+/// [`RenderError::Unsupported`] error naming that file: rendering it as plain
+/// YAML would produce the wrong objects.
+pub fn render(tree: &FileTree, path: &str) -> Result<Vec<Value>, RenderError> {
+    let path = path.trim_matches('/');
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let path = if path == "." { "" } else { path };
+    if let Some(bytes) = tree.get(path) {
+        return documents::parse_file(path, bytes);
+    }
+    let files: Vec<(&str, &[u8])> = tree
+        .under(path)
+        .filter(|(p, _)| !is_hidden(&p[path.len()..]))
+        .collect();
+    if files.is_empty() && tree.under(path).next().is_none() {
+        return Err(RenderError::NotFound {
+            path: path.to_string(),
+        });
+    }
+    refuse_other_kinds(&files)?;
+    let mut out = Vec::new();
+    for (file, bytes) in files {
+        if MANIFEST_EXTENSIONS.iter().any(|e| file.ends_with(e)) {
+            out.extend(documents::parse_file(file, bytes)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a relative path has a component starting with `.`.
+fn is_hidden(rel: &str) -> bool {
+    rel.split('/')
+        .any(|c| c.starts_with('.') && c != "." && c != "..")
+}
+
+/// The Unsupported error for the first kustomization or chart among `files`.
+fn refuse_other_kinds(files: &[(&str, &[u8])]) -> Result<(), RenderError> {
+    for (file, _) in files {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        if KUSTOMIZATION_FILES.contains(&name) {
+            return Err(RenderError::Unsupported(format!(
+                "{file}: kustomize rendering is not implemented yet; point the app at a folder of plain manifests"
+            )));
+        }
+        if name == CHART_FILE {
+            return Err(RenderError::Unsupported(format!(
+                "{file}: helm rendering is not implemented yet; point the app at a folder of plain manifests"
+            )));
+        }
+    }
+    Ok(())
+}

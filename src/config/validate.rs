@@ -1,0 +1,231 @@
+//! The rules tether.yaml must follow beyond its shape (DESIGN.md §2).
+
+use super::locate::Seg;
+use crate::model::AppSpec;
+use std::collections::HashMap;
+use std::path::Component;
+
+/// Sync options that take `=true` or `=false`, spelled as in Argo CD.
+/// Anything else in `syncPolicy.syncOptions` is rejected so that a typo does
+/// not silently turn an option off.
+pub const BOOL_SYNC_OPTIONS: &[&str] = &[
+    "CreateNamespace",
+    "Prune",
+    "PruneLast",
+    "ServerSideApply",
+    "ApplyOutOfSyncOnly",
+    "Validate",
+    "Replace",
+    "RespectIgnoreDifferences",
+    "FailOnSharedResource",
+    "SkipDryRunOnMissingResource",
+];
+
+/// Values of the one non-boolean sync option, `PrunePropagationPolicy`.
+pub const PRUNE_PROPAGATION_POLICIES: &[&str] = &["foreground", "background", "orphan"];
+
+/// Whether `option` is a known sync option: one of [`BOOL_SYNC_OPTIONS`]
+/// with `=true|false`, or `PrunePropagationPolicy=` one of
+/// [`PRUNE_PROPAGATION_POLICIES`].
+pub fn is_known_sync_option(option: &str) -> bool {
+    match option.split_once('=') {
+        Some(("PrunePropagationPolicy", v)) => PRUNE_PROPAGATION_POLICIES.contains(&v),
+        Some((name, "true" | "false")) => BOOL_SYNC_OPTIONS.contains(&name),
+        _ => false,
+    }
+}
+
+/// One broken rule: where (a path into the document) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation {
+    /// Path of the offending value, e.g. `apps`, 1, `name`.
+    pub(crate) path: Vec<Step>,
+    /// The problem, without the field path.
+    pub(crate) problem: String,
+}
+
+/// One step of a [`Violation`] path (owned form of [`Seg`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A mapping key.
+    Key(&'static str),
+    /// A sequence index.
+    Index(usize),
+}
+
+impl Violation {
+    fn new(path: Vec<Step>, problem: String) -> Self {
+        Self { path, problem }
+    }
+
+    /// The path as the locator takes it.
+    pub(crate) fn segs(&self) -> Vec<Seg<'_>> {
+        self.path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => Seg::Key(k),
+                Step::Index(i) => Seg::Index(*i),
+            })
+            .collect()
+    }
+
+    /// The path as users read it: `apps[1].destination.namespace`.
+    pub(crate) fn field(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Key(k) if out.is_empty() => out.push_str(k),
+                Step::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
+}
+
+/// The first broken rule of `apps`, in document order.
+pub(crate) fn first_violation(apps: &[AppSpec]) -> Option<Violation> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, app) in apps.iter().enumerate() {
+        let at = |rest: &[Step]| {
+            let mut p = vec![Step::Key("apps"), Step::Index(i)];
+            p.extend_from_slice(rest);
+            p
+        };
+        if let Some(problem) = dns_label_problem(&app.name) {
+            return Some(Violation::new(
+                at(&[Step::Key("name")]),
+                format!("app name {:?} {problem}", app.name),
+            ));
+        }
+        if let Some(first) = seen.insert(&app.name, i) {
+            return Some(Violation::new(
+                at(&[Step::Key("name")]),
+                format!(
+                    "app name {:?} is already used by apps[{first}]; names must be unique",
+                    app.name
+                ),
+            ));
+        }
+        if let Some(v) = check_app(app, &at) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn check_app(app: &AppSpec, at: &dyn Fn(&[Step]) -> Vec<Step>) -> Option<Violation> {
+    let path = std::path::Path::new(&app.source.path);
+    if path
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Some(Violation::new(
+            at(&[Step::Key("source"), Step::Key("path")]),
+            format!(
+                "path {:?} must be a folder inside the repository (relative, without ..)",
+                app.source.path
+            ),
+        ));
+    }
+    if let Some(ns) = &app.destination.namespace
+        && let Some(problem) = dns_label_problem(ns)
+    {
+        return Some(Violation::new(
+            at(&[Step::Key("destination"), Step::Key("namespace")]),
+            format!("namespace {ns:?} {problem}"),
+        ));
+    }
+    if let Some(policy) = &app.sync_policy {
+        for (j, option) in policy.sync_options.iter().enumerate() {
+            if !is_known_sync_option(option) {
+                return Some(Violation::new(
+                    at(&[
+                        Step::Key("syncPolicy"),
+                        Step::Key("syncOptions"),
+                        Step::Index(j),
+                    ]),
+                    format!(
+                        "unknown sync option {option:?}, expected NAME=true|false with NAME one of {}, or PrunePropagationPolicy={}",
+                        BOOL_SYNC_OPTIONS.join(", "),
+                        PRUNE_PROPAGATION_POLICIES.join("|")
+                    ),
+                ));
+            }
+        }
+    }
+    for (j, ignore) in app.ignore_differences.iter().enumerate() {
+        for (k, pointer) in ignore.json_pointers.iter().enumerate() {
+            if !pointer.starts_with('/') {
+                return Some(Violation::new(
+                    at(&[
+                        Step::Key("ignoreDifferences"),
+                        Step::Index(j),
+                        Step::Key("jsonPointers"),
+                        Step::Index(k),
+                    ]),
+                    format!("JSON pointer {pointer:?} must start with \"/\" (e.g. /spec/replicas)"),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Why `s` is not a DNS-1123 label (RFC 1123: at most 63 characters of
+/// lowercase letters, digits and `-`, starting and ending alphanumeric).
+pub fn dns_label_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        return Some("must not be empty");
+    }
+    if s.len() > 63 {
+        return Some("is longer than 63 characters");
+    }
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some("must be a DNS label: lowercase letters, digits and '-' only");
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Some("must be a DNS label: it must start and end with a letter or digit");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_labels() {
+        assert_eq!(dns_label_problem("web-staging"), None);
+        assert_eq!(dns_label_problem("a1"), None);
+        assert!(dns_label_problem("Web").is_some());
+        assert!(dns_label_problem("-web").is_some());
+        assert!(dns_label_problem("web_x").is_some());
+        assert!(dns_label_problem(&"a".repeat(64)).is_some());
+    }
+
+    #[test]
+    fn sync_options() {
+        assert!(is_known_sync_option("CreateNamespace=true"));
+        assert!(is_known_sync_option("Prune=false"));
+        assert!(is_known_sync_option("PrunePropagationPolicy=orphan"));
+        assert!(!is_known_sync_option("CreateNamespace=yes"));
+        assert!(!is_known_sync_option("CreateNamespaces=true"));
+        assert!(!is_known_sync_option("PrunePropagationPolicy=true"));
+    }
+
+    #[test]
+    fn field_names_read_like_paths() {
+        let v = Violation::new(
+            vec![Step::Key("apps"), Step::Index(2), Step::Key("name")],
+            String::new(),
+        );
+        assert_eq!(v.field(), "apps[2].name");
+    }
+}

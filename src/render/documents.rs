@@ -1,0 +1,202 @@
+//! Splitting one manifest file into Kubernetes objects: YAML streams of
+//! several documents, JSON, `kind: List` flattened, empty documents skipped.
+
+use super::RenderError;
+use serde_json::Value;
+
+/// One document of a YAML stream: its text and the 1-based line of the file
+/// its first line is.
+struct Chunk {
+    text: String,
+    first_line: usize,
+}
+
+/// The objects of one file, in order. `file` names it in errors.
+pub(crate) fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Value>, RenderError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| RenderError::Encoding {
+        file: file.to_string(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
+    if file.ends_with(".json") {
+        for value in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+            let value = value.map_err(|e| RenderError::Syntax {
+                file: file.to_string(),
+                line: e.line().max(1),
+                format: "JSON",
+                message: strip_location(&e.to_string()),
+            })?;
+            push_objects(file, 1, value, &mut out)?;
+        }
+        return Ok(out);
+    }
+    for chunk in split_stream(text) {
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(&chunk.text).map_err(|e| RenderError::Syntax {
+                file: file.to_string(),
+                line: chunk.first_line + e.location().map_or(0, |l| l.line().saturating_sub(1)),
+                format: "YAML",
+                message: strip_location(&e.to_string()),
+            })?;
+        let line = chunk.first_line + first_content_line(&chunk.text);
+        let value = super::convert::to_json(yaml).map_err(|message| RenderError::Invalid {
+            file: file.to_string(),
+            line,
+            message,
+        })?;
+        push_objects(file, line, value, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Splits a YAML stream at `---` lines (and drops `...` end markers). The
+/// marker line stays in the next chunk, blanked, so that line numbers of the
+/// chunk plus `first_line - 1` are line numbers of the file and content after
+/// `--- ` keeps its column.
+fn split_stream(text: &str) -> Vec<Chunk> {
+    let mut chunks = vec![Chunk {
+        text: String::new(),
+        first_line: 1,
+    }];
+    for (i, line) in text.lines().enumerate() {
+        let is_start = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if is_start {
+            chunks.push(Chunk {
+                text: String::new(),
+                first_line: i + 1,
+            });
+        }
+        let Some(chunk) = chunks.last_mut() else {
+            continue;
+        };
+        if is_start {
+            chunk.text.push_str(&" ".repeat(3));
+            chunk.text.push_str(&line[3..]);
+        } else if line != "..." {
+            chunk.text.push_str(line);
+        }
+        chunk.text.push('\n');
+    }
+    chunks
+}
+
+/// 0-based index of the first line that is neither blank nor a comment.
+fn first_content_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .unwrap_or(0)
+}
+
+/// The parser's message without ` at line L column C…` (we put the line in
+/// front, relative to the file).
+fn strip_location(message: &str) -> String {
+    let cut = [" at line ", " at position "]
+        .iter()
+        .filter_map(|p| message.find(p))
+        .min();
+    match cut {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Adds `value` (one document starting at `line`) to `out`: nothing for an
+/// empty document, the items of a List, or the object itself once checked.
+fn push_objects(
+    file: &str,
+    line: usize,
+    value: Value,
+    out: &mut Vec<Value>,
+) -> Result<(), RenderError> {
+    let invalid = |message: String| RenderError::Invalid {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let obj = match value {
+        Value::Null => return Ok(()),
+        Value::Object(obj) => obj,
+        other => {
+            return Err(invalid(format!(
+                "expected a Kubernetes object (a mapping), found {}",
+                type_name(&other)
+            )));
+        }
+    };
+    let is_list = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("List"))
+        && obj.get("items").is_some_and(Value::is_array);
+    if is_list {
+        if let Some(Value::Array(items)) = obj.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(problem) = missing_field(item) {
+                    return Err(invalid(format!("items[{i}] of the List {problem}")));
+                }
+                out.push(item.clone());
+            }
+        }
+        return Ok(());
+    }
+    let value = Value::Object(obj);
+    if let Some(problem) = missing_field(&value) {
+        return Err(invalid(format!("the document {problem}")));
+    }
+    out.push(value);
+    Ok(())
+}
+
+/// `has no kind` etc. when an object lacks apiVersion, kind or metadata.name.
+fn missing_field(obj: &Value) -> Option<&'static str> {
+    let present = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    if !obj.is_object() {
+        return Some("is not a mapping");
+    }
+    if !present(obj.get("apiVersion")) {
+        return Some("has no apiVersion");
+    }
+    if !present(obj.get("kind")) {
+        return Some("has no kind");
+    }
+    if !present(obj.get("metadata").and_then(|m| m.get("name"))) {
+        return Some("has no metadata.name");
+    }
+    None
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_streams_keeping_line_numbers() {
+        let chunks = split_stream("a: 1\n---\n# c\nb: 2\n--- {c: 3}\n...\n");
+        let firsts: Vec<_> = chunks.iter().map(|c| c.first_line).collect();
+        assert_eq!(firsts, vec![1, 2, 5]);
+        assert_eq!(chunks[2].text, "    {c: 3}\n\n");
+        assert_eq!(first_content_line(&chunks[1].text), 2);
+    }
+
+    #[test]
+    fn strips_parser_locations() {
+        assert_eq!(
+            strip_location("did not find expected key at line 3 column 1, while parsing"),
+            "did not find expected key"
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! Errors of rendering manifests, each one sentence naming the file (and
+//! line where there is one).
+
+/// Why a folder could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    /// Nothing at all under the path in the given file tree.
+    #[error("no files under {path:?} to render")]
+    NotFound {
+        /// The folder (or file) asked for.
+        path: String,
+    },
+    /// A file could not be parsed as YAML or JSON.
+    #[error("{file}:{line}: invalid {format}: {message}")]
+    Syntax {
+        /// Path of the file in the tree.
+        file: String,
+        /// 1-based line of the problem in the file.
+        line: usize,
+        /// `YAML` or `JSON`.
+        format: &'static str,
+        /// The parser's message, without its own location.
+        message: String,
+    },
+    /// A document parsed but is not a Kubernetes object.
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        /// Path of the file in the tree.
+        file: String,
+        /// 1-based line where the offending document starts.
+        line: usize,
+        /// What is missing or wrong.
+        message: String,
+    },
+    /// A file is not UTF-8 text.
+    #[error("{file}: not UTF-8 text")]
+    Encoding {
+        /// Path of the file in the tree.
+        file: String,
+    },
+    /// The folder needs a renderer tether does not have yet (Kustomize, Helm).
+    #[error("{0}")]
+    Unsupported(String),
+}

@@ -1,0 +1,127 @@
+//! Objects back to text, as kubectl and kustomize print them.
+
+use serde_json::Value;
+
+/// Prefix of the stand-ins for strings that need quotes (see [`to_yaml_stream`]).
+const PLACEHOLDER: &str = "tether-yaml11-quote-";
+
+/// The objects as a YAML stream: documents separated by `---` lines, keys in
+/// their original order, 2-space indentation, sequences not indented under
+/// their key (`containers:\n- name: x`), multi-line strings as `|` blocks.
+///
+/// Strings that a YAML 1.1 reader (kubectl, go-yaml v2) would take for a
+/// boolean, null or base-60 number — `on`, `yes`, `N`, `12:30`, … — are
+/// single-quoted, as kustomize does, so the output applies as written.
+pub fn to_yaml_stream(objects: &[Value]) -> String {
+    objects
+        .iter()
+        .map(|obj| {
+            let mut quoted = Vec::new();
+            // A document that already holds the placeholder text is written
+            // without the YAML 1.1 quoting rather than risk corrupting it.
+            let has_placeholder = serde_json::to_string(obj).is_ok_and(|j| j.contains(PLACEHOLDER));
+            let marked = if has_placeholder {
+                obj.clone()
+            } else {
+                mark_yaml11_strings(obj, &mut quoted)
+            };
+            let text = serde_yaml::to_string(&marked)
+                .or_else(|_| serde_json::to_string(obj).map(|j| j + "\n"))
+                .unwrap_or_default();
+            restore(text, &quoted)
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+/// A copy of `v` in which strings (and keys) needing YAML 1.1 quotes are
+/// replaced by numbered placeholders; the originals go to `quoted`.
+fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>) -> Value {
+    let mut mark = |s: &str| -> String {
+        if needs_yaml11_quotes(s) {
+            quoted.push(s.to_string());
+            format!("{PLACEHOLDER}{}-end", quoted.len() - 1)
+        } else {
+            s.to_string()
+        }
+    };
+    match v {
+        Value::String(s) => Value::String(mark(s)),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| mark_yaml11_strings(i, quoted))
+                .collect(),
+        ),
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, val) in map {
+                let key = if needs_yaml11_quotes(k) {
+                    quoted.push(k.clone());
+                    format!("{PLACEHOLDER}{}-end", quoted.len() - 1)
+                } else {
+                    k.clone()
+                };
+                out.insert(key, mark_yaml11_strings(val, quoted));
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Puts the single-quoted originals back in place of their placeholders
+/// (highest number first, so `…-1-end` never matches inside `…-11-end`).
+fn restore(mut text: String, quoted: &[String]) -> String {
+    for (i, s) in quoted.iter().enumerate().rev() {
+        text = text.replace(
+            &format!("{PLACEHOLDER}{i}-end"),
+            &format!("'{}'", s.replace('\'', "''")),
+        );
+    }
+    text
+}
+
+/// Whether a YAML 1.1 reader would not read `s` back as a string when
+/// written plain: booleans, nulls, base-60 and `_`-grouped numbers.
+fn needs_yaml11_quotes(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+    ];
+    if WORDS.contains(&s) {
+        return true;
+    }
+    let digits = s.trim_start_matches(['-', '+']);
+    let numberish = !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '_' | ':' | '.'));
+    numberish && (digits.contains(':') || digits.contains('_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quotes_what_yaml_1_1_would_misread() {
+        let v = json!({"on": "on", "b": "yes", "c": "080", "d": "12:30", "e": "1_000",
+                       "f": "y", "g": "NO", "h": "it's on", "i": "1.5", "j": 2});
+        assert_eq!(
+            to_yaml_stream(&[v]),
+            "'on': 'on'\nb: 'yes'\nc: '080'\nd: '12:30'\ne: '1_000'\nf: 'y'\ng: 'NO'\nh: it's on\ni: '1.5'\nj: 2\n"
+        );
+    }
+
+    #[test]
+    fn many_placeholders_do_not_clash() {
+        let items: Vec<Value> = (0..12)
+            .map(|i| json!(if i == 11 { "off" } else { "on" }))
+            .collect();
+        let text = to_yaml_stream(&[json!({ "l": items })]);
+        assert!(text.ends_with("- 'on'\n- 'off'\n"), "{text}");
+    }
+}
