@@ -137,7 +137,7 @@ fn write_repo(path: &Path) -> Result<Vec<String>, CliError> {
             .map(|(p, c)| (p, Some(c.into_bytes())))
             .collect();
         let id = repo
-            .commit_files("main", &changes, &commit.message, signature)
+            .commit_files("main", &changes, &commit.message, &signature)
             .map_err(CliError::new)?;
         ids.push(id);
     }

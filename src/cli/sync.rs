@@ -10,6 +10,7 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         prune: args.prune,
         dry_run: args.dry_run,
         revision: args.revision.as_deref().map(Revision::parse),
+        by: None,
     };
     let report = engine
         .sync(&args.app, &options)

@@ -4,8 +4,9 @@ use super::EngineError;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::order::sort_for_apply;
-use crate::cluster::{ClusterClient, gvk_of};
-use crate::model::{AppSpec, ResourceKey};
+use super::prune::find_extras;
+use crate::cluster::{ClusterClient, InventoryEntry, gvk_of, read_state, write_state};
+use crate::model::{AppSpec, HistoryEntry, ResourceKey};
 use serde::Serialize;
 use serde_json::{Value, json};
 

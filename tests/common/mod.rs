@@ -86,7 +86,7 @@ impl Env {
                 file("apps/web/configmap.yaml", CONFIGMAP),
             ],
             "Add web",
-            signature(1_700_000_000),
+            &signature(1_700_000_000),
         )
         .unwrap();
         let config = dir.path().join("tether.yaml");
