@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+mod app_input;
 pub mod apps_table;
 pub mod config_error;
 pub mod keymap;

@@ -22,8 +22,8 @@ const HINTS: [Action; 8] = [
     Action::Back,
     Action::Quit,
 ];
-/// Width of one hint column.
-const HINT_WIDTH: u16 = 22;
+/// Space between hint columns.
+const HINT_GAP: usize = 2;
 /// Narrowest terminal that shows hints in the header.
 const HINTS_MIN_WIDTH: u16 = 100;
 
@@ -32,9 +32,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let snapshot = &app.snapshot;
     let hints = hint_lines(app, area.height);
+    let hint_width = hints.iter().flatten().map(Line::width).max().unwrap_or(0) + HINT_GAP;
+    let hint_width = u16::try_from(hint_width).unwrap_or(u16::MAX);
     let columns = u16::try_from(hints.len()).unwrap_or(0);
     let hints_width = if area.width >= HINTS_MIN_WIDTH {
-        columns * HINT_WIDTH
+        columns.saturating_mul(hint_width)
     } else {
         0
     };
@@ -61,7 +63,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), info);
     if hints_width > 0 {
         let areas =
-            Layout::horizontal(vec![Constraint::Length(HINT_WIDTH); hints.len()]).split(hint_area);
+            Layout::horizontal(vec![Constraint::Length(hint_width); hints.len()]).split(hint_area);
         for (column, rect) in hints.into_iter().zip(areas.iter()) {
             frame.render_widget(Paragraph::new(column), *rect);
         }

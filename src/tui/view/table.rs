@@ -21,34 +21,44 @@ const COLUMNS: [&str; 8] = [
     "MESSAGE",
 ];
 
+/// Columns dropped, in order, when MESSAGE would get narrower than this.
+const MIN_MESSAGE_WIDTH: usize = 24;
+/// Indices of the columns that may be dropped, least useful first.
+const DROPPABLE: [usize; 2] = [3, 1];
+
 /// Draws the apps table into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let cells: Vec<[Cell<'static>; 8]> = app
-        .table
-        .rows(&app.snapshot)
-        .map(|status| row_cells(theme, status))
-        .collect();
     let texts: Vec<[String; 7]> = app
         .table
         .rows(&app.snapshot)
         .map(|status| plain_columns(theme, status))
         .collect();
-    let mut widths: Vec<Constraint> = (0..7)
+    let content: Vec<usize> = (0..7)
         .map(|c| {
-            let content = texts
-                .iter()
-                .map(|t| Span::raw(t[c].as_str()).width())
-                .max()
-                .unwrap_or(0);
-            let width = content.max(COLUMNS[c].len());
-            Constraint::Length(u16::try_from(width).unwrap_or(u16::MAX))
+            let widest = texts.iter().map(|t| Span::raw(t[c].as_str()).width());
+            widest.max().unwrap_or(0).max(COLUMNS[c].len())
         })
         .collect();
+    let shown = shown_columns(&content, usize::from(area.width));
+    let mut widths: Vec<Constraint> = shown
+        .iter()
+        .filter(|&&c| c < 7)
+        .map(|&c| Constraint::Length(u16::try_from(content[c]).unwrap_or(u16::MAX)))
+        .collect();
     widths.push(Constraint::Fill(1));
-    let header = Row::new(COLUMNS.map(Cell::from)).style(theme.style("table.header"));
+    let pick = |cells: [Cell<'static>; 8]| -> Row<'static> {
+        let mut cells = cells.map(Some);
+        Row::new(shown.iter().filter_map(|&c| cells[c].take()))
+    };
+    let rows: Vec<Row> = app
+        .table
+        .rows(&app.snapshot)
+        .map(|status| pick(row_cells(theme, status)))
+        .collect();
+    let header = pick(COLUMNS.map(Cell::from)).style(theme.style("table.header"));
     let selection = format!("{} ", theme.glyph("selection"));
-    let table = Table::new(cells.into_iter().map(Row::new), widths)
+    let table = Table::new(rows, widths)
         .header(header)
         .block(block(app))
         .row_highlight_style(theme.style("selection"))
@@ -56,6 +66,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
     let mut state = TableState::default().with_selected(app.table.selected());
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The columns to show (MESSAGE, index 7, always), dropping the droppable
+/// ones while MESSAGE would be too narrow.
+fn shown_columns(content: &[usize], width: usize) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..8).collect();
+    // Borders, the selection symbol and one space between columns.
+    let chrome = 2 + 2;
+    for drop in DROPPABLE {
+        let fixed: usize = shown
+            .iter()
+            .filter(|&&c| c < 7)
+            .map(|&c| content[c] + 1)
+            .sum();
+        if width.saturating_sub(chrome + fixed) >= MIN_MESSAGE_WIDTH {
+            break;
+        }
+        shown.retain(|&c| c != drop);
+    }
+    shown
 }
 
 fn block(app: &App) -> Block<'static> {
