@@ -43,6 +43,13 @@ pub async fn event_loop(
     app.apply_snapshot(snapshots.borrow_and_update().clone());
     let mut dirty = true;
     loop {
+        if let Some(recovered) = screen.recover() {
+            let message = recovered.wrap_err("cannot re-enter full screen after a panic")?;
+            app.apply_event(EngineEvent::Warning {
+                message: format!("internal error: a task panicked: {message}"),
+            });
+            dirty = true;
+        }
         if dirty {
             screen
                 .terminal
