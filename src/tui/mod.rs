@@ -1,1 +1,79 @@
-//! The terminal UI (feature `tui`). Talks to the engine only through its public API.
+//! The terminal UI (feature `tui`). Talks to the engine only through its
+//! public API: [`EngineHandle`] snapshots and events in, commands out.
+//!
+//! [`App`] is the state machine (keys in, [`Effect`]s out, pure
+//! [`App::render`]); [`run`] puts it on a full-screen terminal. Key bindings
+//! come from keymaps/*.yaml ([`keymap`]), colours and glyphs from
+//! themes/*.yaml ([`theme`], [`theme_file`]).
+
+pub mod action;
+pub mod app;
+mod app_input;
+pub mod apps_table;
+pub mod config_error;
+pub mod keymap;
+pub mod keys;
+mod run;
+pub mod terminal;
+pub mod theme;
+pub mod theme_file;
+mod view;
+
+pub use action::Action;
+pub use app::{App, Effect, Mode, StatusLevel, StatusMessage};
+pub use config_error::ConfigError;
+pub use keymap::{KeyContext, Keymap, KeymapFile};
+pub use keys::KeyChord;
+pub use theme::Theme;
+
+use crate::engine::EngineHandle;
+use color_eyre::eyre::WrapErr;
+use std::path::PathBuf;
+
+/// How to start the TUI.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TuiOptions {
+    /// Theme name (bundled `default`, `light`, `high-contrast`, or a user
+    /// file `themes/<name>.yaml` in the config dir); None = `default`.
+    pub theme: Option<String>,
+    /// Keymap name (bundled `default`, `vim`, or a user file
+    /// `keymaps/<name>.yaml` in the config dir); None = `default`.
+    pub keymap: Option<String>,
+    /// Hide and refuse dangerous actions (sync, prune, revert).
+    pub read_only: bool,
+    /// Shown in the header, e.g. the config file or `demo`.
+    pub title: String,
+}
+
+/// The user config dir (`~/.config/tether` on Linux), if there is a home.
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("dev", "tether", "tether").map(|d| d.config_dir().to_path_buf())
+}
+
+impl App {
+    /// An app for `opts`, loading its keymap and theme from the bundled
+    /// files and `config_dir`; problems show in the status line.
+    pub fn from_options(
+        snapshot: std::sync::Arc<crate::engine::Snapshot>,
+        opts: &TuiOptions,
+        config_dir: Option<&std::path::Path>,
+    ) -> App {
+        let (keymap, mut problems) = Keymap::load(opts.keymap.as_deref(), config_dir);
+        let (theme, theme_problems) = Theme::load(opts.theme.as_deref(), config_dir);
+        problems.extend(theme_problems);
+        let mut app = App::new(snapshot, keymap, theme, opts.read_only, &opts.title);
+        app.report_problems(&problems);
+        app
+    }
+}
+
+/// Runs the TUI full-screen until the user quits. The terminal is restored
+/// on every exit, panics included; errors inside show in the status line.
+pub async fn run(handle: EngineHandle, opts: TuiOptions) -> color_eyre::Result<()> {
+    let config_dir = config_dir();
+    let mut app = App::from_options(handle.snapshot(), &opts, config_dir.as_deref());
+    let mut screen = terminal::FullScreen::enter().wrap_err("cannot open the terminal")?;
+    let result = run::event_loop(&mut screen, &mut app, &handle, config_dir).await;
+    drop(screen);
+    result
+}

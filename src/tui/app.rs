@@ -1,0 +1,309 @@
+//! The TUI's state machine: keys and engine updates in, effects out.
+//! Drawing lives in [`super::view`] and only reads this state.
+
+use super::action::Action;
+use super::apps_table::AppsTable;
+use super::config_error::ConfigError;
+use super::keymap::{KeyContext, Keymap};
+use super::keys::KeyChord;
+use super::theme::Theme;
+use super::view;
+use crate::engine::{EngineCommand, EngineEvent, Snapshot};
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use std::sync::Arc;
+
+/// What the event loop must do after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Leave the program.
+    Quit,
+    /// Send a command to the engine.
+    Send(EngineCommand),
+    /// Load the named theme (`:theme NAME`) and hand it to [`App::set_theme`].
+    LoadTheme(String),
+}
+
+/// What the screen is doing besides showing the apps table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// The apps table has the keys.
+    Normal,
+    /// Typing a `/` filter; rows narrow as you type.
+    Filter,
+    /// Typing a `:` command.
+    Command(String),
+    /// The help screen, scrolled by some lines.
+    Help(usize),
+    /// Asking whether to sync `app`.
+    ConfirmSync {
+        /// The app to sync.
+        app: String,
+        /// Whether to prune.
+        prune: bool,
+    },
+}
+
+/// How a status message should look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusLevel {
+    /// Something done.
+    Info,
+    /// Worth a look.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+/// The message in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// How it looks.
+    pub level: StatusLevel,
+    /// What it says.
+    pub text: String,
+}
+
+/// Ticks an info message stays before the status line shows hints again.
+const INFO_TICKS: u32 = 8;
+
+/// The TUI state: the latest snapshot, the table, the mode, the status line,
+/// and the active keymap and theme.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub(super) snapshot: Arc<Snapshot>,
+    pub(super) table: AppsTable,
+    pub(super) mode: Mode,
+    pub(super) status: Option<StatusMessage>,
+    status_ticks: Option<u32>,
+    pub(super) keymap: Keymap,
+    pub(super) theme: Theme,
+    pub(super) read_only: bool,
+    pub(super) title: String,
+    pub(super) page_size: usize,
+}
+
+impl App {
+    /// An app showing `snapshot` with the given keymap and theme. In
+    /// read-only mode dangerous bindings are dropped from the keymap.
+    pub fn new(
+        snapshot: Arc<Snapshot>,
+        keymap: Keymap,
+        theme: Theme,
+        read_only: bool,
+        title: &str,
+    ) -> App {
+        let keymap = if read_only {
+            keymap.without_dangerous()
+        } else {
+            keymap
+        };
+        let mut table = AppsTable::default();
+        table.update(&snapshot);
+        App {
+            snapshot,
+            table,
+            mode: Mode::Normal,
+            status: None,
+            status_ticks: None,
+            keymap,
+            theme,
+            read_only,
+            title: title.to_string(),
+            page_size: 10,
+        }
+    }
+
+    /// Replaces the snapshot; the selection stays on the same app name.
+    pub fn apply_snapshot(&mut self, snapshot: Arc<Snapshot>) {
+        self.snapshot = snapshot;
+        self.table.update(&self.snapshot);
+    }
+
+    /// Shows an engine event in the status line.
+    pub fn apply_event(&mut self, event: EngineEvent) {
+        match event {
+            EngineEvent::CommandDone {
+                app,
+                ok: true,
+                message,
+            } => {
+                self.info(format!("{app}: {message}"));
+            }
+            EngineEvent::CommandDone {
+                app,
+                ok: false,
+                message,
+            } => {
+                self.error(format!("{app}: {message}"));
+            }
+            EngineEvent::Warning { message } => self.warn(message),
+        }
+    }
+
+    /// Shows configuration problems (keymap, theme) in the status line.
+    pub fn report_problems(&mut self, problems: &[ConfigError]) {
+        if let Some(first) = problems.first() {
+            let more = match problems.len() {
+                1 => String::new(),
+                n => format!(" (+{} more)", n - 1),
+            };
+            self.error(format!("{first}{more}"));
+        }
+    }
+
+    /// Switches to a newly loaded theme, reporting its problems.
+    pub fn set_theme(&mut self, theme: Theme, problems: &[ConfigError]) {
+        self.theme = theme;
+        self.report_problems(problems);
+    }
+
+    /// Tells the app how big the terminal is (for paging).
+    pub fn resize(&mut self, _width: u16, height: u16) {
+        self.page_size = usize::from(view::table_rows(height)).max(1);
+    }
+
+    /// Advances timers; true when the screen changed.
+    pub fn on_tick(&mut self) -> bool {
+        match self.status_ticks {
+            Some(0) => {
+                self.status = None;
+                self.status_ticks = None;
+                true
+            }
+            Some(n) => {
+                self.status_ticks = Some(n - 1);
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Handles one key press and says what the loop must do.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(chord) = KeyChord::from_event(&key) else {
+            return Vec::new();
+        };
+        match self.mode.clone() {
+            Mode::Normal => self.normal_key(&chord),
+            Mode::Filter => self.filter_key(&chord),
+            Mode::Command(input) => self.command_key(&chord, input),
+            Mode::Help(scroll) => self.help_key(&chord, scroll),
+            Mode::ConfirmSync { app, prune } => self.confirm_key(&chord, app, prune),
+        }
+    }
+
+    /// Draws the whole screen. Pure: reads state, does no I/O.
+    pub fn render(&self, frame: &mut Frame) {
+        view::render(self, frame);
+    }
+
+    /// The current mode.
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// The status line's message, if any.
+    pub fn status(&self) -> Option<&StatusMessage> {
+        self.status.as_ref()
+    }
+
+    /// The name of the selected app.
+    pub fn selected_app(&self) -> Option<&str> {
+        self.table
+            .selected_app(&self.snapshot)
+            .map(|a| a.name.as_str())
+    }
+
+    /// Names of the visible apps, in table order.
+    pub fn visible_apps(&self) -> Vec<&str> {
+        self.table
+            .rows(&self.snapshot)
+            .map(|a| a.name.as_str())
+            .collect()
+    }
+
+    /// The filter text.
+    pub fn filter(&self) -> &str {
+        self.table.filter()
+    }
+
+    /// The active keymap.
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    /// The active theme.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    pub(super) fn info(&mut self, text: impl Into<String>) {
+        self.set_status(StatusLevel::Info, text.into());
+        self.status_ticks = Some(INFO_TICKS);
+    }
+
+    pub(super) fn warn(&mut self, text: impl Into<String>) {
+        self.set_status(StatusLevel::Warning, text.into());
+    }
+
+    pub(super) fn error(&mut self, text: impl Into<String>) {
+        self.set_status(StatusLevel::Error, text.into());
+    }
+
+    fn set_status(&mut self, level: StatusLevel, text: String) {
+        self.status = Some(StatusMessage { level, text });
+        self.status_ticks = None;
+    }
+
+    fn normal_key(&mut self, chord: &KeyChord) -> Vec<Effect> {
+        match self.keymap.lookup(KeyContext::Apps, chord) {
+            Some(action) => self.apps_action(action),
+            None => Vec::new(),
+        }
+    }
+
+    fn apps_action(&mut self, action: Action) -> Vec<Effect> {
+        let snapshot = Arc::clone(&self.snapshot);
+        let page = isize::try_from(self.page_size).unwrap_or(isize::MAX);
+        match action {
+            Action::Quit => return vec![Effect::Quit],
+            Action::Help => self.mode = Mode::Help(0),
+            Action::Back if !self.table.filter().is_empty() => {
+                self.table.set_filter("", &snapshot);
+            }
+            Action::Command => self.mode = Mode::Command(String::new()),
+            Action::Filter => {
+                self.table.set_filter("", &snapshot);
+                self.mode = Mode::Filter;
+            }
+            Action::MoveUp => self.table.move_by(-1, &snapshot),
+            Action::MoveDown => self.table.move_by(1, &snapshot),
+            Action::PageUp => self.table.move_by(-page, &snapshot),
+            Action::PageDown => self.table.move_by(page, &snapshot),
+            Action::Top => self.table.top(&snapshot),
+            Action::Bottom => self.table.bottom(&snapshot),
+            Action::Refresh => {
+                self.info("refresh requested");
+                return vec![Effect::Send(EngineCommand::Refresh)];
+            }
+            Action::Sync | Action::SyncPrune if self.read_only => {
+                self.warn("read-only: sync is disabled");
+            }
+            Action::Sync | Action::SyncPrune => match self.selected_app() {
+                Some(app) => {
+                    self.mode = Mode::ConfirmSync {
+                        app: app.to_string(),
+                        prune: action == Action::SyncPrune,
+                    };
+                }
+                None => self.warn("no app selected"),
+            },
+            other if !other.implemented() => {
+                self.warn(format!("{}: not available yet", other.description()));
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,163 @@
+//! The apps table's state: sort order, filter and a selection that follows
+//! the selected app's name across snapshots.
+
+use crate::engine::Snapshot;
+use crate::model::AppStatus;
+
+/// Rows of the apps table: the snapshot's apps sorted by cluster then name,
+/// narrowed by a case-insensitive filter.
+#[derive(Debug, Clone, Default)]
+pub struct AppsTable {
+    /// Indices into the snapshot's apps, sorted, filtered.
+    visible: Vec<usize>,
+    /// Index into `visible`.
+    selected: usize,
+    /// Name of the selected app, to find it again after a change.
+    selected_name: Option<String>,
+    filter: String,
+}
+
+/// The revision as shown: a commit id shortened to 7 characters.
+pub fn short_revision(revision: &str) -> &str {
+    let is_commit = revision.len() > 7 && revision.chars().all(|c| c.is_ascii_hexdigit());
+    if is_commit { &revision[..7] } else { revision }
+}
+
+impl AppsTable {
+    /// Recomputes the rows for `snapshot`, keeping the selection on the
+    /// same app name when it is still visible.
+    pub fn update(&mut self, snapshot: &Snapshot) {
+        let needle = self.filter.to_lowercase();
+        let mut visible: Vec<usize> = (0..snapshot.apps.len())
+            .filter(|&i| needle.is_empty() || matches(&snapshot.apps[i], &needle))
+            .collect();
+        visible.sort_by(|&a, &b| {
+            let (a, b) = (&snapshot.apps[a], &snapshot.apps[b]);
+            (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name))
+        });
+        self.visible = visible;
+        let found = self.selected_name.as_ref().and_then(|name| {
+            self.visible
+                .iter()
+                .position(|&i| snapshot.apps[i].name == *name)
+        });
+        self.selected = match found {
+            Some(position) => position,
+            None => self.selected.min(self.visible.len().saturating_sub(1)),
+        };
+        self.remember(snapshot);
+    }
+
+    /// Sets the filter text and recomputes the rows.
+    pub fn set_filter(&mut self, filter: &str, snapshot: &Snapshot) {
+        self.filter = filter.to_string();
+        self.update(snapshot);
+    }
+
+    /// The filter text.
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// Moves the selection by `delta` rows, stopping at the ends.
+    pub fn move_by(&mut self, delta: isize, snapshot: &Snapshot) {
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.remember(snapshot);
+    }
+
+    /// Selects the first row.
+    pub fn top(&mut self, snapshot: &Snapshot) {
+        self.selected = 0;
+        self.remember(snapshot);
+    }
+
+    /// Selects the last row.
+    pub fn bottom(&mut self, snapshot: &Snapshot) {
+        self.selected = self.visible.len().saturating_sub(1);
+        self.remember(snapshot);
+    }
+
+    /// The position of the selected row, if any row is visible.
+    pub fn selected(&self) -> Option<usize> {
+        (!self.visible.is_empty()).then_some(self.selected)
+    }
+
+    /// The selected app.
+    pub fn selected_app<'a>(&self, snapshot: &'a Snapshot) -> Option<&'a AppStatus> {
+        self.visible
+            .get(self.selected)
+            .and_then(|&i| snapshot.apps.get(i))
+    }
+
+    /// The visible apps, in table order.
+    pub fn rows<'a>(&'a self, snapshot: &'a Snapshot) -> impl Iterator<Item = &'a AppStatus> + 'a {
+        self.visible.iter().filter_map(|&i| snapshot.apps.get(i))
+    }
+
+    /// How many rows are visible.
+    pub fn len(&self) -> usize {
+        self.visible.len()
+    }
+
+    /// Whether no row is visible.
+    pub fn is_empty(&self) -> bool {
+        self.visible.is_empty()
+    }
+
+    fn remember(&mut self, snapshot: &Snapshot) {
+        if let Some(app) = self.selected_app(snapshot) {
+            self.selected_name = Some(app.name.clone());
+        }
+    }
+}
+
+fn matches(app: &AppStatus, needle: &str) -> bool {
+    [
+        app.name.as_str(),
+        app.project.as_str(),
+        app.cluster.as_str(),
+        app.namespace.as_str(),
+        app.revision.as_str(),
+        app.sync.as_str(),
+        app.health.as_str(),
+        app.message.as_str(),
+    ]
+    .iter()
+    .any(|field| field.to_lowercase().contains(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(name: &str, cluster: &str) -> AppStatus {
+        AppStatus {
+            name: name.to_string(),
+            cluster: cluster.to_string(),
+            ..AppStatus::default()
+        }
+    }
+
+    #[test]
+    fn sorts_by_cluster_then_name_and_keeps_selection() {
+        let mut snapshot = Snapshot {
+            apps: vec![app("b", "prod"), app("a", "prod"), app("c", "dev")],
+            ..Snapshot::default()
+        };
+        let mut table = AppsTable::default();
+        table.update(&snapshot);
+        let names: Vec<_> = table.rows(&snapshot).map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["c", "a", "b"]);
+        table.bottom(&snapshot);
+        snapshot.apps.push(app("0", "dev"));
+        table.update(&snapshot);
+        assert_eq!(table.selected_app(&snapshot).unwrap().name, "b");
+    }
+
+    #[test]
+    fn shortens_commit_ids_only() {
+        assert_eq!(short_revision("0123456789abcdef"), "0123456");
+        assert_eq!(short_revision("WORKTREE"), "WORKTREE");
+    }
+}

@@ -1,0 +1,168 @@
+//! The header: title, clusters, repos, counts by sync and health, key hints.
+
+use crate::engine::Snapshot;
+use crate::model::{HealthStatus, SyncStatus};
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::keymap::KeyContext;
+use crate::tui::theme::{Theme, health_scope, sync_scope};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Actions offered as hints in the header, in order.
+const HINTS: [Action; 8] = [
+    Action::Sync,
+    Action::SyncPrune,
+    Action::Refresh,
+    Action::Filter,
+    Action::Command,
+    Action::Help,
+    Action::Back,
+    Action::Quit,
+];
+/// Space between hint columns.
+const HINT_GAP: usize = 2;
+/// Narrowest terminal that shows hints in the header.
+const HINTS_MIN_WIDTH: u16 = 100;
+
+/// Draws the header into `area`.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let snapshot = &app.snapshot;
+    let hints = hint_lines(app, area.height);
+    let hint_width = hints.iter().flatten().map(Line::width).max().unwrap_or(0) + HINT_GAP;
+    let hint_width = u16::try_from(hint_width).unwrap_or(u16::MAX);
+    let columns = u16::try_from(hints.len()).unwrap_or(0);
+    let hints_width = if area.width >= HINTS_MIN_WIDTH {
+        columns.saturating_mul(hint_width)
+    } else {
+        0
+    };
+    let [info, hint_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(hints_width)]).areas(area);
+    let label = |text: &'static str| Span::styled(text, theme.style("header.label"));
+    let mut title = vec![
+        Span::styled("tether", theme.style("header.title")),
+        Span::styled(format!(" · {}", app.title), theme.style("header")),
+    ];
+    if app.read_only {
+        title.push(Span::styled(" [read-only]", theme.style("header.label")));
+    }
+    let lines = vec![
+        Line::from(title),
+        Line::from([vec![label("Clusters: ")], clusters(theme, snapshot)].concat()),
+        Line::from(vec![
+            label("Repos:    "),
+            Span::styled(snapshot.repos.join(", "), theme.style("header")),
+        ]),
+        Line::from([vec![label("Sync:     ")], sync_counts(theme, snapshot)].concat()),
+        Line::from([vec![label("Health:   ")], health_counts(theme, snapshot)].concat()),
+    ];
+    frame.render_widget(Paragraph::new(lines), info);
+    if hints_width > 0 {
+        let areas =
+            Layout::horizontal(vec![Constraint::Length(hint_width); hints.len()]).split(hint_area);
+        for (column, rect) in hints.into_iter().zip(areas.iter()) {
+            frame.render_widget(Paragraph::new(column), *rect);
+        }
+    }
+}
+
+fn clusters<'a>(theme: &Theme, snapshot: &'a Snapshot) -> Vec<Span<'a>> {
+    let mut spans = Vec::new();
+    for cluster in &snapshot.clusters {
+        let (scope, glyph) = if cluster.connected {
+            ("cluster.connected", theme.glyph("connected"))
+        } else {
+            ("cluster.disconnected", theme.glyph("disconnected"))
+        };
+        let text = if cluster.connected {
+            format!("{glyph} {}  ", cluster.name)
+        } else {
+            format!("{glyph} {} (disconnected)  ", cluster.name)
+        };
+        spans.push(Span::styled(text, theme.style(scope)));
+    }
+    spans
+}
+
+fn sync_counts(theme: &Theme, snapshot: &Snapshot) -> Vec<Span<'static>> {
+    let states = [
+        SyncStatus::Synced,
+        SyncStatus::OutOfSync,
+        SyncStatus::Unknown,
+    ];
+    let counts = states.map(|s| (s, snapshot.apps.iter().filter(|a| a.sync == s).count()));
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(state, n)| count_span(theme, sync_scope(state), state.as_str(), n))
+        .collect()
+}
+
+fn health_counts(theme: &Theme, snapshot: &Snapshot) -> Vec<Span<'static>> {
+    let states = [
+        HealthStatus::Healthy,
+        HealthStatus::Progressing,
+        HealthStatus::Degraded,
+        HealthStatus::Suspended,
+        HealthStatus::Missing,
+        HealthStatus::Unknown,
+    ];
+    let counts = states.map(|s| (s, snapshot.apps.iter().filter(|a| a.health == s).count()));
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(state, n)| count_span(theme, health_scope(state), state.as_str(), n))
+        .collect()
+}
+
+fn count_span(theme: &Theme, scope: &str, word: &str, count: usize) -> Span<'static> {
+    Span::styled(
+        format!("{} {count}  ", theme.labelled(scope, word)),
+        theme.style(scope),
+    )
+}
+
+/// Key hints in columns of `height` lines: `<key> description`.
+fn hint_lines(app: &App, height: u16) -> Vec<Vec<Line<'static>>> {
+    let theme = &app.theme;
+    let hints: Vec<Line<'static>> = HINTS
+        .iter()
+        .filter_map(|&action| {
+            let key = app
+                .keymap
+                .keys_for(KeyContext::Apps, action)
+                .into_iter()
+                .next()
+                .or_else(|| {
+                    app.keymap
+                        .keys_for(KeyContext::Global, action)
+                        .into_iter()
+                        .next()
+                })?;
+            Some(Line::from(vec![
+                Span::styled(format!("<{key}> "), theme.style("header.key")),
+                Span::styled(hint_name(action), theme.style("header.hint")),
+            ]))
+        })
+        .collect();
+    let per_column = usize::from(height.max(1));
+    hints.chunks(per_column).map(<[_]>::to_vec).collect()
+}
+
+fn hint_name(action: Action) -> &'static str {
+    match action {
+        Action::Sync => "sync",
+        Action::SyncPrune => "sync+prune",
+        Action::Refresh => "refresh",
+        Action::Filter => "filter",
+        Action::Command => "command",
+        Action::Help => "help",
+        Action::Back => "back",
+        Action::Quit => "quit",
+        other => other.name(),
+    }
+}

@@ -1,0 +1,400 @@
+//! The apps view: rendering a fixed snapshot, and scripted keys through
+//! `App::handle_key` (no terminal).
+#![cfg(feature = "tui")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use tether::engine::{ClusterState, EngineCommand, EngineEvent, Snapshot};
+use tether::model::{AppStatus, HealthStatus, SyncStatus};
+use tether::tui::{Action, App, Effect, KeyContext, Mode, StatusLevel, TuiOptions};
+
+fn app_status(
+    name: &str,
+    cluster: &str,
+    sync: SyncStatus,
+    health: HealthStatus,
+    message: &str,
+) -> AppStatus {
+    AppStatus {
+        name: name.to_string(),
+        project: name.split('-').next().unwrap().to_string(),
+        cluster: cluster.to_string(),
+        namespace: name.split('-').next().unwrap().to_string(),
+        revision: "4f2c9e1d0b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e".to_string(),
+        sync,
+        health,
+        paused: false,
+        message: message.to_string(),
+        resources: Vec::new(),
+    }
+}
+
+/// Seven apps on two clusters (prod unreachable), every state represented.
+fn fixture() -> Snapshot {
+    use HealthStatus::{Degraded, Healthy, Progressing, Suspended};
+    use SyncStatus::{OutOfSync, Synced};
+    let mut apps = vec![
+        app_status("web-prod", "prod", OutOfSync, Healthy, "1 resource differs"),
+        app_status("web-staging", "staging", Synced, Healthy, ""),
+        app_status(
+            "api-staging",
+            "staging",
+            Synced,
+            Progressing,
+            "Deployment api: 1/3 ready",
+        ),
+        app_status("api-prod", "prod", Synced, Healthy, ""),
+        app_status(
+            "worker-staging",
+            "staging",
+            OutOfSync,
+            Degraded,
+            "CrashLoopBackOff",
+        ),
+        app_status(
+            "batch-prod",
+            "prod",
+            SyncStatus::Unknown,
+            HealthStatus::Unknown,
+            "cluster prod unreachable",
+        ),
+        app_status(
+            "cron-staging",
+            "staging",
+            Synced,
+            Suspended,
+            "CronJob suspended",
+        ),
+    ];
+    apps[3].paused = true;
+    apps[3].message = "rollback to 1a2b3c4".to_string();
+    apps[1].revision = "WORKTREE".to_string();
+    Snapshot {
+        apps,
+        clusters: vec![
+            ClusterState {
+                name: "staging".to_string(),
+                server: "https://127.0.0.1:6443".to_string(),
+                connected: true,
+                message: String::new(),
+            },
+            ClusterState {
+                name: "prod".to_string(),
+                server: "https://10.0.0.1:6443".to_string(),
+                connected: false,
+                message: "connection refused".to_string(),
+            },
+        ],
+        repos: vec!["./gitops".to_string()],
+        generation: 7,
+    }
+}
+
+fn new_app(read_only: bool) -> App {
+    let opts = TuiOptions {
+        title: "fixture".to_string(),
+        read_only,
+        ..TuiOptions::default()
+    };
+    let app = App::from_options(Arc::new(fixture()), &opts, None);
+    assert_eq!(app.status(), None, "bundled keymap and theme load cleanly");
+    app
+}
+
+/// The screen as text, one line per row, trailing blanks trimmed.
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| app.render(frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut lines = Vec::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..width {
+            let cell = &buffer[(x, y)];
+            if skip == 0 {
+                line.push_str(cell.symbol());
+            }
+            skip = skip.max(unicode_width(cell.symbol())).saturating_sub(1);
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    lines.join("\n")
+}
+
+fn unicode_width(symbol: &str) -> usize {
+    ratatui::text::Span::raw(symbol).width()
+}
+
+/// Feeds keys written as in keymap files, `<enter>` style for named keys.
+fn keys(app: &mut App, script: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut rest = script;
+    while let Some(c) = rest.chars().next() {
+        let (event, used) = if c == '<' {
+            let end = rest.find('>').unwrap();
+            let code = match &rest[1..end] {
+                "enter" => KeyCode::Enter,
+                "esc" => KeyCode::Esc,
+                "down" => KeyCode::Down,
+                "up" => KeyCode::Up,
+                "backspace" => KeyCode::Backspace,
+                other => panic!("unknown key <{other}>"),
+            };
+            (KeyEvent::new(code, KeyModifiers::NONE), end + 1)
+        } else {
+            let modifiers = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            (KeyEvent::new(KeyCode::Char(c), modifiers), c.len_utf8())
+        };
+        effects.extend(app.handle_key(event));
+        rest = &rest[used..];
+    }
+    effects
+}
+
+#[test]
+fn renders_apps_view_at_120x40() {
+    let app = new_app(false);
+    insta::assert_snapshot!("apps_120x40", screen(&app, 120, 40));
+}
+
+#[test]
+fn renders_apps_view_at_80x24() {
+    let app = new_app(false);
+    insta::assert_snapshot!("apps_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn header_counts_states_with_glyph_and_word() {
+    let text = screen(&new_app(false), 120, 40);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("tether · fixture"), "{}", lines[0]);
+    assert!(lines[1].contains("● staging"), "{}", lines[1]);
+    assert!(lines[1].contains("○ prod (disconnected)"), "{}", lines[1]);
+    assert!(lines[2].contains("./gitops"));
+    assert!(
+        lines[3].starts_with("Sync:     ✔ Synced 4  ✖ OutOfSync 2  ? Unknown 1"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with(
+            "Health:   ♥ Healthy 3  ◐ Progressing 1  ✖ Degraded 1  ⏸ Suspended 1  ? Unknown 1"
+        ),
+        "{}",
+        lines[4]
+    );
+}
+
+#[test]
+fn table_is_sorted_by_cluster_then_name() {
+    let app = new_app(false);
+    assert_eq!(
+        app.visible_apps(),
+        [
+            "api-prod",
+            "batch-prod",
+            "web-prod",
+            "api-staging",
+            "cron-staging",
+            "web-staging",
+            "worker-staging"
+        ]
+    );
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("4f2c9e1"), "revision shortened to 7");
+    assert!(!text.contains("4f2c9e1d"));
+    assert!(text.contains("✖ OutOfSync"));
+    assert!(text.contains("⏸ paused rollback to 1a2b3c4"));
+}
+
+#[test]
+fn filter_narrows_as_you_type_and_enter_keeps_it() {
+    let mut app = new_app(false);
+    keys(&mut app, "/web");
+    assert_eq!(app.mode(), &Mode::Filter);
+    assert_eq!(app.visible_apps(), ["web-prod", "web-staging"]);
+    keys(&mut app, "<enter>");
+    assert_eq!(app.mode(), &Mode::Normal);
+    assert_eq!(app.filter(), "web");
+    keys(&mut app, "j");
+    assert_eq!(app.selected_app(), Some("web-staging"));
+    insta::assert_snapshot!("apps_filtered_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn filter_matches_any_column_case_insensitively_and_esc_clears() {
+    let mut app = new_app(false);
+    keys(&mut app, "/CRASHLOOP");
+    assert_eq!(app.visible_apps(), ["worker-staging"]);
+    keys(
+        &mut app,
+        "<backspace><backspace><backspace><backspace><backspace><backspace><backspace><backspace><backspace><backspace>",
+    );
+    assert_eq!(app.visible_apps().len(), 7);
+    keys(&mut app, "PROD<esc>");
+    assert_eq!(app.filter(), "");
+    assert_eq!(app.visible_apps().len(), 7);
+    assert_eq!(app.mode(), &Mode::Normal);
+}
+
+#[test]
+fn moves_with_j_k_arrows_and_g_g() {
+    let mut app = new_app(false);
+    assert_eq!(app.selected_app(), Some("api-prod"));
+    keys(&mut app, "jj");
+    assert_eq!(app.selected_app(), Some("web-prod"));
+    keys(&mut app, "k<down><down>");
+    assert_eq!(app.selected_app(), Some("api-staging"));
+    keys(&mut app, "G");
+    assert_eq!(app.selected_app(), Some("worker-staging"));
+    keys(&mut app, "j");
+    assert_eq!(
+        app.selected_app(),
+        Some("worker-staging"),
+        "stops at the end"
+    );
+    keys(&mut app, "g<up>");
+    assert_eq!(app.selected_app(), Some("api-prod"));
+}
+
+#[test]
+fn selection_follows_the_app_across_snapshots() {
+    let mut app = new_app(false);
+    keys(&mut app, "jj");
+    assert_eq!(app.selected_app(), Some("web-prod"));
+    let mut next = fixture();
+    next.apps.push(app_status(
+        "aaa-prod",
+        "prod",
+        SyncStatus::Synced,
+        HealthStatus::Healthy,
+        "",
+    ));
+    next.generation += 1;
+    app.apply_snapshot(Arc::new(next));
+    assert_eq!(app.selected_app(), Some("web-prod"));
+}
+
+#[test]
+fn sync_asks_first_then_sends() {
+    let mut app = new_app(false);
+    keys(&mut app, "jj");
+    assert!(keys(&mut app, "s").is_empty());
+    assert_eq!(
+        app.mode(),
+        &Mode::ConfirmSync {
+            app: "web-prod".to_string(),
+            prune: false
+        }
+    );
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Sync web-prod? y/n"), "{text}");
+    let effects = keys(&mut app, "y");
+    assert_eq!(
+        effects,
+        [Effect::Send(EngineCommand::Sync {
+            app: "web-prod".to_string(),
+            prune: false
+        })]
+    );
+    assert_eq!(app.mode(), &Mode::Normal);
+}
+
+#[test]
+fn sync_with_prune_and_cancel() {
+    let mut app = new_app(false);
+    keys(&mut app, "S");
+    assert!(screen(&app, 120, 40).contains("Sync api-prod with prune? y/n"));
+    assert!(keys(&mut app, "x").is_empty(), "other keys are ignored");
+    assert!(keys(&mut app, "n").is_empty());
+    assert_eq!(app.mode(), &Mode::Normal);
+    keys(&mut app, "S");
+    assert_eq!(
+        keys(&mut app, "<enter>"),
+        [Effect::Send(EngineCommand::Sync {
+            app: "api-prod".to_string(),
+            prune: true
+        })]
+    );
+}
+
+#[test]
+fn read_only_hides_and_refuses_dangerous_actions() {
+    let mut app = new_app(true);
+    assert!(keys(&mut app, "sS").is_empty());
+    assert_eq!(app.mode(), &Mode::Normal);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("[read-only]"));
+    assert!(!text.contains("<s> sync"));
+    keys(&mut app, "?");
+    assert!(!screen(&app, 120, 40).contains(Action::Sync.description()));
+}
+
+#[test]
+fn refresh_and_quit() {
+    let mut app = new_app(false);
+    assert_eq!(keys(&mut app, "r"), [Effect::Send(EngineCommand::Refresh)]);
+    assert_eq!(keys(&mut app, "q"), [Effect::Quit]);
+    assert_eq!(keys(&mut app, ":q<enter>"), [Effect::Quit]);
+    assert!(keys(&mut app, ":nope<enter>").is_empty());
+    assert_eq!(app.status().unwrap().text, "unknown command ':nope'");
+}
+
+#[test]
+fn help_lists_every_binding_and_esc_closes() {
+    let mut app = new_app(false);
+    keys(&mut app, "?");
+    assert_eq!(app.mode(), &Mode::Help(0));
+    let text = screen(&app, 120, 40);
+    for context in KeyContext::ALL {
+        for (keys, action) in app.keymap().help_entries(context) {
+            let entry = format!("{keys}  ");
+            assert!(text.contains(&entry), "help lacks {keys}:\n{text}");
+            assert!(text.contains(action.description()), "help lacks {action:?}");
+        }
+    }
+    insta::assert_snapshot!("help_120x40", text);
+    keys(&mut app, "<esc>");
+    assert_eq!(app.mode(), &Mode::Normal);
+}
+
+#[test]
+fn engine_events_show_in_the_status_line() {
+    let mut app = new_app(false);
+    app.apply_event(EngineEvent::CommandDone {
+        app: "web-prod".to_string(),
+        ok: false,
+        message: "apply failed: forbidden".to_string(),
+    });
+    let status = app.status().unwrap();
+    assert_eq!(status.level, StatusLevel::Error);
+    assert!(
+        screen(&app, 80, 24)
+            .lines()
+            .last()
+            .unwrap()
+            .contains("web-prod: apply failed: forbidden")
+    );
+    app.apply_event(EngineEvent::Warning {
+        message: "cluster prod unreachable".to_string(),
+    });
+    assert_eq!(app.status().unwrap().level, StatusLevel::Warning);
+}
+
+#[test]
+fn unimplemented_views_say_so() {
+    let mut app = new_app(false);
+    assert!(keys(&mut app, "d").is_empty());
+    assert_eq!(
+        app.status().unwrap().text,
+        "diff desired vs live: not available yet"
+    );
+}
