@@ -21,7 +21,7 @@ fn tether(env: &Env, args: &[&str]) -> std::process::Output {
 #[tokio::test(flavor = "multi_thread")]
 async fn status_json_has_the_documented_shape() {
     let env = Env::new().await;
-    let sync = tokio::task::block_in_place(|| tether(&env, &["sync", "web"]));
+    let sync = tokio::task::block_in_place(|| tether(&env, &["sync", &env.app]));
     assert!(
         sync.status.success(),
         "{}",

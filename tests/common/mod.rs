@@ -2,7 +2,11 @@
 //! repository built by the test, and a tether.yaml pointing at both.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+pub mod scenarios;
+
+use kube::api::{Api, DynamicObject};
+use kube::core::{ApiResource, GroupVersionKind};
+use std::path::PathBuf;
 use std::time::Duration;
 use tether::sim::{SimHandle, SimOptions, SimServer, write_kubeconfig};
 use tether::source::{Repo, Signature, init_repo};
@@ -45,15 +49,24 @@ data:
   LOG_LEVEL: info
 ";
 
-/// A test environment: one simulated cluster `test`, a repository with the
-/// `web` app under apps/web, and tether.yaml + kubeconfig in a temp dir.
+/// A test environment: a cluster (a fresh sim, or the real one of
+/// `TETHER_E2E_KUBECONFIG`), a repository with the `web` app under
+/// apps/web, and tether.yaml + kubeconfig in a temp dir.
 pub struct Env {
     pub dir: tempfile::TempDir,
-    pub sim: SimHandle,
+    pub sim: Option<SimHandle>,
     pub repo: Repo,
     pub repo_path: PathBuf,
     pub config: PathBuf,
     pub kubeconfig: PathBuf,
+    /// kubeconfig context of the app.
+    pub context: String,
+    /// Namespace of the app (unique per environment on a real cluster).
+    pub namespace: String,
+    /// Name of the app (unique per environment on a real cluster).
+    pub app: String,
+    /// Commit id of the first commit.
+    pub first_commit: String,
 }
 
 pub fn signature(time: i64) -> Signature {
@@ -65,6 +78,7 @@ pub fn signature(time: i64) -> Signature {
 }
 
 impl Env {
+    /// A fresh simulated cluster.
     pub async fn new() -> Env {
         let dir = tempfile::tempdir().unwrap();
         let sim = SimServer::start(SimOptions {
@@ -76,23 +90,72 @@ impl Env {
         .unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         write_kubeconfig(&kubeconfig, &[("test".to_string(), sim.url())], "test").unwrap();
+        Self::with_cluster(
+            dir,
+            Some(sim),
+            kubeconfig,
+            "test".to_string(),
+            "web".to_string(),
+            "web".to_string(),
+        )
+    }
+
+    /// The real cluster of `TETHER_E2E_KUBECONFIG` (its current context, or
+    /// `TETHER_E2E_CONTEXT`), or None with a line saying why.
+    pub fn real() -> Option<Env> {
+        let Ok(path) = std::env::var("TETHER_E2E_KUBECONFIG") else {
+            println!(
+                "SKIPPED: TETHER_E2E_KUBECONFIG is not set; the real-cluster suite did not run"
+            );
+            return None;
+        };
+        let kubeconfig = PathBuf::from(path);
+        let context = std::env::var("TETHER_E2E_CONTEXT").ok().unwrap_or_else(|| {
+            kube::config::Kubeconfig::read_from(&kubeconfig)
+                .unwrap()
+                .current_context
+                .expect("the e2e kubeconfig needs a current-context or TETHER_E2E_CONTEXT")
+        });
+        let suffix: String = uuid::Uuid::new_v4().simple().to_string()[..6].to_string();
+        let dir = tempfile::tempdir().unwrap();
+        Some(Self::with_cluster(
+            dir,
+            None,
+            kubeconfig,
+            context,
+            format!("tether-e2e-{suffix}"),
+            format!("e2e-{suffix}"),
+        ))
+    }
+
+    fn with_cluster(
+        dir: tempfile::TempDir,
+        sim: Option<SimHandle>,
+        kubeconfig: PathBuf,
+        context: String,
+        namespace: String,
+        app: String,
+    ) -> Env {
         let repo_path = dir.path().join("gitops");
         let repo = init_repo(&repo_path).unwrap();
-        repo.commit_files(
-            "main",
-            &[
-                file("apps/web/deployment.yaml", DEPLOYMENT),
-                file("apps/web/service.yaml", SERVICE),
-                file("apps/web/configmap.yaml", CONFIGMAP),
-            ],
-            "Add web",
-            &signature(1_700_000_000),
-        )
-        .unwrap();
+        let first_commit = repo
+            .commit_files(
+                "main",
+                &[
+                    file("apps/web/deployment.yaml", DEPLOYMENT),
+                    file("apps/web/service.yaml", SERVICE),
+                    file("apps/web/configmap.yaml", CONFIGMAP),
+                ],
+                "Add web",
+                &signature(1_700_000_000),
+            )
+            .unwrap();
         let config = dir.path().join("tether.yaml");
         std::fs::write(
             &config,
-            "apps:\n  - name: web\n    project: shop\n    source: {repo: ./gitops, path: apps/web}\n    destination: {context: test, namespace: web}\n    syncPolicy: {syncOptions: [CreateNamespace=true]}\n",
+            format!(
+                "apps:\n  - name: {app}\n    project: shop\n    source: {{repo: ./gitops, path: apps/web}}\n    destination: {{context: {context}, namespace: {namespace}}}\n    syncPolicy: {{syncOptions: [CreateNamespace=true]}}\n"
+            ),
         )
         .unwrap();
         Env {
@@ -102,6 +165,10 @@ impl Env {
             repo_path,
             config,
             kubeconfig,
+            context,
+            namespace,
+            app,
+            first_commit,
         }
     }
 
@@ -116,13 +183,47 @@ impl Env {
         )
     }
 
-    /// A kube client straight at the sim, for out-of-band changes.
+    /// Commits changes to the app's repository.
+    pub fn commit(&self, changes: &[(String, Option<Vec<u8>>)], message: &str) -> String {
+        self.repo
+            .commit_files("main", changes, message, &signature(1_700_000_100))
+            .unwrap()
+    }
+
+    /// A kube client straight at the cluster, for out-of-band changes.
     pub async fn kube(&self) -> kube::Client {
         let kubeconfig = kube::config::Kubeconfig::read_from(&self.kubeconfig).unwrap();
-        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        let options = kube::config::KubeConfigOptions {
+            context: Some(self.context.clone()),
+            ..Default::default()
+        };
+        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
             .await
             .unwrap();
         kube::Client::try_from(config).unwrap()
+    }
+
+    /// Deletes the app's namespace and state on a real cluster.
+    pub async fn cleanup(&self) {
+        if self.sim.is_some() {
+            return;
+        }
+        let client = self.kube().await;
+        let ns = ApiResource::from_gvk(&GroupVersionKind::gvk("", "v1", "Namespace"));
+        let api: Api<DynamicObject> = Api::all_with(client.clone(), &ns);
+        let _ = api.delete(&self.namespace, &Default::default()).await;
+        let cm = ApiResource::from_gvk(&GroupVersionKind::gvk("", "v1", "ConfigMap"));
+        let api: Api<DynamicObject> = Api::namespaced_with(client, "tether-system", &cm);
+        let _ = api
+            .delete(&format!("tether-app-{}", self.app), &Default::default())
+            .await;
+    }
+
+    /// An API for one kind in the app's namespace.
+    pub async fn api(&self, api_version: &str, kind: &str) -> Api<DynamicObject> {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind));
+        Api::namespaced_with(self.kube().await, &self.namespace, &resource)
     }
 }
 
@@ -130,6 +231,6 @@ pub fn file(path: &str, content: &str) -> (String, Option<Vec<u8>>) {
     (path.to_string(), Some(content.as_bytes().to_vec()))
 }
 
-pub fn path_str(p: &Path) -> &str {
-    p.to_str().unwrap()
+pub fn removed(path: &str) -> (String, Option<Vec<u8>>) {
+    (path.to_string(), None)
 }

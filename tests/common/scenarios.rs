@@ -1,0 +1,303 @@
+//! The engine scenarios, run against the sim (tests/engine_sim.rs) and a
+//! real cluster (tests/real_cluster.rs) alike.
+
+use super::{Env, file, removed};
+use kube::api::{Patch, PatchParams, PostParams};
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tether::engine::{Engine, SyncOptions};
+use tether::model::{AppStatus, HealthStatus, SyncStatus};
+
+/// Polls the app's status until `done` holds (fails after 60 s with the
+/// last status).
+pub async fn wait_for(env: &Env, engine: &Engine, done: impl Fn(&AppStatus) -> bool) -> AppStatus {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = engine.status(engine.app(&env.app).unwrap()).await;
+        if done(&status) {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gave up waiting; last status: {status:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Sync → Synced/Healthy after the rollout → an out-of-band edit shows as
+/// OutOfSync on exactly that field → sync corrects it.
+pub async fn sync_then_drift(env: &Env) {
+    let engine = env.engine();
+    let before = engine.status(engine.app(&env.app).unwrap()).await;
+    assert_eq!(before.sync, SyncStatus::OutOfSync, "{before:#?}");
+    assert_eq!(before.health, HealthStatus::Missing);
+
+    let report = engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    let actions: Vec<_> = report
+        .resources
+        .iter()
+        .map(|r| (r.kind.as_str(), r.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("Namespace", "created"),
+            ("ConfigMap", "created"),
+            ("Service", "created"),
+            ("Deployment", "created"),
+        ]
+    );
+
+    let synced = wait_for(env, &engine, |s| s.health == HealthStatus::Healthy).await;
+    assert_eq!(synced.sync, SyncStatus::Synced, "{synced:#?}");
+    assert_eq!(synced.revision, env.first_commit);
+    assert!(
+        synced
+            .resources
+            .iter()
+            .all(|r| r.sync == SyncStatus::Synced)
+    );
+
+    let again = engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        again.resources.iter().all(|r| r.action == "unchanged"),
+        "{again:#?}"
+    );
+
+    let diff = engine.diff(&env.app, None).await.unwrap();
+    assert!(
+        !diff.differs(),
+        "a fresh sync must show no drift: {diff:#?}"
+    );
+
+    // Out-of-band: someone edits the ConfigMap through the API.
+    let api = env.api("v1", "ConfigMap").await;
+    api.patch(
+        "web-config",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"LOG_LEVEL": "debug"}})),
+    )
+    .await
+    .unwrap();
+
+    let drifted = engine.status(engine.app(&env.app).unwrap()).await;
+    assert_eq!(drifted.sync, SyncStatus::OutOfSync);
+    let cm = drifted
+        .resources
+        .iter()
+        .find(|r| r.kind == "ConfigMap")
+        .unwrap();
+    assert_eq!(cm.sync, SyncStatus::OutOfSync);
+    assert!(cm.message.contains("/data/LOG_LEVEL"), "{}", cm.message);
+    assert!(
+        drifted
+            .resources
+            .iter()
+            .filter(|r| r.kind != "ConfigMap")
+            .all(|r| r.sync == SyncStatus::Synced),
+        "{drifted:#?}"
+    );
+    let diff = engine.diff(&env.app, None).await.unwrap();
+    let changed: Vec<_> = diff
+        .resources
+        .iter()
+        .filter(|r| r.change != "none")
+        .collect();
+    assert_eq!(changed.len(), 1, "{diff:#?}");
+    assert!(
+        changed[0]
+            .diff
+            .contains("-  LOG_LEVEL: debug\n+  LOG_LEVEL: info"),
+        "{}",
+        changed[0].diff
+    );
+
+    let fixed = engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    let action = fixed
+        .resources
+        .iter()
+        .find(|r| r.kind == "ConfigMap")
+        .unwrap();
+    assert_eq!(action.action, "configured");
+    let back = engine.status(engine.app(&env.app).unwrap()).await;
+    assert_eq!(back.sync, SyncStatus::Synced, "{back:#?}");
+    env.cleanup().await;
+}
+
+/// Prune deletes only tracked objects the app no longer renders: never an
+/// untracked object, never one annotated tether.dev/prune=false.
+pub async fn prune_only_tracked(env: &Env) {
+    let engine = env.engine();
+    env.commit(
+        &[file("apps/web/extra.yaml", EXTRA_CONFIGMAPS)],
+        "Add extra config",
+    );
+    engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+
+    // An object nobody tracks, in the same namespace.
+    let api = env.api("v1", "ConfigMap").await;
+    let untracked = serde_json::from_value(json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "hand-made", "namespace": env.namespace}, "data": {"a": "b"}
+    }))
+    .unwrap();
+    api.create(&PostParams::default(), &untracked)
+        .await
+        .unwrap();
+
+    env.commit(&[removed("apps/web/extra.yaml")], "Remove extra config");
+    let without_prune = engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        without_prune
+            .resources
+            .iter()
+            .all(|r| r.action != "deleted")
+    );
+    assert!(
+        api.get_opt("extra").await.unwrap().is_some(),
+        "no prune without --prune"
+    );
+
+    let options = SyncOptions {
+        prune: true,
+        ..Default::default()
+    };
+    let dry = engine
+        .sync(
+            &env.app,
+            &SyncOptions {
+                dry_run: true,
+                ..options.clone()
+            },
+        )
+        .await
+        .unwrap();
+    let planned: Vec<_> = dry
+        .resources
+        .iter()
+        .filter(|r| r.action == "deleted")
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(planned, vec!["extra"]);
+    assert!(
+        api.get_opt("extra").await.unwrap().is_some(),
+        "a dry-run deletes nothing"
+    );
+
+    let report = engine.sync(&env.app, &options).await.unwrap();
+    let deleted: Vec<_> = report
+        .resources
+        .iter()
+        .filter(|r| r.action == "deleted")
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(deleted, vec!["extra"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while api.get_opt("extra").await.unwrap().is_some() {
+        assert!(Instant::now() < deadline, "extra was not deleted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        api.get_opt("keep-me").await.unwrap().is_some(),
+        "prune=false is never pruned"
+    );
+    assert!(
+        api.get_opt("hand-made").await.unwrap().is_some(),
+        "untracked is never pruned"
+    );
+    assert!(api.get_opt("web-config").await.unwrap().is_some());
+    env.cleanup().await;
+}
+
+/// A Secret's value never appears in status, diff or sync output.
+pub async fn secret_values_never_shown(env: &Env) {
+    let engine = env.engine();
+    env.commit(&[file("apps/web/secret.yaml", SECRET)], "Add secret");
+    engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    let api = env.api("v1", "Secret").await;
+    api.patch(
+        "db",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"stringData": {"password": "changed-out-of-band-7"}})),
+    )
+    .await
+    .unwrap();
+    let status = engine.status(engine.app(&env.app).unwrap()).await;
+    let diff = engine.diff(&env.app, None).await.unwrap();
+    let secret_diff = diff.resources.iter().find(|r| r.kind == "Secret").unwrap();
+    assert_eq!(secret_diff.change, "update");
+    assert!(
+        secret_diff.diff.contains("password: (masked sha256:"),
+        "{}",
+        secret_diff.diff
+    );
+    let report = engine
+        .sync(
+            &env.app,
+            &SyncOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let everything = format!(
+        "{}{}{}",
+        serde_json::to_string(&status).unwrap(),
+        serde_json::to_string(&diff).unwrap(),
+        serde_json::to_string(&report).unwrap()
+    );
+    for needle in [
+        "s3cr3t-value-42",
+        "czNjcjN0LXZhbHVlLTQy",
+        "changed-out-of-band-7",
+        "Y2hhbmdlZC1vdXQtb2YtYmFuZC03",
+    ] {
+        assert!(!everything.contains(needle), "{needle} leaked");
+    }
+    env.cleanup().await;
+}
+
+const EXTRA_CONFIGMAPS: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: extra
+data:
+  a: b
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: keep-me
+  annotations:
+    tether.dev/prune: \"false\"
+data:
+  a: b
+";
+
+const SECRET: &str = "apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+stringData:
+  password: s3cr3t-value-42
+";
