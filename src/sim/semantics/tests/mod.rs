@@ -1,0 +1,8 @@
+//! Tests of the semantics against the recorded kube-apiserver exchanges in
+//! `../shared/kube-golden` (skipped loudly when that folder is absent).
+
+mod golden;
+mod test_apply_create;
+mod test_ownership;
+mod test_patches;
+mod test_validate;
