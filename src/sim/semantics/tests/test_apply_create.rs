@@ -58,3 +58,20 @@ fn reapplying_a_created_object_is_a_noop() {
         assert_eq!(redefaulted, live, "{name} defaults are idempotent");
     }
 }
+
+#[test]
+fn post_creates_record_update_entries() {
+    for name in ["131-", "132-"] {
+        let Some(file) = load(name) else {
+            return;
+        };
+        let path = file["request"]["path"].as_str().unwrap_or_default();
+        let kind = kind_for(path);
+        let mut obj = file["request"]["body"].clone();
+        obj["metadata"]["uid"] = file["response"]["body"]["metadata"]["uid"].clone();
+        default_object(&kind, &mut obj, None);
+        let manager = query(path, "fieldManager").unwrap_or_default();
+        super::super::record_update(&kind, None, &mut obj, &manager, None, &time_of(&file));
+        assert_body(&file, &obj);
+    }
+}
