@@ -20,10 +20,7 @@ pub fn apply(
 ) -> Result<Value, SemanticError> {
     let shape = Shape::root(kind);
     check_config(kind, &shape, config)?;
-    let mut config = config.clone();
-    if let Some(m) = config.as_object_mut() {
-        m.remove("status");
-    }
+    let config = applicable(config);
     let applied = apply_set(&shape, &config);
     let base = live.cloned().unwrap_or_else(|| Value::Object(Map::new()));
     let before = without_managed(&base);
@@ -53,6 +50,27 @@ pub fn apply(
     }
     write_entries(&mut merged, entries);
     Ok(merged)
+}
+
+/// The configuration without what apply never writes: status (reset for
+/// the main resource) and server-owned metadata.
+fn applicable(config: &Value) -> Value {
+    let mut config = config.clone();
+    if let Some(m) = config.as_object_mut() {
+        m.shift_remove("status");
+    }
+    if let Some(meta) = config.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in [
+            "managedFields",
+            "resourceVersion",
+            "uid",
+            "creationTimestamp",
+            "generation",
+        ] {
+            meta.shift_remove(k);
+        }
+    }
+    config
 }
 
 /// On update, the object as it will be stored: comparing that with the live
@@ -109,7 +127,7 @@ fn gvk_string(kind: &KindInfo) -> String {
 fn without_managed(obj: &Value) -> Value {
     let mut out = obj.clone();
     if let Some(meta) = out.get_mut("metadata").and_then(Value::as_object_mut) {
-        meta.remove("managedFields");
+        meta.shift_remove("managedFields");
     }
     out
 }

@@ -117,7 +117,7 @@ pub fn changed_set(shape: &Shape, old: Option<&Value>, new: &Value) -> FieldSet 
                 ..Default::default()
             };
             for (k, c) in m {
-                if !tracked(shape, k) {
+                if c.is_null() || !tracked(shape, k) {
                     continue;
                 }
                 let oc = old_map.and_then(|o| o.get(k));

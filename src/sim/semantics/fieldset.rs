@@ -3,6 +3,7 @@
 //! member of the set (serialised as `".": {}` when it also has children).
 
 use serde_json::{Map, Value};
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// A set of field paths, stored as a tree keyed by FieldsV1 path elements.
@@ -48,7 +49,9 @@ impl FieldSet {
         if self.member && !self.children.is_empty() {
             m.insert(".".to_string(), Value::Object(Map::new()));
         }
-        for (k, c) in &self.children {
+        let mut children: Vec<(&String, &FieldSet)> = self.children.iter().collect();
+        children.sort_by(|a, b| compare_elements(a.0, b.0));
+        for (k, c) in children {
             m.insert(k.clone(), c.to_json());
         }
         Value::Object(m)
@@ -99,7 +102,7 @@ impl FieldSet {
         out
     }
 
-    /// Every member path, as lists of path elements, in serialisation order.
+    /// Every member path, as lists of path elements.
     pub fn member_paths(&self) -> Vec<Vec<String>> {
         let mut out = Vec::new();
         self.collect(&mut Vec::new(), &mut out);
@@ -123,6 +126,67 @@ impl FieldSet {
             c.normalize();
         }
         self.children.retain(|_, c| !c.is_empty());
+    }
+}
+
+/// Orders path elements as structured-merge-diff does: fields, then keys,
+/// then values, then indices; keys and values compare by value (numbers
+/// numerically), not as text.
+pub fn compare_elements(a: &str, b: &str) -> Ordering {
+    let rank = |s: &str| match s.get(..2) {
+        Some("f:") => 0,
+        Some("k:") => 1,
+        Some("v:") => 2,
+        Some("i:") => 3,
+        _ => 4,
+    };
+    let (ra, rb) = (rank(a), rank(b));
+    if ra != rb {
+        return ra.cmp(&rb);
+    }
+    let (ta, tb) = (a.get(2..).unwrap_or(""), b.get(2..).unwrap_or(""));
+    match ra {
+        1 | 2 => {
+            let pa = serde_json::from_str::<Value>(ta).unwrap_or(Value::Null);
+            let pb = serde_json::from_str::<Value>(tb).unwrap_or(Value::Null);
+            compare_values(&pa, &pb)
+        }
+        3 => ta
+            .parse::<u64>()
+            .unwrap_or(0)
+            .cmp(&tb.parse::<u64>().unwrap_or(0)),
+        _ => ta.cmp(tb),
+    }
+}
+
+fn compare_values(a: &Value, b: &Value) -> Ordering {
+    let rank = |v: &Value| match v {
+        Value::Number(_) => 0,
+        Value::String(_) => 1,
+        Value::Bool(_) => 2,
+        Value::Array(_) => 3,
+        Value::Object(_) => 4,
+        Value::Null => 5,
+    };
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
+            x.partial_cmp(&y).unwrap_or(Ordering::Equal)
+        }
+        (Value::String(x), Value::String(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Object(x), Value::Object(y)) => {
+            for ((kx, vx), (ky, vy)) in x.iter().zip(y.iter()) {
+                let c = kx.cmp(ky).then_with(|| compare_values(vx, vy));
+                if c != Ordering::Equal {
+                    return c;
+                }
+            }
+            x.len().cmp(&y.len())
+        }
+        _ => rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.to_string().cmp(&b.to_string())),
     }
 }
 
@@ -168,6 +232,15 @@ mod tests {
         assert_eq!(a.to_json(), json!({"f:spec": {"f:x": {}}}));
         a.subtract(&FieldSet::from_json(&json!({"f:spec": {"f:x": {}}})));
         assert!(a.is_empty());
+    }
+
+    #[test]
+    fn keys_order_numerically() {
+        let v = json!({"k:{\"port\":443,\"protocol\":\"TCP\"}": {},
+            "k:{\"port\":80,\"protocol\":\"TCP\"}": {}});
+        let out = FieldSet::from_json(&v).to_json();
+        let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
+        assert!(keys[0].contains(":80,"));
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub fn write_entries(obj: &mut Value, mut entries: Vec<Entry>) {
         return;
     };
     if entries.is_empty() {
-        meta.remove("managedFields");
+        meta.shift_remove("managedFields");
     } else {
         let list = entries.iter().map(Entry::to_json).collect();
         meta.insert("managedFields".into(), Value::Array(list));

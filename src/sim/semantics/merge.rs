@@ -69,13 +69,13 @@ pub fn remove_paths(shape: &Shape, v: &mut Value, set: &FieldSet) {
                 continue;
             };
             if child.member {
-                obj.remove(name);
+                obj.shift_remove(name);
                 continue;
             }
             if let Some(cv) = obj.get_mut(name) {
                 remove_paths(&shape.child(name), cv, child);
                 if is_empty_container(cv) {
-                    obj.remove(name);
+                    obj.shift_remove(name);
                 }
             }
         } else {

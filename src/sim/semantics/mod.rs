@@ -14,6 +14,7 @@ mod known_fields;
 mod managed;
 mod merge;
 mod microtime;
+mod order;
 mod patch;
 mod schema;
 mod smp;
@@ -27,6 +28,7 @@ mod tests;
 use serde_json::Value;
 
 pub use defaults::random_suffix;
+pub use order::canonical_order;
 pub use validate::invalid_message;
 
 /// What the semantics need to know about the type of an object.
@@ -82,12 +84,10 @@ pub enum SemanticError {
 /// updated (`old` is the stored object on update). Idempotent; never
 /// overrides given values; keeps allocated clusterIP/nodePorts from `old`.
 /// Custom resources also lose fields outside their schema (POST/PUT
-/// pruning) and get their keys sorted, as the API server writes them.
+/// pruning). Keys are put in the API server's order ([`canonical_order`]).
 pub fn default_object(kind: &KindInfo, obj: &mut Value, old: Option<&Value>) {
     defaults::default_object(kind, obj, old);
-    if kind.is_custom() {
-        sort_keys(obj);
-    }
+    canonical_order(kind, obj);
 }
 
 /// Validates an object about to be stored (`old` on update).
@@ -117,8 +117,8 @@ pub fn apply(
     now: &str,
 ) -> Result<Value, SemanticError> {
     let mut out = apply::apply(kind, live, config, manager, force, now)?;
-    if kind.is_custom() && live != Some(&out) {
-        sort_keys(&mut out);
+    if live != Some(&out) {
+        canonical_order(kind, &mut out);
     }
     Ok(out)
 }

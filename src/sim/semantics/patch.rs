@@ -18,7 +18,7 @@ pub fn merge_patch(target: &Value, patch: &Value) -> Value {
     };
     for (k, v) in p {
         if v.is_null() {
-            out.remove(k);
+            out.shift_remove(k);
         } else {
             let merged = merge_patch(out.get(k).unwrap_or(&Value::Null), v);
             out.insert(k.clone(), merged);

@@ -88,20 +88,23 @@ fn merge_map(
             target.shift_remove(k);
             continue;
         }
+        if v.get("$patch").and_then(Value::as_str) == Some("delete") {
+            target.shift_remove(k);
+            continue;
+        }
         let cs = shape.child(k);
-        let merged = match (target.shift_remove(k), v) {
+        match (target.get_mut(k), v) {
             (Some(Value::Object(t)), Value::Object(p)) => {
-                if p.get("$patch").and_then(Value::as_str) == Some("delete") {
-                    continue;
-                }
-                Value::Object(merge_map(&cs, t, p))
+                *t = merge_map(&cs, std::mem::take(t), p);
             }
-            (Some(Value::Array(t)), Value::Array(p)) => Value::Array(merge_list(&cs, t, p)),
-            (_, Value::Object(p)) => Value::Object(strip_directives(p)),
-            (_, Value::Array(p)) => Value::Array(p.iter().map(strip_value).collect()),
-            (_, v) => v.clone(),
-        };
-        target.insert(k.clone(), merged);
+            (Some(Value::Array(t)), Value::Array(p)) => {
+                *t = merge_list(&cs, std::mem::take(t), p);
+            }
+            (Some(slot), v) => *slot = strip_value(v),
+            (None, v) => {
+                target.insert(k.clone(), strip_value(v));
+            }
+        }
     }
     for (k, v) in patch {
         if let (Some(field), Some(order)) = (k.strip_prefix("$setElementOrder/"), v.as_array())

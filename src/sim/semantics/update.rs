@@ -4,7 +4,7 @@
 use super::fields::{changed_set, prune_missing};
 use super::managed::{Entry, api_version, read_entries, write_entries};
 use super::schema::Shape;
-use super::{KindInfo, sort_keys};
+use super::{KindInfo, canonical_order};
 use serde_json::{Map, Value};
 
 /// See [`super::record_update`].
@@ -49,9 +49,7 @@ pub fn record_update(
         e.fields = prune_missing(&e.fields, &shape, new);
     }
     write_entries(new, entries);
-    if kind.is_custom() {
-        sort_keys(new);
-    }
+    canonical_order(kind, new);
 }
 
 /// The entries the write starts from: an explicit empty list resets them,

@@ -55,7 +55,7 @@ pub fn fold_string_data(obj: &mut Value) {
     let Some(m) = obj.as_object_mut() else {
         return;
     };
-    let Some(Value::Object(sd)) = m.remove("stringData") else {
+    let Some(Value::Object(sd)) = m.shift_remove("stringData") else {
         return;
     };
     let data = m

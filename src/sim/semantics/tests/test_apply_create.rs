@@ -75,3 +75,25 @@ fn post_creates_record_update_entries() {
         assert_body(&file, &obj);
     }
 }
+
+#[test]
+fn apply_creates_write_keys_in_apiserver_order() {
+    for n in 100..=134 {
+        let Some(file) = load(&format!("{n}-")) else {
+            return;
+        };
+        let is_apply_create =
+            file["request"]["method"] == "PATCH" && file["response"]["status"] == 201;
+        if !is_apply_create {
+            continue;
+        }
+        let obj = create_by_apply(&file);
+        let expected = super::golden::normalize(&file, &file["response"]["body"]);
+        let actual = super::golden::normalize(&file, &obj);
+        assert_eq!(
+            serde_json::to_string(&actual).unwrap(),
+            serde_json::to_string(&expected).unwrap(),
+            "{n}"
+        );
+    }
+}
