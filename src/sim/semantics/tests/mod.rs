@@ -3,6 +3,7 @@
 
 mod golden;
 mod test_apply_create;
+mod test_edges;
 mod test_ownership;
 mod test_patches;
 mod test_validate;

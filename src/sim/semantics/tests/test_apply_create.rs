@@ -78,9 +78,9 @@ fn post_creates_record_update_entries() {
 
 #[test]
 fn apply_creates_write_keys_in_apiserver_order() {
-    for n in 100..=134 {
+    for n in (100..=134).chain(700..=999) {
         let Some(file) = load(&format!("{n}-")) else {
-            return;
+            continue;
         };
         let is_apply_create =
             file["request"]["method"] == "PATCH" && file["response"]["status"] == 201;
