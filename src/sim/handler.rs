@@ -1,0 +1,267 @@
+//! Request dispatch: routing, registry lookup, impersonation and faults,
+//! then GET/LIST/WATCH here and writes in their own modules.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hyper::body::Bytes;
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use super::apierror::ApiError;
+use super::delete;
+use super::discovery;
+use super::list::{self, ListQuery};
+use super::registry::ResourceType;
+use super::router::{ResourcePath, Route, route};
+use super::scale;
+use super::selector::{FieldSelector, LabelSelector};
+use super::state::SimState;
+use super::table;
+use super::verbs;
+use super::watch;
+
+/// One HTTP request, reduced to what the handlers read.
+#[derive(Debug)]
+pub(crate) struct Req {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub accept: String,
+    pub content_type: String,
+    pub user_agent: String,
+    pub impersonate: Option<String>,
+    pub body: Bytes,
+}
+
+impl Req {
+    /// Decoded query parameters (last value wins).
+    pub fn params(&self) -> HashMap<String, String> {
+        form_urlencoded::parse(self.query.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// The field manager: `?fieldManager=` or the User-Agent up to `/`.
+    pub fn manager(&self) -> String {
+        if let Some(m) = self.params().get("fieldManager").filter(|m| !m.is_empty()) {
+            return m.clone();
+        }
+        self.user_agent
+            .split('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("unknown")
+            .to_string()
+    }
+
+    /// Whether `dryRun=All` was given.
+    pub fn dry_run(&self) -> bool {
+        self.params().get("dryRun").is_some_and(|v| v == "All")
+    }
+}
+
+/// A response before it becomes HTTP.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    Json(u16, Value),
+    Text(u16, String, &'static str),
+    Stream(mpsc::Receiver<Bytes>),
+}
+
+impl Reply {
+    /// The Status body (or plain text) of an error.
+    pub fn error(e: &ApiError) -> Self {
+        if e.plain {
+            return Reply::Text(e.code, e.message.clone(), "text/plain; charset=utf-8");
+        }
+        Reply::Json(e.code, e.to_json())
+    }
+
+    fn from(r: Result<Reply, ApiError>) -> Self {
+        r.unwrap_or_else(|e| Reply::error(&e))
+    }
+}
+
+/// Handles one request.
+pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
+    let latency = state.faults.current_latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let reg = state.registry().clone();
+    match route(&req.path) {
+        Route::Version => discovery::version(&reg),
+        Route::Healthz => Reply::Text(200, "ok".into(), "text/plain; charset=utf-8"),
+        Route::Api => discovery::api(&reg),
+        Route::Apis => discovery::apis(&reg),
+        Route::Group(g) => discovery::group(&reg, &g),
+        Route::GroupVersion(g, v) => discovery::group_version(&reg, &g, &v),
+        Route::OpenApiV3(rest) => discovery::openapi_v3(&reg, &rest),
+        Route::OpenApiV2 => discovery::openapi_v2(),
+        Route::NotFound => Reply::error(&ApiError::page_not_found()),
+        Route::Resource(p) => {
+            let known = if p.group.is_empty() {
+                p.version == "v1"
+            } else {
+                reg.serves_version(&p.group, &p.version)
+            };
+            if !known {
+                return Reply::error(&ApiError::page_not_found());
+            }
+            let Some(rt) = reg.lookup(&p.group, &p.version, &p.plural) else {
+                return Reply::error(&ApiError::no_resource());
+            };
+            drop(reg);
+            resource(state, req, rt, p).await
+        }
+    }
+}
+
+fn verb_of(req: &Req, p: &ResourcePath) -> &'static str {
+    let watching = req
+        .params()
+        .get("watch")
+        .is_some_and(|w| w == "1" || w == "true");
+    match (req.method.as_str(), p.name.is_some()) {
+        ("GET", true) => "get",
+        ("GET", false) if watching => "watch",
+        ("GET", false) => "list",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "delete",
+        ("DELETE", false) => "deletecollection",
+        _ => "unknown",
+    }
+}
+
+async fn resource(state: Arc<SimState>, req: Req, rt: Arc<ResourceType>, p: ResourcePath) -> Reply {
+    let verb = verb_of(&req, &p);
+    if let Some(user) = &req.impersonate {
+        return Reply::error(&ApiError::forbidden(
+            &rt,
+            p.name.as_deref(),
+            p.namespace.as_deref(),
+            user,
+            verb,
+        ));
+    }
+    if let Some(f) = state.faults.check(&rt.plural, verb) {
+        let err = if f.code == 403 && f.message.is_empty() {
+            ApiError::forbidden(
+                &rt,
+                p.name.as_deref(),
+                p.namespace.as_deref(),
+                &f.user,
+                verb,
+            )
+        } else {
+            ApiError::from_code(f.code, f.message)
+        };
+        return Reply::error(&err);
+    }
+    if p.subresource.is_some() && !p.subresource.as_deref().is_some_and(|s| rt.has_sub(s)) {
+        return Reply::error(&ApiError::no_resource());
+    }
+    if p.subresource.as_deref() == Some("scale") {
+        return Reply::from(scale::handle(&state, &req, &rt, &p));
+    }
+    match verb {
+        "get" => Reply::from(get(&state, &req, &rt, &p)),
+        "list" => Reply::from(list_objects(&state, &req, &rt, &p)),
+        "watch" => Reply::from(watch::start(&state, &req, &rt, &p)),
+        "create" => Reply::from(verbs::post(&state, &req, &rt, &p)),
+        "update" => Reply::from(verbs::put(&state, &req, &rt, &p)),
+        "patch" => Reply::from(verbs::patch(&state, &req, &rt, &p)),
+        "delete" => Reply::from(delete::delete(&state, &req, &rt, &p)),
+        "deletecollection" => Reply::from(delete::delete_collection(&state, &req, &rt, &p)),
+        _ => Reply::error(&ApiError::method_not_allowed()),
+    }
+}
+
+/// The namespace an object path addresses ("" for cluster-scoped types).
+pub(crate) fn ns_of(rt: &ResourceType, p: &ResourcePath) -> String {
+    if rt.namespaced {
+        p.namespace.clone().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+fn get(
+    state: &SimState,
+    req: &Req,
+    rt: &ResourceType,
+    p: &ResourcePath,
+) -> Result<Reply, ApiError> {
+    let name = p.name.clone().unwrap_or_default();
+    let store = state.store();
+    let obj = store
+        .get(&rt.key(), &ns_of(rt, p), &name)
+        .ok_or_else(|| ApiError::not_found(rt, &name))?;
+    if table::wants_table(&req.accept) {
+        return Ok(Reply::Json(
+            200,
+            table::from_object(rt, obj, &store.current_rv().to_string()),
+        ));
+    }
+    Ok(Reply::Json(200, obj.clone()))
+}
+
+/// Parses label/field selectors of a LIST or WATCH.
+pub(crate) fn selectors(
+    params: &HashMap<String, String>,
+) -> Result<(LabelSelector, FieldSelector), ApiError> {
+    let labels = LabelSelector::parse(
+        params
+            .get("labelSelector")
+            .map(String::as_str)
+            .unwrap_or(""),
+    )
+    .map_err(ApiError::bad_request)?;
+    let fields = FieldSelector::parse(
+        params
+            .get("fieldSelector")
+            .map(String::as_str)
+            .unwrap_or(""),
+    )
+    .map_err(ApiError::bad_request)?;
+    Ok((labels, fields))
+}
+
+fn list_objects(
+    state: &SimState,
+    req: &Req,
+    rt: &ResourceType,
+    p: &ResourcePath,
+) -> Result<Reply, ApiError> {
+    let params = req.params();
+    let (labels, fields) = selectors(&params)?;
+    let q = ListQuery {
+        labels,
+        fields,
+        limit: params.get("limit").and_then(|l| l.parse().ok()),
+        continue_token: params.get("continue").filter(|c| !c.is_empty()).cloned(),
+    };
+    let ns = if rt.namespaced {
+        p.namespace.clone()
+    } else {
+        None
+    };
+    let store = state.store();
+    let objects = store.list(&rt.key(), ns.as_deref());
+    let body = list::build(
+        rt,
+        objects,
+        &q,
+        store.current_rv(),
+        store.oldest_rv(&rt.key()),
+        ns.is_none(),
+    )?;
+    drop(store);
+    if table::wants_table(&req.accept) {
+        return Ok(Reply::Json(200, table::from_list(rt, &body)));
+    }
+    Ok(Reply::Json(200, body))
+}

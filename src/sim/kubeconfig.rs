@@ -1,0 +1,65 @@
+//! Kubeconfig files pointing at simulated servers.
+
+use serde_json::json;
+
+use super::error::SimError;
+
+/// Renders a kubeconfig with one cluster/user/context per `(name, url)`.
+pub(crate) fn render(clusters: &[(String, String)], current: &str) -> String {
+    let cluster_entries: Vec<_> = clusters
+        .iter()
+        .map(|(n, url)| json!({"name": n, "cluster": {"server": url, "insecure-skip-tls-verify": true}}))
+        .collect();
+    let users: Vec<_> = clusters
+        .iter()
+        .map(|(n, _)| json!({"name": n, "user": {}}))
+        .collect();
+    let contexts: Vec<_> = clusters
+        .iter()
+        .map(|(n, _)| json!({"name": n, "context": {"cluster": n, "user": n}}))
+        .collect();
+    let doc = json!({
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": cluster_entries,
+        "users": users,
+        "contexts": contexts,
+        "current-context": current,
+        "preferences": {},
+    });
+    serde_yaml::to_string(&doc).unwrap_or_default()
+}
+
+/// Writes a kubeconfig for several simulated clusters: one cluster, user
+/// and context per `(context_name, url)`, with `current` selected.
+pub fn write_kubeconfig(
+    path: &std::path::Path,
+    clusters: &[(&str, &str)],
+    current: &str,
+) -> Result<(), SimError> {
+    let owned: Vec<(String, String)> = clusters
+        .iter()
+        .map(|(n, u)| (n.to_string(), u.to_string()))
+        .collect();
+    std::fs::write(path, render(&owned, current)).map_err(|source| SimError::Kubeconfig {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubeconfig_names_cluster_user_and_context() {
+        let y = render(
+            &[("staging".into(), "http://127.0.0.1:1".into())],
+            "staging",
+        );
+        let v: serde_json::Value = serde_yaml::from_str(&y).unwrap();
+        assert_eq!(v["current-context"], "staging");
+        assert_eq!(v["clusters"][0]["cluster"]["server"], "http://127.0.0.1:1");
+        assert_eq!(v["contexts"][0]["context"]["user"], "staging");
+    }
+}

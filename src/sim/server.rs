@@ -1,0 +1,194 @@
+//! Starting, addressing and stopping a simulated API server over HTTP/1.1.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+
+use super::controllers;
+use super::error::SimError;
+use super::faults::FaultHandle;
+use super::handler::{self, Reply, Req};
+use super::kubeconfig;
+use super::registry::Registry;
+use super::state::SimState;
+use super::store::Store;
+
+/// resourceVersion the store starts at (older continue tokens and watch
+/// versions are "compacted").
+const START_RV: u64 = 1000;
+
+/// Options of a simulated server.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Port on 127.0.0.1; 0 picks an ephemeral port.
+    pub port: u16,
+    /// How long a Pod takes to become Running/Ready.
+    pub pod_ready_delay: Duration,
+    /// Cluster name, e.g. `staging`.
+    pub name: String,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            port: 0,
+            pod_ready_delay: Duration::from_secs(1),
+            name: "sim".to_string(),
+        }
+    }
+}
+
+/// Entry point to start a simulated API server.
+#[derive(Debug)]
+pub struct SimServer;
+
+/// A running simulated server; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SimHandle {
+    state: Arc<SimState>,
+    addr: SocketAddr,
+}
+
+impl SimServer {
+    /// Binds 127.0.0.1:`opts.port`, bootstraps the cluster (namespaces
+    /// `default`, `kube-system`, `kube-public`, node `sim-node`) and serves
+    /// until [`SimHandle::shutdown`].
+    pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
+        let listener = TcpListener::bind(("127.0.0.1", opts.port))
+            .await
+            .map_err(|source| SimError::Bind {
+                port: opts.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+            port: opts.port,
+            source,
+        })?;
+        let watch_cancel = Arc::new(Mutex::new(CancellationToken::new()));
+        let state = Arc::new(SimState {
+            opts,
+            store: Mutex::new(Store::new(START_RV)),
+            registry: RwLock::new(Registry::builtin()?),
+            faults: FaultHandle::new(watch_cancel.clone()),
+            watch_cancel,
+            shutdown: CancellationToken::new(),
+        });
+        controllers::start(state.clone());
+        controllers::bootstrap(&state);
+        tokio::spawn(accept_loop(listener, state.clone()));
+        Ok(SimHandle { state, addr })
+    }
+}
+
+impl SimHandle {
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A kubeconfig whose cluster, user and context are all named `context`.
+    pub fn kubeconfig_yaml(&self, context: &str) -> String {
+        kubeconfig::render(&[(context.to_string(), self.url())], context)
+    }
+
+    /// The fault injection controls.
+    pub fn faults(&self) -> FaultHandle {
+        self.state.faults.clone()
+    }
+
+    /// Stops accepting requests, ends watches and controllers.
+    pub fn shutdown(&self) {
+        self.state.shutdown.cancel();
+        self.state.drop_watches();
+    }
+}
+
+async fn accept_loop(listener: TcpListener, state: Arc<SimState>) {
+    loop {
+        let accepted = tokio::select! {
+            _ = state.shutdown.cancelled() => return,
+            a = listener.accept() => a,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| serve(state.clone(), req));
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .await;
+        });
+    }
+}
+
+type Body = BoxBody<Bytes, Infallible>;
+
+async fn serve(state: Arc<SimState>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let header = |n: &str| {
+        parts
+            .headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let req = Req {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        accept: header("accept"),
+        content_type: header("content-type"),
+        user_agent: header("user-agent"),
+        impersonate: Some(header("impersonate-user")).filter(|u| !u.is_empty()),
+        body,
+    };
+    Ok(to_response(handler::handle(state, req).await))
+}
+
+fn to_response(reply: Reply) -> Response<Body> {
+    let (status, ctype, body): (u16, &str, Body) = match reply {
+        Reply::Json(code, v) => (code, "application/json", full(v.to_string())),
+        Reply::Text(code, text, ctype) => (code, ctype, full(text)),
+        Reply::Stream(rx) => {
+            let stream = ReceiverStream::new(rx).map(|b| Ok::<_, Infallible>(Frame::data(b)));
+            (
+                200,
+                "application/json",
+                BodyExt::boxed(StreamBody::new(stream)),
+            )
+        }
+    };
+    let mut resp = Response::new(body);
+    *resp.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(v) = hyper::header::HeaderValue::from_str(ctype) {
+        resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    resp
+}
+
+fn full(s: String) -> Body {
+    BodyExt::boxed(Full::new(Bytes::from(s)))
+}

@@ -1,0 +1,178 @@
+//! WATCH: chunked NDJSON streams of ADDED/MODIFIED/DELETED events, resumed
+//! from a resourceVersion or started with synthetic ADDED events, with
+//! bookmarks, timeouts and `410 Expired` for compacted versions.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::body::Bytes;
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::{Instant, sleep_until};
+
+use super::apierror::ApiError;
+use super::handler::{Reply, Req, selectors};
+use super::meta;
+use super::registry::ResourceType;
+use super::router::ResourcePath;
+use super::selector::{FieldSelector, LabelSelector};
+use super::state::SimState;
+use super::store::{self, Change};
+
+/// Interval of periodic bookmarks on long watches.
+const BOOKMARK_EVERY: Duration = Duration::from_secs(60);
+
+/// What one watch stream delivers.
+struct Filter {
+    resource: String,
+    namespace: Option<String>,
+    labels: LabelSelector,
+    fields: FieldSelector,
+}
+
+impl Filter {
+    fn matches(&self, c: &Change) -> bool {
+        c.resource == self.resource
+            && self
+                .namespace
+                .as_deref()
+                .is_none_or(|ns| meta::namespace(&c.object) == ns)
+            && self.labels.matches(&c.object)
+            && self.fields.matches(&c.object)
+    }
+}
+
+/// The options of one watch.
+struct Plan {
+    filter: Filter,
+    deadline: Instant,
+    bookmarks: bool,
+    kind: String,
+    api_version: String,
+}
+
+fn line(kind: &str, object: &Value) -> Bytes {
+    let mut s = json!({"type": kind, "object": object}).to_string();
+    s.push('\n');
+    Bytes::from(s)
+}
+
+/// Starts a watch and returns the streaming reply.
+pub(crate) fn start(
+    state: &Arc<SimState>,
+    req: &Req,
+    rt: &ResourceType,
+    p: &ResourcePath,
+) -> Result<Reply, ApiError> {
+    let params = req.params();
+    let (labels, fields) = selectors(&params)?;
+    let timeout = params
+        .get("timeoutSeconds")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1800u64);
+    let plan = Plan {
+        filter: Filter {
+            resource: rt.key(),
+            namespace: if rt.namespaced {
+                p.namespace.clone()
+            } else {
+                None
+            },
+            labels,
+            fields,
+        },
+        deadline: Instant::now() + Duration::from_secs(timeout),
+        bookmarks: params
+            .get("allowWatchBookmarks")
+            .is_some_and(|b| b == "true" || b == "1"),
+        kind: rt.kind.clone(),
+        api_version: rt.api_version(),
+    };
+    let (tx, rx) = mpsc::channel(1024);
+    let store = state.store();
+    let from = params
+        .get("resourceVersion")
+        .filter(|v| !v.is_empty() && *v != "0")
+        .map(|v| v.parse::<u64>());
+    let mut initial = Vec::new();
+    match from {
+        None => {
+            for o in store.list(&rt.key(), plan.filter.namespace.as_deref()) {
+                if plan.filter.labels.matches(o) && plan.filter.fields.matches(o) {
+                    initial.push(line("ADDED", o));
+                }
+            }
+        }
+        Some(Err(_)) => return Err(ApiError::bad_request("invalid resource version")),
+        Some(Ok(rv)) => match store.changes_since(&rt.key(), rv) {
+            Ok(changes) => {
+                initial.extend(
+                    changes
+                        .iter()
+                        .filter(|c| plan.filter.matches(c))
+                        .map(|c| line(c.kind.as_str(), &c.object)),
+                );
+            }
+            Err(oldest) => initial.push(line("ERROR", &ApiError::too_old(rv, oldest).to_json())),
+        },
+    }
+    let expired = matches!(from, Some(Ok(rv)) if store.changes_since(&rt.key(), rv).is_err());
+    let changes = store.subscribe();
+    drop(store);
+    let stop = (state.shutdown.clone(), state.watch_token());
+    tokio::spawn(async move {
+        for l in initial {
+            if tx.send(l).await.is_err() {
+                return;
+            }
+        }
+        if !expired {
+            pump(plan, changes, tx, stop).await;
+        }
+    });
+    Ok(Reply::Stream(rx))
+}
+
+async fn pump(
+    plan: Plan,
+    mut changes: broadcast::Receiver<Arc<Change>>,
+    tx: mpsc::Sender<Bytes>,
+    stop: (
+        tokio_util::sync::CancellationToken,
+        tokio_util::sync::CancellationToken,
+    ),
+) {
+    let mut last_rv: Option<u64> = None;
+    let final_bookmark = plan
+        .deadline
+        .checked_sub(Duration::from_millis(1500))
+        .unwrap_or(plan.deadline);
+    let mut next_bookmark = (Instant::now() + BOOKMARK_EVERY).min(final_bookmark);
+    loop {
+        tokio::select! {
+            _ = stop.0.cancelled() => return,
+            _ = stop.1.cancelled() => return,
+            _ = sleep_until(plan.deadline) => return,
+            _ = sleep_until(next_bookmark), if plan.bookmarks => {
+                if let Some(rv) = last_rv {
+                    let b = store::bookmark(&plan.kind, &plan.api_version, rv);
+                    if tx.send(line("BOOKMARK", &b)).await.is_err() {
+                        return;
+                    }
+                }
+                next_bookmark = if next_bookmark >= final_bookmark { plan.deadline + BOOKMARK_EVERY } else { (next_bookmark + BOOKMARK_EVERY).min(final_bookmark) };
+            }
+            c = changes.recv() => match c {
+                Ok(c) => {
+                    if c.resource == plan.filter.resource {
+                        last_rv = Some(c.rv);
+                    }
+                    if plan.filter.matches(&c) && tx.send(line(c.kind.as_str(), &c.object)).await.is_err() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) | Err(broadcast::error::RecvError::Closed) => return,
+            },
+        }
+    }
+}
