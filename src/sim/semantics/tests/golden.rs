@@ -118,6 +118,14 @@ pub fn normalize(file: &Value, v: &Value) -> Value {
             *slot = Value::Null;
         }
     }
+    let unordered = file.get("unordered").and_then(Value::as_array);
+    for p in unordered.into_iter().flatten().filter_map(Value::as_str) {
+        if let Some(rel) = p.strip_prefix("/response/body")
+            && let Some(Value::Array(a)) = out.pointer_mut(rel)
+        {
+            a.sort_by_key(|e| e.to_string());
+        }
+    }
     for k in ["uid", "resourceVersion", "creationTimestamp", "generation"] {
         if let Some(m) = out.get_mut("metadata").and_then(Value::as_object_mut) {
             m.shift_remove(k);
