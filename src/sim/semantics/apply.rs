@@ -91,11 +91,9 @@ fn is_core(kind: &KindInfo, name: &str) -> bool {
 /// Unknown fields (500) and MicroTime format (500 for apply).
 fn check_config(kind: &KindInfo, shape: &Shape, config: &Value) -> Result<(), SemanticError> {
     let ident = object_ident(kind, config);
-    if let Some(path) = unknown::first_unknown_field(shape, config) {
+    if let Some(err) = unknown::first_schema_error(shape, config) {
         return Err(SemanticError::Internal {
-            message: format!(
-                "failed to create typed patch object ({ident}): {path}: field not declared in schema"
-            ),
+            message: format!("failed to create typed patch object ({ident}): {err}"),
         });
     }
     if let Some(err) = microtime::first_error(kind, config) {

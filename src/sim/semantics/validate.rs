@@ -3,6 +3,8 @@
 //! selectors and custom resource schemas; malformed Lease MicroTimes are a
 //! 400 BadRequest (the POST/PUT answer; apply reports them itself as 500).
 
+mod meta_check;
+mod pod_check;
 mod schema_check;
 
 use super::{Cause, KindInfo, SemanticError, microtime};
@@ -11,7 +13,7 @@ use serde_json::Value;
 pub use schema_check::check_schema;
 
 const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+pub(crate) const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
 /// A cause with reason FieldValueRequired.
@@ -45,21 +47,58 @@ pub fn validate(kind: &KindInfo, obj: &Value, old: Option<&Value>) -> Result<(),
     }
     let mut causes = Vec::new();
     check_name(kind, obj, &mut causes);
+    meta_check::check_labels(
+        obj.pointer("/metadata/labels"),
+        "metadata.labels",
+        &mut causes,
+    );
     if let Some(schema) = kind.schema {
         check_schema(schema, obj, &mut causes);
     }
-    match kind.kind {
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" if kind.group == "apps" => {
-            check_selector(obj, old, &mut causes)
-        }
-        "Service" if kind.group.is_empty() => check_service_ports(obj, &mut causes),
-        _ => {}
-    }
+    check_kind(kind, obj, old, &mut causes);
     if causes.is_empty() {
         Ok(())
     } else {
         Err(SemanticError::Invalid { causes })
     }
+}
+
+fn check_kind(kind: &KindInfo, obj: &Value, old: Option<&Value>, causes: &mut Vec<Cause>) {
+    match (kind.group, kind.kind) {
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
+            check_replicas(obj, causes);
+            check_selector(obj, old, causes);
+            check_template(obj, "spec.template", causes);
+        }
+        ("batch", "Job") => check_template(obj, "spec.template", causes),
+        ("batch", "CronJob") => check_template(obj, "spec.jobTemplate.spec.template", causes),
+        ("", "Pod") => pod_check::check_pod_spec(obj.get("spec"), "spec", causes),
+        ("", "Service") => check_service_ports(obj, causes),
+        ("", "ConfigMap" | "Secret") => meta_check::check_data_keys(obj, causes),
+        _ => {}
+    }
+}
+
+fn check_replicas(obj: &Value, causes: &mut Vec<Cause>) {
+    if let Some(n) = obj.pointer("/spec/replicas").and_then(Value::as_i64)
+        && n < 0
+    {
+        causes.push(invalid(
+            "spec.replicas",
+            &n.to_string(),
+            "must be greater than or equal to 0",
+        ));
+    }
+}
+
+/// Template labels and pod spec of the pod template at `path`.
+fn check_template(obj: &Value, path: &str, causes: &mut Vec<Cause>) {
+    let pointer = format!("/{}", path.replace('.', "/"));
+    let template = obj.pointer(&pointer);
+    let labels = template.and_then(|t| t.pointer("/metadata/labels"));
+    meta_check::check_labels(labels, &format!("{path}.metadata.labels"), causes);
+    let spec = template.and_then(|t| t.get("spec"));
+    pod_check::check_pod_spec(spec, &format!("{path}.spec"), causes);
 }
 
 /// `<Kind>[.<group>] "<name>" is invalid: <causes>` as the 422 message.
@@ -101,7 +140,7 @@ fn check_name(kind: &KindInfo, obj: &Value, causes: &mut Vec<Cause>) {
     }
 }
 
-fn is_label(s: &str) -> bool {
+pub(crate) fn is_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63

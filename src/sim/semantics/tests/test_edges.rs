@@ -171,3 +171,61 @@ fn service_names_are_dns1035_labels() {
     assert_eq!(causes[0].field, "metadata.name");
     assert!(causes[0].message.contains("DNS-1035"));
 }
+
+#[test]
+fn list_items_without_or_with_duplicate_keys_fail_apply() {
+    let k = kind("apps", "v1", "Deployment");
+    let mut d = deployment(1, "nginx:1");
+    d["spec"]["template"]["spec"]["containers"] = json!([{"image": "x"}]);
+    let Err(SemanticError::Internal { message }) = apply(&k, None, &d, "a", false, NOW) else {
+        panic!("expected an error");
+    };
+    assert_eq!(
+        message,
+        "failed to create typed patch object (ns/d; apps/v1, Kind=Deployment): .spec.template.spec.containers: element 0: associative list with keys has an element that omits key field \"name\" (and doesn't have default value)"
+    );
+    d["spec"]["template"]["spec"]["containers"] =
+        json!([{"name": "a", "image": "x"}, {"name": "a", "image": "y"}]);
+    let Err(SemanticError::Internal { message }) = apply(&k, None, &d, "a", false, NOW) else {
+        panic!("expected an error");
+    };
+    assert!(
+        message.ends_with(".spec.template.spec.containers: duplicate entries for key [name=\"a\"]")
+    );
+}
+
+#[test]
+fn workload_and_custom_resource_validation() {
+    let k = kind("apps", "v1", "Deployment");
+    let mut d = deployment(-1, "");
+    d["metadata"]["labels"] = json!({"ok": "bad value!"});
+    let Err(SemanticError::Invalid { causes }) = validate(&k, &d, None) else {
+        panic!("expected invalid");
+    };
+    let fields: Vec<&str> = causes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "metadata.labels",
+            "spec.replicas",
+            "spec.template.spec.containers[0].image"
+        ]
+    );
+    let schema = json!({"type": "object", "required": ["spec"], "properties": {
+        "spec": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 3}}}}});
+    let cr = KindInfo {
+        schema: Some(&schema),
+        ..kind("example.com", "v1", "Thing")
+    };
+    let Err(SemanticError::Invalid { causes }) =
+        validate(&cr, &json!({"metadata": {"name": "t"}}), None)
+    else {
+        panic!("expected invalid");
+    };
+    assert_eq!(causes[0].field, "spec");
+    let long = json!({"metadata": {"name": "t"}, "spec": {"name": "abcd"}});
+    let Err(SemanticError::Invalid { causes }) = validate(&cr, &long, None) else {
+        panic!("expected invalid");
+    };
+    assert_eq!(causes[0].message, "Too long: may not be longer than 3");
+}

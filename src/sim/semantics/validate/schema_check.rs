@@ -1,11 +1,22 @@
 //! Validation of custom resources against their openAPIV3Schema: type,
-//! required, enum, minimum and maximum.
+//! required, enum, minimum/maximum, string lengths and item counts.
 
 use super::{Cause, invalid, required};
 use serde_json::Value;
 
 /// Appends the schema violations of `obj` (metadata is not checked).
 pub fn check_schema(schema: &Value, obj: &Value, causes: &mut Vec<Cause>) {
+    for r in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if obj.get(r).is_none() {
+            causes.push(required(r));
+        }
+    }
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         return;
     };
@@ -32,6 +43,7 @@ fn check_value(schema: &Value, v: &Value, path: &str, causes: &mut Vec<Cause>) {
         return;
     }
     check_bounds(schema, v, path, causes);
+    check_lengths(schema, v, path, causes);
     check_enum(schema, v, path, causes);
     match v {
         Value::Object(m) => {
@@ -110,6 +122,43 @@ fn check_bounds(schema: &Value, v: &Value, path: &str, causes: &mut Vec<Cause>) 
             schema["maximum"]
         );
         causes.push(invalid(path, &v.to_string(), &detail));
+    }
+}
+
+fn check_lengths(schema: &Value, v: &Value, path: &str, causes: &mut Vec<Cause>) {
+    let limit = |k: &str| schema.get(k).and_then(Value::as_u64);
+    let too = |reason: &str, message: String| Cause {
+        reason: reason.to_string(),
+        message,
+        field: path.to_string(),
+    };
+    if let Some(s) = v.as_str() {
+        let n = s.chars().count() as u64;
+        if let Some(max) = limit("maxLength").filter(|m| n > *m) {
+            causes.push(too(
+                "FieldValueTooLong",
+                format!("Too long: may not be longer than {max}"),
+            ));
+        }
+        if let Some(min) = limit("minLength").filter(|m| n < *m) {
+            let detail = format!("{path} in body should be at least {min} chars long");
+            causes.push(invalid(path, &format!("{s:?}"), &detail));
+        }
+    }
+    if let Some(a) = v.as_array() {
+        let n = a.len() as u64;
+        if let Some(max) = limit("maxItems").filter(|m| n > *m) {
+            causes.push(too(
+                "FieldValueTooMany",
+                format!("Too many: {n}: must have at most {max} items"),
+            ));
+        }
+        if let Some(min) = limit("minItems").filter(|m| n < *m) {
+            causes.push(too(
+                "FieldValueInvalid",
+                format!("Invalid value: {n}: {path} in body should have at least {min} items"),
+            ));
+        }
     }
 }
 
