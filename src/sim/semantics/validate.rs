@@ -217,6 +217,11 @@ fn check_selector(obj: &Value, old: Option<&Value>, causes: &mut Vec<Cause>) {
 
 fn check_service_ports(obj: &Value, causes: &mut Vec<Cause>) {
     let ports = obj.pointer("/spec/ports").and_then(Value::as_array);
+    let headless = obj.pointer("/spec/clusterIP") == Some(&Value::from("None"));
+    let external = obj.pointer("/spec/type") == Some(&Value::from("ExternalName"));
+    if ports.is_none_or(Vec::is_empty) && !headless && !external {
+        causes.push(required("spec.ports"));
+    }
     for (i, p) in ports.into_iter().flatten().enumerate() {
         for field in ["port", "targetPort", "nodePort"] {
             let Some(n) = p.get(field).and_then(Value::as_i64) else {
