@@ -141,10 +141,15 @@ fn changed_child(shape: &Shape, old: Option<&Value>, new: &Value) -> FieldSet {
     };
     let old_items = old.and_then(Value::as_array);
     let item_shape = shape.item();
+    // A list the write creates is owned itself, like a created map.
+    let created = old_items.is_none();
     match shape.list_type() {
         ListType::Atomic => FieldSet::leaf(),
         ListType::Set => {
-            let mut set = FieldSet::default();
+            let mut set = FieldSet {
+                member: created,
+                ..Default::default()
+            };
             for item in items {
                 if !old_items.is_some_and(|o| o.contains(item)) {
                     set.children.insert(value_key(item), FieldSet::leaf());
@@ -153,7 +158,10 @@ fn changed_child(shape: &Shape, old: Option<&Value>, new: &Value) -> FieldSet {
             set
         }
         ListType::Map(keys) => {
-            let mut set = FieldSet::default();
+            let mut set = FieldSet {
+                member: created,
+                ..Default::default()
+            };
             for item in items {
                 let Some(k) = item_key(&item_shape, &keys, item) else {
                     continue;

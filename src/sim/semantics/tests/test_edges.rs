@@ -229,3 +229,16 @@ fn workload_and_custom_resource_validation() {
     };
     assert_eq!(causes[0].message, "Too long: may not be longer than 3");
 }
+
+#[test]
+fn update_creating_lists_owns_the_list_itself() {
+    let k = kind("", "v1", "PersistentVolumeClaim");
+    let mut pvc = json!({"metadata": {"name": "p"}, "spec": {"accessModes": ["ReadWriteOnce"]}});
+    default_object(&k, &mut pvc, None);
+    record_update(&k, None, &mut pvc, "kubectl", None, NOW);
+    let fields = &pvc["metadata"]["managedFields"][0]["fieldsV1"];
+    assert_eq!(
+        fields["f:metadata"]["f:finalizers"],
+        json!({".": {}, "v:\"kubernetes.io/pvc-protection\"": {}})
+    );
+}
