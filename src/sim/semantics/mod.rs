@@ -4,7 +4,20 @@
 //! resourceVersions, watches) lives beside this module and calls into it.
 //!
 //! The public signatures here are the agreed interface with the HTTP layer;
-//! the work happens in the submodules.
+//! the work happens in the submodules. Expected call order:
+//! - apply: [`apply`] → (set uid etc. on create) → [`default_object`] →
+//!   [`validate`]; `apply` already records the Apply entry.
+//! - create/update/patch: build the new object ([`strategic_merge`],
+//!   [`merge_patch`], [`json_patch`] or the body) → [`default_object`] →
+//!   [`validate`] → [`record_update`] (after defaulting, so defaults of new
+//!   list items are owned).
+//! - before writing a response: [`canonical_order`] (idempotent; the other
+//!   functions already leave their result in that order).
+//!
+//! Structure: `fieldset` (FieldsV1 trees), `schema` + `known_fields` (list
+//! types, atomic fields, declared fields), `fields` (field sets of objects),
+//! `merge`/`apply`/`update` (ownership), `smp`/`patch`, `defaults/`,
+//! `validate/`, `order/` (key order), `microtime`, `unknown`.
 
 mod apply;
 mod defaults;
