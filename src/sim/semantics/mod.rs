@@ -3,10 +3,46 @@
 //! server defaults and validation. The HTTP layer (routing, storage,
 //! resourceVersions, watches) lives beside this module and calls into it.
 //!
-//! NOTE: this file starts as the agreed interface with naive bodies; the
-//! semantics work replaces the bodies, never the signatures.
+//! The public signatures here are the agreed interface with the HTTP layer;
+//! the work happens in the submodules. Expected call order:
+//! - apply: [`apply`] → (set uid etc. on create) → [`default_object`] →
+//!   [`validate`]; `apply` already records the Apply entry.
+//! - create/update/patch: build the new object ([`strategic_merge`],
+//!   [`merge_patch`], [`json_patch`] or the body) → [`default_object`] →
+//!   [`validate`] → [`record_update`] (after defaulting, so defaults of new
+//!   list items are owned).
+//! - before writing a response: [`canonical_order`] (idempotent; the other
+//!   functions already leave their result in that order).
+//!
+//! Structure: `fieldset` (FieldsV1 trees), `schema` + `known_fields` (list
+//! types, atomic fields, declared fields), `fields` (field sets of objects),
+//! `merge`/`apply`/`update` (ownership), `smp`/`patch`, `defaults/`,
+//! `validate/`, `order/` (key order), `microtime`, `unknown`.
+
+mod apply;
+mod defaults;
+mod fields;
+mod fieldset;
+mod known_fields;
+mod managed;
+mod merge;
+mod microtime;
+mod order;
+mod patch;
+mod schema;
+mod smp;
+mod unknown;
+mod update;
+mod validate;
+
+#[cfg(test)]
+mod tests;
 
 use serde_json::Value;
+
+pub use defaults::random_suffix;
+pub use order::canonical_order;
+pub use validate::invalid_message;
 
 /// What the semantics need to know about the type of an object.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +60,7 @@ pub struct KindInfo<'a> {
 }
 
 impl KindInfo<'_> {
+    /// True for custom resources (those with a schema).
     pub fn is_custom(&self) -> bool {
         self.schema.is_some()
     }
@@ -32,6 +69,7 @@ impl KindInfo<'_> {
 /// One field cause of an Invalid or Conflict Status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cause {
+    /// `FieldValueRequired`, `FieldValueInvalid`, `FieldManagerConflict`…
     pub reason: String,
     pub message: String,
     pub field: String,
@@ -56,80 +94,93 @@ pub enum SemanticError {
 }
 
 /// Adds the server defaults of the kind to an object being created or
-/// updated (`old` is the stored object on update).
-pub fn default_object(_kind: &KindInfo, _obj: &mut Value, _old: Option<&Value>) {}
+/// updated (`old` is the stored object on update). Idempotent; never
+/// overrides given values; keeps allocated clusterIP/nodePorts from `old`.
+/// Custom resources also lose fields outside their schema (POST/PUT
+/// pruning). Keys are put in the API server's order ([`canonical_order`]).
+pub fn default_object(kind: &KindInfo, obj: &mut Value, old: Option<&Value>) {
+    defaults::default_object(kind, obj, old);
+    canonical_order(kind, obj);
+}
 
 /// Validates an object about to be stored (`old` on update).
-pub fn validate(_kind: &KindInfo, _obj: &Value, _old: Option<&Value>) -> Result<(), SemanticError> {
-    Ok(())
+///
+/// Returns `Invalid` with the causes of the 422 (see [`invalid_message`]),
+/// or `BadRequest` for a malformed Lease MicroTime (the POST/PUT answer of
+/// 531; server-side apply reports the same problem from [`apply`] as
+/// `Internal`, the 500 of 530).
+pub fn validate(kind: &KindInfo, obj: &Value, old: Option<&Value>) -> Result<(), SemanticError> {
+    validate::validate(kind, obj, old)
 }
 
 /// Server-side apply of `config` by `manager` onto `live` (None = create).
 /// Returns the merged object with updated `metadata.managedFields`, before
 /// defaulting and validation (the caller does those). A no-op apply returns
 /// exactly `live`.
+///
+/// Errors: `Conflict` (409) when another Apply manager owns a field this
+/// apply changes and `force` is false; `Internal` (500) for fields not in
+/// the schema and for malformed Lease MicroTimes.
 pub fn apply(
-    _kind: &KindInfo,
+    kind: &KindInfo,
     live: Option<&Value>,
     config: &Value,
-    _manager: &str,
-    _force: bool,
-    _now: &str,
+    manager: &str,
+    force: bool,
+    now: &str,
 ) -> Result<Value, SemanticError> {
-    let mut out = live
-        .cloned()
-        .unwrap_or_else(|| Value::Object(Default::default()));
-    deep_merge(&mut out, config);
+    let mut out = apply::apply(kind, live, config, manager, force, now)?;
+    if live != Some(&out) {
+        canonical_order(kind, &mut out);
+    }
     Ok(out)
 }
 
 /// Records in `new.metadata.managedFields` the fields a non-apply write
 /// (create, update, merge/JSON/strategic patch) by `manager` created or
 /// changed; `subresource` is `Some("status")`/`Some("scale")` for those.
+/// Call it after defaulting, so defaults of new list items are owned too.
 pub fn record_update(
-    _kind: &KindInfo,
-    _old: Option<&Value>,
-    _new: &mut Value,
-    _manager: &str,
-    _subresource: Option<&str>,
-    _now: &str,
+    kind: &KindInfo,
+    old: Option<&Value>,
+    new: &mut Value,
+    manager: &str,
+    subresource: Option<&str>,
+    now: &str,
 ) {
+    update::record_update(kind, old, new, manager, subresource, now);
 }
 
 /// Strategic merge patch (`application/strategic-merge-patch+json`).
+/// Custom kinds get `UnsupportedMediaType` (415).
 pub fn strategic_merge(
-    _kind: &KindInfo,
+    kind: &KindInfo,
     target: &Value,
     patch: &Value,
 ) -> Result<Value, SemanticError> {
-    Ok(merge_patch(target, patch))
+    smp::strategic_merge(kind, target, patch)
 }
 
 /// JSON merge patch, RFC 7386 (`application/merge-patch+json`).
 pub fn merge_patch(target: &Value, patch: &Value) -> Value {
-    let mut out = target.clone();
-    deep_merge(&mut out, patch);
-    out
+    patch::merge_patch(target, patch)
 }
 
-/// JSON patch, RFC 6902 (`application/json-patch+json`).
-pub fn json_patch(_target: &Value, _patch: &Value) -> Result<Value, SemanticError> {
-    Err(SemanticError::UnsupportedMediaType {
-        message: "json patch is not supported yet".to_string(),
-    })
+/// JSON patch, RFC 6902 (`application/json-patch+json`). A failed `test`
+/// or a missing path gives `InvalidRequest` (422 with empty details);
+/// a malformed patch document gives `BadRequest`.
+pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, SemanticError> {
+    patch::json_patch(target, patch)
 }
 
-fn deep_merge(target: &mut Value, patch: &Value) {
-    match (target, patch) {
-        (Value::Object(t), Value::Object(p)) => {
-            for (k, v) in p {
-                if v.is_null() {
-                    t.remove(k);
-                } else {
-                    deep_merge(t.entry(k.clone()).or_insert(Value::Null), v);
-                }
-            }
+/// Sorts every object key recursively (custom resources are written so).
+pub(crate) fn sort_keys(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.sort_keys();
+            m.values_mut().for_each(sort_keys);
         }
-        (t, p) => *t = p.clone(),
+        Value::Array(a) => a.iter_mut().for_each(sort_keys),
+        _ => {}
     }
 }
