@@ -65,8 +65,9 @@ impl Demo {
             sims.push((name.to_string(), handle));
         }
         let kubeconfig = dir.path().join("kubeconfig");
-        let clusters: Vec<(String, String)> =
-            sims.iter().map(|(n, h)| (n.clone(), h.url())).collect();
+        let urls: Vec<(String, String)> = sims.iter().map(|(n, h)| (n.clone(), h.url())).collect();
+        let clusters: Vec<(&str, &str)> =
+            urls.iter().map(|(n, u)| (n.as_str(), u.as_str())).collect();
         write_kubeconfig(&kubeconfig, &clusters, "staging")
             .map_err(|e| CliError::new(format!("cannot write the demo kubeconfig: {e}")))?;
         let commits = write_repo(&dir.path().join("gitops"))?;

@@ -32,9 +32,14 @@ pub async fn run(engine: &Engine, args: &DiffArgs) -> CliResult {
             format!("{}/", resource.namespace)
         };
         print_out(&format!(
-            "===== {kind} {ns}{} ({}) =====\n{}",
-            resource.name, resource.change, resource.diff
+            "===== {kind} {ns}{} ({}) =====\n",
+            resource.name, resource.change
         ));
+        for field in resource.fields.iter().filter(|f| !f.managers.is_empty()) {
+            let owners = field.managers.join(", ");
+            print_out(&format!("# {} is owned live by {owners}\n", field.path));
+        }
+        print_out(&resource.diff);
     }
     if !diff.differs() {
         print_out(&format!("{} is in sync\n", diff.app));

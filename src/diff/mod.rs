@@ -1,11 +1,13 @@
 //! Comparing desired and live objects: normalisation, ignore rules, Secret
 //! masking, and the differences between them as paths and as text.
 
+mod managers;
 mod mask;
 mod normalize;
 mod subset;
 mod unified;
 
+pub use managers::{FieldChange, changed_paths, managers_of};
 pub use mask::{is_secret, mask_secret};
 pub use normalize::{LAST_APPLIED, apply_ignores, remove_pointer, strip_noise};
 pub use subset::{normalize_desired, subset_differences};

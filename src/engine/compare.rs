@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// namespaces and the tracking label. Kinds the cluster does not serve yet
 /// (a CRD in the same app) fall back to the offline table.
 pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects: &mut [Value]) {
-    let mut scopes: HashMap<(String, String), bool> = HashMap::new();
+    let mut scopes: HashMap<(String, String), bool> = crd_scopes(objects);
     for object in objects.iter() {
         if let Some(gvk) = gvk_of(object) {
             let key = (gvk.group.clone(), gvk.kind.clone());
@@ -33,6 +33,21 @@ pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects:
             .copied()
             .unwrap_or_else(|| desired::is_namespaced_offline(group, kind))
     });
+}
+
+/// Scopes of the custom resources whose CRDs the app itself defines, so
+/// its custom resources are namespaced right before the CRD is served.
+fn crd_scopes(objects: &[Value]) -> HashMap<(String, String), bool> {
+    objects
+        .iter()
+        .filter(|o| o.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition"))
+        .filter_map(|crd| {
+            let group = crd.pointer("/spec/group")?.as_str()?.to_string();
+            let kind = crd.pointer("/spec/names/kind")?.as_str()?.to_string();
+            let namespaced = crd.pointer("/spec/scope").and_then(Value::as_str) != Some("Cluster");
+            Some(((group, kind), namespaced))
+        })
+        .collect()
 }
 
 /// Compares one desired object with its live counterpart.

@@ -7,7 +7,10 @@
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use crate::cluster::{ClusterClient, gvk_of};
-use crate::diff::{apply_ignores, mask_secret, normalize_desired, strip_noise, to_yaml, unified};
+use crate::diff::{
+    FieldChange, apply_ignores, changed_paths, managers_of, mask_secret, normalize_desired,
+    strip_noise, to_yaml, unified,
+};
 use crate::model::{AppSpec, ResourceKey};
 use serde::Serialize;
 use serde_json::Value;
@@ -23,6 +26,8 @@ pub struct ResourceDiff {
     pub change: String,
     /// Unified YAML diff from live to desired; empty when `none`.
     pub diff: String,
+    /// Each changed field with the field managers that own it live.
+    pub fields: Vec<FieldChange>,
 }
 
 /// The diff of one app.
@@ -79,6 +84,16 @@ async fn diff_one(app: &AppSpec, client: &ClusterClient, desired: &Value) -> Res
         Some(l) if *l == desired_side => "none",
         Some(_) => "update",
     };
+    let fields = match (&live, &live_side) {
+        (Some(raw), Some(l)) => changed_paths(l, &desired_side)
+            .into_iter()
+            .map(|path| FieldChange {
+                managers: managers_of(raw, &path),
+                path,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let label = key.to_string();
     let diff = unified(
         &to_yaml(live_side.as_ref()),
@@ -96,6 +111,7 @@ async fn diff_one(app: &AppSpec, client: &ClusterClient, desired: &Value) -> Res
         } else {
             diff
         },
+        fields,
     }
 }
 

@@ -9,6 +9,7 @@ mod diff;
 mod error;
 mod order;
 mod prune;
+mod record;
 mod runner;
 mod sync;
 
@@ -16,7 +17,7 @@ pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use desired::{Desired, TRACKING_LABEL, is_namespaced_offline, prepare, render_app};
 pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;
-pub use order::{kind_rank, sort_for_apply};
+pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, wave_of};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
 pub use runner::{Engine, SyncOptions, whoami};
 pub use sync::{ResourceResult, SyncReport};

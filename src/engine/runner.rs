@@ -110,6 +110,7 @@ impl Engine {
             dry_run: options.dry_run,
             prune: options.prune,
             by: options.by.clone().unwrap_or_else(whoami),
+            ..Default::default()
         };
         sync_app(app, &client, desired, &mode).await
     }

@@ -1,14 +1,21 @@
-//! Sync: apply the desired state in order with server-side apply.
+//! Sync: apply the desired state step by step — Namespaces and CRDs, then
+//! each sync wave in kind order — with server-side apply (field manager
+//! `tether`, conflicts forced), waiting for each step to be healthy before
+//! the next; then prune (when asked) and record inventory and history.
 
 use super::EngineError;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
-use super::order::sort_for_apply;
+use super::order::{Step, plan_steps};
 use super::prune::find_extras;
-use crate::cluster::{ClusterClient, InventoryEntry, gvk_of, read_state, write_state};
-use crate::model::{AppSpec, HistoryEntry, ResourceKey};
+use super::record::{inventory_of, now, record};
+use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
+use crate::diff::{changed_paths, managers_of, strip_noise};
+use crate::health;
+use crate::model::{AppSpec, HealthStatus, ResourceKey};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 
 /// What a sync did (or, for a dry-run, would do) to one object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,9 +24,14 @@ pub struct ResourceResult {
     pub kind: String,
     pub namespace: String,
     pub name: String,
+    /// The sync wave (None for Namespaces and CRDs, applied first).
+    pub wave: Option<i64>,
     /// `created`, `configured`, `unchanged` or `deleted` (a dry-run
     /// reports what it would do with the same words).
     pub action: String,
+    /// Fields this sync takes from other field managers:
+    /// `/spec/replicas from kubectl-edit (Update)`.
+    pub takeovers: Vec<String>,
 }
 
 /// The outcome of a sync of one app.
@@ -32,7 +44,7 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    /// `N created, M configured, K unchanged`.
+    /// `N created, M configured, K unchanged[, D deleted]`.
     pub fn summary(&self) -> String {
         let count = |a: &str| self.resources.iter().filter(|r| r.action == a).count();
         let mut text = format!(
@@ -50,18 +62,28 @@ impl SyncReport {
 }
 
 /// How a sync runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SyncMode {
     pub dry_run: bool,
     pub prune: bool,
     /// Who asked, for the history record (`user@host`, `controller`).
     pub by: String,
+    /// How long one step may take to become healthy.
+    pub step_timeout: Duration,
 }
 
-/// Applies `desired` to the cluster: Namespaces first, then kind order,
-/// server-side apply with field manager `tether`, conflicts forced; then
-/// prunes (when asked) and records inventory and history in the app's
-/// state ConfigMap.
+impl Default for SyncMode {
+    fn default() -> Self {
+        Self {
+            dry_run: false,
+            prune: false,
+            by: String::new(),
+            step_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Applies `desired` to the cluster step by step, then prunes and records.
 pub async fn sync_app(
     app: &AppSpec,
     client: &ClusterClient,
@@ -69,7 +91,6 @@ pub async fn sync_app(
     mode: &SyncMode,
 ) -> Result<SyncReport, EngineError> {
     let started = now();
-    let dry_run = mode.dry_run;
     if app.has_sync_option("CreateNamespace=true")
         && let Some(ns) = &app.destination.namespace
     {
@@ -78,62 +99,53 @@ pub async fn sync_app(
         }));
     }
     prepare_for_cluster(app, client, &mut desired.objects).await;
-    sort_for_apply(&mut desired.objects);
     let mut state = read_state(client, &app.name)
         .await
         .map_err(|e| EngineError::cluster(&app.name, e))?;
+    let steps = plan_steps(desired.objects.clone());
     let mut resources = Vec::with_capacity(desired.objects.len());
-    for object in &desired.objects {
-        match apply_one(app, client, object, dry_run).await {
-            Ok(result) => resources.push(result),
-            Err(e) => {
-                if !dry_run {
-                    let message = e.to_string();
-                    record(
-                        app,
-                        client,
-                        &mut state,
-                        &desired.revision,
-                        &started,
-                        "Failed",
-                        &mode.by,
-                        &message,
-                    )
-                    .await;
-                }
-                return Err(e);
-            }
+    let outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
+    let outcome = match outcome {
+        Ok(()) if mode.prune => {
+            prune(
+                app,
+                client,
+                &desired.objects,
+                &state.inventory,
+                mode,
+                &mut resources,
+            )
+            .await
         }
-    }
-    if mode.prune {
-        let extras = find_extras(&app.name, client, &desired.objects, &state.inventory).await?;
-        for extra in extras {
-            if !dry_run {
-                client
-                    .delete(&extra.key, &extra.version)
-                    .await
-                    .map_err(|e| EngineError::cluster(&app.name, e))?;
-            }
-            resources.push(ResourceResult {
-                group: extra.key.group,
-                kind: extra.key.kind,
-                namespace: extra.key.namespace.unwrap_or_default(),
-                name: extra.key.name,
-                action: "deleted".to_string(),
-            });
+        other => other,
+    };
+    if let Err(e) = outcome {
+        if !mode.dry_run {
+            record(
+                client,
+                &app.name,
+                &mut state,
+                &desired.revision,
+                &started,
+                "Failed",
+                &mode.by,
+                &e.to_string(),
+            )
+            .await;
         }
+        return Err(e);
     }
     let report = SyncReport {
         app: app.name.clone(),
         revision: desired.revision.clone(),
-        dry_run,
+        dry_run: mode.dry_run,
         resources,
     };
-    if !dry_run {
+    if !mode.dry_run {
         state.inventory = inventory_of(&desired.objects);
         record(
-            app,
             client,
+            &app.name,
             &mut state,
             &desired.revision,
             &started,
@@ -146,56 +158,58 @@ pub async fn sync_app(
     Ok(report)
 }
 
-/// The inventory of a successful sync: every applied object's key.
-fn inventory_of(objects: &[Value]) -> Vec<InventoryEntry> {
-    objects
-        .iter()
-        .filter_map(|o| {
-            Some(InventoryEntry {
-                key: ResourceKey::from_object(o)?,
-                version: gvk_of(o)?.version,
-            })
-        })
-        .collect()
-}
-
-/// Appends a sync record and saves the state. A failure to save is
-/// reported as a warning in the log, not as a failed sync: the objects
-/// were applied.
-#[allow(clippy::too_many_arguments)]
-async fn record(
+async fn apply_steps(
     app: &AppSpec,
     client: &ClusterClient,
-    state: &mut crate::cluster::AppStateRecord,
-    revision: &str,
-    started: &str,
-    result: &str,
-    by: &str,
-    message: &str,
-) {
-    let id = state.history.iter().map(|h| h.id).max().unwrap_or(0) + 1;
-    state.history.push(HistoryEntry {
-        id,
-        revision: revision.to_string(),
-        started: started.to_string(),
-        finished: now(),
-        result: result.to_string(),
-        by: by.to_string(),
-        message: message.to_string(),
-    });
-    if let Err(e) = write_state(client, &app.name, state).await {
-        tracing::warn!(app = %app.name, error = %e, "cannot save the app state");
+    steps: &[Step],
+    mode: &SyncMode,
+    results: &mut Vec<ResourceResult>,
+) -> Result<(), EngineError> {
+    for (i, step) in steps.iter().enumerate() {
+        for object in &step.objects {
+            results.push(apply_one(app, client, object, step.wave, mode.dry_run).await?);
+        }
+        let more = i + 1 < steps.len();
+        if more && !mode.dry_run {
+            wait_healthy(app, client, step, mode.step_timeout).await?;
+        }
     }
+    Ok(())
 }
 
-fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+async fn prune(
+    app: &AppSpec,
+    client: &ClusterClient,
+    desired: &[Value],
+    inventory: &[crate::cluster::InventoryEntry],
+    mode: &SyncMode,
+    results: &mut Vec<ResourceResult>,
+) -> Result<(), EngineError> {
+    for extra in find_extras(&app.name, client, desired, inventory).await? {
+        if !mode.dry_run {
+            client
+                .delete(&extra.key, &extra.version)
+                .await
+                .map_err(|e| EngineError::cluster(&app.name, e))?;
+        }
+        results.push(ResourceResult {
+            group: extra.key.group,
+            kind: extra.key.kind,
+            namespace: extra.key.namespace.unwrap_or_default(),
+            name: extra.key.name,
+            wave: None,
+            action: "deleted".to_string(),
+            takeovers: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 async fn apply_one(
     app: &AppSpec,
     client: &ClusterClient,
     object: &Value,
+    wave: Option<i64>,
     dry_run: bool,
 ) -> Result<ResourceResult, EngineError> {
     let key = ResourceKey::from_object(object).ok_or_else(|| EngineError::Sync {
@@ -203,41 +217,118 @@ async fn apply_one(
         message: "a manifest has no apiVersion, kind or metadata.name".to_string(),
     })?;
     let gvk = gvk_of(object).unwrap_or_default();
-    let cluster_err = |e| EngineError::cluster(&app.name, e);
     let before = match client.get(&gvk, key.namespace.as_deref(), &key.name).await {
         Ok(found) => found,
-        // A kind served only once an earlier CRD of this sync is established.
-        Err(e) if dry_run => return Err(cluster_err(e)),
-        Err(_) => None,
+        // Served only once a CRD of an earlier step is established.
+        Err(ClusterError::UnknownKind { .. }) => None,
+        Err(e) => return Err(EngineError::cluster(&app.name, e)),
     };
-    let outcome = client.apply(object, dry_run).await.map_err(cluster_err)?;
-    let action = match &before {
-        None => "created",
-        Some(live) if resource_version(live) != resource_version(&outcome.object) => "configured",
-        Some(live) if dry_run && generation_changed(live, &outcome.object) => "configured",
-        Some(_) => "unchanged",
+    let applied = match client.apply(object, dry_run).await {
+        Ok(outcome) => Some(outcome.object),
+        // A dry-run cannot create into a namespace or kind that an earlier
+        // step of the same (dry) sync would create first.
+        Err(e)
+            if dry_run
+                && before.is_none()
+                && (e.is_not_found() || matches!(e, ClusterError::UnknownKind { .. })) =>
+        {
+            None
+        }
+        Err(e) => {
+            return Err(EngineError::Sync {
+                app: app.name.clone(),
+                message: format!("cannot apply {key}: {e}"),
+            });
+        }
+    };
+    let (action, takeovers) = match (&before, &applied) {
+        (None, _) => ("created", Vec::new()),
+        (Some(live), Some(after)) => {
+            let (old, new) = (strip_noise(live), strip_noise(after));
+            let changed = changed_paths(&old, &new);
+            let takeovers = takeovers(live, &changed);
+            (
+                if changed.is_empty() {
+                    "unchanged"
+                } else {
+                    "configured"
+                },
+                takeovers,
+            )
+        }
+        (Some(_), None) => ("configured", Vec::new()),
     };
     Ok(ResourceResult {
         group: key.group,
         kind: key.kind,
         namespace: key.namespace.unwrap_or_default(),
         name: key.name,
+        wave,
         action: action.to_string(),
+        takeovers,
     })
 }
 
-fn resource_version(v: &Value) -> Option<&str> {
-    v.pointer("/metadata/resourceVersion")
-        .and_then(Value::as_str)
+/// Changed fields that another manager owned before this apply.
+fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
+    changed
+        .iter()
+        .flat_map(|path| {
+            managers_of(live, path)
+                .into_iter()
+                .filter(|m| !m.starts_with(&format!("{} ", crate::cluster::FIELD_MANAGER)))
+                .map(move |m| format!("{path} from {m}"))
+        })
+        .collect()
 }
 
-fn generation_changed(before: &Value, after: &Value) -> bool {
-    let stripped = |v: &Value| {
-        let mut v = v.clone();
-        if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.remove("managedFields");
+/// Waits until every object of a step is healthy (or suspended).
+async fn wait_healthy(
+    app: &AppSpec,
+    client: &ClusterClient,
+    step: &Step,
+    timeout: Duration,
+) -> Result<(), EngineError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let mut pending = None;
+        for object in &step.objects {
+            let key = ResourceKey::from_object(object);
+            let gvk = gvk_of(object).unwrap_or_default();
+            let Some(key) = key else { continue };
+            let live = client
+                .get(&gvk, key.namespace.as_deref(), &key.name)
+                .await
+                .map_err(|e| EngineError::cluster(&app.name, e))?;
+            let verdict = match &live {
+                Some(l) => health::assess(l),
+                None => health::Health::new(HealthStatus::Missing, "not found after apply"),
+            };
+            if !matches!(
+                verdict.status,
+                HealthStatus::Healthy | HealthStatus::Suspended
+            ) {
+                pending = Some((key, verdict));
+                break;
+            }
         }
-        v
-    };
-    stripped(before) != stripped(after)
+        let Some((key, verdict)) = pending else {
+            return Ok(());
+        };
+        if Instant::now() >= deadline {
+            let step_name = step
+                .wave
+                .map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"));
+            return Err(EngineError::Sync {
+                app: app.name.clone(),
+                message: format!(
+                    "{step_name}: {key} is not healthy after {}s ({}: {}); later waves were not applied",
+                    timeout.as_secs(),
+                    verdict.status,
+                    verdict.message
+                ),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }

@@ -89,7 +89,7 @@ impl Env {
         .await
         .unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
-        write_kubeconfig(&kubeconfig, &[("test".to_string(), sim.url())], "test").unwrap();
+        write_kubeconfig(&kubeconfig, &[("test", sim.url().as_str())], "test").unwrap();
         Self::with_cluster(
             dir,
             Some(sim),
