@@ -361,6 +361,12 @@ fn help_lists_every_binding_and_esc_closes() {
             assert!(text.contains(action.description()), "help lacks {action:?}");
         }
     }
+    for (typed, what) in tether::tui::app_input::COMMANDS {
+        assert!(
+            text.contains(typed) && text.contains(what),
+            "help lacks {typed}"
+        );
+    }
     insta::assert_snapshot!("help_120x40", text);
     keys(&mut app, "<esc>");
     assert_eq!(app.mode(), &Mode::Normal);
@@ -396,5 +402,33 @@ fn unimplemented_views_say_so() {
     assert_eq!(
         app.status().unwrap().text,
         "diff desired vs live: not available yet"
+    );
+}
+
+#[test]
+fn theme_command_asks_the_loop_to_load_a_theme() {
+    let mut app = new_app(false);
+    assert_eq!(
+        keys(&mut app, ":theme light<enter>"),
+        [Effect::LoadTheme("light".to_string())]
+    );
+    let (light, problems) = tether::tui::Theme::load(Some("light"), None);
+    app.set_theme(light.clone(), &problems);
+    assert_eq!(app.theme(), &light);
+}
+
+#[test]
+fn paging_keeps_the_selection_visible() {
+    let mut app = new_app(false);
+    app.resize(80, 12); // 12 - header 5 - status 1 - borders 2 - column header 1 = 3 rows
+    keys(&mut app, "G");
+    let text = screen(&app, 80, 12);
+    assert!(text.contains("▶ worker-staging"), "{text}");
+    keys(&mut app, "k");
+    let text = screen(&app, 80, 12);
+    assert!(text.contains("▶ web-staging"));
+    assert!(
+        text.contains("  worker-staging"),
+        "the view did not jump:\n{text}"
     );
 }

@@ -64,6 +64,9 @@ pub struct StatusMessage {
     pub text: String,
 }
 
+/// Rows per page until the terminal size is known.
+const DEFAULT_PAGE: usize = 10;
+
 /// Ticks an info message stays before the status line shows hints again.
 const INFO_TICKS: u32 = 8;
 
@@ -100,6 +103,7 @@ impl App {
         };
         let mut table = AppsTable::default();
         table.update(&snapshot);
+        table.set_page(DEFAULT_PAGE);
         App {
             snapshot,
             table,
@@ -110,7 +114,7 @@ impl App {
             theme,
             read_only,
             title: title.to_string(),
-            page_size: 10,
+            page_size: DEFAULT_PAGE,
         }
     }
 
@@ -161,6 +165,7 @@ impl App {
     /// Tells the app how big the terminal is (for paging).
     pub fn resize(&mut self, _width: u16, height: u16) {
         self.page_size = usize::from(view::table_rows(height)).max(1);
+        self.table.set_page(self.page_size);
     }
 
     /// Advances timers; true when the screen changed.

@@ -9,6 +9,15 @@ use super::view;
 use crate::engine::EngineCommand;
 use std::sync::Arc;
 
+/// The `:` commands this version understands, for the help screen:
+/// (how to type it, what it does).
+pub const COMMANDS: [(&str, &str); 4] = [
+    (":q  :quit", "quit tether"),
+    (":apps", "apps table, filter cleared"),
+    (":help", "show this help"),
+    (":theme NAME", "switch theme"),
+];
+
 impl App {
     pub(super) fn filter_key(&mut self, chord: &KeyChord) -> Vec<Effect> {
         let snapshot = Arc::clone(&self.snapshot);

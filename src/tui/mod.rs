@@ -8,12 +8,12 @@
 
 pub mod action;
 pub mod app;
-mod app_input;
+pub mod app_input;
 pub mod apps_table;
 pub mod config_error;
 pub mod keymap;
 pub mod keys;
-mod run;
+pub mod run;
 pub mod terminal;
 pub mod theme;
 pub mod theme_file;
@@ -24,6 +24,7 @@ pub use app::{App, Effect, Mode, StatusLevel, StatusMessage};
 pub use config_error::ConfigError;
 pub use keymap::{KeyContext, Keymap, KeymapFile};
 pub use keys::KeyChord;
+pub use run::{Screen, event_loop};
 pub use theme::Theme;
 
 use crate::engine::EngineHandle;
@@ -73,7 +74,8 @@ pub async fn run(handle: EngineHandle, opts: TuiOptions) -> color_eyre::Result<(
     let config_dir = config_dir();
     let mut app = App::from_options(handle.snapshot(), &opts, config_dir.as_deref());
     let mut screen = terminal::FullScreen::enter().wrap_err("cannot open the terminal")?;
-    let result = run::event_loop(&mut screen, &mut app, &handle, config_dir).await;
+    let input = crossterm::event::EventStream::new();
+    let result = run::event_loop(&mut screen, input, &mut app, &handle, config_dir).await;
     drop(screen);
     result
 }

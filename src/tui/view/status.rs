@@ -46,6 +46,9 @@ fn hint(app: &App) -> String {
             .map(ToString::to_string)
     };
     let mut parts = Vec::new();
+    if let (Mode::Help(_), Some(close)) = (&app.mode, key(KeyContext::Global, Action::Back)) {
+        return format!("{close} closes help");
+    }
     if !app.table.filter().is_empty() {
         let clear = key(KeyContext::Global, Action::Back).unwrap_or_default();
         parts.push(format!("filter '{}' ({clear} clears)", app.table.filter()));

@@ -64,7 +64,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme.style("selection"))
         .highlight_symbol(Line::from(selection))
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state = TableState::default().with_selected(app.table.selected());
+    let mut state = TableState::default()
+        .with_offset(app.table.offset())
+        .with_selected(app.table.selected());
     frame.render_stateful_widget(table, area, &mut state);
 }
 
