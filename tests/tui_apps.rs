@@ -432,3 +432,34 @@ fn paging_keeps_the_selection_visible() {
         "the view did not jump:\n{text}"
     );
 }
+
+#[test]
+fn states_are_styled_by_the_theme_and_ascii_glyphs_work() {
+    let app = new_app(false);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| app.render(frame)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let row = (0..40)
+        .find(|&y| {
+            (0..120)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .contains("│  web-prod")
+        })
+        .unwrap();
+    let line: String = (0..120).map(|x| buffer[(x, row)].symbol()).collect();
+    let column = u16::try_from(line.chars().position(|c| c == '✖').unwrap()).unwrap();
+    let expected = app.theme().style("out_of_sync");
+    assert_eq!(buffer[(column, row)].fg, expected.fg.unwrap());
+    assert!(
+        buffer[(column, row)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD)
+    );
+
+    let (ascii, problems) = tether::tui::Theme::load(Some("ascii"), None);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = new_app(false);
+    app.set_theme(ascii, &[]);
+    insta::assert_snapshot!("apps_ascii_80x24", screen(&app, 80, 24));
+}

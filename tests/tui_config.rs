@@ -202,7 +202,7 @@ fn theme_errors_by_text() {
         ("inherits: mine\n", ": theme 'mine' inherits itself"),
         (
             "inherits: nope\n",
-            "themes/nope.yaml: theme 'nope' not found (bundled: default, light, high-contrast)",
+            "themes/nope.yaml: theme 'nope' not found (bundled: default, light, high-contrast, ascii)",
         ),
     ];
     for (text, expected) in cases {

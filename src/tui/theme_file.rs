@@ -21,13 +21,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The themes shipped inside the binary: (name, file text).
-pub const BUNDLED: [(&str, &str); 3] = [
+pub const BUNDLED: [(&str, &str); 4] = [
     ("default", include_str!("../../themes/default.yaml")),
     ("light", include_str!("../../themes/light.yaml")),
     (
         "high-contrast",
         include_str!("../../themes/high-contrast.yaml"),
     ),
+    ("ascii", include_str!("../../themes/ascii.yaml")),
 ];
 
 #[derive(Debug, Default, Deserialize)]
