@@ -463,3 +463,28 @@ fn states_are_styled_by_the_theme_and_ascii_glyphs_work() {
     app.set_theme(ascii, &[]);
     insta::assert_snapshot!("apps_ascii_80x24", screen(&app, 80, 24));
 }
+
+#[test]
+fn vim_keymap_sequences() {
+    let opts = TuiOptions {
+        keymap: Some("vim".to_string()),
+        ..TuiOptions::default()
+    };
+    let mut app = App::from_options(Arc::new(fixture()), &opts, None);
+    assert_eq!(app.status(), None);
+    keys(&mut app, "G");
+    assert_eq!(app.selected_app(), Some("worker-staging"));
+    keys(&mut app, "g");
+    assert_eq!(
+        app.selected_app(),
+        Some("worker-staging"),
+        "g waits for more"
+    );
+    assert!(screen(&app, 80, 24).lines().last().unwrap().contains("g …"));
+    keys(&mut app, "g");
+    assert_eq!(app.selected_app(), Some("api-prod"));
+    // an unbound sequence drops the prefix and tries the key alone
+    keys(&mut app, "gj");
+    assert_eq!(app.selected_app(), Some("batch-prod"));
+    assert!(app.pending_keys().is_empty());
+}

@@ -272,3 +272,17 @@ fn styles_fall_back_along_dots_and_inherit_palettes() {
             .style("selection")
     );
 }
+
+#[test]
+fn sequence_errors_by_text() {
+    let err = KeymapFile::parse("k.yaml", "apps:\n  \"g\": top\n  \"g g\": top\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "k.yaml:3: key 'g g' conflicts with 'g' in context 'apps': a key cannot be both bound and the start of a sequence"
+    );
+    let err = KeymapFile::parse("k.yaml", "dialog:\n  \"y y\": confirm\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "k.yaml:2: key sequence 'y y' is not allowed in context 'dialog' (only in global, apps, help)"
+    );
+}

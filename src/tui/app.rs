@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::apps_table::AppsTable;
 use super::config_error::ConfigError;
-use super::keymap::{KeyContext, Keymap};
+use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
 use super::theme::Theme;
 use super::view;
@@ -84,6 +84,8 @@ pub struct App {
     pub(super) read_only: bool,
     pub(super) title: String,
     pub(super) page_size: usize,
+    /// Keys of a sequence typed so far (`g` of `g g`).
+    pub(super) pending: Vec<KeyChord>,
 }
 
 impl App {
@@ -115,6 +117,7 @@ impl App {
             read_only,
             title: title.to_string(),
             page_size: DEFAULT_PAGE,
+            pending: Vec::new(),
         }
     }
 
@@ -208,6 +211,11 @@ impl App {
         &self.mode
     }
 
+    /// Keys of an unfinished sequence.
+    pub fn pending_keys(&self) -> &[KeyChord] {
+        &self.pending
+    }
+
     /// The status line's message, if any.
     pub fn status(&self) -> Option<&StatusMessage> {
         self.status.as_ref()
@@ -262,9 +270,29 @@ impl App {
     }
 
     fn normal_key(&mut self, chord: &KeyChord) -> Vec<Effect> {
-        match self.keymap.lookup(KeyContext::Apps, chord) {
+        match self.resolve_pending(KeyContext::Apps, chord) {
             Some(action) => self.apps_action(action),
             None => Vec::new(),
+        }
+    }
+
+    /// Adds `chord` to the keys typed so far and resolves them. A sequence
+    /// that leads nowhere is dropped and `chord` tried on its own.
+    pub(super) fn resolve_pending(
+        &mut self,
+        context: KeyContext,
+        chord: &KeyChord,
+    ) -> Option<Action> {
+        let mut keys = std::mem::take(&mut self.pending);
+        keys.push(*chord);
+        match self.keymap.resolve(context, &keys) {
+            Resolved::Action(action) => Some(action),
+            Resolved::Pending => {
+                self.pending = keys;
+                None
+            }
+            Resolved::Unbound if keys.len() > 1 => self.resolve_pending(context, chord),
+            Resolved::Unbound => None,
         }
     }
 

@@ -86,7 +86,7 @@ impl App {
 
     pub(super) fn help_key(&mut self, chord: &KeyChord, scroll: usize) -> Vec<Effect> {
         let last = view::help_line_count(self).saturating_sub(1);
-        match self.keymap.lookup(KeyContext::Help, chord) {
+        match self.resolve_pending(KeyContext::Help, chord) {
             Some(Action::Quit) => return vec![Effect::Quit],
             Some(Action::Back | Action::Help) => self.mode = Mode::Normal,
             Some(Action::MoveDown) => self.mode = Mode::Help((scroll + 1).min(last)),

@@ -12,6 +12,7 @@ pub mod app_input;
 pub mod apps_table;
 pub mod config_error;
 pub mod keymap;
+pub mod keymap_file;
 pub mod keys;
 pub mod run;
 pub mod terminal;
@@ -23,7 +24,7 @@ pub use action::Action;
 pub use app::{App, Effect, Mode, StatusLevel, StatusMessage};
 pub use config_error::ConfigError;
 pub use keymap::{KeyContext, Keymap, KeymapFile};
-pub use keys::KeyChord;
+pub use keys::{KeyChord, KeySeq};
 pub use run::{Screen, event_loop};
 pub use theme::Theme;
 

@@ -23,6 +23,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             cursor_after(frame, area, &text);
             Line::from(Span::styled(text, theme.style("input")))
         }
+        _ if !app.pending.is_empty() => {
+            let typed: Vec<String> = app.pending.iter().map(ToString::to_string).collect();
+            Line::from(Span::styled(
+                format!("{} …", typed.join(" ")),
+                theme.style("input"),
+            ))
+        }
         _ => match &app.status {
             Some(message) => {
                 let scope = match message.level {
