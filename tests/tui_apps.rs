@@ -177,7 +177,11 @@ fn header_counts_states_with_glyph_and_word() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("tether · fixture"), "{}", lines[0]);
     assert!(lines[1].contains("● staging"), "{}", lines[1]);
-    assert!(lines[1].contains("○ prod (disconnected)"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("○ prod (disconnected: connection refused)"),
+        "{}",
+        lines[1]
+    );
     assert!(lines[2].contains("./gitops"));
     assert!(
         lines[3].starts_with("Sync:     ✔ Synced 4  ✖ OutOfSync 2  ? Unknown 1"),
@@ -487,4 +491,41 @@ fn vim_keymap_sequences() {
     keys(&mut app, "gj");
     assert_eq!(app.selected_app(), Some("batch-prod"));
     assert!(app.pending_keys().is_empty());
+}
+
+#[test]
+fn empty_tables_say_why() {
+    let mut app = new_app(false);
+    keys(&mut app, "/zzz<enter>");
+    assert!(screen(&app, 80, 24).contains("no app matches 'zzz'"));
+    assert_eq!(app.selected_app(), None);
+    assert!(keys(&mut app, "s").is_empty(), "nothing to sync");
+    assert_eq!(app.mode(), &Mode::Normal);
+    let empty = App::from_options(Arc::new(Snapshot::default()), &TuiOptions::default(), None);
+    assert!(screen(&empty, 80, 24).contains("no apps"));
+}
+
+#[test]
+fn sync_dialog_counts_resources_not_in_sync() {
+    use tether::model::ResourceStatus;
+    let mut snapshot = fixture();
+    let resource = |name: &str, sync| ResourceStatus {
+        group: "apps".to_string(),
+        version: "v1".to_string(),
+        kind: "Deployment".to_string(),
+        namespace: "web".to_string(),
+        name: name.to_string(),
+        sync,
+        health: HealthStatus::Healthy,
+        message: String::new(),
+    };
+    snapshot.apps[0].resources = vec![
+        resource("web", SyncStatus::OutOfSync),
+        resource("api", SyncStatus::Synced),
+        resource("db", SyncStatus::Synced),
+    ];
+    let mut app = App::from_options(Arc::new(snapshot), &TuiOptions::default(), None);
+    keys(&mut app, "/web-prod<enter>s");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("1 of 3 resources not in sync"), "{text}");
 }
