@@ -199,7 +199,10 @@ fn theme_errors_by_text() {
             "styles:\n  synced: { colour: red }\n",
             "2: style 'synced': unexpected field 'colour' (expected fg, bg, modifiers: [..])",
         ),
-        ("inherits: mine\n", ": theme 'mine' inherits itself"),
+        (
+            "inherits: mine\n",
+            ": theme 'mine' inherits itself (directly or through its parents)",
+        ),
         (
             "inherits: nope\n",
             "themes/nope.yaml: theme 'nope' not found (bundled: default, light, high-contrast, ascii)",

@@ -150,6 +150,9 @@ impl App {
 
     /// Shows configuration problems (keymap, theme) in the status line.
     pub fn report_problems(&mut self, problems: &[ConfigError]) {
+        for problem in problems {
+            tracing::warn!(%problem, "configuration problem");
+        }
         if let Some(first) = problems.first() {
             let more = match problems.len() {
                 1 => String::new(),

@@ -76,7 +76,35 @@ pub async fn run(handle: EngineHandle, opts: TuiOptions) -> color_eyre::Result<(
     let mut app = App::from_options(handle.snapshot(), &opts, config_dir.as_deref());
     let mut screen = terminal::FullScreen::enter().wrap_err("cannot open the terminal")?;
     let input = crossterm::event::EventStream::new();
-    let result = run::event_loop(&mut screen, input, &mut app, &handle, config_dir).await;
+    let result = tokio::select! {
+        result = run::event_loop(&mut screen, input, &mut app, &handle, config_dir) => result,
+        () = terminated() => Ok(()),
+    };
     drop(screen);
     result
+}
+
+/// Resolves when the process is asked to stop (SIGTERM or SIGHUP), so the
+/// terminal is restored then too. Ctrl-C arrives as a key in raw mode.
+#[cfg(unix)]
+async fn terminated() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) {
+        (Ok(mut term), Ok(mut hup)) => {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = hup.recv() => {},
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}
+
+/// Elsewhere only Ctrl-C stops the process, and it arrives as a key.
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending::<()>().await;
 }
