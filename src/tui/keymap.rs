@@ -189,6 +189,28 @@ impl Keymap {
     }
 }
 
+impl Keymap {
+    /// The bindings as a Markdown table (context, keys, action,
+    /// description), for the README's generated key-binding section.
+    pub fn to_markdown(&self) -> String {
+        let mut out =
+            String::from("| context | keys | action | description |\n|---|---|---|---|\n");
+        for context in KeyContext::ALL {
+            for (keys, action) in self.help_entries(context) {
+                let keys: Vec<String> = keys.split('/').map(|k| format!("`{k}`")).collect();
+                out.push_str(&format!(
+                    "| {} | {} | `{}` | {} |\n",
+                    context.name(),
+                    keys.join(" "),
+                    action.name(),
+                    action.description()
+                ));
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +245,20 @@ mod tests {
         );
         let x = KeyChord::parse("x").unwrap();
         assert_eq!(keymap.resolve(KeyContext::Apps, &[g, x]), Resolved::Unbound);
+    }
+
+    #[test]
+    fn markdown_lists_every_binding() {
+        let (keymap, _) = Keymap::bundled_default();
+        let table = keymap.to_markdown();
+        assert!(
+            table.contains("| apps | `j` `down` | `move_down` | select next row |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| global | `q` `ctrl-c` | `quit` | quit tether |"),
+            "{table}"
+        );
     }
 
     #[test]

@@ -5,6 +5,20 @@
 //! [`App::render`]); [`run`] puts it on a full-screen terminal. Key bindings
 //! come from keymaps/*.yaml ([`keymap`]), colours and glyphs from
 //! themes/*.yaml ([`theme`], [`theme_file`]).
+//!
+//! Drawing needs no terminal, which is how the tests work:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use tether::engine::Snapshot;
+//! use tether::tui::{App, TuiOptions};
+//!
+//! let app = App::from_options(Arc::new(Snapshot::default()), &TuiOptions::default(), None);
+//! let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))?;
+//! terminal.draw(|frame| app.render(frame))?;
+//! assert!(terminal.backend().to_string().contains("no apps"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod action;
 pub mod app;
