@@ -301,6 +301,7 @@ fn sync_asks_first_then_sends() {
     );
     let text = screen(&app, 80, 24);
     assert!(text.contains("Sync web-prod? y/n"), "{text}");
+    insta::assert_snapshot!("confirm_sync_80x24", text);
     let effects = keys(&mut app, "y");
     assert_eq!(
         effects,
@@ -528,4 +529,24 @@ fn sync_dialog_counts_resources_not_in_sync() {
     keys(&mut app, "/web-prod<enter>s");
     let text = screen(&app, 80, 24);
     assert!(text.contains("1 of 3 resources not in sync"), "{text}");
+}
+
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut app = new_app(false);
+    app.resize(80, 24);
+    keys(&mut app, "?");
+    let first = screen(&app, 80, 24);
+    assert!(first.contains("Everywhere"));
+    keys(&mut app, "jj");
+    assert_eq!(app.mode(), &Mode::Help(2));
+    let scrolled = screen(&app, 80, 24);
+    assert!(!scrolled.contains("Everywhere"));
+    keys(&mut app, "G");
+    assert!(
+        screen(&app, 80, 24).contains(":theme NAME"),
+        "the end is reachable"
+    );
+    keys(&mut app, "g");
+    assert_eq!(app.mode(), &Mode::Help(0));
 }
