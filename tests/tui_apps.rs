@@ -177,7 +177,11 @@ fn header_counts_states_with_glyph_and_word() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("tether · fixture"), "{}", lines[0]);
     assert!(lines[1].contains("● staging"), "{}", lines[1]);
-    assert!(lines[1].contains("○ prod (disconnected)"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("○ prod (disconnected: connection refused)"),
+        "{}",
+        lines[1]
+    );
     assert!(lines[2].contains("./gitops"));
     assert!(
         lines[3].starts_with("Sync:     ✔ Synced 4  ✖ OutOfSync 2  ? Unknown 1"),
@@ -297,6 +301,7 @@ fn sync_asks_first_then_sends() {
     );
     let text = screen(&app, 80, 24);
     assert!(text.contains("Sync web-prod? y/n"), "{text}");
+    insta::assert_snapshot!("confirm_sync_80x24", text);
     let effects = keys(&mut app, "y");
     assert_eq!(
         effects,
@@ -361,6 +366,12 @@ fn help_lists_every_binding_and_esc_closes() {
             assert!(text.contains(action.description()), "help lacks {action:?}");
         }
     }
+    for (typed, what) in tether::tui::app_input::COMMANDS {
+        assert!(
+            text.contains(typed) && text.contains(what),
+            "help lacks {typed}"
+        );
+    }
     insta::assert_snapshot!("help_120x40", text);
     keys(&mut app, "<esc>");
     assert_eq!(app.mode(), &Mode::Normal);
@@ -397,4 +408,145 @@ fn unimplemented_views_say_so() {
         app.status().unwrap().text,
         "diff desired vs live: not available yet"
     );
+}
+
+#[test]
+fn theme_command_asks_the_loop_to_load_a_theme() {
+    let mut app = new_app(false);
+    assert_eq!(
+        keys(&mut app, ":theme light<enter>"),
+        [Effect::LoadTheme("light".to_string())]
+    );
+    let (light, problems) = tether::tui::Theme::load(Some("light"), None);
+    app.set_theme(light.clone(), &problems);
+    assert_eq!(app.theme(), &light);
+}
+
+#[test]
+fn paging_keeps_the_selection_visible() {
+    let mut app = new_app(false);
+    app.resize(80, 12); // 12 - header 5 - status 1 - borders 2 - column header 1 = 3 rows
+    keys(&mut app, "G");
+    let text = screen(&app, 80, 12);
+    assert!(text.contains("▶ worker-staging"), "{text}");
+    keys(&mut app, "k");
+    let text = screen(&app, 80, 12);
+    assert!(text.contains("▶ web-staging"));
+    assert!(
+        text.contains("  worker-staging"),
+        "the view did not jump:\n{text}"
+    );
+}
+
+#[test]
+fn states_are_styled_by_the_theme_and_ascii_glyphs_work() {
+    let app = new_app(false);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| app.render(frame)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let row = (0..40)
+        .find(|&y| {
+            (0..120)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .contains("│  web-prod")
+        })
+        .unwrap();
+    let line: String = (0..120).map(|x| buffer[(x, row)].symbol()).collect();
+    let column = u16::try_from(line.chars().position(|c| c == '✖').unwrap()).unwrap();
+    let expected = app.theme().style("out_of_sync");
+    assert_eq!(buffer[(column, row)].fg, expected.fg.unwrap());
+    assert!(
+        buffer[(column, row)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD)
+    );
+
+    let (ascii, problems) = tether::tui::Theme::load(Some("ascii"), None);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = new_app(false);
+    app.set_theme(ascii, &[]);
+    insta::assert_snapshot!("apps_ascii_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn vim_keymap_sequences() {
+    let opts = TuiOptions {
+        keymap: Some("vim".to_string()),
+        ..TuiOptions::default()
+    };
+    let mut app = App::from_options(Arc::new(fixture()), &opts, None);
+    assert_eq!(app.status(), None);
+    keys(&mut app, "G");
+    assert_eq!(app.selected_app(), Some("worker-staging"));
+    keys(&mut app, "g");
+    assert_eq!(
+        app.selected_app(),
+        Some("worker-staging"),
+        "g waits for more"
+    );
+    assert!(screen(&app, 80, 24).lines().last().unwrap().contains("g …"));
+    keys(&mut app, "g");
+    assert_eq!(app.selected_app(), Some("api-prod"));
+    // an unbound sequence drops the prefix and tries the key alone
+    keys(&mut app, "gj");
+    assert_eq!(app.selected_app(), Some("batch-prod"));
+    assert!(app.pending_keys().is_empty());
+}
+
+#[test]
+fn empty_tables_say_why() {
+    let mut app = new_app(false);
+    keys(&mut app, "/zzz<enter>");
+    assert!(screen(&app, 80, 24).contains("no app matches 'zzz'"));
+    assert_eq!(app.selected_app(), None);
+    assert!(keys(&mut app, "s").is_empty(), "nothing to sync");
+    assert_eq!(app.mode(), &Mode::Normal);
+    let empty = App::from_options(Arc::new(Snapshot::default()), &TuiOptions::default(), None);
+    assert!(screen(&empty, 80, 24).contains("no apps"));
+}
+
+#[test]
+fn sync_dialog_counts_resources_not_in_sync() {
+    use tether::model::ResourceStatus;
+    let mut snapshot = fixture();
+    let resource = |name: &str, sync| ResourceStatus {
+        group: "apps".to_string(),
+        version: "v1".to_string(),
+        kind: "Deployment".to_string(),
+        namespace: "web".to_string(),
+        name: name.to_string(),
+        sync,
+        health: HealthStatus::Healthy,
+        message: String::new(),
+    };
+    snapshot.apps[0].resources = vec![
+        resource("web", SyncStatus::OutOfSync),
+        resource("api", SyncStatus::Synced),
+        resource("db", SyncStatus::Synced),
+    ];
+    let mut app = App::from_options(Arc::new(snapshot), &TuiOptions::default(), None);
+    keys(&mut app, "/web-prod<enter>s");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("1 of 3 resources not in sync"), "{text}");
+}
+
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut app = new_app(false);
+    app.resize(80, 24);
+    keys(&mut app, "?");
+    let first = screen(&app, 80, 24);
+    assert!(first.contains("Everywhere"));
+    keys(&mut app, "jj");
+    assert_eq!(app.mode(), &Mode::Help(2));
+    let scrolled = screen(&app, 80, 24);
+    assert!(!scrolled.contains("Everywhere"));
+    keys(&mut app, "G");
+    assert!(
+        screen(&app, 80, 24).contains(":theme NAME"),
+        "the end is reachable"
+    );
+    keys(&mut app, "g");
+    assert_eq!(app.mode(), &Mode::Help(0));
 }

@@ -199,10 +199,13 @@ fn theme_errors_by_text() {
             "styles:\n  synced: { colour: red }\n",
             "2: style 'synced': unexpected field 'colour' (expected fg, bg, modifiers: [..])",
         ),
-        ("inherits: mine\n", ": theme 'mine' inherits itself"),
+        (
+            "inherits: mine\n",
+            ": theme 'mine' inherits itself (directly or through its parents)",
+        ),
         (
             "inherits: nope\n",
-            "themes/nope.yaml: theme 'nope' not found (bundled: default, light, high-contrast)",
+            "themes/nope.yaml: theme 'nope' not found (bundled: default, light, high-contrast, ascii)",
         ),
     ];
     for (text, expected) in cases {
@@ -270,5 +273,19 @@ fn styles_fall_back_along_dots_and_inherit_palettes() {
         Theme::load(Some("high-contrast"), None)
             .0
             .style("selection")
+    );
+}
+
+#[test]
+fn sequence_errors_by_text() {
+    let err = KeymapFile::parse("k.yaml", "apps:\n  \"g\": top\n  \"g g\": top\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "k.yaml:3: key 'g g' conflicts with 'g' in context 'apps': a key cannot be both bound and the start of a sequence"
+    );
+    let err = KeymapFile::parse("k.yaml", "dialog:\n  \"y y\": confirm\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "k.yaml:2: key sequence 'y y' is not allowed in context 'dialog' (only in global, apps, help)"
     );
 }

@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::apps_table::AppsTable;
 use super::config_error::ConfigError;
-use super::keymap::{KeyContext, Keymap};
+use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
 use super::theme::Theme;
 use super::view;
@@ -64,6 +64,9 @@ pub struct StatusMessage {
     pub text: String,
 }
 
+/// Rows per page until the terminal size is known.
+const DEFAULT_PAGE: usize = 10;
+
 /// Ticks an info message stays before the status line shows hints again.
 const INFO_TICKS: u32 = 8;
 
@@ -81,6 +84,8 @@ pub struct App {
     pub(super) read_only: bool,
     pub(super) title: String,
     pub(super) page_size: usize,
+    /// Keys of a sequence typed so far (`g` of `g g`).
+    pub(super) pending: Vec<KeyChord>,
 }
 
 impl App {
@@ -100,6 +105,7 @@ impl App {
         };
         let mut table = AppsTable::default();
         table.update(&snapshot);
+        table.set_page(DEFAULT_PAGE);
         App {
             snapshot,
             table,
@@ -110,7 +116,8 @@ impl App {
             theme,
             read_only,
             title: title.to_string(),
-            page_size: 10,
+            page_size: DEFAULT_PAGE,
+            pending: Vec::new(),
         }
     }
 
@@ -143,6 +150,9 @@ impl App {
 
     /// Shows configuration problems (keymap, theme) in the status line.
     pub fn report_problems(&mut self, problems: &[ConfigError]) {
+        for problem in problems {
+            tracing::warn!(%problem, "configuration problem");
+        }
         if let Some(first) = problems.first() {
             let more = match problems.len() {
                 1 => String::new(),
@@ -161,6 +171,7 @@ impl App {
     /// Tells the app how big the terminal is (for paging).
     pub fn resize(&mut self, _width: u16, height: u16) {
         self.page_size = usize::from(view::table_rows(height)).max(1);
+        self.table.set_page(self.page_size);
     }
 
     /// Advances timers; true when the screen changed.
@@ -201,6 +212,11 @@ impl App {
     /// The current mode.
     pub fn mode(&self) -> &Mode {
         &self.mode
+    }
+
+    /// Keys of an unfinished sequence.
+    pub fn pending_keys(&self) -> &[KeyChord] {
+        &self.pending
     }
 
     /// The status line's message, if any.
@@ -257,9 +273,29 @@ impl App {
     }
 
     fn normal_key(&mut self, chord: &KeyChord) -> Vec<Effect> {
-        match self.keymap.lookup(KeyContext::Apps, chord) {
+        match self.resolve_pending(KeyContext::Apps, chord) {
             Some(action) => self.apps_action(action),
             None => Vec::new(),
+        }
+    }
+
+    /// Adds `chord` to the keys typed so far and resolves them. A sequence
+    /// that leads nowhere is dropped and `chord` tried on its own.
+    pub(super) fn resolve_pending(
+        &mut self,
+        context: KeyContext,
+        chord: &KeyChord,
+    ) -> Option<Action> {
+        let mut keys = std::mem::take(&mut self.pending);
+        keys.push(*chord);
+        match self.keymap.resolve(context, &keys) {
+            Resolved::Action(action) => Some(action),
+            Resolved::Pending => {
+                self.pending = keys;
+                None
+            }
+            Resolved::Unbound if keys.len() > 1 => self.resolve_pending(context, chord),
+            Resolved::Unbound => None,
         }
     }
 

@@ -9,6 +9,15 @@ use super::view;
 use crate::engine::EngineCommand;
 use std::sync::Arc;
 
+/// The `:` commands this version understands, for the help screen:
+/// (how to type it, what it does).
+pub const COMMANDS: [(&str, &str); 4] = [
+    (":q  :quit", "quit tether"),
+    (":apps", "apps table, filter cleared"),
+    (":help", "show this help"),
+    (":theme NAME", "switch theme"),
+];
+
 impl App {
     pub(super) fn filter_key(&mut self, chord: &KeyChord) -> Vec<Effect> {
         let snapshot = Arc::clone(&self.snapshot);
@@ -77,7 +86,7 @@ impl App {
 
     pub(super) fn help_key(&mut self, chord: &KeyChord, scroll: usize) -> Vec<Effect> {
         let last = view::help_line_count(self).saturating_sub(1);
-        match self.keymap.lookup(KeyContext::Help, chord) {
+        match self.resolve_pending(KeyContext::Help, chord) {
             Some(Action::Quit) => return vec![Effect::Quit],
             Some(Action::Back | Action::Help) => self.mode = Mode::Normal,
             Some(Action::MoveDown) => self.mode = Mode::Help((scroll + 1).min(last)),

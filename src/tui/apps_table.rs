@@ -6,7 +6,7 @@ use crate::model::AppStatus;
 
 /// Rows of the apps table: the snapshot's apps sorted by cluster then name,
 /// narrowed by a case-insensitive filter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AppsTable {
     /// Indices into the snapshot's apps, sorted, filtered.
     visible: Vec<usize>,
@@ -15,6 +15,23 @@ pub struct AppsTable {
     /// Name of the selected app, to find it again after a change.
     selected_name: Option<String>,
     filter: String,
+    /// First row shown; kept so the view does not jump while moving.
+    offset: usize,
+    /// Rows that fit on screen (at least 1).
+    page: usize,
+}
+
+impl Default for AppsTable {
+    fn default() -> Self {
+        Self {
+            visible: Vec::new(),
+            selected: 0,
+            selected_name: None,
+            filter: String::new(),
+            offset: 0,
+            page: 1,
+        }
+    }
 }
 
 /// The revision as shown: a commit id shortened to 7 characters.
@@ -78,6 +95,22 @@ impl AppsTable {
         self.remember(snapshot);
     }
 
+    /// Tells the table how many rows fit on screen.
+    pub fn set_page(&mut self, rows: usize) {
+        self.page = rows.max(1);
+        self.scroll_to_selection();
+    }
+
+    /// Rows in one page.
+    pub fn page(&self) -> usize {
+        self.page
+    }
+
+    /// The first row shown.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
     /// The position of the selected row, if any row is visible.
     pub fn selected(&self) -> Option<usize> {
         (!self.visible.is_empty()).then_some(self.selected)
@@ -109,6 +142,19 @@ impl AppsTable {
         if let Some(app) = self.selected_app(snapshot) {
             self.selected_name = Some(app.name.clone());
         }
+        self.scroll_to_selection();
+    }
+
+    /// Moves the offset as little as possible to show the selection, and
+    /// never leaves empty rows below the last app.
+    fn scroll_to_selection(&mut self) {
+        let last_offset = self.visible.len().saturating_sub(self.page);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + self.page {
+            self.offset = self.selected + 1 - self.page;
+        }
+        self.offset = self.offset.min(last_offset);
     }
 }
 
@@ -153,6 +199,25 @@ mod tests {
         snapshot.apps.push(app("0", "dev"));
         table.update(&snapshot);
         assert_eq!(table.selected_app(&snapshot).unwrap().name, "b");
+    }
+
+    #[test]
+    fn the_view_moves_only_when_the_selection_leaves_it() {
+        let snapshot = Snapshot {
+            apps: (0..10).map(|i| app(&format!("a{i}"), "c")).collect(),
+            ..Snapshot::default()
+        };
+        let mut table = AppsTable::default();
+        table.update(&snapshot);
+        table.set_page(4);
+        table.bottom(&snapshot);
+        assert_eq!((table.selected(), table.offset()), (Some(9), 6));
+        table.move_by(-2, &snapshot);
+        assert_eq!((table.selected(), table.offset()), (Some(7), 6));
+        table.move_by(-2, &snapshot);
+        assert_eq!((table.selected(), table.offset()), (Some(5), 5));
+        table.top(&snapshot);
+        assert_eq!(table.offset(), 0);
     }
 
     #[test]

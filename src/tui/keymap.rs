@@ -1,65 +1,13 @@
-//! Key bindings loaded from keymaps/*.yaml: embedded defaults, a bundled or
-//! user keymap merged over them.
-//!
-//! Format: one top-level mapping per context (`global`, `apps`, `help`,
-//! `dialog`, `input`), each mapping a key chord to an action name:
-//!
-//! ```yaml
-//! global:
-//!   "q": quit
-//! apps:
-//!   "j": move_down
-//!   "ctrl-d": page_down
-//!   "x": none        # unbinds x
-//! ```
+//! Key bindings: the bundled default keymap, a bundled or user keymap
+//! merged over it (file format in [`super::keymap_file`]), and lookups of
+//! keys and key sequences.
 
 use super::action::Action;
-use super::config_error::{ConfigError, locate_key, locate_section};
-use super::keys::{ChordCode, KeyChord};
+use super::config_error::ConfigError;
+pub use super::keymap_file::{KeyContext, KeymapFile};
+use super::keys::{KeyChord, KeySeq};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Where a binding applies. `global` bindings apply in every context that
-/// does not bind the key itself, except text input and dialogs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyContext {
-    /// Everywhere (below the context's own bindings).
-    Global,
-    /// The apps table.
-    Apps,
-    /// The help screen.
-    Help,
-    /// A yes/no confirmation dialog.
-    Dialog,
-    /// Typing a filter or a command.
-    Input,
-}
-
-impl KeyContext {
-    /// Every context, in help-screen order.
-    pub const ALL: [KeyContext; 5] = [
-        KeyContext::Global,
-        KeyContext::Apps,
-        KeyContext::Help,
-        KeyContext::Dialog,
-        KeyContext::Input,
-    ];
-
-    /// The section name in keymap files.
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyContext::Global => "global",
-            KeyContext::Apps => "apps",
-            KeyContext::Help => "help",
-            KeyContext::Dialog => "dialog",
-            KeyContext::Input => "input",
-        }
-    }
-
-    fn from_name(name: &str) -> Option<KeyContext> {
-        KeyContext::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
 
 /// The keymaps shipped inside the binary: (name, file text).
 pub const BUNDLED: [(&str, &str); 2] = [
@@ -67,99 +15,21 @@ pub const BUNDLED: [(&str, &str); 2] = [
     ("vim", include_str!("../../keymaps/vim.yaml")),
 ];
 
-/// One keymap file, parsed: bindings to set (`Some`) or remove (`None`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeymapFile {
-    /// In file order.
-    pub entries: Vec<(KeyContext, KeyChord, Option<Action>)>,
-}
-
 /// The active key bindings, per context.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Keymap {
-    sections: BTreeMap<KeyContext, BTreeMap<KeyChord, Action>>,
+    sections: BTreeMap<KeyContext, BTreeMap<KeySeq, Action>>,
 }
 
-impl KeymapFile {
-    /// Parses keymap text; `file` names it in errors. The first problem
-    /// (bad YAML, unknown context, key or action) is the error.
-    pub fn parse(file: &str, text: &str) -> Result<KeymapFile, ConfigError> {
-        let value: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| ConfigError::from_yaml(file, &e))?;
-        let mut parsed = KeymapFile::default();
-        let root = match value {
-            serde_yaml::Value::Null => return Ok(parsed),
-            serde_yaml::Value::Mapping(m) => m,
-            _ => {
-                return Err(ConfigError::new(
-                    file,
-                    Some(1),
-                    "expected a mapping of contexts (global, apps, help, dialog, input)",
-                ));
-            }
-        };
-        for (section, bindings) in root {
-            let section_name = scalar(&section);
-            let context = KeyContext::from_name(&section_name).ok_or_else(|| {
-                ConfigError::new(
-                    file,
-                    locate_section(text, &section_name),
-                    format!(
-                        "unknown context '{section_name}' (expected one of: {})",
-                        KeyContext::ALL.map(KeyContext::name).join(", ")
-                    ),
-                )
-            })?;
-            let bindings = match bindings {
-                serde_yaml::Value::Null => continue,
-                serde_yaml::Value::Mapping(m) => m,
-                _ => {
-                    return Err(ConfigError::new(
-                        file,
-                        locate_section(text, &section_name),
-                        format!("context '{section_name}' must map keys to actions"),
-                    ));
-                }
-            };
-            for (key, action) in bindings {
-                let key_text = scalar(&key);
-                let line = || locate_key(text, &section_name, &key_text);
-                let chord = KeyChord::parse(&key_text).ok_or_else(|| {
-                    ConfigError::new(
-                        file,
-                        line(),
-                        format!("unknown key '{key_text}' in context '{section_name}'"),
-                    )
-                })?;
-                let action_text = scalar(&action);
-                let action = if action_text == "none" {
-                    None
-                } else {
-                    Some(Action::from_name(&action_text).ok_or_else(|| {
-                        ConfigError::new(
-                            file,
-                            line(),
-                            format!(
-                                "unknown action '{action_text}' for key '{key_text}' in context '{section_name}'"
-                            ),
-                        )
-                    })?)
-                };
-                parsed.entries.push((context, chord, action));
-            }
-        }
-        Ok(parsed)
-    }
-}
-
-fn scalar(value: &serde_yaml::Value) -> String {
-    match value {
-        serde_yaml::Value::String(s) => s.clone(),
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Null => "none".to_string(),
-        other => format!("{other:?}"),
-    }
+/// What a key sequence means in a context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    /// The sequence is bound to this action.
+    Action(Action),
+    /// The sequence starts a longer binding: wait for the next key.
+    Pending,
+    /// Nothing is bound.
+    Unbound,
 }
 
 impl Keymap {
@@ -217,14 +87,15 @@ impl Keymap {
         Ok(())
     }
 
-    /// Merges a file's bindings over this keymap.
+    /// Merges a file's bindings over this keymap. A new binding replaces
+    /// the ones it conflicts with (`g g` replaces `g`, and the reverse).
     pub fn apply(&mut self, file: &KeymapFile) {
-        for (context, chord, action) in &file.entries {
+        for (context, seq, action) in &file.entries {
             let section = self.sections.entry(*context).or_default();
-            match action {
-                Some(action) => section.insert(*chord, *action),
-                None => section.remove(chord),
-            };
+            section.retain(|bound, _| bound != seq && !bound.conflicts_with(seq));
+            if let Some(action) = action {
+                section.insert(seq.clone(), *action);
+            }
         }
     }
 
@@ -236,43 +107,66 @@ impl Keymap {
         self
     }
 
-    /// The action bound to `chord` in `context` itself (no global fallback).
+    /// The action bound to the single key `chord` in `context` itself.
     pub fn get(&self, context: KeyContext, chord: &KeyChord) -> Option<Action> {
-        self.sections.get(&context)?.get(chord).copied()
+        self.sections
+            .get(&context)?
+            .get(&KeySeq::single(*chord))
+            .copied()
     }
 
-    /// The action for `chord` in `context`, falling back to `global`
-    /// for the apps and help contexts.
+    /// The action for the single key `chord` in `context`, falling back to
+    /// `global` for the apps and help contexts.
     pub fn lookup(&self, context: KeyContext, chord: &KeyChord) -> Option<Action> {
-        self.get(context, chord).or_else(|| match context {
-            KeyContext::Apps | KeyContext::Help => self.get(KeyContext::Global, chord),
+        match self.resolve(context, &[*chord]) {
+            Resolved::Action(action) => Some(action),
             _ => None,
-        })
+        }
     }
 
-    /// The keys bound to `action` in `context`: plain characters first,
-    /// then named keys, then chords with modifiers.
-    pub fn keys_for(&self, context: KeyContext, action: Action) -> Vec<KeyChord> {
-        let mut keys: Vec<KeyChord> = self
+    /// What the keys pressed so far mean in `context`, falling back to
+    /// `global` for the apps and help contexts.
+    pub fn resolve(&self, context: KeyContext, keys: &[KeyChord]) -> Resolved {
+        match self.resolve_in(context, keys) {
+            Resolved::Unbound if matches!(context, KeyContext::Apps | KeyContext::Help) => {
+                self.resolve_in(KeyContext::Global, keys)
+            }
+            resolved => resolved,
+        }
+    }
+
+    fn resolve_in(&self, context: KeyContext, keys: &[KeyChord]) -> Resolved {
+        let Some(section) = self.sections.get(&context) else {
+            return Resolved::Unbound;
+        };
+        let seq = KeySeq(keys.to_vec());
+        if let Some(action) = section.get(&seq) {
+            return Resolved::Action(*action);
+        }
+        if section.keys().any(|bound| seq.is_prefix_of(bound)) {
+            Resolved::Pending
+        } else {
+            Resolved::Unbound
+        }
+    }
+
+    /// The keys bound to `action` in `context`: short and plain first.
+    pub fn keys_for(&self, context: KeyContext, action: Action) -> Vec<KeySeq> {
+        let mut keys: Vec<KeySeq> = self
             .bindings(context)
             .filter(|(_, a)| *a == action)
-            .map(|(k, _)| k)
+            .map(|(k, _)| k.clone())
             .collect();
-        keys.sort_by_key(|k| {
-            (
-                k.ctrl || k.alt || k.shift,
-                !matches!(k.code, ChordCode::Char(_)),
-            )
-        });
+        keys.sort_by_key(KeySeq::display_rank);
         keys
     }
 
     /// Every binding of `context`, in key order.
-    pub fn bindings(&self, context: KeyContext) -> impl Iterator<Item = (KeyChord, Action)> + '_ {
+    pub fn bindings(&self, context: KeyContext) -> impl Iterator<Item = (&KeySeq, Action)> + '_ {
         self.sections
             .get(&context)
             .into_iter()
-            .flat_map(|s| s.iter().map(|(k, a)| (*k, *a)))
+            .flat_map(|s| s.iter().map(|(k, a)| (k, *a)))
     }
 
     /// Help entries of `context`: each bound action once, in action order,
@@ -287,11 +181,33 @@ impl Keymap {
                 let keys: Vec<String> = self
                     .keys_for(context, action)
                     .iter()
-                    .map(KeyChord::to_string)
+                    .map(KeySeq::to_string)
                     .collect();
                 (keys.join("/"), action)
             })
             .collect()
+    }
+}
+
+impl Keymap {
+    /// The bindings as a Markdown table (context, keys, action,
+    /// description), for the README's generated key-binding section.
+    pub fn to_markdown(&self) -> String {
+        let mut out =
+            String::from("| context | keys | action | description |\n|---|---|---|---|\n");
+        for context in KeyContext::ALL {
+            for (keys, action) in self.help_entries(context) {
+                let keys: Vec<String> = keys.split('/').map(|k| format!("`{k}`")).collect();
+                out.push_str(&format!(
+                    "| {} | {} | `{}` | {} |\n",
+                    context.name(),
+                    keys.join(" "),
+                    action.name(),
+                    action.description()
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -310,6 +226,39 @@ mod tests {
         let r = KeyChord::parse("r").unwrap();
         assert_eq!(keymap.lookup(KeyContext::Apps, &x), Some(Action::Refresh));
         assert_eq!(keymap.get(KeyContext::Apps, &r), None);
+    }
+
+    #[test]
+    fn sequences_wait_for_the_next_key_and_replace_conflicts() {
+        let (mut keymap, _) = Keymap::bundled_default();
+        let g = KeyChord::parse("g").unwrap();
+        assert_eq!(
+            keymap.resolve(KeyContext::Apps, &[g]),
+            Resolved::Action(Action::Top)
+        );
+        let file = KeymapFile::parse("vim.yaml", "apps:\n  \"g g\": top\n").unwrap();
+        keymap.apply(&file);
+        assert_eq!(keymap.resolve(KeyContext::Apps, &[g]), Resolved::Pending);
+        assert_eq!(
+            keymap.resolve(KeyContext::Apps, &[g, g]),
+            Resolved::Action(Action::Top)
+        );
+        let x = KeyChord::parse("x").unwrap();
+        assert_eq!(keymap.resolve(KeyContext::Apps, &[g, x]), Resolved::Unbound);
+    }
+
+    #[test]
+    fn markdown_lists_every_binding() {
+        let (keymap, _) = Keymap::bundled_default();
+        let table = keymap.to_markdown();
+        assert!(
+            table.contains("| apps | `j` `down` | `move_down` | select next row |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| global | `q` `ctrl-c` | `quit` | quit tether |"),
+            "{table}"
+        );
     }
 
     #[test]

@@ -168,6 +168,57 @@ impl KeyChord {
     }
 }
 
+/// A key sequence: one chord, or several pressed one after another
+/// (`g g`), written separated by spaces in keymap files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeySeq(pub Vec<KeyChord>);
+
+impl KeySeq {
+    /// Parses `j`, `ctrl-d` or a sequence such as `g g`.
+    pub fn parse(text: &str) -> Option<KeySeq> {
+        let chords = text
+            .split_whitespace()
+            .map(KeyChord::parse)
+            .collect::<Option<Vec<_>>>()?;
+        (!chords.is_empty()).then_some(KeySeq(chords))
+    }
+
+    /// A sequence of one chord.
+    pub fn single(chord: KeyChord) -> KeySeq {
+        KeySeq(vec![chord])
+    }
+
+    /// Whether `self` is a strict prefix of `other` (`g` of `g g`).
+    pub fn is_prefix_of(&self, other: &KeySeq) -> bool {
+        self.0.len() < other.0.len() && other.0.starts_with(&self.0)
+    }
+
+    /// Whether one of the two is a strict prefix of the other: they cannot
+    /// both be bound in one context.
+    pub fn conflicts_with(&self, other: &KeySeq) -> bool {
+        self.is_prefix_of(other) || other.is_prefix_of(self)
+    }
+
+    /// How the sequence sorts in hints and help: short and plain first.
+    pub fn display_rank(&self) -> (usize, bool, bool) {
+        let modified = self.0.iter().any(|k| k.ctrl || k.alt || k.shift);
+        let named = self.0.iter().any(|k| !matches!(k.code, ChordCode::Char(_)));
+        (self.0.len(), modified, named)
+    }
+}
+
+impl fmt::Display for KeySeq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, chord) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{chord}")?;
+        }
+        Ok(())
+    }
+}
+
 fn parse_code(text: &str) -> Option<ChordCode> {
     let mut chars = text.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
@@ -246,6 +297,16 @@ mod tests {
         assert_eq!(KeyChord::parse("ctl-d"), None);
         assert_eq!(KeyChord::parse(""), None);
         assert_eq!(KeyChord::parse("f99"), None);
+    }
+
+    #[test]
+    fn parses_sequences() {
+        let gg = KeySeq::parse("g  g").unwrap();
+        assert_eq!(gg.to_string(), "g g");
+        let g = KeySeq::parse("g").unwrap();
+        assert!(g.is_prefix_of(&gg) && g.conflicts_with(&gg) && !gg.conflicts_with(&gg));
+        assert_eq!(KeySeq::parse("g ctl-x"), None);
+        assert_eq!(KeySeq::parse(" "), None);
     }
 
     #[test]

@@ -5,15 +5,30 @@
 //! [`App::render`]); [`run`] puts it on a full-screen terminal. Key bindings
 //! come from keymaps/*.yaml ([`keymap`]), colours and glyphs from
 //! themes/*.yaml ([`theme`], [`theme_file`]).
+//!
+//! Drawing needs no terminal, which is how the tests work:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use tether::engine::Snapshot;
+//! use tether::tui::{App, TuiOptions};
+//!
+//! let app = App::from_options(Arc::new(Snapshot::default()), &TuiOptions::default(), None);
+//! let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))?;
+//! terminal.draw(|frame| app.render(frame))?;
+//! assert!(terminal.backend().to_string().contains("no apps"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod action;
 pub mod app;
-mod app_input;
+pub mod app_input;
 pub mod apps_table;
 pub mod config_error;
 pub mod keymap;
+pub mod keymap_file;
 pub mod keys;
-mod run;
+pub mod run;
 pub mod terminal;
 pub mod theme;
 pub mod theme_file;
@@ -23,7 +38,8 @@ pub use action::Action;
 pub use app::{App, Effect, Mode, StatusLevel, StatusMessage};
 pub use config_error::ConfigError;
 pub use keymap::{KeyContext, Keymap, KeymapFile};
-pub use keys::KeyChord;
+pub use keys::{KeyChord, KeySeq};
+pub use run::{Screen, event_loop};
 pub use theme::Theme;
 
 use crate::engine::EngineHandle;
@@ -73,7 +89,36 @@ pub async fn run(handle: EngineHandle, opts: TuiOptions) -> color_eyre::Result<(
     let config_dir = config_dir();
     let mut app = App::from_options(handle.snapshot(), &opts, config_dir.as_deref());
     let mut screen = terminal::FullScreen::enter().wrap_err("cannot open the terminal")?;
-    let result = run::event_loop(&mut screen, &mut app, &handle, config_dir).await;
+    let input = crossterm::event::EventStream::new();
+    let result = tokio::select! {
+        result = run::event_loop(&mut screen, input, &mut app, &handle, config_dir) => result,
+        () = terminated() => Ok(()),
+    };
     drop(screen);
     result
+}
+
+/// Resolves when the process is asked to stop (SIGTERM or SIGHUP), so the
+/// terminal is restored then too. Ctrl-C arrives as a key in raw mode.
+#[cfg(unix)]
+async fn terminated() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) {
+        (Ok(mut term), Ok(mut hup)) => {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = hup.recv() => {},
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}
+
+/// Elsewhere only Ctrl-C stops the process, and it arrives as a key.
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending::<()>().await;
 }

@@ -1,45 +1,72 @@
 //! The event loop: one `tokio::select!` over terminal input, snapshots,
-//! engine events and a tick; pending input is drained before drawing once.
+//! engine events and a tick; whatever else is pending is drained before
+//! drawing once. Generic over the screen and the input stream so tests can
+//! drive it with a `TestBackend` and scripted events.
 
 use super::app::{App, Effect};
 use super::terminal::FullScreen;
 use super::theme::Theme;
-use crate::engine::{EngineEvent, EngineHandle};
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle};
 use color_eyre::eyre::WrapErr;
-use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::{FutureExt, StreamExt};
-use std::path::PathBuf;
+use crossterm::event::{Event, KeyEventKind};
+use futures::{FutureExt, Stream, StreamExt};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::mpsc::error::TrySendError;
 
-/// How often the screen refreshes without input (clocks, message expiry).
+/// How often the screen refreshes without input (message expiry, clocks).
 const TICK: Duration = Duration::from_secs(1);
 
-/// What to do after an input.
-enum Flow {
-    Continue,
-    Quit,
+/// Where the loop draws: the real terminal, or a test backend.
+pub trait Screen {
+    /// Draws the whole app.
+    fn draw(&mut self, app: &App) -> std::io::Result<()>;
+    /// Width and height in cells.
+    fn size(&self) -> std::io::Result<(u16, u16)>;
+    /// After a panic elsewhere left full screen: re-enter it and return the
+    /// panic message. None when nothing panicked.
+    fn recover(&mut self) -> Option<std::io::Result<String>> {
+        None
+    }
 }
 
-/// Runs the loop on a full-screen terminal until the user quits.
-pub async fn event_loop(
-    screen: &mut FullScreen,
+impl Screen for FullScreen {
+    fn draw(&mut self, app: &App) -> std::io::Result<()> {
+        self.terminal.draw(|frame| app.render(frame)).map(|_| ())
+    }
+
+    fn size(&self) -> std::io::Result<(u16, u16)> {
+        self.terminal.size().map(|s| (s.width, s.height))
+    }
+
+    fn recover(&mut self) -> Option<std::io::Result<String>> {
+        FullScreen::recover(self)
+    }
+}
+
+/// Runs `app` on `screen` with events from `input` until the user quits or
+/// the input ends. Only drawing failures end it with an error.
+pub async fn event_loop<S, I>(
+    screen: &mut S,
+    mut input: I,
     app: &mut App,
     handle: &EngineHandle,
     config_dir: Option<PathBuf>,
-) -> color_eyre::Result<()> {
-    let mut input = EventStream::new();
+) -> color_eyre::Result<()>
+where
+    S: Screen,
+    I: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let config_dir = config_dir.as_deref();
     let mut snapshots = handle.snapshots.clone();
     let mut snapshots_open = true;
     let mut events = handle.events.subscribe();
     let mut events_open = true;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let size = screen
-        .terminal
-        .size()
-        .wrap_err("cannot read the terminal size")?;
-    app.resize(size.width, size.height);
+    let (width, height) = screen.size().wrap_err("cannot read the terminal size")?;
+    app.resize(width, height);
     app.apply_snapshot(snapshots.borrow_and_update().clone());
     let mut dirty = true;
     loop {
@@ -51,23 +78,16 @@ pub async fn event_loop(
             dirty = true;
         }
         if dirty {
-            screen
-                .terminal
-                .draw(|frame| app.render(frame))
-                .wrap_err("cannot draw on the terminal")?;
+            screen.draw(app).wrap_err("cannot draw on the terminal")?;
             dirty = false;
         }
         tokio::select! {
             next = input.next() => match next {
-                Some(Ok(event)) => {
+                Some(event) => {
                     dirty = true;
-                    if let Flow::Quit = on_input(app, handle, &event, config_dir.as_deref()) {
+                    if on_input(app, handle, event, config_dir) == Flow::Quit {
                         return Ok(());
                     }
-                }
-                Some(Err(error)) => {
-                    dirty = true;
-                    app.apply_event(EngineEvent::Warning { message: format!("terminal input: {error}") });
                 }
                 None => return Ok(()),
             },
@@ -80,7 +100,11 @@ pub async fn event_loop(
             },
             event = events.recv(), if events_open => {
                 dirty = true;
-                on_engine_event(app, event, &mut events_open);
+                match event {
+                    Ok(event) => app.apply_event(event),
+                    Err(RecvError::Lagged(n)) => lagged(app, n),
+                    Err(RecvError::Closed) => events_open = false,
+                }
             },
             _ = tick.tick() => {
                 app.on_tick();
@@ -88,17 +112,10 @@ pub async fn event_loop(
             },
         }
         // Drain whatever else is already waiting, then draw once.
-        while let Some(Some(next)) = input.next().now_or_never() {
+        while let Some(Some(event)) = input.next().now_or_never() {
             dirty = true;
-            match next {
-                Ok(event) => {
-                    if let Flow::Quit = on_input(app, handle, &event, config_dir.as_deref()) {
-                        return Ok(());
-                    }
-                }
-                Err(error) => app.apply_event(EngineEvent::Warning {
-                    message: format!("terminal input: {error}"),
-                }),
+            if on_input(app, handle, event, config_dir) == Flow::Quit {
+                return Ok(());
             }
         }
         if snapshots_open && snapshots.has_changed().unwrap_or(false) {
@@ -107,48 +124,52 @@ pub async fn event_loop(
         }
         while events_open {
             match events.try_recv() {
-                Ok(event) => {
-                    app.apply_event(event);
-                    dirty = true;
-                }
-                Err(tokio::sync::broadcast::error::TryRecvError::Empty) => break,
-                Err(tokio::sync::broadcast::error::TryRecvError::Lagged(n)) => {
-                    on_engine_event(app, Err(RecvError::Lagged(n)), &mut events_open);
-                }
-                Err(tokio::sync::broadcast::error::TryRecvError::Closed) => events_open = false,
+                Ok(event) => app.apply_event(event),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Lagged(n)) => lagged(app, n),
+                Err(TryRecvError::Closed) => events_open = false,
             }
+            dirty = true;
         }
     }
 }
 
-fn on_engine_event(app: &mut App, event: Result<EngineEvent, RecvError>, open: &mut bool) {
-    match event {
-        Ok(event) => app.apply_event(event),
-        Err(RecvError::Lagged(n)) => app.apply_event(EngineEvent::Warning {
-            message: format!("{n} engine messages were skipped"),
-        }),
-        Err(RecvError::Closed) => *open = false,
-    }
+/// What to do after an input.
+#[derive(Debug, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+fn send(app: &mut App, handle: &EngineHandle, command: EngineCommand) {
+    let problem = match handle.commands.try_send(command) {
+        Ok(()) => return,
+        Err(TrySendError::Full(_)) => "the engine is busy; command not sent, try again",
+        Err(TrySendError::Closed(_)) => "the engine is not running; command not sent",
+    };
+    app.apply_event(EngineEvent::Warning {
+        message: problem.to_string(),
+    });
+}
+
+fn lagged(app: &mut App, skipped: u64) {
+    app.apply_event(EngineEvent::Warning {
+        message: format!("{skipped} engine messages were skipped"),
+    });
 }
 
 fn on_input(
     app: &mut App,
     handle: &EngineHandle,
-    event: &Event,
-    config_dir: Option<&std::path::Path>,
+    event: std::io::Result<Event>,
+    config_dir: Option<&Path>,
 ) -> Flow {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            for effect in app.handle_key(*key) {
+        Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
+            for effect in app.handle_key(key) {
                 match effect {
                     Effect::Quit => return Flow::Quit,
-                    Effect::Send(command) => {
-                        if !handle.send(command) {
-                            app.apply_event(EngineEvent::Warning {
-                                message: "the engine is not running; command not sent".to_string(),
-                            });
-                        }
-                    }
+                    Effect::Send(command) => send(app, handle, command),
                     Effect::LoadTheme(name) => {
                         let (theme, problems) = Theme::load(Some(&name), config_dir);
                         app.set_theme(theme, &problems);
@@ -156,8 +177,11 @@ fn on_input(
                 }
             }
         }
-        Event::Resize(width, height) => app.resize(*width, *height),
-        _ => {}
+        Ok(Event::Resize(width, height)) => app.resize(width, height),
+        Ok(_) => {}
+        Err(error) => app.apply_event(EngineEvent::Warning {
+            message: format!("terminal input: {error}"),
+        }),
     }
     Flow::Continue
 }

@@ -21,13 +21,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The themes shipped inside the binary: (name, file text).
-pub const BUNDLED: [(&str, &str); 3] = [
+pub const BUNDLED: [(&str, &str); 4] = [
     ("default", include_str!("../../themes/default.yaml")),
     ("light", include_str!("../../themes/light.yaml")),
     (
         "high-contrast",
         include_str!("../../themes/high-contrast.yaml"),
     ),
+    ("ascii", include_str!("../../themes/ascii.yaml")),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,15 +111,15 @@ impl ThemeSources<'_> {
 
     /// Reads theme `name` and its `inherits` chain, parents first.
     pub fn load_raw(&self, name: &str) -> Result<RawTheme, ConfigError> {
-        let mut chain: Vec<(String, String)> = Vec::new();
+        let mut chain: Vec<(String, String, ThemeYaml)> = Vec::new();
         let mut next = Some(name.to_string());
         while let Some(current) = next.take() {
             let (file, text) = self.find(&current)?;
-            if chain.iter().any(|(f, _)| *f == file) {
+            if chain.iter().any(|(f, _, _)| *f == file) {
                 return Err(ConfigError::new(
                     &file,
                     None,
-                    format!("theme '{current}' inherits itself"),
+                    format!("theme '{current}' inherits itself (directly or through its parents)"),
                 ));
             }
             let yaml = parse(&file, &text)?;
@@ -128,11 +129,11 @@ impl ThemeSources<'_> {
                 None if current != "default" => Some("default".to_string()),
                 None => None,
             };
-            chain.push((file, text));
+            chain.push((file, text, yaml));
         }
         let mut raw = RawTheme::default();
-        for (file, text) in chain.iter().rev() {
-            raw.merge(file, text, parse(file, text)?);
+        for (file, text, yaml) in chain.into_iter().rev() {
+            raw.merge(&file, &text, yaml);
         }
         Ok(raw)
     }

@@ -1,5 +1,6 @@
 //! Confirmation dialogs for dangerous actions.
 
+use crate::model::SyncStatus;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::KeyContext;
@@ -29,6 +30,20 @@ pub fn render_sync(app: &App, frame: &mut Frame, area: Rect, name: &str, prune: 
             ),
             theme.style("dialog"),
         )));
+        if !status.resources.is_empty() {
+            let differ = status
+                .resources
+                .iter()
+                .filter(|r| r.sync != SyncStatus::Synced)
+                .count();
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{differ} of {} resources not in sync",
+                    status.resources.len()
+                ),
+                theme.style("dialog"),
+            )));
+        }
     }
     if prune {
         lines.push(Line::from(Span::styled(

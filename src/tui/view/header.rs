@@ -80,8 +80,13 @@ fn clusters<'a>(theme: &Theme, snapshot: &'a Snapshot) -> Vec<Span<'a>> {
         };
         let text = if cluster.connected {
             format!("{glyph} {}  ", cluster.name)
-        } else {
+        } else if cluster.message.is_empty() {
             format!("{glyph} {} (disconnected)  ", cluster.name)
+        } else {
+            format!(
+                "{glyph} {} (disconnected: {})  ",
+                cluster.name, cluster.message
+            )
         };
         spans.push(Span::styled(text, theme.style(scope)));
     }

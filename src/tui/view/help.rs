@@ -2,10 +2,11 @@
 //! every context with its action's description.
 
 use crate::tui::app::App;
+use crate::tui::app_input::COMMANDS;
 use crate::tui::keymap::KeyContext;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
@@ -25,15 +26,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     frame.render_widget(block, area);
     let lines: Vec<Line> = help_lines(app).into_iter().skip(scroll).collect();
     let height = usize::from(inner.height.max(1));
-    let column_width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
-    let fit = (usize::from(inner.width) / column_width.max(1)).max(1);
-    let columns: Vec<Vec<Line>> = lines.chunks(height).take(fit).map(<[_]>::to_vec).collect();
-    let width = u16::try_from(column_width).unwrap_or(u16::MAX);
-    let areas = Layout::horizontal(vec![Constraint::Length(width); columns.len()]).split(inner);
-    for (column, rect) in columns.into_iter().zip(areas.iter()) {
-        frame.render_widget(Paragraph::new(column), *rect);
+    let mut x = inner.x;
+    for column in lines.chunks(height) {
+        let width = column.iter().map(Line::width).max().unwrap_or(0) + COLUMN_GAP;
+        let width = u16::try_from(width).unwrap_or(u16::MAX);
+        if x.saturating_add(width) > inner.right() && x > inner.x {
+            break;
+        }
+        let rect = Rect::new(x, inner.y, width.min(inner.right() - x), inner.height);
+        frame.render_widget(Paragraph::new(column.to_vec()), rect);
+        x = x.saturating_add(width);
     }
 }
+
+/// Space between help columns.
+const COLUMN_GAP: usize = 3;
 
 fn section_title(context: KeyContext) -> &'static str {
     match context {
@@ -52,24 +59,42 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         .map(|context| (context, app.keymap.help_entries(context)))
         .filter(|(_, entries)| !entries.is_empty())
         .collect();
+    let commands = COMMANDS
+        .iter()
+        .map(|(typed, what)| (typed.to_string(), (*what).to_string()));
+    let mut sections: Vec<(&str, Vec<(String, String)>)> = sections
+        .into_iter()
+        .map(|(context, entries)| {
+            let entries = entries
+                .into_iter()
+                .map(|(keys, action)| {
+                    let description = if action.implemented() {
+                        action.description().to_string()
+                    } else {
+                        format!("{} (not yet)", action.description())
+                    };
+                    (keys, description)
+                })
+                .collect();
+            (section_title(context), entries)
+        })
+        .collect();
+    sections.push(("Commands", commands.collect()));
     let key_width = sections
         .iter()
         .flat_map(|(_, entries)| entries.iter().map(|(keys, _)| keys.chars().count()))
         .max()
         .unwrap_or(0);
     let mut lines = Vec::new();
-    for (context, entries) in sections {
+    for (title, entries) in sections {
         if !lines.is_empty() {
             lines.push(Line::default());
         }
-        lines.push(Line::from(Span::styled(
-            section_title(context),
-            theme.style("help.section"),
-        )));
-        for (keys, action) in entries {
+        lines.push(Line::from(Span::styled(title, theme.style("help.section"))));
+        for (keys, description) in entries {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {keys:<key_width$}  "), theme.style("help.key")),
-                Span::styled(action.description(), theme.style("help.description")),
+                Span::styled(description, theme.style("help.description")),
             ]));
         }
     }

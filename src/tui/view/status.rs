@@ -23,6 +23,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             cursor_after(frame, area, &text);
             Line::from(Span::styled(text, theme.style("input")))
         }
+        _ if !app.pending.is_empty() => {
+            let typed: Vec<String> = app.pending.iter().map(ToString::to_string).collect();
+            Line::from(Span::styled(
+                format!("{} …", typed.join(" ")),
+                theme.style("input"),
+            ))
+        }
         _ => match &app.status {
             Some(message) => {
                 let scope = match message.level {
@@ -46,6 +53,9 @@ fn hint(app: &App) -> String {
             .map(ToString::to_string)
     };
     let mut parts = Vec::new();
+    if let (Mode::Help(_), Some(close)) = (&app.mode, key(KeyContext::Global, Action::Back)) {
+        return format!("{close} closes help");
+    }
     if !app.table.filter().is_empty() {
         let clear = key(KeyContext::Global, Action::Back).unwrap_or_default();
         parts.push(format!("filter '{}' ({clear} clears)", app.table.filter()));

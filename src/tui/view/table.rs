@@ -6,9 +6,9 @@ use crate::tui::app::{App, Mode};
 use crate::tui::apps_table::short_revision;
 use crate::tui::theme::{Theme, health_scope, sync_scope};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 const COLUMNS: [&str; 8] = [
     "NAME",
@@ -64,7 +64,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme.style("selection"))
         .highlight_symbol(Line::from(selection))
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state = TableState::default().with_selected(app.table.selected());
+    if app.table.is_empty() {
+        let text = if app.table.filter().is_empty() {
+            "no apps".to_string()
+        } else {
+            format!("no app matches '{}'", app.table.filter())
+        };
+        let empty = Paragraph::new(Span::styled(text, theme.style("status_line")))
+            .alignment(Alignment::Center)
+            .block(block(app));
+        frame.render_widget(empty, area);
+        return;
+    }
+    let mut state = TableState::default()
+        .with_offset(app.table.offset())
+        .with_selected(app.table.selected());
     frame.render_stateful_widget(table, area, &mut state);
 }
 
