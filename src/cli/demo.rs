@@ -32,6 +32,7 @@ struct DemoCommit {
 
 /// A running demo environment: its folder, clusters and config.
 pub struct Demo {
+    /// The demo folder; removed when the demo ends.
     pub dir: tempfile::TempDir,
     pub sims: Vec<(String, SimHandle)>,
     pub config: PathBuf,
@@ -81,6 +82,11 @@ impl Demo {
             kubeconfig,
             commits,
         })
+    }
+
+    /// The demo folder (repository, config, kubeconfig).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
     }
 
     /// An engine on the demo's apps and clusters.
@@ -158,12 +164,13 @@ pub async fn run(args: DemoArgs) -> CliResult {
     demo.seed(&engine).await?;
     if args.no_ui {
         print_out(&format!(
-            "tether demo: simulated clusters {}\nkubeconfig: {}\nconfig: {}\nPress Ctrl-C to stop.\n",
+            "tether demo: simulated clusters {}\nfolder: {}\nkubeconfig: {}\nconfig: {}\nPress Ctrl-C to stop.\n",
             demo.sims
                 .iter()
                 .map(|(n, h)| format!("{n}={}", h.url()))
                 .collect::<Vec<_>>()
                 .join(", "),
+            demo.path().display(),
             demo.kubeconfig.display(),
             demo.config.display(),
         ));

@@ -227,6 +227,12 @@ impl Env {
     }
 }
 
+/// Prints a loud SKIPPED line that `cargo test` does not capture.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
+
 pub fn file(path: &str, content: &str) -> (String, Option<Vec<u8>>) {
     (path.to_string(), Some(content.as_bytes().to_vec()))
 }
