@@ -104,9 +104,7 @@ impl Env {
     /// `TETHER_E2E_CONTEXT`), or None with a line saying why.
     pub fn real() -> Option<Env> {
         let Ok(path) = std::env::var("TETHER_E2E_KUBECONFIG") else {
-            println!(
-                "SKIPPED: TETHER_E2E_KUBECONFIG is not set; the real-cluster suite did not run"
-            );
+            skipped("TETHER_E2E_KUBECONFIG is not set; the real-cluster suite did not run");
             return None;
         };
         let kubeconfig = PathBuf::from(path);
