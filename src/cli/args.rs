@@ -53,11 +53,11 @@ pub enum Command {
     Diff(DiffArgs),
     /// Apply an app's desired state to its cluster.
     Sync(SyncArgs),
-    /// Stop automated sync and self-heal of an app for everyone [not available yet: exits 2].
+    /// Stop automated sync and self-heal of an app for everyone (recorded in the cluster).
     Pause(PauseArgs),
-    /// Restart automated sync of a paused app [not available yet: exits 2].
+    /// Restart automated sync of a paused app.
     Resume(AppArg),
-    /// Commits touching the app path, and sync records [not available yet: exits 2].
+    /// Commits touching the app path, and sync records.
     History(HistoryArgs),
     /// Commit a revert of COMMIT (default: the newest touching the app path) [not available yet: exits 2].
     Revert(RevertArgs),
@@ -152,6 +152,7 @@ pub struct AppArg {
 #[derive(Debug, Args)]
 pub struct PauseArgs {
     pub app: String,
+    /// Why, shown to everyone who looks at the app.
     #[arg(long)]
     pub reason: Option<String>,
 }

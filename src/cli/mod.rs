@@ -5,6 +5,7 @@
 mod args;
 mod demo;
 mod diff;
+mod history;
 mod output;
 mod render;
 mod status;
@@ -44,9 +45,15 @@ async fn dispatch(cli: Cli) -> CliResult {
         }
         Command::Sync(args) => sync::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
         Command::Diff(args) => diff::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
-        Command::Pause(_) => not_yet("pause"),
-        Command::Resume(_) => not_yet("resume"),
-        Command::History(_) => not_yet("history"),
+        Command::Pause(args) => {
+            history::pause(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
+        Command::Resume(args) => {
+            history::resume(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
+        Command::History(args) => {
+            history::history(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
         Command::Revert(_) => not_yet("revert"),
         Command::Rollback(_) => not_yet("rollback"),
         Command::Controller(_) => not_yet("controller"),

@@ -1,7 +1,8 @@
 //! The engine's public surface for its clients (CLI, TUI, controller):
 //! commands in, snapshots and events out.
 
-use crate::model::AppStatus;
+use super::{AppDiff, SyncReport};
+use crate::model::{AppHistory, AppStatus, EventRecord, ResourceKey, ResourceNode};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -35,9 +36,33 @@ pub enum EngineCommand {
     Refresh,
     /// Apply the app's desired state.
     Sync { app: String, prune: bool },
+    /// Compute what a sync would do (a dry-run) → [`EngineEvent::Plan`].
+    Plan { app: String, prune: bool },
+    /// Desired vs live → [`EngineEvent::Diff`]. `revision` None = the app's own.
+    Diff {
+        app: String,
+        revision: Option<String>,
+    },
+    /// Resources and live descendants → [`EngineEvent::Tree`].
+    Tree { app: String },
+    /// Commits and sync records → [`EngineEvent::History`].
+    History { app: String },
+    /// Events of the app's objects, or of one → [`EngineEvent::Events`].
+    Events {
+        app: String,
+        resource: Option<ResourceKey>,
+    },
+    /// The live object as YAML, Secrets masked → [`EngineEvent::Yaml`].
+    Yaml { app: String, resource: ResourceKey },
+    /// Stop automated sync and self-heal for everyone (state ConfigMap).
+    Pause { app: String, reason: String },
+    /// Undo a pause.
+    Resume { app: String },
 }
 
-/// Something that happened, for status lines and logs.
+/// Something that happened, for status lines and views. Results of
+/// on-demand commands carry their payload; clients keep the newest per
+/// kind and app and drop stale ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineEvent {
     /// A command finished; `ok` false carries the error in `message`.
@@ -47,7 +72,40 @@ pub enum EngineEvent {
         message: String,
     },
     /// A non-fatal problem, e.g. a cluster that cannot be reached.
-    Warning { message: String },
+    Warning {
+        message: String,
+    },
+    /// Progress of a running sync: one resource applied.
+    SyncProgress {
+        app: String,
+        resource: String,
+        action: String,
+    },
+    Plan {
+        app: String,
+        plan: Arc<SyncReport>,
+    },
+    Diff {
+        app: String,
+        diff: Arc<AppDiff>,
+    },
+    Tree {
+        app: String,
+        tree: Arc<Vec<ResourceNode>>,
+    },
+    History {
+        app: String,
+        history: Arc<AppHistory>,
+    },
+    Events {
+        app: String,
+        events: Arc<Vec<EventRecord>>,
+    },
+    Yaml {
+        app: String,
+        resource: ResourceKey,
+        text: String,
+    },
 }
 
 /// A client's connection to a running engine.

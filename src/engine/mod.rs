@@ -2,16 +2,20 @@
 //! apply it in order; publishes [`Snapshot`]s. It knows nothing of the TUI;
 //! clients talk to it through [`Engine`] calls or an [`EngineHandle`].
 
+mod actions;
 mod api;
 mod compare;
 mod desired;
 mod diff;
 mod error;
+mod events;
+mod handle;
 mod order;
 mod prune;
 mod record;
 mod runner;
 mod sync;
+mod tree;
 
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use desired::{Desired, TRACKING_LABEL, is_namespaced_offline, prepare, render_app};
@@ -19,5 +23,5 @@ pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;
 pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, wave_of};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
-pub use runner::{Engine, SyncOptions, whoami};
+pub use runner::{Engine, SyncOptions, pause_message, whoami};
 pub use sync::{ResourceResult, SyncReport};

@@ -5,13 +5,10 @@ use super::compare;
 use super::desired::render_app;
 use super::diff::{AppDiff, diff_app};
 use super::sync::{SyncMode, SyncReport, sync_app};
-use super::{ClusterState, EngineCommand, EngineError, EngineEvent, EngineHandle, Snapshot};
-use crate::cluster::{ClusterSet, KubeOptions};
+use super::{ClusterState, EngineError, Snapshot};
+use crate::cluster::{AppStateRecord, ClusterSet, KubeOptions, read_state};
 use crate::model::{AppSpec, AppStatus, Revision};
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::time::Duration;
-use tokio::sync::{broadcast, mpsc, watch};
 
 /// Options of one sync request.
 #[derive(Debug, Clone, Default)]
@@ -39,7 +36,7 @@ pub fn whoami() -> String {
 /// The reconcile engine for a set of apps.
 pub struct Engine {
     apps: Vec<AppSpec>,
-    clusters: ClusterSet,
+    pub(crate) clusters: ClusterSet,
 }
 
 impl Engine {
@@ -89,7 +86,16 @@ impl Engine {
         if let Err(e) = client.ping().await {
             return compare::unknown(app, &cluster, desired.revision, e.to_string());
         }
-        compare::app_status(app, &cluster, &client, desired).await
+        let mut status = compare::app_status(app, &cluster, &client, desired).await;
+        match read_state(&client, &app.name).await {
+            Ok(state) if state.paused => {
+                status.paused = true;
+                status.message = pause_message(&state);
+            }
+            Ok(_) => {}
+            Err(e) => status.message = format!("cannot read the app state: {e}"),
+        }
+        status
     }
 
     /// The status of every app, concurrently.
@@ -167,7 +173,7 @@ impl Engine {
         out
     }
 
-    async fn snapshot(&self, generation: u64) -> Snapshot {
+    pub(crate) async fn snapshot(&self, generation: u64) -> Snapshot {
         let (apps, clusters) = tokio::join!(self.status_all(), self.cluster_states());
         let repos: BTreeSet<String> = self
             .apps
@@ -181,56 +187,14 @@ impl Engine {
             generation,
         }
     }
+}
 
-    /// Runs the engine loop on the current tokio runtime: refreshes every
-    /// `refresh` and after each command, publishing snapshots.
-    pub fn spawn(self: Arc<Self>, refresh: Duration) -> EngineHandle {
-        let (snap_tx, snapshots) = watch::channel(Arc::new(Snapshot::default()));
-        let (commands, mut command_rx) = mpsc::channel(64);
-        let (events, _) = broadcast::channel(256);
-        let handle = EngineHandle {
-            snapshots,
-            commands,
-            events: events.clone(),
-        };
-        let (done_tx, mut done_rx) = mpsc::channel::<()>(16);
-        tokio::spawn(async move {
-            let mut generation = 0;
-            let mut tick = tokio::time::interval(refresh);
-            loop {
-                tokio::select! {
-                    _ = tick.tick() => {}
-                    Some(()) = done_rx.recv() => {}
-                    command = command_rx.recv() => match command {
-                        None => break,
-                        Some(EngineCommand::Refresh) => {}
-                        Some(EngineCommand::Sync { app, prune }) => {
-                            let engine = self.clone();
-                            let events = events.clone();
-                            let done = done_tx.clone();
-                            tokio::spawn(async move {
-                                let options = SyncOptions { prune, ..Default::default() };
-                                let event = match engine.sync(&app, &options).await {
-                                    Ok(report) => EngineEvent::CommandDone {
-                                        app,
-                                        ok: true,
-                                        message: format!("synced {}: {}", report.app, report.summary()),
-                                    },
-                                    Err(e) => EngineEvent::CommandDone { app, ok: false, message: e.to_string() },
-                                };
-                                let _ = events.send(event);
-                                let _ = done.send(()).await;
-                            });
-                        }
-                    },
-                }
-                generation += 1;
-                let snapshot = self.snapshot(generation).await;
-                if snap_tx.send(Arc::new(snapshot)).is_err() {
-                    break;
-                }
-            }
-        });
-        handle
+/// `paused by ada@laptop at 2026-11-22T05:00:00Z: incident 42`.
+pub fn pause_message(state: &AppStateRecord) -> String {
+    let mut text = format!("paused by {} at {}", state.paused_by, state.paused_at);
+    if !state.reason.is_empty() {
+        text.push_str(": ");
+        text.push_str(&state.reason);
     }
+    text
 }

@@ -3,6 +3,7 @@
 
 mod app;
 mod key;
+mod resource;
 mod status;
 mod tree;
 
@@ -11,5 +12,6 @@ pub use app::{
     SyncPolicy,
 };
 pub use key::{GroupVersionKind, ResourceKey};
+pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
 pub use tree::FileTree;

@@ -145,6 +145,13 @@ impl App {
                 self.error(format!("{app}: {message}"));
             }
             EngineEvent::Warning { message } => self.warn(message),
+            EngineEvent::SyncProgress {
+                app,
+                resource,
+                action,
+            } => self.info(format!("{app}: {resource} {action}")),
+            // Views for these results come with the full TUI.
+            _ => {}
         }
     }
 

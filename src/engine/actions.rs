@@ -1,0 +1,179 @@
+//! On-demand views and actions of one app: tree, events, live YAML,
+//! history, pause and resume.
+
+use super::events::events_of;
+use super::record::now;
+use super::tree::build_tree;
+use super::{Engine, EngineError};
+use crate::cluster::{ClusterClient, read_state, write_state};
+use crate::diff::{mask_secret, strip_noise, to_yaml};
+use crate::model::{
+    AppHistory, AppSpec, CommitRecord, EventRecord, GroupVersionKind, ResourceKey, ResourceNode,
+    Revision,
+};
+use crate::source::Repo;
+use std::sync::Arc;
+
+/// Git commits listed per app in history views.
+const COMMIT_LIMIT: usize = 100;
+
+impl Engine {
+    pub(crate) async fn client_for(
+        &self,
+        app: &AppSpec,
+    ) -> Result<Arc<ClusterClient>, EngineError> {
+        let client = self
+            .clusters
+            .client(app.destination.context.as_deref())
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        client
+            .ping()
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        Ok(client)
+    }
+
+    /// The app's resources with their live descendants.
+    pub async fn tree(&self, name: &str) -> Result<Vec<ResourceNode>, EngineError> {
+        let app = self.app(name)?;
+        let status = self.status(app).await;
+        let client = self.client_for(app).await?;
+        build_tree(&client, &status)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))
+    }
+
+    /// Events of the app's objects and their descendants, or of one object.
+    pub async fn events(
+        &self,
+        name: &str,
+        resource: Option<&ResourceKey>,
+    ) -> Result<Vec<EventRecord>, EngineError> {
+        let app = self.app(name)?;
+        let keys = match resource {
+            Some(key) => vec![key.clone()],
+            None => flatten(&self.tree(name).await?),
+        };
+        let client = self.client_for(app).await?;
+        events_of(&client, &keys)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))
+    }
+
+    /// The live object as YAML, server noise dropped and Secrets masked.
+    pub async fn live_yaml(
+        &self,
+        name: &str,
+        key: &ResourceKey,
+        version: &str,
+    ) -> Result<String, EngineError> {
+        let app = self.app(name)?;
+        let client = self.client_for(app).await?;
+        let gvk = GroupVersionKind {
+            group: key.group.clone(),
+            version: version.to_string(),
+            kind: key.kind.clone(),
+        };
+        let live = client
+            .get(&gvk, key.namespace.as_deref(), &key.name)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        let Some(live) = live else {
+            return Ok(format!("# {key} does not exist in the cluster\n"));
+        };
+        let mut shown = strip_noise(&live);
+        mask_secret(
+            &mut shown,
+            &format!("{}/{}", key.namespace.as_deref().unwrap_or(""), key.name),
+        );
+        if let Some(status) = live.get("status") {
+            if let Some(obj) = shown.as_object_mut() {
+                obj.insert("status".to_string(), status.clone());
+            }
+        }
+        Ok(to_yaml(Some(&shown)))
+    }
+
+    /// Commits touching the app path (newest first) and its sync records.
+    pub async fn history(&self, name: &str) -> Result<AppHistory, EngineError> {
+        let app = self.app(name)?;
+        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
+            app: app.name.clone(),
+            message: e.to_string(),
+        };
+        let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
+        let revision = match &app.source.revision {
+            Revision::WorkTree => Revision::Git("HEAD".to_string()),
+            other => other.clone(),
+        };
+        let commits = repo
+            .log_path(&revision, &app.source.path, COMMIT_LIMIT)
+            .map_err(|e| source_err(&e))?
+            .into_iter()
+            .map(|c| CommitRecord {
+                id: c.id,
+                author: c.author,
+                time: c.time,
+                summary: c.summary,
+            })
+            .collect();
+        let client = self.client_for(app).await?;
+        let state = read_state(&client, &app.name)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        let mut syncs = state.history;
+        syncs.reverse();
+        Ok(AppHistory {
+            app: app.name.clone(),
+            commits,
+            syncs,
+        })
+    }
+
+    /// Pauses automation of an app for everyone: the state ConfigMap in
+    /// the app's cluster records who, when and why.
+    pub async fn pause(&self, name: &str, reason: &str, by: &str) -> Result<(), EngineError> {
+        self.set_paused(name, Some((reason, by))).await
+    }
+
+    /// Resumes a paused app.
+    pub async fn resume(&self, name: &str) -> Result<(), EngineError> {
+        self.set_paused(name, None).await
+    }
+
+    async fn set_paused(&self, name: &str, pause: Option<(&str, &str)>) -> Result<(), EngineError> {
+        let app = self.app(name)?;
+        let client = self.client_for(app).await?;
+        let cluster_err = |e| EngineError::cluster(&app.name, e);
+        let mut state = read_state(&client, &app.name).await.map_err(cluster_err)?;
+        match pause {
+            Some((reason, by)) => {
+                state.paused = true;
+                state.paused_by = by.to_string();
+                state.paused_at = now();
+                state.reason = reason.to_string();
+            }
+            None => {
+                state.paused = false;
+                state.paused_by.clear();
+                state.paused_at.clear();
+                state.reason.clear();
+            }
+        }
+        write_state(&client, &app.name, &state)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))
+    }
+}
+
+/// Keys of every node of a tree.
+fn flatten(nodes: &[ResourceNode]) -> Vec<ResourceKey> {
+    let mut out = Vec::new();
+    for node in nodes {
+        let ns = (!node.namespace.is_empty()).then_some(node.namespace.as_str());
+        out.push(ResourceKey::new(&node.group, &node.kind, ns, &node.name));
+        out.extend(flatten(&node.children));
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! The engine loop behind an [`EngineHandle`]: refreshes snapshots on a
+//! tick and after commands; runs each command on a task of its own and
+//! reports the result as an [`EngineEvent`].
+
+use super::{Engine, EngineCommand, EngineEvent, EngineHandle, Snapshot, SyncOptions, whoami};
+use crate::model::{ResourceKey, Revision};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, watch};
+
+impl Engine {
+    /// Runs the engine loop on the current tokio runtime: refreshes every
+    /// `refresh` and after each command that changes something.
+    pub fn spawn(self: Arc<Self>, refresh: Duration) -> EngineHandle {
+        let (snap_tx, snapshots) = watch::channel(Arc::new(Snapshot::default()));
+        let (commands, mut command_rx) = mpsc::channel(64);
+        let (events, _) = broadcast::channel(256);
+        let handle = EngineHandle {
+            snapshots,
+            commands,
+            events: events.clone(),
+        };
+        let (changed_tx, mut changed_rx) = mpsc::channel::<()>(16);
+        tokio::spawn(async move {
+            let mut generation = 0;
+            let mut tick = tokio::time::interval(refresh);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    Some(()) = changed_rx.recv() => {}
+                    command = command_rx.recv() => match command {
+                        None => break,
+                        Some(EngineCommand::Refresh) => {}
+                        Some(command) => {
+                            let (engine, events, changed) = (self.clone(), events.clone(), changed_tx.clone());
+                            tokio::spawn(async move {
+                                let changes = changes_state(&command);
+                                for event in engine.execute(command).await {
+                                    let _ = events.send(event);
+                                }
+                                if changes {
+                                    let _ = changed.send(()).await;
+                                }
+                            });
+                            continue;
+                        }
+                    },
+                }
+                generation += 1;
+                let snapshot = self.snapshot(generation).await;
+                if snap_tx.send(Arc::new(snapshot)).is_err() {
+                    break;
+                }
+            }
+        });
+        handle
+    }
+
+    /// Runs one command; returns the events to publish.
+    pub async fn execute(&self, command: EngineCommand) -> Vec<EngineEvent> {
+        let done = |app: String, result: Result<String, super::EngineError>| match result {
+            Ok(message) => EngineEvent::CommandDone {
+                app,
+                ok: true,
+                message,
+            },
+            Err(e) => EngineEvent::CommandDone {
+                app,
+                ok: false,
+                message: e.to_string(),
+            },
+        };
+        match command {
+            EngineCommand::Refresh => Vec::new(),
+            EngineCommand::Sync { app, prune } => {
+                let options = SyncOptions {
+                    prune,
+                    ..Default::default()
+                };
+                let result = self.sync(&app, &options).await;
+                let mut out = Vec::new();
+                if let Ok(report) = &result {
+                    for r in &report.resources {
+                        out.push(EngineEvent::SyncProgress {
+                            app: app.clone(),
+                            resource: format!("{}/{}", r.kind, r.name),
+                            action: r.action.clone(),
+                        });
+                    }
+                }
+                out.push(done(
+                    app,
+                    result.map(|r| format!("synced {}: {}", r.app, r.summary())),
+                ));
+                out
+            }
+            EngineCommand::Plan { app, prune } => {
+                let options = SyncOptions {
+                    prune,
+                    dry_run: true,
+                    ..Default::default()
+                };
+                match self.sync(&app, &options).await {
+                    Ok(plan) => vec![EngineEvent::Plan {
+                        app,
+                        plan: Arc::new(plan),
+                    }],
+                    Err(e) => vec![done(app, Err(e))],
+                }
+            }
+            EngineCommand::Diff { app, revision } => {
+                let revision = revision.as_deref().map(Revision::parse);
+                match self.diff(&app, revision.as_ref()).await {
+                    Ok(diff) => vec![EngineEvent::Diff {
+                        app,
+                        diff: Arc::new(diff),
+                    }],
+                    Err(e) => vec![done(app, Err(e))],
+                }
+            }
+            EngineCommand::Tree { app } => match self.tree(&app).await {
+                Ok(tree) => vec![EngineEvent::Tree {
+                    app,
+                    tree: Arc::new(tree),
+                }],
+                Err(e) => vec![done(app, Err(e))],
+            },
+            EngineCommand::History { app } => match self.history(&app).await {
+                Ok(history) => vec![EngineEvent::History {
+                    app,
+                    history: Arc::new(history),
+                }],
+                Err(e) => vec![done(app, Err(e))],
+            },
+            EngineCommand::Events { app, resource } => {
+                match self.events(&app, resource.as_ref()).await {
+                    Ok(events) => vec![EngineEvent::Events {
+                        app,
+                        events: Arc::new(events),
+                    }],
+                    Err(e) => vec![done(app, Err(e))],
+                }
+            }
+            EngineCommand::Yaml { app, resource } => {
+                let version = self.version_of(&app, &resource).await;
+                match self.live_yaml(&app, &resource, &version).await {
+                    Ok(text) => vec![EngineEvent::Yaml {
+                        app,
+                        resource,
+                        text,
+                    }],
+                    Err(e) => vec![done(app, Err(e))],
+                }
+            }
+            EngineCommand::Pause { app, reason } => {
+                let result = self.pause(&app, &reason, &whoami()).await;
+                vec![done(app.clone(), result.map(|()| format!("paused {app}")))]
+            }
+            EngineCommand::Resume { app } => {
+                let result = self.resume(&app).await;
+                vec![done(app.clone(), result.map(|()| format!("resumed {app}")))]
+            }
+        }
+    }
+
+    /// The API version a resource of an app is addressed by: the one its
+    /// manifest or its tree node uses (`v1` when unknown).
+    async fn version_of(&self, app: &str, key: &ResourceKey) -> String {
+        let Ok(spec) = self.app(app) else {
+            return "v1".to_string();
+        };
+        let status = self.status(spec).await;
+        status
+            .resources
+            .iter()
+            .find(|r| r.kind == key.kind && r.name == key.name && r.group == key.group)
+            .map(|r| r.version.clone())
+            .unwrap_or_else(|| default_version(&key.group).to_string())
+    }
+}
+
+fn default_version(group: &str) -> &'static str {
+    match group {
+        "" => "v1",
+        "apps" | "rbac.authorization.k8s.io" | "networking.k8s.io" | "batch" | "policy" => "v1",
+        "autoscaling" => "v2",
+        _ => "v1",
+    }
+}
+
+fn changes_state(command: &EngineCommand) -> bool {
+    matches!(
+        command,
+        EngineCommand::Sync { .. } | EngineCommand::Pause { .. } | EngineCommand::Resume { .. }
+    )
+}

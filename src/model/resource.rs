@@ -1,0 +1,53 @@
+use super::{HealthStatus, SyncStatus};
+use serde::{Deserialize, Serialize};
+
+/// One node of an app's resource tree: a resource the app renders (with a
+/// sync state) or a live descendant found by ownerReferences (without).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceNode {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// None for descendants, which Git does not describe.
+    pub sync: Option<SyncStatus>,
+    pub health: HealthStatus,
+    /// Why it is not Healthy (or why it is out of sync), empty otherwise.
+    pub message: String,
+    pub children: Vec<ResourceNode>,
+}
+
+/// A Kubernetes Event about one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// `Normal` or `Warning`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub reason: String,
+    pub message: String,
+    /// `Kind/name` of the object the event is about.
+    pub object: String,
+    pub count: i64,
+    /// RFC 3339.
+    pub last_seen: String,
+}
+
+/// A commit that touched an app's path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitRecord {
+    pub id: String,
+    pub author: String,
+    /// RFC 3339.
+    pub time: String,
+    pub summary: String,
+}
+
+/// Git history of an app's path and its sync records (DESIGN.md §3
+/// `history` JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AppHistory {
+    pub app: String,
+    pub commits: Vec<CommitRecord>,
+    pub syncs: Vec<super::HistoryEntry>,
+}
