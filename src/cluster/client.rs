@@ -1,4 +1,4 @@
-use super::ClusterError;
+use super::{ClusterError, LiveCache};
 use crate::model::{GroupVersionKind, ResourceKey};
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
 use kube::core::{ApiResource, GroupVersionKind as KubeGvk};
@@ -29,6 +29,7 @@ pub struct ClusterClient {
     server: String,
     client: kube::Client,
     kinds: RwLock<HashMap<GroupVersionKind, ResolvedKind>>,
+    cache: LiveCache,
 }
 
 impl ClusterClient {
@@ -42,6 +43,7 @@ impl ClusterClient {
         Ok(Self {
             name: name.to_string(),
             server,
+            cache: LiveCache::new(name, client.clone()),
             client,
             kinds: RwLock::new(HashMap::new()),
         })
@@ -133,6 +135,53 @@ impl ClusterClient {
             .map_err(|e| self.invalid(name, e))
     }
 
+    /// The live object from the watch cache (started for the kind on first
+    /// use), or None when it does not exist.
+    pub async fn cached_get(
+        &self,
+        gvk: &GroupVersionKind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Value>, ClusterError> {
+        let kind = self.resolve(gvk).await?;
+        let cache = self.cache.ready(gvk, &kind.resource).await?;
+        let ns = if kind.namespaced { namespace } else { None };
+        Ok(cache.get(ns, name))
+    }
+
+    /// Objects of a kind from the watch cache, optionally in one namespace
+    /// and only those whose label `label.0` equals `label.1`.
+    pub async fn cached_list(
+        &self,
+        gvk: &GroupVersionKind,
+        namespace: Option<&str>,
+        label: Option<(&str, &str)>,
+    ) -> Result<Vec<Value>, ClusterError> {
+        let kind = self.resolve(gvk).await?;
+        let cache = self.cache.ready(gvk, &kind.resource).await?;
+        Ok(cache.list(namespace, |o| match label {
+            None => true,
+            Some((k, v)) => {
+                o.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(k))
+                    .map(String::as_str)
+                    == Some(v)
+            }
+        }))
+    }
+
+    /// True when the cache of `gvk` holds a complete, current list.
+    pub fn cache_complete(&self, gvk: &GroupVersionKind) -> bool {
+        self.cache.is_complete(gvk)
+    }
+
+    /// Changes whenever any cached object of this cluster changes.
+    pub fn subscribe_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.cache.subscribe()
+    }
+
     /// All objects of a kind, optionally in one namespace and by label selector.
     pub async fn list(
         &self,
@@ -182,6 +231,20 @@ impl ClusterClient {
             .await
             .map_err(|e| self.err(e))?;
         let object = to_value(result).map_err(|e| self.invalid(&key.name, e))?;
+        if !dry_run
+            && let Some(rv) = object
+                .pointer("/metadata/resourceVersion")
+                .and_then(Value::as_str)
+        {
+            let ns = if kind.namespaced {
+                key.namespace.as_deref()
+            } else {
+                None
+            };
+            self.cache
+                .wait_for_version(&gvk, &kind.resource, ns, &key.name, rv)
+                .await;
+        }
         Ok(ApplyOutcome { object })
     }
 

@@ -29,6 +29,12 @@ pub enum ClusterError {
         reason: String,
         message: String,
     },
+    #[error("cluster {cluster}: the live state of {kind} is incomplete: {message}")]
+    Incomplete {
+        cluster: String,
+        kind: String,
+        message: String,
+    },
     #[error("cluster {cluster}: invalid object {object}: {message}")]
     InvalidObject {
         cluster: String,

@@ -2,11 +2,13 @@
 //! manifests to API resources, server-side apply (and dry-run), get, list,
 //! delete. Everything goes through the real kube client over HTTP.
 
+mod cache;
 mod client;
 mod error;
 mod kubeconfig;
 mod state;
 
+pub use cache::{KindCache, LiveCache};
 pub use client::{ApplyOutcome, ClusterClient, FIELD_MANAGER, ResolvedKind, gvk_of};
 pub use error::ClusterError;
 pub use kubeconfig::{ClusterSet, KubeOptions};

@@ -69,7 +69,7 @@ pub async fn resource_status(client: &ClusterClient, desired: &Value) -> Resourc
         message: String::new(),
     };
     let ns = (!namespace.is_empty()).then_some(namespace.as_str());
-    match client.get(&gvk, ns, &name).await {
+    match client.cached_get(&gvk, ns, &name).await {
         Ok(None) => {
             status.sync = SyncStatus::OutOfSync;
             status.health = HealthStatus::Missing;

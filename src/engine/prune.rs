@@ -43,7 +43,7 @@ pub async fn find_extras(
             .entry((entry.key.group.clone(), entry.key.kind.clone()))
             .or_insert_with(|| entry.version.clone());
     }
-    let selector = format!("{TRACKING_LABEL}={app}");
+
     let mut extras = Vec::new();
     for ((group, kind), version) in kinds {
         let gvk = GroupVersionKind {
@@ -51,8 +51,20 @@ pub async fn find_extras(
             version: version.clone(),
             kind,
         };
-        let live = match client.list(&gvk, None, Some(&selector)).await {
-            Ok(items) => items,
+        let live = match client
+            .cached_list(&gvk, None, Some((TRACKING_LABEL, app)))
+            .await
+        {
+            Ok(items) if client.cache_complete(&gvk) => items,
+            Ok(_) => {
+                return Err(EngineError::Sync {
+                    app: app.to_string(),
+                    message: format!(
+                        "prune stopped, nothing deleted: the live state of {} is not current (its watch is failing)",
+                        gvk.kind
+                    ),
+                });
+            }
             // A kind the cluster no longer serves has no objects left.
             Err(ClusterError::UnknownKind { .. }) => continue,
             Err(e) => {

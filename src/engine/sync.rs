@@ -15,7 +15,7 @@ use crate::health;
 use crate::model::{AppSpec, HealthStatus, ResourceKey};
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What a sync did (or, for a dry-run, would do) to one object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -282,22 +282,25 @@ fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Waits until every object of a step is healthy (or suspended).
+/// Waits until every object of a step is healthy (or suspended), woken
+/// by the live cache rather than polling the API server.
 async fn wait_healthy(
     app: &AppSpec,
     client: &ClusterClient,
     step: &Step,
     timeout: Duration,
 ) -> Result<(), EngineError> {
-    let deadline = Instant::now() + timeout;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut changes = client.subscribe_changes();
     loop {
         let mut pending = None;
         for object in &step.objects {
-            let key = ResourceKey::from_object(object);
+            let Some(key) = ResourceKey::from_object(object) else {
+                continue;
+            };
             let gvk = gvk_of(object).unwrap_or_default();
-            let Some(key) = key else { continue };
             let live = client
-                .get(&gvk, key.namespace.as_deref(), &key.name)
+                .cached_get(&gvk, key.namespace.as_deref(), &key.name)
                 .await
                 .map_err(|e| EngineError::cluster(&app.name, e))?;
             let verdict = match &live {
@@ -315,7 +318,10 @@ async fn wait_healthy(
         let Some((key, verdict)) = pending else {
             return Ok(());
         };
-        if Instant::now() >= deadline {
+        if tokio::time::timeout_at(deadline, changes.changed())
+            .await
+            .is_err()
+        {
             let step_name = step
                 .wave
                 .map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"));
@@ -329,6 +335,5 @@ async fn wait_healthy(
                 ),
             });
         }
-        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }

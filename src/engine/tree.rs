@@ -31,7 +31,7 @@ pub async fn build_tree(
     for ns in namespaces {
         for (api_version, kind) in DESCENDANT_KINDS {
             let gvk = GroupVersionKind::from_api_version(api_version, kind);
-            for object in client.list(&gvk, Some(ns), None).await? {
+            for object in client.cached_list(&gvk, Some(ns), None).await? {
                 for owner in owner_uids(&object) {
                     by_owner.entry(owner).or_default().push(object.clone());
                 }
@@ -46,7 +46,7 @@ pub async fn build_tree(
             kind: resource.kind.clone(),
         };
         let ns = (!resource.namespace.is_empty()).then_some(resource.namespace.as_str());
-        let live = match client.get(&gvk, ns, &resource.name).await {
+        let live = match client.cached_get(&gvk, ns, &resource.name).await {
             Ok(found) => found,
             Err(ClusterError::UnknownKind { .. }) => None,
             Err(e) => return Err(e),

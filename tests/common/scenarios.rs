@@ -87,8 +87,8 @@ pub async fn sync_then_drift(env: &Env) {
     .await
     .unwrap();
 
-    let drifted = engine.status(engine.app(&env.app).unwrap()).await;
-    assert_eq!(drifted.sync, SyncStatus::OutOfSync);
+    // The live cache sees the edit through its watch.
+    let drifted = wait_for(env, &engine, |s| s.sync == SyncStatus::OutOfSync).await;
     let cm = drifted
         .resources
         .iter()
@@ -241,7 +241,7 @@ pub async fn secret_values_never_shown(env: &Env) {
     )
     .await
     .unwrap();
-    let status = engine.status(engine.app(&env.app).unwrap()).await;
+    let status = wait_for(env, &engine, |s| s.sync == SyncStatus::OutOfSync).await;
     let diff = engine.diff(&env.app, None).await.unwrap();
     let secret_diff = diff.resources.iter().find(|r| r.kind == "Secret").unwrap();
     assert_eq!(secret_diff.change, "update");
