@@ -7,8 +7,9 @@ use crate::tui::{TuiOptions, run as run_tui};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How often the UI's engine re-reads sources and clusters.
-const REFRESH: Duration = Duration::from_secs(3);
+/// How often the UI's engine re-reads Git sources; live state arrives
+/// through watches as it changes.
+const REFRESH: Duration = Duration::from_secs(5);
 
 pub async fn run(engine: Engine, args: UiArgs, title: &str) -> CliResult {
     let handle = Arc::new(engine).spawn(REFRESH);

@@ -104,12 +104,14 @@ pub struct LiveCache {
 }
 
 impl LiveCache {
-    pub fn new(cluster: &str, client: kube::Client) -> Self {
+    /// A cache that bumps `changes` on every change it sees (several
+    /// clusters may share one sender).
+    pub fn new(cluster: &str, client: kube::Client, changes: watch::Sender<u64>) -> Self {
         Self {
             cluster: cluster.to_string(),
             client,
             kinds: Mutex::new(HashMap::new()),
-            changes: watch::channel(0).0,
+            changes,
         }
     }
 

@@ -33,7 +33,12 @@ pub struct ClusterClient {
 }
 
 impl ClusterClient {
-    pub fn new(name: &str, config: kube::Config) -> Result<Self, ClusterError> {
+    /// A client of the cluster `name`; its live cache bumps `changes`.
+    pub fn new(
+        name: &str,
+        config: kube::Config,
+        changes: tokio::sync::watch::Sender<u64>,
+    ) -> Result<Self, ClusterError> {
         let server = config.cluster_url.to_string();
         let client = kube::Client::try_from(config).map_err(|e| ClusterError::Unreachable {
             cluster: name.to_string(),
@@ -43,7 +48,7 @@ impl ClusterClient {
         Ok(Self {
             name: name.to_string(),
             server,
-            cache: LiveCache::new(name, client.clone()),
+            cache: LiveCache::new(name, client.clone(), changes),
             client,
             kinds: RwLock::new(HashMap::new()),
         })

@@ -19,6 +19,7 @@ pub struct ClusterSet {
     options: KubeOptions,
     kubeconfig: Result<Kubeconfig, String>,
     clients: Mutex<HashMap<String, Arc<ClusterClient>>>,
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl ClusterSet {
@@ -34,7 +35,13 @@ impl ClusterSet {
             options,
             kubeconfig,
             clients: Mutex::new(HashMap::new()),
+            changes: tokio::sync::watch::channel(0).0,
         }
+    }
+
+    /// Changes whenever the live cache of any cluster sees a change.
+    pub fn subscribe_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     /// The context an app with no explicit context uses.
@@ -104,7 +111,7 @@ impl ClusterSet {
                 path: self.kubeconfig_path(),
                 message: format!("context {context}: {e}"),
             })?;
-        ClusterClient::new(context, config)
+        ClusterClient::new(context, config, self.changes.clone())
     }
 
     fn kubeconfig_path(&self) -> String {

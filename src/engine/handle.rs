@@ -8,9 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch};
 
+/// How long a burst of live changes may take before one refresh.
+const LIVE_DEBOUNCE: Duration = Duration::from_millis(150);
+
 impl Engine {
-    /// Runs the engine loop on the current tokio runtime: refreshes every
-    /// `refresh` and after each command that changes something.
+    /// Runs the engine loop on the current tokio runtime: refreshes when
+    /// the live cache of any cluster changes (debounced), after each command
+    /// that changes something, and every `refresh` (Git revisions are
+    /// re-resolved then).
     pub fn spawn(self: Arc<Self>, refresh: Duration) -> EngineHandle {
         let (snap_tx, snapshots) = watch::channel(Arc::new(Snapshot::default()));
         let (commands, mut command_rx) = mpsc::channel(64);
@@ -21,6 +26,7 @@ impl Engine {
             events: events.clone(),
         };
         let (changed_tx, mut changed_rx) = mpsc::channel::<()>(16);
+        let mut live = self.clusters.subscribe_changes();
         tokio::spawn(async move {
             let mut generation = 0;
             let mut tick = tokio::time::interval(refresh);
@@ -28,6 +34,11 @@ impl Engine {
                 tokio::select! {
                     _ = tick.tick() => {}
                     Some(()) = changed_rx.recv() => {}
+                    Ok(()) = live.changed() => {
+                        // Let a burst of watch events settle, then refresh once.
+                        tokio::time::sleep(LIVE_DEBOUNCE).await;
+                        live.borrow_and_update();
+                    }
                     command = command_rx.recv() => match command {
                         None => break,
                         Some(EngineCommand::Refresh) => {}
