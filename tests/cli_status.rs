@@ -93,3 +93,39 @@ fn unfinished_commands_exit_2_with_a_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not available"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_of_an_app_includes_its_tree() {
+    let env = Env::new().await;
+    let sync = tokio::task::block_in_place(|| tether(&env, &["sync", &env.app]));
+    assert!(
+        sync.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sync.stderr)
+    );
+    // The simulated rollout creates the ReplicaSet and Pods shortly after.
+    let mut last = String::new();
+    for _ in 0..60 {
+        let out = tokio::task::block_in_place(|| tether(&env, &["status", &env.app, "-o", "json"]));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let tree = &json[0]["tree"];
+        let deployment = tree
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "Deployment")
+            .unwrap();
+        let replica_sets = deployment["children"].as_array().unwrap();
+        if let Some(rs) = replica_sets.first()
+            && rs["kind"] == "ReplicaSet"
+            && rs["children"].as_array().unwrap().len() == 2
+        {
+            assert_eq!(rs["children"][0]["kind"], "Pod");
+            assert!(rs["sync"].is_null(), "descendants have no sync state");
+            return;
+        }
+        last = tree.to_string();
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    panic!("the tree never showed Deployment → ReplicaSet → 2 Pods: {last}");
+}

@@ -1,7 +1,7 @@
 //! `tether diff APP [--revision REV] [--local]`: exit 0 in sync, 1 differs.
 
 use super::args::DiffArgs;
-use super::output::{CliError, CliResult, print_out, write_structured};
+use super::output::{CliError, CliResult, kind_label, print_out, write_structured};
 use crate::engine::Engine;
 use crate::model::Revision;
 
@@ -21,11 +21,7 @@ pub async fn run(engine: &Engine, args: &DiffArgs) -> CliResult {
         return Ok(code);
     }
     for resource in diff.resources.iter().filter(|r| r.change != "none") {
-        let kind = if resource.group.is_empty() {
-            resource.kind.clone()
-        } else {
-            format!("{}.{}", resource.kind, resource.group)
-        };
+        let kind = kind_label(&resource.kind, &resource.group);
         let ns = if resource.namespace.is_empty() {
             String::new()
         } else {

@@ -73,6 +73,15 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// `Kind.group` as kubectl names kinds (`Kind` for the core group).
+pub fn kind_label(kind: &str, group: &str) -> String {
+    if group.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}.{group}")
+    }
+}
+
 /// Prints to stdout, ignoring a closed pipe (`tether apps | head`).
 pub fn print_out(text: &str) {
     let mut stdout = std::io::stdout().lock();

@@ -1,31 +1,43 @@
 //! `tether apps` / `tether status [APP…]`.
 
-use super::args::{OutputFormat, StatusArgs};
-use super::output::{CliError, CliResult, print_out, table, write_structured};
+use super::args::StatusArgs;
+use super::output::{CliError, CliResult, kind_label, print_out, table, write_structured};
 use crate::engine::Engine;
-use crate::model::AppStatus;
+use crate::model::{AppStatus, ResourceNode};
+use serde::Serialize;
+
+/// An app's status with its resource tree (`status APP`).
+#[derive(Serialize)]
+struct StatusWithTree {
+    #[serde(flatten)]
+    status: AppStatus,
+    tree: Vec<ResourceNode>,
+}
 
 pub async fn run(engine: &Engine, args: &StatusArgs) -> CliResult {
-    let statuses = if args.apps.is_empty() {
-        engine.status_all().await
-    } else {
-        let mut out = Vec::new();
-        for name in &args.apps {
-            let app = engine.app(name).map_err(CliError::new)?;
-            out.push(engine.status(app).await);
+    if args.apps.is_empty() {
+        let statuses = engine.status_all().await;
+        if !write_structured(args.output.format, &statuses)? {
+            print_out(&apps_table(&statuses));
         }
-        out
-    };
-    if write_structured(args.output.format, &statuses)? {
         return Ok(0);
     }
-    debug_assert_eq!(args.output.format, OutputFormat::Table);
+    let mut detailed = Vec::new();
+    for name in &args.apps {
+        let app = engine.app(name).map_err(CliError::new)?;
+        let status = engine.status(app).await;
+        // An unreachable cluster has no tree; the status says why.
+        let tree = engine.tree(name).await.unwrap_or_default();
+        detailed.push(StatusWithTree { status, tree });
+    }
+    if write_structured(args.output.format, &detailed)? {
+        return Ok(0);
+    }
+    let statuses: Vec<AppStatus> = detailed.iter().map(|d| d.status.clone()).collect();
     print_out(&apps_table(&statuses));
-    if !args.apps.is_empty() {
-        for status in &statuses {
-            print_out(&format!("\n{}:\n", status.name));
-            print_out(&resources_table(status));
-        }
+    for item in &detailed {
+        print_out(&format!("\n{}:\n", item.status.name));
+        print_out(&tree_table(&item.tree));
     }
     Ok(0)
 }
@@ -62,29 +74,30 @@ pub fn apps_table(statuses: &[AppStatus]) -> String {
     )
 }
 
-fn resources_table(status: &AppStatus) -> String {
-    let rows: Vec<Vec<String>> = status
-        .resources
-        .iter()
-        .map(|r| {
-            let kind = if r.group.is_empty() {
-                r.kind.clone()
-            } else {
-                format!("{}.{}", r.kind, r.group)
+/// The resource tree, children indented under their owners.
+fn tree_table(tree: &[ResourceNode]) -> String {
+    fn rows(nodes: &[ResourceNode], depth: usize, out: &mut Vec<Vec<String>>) {
+        for n in nodes {
+            let indent = match depth {
+                0 => String::new(),
+                d => format!("{}└─ ", "   ".repeat(d - 1)),
             };
-            vec![
-                kind,
-                r.namespace.clone(),
-                r.name.clone(),
-                r.sync.to_string(),
-                r.health.to_string(),
-                r.message.clone(),
-            ]
-        })
-        .collect();
+            out.push(vec![
+                format!("{indent}{}", kind_label(&n.kind, &n.group)),
+                n.namespace.clone(),
+                n.name.clone(),
+                n.sync.map(|s| s.to_string()).unwrap_or_default(),
+                n.health.to_string(),
+                n.message.clone(),
+            ]);
+            rows(&n.children, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    rows(tree, 0, &mut out);
     table(
         &["KIND", "NAMESPACE", "NAME", "SYNC", "HEALTH", "MESSAGE"],
-        &rows,
+        &out,
     )
 }
 

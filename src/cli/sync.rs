@@ -1,7 +1,7 @@
 //! `tether sync APP [--prune] [--dry-run] [--revision REV]`.
 
 use super::args::SyncArgs;
-use super::output::{CliError, CliResult, print_out, table, write_structured};
+use super::output::{CliError, CliResult, kind_label, print_out, table, write_structured};
 use crate::engine::{Engine, SyncOptions};
 use crate::model::Revision;
 
@@ -23,11 +23,7 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         .resources
         .iter()
         .map(|r| {
-            let kind = if r.group.is_empty() {
-                r.kind.clone()
-            } else {
-                format!("{}.{}", r.kind, r.group)
-            };
+            let kind = kind_label(&r.kind, &r.group);
             vec![kind, r.namespace.clone(), r.name.clone(), r.action.clone()]
         })
         .collect();

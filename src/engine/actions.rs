@@ -87,10 +87,10 @@ impl Engine {
             &mut shown,
             &format!("{}/{}", key.namespace.as_deref().unwrap_or(""), key.name),
         );
-        if let Some(status) = live.get("status") {
-            if let Some(obj) = shown.as_object_mut() {
-                obj.insert("status".to_string(), status.clone());
-            }
+        if let Some(status) = live.get("status")
+            && let Some(obj) = shown.as_object_mut()
+        {
+            obj.insert("status".to_string(), status.clone());
         }
         Ok(to_yaml(Some(&shown)))
     }

@@ -47,7 +47,19 @@ pub fn assess(object: &Value) -> Health {
         ("", "PersistentVolumeClaim") => other::pvc(object),
         ("", "Service") => other::service(object),
         ("apiextensions.k8s.io", "CustomResourceDefinition") => other::crd(object),
-        ("", _) | ("apps", _) | ("rbac.authorization.k8s.io", _) => Health::healthy(),
+        ("networking.k8s.io", "Ingress") => other::ingress(object),
+        ("autoscaling", "HorizontalPodAutoscaler") => other::hpa(object),
+        ("policy", "PodDisruptionBudget") => other::pdb(object),
+        ("apiregistration.k8s.io", "APIService") => other::api_service(object),
+        ("", _)
+        | ("apps", _)
+        | ("batch", _)
+        | ("rbac.authorization.k8s.io", _)
+        | ("networking.k8s.io", _)
+        | ("policy", _)
+        | ("autoscaling", _)
+        | ("coordination.k8s.io", _)
+        | ("storage.k8s.io", _) => Health::healthy(),
         _ => other::by_conditions(object),
     }
 }

@@ -74,3 +74,53 @@ pub fn by_conditions(o: &Value) -> Health {
     }
     Health::healthy()
 }
+
+pub fn ingress(i: &Value) -> Health {
+    let has_address = i
+        .pointer("/status/loadBalancer/ingress")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    if has_address {
+        Health::healthy()
+    } else {
+        Health::new(Progressing, "waiting for an ingress address")
+    }
+}
+
+/// HPA health from its conditions: a failed scaling condition is
+/// Degraded, ScalingLimited is fine, no conditions yet is Progressing.
+pub fn hpa(h: &Value) -> Health {
+    let conditions = h
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if conditions.is_empty() {
+        return Health::new(Progressing, "waiting for the autoscaler to observe metrics");
+    }
+    for c in &conditions {
+        let (kind, status, reason) = (text(c, "/type"), text(c, "/status"), text(c, "/reason"));
+        let failed = reason.starts_with("Failed") || reason == "InvalidMetricSourceType";
+        if (kind == "AbleToScale" && status == "False") || failed {
+            return Health::new(Degraded, text(c, "/message"));
+        }
+    }
+    Health::healthy()
+}
+
+pub fn pdb(p: &Value) -> Health {
+    match condition(p, "DisruptionAllowed") {
+        Some(c) if text(c, "/status") == "False" && text(c, "/reason") == "InsufficientPods" => {
+            Health::new(Degraded, text(c, "/message"))
+        }
+        _ => Health::healthy(),
+    }
+}
+
+pub fn api_service(a: &Value) -> Health {
+    match condition(a, "Available") {
+        Some(c) if text(c, "/status") == "True" => Health::healthy(),
+        Some(c) => Health::new(Progressing, text(c, "/message")),
+        None => Health::new(Progressing, "waiting for the API service to be available"),
+    }
+}
