@@ -253,6 +253,42 @@ impl ClusterClient {
         Ok(ApplyOutcome { object })
     }
 
+    /// Creates an object (POST); Err with code 409 when it exists.
+    pub async fn create(&self, object: &Value) -> Result<Value, ClusterError> {
+        let (key, kind) = self.target(object).await?;
+        let dynamic: DynamicObject =
+            serde_json::from_value(object.clone()).map_err(|e| self.invalid(&key.name, e))?;
+        let created = self
+            .api(&kind, key.namespace.as_deref())
+            .create(&Default::default(), &dynamic)
+            .await
+            .map_err(|e| self.err(e))?;
+        to_value(created).map_err(|e| self.invalid(&key.name, e))
+    }
+
+    /// Replaces an object (PUT) at the resourceVersion it carries: a stale
+    /// one fails with 409 Conflict (optimistic concurrency).
+    pub async fn replace(&self, object: &Value) -> Result<Value, ClusterError> {
+        let (key, kind) = self.target(object).await?;
+        let dynamic: DynamicObject =
+            serde_json::from_value(object.clone()).map_err(|e| self.invalid(&key.name, e))?;
+        let replaced = self
+            .api(&kind, key.namespace.as_deref())
+            .replace(&key.name, &Default::default(), &dynamic)
+            .await
+            .map_err(|e| self.err(e))?;
+        to_value(replaced).map_err(|e| self.invalid(&key.name, e))
+    }
+
+    async fn target(&self, object: &Value) -> Result<(ResourceKey, ResolvedKind), ClusterError> {
+        let key = ResourceKey::from_object(object).ok_or_else(|| {
+            self.invalid("manifest", "it has no apiVersion, kind or metadata.name")
+        })?;
+        let gvk = gvk_of(object).ok_or_else(|| self.invalid(&key.name, "no apiVersion"))?;
+        let kind = self.resolve(&gvk).await?;
+        Ok((key, kind))
+    }
+
     /// Deletes an object with foreground propagation. Missing is not an error.
     pub async fn delete(&self, key: &ResourceKey, version: &str) -> Result<(), ClusterError> {
         let gvk = GroupVersionKind {

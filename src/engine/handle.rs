@@ -59,6 +59,7 @@ impl Engine {
                 }
                 generation += 1;
                 let snapshot = self.snapshot(generation).await;
+                self.automate(&snapshot.apps, &events);
                 if snap_tx.send(Arc::new(snapshot)).is_err() {
                     break;
                 }

@@ -4,6 +4,7 @@
 
 mod actions;
 mod api;
+mod automation;
 mod compare;
 mod desired;
 mod diff;
@@ -18,6 +19,7 @@ mod sync;
 mod tree;
 
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
+pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
 pub use desired::{Desired, TRACKING_LABEL, is_namespaced_offline, prepare, render_app};
 pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;

@@ -1,6 +1,7 @@
 //! The engine: the configured apps, their clusters, and the loop that keeps
 //! a [`Snapshot`] of their states current for clients.
 
+use super::automation::Automation;
 use super::compare;
 use super::desired::render_app;
 use super::diff::{AppDiff, diff_app};
@@ -37,13 +38,24 @@ pub fn whoami() -> String {
 pub struct Engine {
     apps: Vec<AppSpec>,
     pub(crate) clusters: ClusterSet,
+    pub(crate) automation: Automation,
 }
 
 impl Engine {
     pub fn new(apps: Vec<AppSpec>, kube: KubeOptions) -> Self {
+        let identity = format!(
+            "{}/{}",
+            whoami(),
+            uuid::Uuid::new_v4()
+                .simple()
+                .to_string()
+                .get(..8)
+                .unwrap_or("0")
+        );
         Self {
             apps,
             clusters: ClusterSet::new(kube),
+            automation: Automation::new(identity),
         }
     }
 
@@ -174,7 +186,10 @@ impl Engine {
     }
 
     pub(crate) async fn snapshot(&self, generation: u64) -> Snapshot {
-        let (apps, clusters) = tokio::join!(self.status_all(), self.cluster_states());
+        let (mut apps, clusters) = tokio::join!(self.status_all(), self.cluster_states());
+        for status in &mut apps {
+            self.automation.annotate(status);
+        }
         let repos: BTreeSet<String> = self
             .apps
             .iter()

@@ -170,6 +170,15 @@ impl Env {
         }
     }
 
+    /// Rewrites tether.yaml with another syncPolicy (YAML flow mapping).
+    pub fn set_sync_policy(&self, policy: &str) {
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        let start = text.find("    syncPolicy:").unwrap();
+        let end = text[start..].find('\n').map(|i| start + i).unwrap();
+        let updated = format!("{}    syncPolicy: {policy}{}", &text[..start], &text[end..]);
+        std::fs::write(&self.config, updated).unwrap();
+    }
+
     pub fn engine(&self) -> tether::engine::Engine {
         let config = tether::config::load(Some(&self.config)).unwrap();
         tether::engine::Engine::new(

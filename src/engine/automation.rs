@@ -1,0 +1,272 @@
+//! Automated sync and self-heal. They run only for apps that are not
+//! paused and whose Lease this process holds. A new Git revision syncs an
+//! automated app; live drift at the same revision re-syncs it only with
+//! selfHeal, with a brake: after [`HEAL_LIMIT`] corrections within
+//! [`HEAL_WINDOW`] the app is marked Degraded, naming the field managers
+//! that keep changing it, and self-heal stops until the drift goes away.
+
+use super::{Engine, EngineEvent, SyncOptions};
+use crate::cluster::{acquire_lease, read_state, release_lease};
+use crate::model::{AppSpec, AppStatus, HealthStatus, SyncStatus};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Self-heal corrections allowed within [`HEAL_WINDOW`].
+pub const HEAL_LIMIT: usize = 5;
+/// The window of the self-heal brake.
+pub const HEAL_WINDOW: Duration = Duration::from_secs(300);
+/// How often a held Lease is renewed.
+const RENEW_EVERY: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Default)]
+struct AppAutomation {
+    in_flight: bool,
+    corrections: VecDeque<Instant>,
+    renewed: Option<Instant>,
+    /// Who holds the Lease when we do not.
+    holder: String,
+    /// Set when the self-heal brake is on.
+    braked: Option<String>,
+}
+
+/// Automation state of one engine process.
+pub struct Automation {
+    identity: String,
+    apps: Mutex<HashMap<String, AppAutomation>>,
+}
+
+impl Automation {
+    pub fn new(identity: String) -> Self {
+        Self {
+            identity,
+            apps: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// This process's identity in Leases and history records.
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    fn with<R>(&self, app: &str, f: impl FnOnce(&mut AppAutomation) -> R) -> R {
+        let mut apps = match self.apps.lock() {
+            Ok(a) => a,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(apps.entry(app.to_string()).or_default())
+    }
+
+    /// Marks statuses with what automation knows: the self-heal brake, and
+    /// who runs the app's automation when another process does.
+    pub fn annotate(&self, status: &mut AppStatus) {
+        self.with(&status.name, |a| {
+            if let Some(message) = &a.braked {
+                status.health = HealthStatus::Degraded;
+                status.message = message.clone();
+            } else if !a.holder.is_empty() && status.message.is_empty() {
+                status.message = format!("automation runs in {}", a.holder);
+            }
+        });
+    }
+}
+
+/// Why an automated sync runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    NewRevision,
+    SelfHeal,
+}
+
+impl Engine {
+    /// Starts the automated syncs the latest statuses call for.
+    pub fn automate(
+        self: &Arc<Self>,
+        statuses: &[AppStatus],
+        events: &broadcast::Sender<EngineEvent>,
+    ) {
+        for app in self.apps().iter().filter(|a| a.is_automated()) {
+            let Some(status) = statuses.iter().find(|s| s.name == app.name) else {
+                continue;
+            };
+            if status.paused || status.sync != SyncStatus::OutOfSync {
+                if status.sync == SyncStatus::Synced {
+                    self.automation.with(&app.name, |a| a.braked = None);
+                }
+                continue;
+            }
+            let started = self.automation.with(&app.name, |a| {
+                !a.in_flight && {
+                    a.in_flight = true;
+                    true
+                }
+            });
+            if !started {
+                continue;
+            }
+            let (engine, app, revision, events) = (
+                self.clone(),
+                app.clone(),
+                status.revision.clone(),
+                events.clone(),
+            );
+            tokio::spawn(async move {
+                engine.run_automation(&app, &revision, &events).await;
+                engine.automation.with(&app.name, |a| a.in_flight = false);
+            });
+        }
+    }
+
+    async fn run_automation(
+        &self,
+        app: &AppSpec,
+        revision: &str,
+        events: &broadcast::Sender<EngineEvent>,
+    ) {
+        let Ok(client) = self.client_for(app).await else {
+            return;
+        };
+        if !self.hold_lease(app, &client).await {
+            return;
+        }
+        let last = match read_state(&client, &app.name).await {
+            Ok(state) => state
+                .history
+                .iter()
+                .rev()
+                .find(|h| h.result == "Succeeded")
+                .map(|h| h.revision.clone()),
+            Err(_) => return,
+        };
+        let trigger = if last.as_deref() != Some(revision) {
+            Trigger::NewRevision
+        } else if app
+            .sync_policy
+            .as_ref()
+            .and_then(|p| p.automated.as_ref())
+            .is_some_and(|a| a.self_heal)
+        {
+            Trigger::SelfHeal
+        } else {
+            return;
+        };
+        if trigger == Trigger::SelfHeal && !self.allow_correction(app).await {
+            return;
+        }
+        let prune = app
+            .sync_policy
+            .as_ref()
+            .and_then(|p| p.automated.as_ref())
+            .is_some_and(|a| a.prune);
+        let by = match trigger {
+            Trigger::NewRevision => format!("automated sync ({})", self.automation.identity()),
+            Trigger::SelfHeal => format!("self-heal ({})", self.automation.identity()),
+        };
+        let options = SyncOptions {
+            prune,
+            by: Some(by),
+            ..Default::default()
+        };
+        let event = match self.sync(&app.name, &options).await {
+            Ok(report) => EngineEvent::CommandDone {
+                app: app.name.clone(),
+                ok: true,
+                message: format!("{}: {}", options.by.unwrap_or_default(), report.summary()),
+            },
+            Err(e) => EngineEvent::CommandDone {
+                app: app.name.clone(),
+                ok: false,
+                message: e.to_string(),
+            },
+        };
+        let _ = events.send(event);
+    }
+
+    /// Takes or renews the app's Lease; false when another process has it.
+    async fn hold_lease(&self, app: &AppSpec, client: &crate::cluster::ClusterClient) -> bool {
+        let fresh = self.automation.with(&app.name, |a| {
+            a.renewed.is_some_and(|t| t.elapsed() < RENEW_EVERY)
+        });
+        if fresh {
+            return true;
+        }
+        match acquire_lease(client, &app.name, self.automation.identity()).await {
+            Ok(lease) => self.automation.with(&app.name, |a| {
+                a.renewed = lease.held.then(Instant::now);
+                a.holder = if lease.held {
+                    String::new()
+                } else {
+                    lease.holder
+                };
+                lease.held
+            }),
+            Err(_) => false,
+        }
+    }
+
+    /// Counts a self-heal correction; false (and the brake on) past the limit.
+    async fn allow_correction(&self, app: &AppSpec) -> bool {
+        let over = self.automation.with(&app.name, |a| {
+            let now = Instant::now();
+            while a
+                .corrections
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > HEAL_WINDOW)
+            {
+                a.corrections.pop_front();
+            }
+            if a.corrections.len() >= HEAL_LIMIT {
+                return true;
+            }
+            a.corrections.push_back(now);
+            false
+        });
+        if !over {
+            return true;
+        }
+        let managers = self.fighting_managers(app).await;
+        let message = format!(
+            "self-heal stopped after {HEAL_LIMIT} corrections in {}s: something keeps changing the app ({managers})",
+            HEAL_WINDOW.as_secs()
+        );
+        self.automation
+            .with(&app.name, |a| a.braked = Some(message));
+        false
+    }
+
+    /// The field managers owning the drifted fields, for the brake message.
+    async fn fighting_managers(&self, app: &AppSpec) -> String {
+        let Ok(diff) = self.diff(&app.name, None).await else {
+            return "unknown managers".to_string();
+        };
+        let mut names: Vec<String> = diff
+            .resources
+            .iter()
+            .flat_map(|r| r.fields.iter().flat_map(|f| f.managers.iter().cloned()))
+            .filter(|m| !m.starts_with("tether "))
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            "unknown managers".to_string()
+        } else {
+            format!("field managers: {}", names.join(", "))
+        }
+    }
+
+    /// Who holds the app's Lease when this process does not.
+    pub fn lease_holder(&self, app: &str) -> Option<String> {
+        self.automation
+            .with(app, |a| (!a.holder.is_empty()).then(|| a.holder.clone()))
+    }
+
+    /// Gives up every Lease this process holds (on exit).
+    pub async fn release_leases(&self) {
+        for app in self.apps().iter().filter(|a| a.is_automated()) {
+            if let Ok(client) = self.client_for(app).await {
+                let _ = release_lease(&client, &app.name, self.automation.identity()).await;
+            }
+        }
+    }
+}
