@@ -87,7 +87,7 @@ async fn unknown_app_is_one_sentence_and_exit_2() {
 #[test]
 fn unfinished_commands_exit_2_with_a_message() {
     let out = Command::new(env!("CARGO_BIN_EXE_tether"))
-        .args(["controller"])
+        .args(["revert", "web"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -61,9 +61,9 @@ pub enum Command {
     History(HistoryArgs),
     /// Commit a revert of COMMIT (default: the newest touching the app path) [not available yet: exits 2].
     Revert(RevertArgs),
-    /// Sync the revision of history entry ID and pause the app [not available yet: exits 2].
+    /// Sync the revision of history entry ID and pause the app.
     Rollback(RollbackArgs),
-    /// The headless engine loop for all apps, with /metrics and /healthz [not available yet: exits 2].
+    /// The headless engine for all apps (automated sync, self-heal), with /metrics and /healthz.
     Controller(ControllerArgs),
 }
 
@@ -173,11 +173,13 @@ pub struct RevertArgs {
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
     pub app: String,
+    /// The sync record's ID (the ID column of `tether history APP`).
     pub id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct ControllerArgs {
+    /// Where /metrics and /healthz are served.
     #[arg(long, default_value = "127.0.0.1:9464")]
     pub metrics_addr: String,
 }

@@ -1,6 +1,6 @@
 //! `tether history APP`, `tether pause APP [--reason T]`, `tether resume APP`.
 
-use super::args::{AppArg, HistoryArgs, PauseArgs};
+use super::args::{AppArg, HistoryArgs, PauseArgs, RollbackArgs};
 use super::output::{CliError, CliResult, print_out, table, write_structured};
 use crate::engine::{Engine, whoami};
 
@@ -61,5 +61,24 @@ pub async fn pause(engine: &Engine, args: &PauseArgs) -> CliResult {
 pub async fn resume(engine: &Engine, args: &AppArg) -> CliResult {
     engine.resume(&args.app).await.map_err(CliError::new)?;
     print_out(&format!("resumed {}\n", args.app));
+    Ok(0)
+}
+
+pub async fn rollback(engine: &Engine, args: &RollbackArgs) -> CliResult {
+    let id: u64 = args
+        .id
+        .parse()
+        .map_err(|_| CliError::new(format!("history id must be a number, not {:?}", args.id)))?;
+    let report = engine
+        .rollback(&args.app, id, &whoami())
+        .await
+        .map_err(CliError::new)?;
+    print_out(&format!(
+        "rolled {} back to {} ({}); the app is paused: `tether resume {}` returns to tracking its branch\n",
+        report.app,
+        &report.revision[..report.revision.len().min(7)],
+        report.summary(),
+        report.app
+    ));
     Ok(0)
 }

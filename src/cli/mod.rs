@@ -3,6 +3,7 @@
 //! stderr and an exit code.
 
 mod args;
+mod controller;
 mod demo;
 mod diff;
 mod history;
@@ -55,8 +56,12 @@ async fn dispatch(cli: Cli) -> CliResult {
             history::history(&load_engine(cli.config.as_deref(), kube)?, &args).await
         }
         Command::Revert(_) => not_yet("revert"),
-        Command::Rollback(_) => not_yet("rollback"),
-        Command::Controller(_) => not_yet("controller"),
+        Command::Rollback(args) => {
+            history::rollback(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
+        Command::Controller(args) => {
+            controller::run(load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use kube::core::{ApiResource, GroupVersionKind as KubeGvk};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::time::{Duration, Instant};
 
 /// The field manager of every write tether makes.
 pub const FIELD_MANAGER: &str = "tether";
@@ -30,6 +31,44 @@ pub struct ClusterClient {
     client: kube::Client,
     kinds: RwLock<HashMap<GroupVersionKind, ResolvedKind>>,
     cache: LiveCache,
+    backoff: Backoff,
+}
+
+/// How long a ping may take before the cluster counts as unreachable.
+pub const PING_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Retry pacing of a cluster that failed: the last error and when to ask
+/// again, doubling from 1 s to 60 s.
+#[derive(Debug, Default)]
+struct Backoff {
+    state: std::sync::Mutex<Option<(Instant, Duration, String)>>,
+}
+
+impl Backoff {
+    fn current(&self) -> Option<ClusterError> {
+        let state = self.state.lock().ok()?;
+        let (until, _, message) = state.as_ref()?;
+        let now = Instant::now();
+        (now < *until).then(|| ClusterError::BackingOff {
+            message: message.clone(),
+            retry_in_secs: (*until - now).as_secs().max(1),
+        })
+    }
+
+    fn failed(&self, error: &ClusterError) {
+        if let Ok(mut state) = self.state.lock() {
+            let delay = state.as_ref().map_or(Duration::from_secs(1), |(_, d, _)| {
+                (*d * 2).min(Duration::from_secs(60))
+            });
+            *state = Some((Instant::now() + delay, delay, error.to_string()));
+        }
+    }
+
+    fn reset(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            *state = None;
+        }
+    }
 }
 
 impl ClusterClient {
@@ -51,6 +90,7 @@ impl ClusterClient {
             cache: LiveCache::new(name, client.clone(), changes),
             client,
             kinds: RwLock::new(HashMap::new()),
+            backoff: Backoff::default(),
         })
     }
 
@@ -68,14 +108,29 @@ impl ClusterClient {
         ClusterError::from_kube(&self.name, &self.server, e)
     }
 
-    /// Checks that the API server answers; returns its version.
+    /// Checks that the API server answers (within [`PING_TIMEOUT`]);
+    /// returns its version. After a failure the cluster is not asked again
+    /// until its backoff (1 s doubling to 60 s) has passed: callers get the
+    /// last error at once, so one dead cluster never slows the others.
     pub async fn ping(&self) -> Result<String, ClusterError> {
-        let info = self
-            .client
-            .apiserver_version()
-            .await
-            .map_err(|e| self.err(e))?;
-        Ok(info.git_version)
+        if let Some(cached) = self.backoff.current() {
+            return Err(cached);
+        }
+        let answer = tokio::time::timeout(PING_TIMEOUT, self.client.apiserver_version()).await;
+        let result = match answer {
+            Ok(Ok(info)) => Ok(info.git_version),
+            Ok(Err(e)) => Err(self.err(e)),
+            Err(_) => Err(ClusterError::Unreachable {
+                cluster: self.name.clone(),
+                server: self.server.clone(),
+                message: format!("no answer within {}s", PING_TIMEOUT.as_secs()),
+            }),
+        };
+        match &result {
+            Ok(_) => self.backoff.reset(),
+            Err(e) => self.backoff.failed(e),
+        }
+        result
     }
 
     /// Maps apiVersion/kind to the served resource, through discovery of

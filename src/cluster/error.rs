@@ -14,6 +14,9 @@ pub enum ClusterError {
         server: String,
         message: String,
     },
+    /// The last failure of a cluster that is waiting out its backoff.
+    #[error("{message} (next retry in {retry_in_secs}s)")]
+    BackingOff { message: String, retry_in_secs: u64 },
     #[error("cluster {cluster}: forbidden: {message}")]
     Forbidden { cluster: String, message: String },
     #[error("cluster {cluster}: the server does not serve {api_version} {kind}")]
@@ -72,7 +75,10 @@ impl ClusterError {
 
     /// True when the cluster could not be reached at all.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, ClusterError::Unreachable { .. })
+        matches!(
+            self,
+            ClusterError::Unreachable { .. } | ClusterError::BackingOff { .. }
+        )
     }
 }
 

@@ -131,6 +131,39 @@ impl Engine {
         })
     }
 
+    /// Rolls an app back to the revision of its sync record `id` and
+    /// pauses it ("rollback to <rev>"), as Argo CD does, so automation does
+    /// not undo the rollback; `resume` returns to tracking the branch.
+    pub async fn rollback(
+        &self,
+        name: &str,
+        id: u64,
+        by: &str,
+    ) -> Result<super::SyncReport, EngineError> {
+        let app = self.app(name)?;
+        let history = self.history(name).await?;
+        let record =
+            history
+                .syncs
+                .iter()
+                .find(|s| s.id == id)
+                .ok_or_else(|| EngineError::Sync {
+                    app: app.name.clone(),
+                    message: format!("no sync record with id {id} (see `tether history {name}`)"),
+                })?;
+        let revision = record.revision.clone();
+        let short = revision.get(..7).unwrap_or(&revision).to_string();
+        // Pause first: an automated sync must not race the rollback.
+        self.pause(name, &format!("rollback to {short}"), by)
+            .await?;
+        let options = super::SyncOptions {
+            revision: Some(Revision::Git(revision)),
+            by: Some(format!("rollback ({by})")),
+            ..Default::default()
+        };
+        self.sync(name, &options).await
+    }
+
     /// Pauses automation of an app for everyone: the state ConfigMap in
     /// the app's cluster records who, when and why.
     pub async fn pause(&self, name: &str, reason: &str, by: &str) -> Result<(), EngineError> {

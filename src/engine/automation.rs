@@ -35,6 +35,7 @@ struct AppAutomation {
 pub struct Automation {
     identity: String,
     apps: Mutex<HashMap<String, AppAutomation>>,
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Automation {
@@ -42,7 +43,15 @@ impl Automation {
         Self {
             identity,
             apps: Mutex::new(HashMap::new()),
+            stopped: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    fn busy(&self) -> bool {
+        self.apps
+            .lock()
+            .map(|apps| apps.values().any(|a| a.in_flight))
+            .unwrap_or(false)
     }
 
     /// This process's identity in Leases and history records.
@@ -259,6 +268,19 @@ impl Engine {
     pub fn lease_holder(&self, app: &str) -> Option<String> {
         self.automation
             .with(app, |a| (!a.holder.is_empty()).then(|| a.holder.clone()))
+    }
+
+    /// Graceful shutdown: starts no new automated sync, waits (up to
+    /// `timeout`) for running ones to finish, then gives up every Lease.
+    pub async fn shutdown(&self, timeout: Duration) {
+        self.automation
+            .stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let deadline = Instant::now() + timeout;
+        while self.automation.busy() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.release_leases().await;
     }
 
     /// Gives up every Lease this process holds (on exit).

@@ -5,6 +5,7 @@ use super::automation::Automation;
 use super::compare;
 use super::desired::render_app;
 use super::diff::{AppDiff, diff_app};
+use super::metrics::Metrics;
 use super::sync::{SyncMode, SyncReport, sync_app};
 use super::{ClusterState, EngineError, Snapshot};
 use crate::cluster::{AppStateRecord, ClusterSet, KubeOptions, read_state};
@@ -39,6 +40,7 @@ pub struct Engine {
     apps: Vec<AppSpec>,
     pub(crate) clusters: ClusterSet,
     pub(crate) automation: Automation,
+    metrics: Metrics,
 }
 
 impl Engine {
@@ -56,7 +58,13 @@ impl Engine {
             apps,
             clusters: ClusterSet::new(kube),
             automation: Automation::new(identity),
+            metrics: Metrics::default(),
         }
+    }
+
+    /// The engine's Prometheus metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     pub fn apps(&self) -> &[AppSpec] {
@@ -130,7 +138,16 @@ impl Engine {
             by: options.by.clone().unwrap_or_else(whoami),
             ..Default::default()
         };
-        sync_app(app, &client, desired, &mode).await
+        let result = sync_app(app, &client, desired, &mode).await;
+        if !options.dry_run {
+            let outcome = if result.is_ok() {
+                "Succeeded"
+            } else {
+                "Failed"
+            };
+            self.metrics.sync_done(&app.name, outcome);
+        }
+        result
     }
 
     /// Desired (at `revision`, default the app's own) vs live, per resource.
@@ -186,7 +203,9 @@ impl Engine {
     }
 
     pub(crate) async fn snapshot(&self, generation: u64) -> Snapshot {
+        let started = std::time::Instant::now();
         let (mut apps, clusters) = tokio::join!(self.status_all(), self.cluster_states());
+        self.metrics.reconciled(started.elapsed(), &apps);
         for status in &mut apps {
             self.automation.annotate(status);
         }
