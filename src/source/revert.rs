@@ -1,0 +1,564 @@
+//! Reverting a commit (DESIGN.md §4 "Revert"): a three-way tree merge through
+//! gix (base = the commit, ours = HEAD, theirs = the commit's parent) whose
+//! result is committed on the checked-out branch, like `git revert`.
+//!
+//! Every check (branch checked out, plain non-root non-merge commit, no
+//! conflict, something to change, no uncommitted work in the way) runs before
+//! anything becomes visible: on refusal no reference, index or work-tree file
+//! is touched. (The merge may leave unreferenced objects in the object
+//! database, as `git merge-tree` does.)
+
+use super::{Repo, Signature, SourceError, tree::normalize};
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+use gix::index::entry::{Flags, Mode, Stat};
+use gix::merge::tree::TreatAsUnresolved;
+use gix::object::tree::{EntryKind, EntryMode};
+use gix::refs::FullName;
+use gix::status::index_worktree;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The result of [`Repo::revert`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevertOutcome {
+    /// Full id of the new revert commit.
+    pub id: String,
+    /// Full id of the reverted commit.
+    pub reverted: String,
+    /// First line of the reverted commit's message.
+    pub summary: String,
+    /// Repository paths the revert changed (added, modified or deleted).
+    pub changed: Vec<String>,
+}
+
+/// One file a revert would change: path, content at HEAD (None = absent),
+/// content after the revert (None = deleted).
+pub type RevertChange = (String, Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// What [`Repo::revert`] would do, computed without writing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevertPreview {
+    /// Full id of the commit to revert.
+    pub reverted: String,
+    /// First line of its message.
+    pub summary: String,
+    /// The changed files, sorted by path.
+    pub changes: Vec<RevertChange>,
+}
+
+/// A tree entry: its mode and object id.
+type Entry = (EntryMode, ObjectId);
+
+/// A checked revert, ready to be committed.
+struct Plan {
+    branch: FullName,
+    head: ObjectId,
+    tree: ObjectId,
+    reverted: ObjectId,
+    summary: String,
+    /// Path, entry at HEAD, entry after the revert.
+    changes: Vec<(String, Option<Entry>, Option<Entry>)>,
+}
+
+impl Repo {
+    /// Reverts `commit` (any revision expression naming a commit) on the
+    /// checked-out branch: commits the three-way merge of HEAD with the
+    /// commit's parent over the commit itself, with the message
+    /// `Revert "<summary>"\n\nThis reverts commit <id>.\n`, `author` as author
+    /// and committer and HEAD as parent, then moves the branch and updates
+    /// the changed files in the work tree and index (other index entries are
+    /// kept as they are).
+    ///
+    /// Refuses, writing nothing, on: a detached or unborn HEAD, an unknown
+    /// revision, a root or merge commit, merge conflicts (naming the paths),
+    /// a revert that changes nothing, and uncommitted changes (modified,
+    /// staged or untracked files) under `guard_path` (`""` = the whole
+    /// repository) or in any file the revert changes.
+    pub fn revert(
+        &self,
+        commit: &str,
+        guard_path: &str,
+        author: &Signature,
+    ) -> Result<RevertOutcome, SourceError> {
+        let repo = self.local();
+        let plan = self.plan(&repo, commit, guard_path)?;
+        let message = format!(
+            "Revert \"{}\"\n\nThis reverts commit {}.\n",
+            plan.summary, plan.reverted
+        );
+        let sig = gix::actor::Signature {
+            name: author.name.as_str().into(),
+            email: author.email.as_str().into(),
+            time: gix::date::Time {
+                seconds: author.time,
+                offset: 0,
+            },
+        };
+        let mut time_buf = gix::date::parse::TimeBuf::default();
+        let sig_ref = sig.to_ref(&mut time_buf);
+        // commit_as only moves the branch if it still points at plan.head.
+        let id = repo
+            .commit_as(
+                sig_ref,
+                sig_ref,
+                plan.branch.clone(),
+                message,
+                plan.tree,
+                [plan.head],
+            )
+            .map_err(self.git_err("writing the revert commit"))?
+            .detach();
+        self.check_out_plan(&repo, &plan)?;
+        Ok(RevertOutcome {
+            id: id.to_string(),
+            reverted: plan.reverted.to_string(),
+            summary: plan.summary,
+            changed: plan.changes.into_iter().map(|(path, _, _)| path).collect(),
+        })
+    }
+
+    /// What [`Repo::revert`] would change, with the same checks (so a
+    /// refusal shows up before the user confirms), writing nothing.
+    pub fn revert_preview(
+        &self,
+        commit: &str,
+        guard_path: &str,
+    ) -> Result<RevertPreview, SourceError> {
+        let repo = self.local();
+        let plan = self.plan(&repo, commit, guard_path)?;
+        let content = |entry: &Option<Entry>| -> Result<Option<Vec<u8>>, SourceError> {
+            match entry {
+                Some((_, id)) => Ok(Some(self.blob_bytes(&repo, *id)?)),
+                None => Ok(None),
+            }
+        };
+        let changes = plan
+            .changes
+            .iter()
+            .map(|(path, old, new)| Ok((path.clone(), content(old)?, content(new)?)))
+            .collect::<Result<Vec<_>, SourceError>>()?;
+        Ok(RevertPreview {
+            reverted: plan.reverted.to_string(),
+            summary: plan.summary,
+            changes,
+        })
+    }
+
+    /// Author and committer identity from the repository's Git
+    /// configuration (`user.name`, `user.email`, including global and system
+    /// files), stamped with the current time.
+    pub fn signature_from_config(&self) -> Result<Signature, SourceError> {
+        let repo = self.local();
+        let config = repo.config_snapshot();
+        let get = |key: &'static str| {
+            config
+                .string(key)
+                .map(|v| v.to_str_lossy().trim().to_string())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| SourceError::NoIdentity {
+                    repo: self.path.clone(),
+                    key,
+                })
+        };
+        let (name, email) = (get("user.name")?, get("user.email")?);
+        let time = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Ok(Signature { name, email, time })
+    }
+
+    /// Runs every check and the merge; returns what to commit.
+    fn plan(
+        &self,
+        repo: &gix::Repository,
+        commit: &str,
+        guard_path: &str,
+    ) -> Result<Plan, SourceError> {
+        let head = repo.head().map_err(self.git_err("reading HEAD"))?;
+        let branch = match &head.kind {
+            gix::head::Kind::Symbolic(r) => r.name.clone(),
+            gix::head::Kind::Detached { .. } => {
+                return Err(SourceError::DetachedHead {
+                    repo: self.path.clone(),
+                });
+            }
+            gix::head::Kind::Unborn(_) => {
+                return Err(SourceError::UnknownRevision {
+                    rev: "HEAD".to_string(),
+                    repo: self.path.clone(),
+                    detail: Some("the repository has no commits yet".to_string()),
+                });
+            }
+        };
+        let head_id = head
+            .id()
+            .ok_or_else(|| SourceError::DetachedHead {
+                repo: self.path.clone(),
+            })?
+            .detach();
+        let (reverted, _) = self.commit_of(repo, commit)?;
+        let target = repo
+            .find_commit(reverted)
+            .map_err(self.git_err("reading a commit"))?;
+        let parents: Vec<ObjectId> = target.parent_ids().map(|id| id.detach()).collect();
+        let parent = match parents.as_slice() {
+            [] => {
+                return Err(SourceError::RootCommit {
+                    commit: reverted.to_string(),
+                    repo: self.path.clone(),
+                });
+            }
+            [one] => *one,
+            many => {
+                return Err(SourceError::MergeCommit {
+                    commit: reverted.to_string(),
+                    repo: self.path.clone(),
+                    parents: many.len(),
+                });
+            }
+        };
+        let message = target.message_raw_sloppy().to_str_lossy().into_owned();
+        let summary = message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+
+        let tree_of = |id: ObjectId| -> Result<ObjectId, SourceError> {
+            Ok(repo
+                .find_commit(id)
+                .and_then(|c| c.tree_id())
+                .map_err(self.git_err("reading a commit"))?
+                .detach())
+        };
+        let (base, ours, theirs) = (tree_of(reverted)?, tree_of(head_id)?, tree_of(parent)?);
+        let tree = self.merge(repo, reverted, &summary, [base, ours, theirs])?;
+        if tree == ours {
+            return Err(SourceError::NothingToRevert {
+                commit: reverted.to_string(),
+                repo: self.path.clone(),
+            });
+        }
+        let changes = diff_entries(&self.entries(repo, ours)?, &self.entries(repo, tree)?);
+        self.check_clean(repo, guard_path, &changes)?;
+        Ok(Plan {
+            branch,
+            head: head_id,
+            tree,
+            reverted,
+            summary,
+            changes,
+        })
+    }
+
+    /// Merges `[base, ours, theirs]` trees; the written result tree, or the
+    /// conflicting paths as an error.
+    fn merge(
+        &self,
+        repo: &gix::Repository,
+        reverted: ObjectId,
+        summary: &str,
+        [base, ours, theirs]: [ObjectId; 3],
+    ) -> Result<ObjectId, SourceError> {
+        let options = repo
+            .tree_merge_options()
+            .map_err(self.git_err("configuring the merge"))?;
+        let short = super::short_id(&reverted.to_string());
+        let (base_label, parent_label) = (
+            format!("{short} ({summary})"),
+            format!("parent of {short} ({summary})"),
+        );
+        let labels = gix::merge::blob::builtin_driver::text::Labels {
+            ancestor: Some(base_label.as_bytes().as_bstr()),
+            current: Some("HEAD".into()),
+            other: Some(parent_label.as_bytes().as_bstr()),
+        };
+        let mut outcome = repo
+            .merge_trees(base, ours, theirs, labels, options)
+            .map_err(self.git_err("merging trees"))?;
+        let conflicts: BTreeSet<String> = outcome
+            .conflicts
+            .iter()
+            .filter(|c| c.is_unresolved(TreatAsUnresolved::git()))
+            .flat_map(|c| [c.ours.location(), c.theirs.location()])
+            .map(|p| p.to_str_lossy().into_owned())
+            .collect();
+        if !conflicts.is_empty() {
+            return Err(SourceError::RevertConflict {
+                commit: reverted.to_string(),
+                repo: self.path.clone(),
+                paths: conflicts.into_iter().collect(),
+            });
+        }
+        Ok(outcome
+            .tree
+            .write()
+            .map_err(self.git_err("writing the merged tree"))?
+            .detach())
+    }
+
+    /// Every non-tree entry under tree `id`, by repository path.
+    fn entries(
+        &self,
+        repo: &gix::Repository,
+        id: ObjectId,
+    ) -> Result<BTreeMap<String, Entry>, SourceError> {
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        repo.find_tree(id)
+            .map_err(self.git_err("reading a tree"))?
+            .traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(self.git_err("reading a tree"))?;
+        Ok(recorder
+            .records
+            .into_iter()
+            .filter(|e| !e.mode.is_tree())
+            .map(|e| (e.filepath.to_str_lossy().into_owned(), (e.mode, e.oid)))
+            .collect())
+    }
+
+    fn blob_bytes(&self, repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, SourceError> {
+        Ok(repo
+            .find_blob(id)
+            .map_err(self.git_err("reading a file"))?
+            .take_data())
+    }
+
+    /// Refuses when files under `guard_path`, or files the revert changes,
+    /// are modified, staged or untracked (per gix status).
+    fn check_clean(
+        &self,
+        repo: &gix::Repository,
+        guard_path: &str,
+        changes: &[(String, Option<Entry>, Option<Entry>)],
+    ) -> Result<(), SourceError> {
+        if repo.workdir().is_none() {
+            return Ok(());
+        }
+        let guard = normalize(guard_path);
+        let dirty = self.dirty_paths(repo)?;
+        let (under_guard, elsewhere): (Vec<String>, Vec<String>) =
+            dirty.into_iter().partition(|p| is_under(p, &guard));
+        let scope = if guard.is_empty() {
+            "in the work tree".to_string()
+        } else {
+            format!("under {guard:?}")
+        };
+        let (scope, files) = if !under_guard.is_empty() {
+            (scope, under_guard)
+        } else {
+            let touched: Vec<String> = elsewhere
+                .into_iter()
+                .filter(|d| {
+                    changes
+                        .iter()
+                        .any(|(c, _, _)| is_under(c, d) || is_under(d, c))
+                })
+                .collect();
+            ("in files the revert changes".to_string(), touched)
+        };
+        if files.is_empty() {
+            return Ok(());
+        }
+        Err(SourceError::DirtyWorkTree {
+            repo: self.path.clone(),
+            scope,
+            files,
+        })
+    }
+
+    /// Paths with staged, unstaged or untracked changes, sorted.
+    fn dirty_paths(&self, repo: &gix::Repository) -> Result<Vec<String>, SourceError> {
+        let iter = repo
+            .status(gix::progress::Discard)
+            .map_err(self.git_err("reading the status"))?
+            .untracked_files(gix::status::UntrackedFiles::Files)
+            .index_worktree_rewrites(None)
+            .dirwalk_options(|o| o.empty_patterns_match_prefix(false))
+            .into_iter(Vec::new())
+            .map_err(self.git_err("reading the status"))?;
+        let mut out = BTreeSet::new();
+        for item in iter {
+            let item = item.map_err(self.git_err("reading the status"))?;
+            let noise = match &item {
+                gix::status::Item::IndexWorktree(index_worktree::Item::Modification {
+                    status,
+                    ..
+                }) => matches!(
+                    status,
+                    gix::status::plumbing::index_as_worktree::EntryStatus::NeedsUpdate(_)
+                ),
+                gix::status::Item::IndexWorktree(index_worktree::Item::DirectoryContents {
+                    entry,
+                    ..
+                }) => entry.status != gix::dir::entry::Status::Untracked,
+                _ => false,
+            };
+            if !noise {
+                out.insert(item.location().to_str_lossy().into_owned());
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Writes the plan's changed files to the work tree and updates their
+    /// index entries (other entries stay as they are).
+    fn check_out_plan(&self, repo: &gix::Repository, plan: &Plan) -> Result<(), SourceError> {
+        let Some(work_dir) = repo.workdir().map(Path::to_path_buf) else {
+            return Ok(());
+        };
+        for (path, _, new) in &plan.changes {
+            if new.is_none() {
+                remove_path(&work_dir, &work_dir.join(checked(path, &self.path)?))?;
+            }
+        }
+        let mut new_entries = Vec::new();
+        for (path, _, new) in &plan.changes {
+            let Some((mode, id)) = new else { continue };
+            let file = work_dir.join(checked(path, &self.path)?);
+            let bytes = self.blob_bytes(repo, *id)?;
+            write_entry(&file, mode.kind(), &bytes)?;
+            let stat = gix::index::fs::Metadata::from_path_no_follow(&file)
+                .ok()
+                .and_then(|m| Stat::from_fs(&m).ok())
+                .unwrap_or_default();
+            new_entries.push((path.as_str(), *id, index_mode(mode.kind()), stat));
+        }
+        let mut index = if repo.index_path().exists() {
+            repo.open_index()
+                .map_err(self.git_err("reading the index"))?
+        } else {
+            repo.index_from_tree(&plan.tree)
+                .map_err(self.git_err("building the index"))?
+        };
+        let changed: BTreeSet<&str> = plan.changes.iter().map(|(p, _, _)| p.as_str()).collect();
+        index.remove_entries(|_, path, _| changed.contains(path.to_str_lossy().as_ref()));
+        for (path, id, mode, stat) in new_entries {
+            index.dangerously_push_entry(stat, id, Flags::empty(), mode, path.as_bytes().as_bstr());
+        }
+        index.sort_entries();
+        index.remove_tree();
+        index
+            .write(gix::index::write::Options::default())
+            .map_err(|e| SourceError::Git {
+                repo: self.path.clone(),
+                action: "writing the index",
+                message: e.to_string(),
+            })
+    }
+}
+
+/// Entries that differ between `old` and `new`, sorted by path.
+fn diff_entries(
+    old: &BTreeMap<String, Entry>,
+    new: &BTreeMap<String, Entry>,
+) -> Vec<(String, Option<Entry>, Option<Entry>)> {
+    let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let (o, n) = (old.get(p).copied(), new.get(p).copied());
+            (o != n).then(|| (p.clone(), o, n))
+        })
+        .collect()
+}
+
+/// Whether repository path `path` is `dir` or lies below it (`""` = root).
+fn is_under(path: &str, dir: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    let dir = dir.trim_end_matches('/');
+    dir.is_empty()
+        || path == dir
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// `path` if it stays inside the work tree (tree entries are not trusted).
+fn checked<'a>(path: &'a str, repo: &Path) -> Result<&'a str, SourceError> {
+    if path.is_empty()
+        || path.starts_with('/')
+        || path
+            .split('/')
+            .any(|c| c.is_empty() || c == ".." || c == "." || c.eq_ignore_ascii_case(".git"))
+    {
+        return Err(SourceError::InvalidPath {
+            path: path.to_string(),
+            repo: repo.to_path_buf(),
+            reason: "it must not leave the work tree",
+        });
+    }
+    Ok(path)
+}
+
+fn index_mode(kind: EntryKind) -> Mode {
+    match kind {
+        EntryKind::BlobExecutable => Mode::FILE_EXECUTABLE,
+        EntryKind::Link => Mode::SYMLINK,
+        EntryKind::Commit => Mode::COMMIT,
+        EntryKind::Blob | EntryKind::Tree => Mode::FILE,
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SourceError + '_ {
+    move |source| SourceError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes a file (or, on Unix, a symbolic link or executable file),
+/// replacing whatever is at `file`.
+fn write_entry(file: &Path, kind: EntryKind, bytes: &[u8]) -> Result<(), SourceError> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    match std::fs::symlink_metadata(file) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(file).map_err(io_err(file))?,
+        Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(file).map_err(io_err(file))?,
+        _ => {}
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if kind == EntryKind::Link {
+            let target = PathBuf::from(bytes.to_str_lossy().as_ref());
+            if file.exists() {
+                std::fs::remove_file(file).map_err(io_err(file))?;
+            }
+            return std::os::unix::fs::symlink(target, file).map_err(io_err(file));
+        }
+        std::fs::write(file, bytes).map_err(io_err(file))?;
+        let mode = if kind == EntryKind::BlobExecutable {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode)).map_err(io_err(file))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = kind;
+        std::fs::write(file, bytes).map_err(io_err(file))
+    }
+}
+
+/// Removes a file or folder and then its parent folders left empty, up to
+/// (not including) `work_dir`. A path already gone is fine.
+fn remove_path(work_dir: &Path, file: &Path) -> Result<(), SourceError> {
+    match std::fs::symlink_metadata(file) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(file).map_err(io_err(file))?,
+        Ok(_) => std::fs::remove_file(file).map_err(io_err(file))?,
+        Err(_) => return Ok(()),
+    }
+    let mut dir: Option<PathBuf> = file.parent().map(Path::to_path_buf);
+    while let Some(d) = dir {
+        if d == work_dir || !d.starts_with(work_dir) || std::fs::remove_dir(&d).is_err() {
+            break;
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+    Ok(())
+}

@@ -1,0 +1,460 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `Repo::revert` and `Repo::revert_preview` on repositories built by the
+//! tests. Where a `git` binary is on PATH it cross-checks the new commit and
+//! the work tree status.
+
+use std::path::Path;
+use std::process::Command;
+use tether::model::Revision;
+use tether::source::{Repo, Signature, SourceError, init_repo};
+
+const T0: i64 = 1_700_000_000;
+
+fn ann(minute: i64) -> Signature {
+    Signature::new("Ann Example", "ann@example.com", T0 + minute * 60)
+}
+
+fn bob() -> Signature {
+    Signature::new("Bob Reverter", "bob@example.com", T0 + 3600)
+}
+
+fn put(path: &str, content: &str) -> (String, Option<Vec<u8>>) {
+    (path.to_string(), Some(content.as_bytes().to_vec()))
+}
+
+/// Ten numbered lines, with line `n` (1-based) replaced per `edits`.
+fn lines(edits: &[(usize, &str)]) -> String {
+    (1..=10)
+        .map(|n| {
+            let line = edits
+                .iter()
+                .find(|(i, _)| *i == n)
+                .map_or(format!("line{n}"), |(_, s)| s.to_string());
+            format!("{line}\n")
+        })
+        .collect()
+}
+
+/// main: c1 (root: web replicas 1, api cm, README) → c2 (web replicas 2)
+/// → c3 (cm line 2 changed, api/new.yaml added) → c4 (web replicas 3, cm
+/// line 9 changed). HEAD → main.
+struct Fixture {
+    dir: tempfile::TempDir,
+    repo: Repo,
+    c: [String; 4],
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_repo(dir.path()).unwrap();
+    let c1 = repo
+        .commit_files(
+            "main",
+            &[
+                put("apps/web/deploy.yaml", "replicas: 1\nimage: web:1\n"),
+                put("apps/api/cm.yaml", &lines(&[])),
+                put("README.md", "# demo\n"),
+            ],
+            "initial apps",
+            &ann(1),
+        )
+        .unwrap();
+    let c2 = repo
+        .commit_files(
+            "main",
+            &[put("apps/web/deploy.yaml", "replicas: 2\nimage: web:1\n")],
+            "scale web to 2\n\nmore load",
+            &ann(2),
+        )
+        .unwrap();
+    let c3 = repo
+        .commit_files(
+            "main",
+            &[
+                put("apps/api/cm.yaml", &lines(&[(2, "LINE2")])),
+                put("apps/api/new.yaml", "kind: Service\n"),
+            ],
+            "api: tweak line 2, add service",
+            &ann(3),
+        )
+        .unwrap();
+    let c4 = repo
+        .commit_files(
+            "main",
+            &[
+                put("apps/web/deploy.yaml", "replicas: 3\nimage: web:1\n"),
+                put("apps/api/cm.yaml", &lines(&[(2, "LINE2"), (9, "LINE9")])),
+            ],
+            "scale web to 3, tweak line 9",
+            &ann(4),
+        )
+        .unwrap();
+    Fixture {
+        dir,
+        repo,
+        c: [c1, c2, c3, c4],
+    }
+}
+
+impl Fixture {
+    fn read(&self, path: &str) -> Option<String> {
+        std::fs::read_to_string(self.dir.path().join(path)).ok()
+    }
+    fn write(&self, path: &str, content: &str) {
+        std::fs::write(self.dir.path().join(path), content).unwrap();
+    }
+    fn head(&self) -> String {
+        self.repo.resolve(&Revision::Git("HEAD".into())).unwrap().id
+    }
+    fn index_bytes(&self) -> Vec<u8> {
+        std::fs::read(self.dir.path().join(".git/index")).unwrap()
+    }
+    fn file_at(&self, rev: &str, path: &str) -> Option<String> {
+        let tree = self.repo.read_tree(&Revision::Git(rev.into()), "").unwrap();
+        tree.get(path)
+            .map(|b| String::from_utf8(b.to_vec()).unwrap())
+    }
+    /// Asserts that nothing was written: same HEAD, index and files.
+    fn assert_unchanged(&self, head: &str, index: &[u8], files: &[(&str, Option<&str>)]) {
+        assert_eq!(self.head(), head);
+        assert_eq!(self.index_bytes(), index);
+        for (path, content) in files {
+            assert_eq!(self.read(path).as_deref(), *content, "{path}");
+        }
+    }
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn gix_repo(dir: &Path) -> gix::Repository {
+    gix::open(dir).unwrap()
+}
+
+#[test]
+fn reverts_the_newest_commit() {
+    let f = fixture();
+    let out = f.repo.revert(&f.c[3], "apps", &bob()).unwrap();
+    assert_eq!(out.reverted, f.c[3]);
+    assert_eq!(out.summary, "scale web to 3, tweak line 9");
+    assert_eq!(out.changed, ["apps/api/cm.yaml", "apps/web/deploy.yaml"]);
+    assert_eq!(f.head(), out.id);
+    assert_eq!(
+        f.read("apps/web/deploy.yaml").unwrap(),
+        "replicas: 2\nimage: web:1\n"
+    );
+    assert_eq!(f.read("apps/api/cm.yaml").unwrap(), lines(&[(2, "LINE2")]));
+
+    let g = gix_repo(f.dir.path());
+    let commit = g
+        .find_commit(gix::ObjectId::from_hex(out.id.as_bytes()).unwrap())
+        .unwrap();
+    let expected = format!(
+        "Revert \"scale web to 3, tweak line 9\"\n\nThis reverts commit {}.\n",
+        f.c[3]
+    );
+    assert_eq!(commit.message_raw_sloppy().to_string(), expected);
+    let parents: Vec<String> = commit.parent_ids().map(|p| p.to_string()).collect();
+    assert_eq!(parents, [f.c[3].clone()]);
+    for sig in [commit.author().unwrap(), commit.committer().unwrap()] {
+        assert_eq!(sig.name, "Bob Reverter");
+        assert_eq!(sig.email, "bob@example.com");
+        assert_eq!(sig.time().unwrap().seconds, T0 + 3600);
+    }
+    assert!(
+        !g.is_dirty().unwrap(),
+        "index and work tree match the commit"
+    );
+
+    if let Some(log) = git_in(f.dir.path(), &["log", "-1", "--format=%H %P %an <%ae> %cn"]) {
+        assert_eq!(
+            log.trim(),
+            format!(
+                "{} {} Bob Reverter <bob@example.com> Bob Reverter",
+                out.id, f.c[3]
+            )
+        );
+        let show = git_in(f.dir.path(), &["show", "--format=%B", "-s", "HEAD"]).unwrap();
+        assert_eq!(show.trim_end(), expected.trim_end());
+        let status = git_in(f.dir.path(), &["status", "--porcelain"]).unwrap();
+        assert_eq!(status, "", "git sees a clean work tree");
+    } else {
+        eprintln!("SKIPPED git cross-check: no git binary on PATH");
+    }
+}
+
+#[test]
+fn reverts_an_older_commit_with_a_clean_three_way_merge() {
+    let f = fixture();
+    let out = f.repo.revert(&f.c[2], "apps/api", &bob()).unwrap();
+    assert_eq!(out.changed, ["apps/api/cm.yaml", "apps/api/new.yaml"]);
+    // Line 2 goes back, the later line 9 change stays; the added file goes.
+    assert_eq!(f.read("apps/api/cm.yaml").unwrap(), lines(&[(9, "LINE9")]));
+    assert_eq!(f.read("apps/api/new.yaml"), None);
+    assert_eq!(
+        f.read("apps/web/deploy.yaml").unwrap(),
+        "replicas: 3\nimage: web:1\n"
+    );
+    assert_eq!(f.file_at("HEAD", "apps/api/new.yaml"), None);
+    assert_eq!(
+        f.file_at("HEAD", "apps/api/cm.yaml").unwrap(),
+        lines(&[(9, "LINE9")])
+    );
+    assert!(!gix_repo(f.dir.path()).is_dirty().unwrap());
+    if let Some(status) = git_in(f.dir.path(), &["status", "--porcelain"]) {
+        assert_eq!(status, "");
+    }
+}
+
+#[test]
+fn a_conflicting_revert_writes_nothing_and_names_the_paths() {
+    let f = fixture();
+    let (head, index) = (f.head(), f.index_bytes());
+    let err = f.repo.revert(&f.c[1], "", &bob()).unwrap_err();
+    match &err {
+        SourceError::RevertConflict { paths, commit, .. } => {
+            assert_eq!(paths, &["apps/web/deploy.yaml"]);
+            assert_eq!(commit, &f.c[1]);
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert!(err.to_string().contains("apps/web/deploy.yaml"), "{err}");
+    assert!(f.repo.revert_preview(&f.c[1], "").is_err());
+    f.assert_unchanged(
+        &head,
+        &index,
+        &[("apps/web/deploy.yaml", Some("replicas: 3\nimage: web:1\n"))],
+    );
+}
+
+#[test]
+fn dirty_files_under_the_guard_path_refuse() {
+    let f = fixture();
+    let (head, index) = (f.head(), f.index_bytes());
+    f.write("apps/api/other.yaml", "untracked: true\n");
+    let err = f.repo.revert(&f.c[3], "apps/api", &bob()).unwrap_err();
+    match &err {
+        SourceError::DirtyWorkTree { files, .. } => assert_eq!(files, &["apps/api/other.yaml"]),
+        other => panic!("expected dirty, got {other:?}"),
+    }
+    assert!(err.to_string().contains("under \"apps/api\""), "{err}");
+    std::fs::remove_file(f.dir.path().join("apps/api/other.yaml")).unwrap();
+
+    f.write("apps/web/deploy.yaml", "replicas: 9\n");
+    let err = f.repo.revert(&f.c[2], "apps/web", &bob()).unwrap_err();
+    assert!(
+        matches!(&err, SourceError::DirtyWorkTree { files, .. } if files == &["apps/web/deploy.yaml"]),
+        "{err:?}"
+    );
+    f.assert_unchanged(
+        &head,
+        &index,
+        &[("apps/web/deploy.yaml", Some("replicas: 9\n"))],
+    );
+}
+
+#[test]
+fn staged_changes_under_the_guard_path_refuse() {
+    let f = fixture();
+    f.write("apps/api/cm.yaml", "staged\n");
+    if git_in(f.dir.path(), &["add", "apps/api/cm.yaml"]).is_none() {
+        eprintln!("SKIPPED staged check: no git binary on PATH");
+        return;
+    }
+    // The work tree matches the index: only the index differs from HEAD.
+    assert!(gix_repo(f.dir.path()).is_dirty().unwrap());
+    let err = f.repo.revert(&f.c[3], "apps/api", &bob()).unwrap_err();
+    assert!(matches!(err, SourceError::DirtyWorkTree { .. }), "{err:?}");
+}
+
+#[test]
+fn dirty_files_elsewhere_do_not_refuse_unless_the_revert_touches_them() {
+    let f = fixture();
+    f.write("README.md", "# local edit\n");
+    f.write("scratch.txt", "notes\n");
+    let out = f.repo.revert(&f.c[2], "apps/api", &bob()).unwrap();
+    assert_eq!(f.file_at(&out.id, "README.md").unwrap(), "# demo\n");
+    assert_eq!(f.read("README.md").unwrap(), "# local edit\n", "edit kept");
+    assert_eq!(f.read("scratch.txt").unwrap(), "notes\n");
+
+    // A dirty file outside the guard that the revert would overwrite refuses.
+    let (head, index) = (f.head(), f.index_bytes());
+    f.write("apps/web/deploy.yaml", "replicas: 7\n");
+    let err = f.repo.revert(&f.c[3], "apps/api", &bob()).unwrap_err();
+    assert!(
+        err.to_string().contains("in files the revert changes"),
+        "{err}"
+    );
+    f.assert_unchanged(
+        &head,
+        &index,
+        &[("apps/web/deploy.yaml", Some("replicas: 7\n"))],
+    );
+}
+
+#[test]
+fn detached_head_refuses() {
+    let f = fixture();
+    let g = gix_repo(f.dir.path());
+    let id = gix::ObjectId::from_hex(f.c[3].as_bytes()).unwrap();
+    g.edit_reference(gix::refs::transaction::RefEdit {
+        change: gix::refs::transaction::Change::Update {
+            log: Default::default(),
+            expected: gix::refs::transaction::PreviousValue::Any,
+            new: gix::refs::Target::Object(id),
+        },
+        name: "HEAD".try_into().unwrap(),
+        deref: false,
+    })
+    .unwrap();
+    let index = f.index_bytes();
+    let err = f.repo.revert(&f.c[3], "", &bob()).unwrap_err();
+    assert!(matches!(err, SourceError::DetachedHead { .. }), "{err:?}");
+    assert!(err.to_string().contains("detached"), "{err}");
+    f.assert_unchanged(&f.c[3], &index, &[]);
+    let main = f.repo.resolve(&Revision::Git("main".into())).unwrap().id;
+    assert_eq!(main, f.c[3]);
+}
+
+#[test]
+fn merge_commits_refuse() {
+    let f = fixture();
+    let g = gix_repo(f.dir.path());
+    let sig = gix::actor::Signature {
+        name: "Ann".into(),
+        email: "ann@example.com".into(),
+        time: gix::date::Time::new(T0, 0),
+    };
+    let mut buf = gix::date::parse::TimeBuf::default();
+    let sig = sig.to_ref(&mut buf);
+    let oid = |s: &String| gix::ObjectId::from_hex(s.as_bytes()).unwrap();
+    let tree = g.find_commit(oid(&f.c[3])).unwrap().tree_id().unwrap();
+    let merge = g
+        .commit_as(
+            sig,
+            sig,
+            "refs/heads/merged",
+            "merge side",
+            tree,
+            [oid(&f.c[3]), oid(&f.c[1])],
+        )
+        .unwrap()
+        .to_string();
+    let (head, index) = (f.head(), f.index_bytes());
+    let err = f.repo.revert("merged", "", &bob()).unwrap_err();
+    assert!(
+        matches!(&err, SourceError::MergeCommit { commit, parents: 2, .. } if commit == &merge),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains(&merge) && text.contains("mainline"), "{text}");
+    f.assert_unchanged(&head, &index, &[]);
+}
+
+#[test]
+fn root_commit_unknown_commit_and_nothing_to_revert_refuse() {
+    let f = fixture();
+    let (head, index) = (f.head(), f.index_bytes());
+    let err = f.repo.revert(&f.c[0], "", &bob()).unwrap_err();
+    assert!(
+        matches!(&err, SourceError::RootCommit { commit, .. } if commit == &f.c[0]),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("no parent"), "{err}");
+    let err = f.repo.revert("no-such-branch", "", &bob()).unwrap_err();
+    assert!(
+        matches!(err, SourceError::UnknownRevision { .. }),
+        "{err:?}"
+    );
+    f.assert_unchanged(&head, &index, &[]);
+
+    f.repo.revert(&f.c[3], "", &bob()).unwrap();
+    let (head, index) = (f.head(), f.index_bytes());
+    let err = f.repo.revert(&f.c[3], "", &bob()).unwrap_err();
+    assert!(
+        matches!(err, SourceError::NothingToRevert { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("nothing to revert"), "{err}");
+    f.assert_unchanged(&head, &index, &[]);
+}
+
+#[test]
+fn preview_shows_the_changes_without_writing() {
+    let f = fixture();
+    let (head, index) = (f.head(), f.index_bytes());
+    let preview = f.repo.revert_preview(&f.c[2], "apps/api").unwrap();
+    assert_eq!(preview.reverted, f.c[2]);
+    assert_eq!(preview.summary, "api: tweak line 2, add service");
+    let as_text = |b: &Option<Vec<u8>>| b.as_ref().map(|b| String::from_utf8(b.clone()).unwrap());
+    let changes: Vec<(String, Option<String>, Option<String>)> = preview
+        .changes
+        .iter()
+        .map(|(p, old, new)| (p.clone(), as_text(old), as_text(new)))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (
+                "apps/api/cm.yaml".to_string(),
+                Some(lines(&[(2, "LINE2"), (9, "LINE9")])),
+                Some(lines(&[(9, "LINE9")])),
+            ),
+            (
+                "apps/api/new.yaml".to_string(),
+                Some("kind: Service\n".to_string()),
+                None
+            ),
+        ]
+    );
+    f.assert_unchanged(
+        &head,
+        &index,
+        &[
+            ("apps/api/new.yaml", Some("kind: Service\n")),
+            (
+                "apps/api/cm.yaml",
+                Some(&lines(&[(2, "LINE2"), (9, "LINE9")])),
+            ),
+        ],
+    );
+    // The preview matches what the revert then does.
+    let out = f.repo.revert(&f.c[2], "apps/api", &bob()).unwrap();
+    let paths: Vec<&String> = preview.changes.iter().map(|(p, _, _)| p).collect();
+    assert_eq!(out.changed.iter().collect::<Vec<_>>(), paths);
+}
+
+#[test]
+fn signature_comes_from_the_repository_config() {
+    let f = fixture();
+    let bare = Repo::open(f.dir.path()).unwrap();
+    match bare.signature_from_config() {
+        Err(e) => {
+            assert!(matches!(e, SourceError::NoIdentity { .. }), "{e:?}");
+            assert!(e.to_string().contains("user."), "{e}");
+        }
+        Ok(_) => eprintln!("SKIPPED unset-identity check: a global Git identity is configured"),
+    }
+    let config = f.dir.path().join(".git/config");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("[user]\n\tname = Cara Config\n\temail = cara@example.com\n");
+    std::fs::write(&config, text).unwrap();
+    let sig = Repo::open(f.dir.path())
+        .unwrap()
+        .signature_from_config()
+        .unwrap();
+    assert_eq!(
+        (sig.name.as_str(), sig.email.as_str()),
+        ("Cara Config", "cara@example.com")
+    );
+    assert!(sig.time > T0);
+}
