@@ -18,8 +18,12 @@ fn bob() -> Signature {
     Signature::new("Bob Reverter", "bob@example.com", T0 + 3600)
 }
 
-fn put(path: &str, content: &str) -> (String, Option<Vec<u8>>) {
-    (path.to_string(), Some(content.as_bytes().to_vec()))
+const WEB: &str = "apps/web/deploy.yaml";
+const CM: &str = "apps/api/cm.yaml";
+const NEW: &str = "apps/api/new.yaml";
+
+fn web(replicas: u32) -> String {
+    format!("replicas: {replicas}\nimage: web:1\n")
 }
 
 /// Ten numbered lines, with line `n` (1-based) replaced per `edits`.
@@ -44,55 +48,52 @@ struct Fixture {
     c: [String; 4],
 }
 
+/// A path and its new content in a fixture commit.
+type Put = (&'static str, Option<String>);
+
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let repo = init_repo(dir.path()).unwrap();
-    let c1 = repo
-        .commit_files(
-            "main",
-            &[
-                put("apps/web/deploy.yaml", "replicas: 1\nimage: web:1\n"),
-                put("apps/api/cm.yaml", &lines(&[])),
-                put("README.md", "# demo\n"),
+    let steps: [(Vec<Put>, &str); 4] = [
+        (
+            vec![
+                (WEB, Some(web(1))),
+                (CM, Some(lines(&[]))),
+                ("README.md", Some("# demo\n".into())),
             ],
             "initial apps",
-            &ann(1),
-        )
-        .unwrap();
-    let c2 = repo
-        .commit_files(
-            "main",
-            &[put("apps/web/deploy.yaml", "replicas: 2\nimage: web:1\n")],
-            "scale web to 2\n\nmore load",
-            &ann(2),
-        )
-        .unwrap();
-    let c3 = repo
-        .commit_files(
-            "main",
-            &[
-                put("apps/api/cm.yaml", &lines(&[(2, "LINE2")])),
-                put("apps/api/new.yaml", "kind: Service\n"),
+        ),
+        (vec![(WEB, Some(web(2)))], "scale web to 2\n\nmore load"),
+        (
+            vec![
+                (CM, Some(lines(&[(2, "LINE2")]))),
+                (NEW, Some("kind: Service\n".into())),
             ],
             "api: tweak line 2, add service",
-            &ann(3),
-        )
-        .unwrap();
-    let c4 = repo
-        .commit_files(
-            "main",
-            &[
-                put("apps/web/deploy.yaml", "replicas: 3\nimage: web:1\n"),
-                put("apps/api/cm.yaml", &lines(&[(2, "LINE2"), (9, "LINE9")])),
+        ),
+        (
+            vec![
+                (WEB, Some(web(3))),
+                (CM, Some(lines(&[(2, "LINE2"), (9, "LINE9")]))),
             ],
             "scale web to 3, tweak line 9",
-            &ann(4),
-        )
-        .unwrap();
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (minute, (files, message)) in (1..).zip(steps) {
+        let files: Vec<(String, Option<Vec<u8>>)> = files
+            .into_iter()
+            .map(|(p, c)| (p.to_string(), c.map(String::into_bytes)))
+            .collect();
+        ids.push(
+            repo.commit_files("main", &files, message, &ann(minute))
+                .unwrap(),
+        );
+    }
     Fixture {
         dir,
         repo,
-        c: [c1, c2, c3, c4],
+        c: ids.try_into().unwrap(),
     }
 }
 
@@ -146,13 +147,10 @@ fn reverts_the_newest_commit() {
     let out = f.repo.revert(&f.c[3], "apps", &bob()).unwrap();
     assert_eq!(out.reverted, f.c[3]);
     assert_eq!(out.summary, "scale web to 3, tweak line 9");
-    assert_eq!(out.changed, ["apps/api/cm.yaml", "apps/web/deploy.yaml"]);
+    assert_eq!(out.changed, [CM, WEB]);
     assert_eq!(f.head(), out.id);
-    assert_eq!(
-        f.read("apps/web/deploy.yaml").unwrap(),
-        "replicas: 2\nimage: web:1\n"
-    );
-    assert_eq!(f.read("apps/api/cm.yaml").unwrap(), lines(&[(2, "LINE2")]));
+    assert_eq!(f.read(WEB).unwrap(), web(2));
+    assert_eq!(f.read(CM).unwrap(), lines(&[(2, "LINE2")]));
 
     let g = gix_repo(f.dir.path());
     let commit = g
@@ -196,19 +194,13 @@ fn reverts_the_newest_commit() {
 fn reverts_an_older_commit_with_a_clean_three_way_merge() {
     let f = fixture();
     let out = f.repo.revert(&f.c[2], "apps/api", &bob()).unwrap();
-    assert_eq!(out.changed, ["apps/api/cm.yaml", "apps/api/new.yaml"]);
+    assert_eq!(out.changed, [CM, NEW]);
     // Line 2 goes back, the later line 9 change stays; the added file goes.
-    assert_eq!(f.read("apps/api/cm.yaml").unwrap(), lines(&[(9, "LINE9")]));
-    assert_eq!(f.read("apps/api/new.yaml"), None);
-    assert_eq!(
-        f.read("apps/web/deploy.yaml").unwrap(),
-        "replicas: 3\nimage: web:1\n"
-    );
-    assert_eq!(f.file_at("HEAD", "apps/api/new.yaml"), None);
-    assert_eq!(
-        f.file_at("HEAD", "apps/api/cm.yaml").unwrap(),
-        lines(&[(9, "LINE9")])
-    );
+    assert_eq!(f.read(CM).unwrap(), lines(&[(9, "LINE9")]));
+    assert_eq!(f.read(NEW), None);
+    assert_eq!(f.read(WEB).unwrap(), web(3));
+    assert_eq!(f.file_at("HEAD", NEW), None);
+    assert_eq!(f.file_at("HEAD", CM).unwrap(), lines(&[(9, "LINE9")]));
     assert!(!gix_repo(f.dir.path()).is_dirty().unwrap());
     if let Some(status) = git_in(f.dir.path(), &["status", "--porcelain"]) {
         assert_eq!(status, "");
@@ -222,18 +214,14 @@ fn a_conflicting_revert_writes_nothing_and_names_the_paths() {
     let err = f.repo.revert(&f.c[1], "", &bob()).unwrap_err();
     match &err {
         SourceError::RevertConflict { paths, commit, .. } => {
-            assert_eq!(paths, &["apps/web/deploy.yaml"]);
+            assert_eq!(paths, &[WEB]);
             assert_eq!(commit, &f.c[1]);
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
-    assert!(err.to_string().contains("apps/web/deploy.yaml"), "{err}");
+    assert!(err.to_string().contains(WEB), "{err}");
     assert!(f.repo.revert_preview(&f.c[1], "").is_err());
-    f.assert_unchanged(
-        &head,
-        &index,
-        &[("apps/web/deploy.yaml", Some("replicas: 3\nimage: web:1\n"))],
-    );
+    f.assert_unchanged(&head, &index, &[(WEB, Some("replicas: 3\nimage: web:1\n"))]);
 }
 
 #[test]
@@ -249,24 +237,20 @@ fn dirty_files_under_the_guard_path_refuse() {
     assert!(err.to_string().contains("under \"apps/api\""), "{err}");
     std::fs::remove_file(f.dir.path().join("apps/api/other.yaml")).unwrap();
 
-    f.write("apps/web/deploy.yaml", "replicas: 9\n");
+    f.write(WEB, "replicas: 9\n");
     let err = f.repo.revert(&f.c[2], "apps/web", &bob()).unwrap_err();
     assert!(
-        matches!(&err, SourceError::DirtyWorkTree { files, .. } if files == &["apps/web/deploy.yaml"]),
+        matches!(&err, SourceError::DirtyWorkTree { files, .. } if files == &[WEB]),
         "{err:?}"
     );
-    f.assert_unchanged(
-        &head,
-        &index,
-        &[("apps/web/deploy.yaml", Some("replicas: 9\n"))],
-    );
+    f.assert_unchanged(&head, &index, &[(WEB, Some("replicas: 9\n"))]);
 }
 
 #[test]
 fn staged_changes_under_the_guard_path_refuse() {
     let f = fixture();
-    f.write("apps/api/cm.yaml", "staged\n");
-    if git_in(f.dir.path(), &["add", "apps/api/cm.yaml"]).is_none() {
+    f.write(CM, "staged\n");
+    if git_in(f.dir.path(), &["add", CM]).is_none() {
         eprintln!("SKIPPED staged check: no git binary on PATH");
         return;
     }
@@ -288,17 +272,13 @@ fn dirty_files_elsewhere_do_not_refuse_unless_the_revert_touches_them() {
 
     // A dirty file outside the guard that the revert would overwrite refuses.
     let (head, index) = (f.head(), f.index_bytes());
-    f.write("apps/web/deploy.yaml", "replicas: 7\n");
+    f.write(WEB, "replicas: 7\n");
     let err = f.repo.revert(&f.c[3], "apps/api", &bob()).unwrap_err();
     assert!(
         err.to_string().contains("in files the revert changes"),
         "{err}"
     );
-    f.assert_unchanged(
-        &head,
-        &index,
-        &[("apps/web/deploy.yaml", Some("replicas: 7\n"))],
-    );
+    f.assert_unchanged(&head, &index, &[(WEB, Some("replicas: 7\n"))]);
 }
 
 #[test]
@@ -405,26 +385,19 @@ fn preview_shows_the_changes_without_writing() {
         changes,
         [
             (
-                "apps/api/cm.yaml".to_string(),
+                CM.to_string(),
                 Some(lines(&[(2, "LINE2"), (9, "LINE9")])),
                 Some(lines(&[(9, "LINE9")])),
             ),
-            (
-                "apps/api/new.yaml".to_string(),
-                Some("kind: Service\n".to_string()),
-                None
-            ),
+            (NEW.to_string(), Some("kind: Service\n".to_string()), None),
         ]
     );
     f.assert_unchanged(
         &head,
         &index,
         &[
-            ("apps/api/new.yaml", Some("kind: Service\n")),
-            (
-                "apps/api/cm.yaml",
-                Some(&lines(&[(2, "LINE2"), (9, "LINE9")])),
-            ),
+            (NEW, Some("kind: Service\n")),
+            (CM, Some(&lines(&[(2, "LINE2"), (9, "LINE9")]))),
         ],
     );
     // The preview matches what the revert then does.
