@@ -431,3 +431,38 @@ fn signature_comes_from_the_repository_config() {
     );
     assert!(sig.time > T0);
 }
+
+#[test]
+fn matches_git_revert_byte_for_byte() {
+    let (ours, theirs) = (fixture(), fixture());
+    assert_eq!(ours.c, theirs.c, "fixtures are deterministic");
+    let out = ours.repo.revert(&ours.c[2], "", &bob()).unwrap();
+    let date = format!("@{} +0000", T0 + 3600);
+    let git = Command::new("git")
+        .arg("-C")
+        .arg(theirs.dir.path())
+        .args([
+            "-c",
+            "user.name=Bob Reverter",
+            "-c",
+            "user.email=bob@example.com",
+        ])
+        .args(["revert", "--no-edit", &theirs.c[2]])
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output();
+    let Ok(git) = git else {
+        eprintln!("SKIPPED git revert comparison: no git binary on PATH");
+        return;
+    };
+    assert!(
+        git.status.success(),
+        "{}",
+        String::from_utf8_lossy(&git.stderr)
+    );
+    assert_eq!(
+        theirs.head(),
+        out.id,
+        "same tree, message, parent and signatures"
+    );
+}
