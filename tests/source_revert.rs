@@ -173,20 +173,10 @@ fn reverts_the_newest_commit() {
         "index and work tree match the commit"
     );
 
-    if let Some(log) = git_in(f.dir.path(), &["log", "-1", "--format=%H %P %an <%ae> %cn"]) {
-        assert_eq!(
-            log.trim(),
-            format!(
-                "{} {} Bob Reverter <bob@example.com> Bob Reverter",
-                out.id, f.c[3]
-            )
-        );
-        let show = git_in(f.dir.path(), &["show", "--format=%B", "-s", "HEAD"]).unwrap();
-        assert_eq!(show.trim_end(), expected.trim_end());
-        let status = git_in(f.dir.path(), &["status", "--porcelain"]).unwrap();
-        assert_eq!(status, "", "git sees a clean work tree");
-    } else {
-        eprintln!("SKIPPED git cross-check: no git binary on PATH");
+    // Commit identity with git itself: see matches_git_revert_byte_for_byte.
+    match git_in(f.dir.path(), &["status", "--porcelain"]) {
+        Some(status) => assert_eq!(status, "", "git sees a clean work tree"),
+        None => eprintln!("SKIPPED git status cross-check: no git binary on PATH"),
     }
 }
 

@@ -298,7 +298,8 @@ impl Repo {
             .detach())
     }
 
-    /// Every non-tree entry under tree `id`, by repository path.
+    /// Every non-tree entry under tree `id`, by repository path (which
+    /// must be UTF-8).
     fn entries(
         &self,
         repo: &gix::Repository,
@@ -310,12 +311,20 @@ impl Repo {
             .traverse()
             .breadthfirst(&mut recorder)
             .map_err(self.git_err("reading a tree"))?;
-        Ok(recorder
+        recorder
             .records
             .into_iter()
             .filter(|e| !e.mode.is_tree())
-            .map(|e| (e.filepath.to_str_lossy().into_owned(), (e.mode, e.oid)))
-            .collect())
+            .map(|e| match e.filepath.to_str() {
+                Ok(path) => Ok((path.to_string(), (e.mode, e.oid))),
+                // Refuse rather than write a mangled name to the work tree.
+                Err(_) => Err(SourceError::InvalidPath {
+                    path: e.filepath.to_str_lossy().into_owned(),
+                    repo: self.path.clone(),
+                    reason: "it is not valid UTF-8, which revert does not support",
+                }),
+            })
+            .collect()
     }
 
     fn blob_bytes(&self, repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, SourceError> {
