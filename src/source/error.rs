@@ -93,4 +93,64 @@ pub enum SourceError {
         /// gix's message.
         message: String,
     },
+    /// HEAD is detached, so there is no checked-out branch to commit on.
+    #[error("HEAD of repository {} is detached; check out a branch before reverting", repo.display())]
+    DetachedHead {
+        /// The repository.
+        repo: PathBuf,
+    },
+    /// The commit to revert has no parent, so there is nothing to go back to.
+    #[error("commit {commit} of repository {} is a root commit: it has no parent to revert to", repo.display())]
+    RootCommit {
+        /// Full id of the commit.
+        commit: String,
+        /// The repository.
+        repo: PathBuf,
+    },
+    /// The commit to revert is a merge; choosing a mainline parent is not supported.
+    #[error("commit {commit} of repository {} is a merge commit with {parents} parents; reverting merges needs a mainline parent, which tether does not support", repo.display())]
+    MergeCommit {
+        /// Full id of the commit.
+        commit: String,
+        /// The repository.
+        repo: PathBuf,
+        /// How many parents it has.
+        parents: usize,
+    },
+    /// The revert conflicts with later changes; nothing was written.
+    #[error("reverting commit {commit} in repository {} conflicts with later changes to {}; nothing was written", repo.display(), paths.join(", "))]
+    RevertConflict {
+        /// Full id of the commit.
+        commit: String,
+        /// The repository.
+        repo: PathBuf,
+        /// The conflicting paths.
+        paths: Vec<String>,
+    },
+    /// Reverting would not change HEAD (for example, it was already reverted).
+    #[error("nothing to revert: HEAD of repository {} already matches the state before commit {commit} (already reverted?)", repo.display())]
+    NothingToRevert {
+        /// Full id of the commit.
+        commit: String,
+        /// The repository.
+        repo: PathBuf,
+    },
+    /// Uncommitted changes (modified, staged or untracked files) block a write.
+    #[error("repository {} has uncommitted changes {scope}: {}; commit or stash them first, nothing was written", repo.display(), files.join(", "))]
+    DirtyWorkTree {
+        /// The repository.
+        repo: PathBuf,
+        /// Where, e.g. `under "apps/web"` or `in files the revert changes`.
+        scope: String,
+        /// The dirty paths.
+        files: Vec<String>,
+    },
+    /// No author identity is configured.
+    #[error("no Git identity for repository {}: {key} is not set (set it with `git config {key} ...`)", repo.display())]
+    NoIdentity {
+        /// The repository.
+        repo: PathBuf,
+        /// The missing key, `user.name` or `user.email`.
+        key: &'static str,
+    },
 }

@@ -19,10 +19,12 @@
 mod error;
 mod log;
 mod resolve;
+mod revert;
 mod tree;
 mod write;
 
 pub use error::SourceError;
+pub use revert::{RevertChange, RevertOutcome, RevertPreview};
 pub use write::init_repo;
 
 use std::path::{Path, PathBuf};
