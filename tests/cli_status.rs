@@ -84,14 +84,60 @@ async fn unknown_app_is_one_sentence_and_exit_2() {
     );
 }
 
-#[test]
-fn unfinished_commands_exit_2_with_a_message() {
-    let out = Command::new(env!("CARGO_BIN_EXE_tether"))
-        .args(["revert", "web"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not available"));
+#[tokio::test(flavor = "multi_thread")]
+async fn revert_commits_or_refuses_writing_nothing() {
+    let env = Env::new().await;
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(&env.repo_path)
+            .args(args)
+            .output()
+    };
+    env.commit(
+        &[common::file(
+            "apps/web/configmap.yaml",
+            &common::CONFIGMAP.replace("info", "warn"),
+        )],
+        "Quieter logs",
+    );
+    // A dirty file under the app path: refused, nothing written.
+    let path = env.repo_path.join("apps/web/configmap.yaml");
+    let committed = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, "dirty\n").unwrap();
+    let refused = tokio::task::block_in_place(|| tether(&env, &["revert", &env.app]));
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("configmap.yaml"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "dirty\n");
+    std::fs::write(&path, committed).unwrap();
+
+    let out = tokio::task::block_in_place(|| tether(&env, &["revert", &env.app]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(id.len(), 40, "{id}");
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("LOG_LEVEL: info")
+    );
+    if let Ok(log) = git(&["log", "-1", "--format=%s"])
+        && log.status.success()
+    {
+        assert_eq!(
+            String::from_utf8_lossy(&log.stdout).trim(),
+            "Revert \"Quieter logs\""
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

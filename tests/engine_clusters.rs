@@ -13,16 +13,31 @@ use tether::sim::{SimOptions, SimServer, write_kubeconfig};
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dead_cluster_marks_only_its_apps_unknown() {
     let env = Env::new().await;
-    let other = SimServer::start(SimOptions { name: "other".into(), ..Default::default() }).await.unwrap();
+    let other = SimServer::start(SimOptions {
+        name: "other".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let url = env.sim.as_ref().unwrap().url();
-    write_kubeconfig(&env.kubeconfig, &[("test", url.as_str()), ("other", other.url().as_str())], "test").unwrap();
+    write_kubeconfig(
+        &env.kubeconfig,
+        &[("test", url.as_str()), ("other", other.url().as_str())],
+        "test",
+    )
+    .unwrap();
     let config = std::fs::read_to_string(&env.config).unwrap();
-    let second = config.replace("- name: web", "- name: web-other").replace("context: test", "context: other");
+    let second = config
+        .replace("- name: web", "- name: web-other")
+        .replace("context: test", "context: other");
     let both = format!("{config}{}", second.trim_start_matches("apps:\n"));
     std::fs::write(&env.config, both).unwrap();
     let engine = env.engine();
     engine.sync("web", &SyncOptions::default()).await.unwrap();
-    engine.sync("web-other", &SyncOptions::default()).await.unwrap();
+    engine
+        .sync("web-other", &SyncOptions::default())
+        .await
+        .unwrap();
 
     other.shutdown();
     let started = Instant::now();
@@ -33,7 +48,10 @@ async fn a_dead_cluster_marks_only_its_apps_unknown() {
     assert_eq!(web.sync, SyncStatus::Synced, "{web:#?}");
     assert_eq!(dead.sync, SyncStatus::Unknown);
     assert!(dead.message.contains("cluster other"), "{}", dead.message);
-    assert!(took < Duration::from_secs(10), "a dead cluster slowed everyone: {took:?}");
+    assert!(
+        took < Duration::from_secs(10),
+        "a dead cluster slowed everyone: {took:?}"
+    );
 
     // Backoff: asking again does not wait for the dead cluster.
     let again = Instant::now();
@@ -52,7 +70,11 @@ async fn a_slow_cluster_is_unknown_after_the_timeout() {
     sim.faults().latency(Duration::from_secs(8));
     let status = engine.status(engine.app("web").unwrap()).await;
     assert_eq!(status.sync, SyncStatus::Unknown, "{status:#?}");
-    assert!(status.message.contains("no answer within"), "{}", status.message);
+    assert!(
+        status.message.contains("no answer within"),
+        "{}",
+        status.message
+    );
     sim.faults().clear();
 }
 
@@ -61,14 +83,30 @@ async fn history_records_syncs_and_rollback_pauses() {
     let env = Env::new().await;
     let engine = env.engine();
     engine.sync("web", &SyncOptions::default()).await.unwrap();
-    let v2 = env.commit(&[file("apps/web/configmap.yaml", &common::CONFIGMAP.replace("info", "warn"))], "Quieter logs");
+    let v2 = env.commit(
+        &[file(
+            "apps/web/configmap.yaml",
+            &common::CONFIGMAP.replace("info", "warn"),
+        )],
+        "Quieter logs",
+    );
     engine.sync("web", &SyncOptions::default()).await.unwrap();
 
     let history = engine.history("web").await.unwrap();
     let summaries: Vec<_> = history.commits.iter().map(|c| c.summary.as_str()).collect();
     assert_eq!(summaries, vec!["Quieter logs", "Add web"]);
-    let syncs: Vec<_> = history.syncs.iter().map(|s| (s.id, s.revision.as_str(), s.result.as_str())).collect();
-    assert_eq!(syncs, vec![(2, v2.as_str(), "Succeeded"), (1, env.first_commit.as_str(), "Succeeded")]);
+    let syncs: Vec<_> = history
+        .syncs
+        .iter()
+        .map(|s| (s.id, s.revision.as_str(), s.result.as_str()))
+        .collect();
+    assert_eq!(
+        syncs,
+        vec![
+            (2, v2.as_str(), "Succeeded"),
+            (1, env.first_commit.as_str(), "Succeeded")
+        ]
+    );
 
     engine.rollback("web", 1, "ada@laptop").await.unwrap();
     let api = env.api("v1", "ConfigMap").await;
@@ -76,9 +114,17 @@ async fn history_records_syncs_and_rollback_pauses() {
     assert_eq!(cm.data["data"]["LOG_LEVEL"], "info");
     let status = wait_for(&env, &engine, |s| s.paused).await;
     let short = &env.first_commit[..7];
-    assert!(status.message.contains(&format!("rollback to {short}")), "{}", status.message);
+    assert!(
+        status.message.contains(&format!("rollback to {short}")),
+        "{}",
+        status.message
+    );
     let history = engine.history("web").await.unwrap();
-    assert!(history.syncs[0].by.starts_with("rollback (ada@laptop)"), "{:?}", history.syncs[0]);
+    assert!(
+        history.syncs[0].by.starts_with("rollback (ada@laptop)"),
+        "{:?}",
+        history.syncs[0]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -86,22 +132,39 @@ async fn forbidden_kind_is_a_clear_error_and_prunes_nothing() {
     let env = Env::new().await;
     let engine = env.engine();
     engine.sync("web", &SyncOptions::default()).await.unwrap();
-    env.commit(&[common::removed("apps/web/service.yaml")], "Drop the service");
+    env.commit(
+        &[common::removed("apps/web/service.yaml")],
+        "Drop the service",
+    );
     let sim = env.sim.as_ref().unwrap();
-    sim.faults().fail("configmaps", "list", 403, "configmaps is forbidden");
-    sim.faults().fail("configmaps", "watch", 403, "configmaps is forbidden");
+    sim.faults()
+        .fail("configmaps", "list", 403, "configmaps is forbidden");
+    sim.faults()
+        .fail("configmaps", "watch", 403, "configmaps is forbidden");
     sim.faults().drop_watches();
     // The cache of ConfigMaps can no longer relist: prune must refuse.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let err = engine
-        .sync("web", &SyncOptions { prune: true, ..Default::default() })
+        .sync(
+            "web",
+            &SyncOptions {
+                prune: true,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err()
         .to_string();
     assert!(err.contains("app web"), "{err}");
-    assert!(err.contains("nothing deleted") || err.contains("forbidden"), "{err}");
+    assert!(
+        err.contains("nothing deleted") || err.contains("forbidden"),
+        "{err}"
+    );
     let api = env.api("v1", "Service").await;
-    assert!(api.get_opt("web").await.unwrap().is_some(), "nothing may be pruned on partial knowledge");
+    assert!(
+        api.get_opt("web").await.unwrap().is_some(),
+        "nothing may be pruned on partial knowledge"
+    );
     sim.faults().clear();
 }
 
@@ -110,16 +173,32 @@ async fn a_broken_render_syncs_and_prunes_nothing() {
     let env = Env::new().await;
     let engine = env.engine();
     engine.sync("web", &SyncOptions::default()).await.unwrap();
-    env.commit(&[file("apps/web/service.yaml", "apiVersion: v1\nkind: Service\nmetadata: [oops\n")], "Break it");
+    env.commit(
+        &[file(
+            "apps/web/service.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: [oops\n",
+        )],
+        "Break it",
+    );
     let err = engine
-        .sync("web", &SyncOptions { prune: true, ..Default::default() })
+        .sync(
+            "web",
+            &SyncOptions {
+                prune: true,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err()
         .to_string();
     assert!(err.contains("apps/web/service.yaml"), "{err}");
     let status = engine.status(engine.app("web").unwrap()).await;
     assert_eq!(status.health, HealthStatus::Unknown);
-    assert!(status.message.contains("service.yaml"), "{}", status.message);
+    assert!(
+        status.message.contains("service.yaml"),
+        "{}",
+        status.message
+    );
     let api = env.api("v1", "ConfigMap").await;
     assert!(api.get_opt("web-config").await.unwrap().is_some());
 }

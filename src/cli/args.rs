@@ -59,7 +59,7 @@ pub enum Command {
     Resume(AppArg),
     /// Commits touching the app path, and sync records.
     History(HistoryArgs),
-    /// Commit a revert of COMMIT (default: the newest touching the app path) [not available yet: exits 2].
+    /// Commit a revert of COMMIT (default: the newest touching the app path); prints its id.
     Revert(RevertArgs),
     /// Sync the revision of history entry ID and pause the app.
     Rollback(RollbackArgs),

@@ -129,6 +129,7 @@ fn write_repo(path: &Path) -> Result<Vec<String>, CliError> {
     let history: History = serde_yaml::from_str(DEMO_HISTORY)
         .map_err(|e| CliError::new(format!("the embedded demo history is invalid: {e}")))?;
     let repo: Repo = init_repo(path).map_err(CliError::new)?;
+    set_local_identity(path)?;
     let total = history.commits.len() as i64;
     let mut ids = Vec::new();
     for (i, commit) in history.commits.into_iter().enumerate() {
@@ -149,6 +150,17 @@ fn write_repo(path: &Path) -> Result<Vec<String>, CliError> {
         ids.push(id);
     }
     Ok(ids)
+}
+
+/// Gives the demo repository its own Git identity, so reverting from the
+/// demo works on machines without a global Git config.
+fn set_local_identity(repo: &Path) -> Result<(), CliError> {
+    let config = repo.join(".git").join("config");
+    let mut text = std::fs::read_to_string(&config)
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", config.display())))?;
+    text.push_str("[user]\n\tname = tether demo\n\temail = demo@tether.invalid\n");
+    std::fs::write(&config, text)
+        .map_err(|e| CliError::new(format!("cannot write {}: {e}", config.display())))
 }
 
 fn split_author(author: &str) -> (String, String) {

@@ -1,6 +1,6 @@
 //! `tether history APP`, `tether pause APP [--reason T]`, `tether resume APP`.
 
-use super::args::{AppArg, HistoryArgs, PauseArgs, RollbackArgs};
+use super::args::{AppArg, HistoryArgs, PauseArgs, RevertArgs, RollbackArgs};
 use super::output::{CliError, CliResult, print_out, table, write_structured};
 use crate::engine::{Engine, whoami};
 
@@ -80,5 +80,13 @@ pub async fn rollback(engine: &Engine, args: &RollbackArgs) -> CliResult {
         report.summary(),
         report.app
     ));
+    Ok(0)
+}
+
+pub async fn revert(engine: &Engine, args: &RevertArgs) -> CliResult {
+    let outcome = engine
+        .revert(&args.app, args.commit.as_deref())
+        .map_err(CliError::new)?;
+    print_out(&format!("{}\n", outcome.id));
     Ok(0)
 }

@@ -55,7 +55,9 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::History(args) => {
             history::history(&load_engine(cli.config.as_deref(), kube)?, &args).await
         }
-        Command::Revert(_) => not_yet("revert"),
+        Command::Revert(args) => {
+            history::revert(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
         Command::Rollback(args) => {
             history::rollback(&load_engine(cli.config.as_deref(), kube)?, &args).await
         }
@@ -75,12 +77,6 @@ async fn ui_command(_engine: Engine, _args: args::UiArgs) -> CliResult {
     Err(CliError::new(
         "this build has no terminal UI (built without the `tui` feature); use the subcommands",
     ))
-}
-
-fn not_yet(command: &str) -> CliResult {
-    Err(CliError::new(format!(
-        "`tether {command}` is not available in this version yet (see the README's known limits)"
-    )))
 }
 
 /// Loads tether.yaml and builds an engine on it.

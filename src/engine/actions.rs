@@ -11,7 +11,7 @@ use crate::model::{
     AppHistory, AppSpec, CommitRecord, EventRecord, GroupVersionKind, ResourceKey, ResourceNode,
     Revision,
 };
-use crate::source::Repo;
+use crate::source::{Repo, RevertOutcome};
 use std::sync::Arc;
 
 /// Git commits listed per app in history views.
@@ -129,6 +129,80 @@ impl Engine {
             commits,
             syncs,
         })
+    }
+
+    /// The commit `revert` takes by default: the newest touching the app path.
+    fn revert_target(
+        &self,
+        app: &AppSpec,
+        repo: &Repo,
+        commit: Option<&str>,
+    ) -> Result<String, EngineError> {
+        if let Some(c) = commit {
+            return Ok(c.to_string());
+        }
+        let newest = repo
+            .log_path(&Revision::Git("HEAD".to_string()), &app.source.path, 1)
+            .map_err(|e| EngineError::Source {
+                app: app.name.clone(),
+                message: e.to_string(),
+            })?;
+        newest
+            .into_iter()
+            .next()
+            .map(|c| c.id)
+            .ok_or_else(|| EngineError::Source {
+                app: app.name.clone(),
+                message: format!("no commit touches {}", app.source.path),
+            })
+    }
+
+    /// What reverting `commit` (default: the newest touching the app path)
+    /// would change, as a unified diff per file; writes nothing.
+    pub fn revert_preview(
+        &self,
+        name: &str,
+        commit: Option<&str>,
+    ) -> Result<(String, String), EngineError> {
+        let app = self.app(name)?;
+        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
+            app: app.name.clone(),
+            message: e.to_string(),
+        };
+        let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
+        let target = self.revert_target(app, &repo, commit)?;
+        let preview = repo
+            .revert_preview(&target, &app.source.path)
+            .map_err(|e| source_err(&e))?;
+        let mut text = String::new();
+        for (path, old, new) in &preview.changes {
+            let old = old
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            let new = new
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            text.push_str(&crate::diff::unified(&old, &new, path));
+        }
+        Ok((preview.reverted, text))
+    }
+
+    /// Commits a revert of `commit` (default: the newest commit touching
+    /// the app path) on the checkout's branch, authored from its Git
+    /// config; refuses on conflict or a dirty app path, writing nothing.
+    pub fn revert(&self, name: &str, commit: Option<&str>) -> Result<RevertOutcome, EngineError> {
+        let app = self.app(name)?;
+        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
+            app: app.name.clone(),
+            message: e.to_string(),
+        };
+        let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
+        let target = self.revert_target(app, &repo, commit)?;
+        let author = repo.signature_from_config().map_err(|e| source_err(&e))?;
+        repo.revert(&target, &app.source.path, &author)
+            .map_err(|e| source_err(&e))
     }
 
     /// Rolls an app back to the revision of its sync record `id` and

@@ -58,6 +58,11 @@ pub enum EngineCommand {
     Pause { app: String, reason: String },
     /// Undo a pause.
     Resume { app: String },
+    /// What a revert of `commit` (None = newest touching the app path)
+    /// would change → [`EngineEvent::RevertPreview`]; writes nothing.
+    RevertPreview { app: String, commit: Option<String> },
+    /// Commit that revert in the app's checkout.
+    Revert { app: String, commit: Option<String> },
 }
 
 /// Something that happened, for status lines and views. Results of
@@ -105,6 +110,12 @@ pub enum EngineEvent {
         app: String,
         resource: ResourceKey,
         text: String,
+    },
+    /// The unified diff a revert of `commit` would commit.
+    RevertPreview {
+        app: String,
+        commit: String,
+        diff: String,
     },
 }
 

@@ -168,6 +168,20 @@ impl Engine {
                 let result = self.pause(&app, &reason, &whoami()).await;
                 vec![done(app.clone(), result.map(|()| format!("paused {app}")))]
             }
+            EngineCommand::RevertPreview { app, commit } => {
+                match self.revert_preview(&app, commit.as_deref()) {
+                    Ok((commit, diff)) => vec![EngineEvent::RevertPreview { app, commit, diff }],
+                    Err(e) => vec![done(app, Err(e))],
+                }
+            }
+            EngineCommand::Revert { app, commit } => {
+                let result = self.revert(&app, commit.as_deref());
+                let message = result.map(|r| {
+                    let short = r.id.get(..7).unwrap_or(&r.id).to_string();
+                    format!("committed {short}: Revert \"{}\"", r.summary)
+                });
+                vec![done(app, message)]
+            }
             EngineCommand::Resume { app } => {
                 let result = self.resume(&app).await;
                 vec![done(app.clone(), result.map(|()| format!("resumed {app}")))]
@@ -203,6 +217,9 @@ fn default_version(group: &str) -> &'static str {
 fn changes_state(command: &EngineCommand) -> bool {
     matches!(
         command,
-        EngineCommand::Sync { .. } | EngineCommand::Pause { .. } | EngineCommand::Resume { .. }
+        EngineCommand::Sync { .. }
+            | EngineCommand::Pause { .. }
+            | EngineCommand::Resume { .. }
+            | EngineCommand::Revert { .. }
     )
 }

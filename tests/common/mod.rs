@@ -136,6 +136,11 @@ impl Env {
     ) -> Env {
         let repo_path = dir.path().join("gitops");
         let repo = init_repo(&repo_path).unwrap();
+        // A local identity, so reverts work without a global Git config.
+        let git_config = repo_path.join(".git/config");
+        let mut text = std::fs::read_to_string(&git_config).unwrap();
+        text.push_str("[user]\n\tname = Test Author\n\temail = test@example.com\n");
+        std::fs::write(&git_config, text).unwrap();
         let first_commit = repo
             .commit_files(
                 "main",
@@ -224,6 +229,18 @@ impl Env {
         let _ = api
             .delete(&format!("tether-app-{}", self.app), &Default::default())
             .await;
+    }
+
+    /// An API for one kind in `namespace`.
+    pub async fn api_in(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+    ) -> Api<DynamicObject> {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind));
+        Api::namespaced_with(self.kube().await, namespace, &resource)
     }
 
     /// An API for one kind in the app's namespace.
