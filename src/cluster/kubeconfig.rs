@@ -44,14 +44,18 @@ impl ClusterSet {
         self.changes.subscribe()
     }
 
-    /// The context an app with no explicit context uses.
+    /// The context an app with no explicit context uses: `--context`, the
+    /// kubeconfig's current context, or `in-cluster` inside a Pod without
+    /// a kubeconfig.
     pub fn default_context(&self) -> Option<String> {
-        self.options.context.clone().or_else(|| {
-            self.kubeconfig
-                .as_ref()
-                .ok()
-                .and_then(|k| k.current_context.clone())
-        })
+        self.options
+            .context
+            .clone()
+            .or_else(|| match &self.kubeconfig {
+                Ok(k) => k.current_context.clone(),
+                Err(_) if in_cluster() => Some(IN_CLUSTER.to_string()),
+                Err(_) => None,
+            })
     }
 
     /// Names of all contexts in the kubeconfig.
@@ -83,6 +87,13 @@ impl ClusterSet {
     }
 
     async fn connect(&self, context: &str) -> Result<ClusterClient, ClusterError> {
+        if context == IN_CLUSTER && self.kubeconfig.is_err() && in_cluster() {
+            let config = kube::Config::incluster().map_err(|e| ClusterError::Kubeconfig {
+                path: "(in-cluster service account)".to_string(),
+                message: e.to_string(),
+            })?;
+            return ClusterClient::new(context, config, self.changes.clone());
+        }
         let kubeconfig = self
             .kubeconfig
             .clone()
@@ -120,6 +131,13 @@ impl ClusterSet {
             None => std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".to_string()),
         }
     }
+}
+
+/// The context name of the cluster a Pod runs in (service account).
+pub const IN_CLUSTER: &str = "in-cluster";
+
+fn in_cluster() -> bool {
+    std::env::var_os("KUBERNETES_SERVICE_HOST").is_some()
 }
 
 fn describe(path: &std::path::Path, err: &dyn std::fmt::Display) -> String {
