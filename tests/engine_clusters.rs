@@ -202,3 +202,34 @@ async fn a_broken_render_syncs_and_prunes_nothing() {
     let api = env.api("v1", "ConfigMap").await;
     assert!(api.get_opt("web-config").await.unwrap().is_some());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ignore_differences_hide_a_field_in_status_and_diff() {
+    let env = Env::new().await;
+    let config = std::fs::read_to_string(&env.config).unwrap();
+    let ignoring = format!(
+        "{config}    ignoreDifferences:\n      - {{kind: ConfigMap, name: web-config, jsonPointers: [/data/LOG_LEVEL]}}\n"
+    );
+    std::fs::write(&env.config, ignoring).unwrap();
+    let engine = env.engine();
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let api = env.api("v1", "ConfigMap").await;
+    api.patch(
+        "web-config",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(serde_json::json!({"data": {"LOG_LEVEL": "debug", "OTHER": "x"}})),
+    )
+    .await
+    .unwrap();
+    // OTHER is not desired at all, LOG_LEVEL is ignored: no drift anywhere.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let status = engine.status(engine.app("web").unwrap()).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    let diff = engine.diff("web", None).await.unwrap();
+    let cm = diff
+        .resources
+        .iter()
+        .find(|r| r.kind == "ConfigMap")
+        .unwrap();
+    assert!(!cm.diff.contains("LOG_LEVEL"), "{}", cm.diff);
+}

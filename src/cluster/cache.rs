@@ -32,16 +32,36 @@ pub struct KindCache {
     store: Store<DynamicObject>,
     resource: ApiResource,
     state: Arc<Mutex<KindState>>,
-    task: tokio::task::AbortHandle,
+    task: Option<tokio::task::AbortHandle>,
 }
 
 impl Drop for KindCache {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }
 
 impl KindCache {
+    /// A complete cache holding `objects`, fed without a watch: for
+    /// benchmarks and tests of the code that reads caches.
+    pub fn from_objects(resource: ApiResource, objects: Vec<DynamicObject>) -> Self {
+        let mut writer = Writer::new(resource.clone());
+        for object in objects {
+            writer.apply_watcher_event(&Event::Apply(object));
+        }
+        Self {
+            store: writer.as_reader(),
+            resource,
+            state: Arc::new(Mutex::new(KindState {
+                listed: true,
+                error: None,
+            })),
+            task: None,
+        }
+    }
+
     fn state(&self) -> KindState {
         self.state.lock().map(|s| s.clone()).unwrap_or_default()
     }
@@ -241,7 +261,7 @@ impl LiveCache {
             store,
             resource,
             state,
-            task: task.abort_handle(),
+            task: Some(task.abort_handle()),
         }
     }
 }

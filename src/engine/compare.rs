@@ -3,9 +3,11 @@
 
 use super::desired::{self, Desired};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of};
-use crate::diff::{normalize_desired, subset_differences};
+use crate::diff::{apply_ignores, normalize_desired, subset_differences};
 use crate::health;
-use crate::model::{AppSpec, AppStatus, HealthStatus, ResourceKey, ResourceStatus, SyncStatus};
+use crate::model::{
+    AppSpec, AppStatus, HealthStatus, IgnoreDifference, ResourceKey, ResourceStatus, SyncStatus,
+};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -50,51 +52,78 @@ fn crd_scopes(objects: &[Value]) -> HashMap<(String, String), bool> {
         .collect()
 }
 
-/// Compares one desired object with its live counterpart.
-pub async fn resource_status(client: &ClusterClient, desired: &Value) -> ResourceStatus {
+/// Compares one desired object with its live counterpart (None when it
+/// does not exist): sync from the fields the desired object sets, after
+/// the app's ignoreDifferences; health of the live object. Pure: this is
+/// the step a status refresh repeats for every resource.
+pub fn compare_resource(
+    desired: &Value,
+    live: Option<&Value>,
+    ignores: &[IgnoreDifference],
+) -> ResourceStatus {
     let gvk = gvk_of(desired).unwrap_or_default();
-    let key = ResourceKey::from_object(desired);
-    let (namespace, name) = key
-        .as_ref()
-        .map(|k| (k.namespace.clone().unwrap_or_default(), k.name.clone()))
-        .unwrap_or_default();
+    let key =
+        ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
     let mut status = ResourceStatus {
         group: gvk.group.clone(),
         version: gvk.version.clone(),
         kind: gvk.kind.clone(),
-        namespace: namespace.clone(),
-        name: name.clone(),
-        sync: SyncStatus::Unknown,
-        health: HealthStatus::Unknown,
-        message: String::new(),
+        namespace: key.namespace.clone().unwrap_or_default(),
+        name: key.name.clone(),
+        sync: SyncStatus::OutOfSync,
+        health: HealthStatus::Missing,
+        message: "missing from the cluster".to_string(),
     };
-    let ns = (!namespace.is_empty()).then_some(namespace.as_str());
-    match client.cached_get(&gvk, ns, &name).await {
-        Ok(None) => {
-            status.sync = SyncStatus::OutOfSync;
-            status.health = HealthStatus::Missing;
-            status.message = "missing from the cluster".to_string();
-        }
-        Ok(Some(live)) => {
-            let differences = subset_differences(&normalize_desired(desired), &live);
-            let verdict = health::assess(&live);
-            status.health = verdict.status;
-            if differences.is_empty() {
-                status.sync = SyncStatus::Synced;
-                status.message = verdict.message;
-            } else {
-                status.sync = SyncStatus::OutOfSync;
-                status.message = format!("differs at {}", differences.join(", "));
-            }
-        }
-        Err(ClusterError::UnknownKind { .. }) => {
-            status.sync = SyncStatus::OutOfSync;
-            status.health = HealthStatus::Missing;
-            status.message = format!("the cluster does not serve {}", gvk.api_version());
-        }
-        Err(e) => status.message = e.to_string(),
+    let Some(live) = live else {
+        return status;
+    };
+    let mut wanted = normalize_desired(desired);
+    let differences = if ignores.is_empty() {
+        subset_differences(&wanted, live)
+    } else {
+        let mut seen = live.clone();
+        apply_ignores(&mut wanted, &key, ignores);
+        apply_ignores(&mut seen, &key, ignores);
+        subset_differences(&wanted, &seen)
+    };
+    let verdict = health::assess(live);
+    status.health = verdict.status;
+    if differences.is_empty() {
+        status.sync = SyncStatus::Synced;
+        status.message = verdict.message;
+    } else {
+        status.message = format!("differs at {}", differences.join(", "));
     }
     status
+}
+
+/// Compares one desired object with the live cache of its cluster.
+pub async fn resource_status(
+    client: &ClusterClient,
+    desired: &Value,
+    ignores: &[IgnoreDifference],
+) -> ResourceStatus {
+    let gvk = gvk_of(desired).unwrap_or_default();
+    let key =
+        ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
+    match client
+        .cached_get(&gvk, key.namespace.as_deref(), &key.name)
+        .await
+    {
+        Ok(live) => compare_resource(desired, live.as_ref(), ignores),
+        Err(ClusterError::UnknownKind { .. }) => {
+            let mut status = compare_resource(desired, None, ignores);
+            status.message = format!("the cluster does not serve {}", gvk.api_version());
+            status
+        }
+        Err(e) => {
+            let mut status = compare_resource(desired, None, ignores);
+            status.sync = SyncStatus::Unknown;
+            status.health = HealthStatus::Unknown;
+            status.message = e.to_string();
+            status
+        }
+    }
 }
 
 /// The app's status from its desired objects and the cluster.
@@ -105,7 +134,10 @@ pub async fn app_status(
     mut desired: Desired,
 ) -> AppStatus {
     prepare_for_cluster(app, client, &mut desired.objects).await;
-    let checks = desired.objects.iter().map(|o| resource_status(client, o));
+    let checks = desired
+        .objects
+        .iter()
+        .map(|o| resource_status(client, o, &app.ignore_differences));
     let resources = futures::future::join_all(checks).await;
     summarize(app, cluster, desired.revision, resources)
 }

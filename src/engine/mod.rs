@@ -21,6 +21,7 @@ mod tree;
 
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
+pub use compare::{compare_resource, summarize};
 pub use desired::{Desired, TRACKING_LABEL, is_namespaced_offline, prepare, render_app};
 pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;
