@@ -116,7 +116,7 @@ fn json_pointers_start_with_a_slash() {
 fn sync_options_come_from_a_known_set() {
     assert_eq!(
         error_of("unknown_sync_option.yaml"),
-        "tether.yaml:7: apps[0].syncPolicy.syncOptions[1]: unknown sync option \"CreateNamespaces=true\", expected NAME=true|false with NAME one of CreateNamespace, Prune, PruneLast, ServerSideApply, ApplyOutOfSyncOnly, Validate, Replace, RespectIgnoreDifferences, FailOnSharedResource, SkipDryRunOnMissingResource, or PrunePropagationPolicy=foreground|background|orphan"
+        "tether.yaml:7: apps[0].syncPolicy.syncOptions[1]: unknown sync option \"CreateNamespaces=true\", expected NAME=true|false with NAME one of CreateNamespace, ApplyOutOfSyncOnly, FailOnSharedResource, ServerSideApply=true, PruneLast=true (always on), or PrunePropagationPolicy=foreground|background|orphan"
     );
 }
 

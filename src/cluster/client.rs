@@ -344,8 +344,15 @@ impl ClusterClient {
         Ok((key, kind))
     }
 
-    /// Deletes an object with foreground propagation. Missing is not an error.
-    pub async fn delete(&self, key: &ResourceKey, version: &str) -> Result<(), ClusterError> {
+    /// Deletes an object with the given propagation (`foreground`,
+    /// `background` or `orphan`; foreground otherwise). Missing is not an
+    /// error.
+    pub async fn delete(
+        &self,
+        key: &ResourceKey,
+        version: &str,
+        propagation: &str,
+    ) -> Result<(), ClusterError> {
         let gvk = GroupVersionKind {
             group: key.group.clone(),
             version: version.to_string(),
@@ -354,7 +361,14 @@ impl ClusterClient {
         let kind = self.resolve(&gvk).await?;
         match self
             .api(&kind, key.namespace.as_deref())
-            .delete(&key.name, &DeleteParams::foreground())
+            .delete(
+                &key.name,
+                &match propagation {
+                    "background" => DeleteParams::background(),
+                    "orphan" => DeleteParams::orphan(),
+                    _ => DeleteParams::foreground(),
+                },
+            )
             .await
         {
             Ok(_) => Ok(()),

@@ -6,11 +6,11 @@
 //!   and unique; a duplicate is reported at the second occurrence;
 //! - `source.revision` is not empty; `source.path` stays inside the repo;
 //! - `destination.namespace` is a DNS-1123 label;
-//! - `syncPolicy.syncOptions` are `NAME=true|false` with NAME one of
-//!   [`BOOL_SYNC_OPTIONS`] (CreateNamespace, Prune, PruneLast,
-//!   ServerSideApply, ApplyOutOfSyncOnly, Validate, Replace,
-//!   RespectIgnoreDifferences, FailOnSharedResource,
-//!   SkipDryRunOnMissingResource) or
+//! - `syncPolicy.syncOptions` are the options tether honours:
+//!   `NAME=true|false` with NAME one of [`BOOL_SYNC_OPTIONS`]
+//!   (CreateNamespace, ApplyOutOfSyncOnly, FailOnSharedResource),
+//!   `ServerSideApply=true` / `PruneLast=true` (always on, accepted for
+//!   Argo CD compatibility) or
 //!   `PrunePropagationPolicy=foreground|background|orphan`;
 //! - `ignoreDifferences[].jsonPointers` start with `/`.
 //!
@@ -29,7 +29,8 @@ mod validate;
 pub use error::ConfigError;
 pub use locate::{Seg, locate};
 pub use validate::{
-    BOOL_SYNC_OPTIONS, PRUNE_PROPAGATION_POLICIES, dns_label_problem, is_known_sync_option,
+    ALWAYS_ON_SYNC_OPTIONS, BOOL_SYNC_OPTIONS, PRUNE_PROPAGATION_POLICIES, dns_label_problem,
+    is_known_sync_option,
 };
 
 use crate::model::AppSpec;

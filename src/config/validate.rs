@@ -8,18 +8,17 @@ use std::path::Component;
 /// Sync options that take `=true` or `=false`, spelled as in Argo CD.
 /// Anything else in `syncPolicy.syncOptions` is rejected so that a typo does
 /// not silently turn an option off.
+/// Only the options tether honours are accepted: one it would silently
+/// ignore is an error, not a surprise at sync time.
 pub const BOOL_SYNC_OPTIONS: &[&str] = &[
     "CreateNamespace",
-    "Prune",
-    "PruneLast",
-    "ServerSideApply",
     "ApplyOutOfSyncOnly",
-    "Validate",
-    "Replace",
-    "RespectIgnoreDifferences",
     "FailOnSharedResource",
-    "SkipDryRunOnMissingResource",
 ];
+
+/// Options that are always on in tether (it always applies server-side and
+/// prunes after every wave): accepted as `=true` for Argo CD compatibility.
+pub const ALWAYS_ON_SYNC_OPTIONS: &[&str] = &["ServerSideApply", "PruneLast"];
 
 /// Values of the one non-boolean sync option, `PrunePropagationPolicy`.
 pub const PRUNE_PROPAGATION_POLICIES: &[&str] = &["foreground", "background", "orphan"];
@@ -30,6 +29,7 @@ pub const PRUNE_PROPAGATION_POLICIES: &[&str] = &["foreground", "background", "o
 pub fn is_known_sync_option(option: &str) -> bool {
     match option.split_once('=') {
         Some(("PrunePropagationPolicy", v)) => PRUNE_PROPAGATION_POLICIES.contains(&v),
+        Some((name, "true")) if ALWAYS_ON_SYNC_OPTIONS.contains(&name) => true,
         Some((name, "true" | "false")) => BOOL_SYNC_OPTIONS.contains(&name),
         _ => false,
     }
@@ -149,8 +149,9 @@ fn check_app(app: &AppSpec, at: &dyn Fn(&[Step]) -> Vec<Step>) -> Option<Violati
                         Step::Index(j),
                     ]),
                     format!(
-                        "unknown sync option {option:?}, expected NAME=true|false with NAME one of {}, or PrunePropagationPolicy={}",
+                        "unknown sync option {option:?}, expected NAME=true|false with NAME one of {}, {}=true (always on), or PrunePropagationPolicy={}",
                         BOOL_SYNC_OPTIONS.join(", "),
+                        ALWAYS_ON_SYNC_OPTIONS.join("=true, "),
                         PRUNE_PROPAGATION_POLICIES.join("|")
                     ),
                 ));

@@ -4,6 +4,7 @@
 //! the next; then prune (when asked) and record inventory and history.
 
 use super::EngineError;
+use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::order::{Step, plan_steps};
@@ -12,7 +13,7 @@ use super::record::{inventory_of, now, record};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;
-use crate::model::{AppSpec, HealthStatus, ResourceKey};
+use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -187,8 +188,11 @@ async fn prune(
 ) -> Result<(), EngineError> {
     for extra in find_extras(&app.name, client, desired, inventory).await? {
         if !mode.dry_run {
+            let propagation = app
+                .sync_option("PrunePropagationPolicy")
+                .unwrap_or("foreground");
             client
-                .delete(&extra.key, &extra.version)
+                .delete(&extra.key, &extra.version, propagation)
                 .await
                 .map_err(|e| EngineError::cluster(&app.name, e))?;
         }
@@ -223,6 +227,30 @@ async fn apply_one(
         Err(ClusterError::UnknownKind { .. }) => None,
         Err(e) => return Err(EngineError::cluster(&app.name, e)),
     };
+    if let Some(live) = &before {
+        if app.sync_option("FailOnSharedResource") == Some("true")
+            && let Some(owner) = tracked_by_other(live, &app.name)
+        {
+            return Err(EngineError::Sync {
+                app: app.name.clone(),
+                message: format!("{key} belongs to app {owner} (FailOnSharedResource=true)"),
+            });
+        }
+        if app.sync_option("ApplyOutOfSyncOnly") == Some("true")
+            && compare_resource(object, Some(live), &app.ignore_differences).sync
+                == SyncStatus::Synced
+        {
+            return Ok(ResourceResult {
+                group: key.group,
+                kind: key.kind,
+                namespace: key.namespace.unwrap_or_default(),
+                name: key.name,
+                wave,
+                action: "unchanged".to_string(),
+                takeovers: Vec::new(),
+            });
+        }
+    }
     let applied = match client.apply(object, dry_run).await {
         Ok(outcome) => Some(outcome.object),
         // A dry-run cannot create into a namespace or kind that an earlier
@@ -267,6 +295,15 @@ async fn apply_one(
         action: action.to_string(),
         takeovers,
     })
+}
+
+/// The app whose tracking label `live` carries, when it is not `app`.
+fn tracked_by_other(live: &Value, app: &str) -> Option<String> {
+    let owner = live
+        .pointer("/metadata/labels")?
+        .get(super::desired::TRACKING_LABEL)?
+        .as_str()?;
+    (owner != app).then(|| owner.to_string())
 }
 
 /// Changed fields that another manager owned before this apply.

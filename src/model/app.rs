@@ -30,6 +30,18 @@ impl AppSpec {
             .is_some_and(|p| p.automated.is_some())
     }
 
+    /// The value of sync option `name` (`CreateNamespace=true` → `true`).
+    pub fn sync_option(&self, name: &str) -> Option<&str> {
+        self.sync_policy
+            .as_ref()?
+            .sync_options
+            .iter()
+            .find_map(|o| {
+                let (n, v) = o.split_once('=')?;
+                (n == name).then_some(v)
+            })
+    }
+
     pub fn has_sync_option(&self, option: &str) -> bool {
         self.sync_policy
             .as_ref()
