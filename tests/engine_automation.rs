@@ -198,3 +198,25 @@ async fn self_heal_brakes_when_something_keeps_fighting() {
     let app = braked.expect("the self-heal brake never engaged");
     assert!(app.message.contains("hpa-fighter"), "{}", app.message);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_commit_is_picked_up_and_synced_by_automation() {
+    let env = Env::new().await;
+    env.set_sync_policy("{automated: {}, syncOptions: [CreateNamespace=true]}");
+    // A refresh period far beyond the test: only the ref notification can
+    // make the engine see the new commit.
+    let handle = Arc::new(env.engine()).spawn(Duration::from_secs(3600));
+    wait_snapshot(&handle, "automated sync", |a| a.sync == SyncStatus::Synced).await;
+    let commit = env.commit(
+        &[common::file("apps/web/configmap.yaml", &common::CONFIGMAP.replace("info", "warn"))],
+        "Quieter logs",
+    );
+    let app = wait_snapshot(&handle, "the new revision synced", |a| a.revision == commit && a.sync == SyncStatus::Synced).await;
+    assert_eq!(app.revision, commit);
+    assert_eq!(log_level(&env).await, "warn");
+    // Without selfHeal, drift at the same revision is left alone.
+    edit_configmap(&env, "kubectl-edit", "debug").await;
+    wait_snapshot(&handle, "drift shown", |a| a.sync == SyncStatus::OutOfSync).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(log_level(&env).await, "debug");
+}

@@ -238,12 +238,24 @@ async fn ignore_differences_hide_a_field_in_status_and_diff() {
 async fn fail_on_shared_resource_refuses_another_apps_object() {
     let env = Env::new().await;
     let config = std::fs::read_to_string(&env.config).unwrap();
-    let second = config
-        .replace("- name: web", "- name: web-copy")
-        .replace("CreateNamespace=true", "CreateNamespace=true, FailOnSharedResource=true");
-    std::fs::write(&env.config, format!("{config}{}", second.trim_start_matches("apps:\n"))).unwrap();
+    let second = config.replace("- name: web", "- name: web-copy").replace(
+        "CreateNamespace=true",
+        "CreateNamespace=true, FailOnSharedResource=true",
+    );
+    std::fs::write(
+        &env.config,
+        format!("{config}{}", second.trim_start_matches("apps:\n")),
+    )
+    .unwrap();
     let engine = env.engine();
     engine.sync("web", &SyncOptions::default()).await.unwrap();
-    let err = engine.sync("web-copy", &SyncOptions::default()).await.unwrap_err().to_string();
-    assert!(err.contains("belongs to app web (FailOnSharedResource=true)"), "{err}");
+    let err = engine
+        .sync("web-copy", &SyncOptions::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("belongs to app web (FailOnSharedResource=true)"),
+        "{err}"
+    );
 }

@@ -6,6 +6,8 @@ use crate::model::{AppSpec, Revision};
 use crate::render;
 use crate::source::Repo;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// The label that marks every object tether applies.
 pub const TRACKING_LABEL: &str = "tether.dev/app";
@@ -18,26 +20,71 @@ pub struct Desired {
     pub objects: Vec<Value>,
 }
 
-/// Renders the app's path at `revision` (default: the app's own).
-pub fn render_app(app: &AppSpec, revision: Option<&Revision>) -> Result<Desired, EngineError> {
-    let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
+/// Rendered desired states by app, reused while the app's revision
+/// resolves to the same commit: a refresh re-renders only what moved.
+#[derive(Default)]
+pub struct DesiredCache {
+    entries: Mutex<HashMap<String, Desired>>,
+}
+
+impl DesiredCache {
+    /// The app's desired state at its own revision: from the cache when the
+    /// revision still resolves to the cached commit, else rendered anew.
+    /// The work tree (`WORKTREE`) is always read afresh.
+    pub fn render(&self, app: &AppSpec) -> Result<Desired, EngineError> {
+        if app.source.revision == Revision::WorkTree {
+            return render_app(app, None);
+        }
+        let repo = Repo::open(&app.source.repo).map_err(|e| source_error(app, &e))?;
+        let resolved = repo
+            .resolve(&app.source.revision)
+            .map_err(|e| source_error(app, &e))?;
+        if let Ok(entries) = self.entries.lock()
+            && let Some(cached) = entries.get(&app.name)
+            && cached.revision == resolved.id
+        {
+            return Ok(cached.clone());
+        }
+        let desired = render_at(app, &repo, &Revision::Git(resolved.id.clone()), resolved.id)?;
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(app.name.clone(), desired.clone());
+        }
+        Ok(desired)
+    }
+}
+
+fn source_error(app: &AppSpec, e: &dyn std::fmt::Display) -> EngineError {
+    EngineError::Source {
         app: app.name.clone(),
         message: e.to_string(),
-    };
-    let revision = revision.unwrap_or(&app.source.revision);
-    let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
-    let resolved = repo.resolve(revision).map_err(|e| source_err(&e))?;
+    }
+}
+
+fn render_at(
+    app: &AppSpec,
+    repo: &Repo,
+    revision: &Revision,
+    id: String,
+) -> Result<Desired, EngineError> {
     let tree = repo
         .read_tree(revision, &app.source.path)
-        .map_err(|e| source_err(&e))?;
+        .map_err(|e| source_error(app, &e))?;
     let objects = render::render(&tree, &app.source.path).map_err(|e| EngineError::Render {
         app: app.name.clone(),
         message: e.to_string(),
     })?;
     Ok(Desired {
-        revision: resolved.id,
+        revision: id,
         objects,
     })
+}
+
+/// Renders the app's path at `revision` (default: the app's own).
+pub fn render_app(app: &AppSpec, revision: Option<&Revision>) -> Result<Desired, EngineError> {
+    let revision = revision.unwrap_or(&app.source.revision);
+    let repo = Repo::open(&app.source.repo).map_err(|e| source_error(app, &e))?;
+    let resolved = repo.resolve(revision).map_err(|e| source_error(app, &e))?;
+    render_at(app, &repo, revision, resolved.id)
 }
 
 /// Sets the destination namespace on namespaced objects without one and

@@ -2,6 +2,7 @@
 //! tick and after commands; runs each command on a task of its own and
 //! reports the result as an [`EngineEvent`].
 
+use super::sources::watch_sources;
 use super::{Engine, EngineCommand, EngineEvent, EngineHandle, Snapshot, SyncOptions, whoami};
 use crate::model::{ResourceKey, Revision};
 use std::sync::Arc;
@@ -27,13 +28,20 @@ impl Engine {
         };
         let (changed_tx, mut changed_rx) = mpsc::channel::<()>(16);
         let mut live = self.clusters.subscribe_changes();
+        let (source_watch, mut sources) = watch_sources(self.apps());
         tokio::spawn(async move {
+            let _source_watch = source_watch;
             let mut generation = 0;
             let mut tick = tokio::time::interval(refresh);
             loop {
                 tokio::select! {
                     _ = tick.tick() => {}
                     Some(()) = changed_rx.recv() => {}
+                    Ok(()) = sources.changed() => {
+                        // A ref moved: let the writer finish, then re-resolve.
+                        tokio::time::sleep(LIVE_DEBOUNCE).await;
+                        sources.borrow_and_update();
+                    }
                     Ok(()) = live.changed() => {
                         // Let a burst of watch events settle, then refresh once.
                         tokio::time::sleep(LIVE_DEBOUNCE).await;

@@ -16,6 +16,7 @@ mod order;
 mod prune;
 mod record;
 mod runner;
+mod sources;
 mod sync;
 mod tree;
 

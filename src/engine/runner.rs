@@ -3,7 +3,7 @@
 
 use super::automation::Automation;
 use super::compare;
-use super::desired::render_app;
+use super::desired::{DesiredCache, render_app};
 use super::diff::{AppDiff, diff_app};
 use super::metrics::Metrics;
 use super::sync::{SyncMode, SyncReport, sync_app};
@@ -41,6 +41,7 @@ pub struct Engine {
     pub(crate) clusters: ClusterSet,
     pub(crate) automation: Automation,
     metrics: Metrics,
+    desired: DesiredCache,
 }
 
 impl Engine {
@@ -59,6 +60,7 @@ impl Engine {
             clusters: ClusterSet::new(kube),
             automation: Automation::new(identity),
             metrics: Metrics::default(),
+            desired: DesiredCache::default(),
         }
     }
 
@@ -91,7 +93,7 @@ impl Engine {
     /// The status of one app. Failures become Unknown with the cause.
     pub async fn status(&self, app: &AppSpec) -> AppStatus {
         let cluster = self.cluster_name(app);
-        let desired = match render_app(app, None) {
+        let desired = match self.desired.render(app) {
             Ok(d) => d,
             Err(e) => return compare::unknown(app, &cluster, String::new(), e.to_string()),
         };
