@@ -81,7 +81,7 @@ fn status_refresh(c: &mut Criterion) {
                 .map(|d| {
                     let name = d["metadata"]["name"].as_str().unwrap_or_default();
                     let live = cache.get(Some("shop"), name);
-                    compare_resource(d, live.as_ref(), &app.ignore_differences)
+                    compare_resource(d, live.as_deref(), &app.ignore_differences)
                 })
                 .collect();
             black_box(summarize(&app, "prod", String::new(), resources))

@@ -208,10 +208,16 @@ async fn a_new_commit_is_picked_up_and_synced_by_automation() {
     let handle = Arc::new(env.engine()).spawn(Duration::from_secs(3600));
     wait_snapshot(&handle, "automated sync", |a| a.sync == SyncStatus::Synced).await;
     let commit = env.commit(
-        &[common::file("apps/web/configmap.yaml", &common::CONFIGMAP.replace("info", "warn"))],
+        &[common::file(
+            "apps/web/configmap.yaml",
+            &common::CONFIGMAP.replace("info", "warn"),
+        )],
         "Quieter logs",
     );
-    let app = wait_snapshot(&handle, "the new revision synced", |a| a.revision == commit && a.sync == SyncStatus::Synced).await;
+    let app = wait_snapshot(&handle, "the new revision synced", |a| {
+        a.revision == commit && a.sync == SyncStatus::Synced
+    })
+    .await;
     assert_eq!(app.revision, commit);
     assert_eq!(log_level(&env).await, "warn");
     // Without selfHeal, drift at the same revision is left alone.

@@ -1,7 +1,9 @@
-//! The live cache: one watch-backed reflector store per resource kind and
-//! cluster (kube-runtime watcher + reflector), started on first use. It
-//! survives watch expiry (410 → relist) and disconnects (backoff), knows
-//! whether it is complete, and tells subscribers when anything changed.
+//! The live cache: one watch-backed store per resource kind and cluster
+//! (a kube-runtime watcher), started on first use. Objects are converted to
+//! JSON once per change, with managedFields dropped on the way in, so a
+//! read is an `Arc` clone. The watcher survives watch expiry (410 →
+//! relist) and disconnects (backoff); the cache knows whether it is
+//! complete and tells subscribers when anything changed.
 
 use super::ClusterError;
 use crate::model::GroupVersionKind;
@@ -9,15 +11,18 @@ use futures::StreamExt;
 use kube::api::{Api, DynamicObject};
 use kube::core::ApiResource;
 use kube::runtime::WatchStreamExt;
-use kube::runtime::reflector::{self, ObjectRef, Store, store::Writer};
 use kube::runtime::watcher::{self, Event};
+use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
 
 /// How long a reader waits for a kind's first complete list.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// (namespace, name) of a cached object; namespace empty when cluster-scoped.
+type ObjectKey = (String, String);
 
 #[derive(Debug, Default, Clone)]
 struct KindState {
@@ -27,10 +32,16 @@ struct KindState {
     error: Option<String>,
 }
 
-/// The reflector of one kind.
+#[derive(Default)]
+struct Objects {
+    current: HashMap<ObjectKey, Arc<Value>>,
+    /// A relist in progress: replaces `current` when complete.
+    relisting: Option<HashMap<ObjectKey, Arc<Value>>>,
+}
+
+/// The cache of one kind.
 pub struct KindCache {
-    store: Store<DynamicObject>,
-    resource: ApiResource,
+    objects: Arc<RwLock<Objects>>,
     state: Arc<Mutex<KindState>>,
     task: Option<tokio::task::AbortHandle>,
 }
@@ -43,17 +54,61 @@ impl Drop for KindCache {
     }
 }
 
+/// An object as the cache keeps it: JSON with apiVersion and kind, without
+/// managedFields.
+fn entry(object: &DynamicObject, resource: &ApiResource) -> (ObjectKey, Arc<Value>) {
+    let key = (
+        object.metadata.namespace.clone().unwrap_or_default(),
+        object.metadata.name.clone().unwrap_or_default(),
+    );
+    let mut value = serde_json::to_value(object).unwrap_or(Value::Null);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("apiVersion".into(), resource.api_version.clone().into());
+        map.insert("kind".into(), resource.kind.clone().into());
+        if let Some(meta) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.remove("managedFields");
+        }
+    }
+    (key, Arc::new(value))
+}
+
+impl Objects {
+    fn apply(&mut self, event: &Event<DynamicObject>, resource: &ApiResource) {
+        match event {
+            Event::Init => self.relisting = Some(HashMap::new()),
+            Event::InitApply(object) => {
+                let (key, value) = entry(object, resource);
+                self.relisting
+                    .get_or_insert_with(HashMap::new)
+                    .insert(key, value);
+            }
+            Event::InitDone => {
+                if let Some(fresh) = self.relisting.take() {
+                    self.current = fresh;
+                }
+            }
+            Event::Apply(object) => {
+                let (key, value) = entry(object, resource);
+                self.current.insert(key, value);
+            }
+            Event::Delete(object) => {
+                let (key, _) = entry(object, resource);
+                self.current.remove(&key);
+            }
+        }
+    }
+}
+
 impl KindCache {
     /// A complete cache holding `objects`, fed without a watch: for
     /// benchmarks and tests of the code that reads caches.
     pub fn from_objects(resource: ApiResource, objects: Vec<DynamicObject>) -> Self {
-        let mut writer = Writer::new(resource.clone());
-        for object in objects {
-            writer.apply_watcher_event(&Event::Apply(object));
+        let mut store = Objects::default();
+        for object in &objects {
+            store.apply(&Event::Apply(object.clone()), &resource);
         }
         Self {
-            store: writer.as_reader(),
-            resource,
+            objects: Arc::new(RwLock::new(store)),
             state: Arc::new(Mutex::new(KindState {
                 listed: true,
                 error: None,
@@ -72,33 +127,34 @@ impl KindCache {
         state.listed && state.error.is_none()
     }
 
-    /// The object `namespace/name`, as JSON with apiVersion and kind.
-    pub fn get(&self, namespace: Option<&str>, name: &str) -> Option<serde_json::Value> {
-        let mut key = ObjectRef::new_with(name, self.resource.clone());
-        if let Some(ns) = namespace {
-            key = key.within(ns);
-        }
-        self.store.get(&key).map(|o| to_value(&o, &self.resource))
+    /// The object `namespace/name` (namespace None when cluster-scoped).
+    pub fn get(&self, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
+        let objects = self.objects.read().ok()?;
+        let key = (namespace.unwrap_or_default().to_string(), name.to_string());
+        objects.current.get(&key).cloned()
     }
 
     /// Every object (in `namespace` when given) passing `filter`.
     pub fn list(
         &self,
         namespace: Option<&str>,
-        filter: impl Fn(&DynamicObject) -> bool,
-    ) -> Vec<serde_json::Value> {
-        self.store
-            .state()
+        filter: impl Fn(&Value) -> bool,
+    ) -> Vec<Arc<Value>> {
+        let Ok(objects) = self.objects.read() else {
+            return Vec::new();
+        };
+        objects
+            .current
             .iter()
-            .filter(|o| namespace.is_none() || o.metadata.namespace.as_deref() == namespace)
-            .filter(|o| filter(o))
-            .map(|o| to_value(o, &self.resource))
+            .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
+            .filter(|(_, v)| filter(v))
+            .map(|(_, v)| v.clone())
             .collect()
     }
 
     /// Number of cached objects.
     pub fn len(&self) -> usize {
-        self.store.state().len()
+        self.objects.read().map(|o| o.current.len()).unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -106,16 +162,7 @@ impl KindCache {
     }
 }
 
-fn to_value(object: &DynamicObject, resource: &ApiResource) -> serde_json::Value {
-    let mut value = serde_json::to_value(object).unwrap_or(serde_json::Value::Null);
-    if let Some(map) = value.as_object_mut() {
-        map.insert("apiVersion".into(), resource.api_version.clone().into());
-        map.insert("kind".into(), resource.kind.clone().into());
-    }
-    value
-}
-
-/// The reflectors of one cluster.
+/// The caches of one cluster.
 pub struct LiveCache {
     cluster: String,
     client: kube::Client,
@@ -140,7 +187,7 @@ impl LiveCache {
         self.changes.subscribe()
     }
 
-    /// The reflector of `gvk`, started on first use.
+    /// The cache of `gvk`, started on first use.
     pub fn kind(&self, gvk: &GroupVersionKind, resource: &ApiResource) -> Arc<KindCache> {
         let mut kinds = match self.kinds.lock() {
             Ok(k) => k,
@@ -154,7 +201,7 @@ impl LiveCache {
         cache
     }
 
-    /// The reflector of `gvk` once it holds a complete list.
+    /// The cache of `gvk` once it holds a complete list.
     pub async fn ready(
         &self,
         gvk: &GroupVersionKind,
@@ -232,17 +279,19 @@ impl LiveCache {
 
     fn start(&self, resource: ApiResource) -> KindCache {
         let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &resource);
-        let writer = Writer::new(resource.clone());
-        let store = writer.as_reader();
+        let objects = Arc::new(RwLock::new(Objects::default()));
         let state = Arc::new(Mutex::new(KindState::default()));
-        let stream = reflector::reflector(
-            writer,
-            watcher::watcher(api, watcher::Config::default()).default_backoff(),
-        );
-        let (task_state, changes) = (state.clone(), self.changes.clone());
+        let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
+        let (task_objects, task_state, changes) =
+            (objects.clone(), state.clone(), self.changes.clone());
         let task = tokio::spawn(async move {
             futures::pin_mut!(stream);
             while let Some(event) = stream.next().await {
+                if let Ok(event) = &event
+                    && let Ok(mut store) = task_objects.write()
+                {
+                    store.apply(event, &resource);
+                }
                 if let Ok(mut s) = task_state.lock() {
                     match &event {
                         Ok(Event::InitDone) => {
@@ -258,8 +307,7 @@ impl LiveCache {
             }
         });
         KindCache {
-            store,
-            resource,
+            objects,
             state,
             task: Some(task.abort_handle()),
         }

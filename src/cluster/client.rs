@@ -4,7 +4,7 @@ use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams
 use kube::core::{ApiResource, GroupVersionKind as KubeGvk};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 /// The field manager of every write tether makes.
@@ -202,7 +202,7 @@ impl ClusterClient {
         gvk: &GroupVersionKind,
         namespace: Option<&str>,
         name: &str,
-    ) -> Result<Option<Value>, ClusterError> {
+    ) -> Result<Option<Arc<Value>>, ClusterError> {
         let kind = self.resolve(gvk).await?;
         let cache = self.cache.ready(gvk, &kind.resource).await?;
         let ns = if kind.namespaced { namespace } else { None };
@@ -216,17 +216,15 @@ impl ClusterClient {
         gvk: &GroupVersionKind,
         namespace: Option<&str>,
         label: Option<(&str, &str)>,
-    ) -> Result<Vec<Value>, ClusterError> {
+    ) -> Result<Vec<Arc<Value>>, ClusterError> {
         let kind = self.resolve(gvk).await?;
         let cache = self.cache.ready(gvk, &kind.resource).await?;
         Ok(cache.list(namespace, |o| match label {
             None => true,
             Some((k, v)) => {
-                o.metadata
-                    .labels
-                    .as_ref()
+                o.pointer("/metadata/labels")
                     .and_then(|l| l.get(k))
-                    .map(String::as_str)
+                    .and_then(Value::as_str)
                     == Some(v)
             }
         }))

@@ -3,6 +3,7 @@
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// JSON pointers of the fields that `desired` sets and `live` lacks or holds
 /// with another value. Lists compare element by element and must have the
@@ -65,14 +66,19 @@ fn same_scalar(d: &Value, l: &Value) -> bool {
 }
 
 /// Puts a desired object in the form the server stores, for comparison:
-/// a Secret's `stringData` becomes base64 `data`.
-pub fn normalize_desired(desired: &Value) -> Value {
-    let mut out = desired.clone();
-    let is_secret = out.get("kind").and_then(Value::as_str) == Some("Secret")
-        && out.get("apiVersion").and_then(Value::as_str) == Some("v1");
+/// a Secret's `stringData` becomes base64 `data`. Other objects are
+/// borrowed as they are.
+pub fn normalize_desired(desired: &Value) -> Cow<'_, Value> {
+    let is_secret = desired.get("kind").and_then(Value::as_str) == Some("Secret")
+        && desired.get("apiVersion").and_then(Value::as_str) == Some("v1")
+        && desired.get("stringData").is_some();
     if !is_secret {
-        return out;
+        return Cow::Borrowed(desired);
     }
+    Cow::Owned(secret_with_data(desired.clone()))
+}
+
+fn secret_with_data(mut out: Value) -> Value {
     let Some(obj) = out.as_object_mut() else {
         return out;
     };

@@ -77,10 +77,11 @@ pub fn compare_resource(
     let Some(live) = live else {
         return status;
     };
-    let mut wanted = normalize_desired(desired);
+    let wanted = normalize_desired(desired);
     let differences = if ignores.is_empty() {
         subset_differences(&wanted, live)
     } else {
+        let mut wanted = wanted.into_owned();
         let mut seen = live.clone();
         apply_ignores(&mut wanted, &key, ignores);
         apply_ignores(&mut seen, &key, ignores);
@@ -110,7 +111,7 @@ pub async fn resource_status(
         .cached_get(&gvk, key.namespace.as_deref(), &key.name)
         .await
     {
-        Ok(live) => compare_resource(desired, live.as_ref(), ignores),
+        Ok(live) => compare_resource(desired, live.as_deref(), ignores),
         Err(ClusterError::UnknownKind { .. }) => {
             let mut status = compare_resource(desired, None, ignores);
             status.message = format!("the cluster does not serve {}", gvk.api_version());

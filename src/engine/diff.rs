@@ -120,7 +120,7 @@ async fn diff_one(app: &AppSpec, client: &ClusterClient, desired: &Value) -> Res
 fn fallback_prediction(desired: &Value, live: Option<&Value>) -> Value {
     let desired = normalize_desired(desired);
     match live {
-        None => desired,
+        None => desired.into_owned(),
         Some(live) => {
             let mut out = live.clone();
             overlay(&mut out, &desired);

@@ -8,6 +8,7 @@ use crate::health;
 use crate::model::{AppStatus, GroupVersionKind, HealthStatus, ResourceNode, ResourceStatus};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Kinds that are owned by the workloads an app renders.
 const DESCENDANT_KINDS: &[(&str, &str)] = &[
@@ -27,7 +28,7 @@ pub async fn build_tree(
         .map(|r| r.namespace.as_str())
         .filter(|n| !n.is_empty())
         .collect();
-    let mut by_owner: HashMap<String, Vec<Value>> = HashMap::new();
+    let mut by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
     for ns in namespaces {
         for (api_version, kind) in DESCENDANT_KINDS {
             let gvk = GroupVersionKind::from_api_version(api_version, kind);
@@ -76,7 +77,7 @@ fn root_node(resource: &ResourceStatus, children: Vec<ResourceNode>) -> Resource
 
 fn descendants(
     owner: &Value,
-    by_owner: &HashMap<String, Vec<Value>>,
+    by_owner: &HashMap<String, Vec<Arc<Value>>>,
     depth: usize,
 ) -> Vec<ResourceNode> {
     let Some(uid) = owner.pointer("/metadata/uid").and_then(Value::as_str) else {
