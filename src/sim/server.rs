@@ -129,10 +129,15 @@ async fn accept_loop(listener: TcpListener, state: Arc<SimState>) {
         let Ok((stream, _)) = accepted else { continue };
         let state = state.clone();
         tokio::spawn(async move {
+            let stopped = state.shutdown.clone();
             let svc = service_fn(move |req| serve(state.clone(), req));
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
+            let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+            // A stopped server drops its open connections too, as a dead
+            // API server would: kept-alive clients see the failure.
+            tokio::select! {
+                _ = connection => {}
+                _ = stopped.cancelled() => {}
+            }
         });
     }
 }
