@@ -1,6 +1,6 @@
 //! Manifests from a file tree (DESIGN.md §1 `render`): plain YAML/JSON
-//! folders today; Kustomize and Helm folders are detected and refused with
-//! [`RenderError::Unsupported`] until their renderers land.
+//! folders and native Kustomize ([`kustomize`]); Helm folders are detected
+//! and refused with [`RenderError::Unsupported`] until their renderer lands.
 //!
 //! ```
 //! use tether::model::FileTree;
@@ -15,6 +15,7 @@ mod convert;
 mod detect;
 mod documents;
 mod error;
+pub mod kustomize;
 mod namespace;
 mod output;
 
@@ -34,13 +35,17 @@ pub const MANIFEST_EXTENSIONS: &[&str] = &[".yaml", ".yml", ".json"];
 /// multi-document streams split, `kind: List` flattened and empty documents
 /// skipped. Files and folders whose name starts with `.` are ignored.
 ///
-/// A folder (at any depth) holding a kustomization or `Chart.yaml` is an
-/// [`RenderError::Unsupported`] error naming that file: rendering it as plain
-/// YAML would produce the wrong objects.
+/// A folder holding a kustomization is built with [`kustomize::build`].
+/// Otherwise a folder (at any depth) holding a kustomization or `Chart.yaml`
+/// is an [`RenderError::Unsupported`] error naming that file: rendering it
+/// as plain YAML would produce the wrong objects.
 pub fn render(tree: &FileTree, path: &str) -> Result<Vec<Value>, RenderError> {
     let path = path.trim_matches('/');
     let path = path.strip_prefix("./").unwrap_or(path);
     let path = if path == "." { "" } else { path };
+    if detect(tree, path) == SourceKind::Kustomize {
+        return Ok(kustomize::build(tree, path)?);
+    }
     if let Some(bytes) = tree.get(path) {
         return documents::parse_file(path, bytes);
     }

@@ -1,0 +1,195 @@
+//! Walking a kustomization and its bases and components, accumulating
+//! resources and applying each level's transformers in kustomize's order.
+
+use super::KustomizeError;
+use super::resource::Resource;
+use super::spec::Kustomization;
+use super::{images, labels, load, meta, paths};
+use crate::model::FileTree;
+
+/// State of one build: the tree and the folders being built (for cycles).
+pub(crate) struct Builder<'a> {
+    tree: &'a FileTree,
+    stack: Vec<String>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder reading `tree`.
+    pub fn new(tree: &'a FileTree) -> Self {
+        Self {
+            tree,
+            stack: Vec::new(),
+        }
+    }
+
+    /// The kustomization of folder `dir` and the resources it produces
+    /// (hashes and reference fixes not yet applied).
+    pub fn build_dir(
+        &mut self,
+        dir: &str,
+        named_by: Option<(&str, &str)>,
+    ) -> Result<(Kustomization, Vec<Resource>), KustomizeError> {
+        let file = self.kustomization_file(dir, named_by)?;
+        let k = load::kustomization(self.tree, &file)?;
+        if k.kind.as_deref() == Some("Component") {
+            return Err(KustomizeError::Invalid {
+                file,
+                message: "kind Component may only be listed under components, not built or used as a resource".into(),
+            });
+        }
+        let mut resources = Vec::new();
+        self.enter(dir, &file)?;
+        self.accumulate(dir, &file, &k, &mut resources)?;
+        self.stack.pop();
+        Ok((k, resources))
+    }
+
+    fn kustomization_file(
+        &self,
+        dir: &str,
+        named_by: Option<(&str, &str)>,
+    ) -> Result<String, KustomizeError> {
+        paths::kustomization_file(self.tree, dir).ok_or_else(|| match named_by {
+            Some((file, entry)) => KustomizeError::Transform {
+                kustomization: file.to_string(),
+                message: format!(
+                    "resources entry {entry:?} is a folder without kustomization.yaml, kustomization.yml or Kustomization"
+                ),
+            },
+            None => KustomizeError::Invalid {
+                file: dir.to_string(),
+                message: "no kustomization.yaml, kustomization.yml or Kustomization in this folder".into(),
+            },
+        })
+    }
+
+    fn enter(&mut self, dir: &str, file: &str) -> Result<(), KustomizeError> {
+        if self.stack.iter().any(|d| d == dir) {
+            let mut chain = self.stack.clone();
+            chain.push(dir.to_string());
+            return Err(KustomizeError::Cycle {
+                kustomization: file.to_string(),
+                path: chain.join(" -> "),
+            });
+        }
+        self.stack.push(dir.to_string());
+        Ok(())
+    }
+
+    /// Adds the resources, generated objects and components of `k` to
+    /// `resources`, then runs `k`'s transformers over all of them.
+    fn accumulate(
+        &mut self,
+        dir: &str,
+        file: &str,
+        k: &Kustomization,
+        resources: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        for entry in k.resources.iter().chain(&k.bases) {
+            let found = self.entry(dir, file, entry)?;
+            append_all(file, resources, found)?;
+        }
+        for entry in &k.components {
+            self.component(dir, file, entry, resources)?;
+        }
+        transform(k, resources);
+        Ok(())
+    }
+
+    /// The resources of one `resources` entry: a file or a folder.
+    fn entry(
+        &mut self,
+        dir: &str,
+        file: &str,
+        entry: &str,
+    ) -> Result<Vec<Resource>, KustomizeError> {
+        let path = self.resolve(dir, file, "resources", entry)?;
+        if self.tree.contains(&path) {
+            return load::resources(self.tree, &path);
+        }
+        Ok(self.build_dir(&path, Some((file, entry)))?.1)
+    }
+
+    /// Applies the component at `entry` to the resources so far.
+    fn component(
+        &mut self,
+        dir: &str,
+        file: &str,
+        entry: &str,
+        resources: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let path = self.resolve(dir, file, "components", entry)?;
+        let comp_file = self.kustomization_file(&path, Some((file, entry)))?;
+        let k = load::kustomization(self.tree, &comp_file)?;
+        if k.kind.as_deref() != Some("Component") {
+            return Err(KustomizeError::Transform {
+                kustomization: file.to_string(),
+                message: format!(
+                    "components entry {entry:?}: {comp_file} must have kind Component"
+                ),
+            });
+        }
+        self.enter(&path, &comp_file)?;
+        self.accumulate(&path, &comp_file, &k, resources)?;
+        self.stack.pop();
+        Ok(())
+    }
+
+    /// The tree path of an entry of `field` in `file`; errors for remote or
+    /// absent entries.
+    pub fn resolve(
+        &self,
+        dir: &str,
+        file: &str,
+        field: &'static str,
+        entry: &str,
+    ) -> Result<String, KustomizeError> {
+        if paths::is_remote(entry) {
+            return Err(KustomizeError::Remote {
+                kustomization: file.to_string(),
+                field,
+                entry: entry.to_string(),
+            });
+        }
+        let missing = || KustomizeError::Missing {
+            kustomization: file.to_string(),
+            field,
+            entry: entry.to_string(),
+        };
+        let path = paths::join(dir, entry).ok_or_else(missing)?;
+        if self.tree.contains(&path) || paths::is_dir(self.tree, &path) {
+            Ok(path)
+        } else {
+            Err(missing())
+        }
+    }
+}
+
+/// Appends `new` to `resources`, refusing a second object with the same id.
+pub(crate) fn append_all(
+    file: &str,
+    resources: &mut Vec<Resource>,
+    new: Vec<Resource>,
+) -> Result<(), KustomizeError> {
+    for res in new {
+        let id = res.id();
+        if resources.iter().any(|r| r.id() == id) {
+            return Err(KustomizeError::Duplicate {
+                kustomization: file.to_string(),
+                id,
+            });
+        }
+        resources.push(res);
+    }
+    Ok(())
+}
+
+/// The built-in transformers of one kustomization, in kustomize's order.
+fn transform(k: &Kustomization, resources: &mut [Resource]) {
+    meta::set_namespace(k, resources);
+    meta::add_prefix_suffix(k, resources);
+    labels::apply(k, resources);
+    meta::set_replicas(k, resources);
+    images::apply(&k.images, resources);
+    images::apply(&k.image_tags, resources);
+}

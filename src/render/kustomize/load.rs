@@ -1,0 +1,52 @@
+//! Reading kustomization files and resource files out of the tree.
+#![allow(dead_code)] // fields for generators and patches, wired up next
+
+use super::KustomizeError;
+use super::resource::Resource;
+use super::spec::Kustomization;
+use crate::model::FileTree;
+use crate::render::{convert, documents};
+use serde_json::Value;
+
+/// The kustomization at `file`, parsed; unknown fields and bad YAML are
+/// errors naming the file.
+pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization, KustomizeError> {
+    let invalid = |message: String| KustomizeError::Invalid {
+        file: file.to_string(),
+        message,
+    };
+    let bytes = tree.get(file).unwrap_or_default();
+    let text = std::str::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let mut value = convert::to_json(yaml).map_err(invalid)?;
+    if value.is_null() {
+        return Ok(Kustomization::default());
+    }
+    if let Some(map) = value.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+    }
+    serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
+}
+
+/// The objects of a resource file, as resources.
+pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, KustomizeError> {
+    Ok(objects(tree, file)?
+        .into_iter()
+        .map(Resource::new)
+        .collect())
+}
+
+/// The objects of a YAML/JSON file (streams split, Lists flattened).
+pub(crate) fn objects(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
+    let bytes = tree.get(file).unwrap_or_default();
+    documents::parse_file(file, bytes).map_err(|e| KustomizeError::Parse(Box::new(e)))
+}
+
+/// The text of a file (patches, env files).
+pub(crate) fn text<'a>(tree: &'a FileTree, file: &str) -> Result<&'a str, KustomizeError> {
+    let bytes = tree.get(file).unwrap_or_default();
+    std::str::from_utf8(bytes).map_err(|_| KustomizeError::File {
+        file: file.to_string(),
+        message: "not UTF-8 text".into(),
+    })
+}

@@ -1,0 +1,93 @@
+//! `namespace`, `namePrefix`/`nameSuffix` and `replicas` of a kustomization.
+
+use super::fieldpath::visit;
+use super::resource::{Resource, is_cluster_scoped};
+use super::spec::Kustomization;
+use serde_json::Value;
+
+/// Kinds whose names prefixes and suffixes leave alone.
+const NAME_FIXED: &[&str] = &["CustomResourceDefinition", "APIService", "Namespace"];
+
+/// Sets the kustomization's namespace on every namespaced object, renames
+/// Namespace objects to it, and points `default` service-account subjects
+/// of (Cluster)RoleBindings and webhook services at it.
+pub(crate) fn set_namespace(k: &Kustomization, resources: &mut [Resource]) {
+    let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) else {
+        return;
+    };
+    for res in resources.iter_mut() {
+        let kind = res.kind().to_string();
+        if !is_cluster_scoped(&kind) {
+            res.set_namespace(ns);
+        }
+        if kind == "Namespace" && res.api_version() == "v1" {
+            res.set_name(ns);
+        }
+        if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
+            default_subjects(&mut res.obj, ns);
+        }
+        let ns_value = Value::String(ns.to_string());
+        if kind == "APIService" && res.group() == "apiregistration.k8s.io" {
+            visit(&mut res.obj, "spec/service/namespace", true, &mut |v| {
+                *v = ns_value.clone()
+            });
+        }
+        if kind == "CustomResourceDefinition" {
+            let path = "spec/conversion/webhook/clientConfig/service/namespace";
+            visit(&mut res.obj, path, false, &mut |v| *v = ns_value.clone());
+        }
+    }
+}
+
+fn default_subjects(obj: &mut Value, ns: &str) {
+    let Some(subjects) = obj.get_mut("subjects").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for s in subjects.iter_mut().filter_map(Value::as_object_mut) {
+        if s.get("name").and_then(Value::as_str) == Some("default") {
+            s.insert("namespace".into(), Value::String(ns.to_string()));
+        }
+    }
+}
+
+/// Adds namePrefix and nameSuffix to every name kustomize renames.
+pub(crate) fn add_prefix_suffix(k: &Kustomization, resources: &mut [Resource]) {
+    let prefix = k.name_prefix.as_deref().unwrap_or("");
+    let suffix = k.name_suffix.as_deref().unwrap_or("");
+    if prefix.is_empty() && suffix.is_empty() {
+        return;
+    }
+    for res in resources.iter_mut() {
+        if NAME_FIXED.contains(&res.kind()) {
+            continue;
+        }
+        let name = format!("{prefix}{}{suffix}", res.name());
+        res.set_name(&name);
+    }
+}
+
+/// Workload kinds whose `spec/replicas` the `replicas` field sets.
+const SCALABLE: &[&str] = &[
+    "Deployment",
+    "ReplicationController",
+    "ReplicaSet",
+    "StatefulSet",
+];
+
+/// Sets `spec.replicas` of the workloads named in `replicas`.
+pub(crate) fn set_replicas(k: &Kustomization, resources: &mut [Resource]) {
+    for spec in &k.replicas {
+        for res in resources.iter_mut() {
+            if !res.was_named(&spec.name) {
+                continue;
+            }
+            if !SCALABLE.contains(&res.kind()) {
+                continue;
+            }
+            let count = Value::from(spec.count);
+            visit(&mut res.obj, "spec/replicas", true, &mut |v| {
+                *v = count.clone()
+            });
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Native Kustomize (5.x) over an in-memory [`FileTree`]: resources, bases
+//! and overlays at any depth, components, generators, patches and the
+//! built-in transformers, with kustomize's output order.
+
+mod accumulate;
+mod error;
+mod fieldpath;
+mod images;
+mod labels;
+mod load;
+mod meta;
+mod nameref;
+mod nameref_table;
+mod order;
+mod paths;
+mod resource;
+mod spec;
+
+pub use error::KustomizeError;
+
+use crate::model::FileTree;
+use serde_json::Value;
+
+/// The objects `kustomize build` produces for folder `dir` of `tree`, in
+/// kustomize's output order. Nothing is produced when any step fails.
+pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
+    let mut builder = accumulate::Builder::new(tree);
+    let (k, mut resources) = builder.build_dir(dir, None)?;
+    nameref::fix(&mut resources);
+    order::sort(&mut resources, k.sort_options.as_ref());
+    Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
+}
+
+/// `v` with the keys of every mapping in byte order, as kustomize prints.
+fn sort_keys(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
