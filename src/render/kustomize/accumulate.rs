@@ -2,6 +2,7 @@
 //! resources and applying each level's transformers in kustomize's order.
 
 use super::KustomizeError;
+use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::Kustomization;
 use super::{images, labels, load, meta, paths};
@@ -20,6 +21,11 @@ impl<'a> Builder<'a> {
             tree,
             stack: Vec::new(),
         }
+    }
+
+    /// The tree being built.
+    pub fn tree(&self) -> &'a FileTree {
+        self.tree
     }
 
     /// The kustomization of folder `dir` and the resources it produces
@@ -92,7 +98,27 @@ impl<'a> Builder<'a> {
         for entry in &k.components {
             self.component(dir, file, entry, resources)?;
         }
-        transform(k, resources);
+        self.transform(dir, file, k, resources)
+    }
+
+    /// The built-in transformers of one kustomization, in kustomize's order.
+    fn transform(
+        &self,
+        dir: &str,
+        file: &str,
+        k: &Kustomization,
+        resources: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let at = Origin { dir, file };
+        patches::apply_legacy_smp(self, &at, &k.patches_strategic_merge, resources)?;
+        patches::apply_patches(self, &at, &k.patches, "patches", resources)?;
+        meta::set_namespace(k, resources);
+        meta::add_prefix_suffix(k, resources);
+        labels::apply(k, resources);
+        patches::apply_patches(self, &at, &k.patches_json6902, "patchesJson6902", resources)?;
+        meta::set_replicas(k, resources);
+        images::apply(&k.images, resources);
+        images::apply(&k.image_tags, resources);
         Ok(())
     }
 
@@ -182,14 +208,4 @@ pub(crate) fn append_all(
         resources.push(res);
     }
     Ok(())
-}
-
-/// The built-in transformers of one kustomization, in kustomize's order.
-fn transform(k: &Kustomization, resources: &mut [Resource]) {
-    meta::set_namespace(k, resources);
-    meta::add_prefix_suffix(k, resources);
-    labels::apply(k, resources);
-    meta::set_replicas(k, resources);
-    images::apply(&k.images, resources);
-    images::apply(&k.image_tags, resources);
 }

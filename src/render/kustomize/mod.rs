@@ -6,14 +6,18 @@ mod accumulate;
 mod error;
 mod fieldpath;
 mod images;
+mod json6902;
 mod labels;
 mod load;
 mod meta;
 mod nameref;
 mod nameref_table;
 mod order;
+mod patches;
 mod paths;
 mod resource;
+mod selector;
+mod smp;
 mod spec;
 
 pub use error::KustomizeError;

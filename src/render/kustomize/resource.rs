@@ -162,6 +162,19 @@ impl Resource {
             .map_or(self.namespace(), |(_, ns)| ns.as_str())
     }
 
+    /// Whether this resource has (or had) the identity of `probe`: same
+    /// group, version and kind, and a (name, namespace) it went by.
+    pub fn answers_to(&self, probe: &Resource) -> bool {
+        if self.api_version() != probe.api_version() || self.kind() != probe.kind() {
+            return false;
+        }
+        let scoped = !is_cluster_scoped(self.kind());
+        let same = |name: &str, ns: &str| {
+            name == probe.name() && (!scoped || effective_ns(ns) == effective_ns(probe.namespace()))
+        };
+        same(self.name(), self.namespace()) || self.history.iter().any(|(n, ns)| same(n, ns))
+    }
+
     /// Identity used for duplicate detection and sorting: kind.group,
     /// namespace (empty for cluster-scoped) and name.
     pub fn id(&self) -> String {
