@@ -4,14 +4,16 @@
 use super::KustomizeError;
 use super::patches::{self, Origin};
 use super::resource::Resource;
-use super::spec::Kustomization;
-use super::{images, labels, load, meta, paths};
+use super::spec::{Kustomization, VarSpec};
+use super::{generators, images, labels, load, meta, paths};
 use crate::model::FileTree;
 
 /// State of one build: the tree and the folders being built (for cycles).
 pub(crate) struct Builder<'a> {
     tree: &'a FileTree,
     stack: Vec<String>,
+    /// `vars` of every kustomization built so far.
+    pub vars: Vec<VarSpec>,
 }
 
 impl<'a> Builder<'a> {
@@ -20,6 +22,7 @@ impl<'a> Builder<'a> {
         Self {
             tree,
             stack: Vec::new(),
+            vars: Vec::new(),
         }
     }
 
@@ -95,10 +98,21 @@ impl<'a> Builder<'a> {
             let found = self.entry(dir, file, entry)?;
             append_all(file, resources, found)?;
         }
+        generators::run(self, dir, file, k, resources)?;
         for entry in &k.components {
             self.component(dir, file, entry, resources)?;
         }
-        self.transform(dir, file, k, resources)
+        self.transform(dir, file, k, resources)?;
+        for var in &k.vars {
+            if self.vars.iter().any(|v| v.name == var.name) {
+                return Err(KustomizeError::Transform {
+                    kustomization: file.to_string(),
+                    message: format!("var {:?} already encountered", var.name),
+                });
+            }
+            self.vars.push(var.clone());
+        }
+        Ok(())
     }
 
     /// The built-in transformers of one kustomization, in kustomize's order.

@@ -1,5 +1,4 @@
 //! Reading kustomization files and resource files out of the tree.
-#![allow(dead_code)] // fields for generators and patches, wired up next
 
 use super::KustomizeError;
 use super::resource::Resource;

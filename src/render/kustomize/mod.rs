@@ -5,6 +5,8 @@
 mod accumulate;
 mod error;
 mod fieldpath;
+mod generators;
+mod hash;
 mod images;
 mod json6902;
 mod labels;
@@ -19,6 +21,7 @@ mod resource;
 mod selector;
 mod smp;
 mod spec;
+mod vars;
 
 pub use error::KustomizeError;
 
@@ -30,7 +33,10 @@ use serde_json::Value;
 pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     let mut builder = accumulate::Builder::new(tree);
     let (k, mut resources) = builder.build_dir(dir, None)?;
+    hash::add_suffixes(&mut resources);
     nameref::fix(&mut resources);
+    let file = paths::kustomization_file(tree, dir).unwrap_or_default();
+    vars::resolve(&file, &builder.vars, &mut resources)?;
     order::sort(&mut resources, k.sort_options.as_ref());
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
 }

@@ -1,6 +1,5 @@
 //! One object being built, with the identity history kustomize keeps to fix
 //! name references after prefixes, suffixes and hashes.
-#![allow(dead_code)] // fields for generators and patches, wired up next
 
 use serde_json::{Map, Value};
 

@@ -1,5 +1,4 @@
 //! The `kustomization.yaml` file as data (kustomize 5.x field names).
-#![allow(dead_code)] // fields for generators and patches, wired up next
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -68,8 +67,6 @@ pub(crate) struct FieldSpec {
     pub path: String,
     #[serde(default)]
     pub group: Option<String>,
-    #[serde(default)]
-    pub version: Option<String>,
     #[serde(default)]
     pub kind: Option<String>,
     #[serde(default)]
@@ -149,12 +146,15 @@ pub(crate) struct GeneratorOptions {
     pub immutable: Option<bool>,
 }
 
-/// An entry of the legacy `vars:`.
+/// An entry of the legacy `vars:` (Go's decoder matches field names
+/// case-insensitively, so the lower-case spellings are accepted too).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct VarSpec {
     pub name: String,
+    #[serde(alias = "objref")]
     pub obj_ref: VarTarget,
+    #[serde(alias = "fieldref")]
     pub field_ref: Option<VarField>,
 }
 
@@ -162,9 +162,9 @@ pub(crate) struct VarSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct VarTarget {
+    #[serde(alias = "apiversion")]
     pub api_version: Option<String>,
     pub group: Option<String>,
-    pub version: Option<String>,
     pub kind: String,
     pub name: String,
     pub namespace: Option<String>,
@@ -174,6 +174,7 @@ pub(crate) struct VarTarget {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct VarField {
+    #[serde(alias = "fieldpath")]
     pub field_path: String,
 }
 

@@ -1,0 +1,208 @@
+//! Legacy `vars`: `$(NAME)` in the fields kustomize's `varReference`
+//! configuration lists, replaced by a field of a named object once every
+//! other transformation is done.
+
+use super::KustomizeError;
+use super::fieldpath::visit;
+use super::resource::Resource;
+use super::spec::VarSpec;
+use serde_json::Value;
+
+/// Holders of a pod spec and the path to it.
+const POD_SPECS: &[(&str, &str)] = &[
+    ("Pod", "spec"),
+    ("Deployment", "spec/template/spec"),
+    ("ReplicaSet", "spec/template/spec"),
+    ("DaemonSet", "spec/template/spec"),
+    ("StatefulSet", "spec/template/spec"),
+    ("Job", "spec/template/spec"),
+    ("CronJob", "spec/jobTemplate/spec/template/spec"),
+];
+
+const IN_POD: &[&str] = &[
+    "containers/args",
+    "containers/command",
+    "containers/env/value",
+    "containers/volumeMounts/mountPath",
+    "initContainers/args",
+    "initContainers/command",
+    "initContainers/env/value",
+    "initContainers/volumeMounts/mountPath",
+    "volumes/nfs/server",
+];
+
+const OTHER: &[(&str, &str)] = &[
+    ("Deployment", "spec/template/metadata/annotations"),
+    ("Ingress", "spec/rules/host"),
+    ("Ingress", "spec/tls/hosts"),
+    ("Ingress", "spec/tls/secretName"),
+    ("Service", "spec/ports/port"),
+    ("Service", "spec/ports/targetPort"),
+    ("StatefulSet", "spec/volumeClaimTemplates/spec/nfs/server"),
+    ("PersistentVolume", "spec/nfs/server"),
+];
+
+/// The var-reference fields of objects of `kind`.
+fn fields(kind: &str) -> Vec<String> {
+    let mut out = vec![
+        "metadata/labels".to_string(),
+        "metadata/annotations".to_string(),
+    ];
+    for (_, base) in POD_SPECS.iter().filter(|(k, _)| *k == kind) {
+        out.extend(IN_POD.iter().map(|p| format!("{base}/{p}")));
+    }
+    out.extend(
+        OTHER
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, p)| (*p).to_string()),
+    );
+    out
+}
+
+/// Resolves `vars` over `resources`; `file` names the top kustomization.
+pub(crate) fn resolve(
+    file: &str,
+    vars: &[VarSpec],
+    resources: &mut [Resource],
+) -> Result<(), KustomizeError> {
+    if vars.is_empty() {
+        return Ok(());
+    }
+    let mut values = Vec::new();
+    for var in vars {
+        values.push((var.name.clone(), value_of(file, var, resources)?));
+    }
+    for res in resources.iter_mut() {
+        for path in fields(res.kind()) {
+            visit(&mut res.obj, &path, false, &mut |v| substitute(v, &values));
+        }
+    }
+    Ok(())
+}
+
+fn value_of(file: &str, var: &VarSpec, resources: &[Resource]) -> Result<Value, KustomizeError> {
+    let r = &var.obj_ref;
+    let api = r.api_version.clone().unwrap_or_default();
+    let group = r.group.clone().unwrap_or_else(|| {
+        api.split_once('/')
+            .map_or(String::new(), |(g, _)| g.to_string())
+    });
+    let found: Vec<&Resource> = resources
+        .iter()
+        .filter(|res| res.kind() == r.kind && res.was_named(&r.name))
+        .filter(|res| group.is_empty() || res.group() == group)
+        .filter(|res| {
+            r.namespace.as_deref().is_none_or(|ns| {
+                ns.is_empty() || res.original_namespace() == ns || res.namespace() == ns
+            })
+        })
+        .collect();
+    let error = |m: String| KustomizeError::Transform {
+        kustomization: file.to_string(),
+        message: format!("var {:?}: {m}", var.name),
+    };
+    let [res] = found.as_slice() else {
+        return Err(error(format!(
+            "{} objects match {}/{}",
+            found.len(),
+            r.kind,
+            r.name
+        )));
+    };
+    let path = var
+        .field_ref
+        .as_ref()
+        .map_or("metadata.name", |f| f.field_path.as_str());
+    lookup(&res.obj, path).ok_or_else(|| error(format!("field {path:?} not found in {}", res.id())))
+}
+
+/// A dotted field path (`spec.ports[0].port`) in `obj`.
+fn lookup(obj: &Value, path: &str) -> Option<Value> {
+    let mut cur = obj;
+    for part in path.split('.') {
+        let (key, indexes) = part
+            .split_once('[')
+            .map_or((part, ""), |(k, rest)| (k, rest));
+        if !key.is_empty() {
+            cur = cur.get(key)?;
+        }
+        for idx in indexes.split('[').filter(|s| !s.is_empty()) {
+            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(cur.clone())
+}
+
+/// Replaces `$(NAME)` in a string (or in the string values of a mapping).
+fn substitute(v: &mut Value, values: &[(String, Value)]) {
+    match v {
+        Value::String(s) => {
+            let whole = values.iter().find(|(n, _)| *s == format!("$({n})"));
+            if let Some((_, val)) = whole.filter(|(_, val)| !val.is_string()) {
+                *v = val.clone();
+                return;
+            }
+            *s = expand(s, values);
+        }
+        Value::Object(map) => map.values_mut().for_each(|x| substitute(x, values)),
+        _ => {}
+    }
+}
+
+/// Kubernetes-style expansion: `$(NAME)` → value, `$$` → `$`, unknown
+/// references left as they are.
+fn expand(s: &str, values: &[(String, Value)]) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+            continue;
+        }
+        let var = after.strip_prefix('(').and_then(|t| t.split_once(')'));
+        match var.and_then(|(name, tail)| {
+            values
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| (v, tail))
+        }) {
+            Some((value, tail)) => {
+                out.push_str(
+                    &value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string),
+                );
+                rest = tail;
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn expands_known_vars_only() {
+        let vals = vec![("A".to_string(), json!("x")), ("P".to_string(), json!(80))];
+        assert_eq!(expand("a=$(A) b=$(B) $$(A)", &vals), "a=x b=$(B) $(A)");
+        let mut port = json!("$(P)");
+        substitute(&mut port, &vals);
+        assert_eq!(port, json!(80));
+        assert_eq!(
+            lookup(&json!({"s": {"p": [{"q": 1}]}}), "s.p[0].q"),
+            Some(json!(1))
+        );
+    }
+}
