@@ -5,7 +5,7 @@ use super::KustomizeError;
 use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::{Kustomization, VarSpec};
-use super::{generators, images, labels, load, meta, paths};
+use super::{generators, images, labels, load, meta, paths, replacements};
 use crate::model::FileTree;
 
 /// State of one build: the tree and the folders being built (for cycles).
@@ -133,7 +133,7 @@ impl<'a> Builder<'a> {
         meta::set_replicas(k, resources);
         images::apply(&k.images, resources);
         images::apply(&k.image_tags, resources);
-        Ok(())
+        replacements::apply(self, dir, file, &k.replacements, resources)
     }
 
     /// The resources of one `resources` entry: a file or a folder.

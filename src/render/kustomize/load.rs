@@ -5,6 +5,7 @@ use super::resource::Resource;
 use super::spec::Kustomization;
 use crate::model::FileTree;
 use crate::render::{convert, documents};
+use serde::Deserialize;
 use serde_json::Value;
 
 /// The kustomization at `file`, parsed; unknown fields and bad YAML are
@@ -48,4 +49,23 @@ pub(crate) fn text<'a>(tree: &'a FileTree, file: &str) -> Result<&'a str, Kustom
         file: file.to_string(),
         message: "not UTF-8 text".into(),
     })
+}
+
+/// The documents of a YAML file as plain values (no object checks).
+pub(crate) fn yaml_docs(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
+    let text = text(tree, file)?;
+    let mut out = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        let invalid = |message: String| KustomizeError::File {
+            file: file.to_string(),
+            message,
+        };
+        let yaml = serde_yaml::Value::deserialize(doc)
+            .map_err(|e| invalid(format!("invalid YAML: {e}")))?;
+        let value = convert::to_json(yaml).map_err(invalid)?;
+        if !value.is_null() {
+            out.push(value);
+        }
+    }
+    Ok(out)
 }

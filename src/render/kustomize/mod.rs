@@ -17,6 +17,7 @@ mod nameref_table;
 mod order;
 mod patches;
 mod paths;
+mod replacements;
 mod resource;
 mod selector;
 mod smp;
