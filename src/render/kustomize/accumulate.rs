@@ -14,6 +14,8 @@ pub(crate) struct Builder<'a> {
     stack: Vec<String>,
     /// `vars` of every kustomization built so far.
     pub vars: Vec<VarSpec>,
+    /// The folder of the top kustomization (origins are relative to it).
+    root: Option<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -23,6 +25,7 @@ impl<'a> Builder<'a> {
             tree,
             stack: Vec::new(),
             vars: Vec::new(),
+            root: None,
         }
     }
 
@@ -39,7 +42,9 @@ impl<'a> Builder<'a> {
         named_by: Option<(&str, &str)>,
     ) -> Result<(Kustomization, Vec<Resource>), KustomizeError> {
         let file = self.kustomization_file(dir, named_by)?;
+        self.root.get_or_insert_with(|| dir.to_string());
         let k = load::kustomization(self.tree, &file)?;
+        refuse_unsupported(&file, &k)?;
         if k.kind.as_deref() == Some("Component") {
             return Err(KustomizeError::Invalid {
                 file,
@@ -94,6 +99,9 @@ impl<'a> Builder<'a> {
         k: &Kustomization,
         resources: &mut Vec<Resource>,
     ) -> Result<(), KustomizeError> {
+        for crd in &k.crds {
+            self.resolve(dir, file, "crds", crd)?;
+        }
         for entry in k.resources.iter().chain(&k.bases) {
             let found = self.entry(dir, file, entry)?;
             append_all(file, resources, found)?;
@@ -145,7 +153,14 @@ impl<'a> Builder<'a> {
     ) -> Result<Vec<Resource>, KustomizeError> {
         let path = self.resolve(dir, file, "resources", entry)?;
         if self.tree.contains(&path) {
-            return load::resources(self.tree, &path);
+            let mut found =
+                load::resources(self.tree, &path).map_err(|e| KustomizeError::Transform {
+                    kustomization: file.to_string(),
+                    message: format!("resources entry {entry:?}: {e}"),
+                })?;
+            let origin = format!("path: {}\n", self.relative(&path));
+            found.iter_mut().for_each(|r| r.origin.clone_from(&origin));
+            return Ok(found);
         }
         Ok(self.build_dir(&path, Some((file, entry)))?.1)
     }
@@ -161,6 +176,7 @@ impl<'a> Builder<'a> {
         let path = self.resolve(dir, file, "components", entry)?;
         let comp_file = self.kustomization_file(&path, Some((file, entry)))?;
         let k = load::kustomization(self.tree, &comp_file)?;
+        refuse_unsupported(&comp_file, &k)?;
         if k.kind.as_deref() != Some("Component") {
             return Err(KustomizeError::Transform {
                 kustomization: file.to_string(),
@@ -173,6 +189,11 @@ impl<'a> Builder<'a> {
         self.accumulate(&path, &comp_file, &k, resources)?;
         self.stack.pop();
         Ok(())
+    }
+
+    /// `path` relative to the top kustomization's folder.
+    pub fn relative(&self, path: &str) -> String {
+        paths::relative(self.root.as_deref().unwrap_or(""), path)
     }
 
     /// The tree path of an entry of `field` in `file`; errors for remote or
@@ -222,4 +243,31 @@ pub(crate) fn append_all(
         resources.push(res);
     }
     Ok(())
+}
+
+/// Fields tether cannot honour natively: an explicit error rather than a
+/// silently different output.
+fn refuse_unsupported(file: &str, k: &Kustomization) -> Result<(), KustomizeError> {
+    let used = [
+        ("helmCharts", !k.helm_charts.is_empty()),
+        ("helmGlobals", k.helm_globals.is_some()),
+        (
+            "helmChartInflationGenerator",
+            !k.helm_chart_inflation_generator.is_empty(),
+        ),
+        ("generators", !k.generators.is_empty()),
+        ("transformers", !k.transformers.is_empty()),
+        ("validators", !k.validators.is_empty()),
+        ("configurations", !k.configurations.is_empty()),
+        ("openapi", k.openapi.is_some()),
+    ];
+    match used.iter().find(|(_, on)| *on) {
+        Some((field, _)) => Err(KustomizeError::Transform {
+            kustomization: file.to_string(),
+            message: format!(
+                "{field} is not supported by tether's native kustomize (plugins, Helm and custom configurations are not run)"
+            ),
+        }),
+        None => Ok(()),
+    }
 }

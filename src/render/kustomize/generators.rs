@@ -92,6 +92,15 @@ fn generate(
         }
     }
     let mut res = Resource::new(obj);
+    let generator = if kind == Kind::Secret {
+        "SecretGenerator"
+    } else {
+        "ConfigMapGenerator"
+    };
+    res.origin = format!(
+        "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {generator}\n",
+        b.relative(file)
+    );
     res.needs_hash = options.disable_name_suffix_hash != Some(true);
     res.behavior = match spec.behavior.as_deref().unwrap_or("create") {
         "create" | "" => Behavior::Create,
@@ -288,6 +297,9 @@ fn add(file: &str, mut res: Resource, resources: &mut Vec<Resource>) -> Result<(
         meta.insert("namespace".into(), Value::String(ns));
     }
     res.history = history;
+    if merge {
+        res.origin.clone_from(&resources[*i].origin);
+    }
     resources[*i] = res;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! built-in transformers, with kustomize's output order.
 
 mod accumulate;
+mod build_metadata;
 mod error;
 mod fieldpath;
 mod generators;
@@ -38,6 +39,7 @@ pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     nameref::fix(&mut resources);
     let file = paths::kustomization_file(tree, dir).unwrap_or_default();
     vars::resolve(&file, &builder.vars, &mut resources)?;
+    build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     order::sort(&mut resources, k.sort_options.as_ref());
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
 }

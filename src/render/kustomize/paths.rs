@@ -21,6 +21,16 @@ pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// `path` relative to folder `from` (both tree paths), with `..` as needed.
+pub(crate) fn relative(from: &str, path: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
 /// Whether an entry names something remote (URL, git or ssh repository).
 pub(crate) fn is_remote(entry: &str) -> bool {
     let e = entry.trim();
@@ -63,5 +73,7 @@ mod tests {
         assert_eq!(join("a", "../..").as_deref(), None);
         assert!(is_remote("https://github.com/x/y//base?ref=v1"));
         assert!(!is_remote("../base"));
+        assert_eq!(relative("app/overlay", "app/base/d.yaml"), "../base/d.yaml");
+        assert_eq!(relative("", "base/d.yaml"), "base/d.yaml");
     }
 }

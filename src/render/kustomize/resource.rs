@@ -57,6 +57,8 @@ pub(crate) struct Resource {
     pub needs_hash: bool,
     /// Generator behavior (Create for everything not generated).
     pub behavior: Behavior,
+    /// Where it came from, as the `config.kubernetes.io/origin` text.
+    pub origin: String,
 }
 
 impl Resource {
@@ -67,6 +69,7 @@ impl Resource {
             history: Vec::new(),
             needs_hash: false,
             behavior: Behavior::Create,
+            origin: String::new(),
         }
     }
 
