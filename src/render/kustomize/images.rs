@@ -7,6 +7,16 @@ use super::resource::Resource;
 use super::spec::ImageSpec;
 use serde_json::Value;
 
+/// kustomize's image field specs (besides its walk over `containers`).
+const FIELD_SPECS: &[&str] = &[
+    "spec/containers/image",
+    "spec/initContainers/image",
+    "spec/volumes/image/reference",
+    "spec/template/spec/containers/image",
+    "spec/template/spec/initContainers/image",
+    "spec/template/spec/volumes/image/reference",
+];
+
 /// Applies every `images` entry to every resource.
 pub(crate) fn apply(images: &[ImageSpec], resources: &mut [Resource]) {
     for spec in images {
@@ -14,11 +24,11 @@ pub(crate) fn apply(images: &[ImageSpec], resources: &mut [Resource]) {
             if res.kind() == "CustomResourceDefinition" {
                 continue;
             }
+            // kustomize runs its legacy walk over every containers list and
+            // then its field specs, so images under these paths are updated
+            // twice (visible with tagSuffix, which it then appends twice).
             containers(&mut res.obj, spec);
-            for path in [
-                "spec/volumes/image/reference",
-                "spec/template/spec/volumes/image/reference",
-            ] {
+            for path in FIELD_SPECS {
                 visit(&mut res.obj, path, false, &mut |v| update_value(v, spec));
             }
         }

@@ -20,12 +20,42 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?;
     let mut value = convert::to_json(yaml).map_err(invalid)?;
     if value.is_null() {
-        return Ok(Kustomization::default());
+        return Err(invalid(
+            "kustomization is empty (no resources, generators or transformers)".into(),
+        ));
     }
     if let Some(map) = value.as_object_mut() {
         map.retain(|_, v| !v.is_null());
+        if map.keys().all(|k| k == "apiVersion" || k == "kind") {
+            return Err(invalid(
+                "kustomization is empty (no resources, generators or transformers)".into(),
+            ));
+        }
     }
-    serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
+    let k: Kustomization = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+    check_type(&k).map_err(invalid)?;
+    Ok(k)
+}
+
+/// kustomize's rule for `kind` and `apiVersion` of a kustomization file.
+fn check_type(k: &Kustomization) -> Result<(), String> {
+    let kind = k.kind.as_deref().unwrap_or("");
+    if !matches!(kind, "" | "Kustomization" | "Component") {
+        return Err(format!(
+            "kind should be Kustomization or Component, not {kind:?}"
+        ));
+    }
+    let required = if kind == "Component" {
+        "kustomize.config.k8s.io/v1alpha1"
+    } else {
+        "kustomize.config.k8s.io/v1beta1"
+    };
+    match k.api_version.as_deref() {
+        Some(v) if !v.is_empty() && v != required => Err(format!(
+            "apiVersion for {kind} should be {required}, not {v:?}"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The objects of a resource file, as resources.
