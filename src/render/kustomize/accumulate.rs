@@ -234,7 +234,8 @@ pub(crate) fn append_all(
 ) -> Result<(), KustomizeError> {
     for res in new {
         let id = res.id();
-        if resources.iter().any(|r| r.id() == id) {
+        let same = |r: &Resource| r.id() == id && r.version() == res.version();
+        if resources.iter().any(same) {
             return Err(KustomizeError::Duplicate {
                 kustomization: file.to_string(),
                 id,

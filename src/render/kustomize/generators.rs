@@ -297,6 +297,8 @@ fn add(file: &str, mut res: Resource, resources: &mut Vec<Resource>) -> Result<(
         meta.insert("namespace".into(), Value::String(ns));
     }
     res.history = history;
+    res.prefixes.clone_from(&resources[*i].prefixes);
+    res.suffixes.clone_from(&resources[*i].suffixes);
     if merge {
         res.origin.clone_from(&resources[*i].origin);
     }

@@ -63,6 +63,12 @@ pub(crate) fn add_prefix_suffix(k: &Kustomization, resources: &mut [Resource]) {
         }
         let name = format!("{prefix}{}{suffix}", res.name());
         res.set_name(&name);
+        if !prefix.is_empty() {
+            res.prefixes.push(prefix.to_string());
+        }
+        if !suffix.is_empty() {
+            res.suffixes.push(suffix.to_string());
+        }
     }
 }
 

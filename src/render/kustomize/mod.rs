@@ -35,9 +35,9 @@ use serde_json::Value;
 pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     let mut builder = accumulate::Builder::new(tree);
     let (k, mut resources) = builder.build_dir(dir, None)?;
-    hash::add_suffixes(&mut resources);
-    nameref::fix(&mut resources);
     let file = paths::kustomization_file(tree, dir).unwrap_or_default();
+    hash::add_suffixes(&mut resources);
+    nameref::fix(&file, &mut resources)?;
     vars::resolve(&file, &builder.vars, &mut resources)?;
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     order::sort(&mut resources, k.sort_options.as_ref());

@@ -59,6 +59,10 @@ pub(crate) struct Resource {
     pub behavior: Behavior,
     /// Where it came from, as the `config.kubernetes.io/origin` text.
     pub origin: String,
+    /// Name prefixes added to it, innermost kustomization first.
+    pub prefixes: Vec<String>,
+    /// Name suffixes added to it, innermost kustomization first.
+    pub suffixes: Vec<String>,
 }
 
 impl Resource {
@@ -70,6 +74,8 @@ impl Resource {
             needs_hash: false,
             behavior: Behavior::Create,
             origin: String::new(),
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
         }
     }
 
