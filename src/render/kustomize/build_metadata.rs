@@ -19,14 +19,17 @@ pub(crate) fn apply(
             "originAnnotations" => {
                 for res in resources.iter_mut().filter(|r| !r.origin.is_empty()) {
                     let origin = Value::String(res.origin.clone());
-                    meta_map(res, "annotations")
-                        .insert("config.kubernetes.io/origin".into(), origin);
+                    if let Some(map) = meta_map(res, "annotations") {
+                        map.insert("config.kubernetes.io/origin".into(), origin);
+                    }
                 }
             }
             "managedByLabel" => {
                 for res in resources.iter_mut() {
                     let label = Value::String(MANAGED_BY.into());
-                    meta_map(res, "labels").insert("app.kubernetes.io/managed-by".into(), label);
+                    if let Some(map) = meta_map(res, "labels") {
+                        map.insert("app.kubernetes.io/managed-by".into(), label);
+                    }
                 }
             }
             other => {
@@ -41,8 +44,8 @@ pub(crate) fn apply(
 }
 
 /// `metadata.<key>` of `res` as a mapping, created when absent.
-fn meta_map<'r>(res: &'r mut Resource, key: &str) -> &'r mut Map<String, Value> {
-    let meta = res.metadata_mut();
+fn meta_map<'r>(res: &'r mut Resource, key: &str) -> Option<&'r mut Map<String, Value>> {
+    let meta = res.metadata_mut()?;
     let entry = meta
         .entry(key.to_string())
         .or_insert_with(|| Value::Object(Map::new()));

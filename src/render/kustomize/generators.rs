@@ -287,15 +287,10 @@ fn add(file: &str, mut res: Resource, resources: &mut Vec<Resource>) -> Result<(
     );
     set_map(res.obj.as_object_mut(), "data", data);
     set_map(res.obj.as_object_mut(), "binaryData", binary);
-    let meta = res.metadata_mut();
-    set_map(Some(&mut *meta), "labels", labels);
-    set_map(Some(&mut *meta), "annotations", annotations);
-    meta.insert("name".into(), Value::String(name));
-    if ns.is_empty() {
-        meta.remove("namespace");
-    } else {
-        meta.insert("namespace".into(), Value::String(ns));
-    }
+    set_map(res.metadata_mut(), "labels", labels);
+    set_map(res.metadata_mut(), "annotations", annotations);
+    res.set_meta("name", Some(&name));
+    res.set_meta("namespace", Some(ns.as_str()).filter(|n| !n.is_empty()));
     res.history = history;
     res.prefixes.clone_from(&resources[*i].prefixes);
     res.suffixes.clone_from(&resources[*i].suffixes);

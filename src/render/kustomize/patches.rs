@@ -237,16 +237,10 @@ fn apply_smp(res: &mut Resource, patch: &Value, rules: Rules) -> bool {
     }
     let new_name = res.name().to_string();
     if !rules.name || new_name.is_empty() {
-        res.metadata_mut()
-            .insert("name".into(), Value::String(name.clone()));
+        res.set_meta("name", Some(&name));
     } else if new_name != name {
         res.history.push((name, ns.clone()));
     }
-    let meta = res.metadata_mut();
-    if ns.is_empty() {
-        meta.remove("namespace");
-    } else {
-        meta.insert("namespace".into(), Value::String(ns));
-    }
+    res.set_meta("namespace", Some(ns.as_str()).filter(|n| !n.is_empty()));
     false
 }

@@ -121,27 +121,38 @@ impl Resource {
             .unwrap_or("")
     }
 
-    /// The metadata mapping, created if absent.
-    pub fn metadata_mut(&mut self) -> &mut Map<String, Value> {
-        let obj = ensure_object(&mut self.obj);
-        let meta = obj
+    /// The metadata mapping, created if absent (None only if the object
+    /// itself is not a mapping, which loading rules out).
+    pub fn metadata_mut(&mut self) -> Option<&mut Map<String, Value>> {
+        let meta = self
+            .obj
+            .as_object_mut()?
             .entry("metadata")
             .or_insert_with(|| Value::Object(Map::new()));
         ensure_object(meta)
     }
 
+    /// Sets (Some) or removes (None) the string field `key` of metadata.
+    pub fn set_meta(&mut self, key: &str, value: Option<&str>) {
+        let Some(meta) = self.metadata_mut() else {
+            return;
+        };
+        match value {
+            Some(v) => meta.insert(key.to_string(), Value::String(v.to_string())),
+            None => meta.remove(key),
+        };
+    }
+
     /// Renames the object, remembering the old name for references.
     pub fn set_name(&mut self, name: &str) {
         self.remember();
-        self.metadata_mut()
-            .insert("name".into(), Value::String(name.to_string()));
+        self.set_meta("name", Some(name));
     }
 
     /// Moves the object to a namespace, remembering the old one.
     pub fn set_namespace(&mut self, ns: &str) {
         self.remember();
-        self.metadata_mut()
-            .insert("namespace".into(), Value::String(ns.to_string()));
+        self.set_meta("namespace", Some(ns));
     }
 
     fn remember(&mut self) {
@@ -203,18 +214,9 @@ pub(crate) fn effective_ns(ns: &str) -> &str {
 }
 
 /// `v` as a mapping, replacing it with an empty one if it is something else.
-pub(crate) fn ensure_object(v: &mut Value) -> &mut Map<String, Value> {
+pub(crate) fn ensure_object(v: &mut Value) -> Option<&mut Map<String, Value>> {
     if !v.is_object() {
         *v = Value::Object(Map::new());
     }
-    match v {
-        Value::Object(m) => m,
-        _ => unreachable_object(),
-    }
-}
-
-/// Never reached: `ensure_object` just made the value a mapping. Kept as a
-/// function so no panic macro is needed.
-fn unreachable_object() -> &'static mut Map<String, Value> {
-    Box::leak(Box::new(Map::new()))
+    v.as_object_mut()
 }
