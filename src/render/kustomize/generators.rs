@@ -3,7 +3,6 @@
 //! replacing a base's object by `behavior`.
 
 use super::accumulate::{Builder, append_all};
-use super::labels::scalar_string;
 use super::resource::{Behavior, Resource};
 use super::spec::{GeneratorOptions, GeneratorSpec, Kustomization};
 use super::{KustomizeError, load};
@@ -79,7 +78,7 @@ fn generate(
         if !map.is_empty() {
             let strings = map
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::String(scalar_string(v))));
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())));
             meta.insert(key.into(), Value::Object(strings.collect()));
         }
     }

@@ -2,7 +2,6 @@
 //! image name wherever `containers`/`initContainers` appear in an object.
 
 use super::fieldpath::visit;
-use super::labels::scalar_string;
 use super::resource::Resource;
 use super::spec::ImageSpec;
 use serde_json::Value;
@@ -72,7 +71,7 @@ pub(crate) fn updated(image: &str, spec: &ImageSpec) -> Option<String> {
     if let Some(n) = spec.new_name.as_deref().filter(|n| !n.is_empty()) {
         name = n.to_string();
     }
-    let new_tag = spec.new_tag.as_ref().map(scalar_string).unwrap_or_default();
+    let new_tag = spec.new_tag.clone().unwrap_or_default();
     let new_digest = spec.digest.clone().unwrap_or_default();
     let suffix = spec.tag_suffix.clone().unwrap_or_default();
     if !new_tag.is_empty() && !new_digest.is_empty() {
@@ -161,7 +160,7 @@ mod tests {
         ImageSpec {
             name: name.into(),
             new_name: new_name.map(Into::into),
-            new_tag: tag.map(|t| Value::String(t.into())),
+            new_tag: tag.map(Into::into),
             digest: digest.map(Into::into),
             tag_suffix: None,
         }

@@ -3,7 +3,7 @@
 
 use super::fieldpath::{Field, visit};
 use super::resource::Resource;
-use super::spec::{Kustomization, LabelSpec};
+use super::spec::{Kustomization, LabelSpec, StringMap};
 use serde_json::{Map, Value};
 
 const POD_AFFINITY: &[&str] = &[
@@ -128,11 +128,7 @@ fn apply_label_spec(spec: &LabelSpec, resources: &mut [Resource]) {
 }
 
 /// Writes `pairs` into every selected field of every resource.
-pub(crate) fn set_all(
-    resources: &mut [Resource],
-    fields: &[Field<'_>],
-    pairs: &Map<String, Value>,
-) {
+pub(crate) fn set_all(resources: &mut [Resource], fields: &[Field<'_>], pairs: &StringMap) {
     for res in resources.iter_mut() {
         let selected: Vec<&Field<'_>> = fields.iter().filter(|f| f.selects(res)).collect();
         for field in selected {
@@ -144,7 +140,7 @@ pub(crate) fn set_all(
 }
 
 /// Adds `pairs` (values as strings) to the mapping `node` (null → new map).
-fn merge_pairs(node: &mut Value, pairs: &Map<String, Value>) {
+fn merge_pairs(node: &mut Value, pairs: &StringMap) {
     if node.is_null() {
         *node = Value::Object(Map::new());
     }
@@ -152,15 +148,6 @@ fn merge_pairs(node: &mut Value, pairs: &Map<String, Value>) {
         return;
     };
     for (k, v) in pairs {
-        map.insert(k.clone(), Value::String(scalar_string(v)));
-    }
-}
-
-/// A YAML scalar as the string kustomize would write (`1` → "1").
-pub(crate) fn scalar_string(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        map.insert(k.clone(), Value::String(v.clone()));
     }
 }

@@ -2,6 +2,11 @@
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Labels, annotations and the like: string keys to string values (a
+/// number or boolean is an error, as in kustomize).
+pub(crate) type StringMap = BTreeMap<String, String>;
 
 /// One kustomization (or `kind: Component`) file. Unknown fields are errors,
 /// as in kustomize.
@@ -20,9 +25,9 @@ pub(crate) struct Kustomization {
     pub namespace: Option<String>,
     pub name_prefix: Option<String>,
     pub name_suffix: Option<String>,
-    pub common_labels: Map<String, Value>,
+    pub common_labels: StringMap,
     pub labels: Vec<LabelSpec>,
-    pub common_annotations: Map<String, Value>,
+    pub common_annotations: StringMap,
     pub images: Vec<ImageSpec>,
     pub image_tags: Vec<ImageSpec>,
     pub replicas: Vec<ReplicaSpec>,
@@ -50,7 +55,7 @@ pub(crate) struct Kustomization {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct LabelSpec {
     #[serde(default)]
-    pub pairs: Map<String, Value>,
+    pub pairs: StringMap,
     #[serde(default)]
     pub include_selectors: bool,
     #[serde(default)]
@@ -79,7 +84,7 @@ pub(crate) struct FieldSpec {
 pub(crate) struct ImageSpec {
     pub name: String,
     pub new_name: Option<String>,
-    pub new_tag: Option<Value>,
+    pub new_tag: Option<String>,
     pub digest: Option<String>,
     pub tag_suffix: Option<String>,
 }
@@ -139,9 +144,9 @@ pub(crate) struct GeneratorSpec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct GeneratorOptions {
     #[serde(default)]
-    pub labels: Map<String, Value>,
+    pub labels: StringMap,
     #[serde(default)]
-    pub annotations: Map<String, Value>,
+    pub annotations: StringMap,
     pub disable_name_suffix_hash: Option<bool>,
     pub immutable: Option<bool>,
 }
