@@ -291,6 +291,9 @@ fn add(file: &str, mut res: Resource, resources: &mut Vec<Resource>) -> Result<(
     res.set_meta("name", Some(&name));
     res.set_meta("namespace", Some(ns.as_str()).filter(|n| !n.is_empty()));
     res.history = history;
+    // kustomize keeps the base's build annotations: the hash suffix stays
+    // only if both the base object and the generator want it.
+    res.needs_hash = res.needs_hash && resources[*i].needs_hash;
     res.prefixes.clone_from(&resources[*i].prefixes);
     res.suffixes.clone_from(&resources[*i].suffixes);
     if merge {
