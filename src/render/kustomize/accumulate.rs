@@ -138,7 +138,10 @@ impl<'a> Builder<'a> {
         meta::add_prefix_suffix(k, resources);
         labels::apply(k, resources);
         patches::apply_patches(self, &at, &k.patches_json6902, "patchesJson6902", resources)?;
-        meta::set_replicas(k, resources);
+        meta::set_replicas(k, resources).map_err(|message| KustomizeError::Transform {
+            kustomization: file.to_string(),
+            message,
+        })?;
         images::apply(&k.images, resources);
         images::apply(&k.image_tags, resources);
         replacements::apply(self, dir, file, &k.replacements, resources)

@@ -80,20 +80,27 @@ const SCALABLE: &[&str] = &[
     "StatefulSet",
 ];
 
-/// Sets `spec.replicas` of the workloads named in `replicas`.
-pub(crate) fn set_replicas(k: &Kustomization, resources: &mut [Resource]) {
+/// Sets `spec.replicas` of the workloads named in `replicas`; Err names
+/// an entry that matches no workload.
+pub(crate) fn set_replicas(k: &Kustomization, resources: &mut [Resource]) -> Result<(), String> {
     for spec in &k.replicas {
+        let mut found = false;
         for res in resources.iter_mut() {
-            if !res.was_named(&spec.name) {
+            if !res.was_named(&spec.name) || !SCALABLE.contains(&res.kind()) {
                 continue;
             }
-            if !SCALABLE.contains(&res.kind()) {
-                continue;
-            }
+            found = true;
             let count = Value::from(spec.count);
             visit(&mut res.obj, "spec/replicas", true, &mut |v| {
                 *v = count.clone()
             });
         }
+        if !found {
+            return Err(format!(
+                "replicas entry {:?} matches no Deployment, StatefulSet, ReplicaSet or ReplicationController",
+                spec.name
+            ));
+        }
     }
+    Ok(())
 }
