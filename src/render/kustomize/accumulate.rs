@@ -5,7 +5,7 @@ use super::KustomizeError;
 use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::{Kustomization, VarSpec};
-use super::{generators, images, labels, load, meta, paths, replacements};
+use super::{generators, images, labels, load, meta, paths, replacements, vars};
 use crate::model::FileTree;
 
 /// State of one build: the tree and the folders being built (for cycles).
@@ -111,6 +111,7 @@ impl<'a> Builder<'a> {
             self.component(dir, file, entry, resources)?;
         }
         self.transform(dir, file, k, resources)?;
+        vars::bind(file, &k.vars, resources)?;
         for var in &k.vars {
             if self.vars.iter().any(|v| v.name == var.name) {
                 return Err(KustomizeError::Transform {

@@ -44,7 +44,7 @@ impl<'a> Field<'a> {
     }
 }
 
-/// The segments of a path, unescaped, `[]` markers dropped.
+/// The segments of a path, unescaped (a `[]` marker stays on its segment).
 pub(crate) fn segments(path: &str) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut chars = path.chars().peekable();
@@ -64,15 +64,13 @@ pub(crate) fn segments(path: &str) -> Vec<String> {
             }
         }
     }
-    out.into_iter()
-        .map(|s| s.trim_end_matches("[]").to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    out.into_iter().filter(|s| !s.is_empty()).collect()
 }
 
 /// Calls `f` on every value at `path` in `node` (each item when a sequence
 /// is met on the way or at the end). With `create`, missing mappings on the
-/// way and the final field (as null) are created first.
+/// way and the final field (as null) are created first; a missing list
+/// (`name[]`) is never created.
 pub(crate) fn visit(
     node: &mut serde_json::Value,
     path: &str,
@@ -102,9 +100,13 @@ fn walk(
     let Some(map) = node.as_object_mut() else {
         return;
     };
+    let (first, is_list) = match first.strip_suffix("[]") {
+        Some(name) => (name, true),
+        None => (first.as_str(), false),
+    };
     let missing = map.get(first).is_none_or(Value::is_null);
     if missing {
-        if !create {
+        if !create || is_list {
             return;
         }
         let fresh = if rest.is_empty() {
@@ -112,7 +114,7 @@ fn walk(
         } else {
             Value::Object(serde_json::Map::new())
         };
-        map.insert(first.clone(), fresh);
+        map.insert(first.to_string(), fresh);
     }
     if let Some(child) = map.get_mut(first) {
         walk(child, rest, create, f);
@@ -136,6 +138,11 @@ mod tests {
             *x = json!({"a": "b"})
         });
         assert_eq!(v["metadata"]["labels"]["a"], "b");
-        assert_eq!(segments("a/b\\/c/d[]"), vec!["a", "b/c", "d"]);
+        assert_eq!(segments("a/b\\/c/d[]"), vec!["a", "b/c", "d[]"]);
+        let mut no_list = json!({"spec": {}});
+        visit(&mut no_list, "spec/items[]/labels", true, &mut |x| {
+            *x = json!(1)
+        });
+        assert_eq!(no_list, json!({"spec": {}}));
     }
 }

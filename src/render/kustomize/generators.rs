@@ -136,15 +136,10 @@ fn fill_data(
     let mut data = Map::new();
     let mut binary = Map::new();
     for (k, v) in pairs {
-        match (kind, String::from_utf8(v)) {
-            (Kind::ConfigMap, Ok(text)) => data.insert(k, Value::String(text)),
-            (Kind::ConfigMap, Err(e)) => {
-                binary.insert(k, Value::String(STANDARD.encode(e.into_bytes())))
-            }
-            (Kind::Secret, Ok(text)) => data.insert(k, Value::String(STANDARD.encode(text))),
-            (Kind::Secret, Err(e)) => {
-                data.insert(k, Value::String(STANDARD.encode(e.into_bytes())))
-            }
+        match (kind, std::str::from_utf8(&v)) {
+            (Kind::ConfigMap, Ok(text)) => data.insert(k, Value::String(text.to_string())),
+            (Kind::ConfigMap, Err(_)) => binary.insert(k, Value::String(base64_lines(&v))),
+            (Kind::Secret, _) => data.insert(k, Value::String(base64_lines(&v))),
         };
     }
     if kind == Kind::Secret {
@@ -155,12 +150,30 @@ fn fill_data(
             .unwrap_or_else(|| "Opaque".into());
         m.insert("type".into(), Value::String(t));
     }
-    if !data.is_empty() {
+    // kustomize always creates a Secret's data mapping, a ConfigMap's only
+    // when it has text entries.
+    if !data.is_empty() || kind == Kind::Secret {
         m.insert("data".into(), Value::Object(data));
     }
     if !binary.is_empty() {
         m.insert("binaryData".into(), Value::Object(binary));
     }
+}
+
+/// Base64 as kustomize writes generated data: lines of 70 characters, each
+/// ending in a newline once there is more than one line's worth.
+fn base64_lines(bytes: &[u8]) -> String {
+    const LINE: usize = 70;
+    let encoded = STANDARD.encode(bytes);
+    let wrap = encoded.len() / LINE + 1 > 1;
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / LINE + 1);
+    for chunk in encoded.as_bytes().chunks(LINE) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        if wrap {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 enum PairError {

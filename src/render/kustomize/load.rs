@@ -2,7 +2,7 @@
 
 use super::KustomizeError;
 use super::resource::Resource;
-use super::spec::Kustomization;
+use super::spec::{FIELDS, Kustomization};
 use crate::model::FileTree;
 use crate::render::{convert, documents};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
     }
     if let Some(map) = value.as_object_mut() {
         map.retain(|_, v| !v.is_null());
+        canonical_keys(map);
         if map.keys().all(|k| k == "apiVersion" || k == "kind") {
             return Err(invalid(
                 "kustomization is empty (no resources, generators or transformers)".into(),
@@ -35,6 +36,24 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
     let k: Kustomization = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
     check_type(&k).map_err(invalid)?;
     Ok(k)
+}
+
+/// Renames `namePREFIX:` and the like to the canonical field name.
+fn canonical_keys(map: &mut serde_json::Map<String, Value>) {
+    let renames: Vec<(String, &str)> = map
+        .keys()
+        .filter_map(|k| {
+            let canon = FIELDS
+                .iter()
+                .find(|f| f.eq_ignore_ascii_case(k) && **f != k)?;
+            Some((k.clone(), *canon))
+        })
+        .collect();
+    for (from, to) in renames {
+        if let Some(v) = map.remove(&from) {
+            map.entry(to.to_string()).or_insert(v);
+        }
+    }
 }
 
 /// kustomize's rule for `kind` and `apiVersion` of a kustomization file.
@@ -58,12 +77,23 @@ fn check_type(k: &Kustomization) -> Result<(), String> {
     }
 }
 
-/// The objects of a resource file, as resources.
+/// The objects of a resource file, as resources. Annotation values are
+/// made strings (`port: 8080` → `"8080"`), as kustomize does (labels are
+/// left alone, as it leaves them).
 pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, KustomizeError> {
-    Ok(objects(tree, file)?
-        .into_iter()
-        .map(Resource::new)
-        .collect())
+    let mut objects = objects(tree, file)?;
+    for obj in &mut objects {
+        let map = obj
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("annotations"))
+            .and_then(Value::as_object_mut);
+        for v in map.into_iter().flat_map(|m| m.values_mut()) {
+            if let Value::Bool(_) | Value::Number(_) = v {
+                *v = Value::String(v.to_string());
+            }
+        }
+    }
+    Ok(objects.into_iter().map(Resource::new).collect())
 }
 
 /// The objects of a YAML/JSON file (streams split, Lists flattened).

@@ -1,7 +1,7 @@
 //! `namespace`, `namePrefix`/`nameSuffix` and `replicas` of a kustomization.
 
 use super::fieldpath::visit;
-use super::resource::{Resource, is_cluster_scoped};
+use super::resource::Resource;
 use super::spec::Kustomization;
 use serde_json::Value;
 
@@ -17,7 +17,7 @@ pub(crate) fn set_namespace(k: &Kustomization, resources: &mut [Resource]) {
     };
     for res in resources.iter_mut() {
         let kind = res.kind().to_string();
-        if !is_cluster_scoped(&kind) {
+        if !res.is_cluster_scoped() {
             res.set_namespace(ns);
         }
         if kind == "Namespace" && res.api_version() == "v1" {

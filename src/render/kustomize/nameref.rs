@@ -6,7 +6,7 @@
 use super::KustomizeError;
 use super::fieldpath::visit;
 use super::nameref_table::ref_fields;
-use super::resource::{Resource, effective_ns, is_cluster_scoped};
+use super::resource::{Resource, effective_ns, is_cluster_kind};
 use serde_json::Value;
 
 /// What a referrer needs to know about a possible target.
@@ -60,7 +60,7 @@ pub(crate) fn fix(file: &str, resources: &mut [Resource]) -> Result<(), Kustomiz
     for res in resources.iter_mut() {
         let kind = res.kind().to_string();
         let who = Referrer {
-            namespace: (!is_cluster_scoped(&kind)).then(|| res.namespace().to_string()),
+            namespace: (!res.is_cluster_scoped()).then(|| res.namespace().to_string()),
             affixes: (res.prefixes.clone(), res.suffixes.clone()),
         };
         for field in fields.iter().filter(|f| f.referrer == kind) {
@@ -139,7 +139,7 @@ fn find(
         .filter(|t| t.kind == kind && (group.is_empty() || t.group == group))
         .filter(|t| t.was_named(name))
         .filter(|t| match &who.namespace {
-            Some(ns) if !is_cluster_scoped(kind) && kind != "ServiceAccount" => {
+            Some(ns) if !is_cluster_kind(kind) && kind != "ServiceAccount" => {
                 effective_ns(&t.namespace) == effective_ns(ns)
             }
             _ => true,

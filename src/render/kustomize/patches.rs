@@ -231,6 +231,9 @@ fn apply_smp(res: &mut Resource, patch: &Value, rules: Rules) -> bool {
     if res.obj.as_object().is_none_or(|m| m.is_empty()) {
         return true;
     }
+    if rules.kind && (res.kind() != kind || res.api_version() != api_version) {
+        res.prev_types.push((api_version.clone(), kind.clone()));
+    }
     if let (false, Some(m)) = (rules.kind, res.obj.as_object_mut()) {
         m.insert("kind".into(), Value::String(kind));
         m.insert("apiVersion".into(), Value::String(api_version));

@@ -3,36 +3,72 @@
 
 use serde_json::{Map, Value};
 
-/// Kinds that live outside namespaces (the built-in ones kustomize knows).
-const CLUSTER_SCOPED: &[&str] = &[
-    "APIService",
-    "CSIDriver",
-    "CSINode",
-    "CertificateSigningRequest",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "ComponentStatus",
-    "CustomResourceDefinition",
-    "FlowSchema",
-    "IngressClass",
-    "MutatingWebhookConfiguration",
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "PodSecurityPolicy",
-    "PriorityClass",
-    "PriorityLevelConfiguration",
-    "RuntimeClass",
-    "StorageClass",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "ValidatingWebhookConfiguration",
-    "VolumeAttachment",
+/// The (apiVersion, kind) pairs kustomize 5.8 (kubectl 1.37) knows to be
+/// cluster-scoped; everything else, custom resources included, is treated
+/// as namespaced.
+const CLUSTER_SCOPED: &[(&str, &str)] = &[
+    (
+        "admissionregistration.k8s.io/v1",
+        "MutatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io/v1",
+        "ValidatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "MutatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "ValidatingWebhookConfiguration",
+    ),
+    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
+    ("apiregistration.k8s.io/v1", "APIService"),
+    ("apiregistration.k8s.io/v1beta1", "APIService"),
+    ("certificates.k8s.io/v1", "CertificateSigningRequest"),
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta1",
+        "PriorityLevelConfiguration",
+    ),
+    ("networking.k8s.io/v1", "IngressClass"),
+    ("networking.k8s.io/v1beta1", "IngressClass"),
+    ("node.k8s.io/v1", "RuntimeClass"),
+    ("node.k8s.io/v1beta1", "RuntimeClass"),
+    ("policy/v1beta1", "PodSecurityPolicy"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
+    ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("scheduling.k8s.io/v1beta1", "PriorityClass"),
+    ("storage.k8s.io/v1", "CSIDriver"),
+    ("storage.k8s.io/v1", "CSINode"),
+    ("storage.k8s.io/v1", "StorageClass"),
+    ("storage.k8s.io/v1", "VolumeAttachment"),
+    ("storage.k8s.io/v1beta1", "CSIDriver"),
+    ("storage.k8s.io/v1beta1", "CSINode"),
+    ("storage.k8s.io/v1beta1", "StorageClass"),
+    ("storage.k8s.io/v1beta1", "VolumeAttachment"),
+    ("v1", "ComponentStatus"),
+    ("v1", "Namespace"),
+    ("v1", "Node"),
+    ("v1", "NodeProxyOptions"),
+    ("v1", "PersistentVolume"),
 ];
 
-/// Whether objects of `kind` are cluster-scoped.
-pub(crate) fn is_cluster_scoped(kind: &str) -> bool {
-    CLUSTER_SCOPED.contains(&kind)
+/// Whether objects of `api_version` and `kind` are cluster-scoped.
+pub(crate) fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
+    CLUSTER_SCOPED.contains(&(api_version, kind))
+}
+
+/// Whether `kind` is cluster-scoped in some API version (for references,
+/// which name a kind but not its version).
+pub(crate) fn is_cluster_kind(kind: &str) -> bool {
+    CLUSTER_SCOPED.iter().any(|(_, k)| *k == kind)
 }
 
 /// How a generated object combines with one of the same id from a base.
@@ -63,6 +99,10 @@ pub(crate) struct Resource {
     pub prefixes: Vec<String>,
     /// Name suffixes added to it, innermost kustomization first.
     pub suffixes: Vec<String>,
+    /// Legacy `vars` that read a field of this object.
+    pub var_names: Vec<String>,
+    /// (apiVersion, kind) it had before a patch allowed to change its kind.
+    pub prev_types: Vec<(String, String)>,
 }
 
 impl Resource {
@@ -76,6 +116,8 @@ impl Resource {
             origin: String::new(),
             prefixes: Vec::new(),
             suffixes: Vec::new(),
+            var_names: Vec::new(),
+            prev_types: Vec::new(),
         }
     }
 
@@ -96,6 +138,11 @@ impl Resource {
     pub fn version(&self) -> &str {
         let v = self.api_version();
         v.split_once('/').map_or(v, |(_, v)| v)
+    }
+
+    /// Whether this object lives outside namespaces.
+    pub fn is_cluster_scoped(&self) -> bool {
+        is_cluster_scoped(self.api_version(), self.kind())
     }
 
     /// `kind`.
@@ -184,10 +231,13 @@ impl Resource {
     /// Whether this resource has (or had) the identity of `probe`: same
     /// group, version and kind, and a (name, namespace) it went by.
     pub fn answers_to(&self, probe: &Resource) -> bool {
-        if self.api_version() != probe.api_version() || self.kind() != probe.kind() {
+        let same_type = |(v, k): (&str, &str)| v == probe.api_version() && k == probe.kind();
+        let typed = same_type((self.api_version(), self.kind()))
+            || self.prev_types.iter().any(|(v, k)| same_type((v, k)));
+        if !typed {
             return false;
         }
-        let scoped = !is_cluster_scoped(self.kind());
+        let scoped = !self.is_cluster_scoped();
         let same = |name: &str, ns: &str| {
             name == probe.name() && (!scoped || effective_ns(ns) == effective_ns(probe.namespace()))
         };
@@ -197,7 +247,7 @@ impl Resource {
     /// Identity used for duplicate detection and sorting: kind.group,
     /// namespace (empty for cluster-scoped) and name.
     pub fn id(&self) -> String {
-        let ns = if is_cluster_scoped(self.kind()) {
+        let ns = if self.is_cluster_scoped() {
             ""
         } else {
             effective_ns(self.namespace())

@@ -2,7 +2,7 @@
 //! namespace (anchored regular expressions), label and annotation
 //! selectors (`a=b,c!=d,e in (x,y),!f,g`).
 
-use super::resource::{Resource, effective_ns, is_cluster_scoped};
+use super::resource::{Resource, effective_ns};
 use super::spec::Selector;
 use regex::Regex;
 use serde_json::Value;
@@ -57,7 +57,7 @@ impl<'a> Matcher<'a> {
         }
         if let Some(re) = &self.namespace {
             let ns = |n: &str| {
-                if is_cluster_scoped(res.kind()) {
+                if res.is_cluster_scoped() {
                     String::new()
                 } else {
                     effective_ns(n).to_string()

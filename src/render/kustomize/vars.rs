@@ -28,10 +28,20 @@ const IN_POD: &[&str] = &[
     "initContainers/command",
     "initContainers/env/value",
     "initContainers/volumeMounts/mountPath",
-    "volumes/nfs/server",
 ];
 
 const OTHER: &[(&str, &str)] = &[
+    ("Pod", "spec/volumes/nfs/server"),
+    ("Deployment", "spec/template/spec/volumes/nfs/server"),
+    ("ReplicaSet", "spec/template/spec/volumes/nfs/server"),
+    ("DaemonSet", "spec/template/spec/volumes/nfs/server"),
+    ("StatefulSet", "spec/template/spec/volumes/nfs/server"),
+    ("Job", "spec/template/spec/volumes/nfs/server"),
+    // kustomize's path for CronJobs skips the pod spec's `spec`.
+    (
+        "CronJob",
+        "spec/jobTemplate/spec/template/volumes/nfs/server",
+    ),
     ("Deployment", "spec/template/metadata/annotations"),
     ("Ingress", "spec/rules/host"),
     ("Ingress", "spec/tls/hosts"),
@@ -81,35 +91,63 @@ pub(crate) fn resolve(
     Ok(())
 }
 
-fn value_of(file: &str, var: &VarSpec, resources: &[Resource]) -> Result<Value, KustomizeError> {
-    let r = &var.obj_ref;
-    let api = r.api_version.clone().unwrap_or_default();
-    let group = r.group.clone().unwrap_or_else(|| {
-        api.split_once('/')
-            .map_or(String::new(), |(g, _)| g.to_string())
-    });
-    let found: Vec<&Resource> = resources
-        .iter()
-        .filter(|res| res.kind() == r.kind && res.was_named(&r.name))
-        .filter(|res| group.is_empty() || res.group() == group)
-        .filter(|res| {
-            r.namespace.as_deref().is_none_or(|ns| {
-                ns.is_empty() || res.original_namespace() == ns || res.namespace() == ns
+/// Ties each of a kustomization's `vars` to the one object it names among
+/// that kustomization's resources (kustomize binds vars where they are
+/// declared, so equally named objects of other bases do not clash).
+pub(crate) fn bind(
+    file: &str,
+    vars: &[VarSpec],
+    resources: &mut [Resource],
+) -> Result<(), KustomizeError> {
+    for var in vars {
+        let r = &var.obj_ref;
+        let api = r.api_version.clone().unwrap_or_default();
+        let group = r.group.clone().unwrap_or_else(|| {
+            api.split_once('/')
+                .map_or(String::new(), |(g, _)| g.to_string())
+        });
+        let ns = r.namespace.clone().unwrap_or_default();
+        let hits: Vec<usize> = (0..resources.len())
+            .filter(|i| {
+                let res = &resources[*i];
+                res.kind() == r.kind
+                    && res.was_named(&r.name)
+                    && (group.is_empty() || res.group() == group)
+                    && (ns.is_empty() || res.original_namespace() == ns || res.namespace() == ns)
             })
-        })
-        .collect();
+            .collect();
+        match hits.as_slice() {
+            [i] => resources[*i].var_names.push(var.name.clone()),
+            [] => {}
+            _ => {
+                return Err(KustomizeError::Transform {
+                    kustomization: file.to_string(),
+                    message: format!(
+                        "found {} matches for var {:?} (unable to disambiguate)",
+                        hits.len(),
+                        var.name
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn value_of(file: &str, var: &VarSpec, resources: &[Resource]) -> Result<Value, KustomizeError> {
     let error = |m: String| KustomizeError::Transform {
         kustomization: file.to_string(),
         message: format!("var {:?}: {m}", var.name),
     };
-    let [res] = found.as_slice() else {
-        return Err(error(format!(
-            "{} objects match {}/{}",
-            found.len(),
-            r.kind,
-            r.name
-        )));
-    };
+    let res = resources
+        .iter()
+        .find(|r| r.var_names.contains(&var.name))
+        .ok_or_else(|| {
+            error(format!(
+                "cannot be mapped to a field of {}/{}",
+                var.obj_ref.kind, var.obj_ref.name
+            ))
+        })?;
     let path = var
         .field_ref
         .as_ref()
