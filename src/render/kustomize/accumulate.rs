@@ -2,11 +2,22 @@
 //! resources and applying each level's transformers in kustomize's order.
 
 use super::KustomizeError;
+use super::config::{self, TransformerConfig};
 use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::{Kustomization, VarSpec};
 use super::{generators, images, labels, load, meta, paths, replacements, vars};
 use crate::model::FileTree;
+
+/// What a kustomization produced so far: its resources and the field
+/// specs its `configurations` (and those of its bases) add.
+#[derive(Debug, Default)]
+pub(crate) struct Level {
+    /// The resources, in accumulation order.
+    pub resources: Vec<Resource>,
+    /// Extra transformer field specs.
+    pub config: TransformerConfig,
+}
 
 /// State of one build: the tree and the folders being built (for cycles).
 pub(crate) struct Builder<'a> {
@@ -40,7 +51,7 @@ impl<'a> Builder<'a> {
         &mut self,
         dir: &str,
         named_by: Option<(&str, &str)>,
-    ) -> Result<(Kustomization, Vec<Resource>), KustomizeError> {
+    ) -> Result<(Kustomization, Level), KustomizeError> {
         let file = self.kustomization_file(dir, named_by)?;
         self.root.get_or_insert_with(|| dir.to_string());
         let k = load::kustomization(self.tree, &file)?;
@@ -51,11 +62,11 @@ impl<'a> Builder<'a> {
                 message: "kind Component may only be listed under components, not built or used as a resource".into(),
             });
         }
-        let mut resources = Vec::new();
+        let mut level = Level::default();
         self.enter(dir, &file)?;
-        self.accumulate(dir, &file, &k, &mut resources)?;
+        self.accumulate(dir, &file, &k, &mut level)?;
         self.stack.pop();
-        Ok((k, resources))
+        Ok((k, level))
     }
 
     fn kustomization_file(
@@ -97,21 +108,25 @@ impl<'a> Builder<'a> {
         dir: &str,
         file: &str,
         k: &Kustomization,
-        resources: &mut Vec<Resource>,
+        level: &mut Level,
     ) -> Result<(), KustomizeError> {
         for crd in &k.crds {
             self.resolve(dir, file, "crds", crd)?;
         }
         for entry in k.resources.iter().chain(&k.bases) {
             let found = self.entry(dir, file, entry)?;
-            append_all(file, resources, found)?;
+            append_all(file, &mut level.resources, found.resources)?;
+            level.config.merge(&found.config);
         }
-        generators::run(self, dir, file, k, resources)?;
+        level
+            .config
+            .merge(&config::load(self, dir, file, &k.configurations)?);
+        generators::run(self, dir, file, k, &mut level.resources)?;
         for entry in &k.components {
-            self.component(dir, file, entry, resources)?;
+            self.component(dir, file, entry, level)?;
         }
-        self.transform(dir, file, k, resources)?;
-        vars::bind(file, &k.vars, resources)?;
+        self.transform(dir, file, k, level)?;
+        vars::bind(file, &k.vars, &mut level.resources)?;
         for var in &k.vars {
             if self.vars.iter().any(|v| v.name == var.name) {
                 return Err(KustomizeError::Transform {
@@ -130,31 +145,29 @@ impl<'a> Builder<'a> {
         dir: &str,
         file: &str,
         k: &Kustomization,
-        resources: &mut Vec<Resource>,
+        level: &mut Level,
     ) -> Result<(), KustomizeError> {
         let at = Origin { dir, file };
+        let (resources, config) = (&mut level.resources, &level.config);
         patches::apply_legacy_smp(self, &at, &k.patches_strategic_merge, resources)?;
         patches::apply_patches(self, &at, &k.patches, "patches", resources)?;
-        meta::set_namespace(k, resources);
+        meta::set_namespace(k, &config.namespace, resources);
         meta::add_prefix_suffix(k, resources);
-        labels::apply(k, resources);
+        labels::apply(k, config, resources);
         patches::apply_patches(self, &at, &k.patches_json6902, "patchesJson6902", resources)?;
-        meta::set_replicas(k, resources).map_err(|message| KustomizeError::Transform {
-            kustomization: file.to_string(),
-            message,
+        meta::set_replicas(k, &config.replicas, resources).map_err(|message| {
+            KustomizeError::Transform {
+                kustomization: file.to_string(),
+                message,
+            }
         })?;
-        images::apply(&k.images, resources);
-        images::apply(&k.image_tags, resources);
+        images::apply(&k.images, &config.images, resources);
+        images::apply(&k.image_tags, &config.images, resources);
         replacements::apply(self, dir, file, &k.replacements, resources)
     }
 
     /// The resources of one `resources` entry: a file or a folder.
-    fn entry(
-        &mut self,
-        dir: &str,
-        file: &str,
-        entry: &str,
-    ) -> Result<Vec<Resource>, KustomizeError> {
+    fn entry(&mut self, dir: &str, file: &str, entry: &str) -> Result<Level, KustomizeError> {
         let path = self.resolve(dir, file, "resources", entry)?;
         if self.tree.contains(&path) {
             let mut found =
@@ -164,7 +177,10 @@ impl<'a> Builder<'a> {
                 })?;
             let origin = format!("path: {}\n", self.relative(&path));
             found.iter_mut().for_each(|r| r.origin.clone_from(&origin));
-            return Ok(found);
+            return Ok(Level {
+                resources: found,
+                config: TransformerConfig::default(),
+            });
         }
         Ok(self.build_dir(&path, Some((file, entry)))?.1)
     }
@@ -175,7 +191,7 @@ impl<'a> Builder<'a> {
         dir: &str,
         file: &str,
         entry: &str,
-        resources: &mut Vec<Resource>,
+        level: &mut Level,
     ) -> Result<(), KustomizeError> {
         let path = self.resolve(dir, file, "components", entry)?;
         let comp_file = self.kustomization_file(&path, Some((file, entry)))?;
@@ -190,7 +206,7 @@ impl<'a> Builder<'a> {
             });
         }
         self.enter(&path, &comp_file)?;
-        self.accumulate(&path, &comp_file, &k, resources)?;
+        self.accumulate(&path, &comp_file, &k, level)?;
         self.stack.pop();
         Ok(())
     }
@@ -263,14 +279,13 @@ fn refuse_unsupported(file: &str, k: &Kustomization) -> Result<(), KustomizeErro
         ("generators", !k.generators.is_empty()),
         ("transformers", !k.transformers.is_empty()),
         ("validators", !k.validators.is_empty()),
-        ("configurations", !k.configurations.is_empty()),
         ("openapi", k.openapi.is_some()),
     ];
     match used.iter().find(|(_, on)| *on) {
         Some((field, _)) => Err(KustomizeError::Transform {
             kustomization: file.to_string(),
             message: format!(
-                "{field} is not supported by tether's native kustomize (plugins, Helm and custom configurations are not run)"
+                "{field} is not supported by tether's native kustomize (plugins and Helm charts are not run)"
             ),
         }),
         None => Ok(()),

@@ -3,7 +3,7 @@
 
 use super::fieldpath::visit;
 use super::resource::Resource;
-use super::spec::ImageSpec;
+use super::spec::{FieldSpec, ImageSpec};
 use serde_json::Value;
 
 /// kustomize's image field specs (besides its walk over `containers`).
@@ -17,7 +17,7 @@ const FIELD_SPECS: &[&str] = &[
 ];
 
 /// Applies every `images` entry to every resource.
-pub(crate) fn apply(images: &[ImageSpec], resources: &mut [Resource]) {
+pub(crate) fn apply(images: &[ImageSpec], extra: &[FieldSpec], resources: &mut [Resource]) {
     for spec in images {
         for res in resources.iter_mut() {
             if res.kind() == "CustomResourceDefinition" {
@@ -29,6 +29,14 @@ pub(crate) fn apply(images: &[ImageSpec], resources: &mut [Resource]) {
             containers(&mut res.obj, spec);
             for path in FIELD_SPECS {
                 visit(&mut res.obj, path, false, &mut |v| update_value(v, spec));
+            }
+            let custom: Vec<String> = extra
+                .iter()
+                .filter(|f| f.as_field().selects(res))
+                .map(|f| f.path.clone())
+                .collect();
+            for path in custom {
+                visit(&mut res.obj, &path, false, &mut |v| update_value(v, spec));
             }
         }
     }

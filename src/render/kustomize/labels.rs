@@ -1,9 +1,10 @@
 //! `commonLabels`, `labels` and `commonAnnotations`: the fields kustomize
 //! writes them to (metadata, pod templates, selectors).
 
+use super::config::TransformerConfig;
 use super::fieldpath::{Field, visit};
 use super::resource::Resource;
-use super::spec::{Kustomization, LabelSpec, StringMap};
+use super::spec::{FieldSpec, Kustomization, LabelSpec, StringMap};
 use serde_json::{Map, Value};
 
 const POD_AFFINITY: &[&str] = &[
@@ -88,42 +89,36 @@ fn selector_fields() -> Vec<Field<'static>> {
 }
 
 /// Applies the label and annotation fields of one kustomization.
-pub(crate) fn apply(k: &Kustomization, resources: &mut [Resource]) {
+pub(crate) fn apply(k: &Kustomization, config: &TransformerConfig, resources: &mut [Resource]) {
     for spec in &k.labels {
-        apply_label_spec(spec, resources);
+        apply_label_spec(spec, config, resources);
     }
     if !k.common_labels.is_empty() {
         let mut fields = vec![Field::any("metadata/labels", true)];
         fields.extend(template_fields("labels"));
         fields.extend(selector_fields());
+        fields.extend(config.common_labels.iter().map(FieldSpec::as_field));
         set_all(resources, &fields, &k.common_labels);
     }
     if !k.common_annotations.is_empty() {
         let mut fields = vec![Field::any("metadata/annotations", true)];
         fields.extend(template_fields("annotations"));
+        fields.extend(config.common_annotations.iter().map(FieldSpec::as_field));
         set_all(resources, &fields, &k.common_annotations);
     }
 }
 
-fn apply_label_spec(spec: &LabelSpec, resources: &mut [Resource]) {
+fn apply_label_spec(spec: &LabelSpec, config: &TransformerConfig, resources: &mut [Resource]) {
     let mut fields = vec![Field::any("metadata/labels", true)];
     if spec.include_selectors {
         fields.extend(template_fields("labels"));
         fields.extend(selector_fields());
+        fields.extend(config.common_labels.iter().map(FieldSpec::as_field));
     } else if spec.include_templates {
         fields.extend(template_fields("labels"));
+        fields.extend(config.template_labels.iter().map(FieldSpec::as_field));
     }
-    let custom: Vec<Field<'_>> = spec
-        .fields
-        .iter()
-        .map(|f| Field {
-            group: f.group.as_deref(),
-            kind: f.kind.as_deref(),
-            path: &f.path,
-            create: f.create,
-        })
-        .collect();
-    fields.extend(custom);
+    fields.extend(spec.fields.iter().map(FieldSpec::as_field));
     set_all(resources, &fields, &spec.pairs);
 }
 

@@ -2,7 +2,7 @@
 
 use super::fieldpath::visit;
 use super::resource::Resource;
-use super::spec::Kustomization;
+use super::spec::{FieldSpec, Kustomization};
 use serde_json::Value;
 
 /// Kinds whose names prefixes and suffixes leave alone.
@@ -11,7 +11,7 @@ const NAME_FIXED: &[&str] = &["CustomResourceDefinition", "APIService", "Namespa
 /// Sets the kustomization's namespace on every namespaced object, renames
 /// Namespace objects to it, and points `default` service-account subjects
 /// of (Cluster)RoleBindings and webhook services at it.
-pub(crate) fn set_namespace(k: &Kustomization, resources: &mut [Resource]) {
+pub(crate) fn set_namespace(k: &Kustomization, extra: &[FieldSpec], resources: &mut [Resource]) {
     let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) else {
         return;
     };
@@ -31,6 +31,14 @@ pub(crate) fn set_namespace(k: &Kustomization, resources: &mut [Resource]) {
             visit(&mut res.obj, "spec/service/namespace", true, &mut |v| {
                 *v = ns_value.clone()
             });
+        }
+        let custom: Vec<(String, bool)> = extra
+            .iter()
+            .filter(|f| f.as_field().selects(res))
+            .map(|f| (f.path.clone(), f.create))
+            .collect();
+        for (path, create) in custom {
+            visit(&mut res.obj, &path, create, &mut |v| *v = ns_value.clone());
         }
         if kind == "CustomResourceDefinition" {
             let path = "spec/conversion/webhook/clientConfig/service/namespace";
@@ -82,18 +90,30 @@ const SCALABLE: &[&str] = &[
 
 /// Sets `spec.replicas` of the workloads named in `replicas`; Err names
 /// an entry that matches no workload.
-pub(crate) fn set_replicas(k: &Kustomization, resources: &mut [Resource]) -> Result<(), String> {
+pub(crate) fn set_replicas(
+    k: &Kustomization,
+    extra: &[FieldSpec],
+    resources: &mut [Resource],
+) -> Result<(), String> {
     for spec in &k.replicas {
         let mut found = false;
         for res in resources.iter_mut() {
-            if !res.was_named(&spec.name) || !SCALABLE.contains(&res.kind()) {
+            if !res.was_named(&spec.name) {
                 continue;
             }
-            found = true;
-            let count = Value::from(spec.count);
-            visit(&mut res.obj, "spec/replicas", true, &mut |v| {
-                *v = count.clone()
-            });
+            let mut paths: Vec<(String, bool)> = extra
+                .iter()
+                .filter(|f| f.as_field().selects(res))
+                .map(|f| (f.path.clone(), f.create))
+                .collect();
+            if SCALABLE.contains(&res.kind()) {
+                paths.push(("spec/replicas".into(), true));
+            }
+            for (path, create) in paths {
+                found = true;
+                let count = Value::from(spec.count);
+                visit(&mut res.obj, &path, create, &mut |v| *v = count.clone());
+            }
         }
         if !found {
             return Err(format!(

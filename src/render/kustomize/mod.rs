@@ -4,6 +4,7 @@
 
 mod accumulate;
 mod build_metadata;
+mod config;
 mod error;
 mod fieldpath;
 mod generators;
@@ -34,11 +35,12 @@ use serde_json::Value;
 /// kustomize's output order. Nothing is produced when any step fails.
 pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     let mut builder = accumulate::Builder::new(tree);
-    let (k, mut resources) = builder.build_dir(dir, None)?;
+    let (k, level) = builder.build_dir(dir, None)?;
+    let (mut resources, config) = (level.resources, level.config);
     let file = paths::kustomization_file(tree, dir).unwrap_or_default();
     hash::add_suffixes(&mut resources);
-    nameref::fix(&file, &mut resources)?;
-    vars::resolve(&file, &builder.vars, &mut resources)?;
+    nameref::fix(&file, &config, &mut resources)?;
+    vars::resolve(&file, &builder.vars, &config.var_reference, &mut resources)?;
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     order::sort(&mut resources, k.sort_options.as_ref());
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())

@@ -4,6 +4,7 @@
 //! of the referrer, then the prefixes and suffixes both were given.
 
 use super::KustomizeError;
+use super::config::TransformerConfig;
 use super::fieldpath::visit;
 use super::nameref_table::ref_fields;
 use super::resource::{Resource, effective_ns, is_cluster_kind};
@@ -46,7 +47,11 @@ struct Referrer {
 
 /// Updates every reference field of every resource; Err when a reference
 /// could mean several renamed objects.
-pub(crate) fn fix(file: &str, resources: &mut [Resource]) -> Result<(), KustomizeError> {
+pub(crate) fn fix(
+    file: &str,
+    config: &TransformerConfig,
+    resources: &mut [Resource],
+) -> Result<(), KustomizeError> {
     let targets: Vec<Target> = resources
         .iter()
         .filter(|r| !r.history.is_empty())
@@ -55,7 +60,7 @@ pub(crate) fn fix(file: &str, resources: &mut [Resource]) -> Result<(), Kustomiz
     if targets.is_empty() {
         return Ok(());
     }
-    let fields = ref_fields();
+    let fields = ref_fields(&config.name_reference);
     let mut problems = Vec::new();
     for res in resources.iter_mut() {
         let kind = res.kind().to_string();
@@ -63,8 +68,9 @@ pub(crate) fn fix(file: &str, resources: &mut [Resource]) -> Result<(), Kustomiz
             namespace: (!res.is_cluster_scoped()).then(|| res.namespace().to_string()),
             affixes: (res.prefixes.clone(), res.suffixes.clone()),
         };
-        for field in fields.iter().filter(|f| f.referrer == kind) {
-            let (target_kind, group) = field.target;
+        let group = res.group().to_string();
+        for field in fields.iter().filter(|f| f.held_by(&kind, &group)) {
+            let (target_kind, group) = (field.target.0.as_str(), field.target.1.as_str());
             let mut pick = |name: &str| match find(&targets, target_kind, group, name, &who) {
                 Ok(found) => found,
                 Err(e) => {

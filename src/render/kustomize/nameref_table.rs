@@ -1,15 +1,36 @@
 //! Which fields of which kinds hold the name of which other kind (the
 //! facts of kustomize's built-in `nameReference` configuration).
 
+use super::config::NameRefSpec;
+
 /// A field of `referrer` objects holding the name of a `target` object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RefField {
-    /// Kind (and group, empty = any) of the object named.
-    pub target: (&'static str, &'static str),
-    /// Kind of the object holding the reference.
-    pub referrer: &'static str,
+    /// Kind and group (empty = any) of the object named.
+    pub target: (String, String),
+    /// Kind of the object holding the reference (None = any kind).
+    pub referrer: Option<String>,
+    /// Group of the referrer (None = any).
+    pub referrer_group: Option<String>,
     /// Path of the field in the referrer.
     pub path: String,
+}
+
+impl RefField {
+    fn builtin(kind: &str, group: &str, referrer: &str, path: String) -> Self {
+        Self {
+            target: (kind.to_string(), group.to_string()),
+            referrer: Some(referrer.to_string()),
+            referrer_group: None,
+            path,
+        }
+    }
+
+    /// Whether objects of `kind` in `group` hold this field.
+    pub fn held_by(&self, kind: &str, group: &str) -> bool {
+        self.referrer.as_deref().is_none_or(|k| k == kind)
+            && self.referrer_group.as_deref().is_none_or(|g| g == group)
+    }
 }
 
 /// Kinds holding a pod spec, with the path to it.
@@ -192,22 +213,32 @@ fn pod_fields() -> Vec<(&'static str, &'static str, &'static str)> {
     out
 }
 
-/// Every reference field kustomize fixes after renames.
-pub(crate) fn ref_fields() -> Vec<RefField> {
+/// Every reference field kustomize fixes after renames, plus the ones
+/// `configurations` add.
+pub(crate) fn ref_fields(extra: &[NameRefSpec]) -> Vec<RefField> {
     let mut out = Vec::new();
     for (holder, base) in POD_HOLDERS {
         for (kind, group, path) in pod_fields() {
+            out.push(RefField::builtin(
+                kind,
+                group,
+                holder,
+                format!("{base}/{path}"),
+            ));
+        }
+    }
+    out.extend(OTHER.iter().map(|(kind, group, referrer, path)| {
+        RefField::builtin(kind, group, referrer, (*path).to_string())
+    }));
+    for spec in extra {
+        for fs in &spec.field_specs {
             out.push(RefField {
-                target: (kind, group),
-                referrer: holder,
-                path: format!("{base}/{path}"),
+                target: (spec.kind.clone(), spec.group.clone().unwrap_or_default()),
+                referrer: fs.kind.clone(),
+                referrer_group: fs.group.clone(),
+                path: fs.path.clone(),
             });
         }
     }
-    out.extend(OTHER.iter().map(|(kind, group, referrer, path)| RefField {
-        target: (kind, group),
-        referrer,
-        path: (*path).to_string(),
-    }));
     out
 }

@@ -105,16 +105,30 @@ pub(crate) struct LabelSpec {
 
 /// A field a transformer writes: `path` (slash separated) in objects of a
 /// kind, created when absent if `create`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct FieldSpec {
     pub path: String,
     #[serde(default)]
     pub group: Option<String>,
     #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
     pub kind: Option<String>,
     #[serde(default)]
     pub create: bool,
+}
+
+impl FieldSpec {
+    /// This spec as a [`Field`](super::fieldpath::Field) to walk.
+    pub fn as_field(&self) -> super::fieldpath::Field<'_> {
+        super::fieldpath::Field {
+            group: self.group.as_deref(),
+            kind: self.kind.as_deref(),
+            path: &self.path,
+            create: self.create,
+        }
+    }
 }
 
 /// An entry of `images:`.

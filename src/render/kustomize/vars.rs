@@ -5,7 +5,7 @@
 use super::KustomizeError;
 use super::fieldpath::visit;
 use super::resource::Resource;
-use super::spec::VarSpec;
+use super::spec::{FieldSpec, VarSpec};
 use serde_json::Value;
 
 /// Holders of a pod spec and the path to it.
@@ -74,6 +74,7 @@ fn fields(kind: &str) -> Vec<String> {
 pub(crate) fn resolve(
     file: &str,
     vars: &[VarSpec],
+    extra: &[FieldSpec],
     resources: &mut [Resource],
 ) -> Result<(), KustomizeError> {
     if vars.is_empty() {
@@ -84,7 +85,14 @@ pub(crate) fn resolve(
         values.push((var.name.clone(), value_of(file, var, resources)?));
     }
     for res in resources.iter_mut() {
-        for path in fields(res.kind()) {
+        let mut paths = fields(res.kind());
+        paths.extend(
+            extra
+                .iter()
+                .filter(|f| f.as_field().selects(res))
+                .map(|f| f.path.clone()),
+        );
+        for path in paths {
             visit(&mut res.obj, &path, false, &mut |v| substitute(v, &values));
         }
     }
