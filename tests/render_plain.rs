@@ -126,7 +126,7 @@ fn kustomize_and_helm_folders_are_refused_not_rendered() {
     );
     assert_eq!(
         error("nested-kustomize"),
-        "nested-kustomize/base/kustomization.yaml: kustomize rendering is not implemented yet; point the app at a folder of plain manifests"
+        "nested-kustomize/base/kustomization.yaml: a kustomization inside a plain manifest folder; point the app at \"nested-kustomize/base\" to build it, or at a folder of plain manifests"
     );
 }
 

@@ -36,9 +36,9 @@ pub const MANIFEST_EXTENSIONS: &[&str] = &[".yaml", ".yml", ".json"];
 /// skipped. Files and folders whose name starts with `.` are ignored.
 ///
 /// A folder holding a kustomization is built with [`kustomize::build`].
-/// Otherwise a folder (at any depth) holding a kustomization or `Chart.yaml`
-/// is an [`RenderError::Unsupported`] error naming that file: rendering it
-/// as plain YAML would produce the wrong objects.
+/// Otherwise a folder holding a kustomization or `Chart.yaml` in a
+/// sub-folder is an [`RenderError::Unsupported`] error naming that file:
+/// rendering it as plain YAML would produce the wrong objects.
 pub fn render(tree: &FileTree, path: &str) -> Result<Vec<Value>, RenderError> {
     let path = path.trim_matches('/');
     let path = path.strip_prefix("./").unwrap_or(path);
@@ -79,8 +79,9 @@ fn refuse_other_kinds(files: &[(&str, &[u8])]) -> Result<(), RenderError> {
     for (file, _) in files {
         let name = file.rsplit('/').next().unwrap_or(file);
         if KUSTOMIZATION_FILES.contains(&name) {
+            let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
             return Err(RenderError::Unsupported(format!(
-                "{file}: kustomize rendering is not implemented yet; point the app at a folder of plain manifests"
+                "{file}: a kustomization inside a plain manifest folder; point the app at {dir:?} to build it, or at a folder of plain manifests"
             )));
         }
         if name == CHART_FILE {

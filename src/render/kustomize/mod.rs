@@ -33,6 +33,16 @@ use serde_json::Value;
 
 /// The objects `kustomize build` produces for folder `dir` of `tree`, in
 /// kustomize's output order. Nothing is produced when any step fails.
+///
+/// ```
+/// use tether::model::FileTree;
+/// let mut tree = FileTree::new();
+/// tree.insert("base/kustomization.yaml", "resources: [cm.yaml]\n");
+/// tree.insert("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n");
+/// tree.insert("prod/kustomization.yaml", "resources: [../base]\nnamePrefix: prod-\n");
+/// let objects = tether::render::kustomize::build(&tree, "prod").unwrap();
+/// assert_eq!(objects[0]["metadata"]["name"], "prod-app");
+/// ```
 pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     let mut builder = accumulate::Builder::new(tree);
     let (k, level) = builder.build_dir(dir, None)?;
