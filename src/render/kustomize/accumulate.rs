@@ -6,7 +6,7 @@ use super::config::{self, TransformerConfig};
 use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::{Kustomization, VarSpec};
-use super::{generators, images, labels, load, meta, paths, replacements, vars};
+use super::{generators, images, labels, load, meta, paths, plugins, replacements, vars};
 use crate::model::FileTree;
 
 /// What a kustomization produced so far: its resources and the field
@@ -122,6 +122,8 @@ impl<'a> Builder<'a> {
             .config
             .merge(&config::load(self, dir, file, &k.configurations)?);
         generators::run(self, dir, file, k, &mut level.resources)?;
+        let at = Origin { dir, file };
+        plugins::generate(self, &at, &k.generators, &mut level.resources)?;
         for entry in &k.components {
             self.component(dir, file, entry, level)?;
         }
@@ -163,7 +165,8 @@ impl<'a> Builder<'a> {
         })?;
         images::apply(&k.images, &config.images, resources);
         images::apply(&k.image_tags, &config.images, resources);
-        replacements::apply(self, dir, file, &k.replacements, resources)
+        replacements::apply(self, dir, file, &k.replacements, resources)?;
+        plugins::transform(self, &at, &k.transformers, resources)
     }
 
     /// The resources of one `resources` entry: a file or a folder.
@@ -276,8 +279,6 @@ fn refuse_unsupported(file: &str, k: &Kustomization) -> Result<(), KustomizeErro
             "helmChartInflationGenerator",
             !k.helm_chart_inflation_generator.is_empty(),
         ),
-        ("generators", !k.generators.is_empty()),
-        ("transformers", !k.transformers.is_empty()),
         ("validators", !k.validators.is_empty()),
         ("openapi", k.openapi.is_some()),
     ];

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 /// Which generator a spec belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     ConfigMap,
     Secret,
 }
@@ -33,6 +33,22 @@ pub(crate) fn run(
         add(file, res, resources)?;
     }
     Ok(())
+}
+
+/// Runs one generator entry (from a `generators:` plugin config) without
+/// global options.
+pub(crate) fn run_one(
+    b: &Builder<'_>,
+    dir: &str,
+    file: &str,
+    kind: Kind,
+    spec: &GeneratorSpec,
+    origin: String,
+    resources: &mut Vec<Resource>,
+) -> Result<(), KustomizeError> {
+    let mut res = generate(b, dir, file, kind, spec, &GeneratorOptions::default())?;
+    res.origin = origin;
+    add(file, res, resources)
 }
 
 fn error(file: &str, message: String) -> KustomizeError {

@@ -12,9 +12,16 @@ const NAME_FIXED: &[&str] = &["CustomResourceDefinition", "APIService", "Namespa
 /// Namespace objects to it, and points `default` service-account subjects
 /// of (Cluster)RoleBindings and webhook services at it.
 pub(crate) fn set_namespace(k: &Kustomization, extra: &[FieldSpec], resources: &mut [Resource]) {
-    let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) else {
+    if let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) {
+        move_to_namespace(ns, extra, resources);
+    }
+}
+
+/// Moves every namespaced object to `ns` (and the fields `extra` names).
+pub(crate) fn move_to_namespace(ns: &str, extra: &[FieldSpec], resources: &mut [Resource]) {
+    if ns.is_empty() {
         return;
-    };
+    }
     for res in resources.iter_mut() {
         let kind = res.kind().to_string();
         if !res.is_cluster_scoped() {
@@ -62,11 +69,23 @@ fn default_subjects(obj: &mut Value, ns: &str) {
 pub(crate) fn add_prefix_suffix(k: &Kustomization, resources: &mut [Resource]) {
     let prefix = k.name_prefix.as_deref().unwrap_or("");
     let suffix = k.name_suffix.as_deref().unwrap_or("");
+    rename(resources, prefix, suffix, &|_| true);
+}
+
+/// Adds `prefix` and `suffix` to the names of the `selected` resources
+/// (CRDs, APIServices and Namespaces keep theirs), remembering both for
+/// name references.
+pub(crate) fn rename(
+    resources: &mut [Resource],
+    prefix: &str,
+    suffix: &str,
+    selected: &dyn Fn(&Resource) -> bool,
+) {
     if prefix.is_empty() && suffix.is_empty() {
         return;
     }
     for res in resources.iter_mut() {
-        if NAME_FIXED.contains(&res.kind()) {
+        if NAME_FIXED.contains(&res.kind()) || !selected(res) {
             continue;
         }
         let name = format!("{prefix}{}{suffix}", res.name());
@@ -96,31 +115,39 @@ pub(crate) fn set_replicas(
     resources: &mut [Resource],
 ) -> Result<(), String> {
     for spec in &k.replicas {
-        let mut found = false;
-        for res in resources.iter_mut() {
-            if !res.was_named(&spec.name) {
-                continue;
-            }
-            let mut paths: Vec<(String, bool)> = extra
-                .iter()
-                .filter(|f| f.as_field().selects(res))
-                .map(|f| (f.path.clone(), f.create))
-                .collect();
-            if SCALABLE.contains(&res.kind()) {
-                paths.push(("spec/replicas".into(), true));
-            }
-            for (path, create) in paths {
-                found = true;
-                let count = Value::from(spec.count);
-                visit(&mut res.obj, &path, create, &mut |v| *v = count.clone());
-            }
-        }
-        if !found {
-            return Err(format!(
-                "replicas entry {:?} matches no Deployment, StatefulSet, ReplicaSet or ReplicationController",
-                spec.name
-            ));
-        }
+        scale(&spec.name, spec.count, extra, resources)?;
     }
     Ok(())
+}
+
+/// Sets the replica count of the workloads once called `name` (and the
+/// `extra` fields of objects so called); Err when nothing matches.
+pub(crate) fn scale(
+    name: &str,
+    count: i64,
+    extra: &[FieldSpec],
+    resources: &mut [Resource],
+) -> Result<(), String> {
+    let mut found = false;
+    for res in resources.iter_mut().filter(|r| r.was_named(name)) {
+        let mut paths: Vec<(String, bool)> = extra
+            .iter()
+            .filter(|f| f.as_field().selects(res))
+            .map(|f| (f.path.clone(), f.create))
+            .collect();
+        if SCALABLE.contains(&res.kind()) {
+            paths.push(("spec/replicas".into(), true));
+        }
+        for (path, create) in paths {
+            found = true;
+            let value = Value::from(count);
+            visit(&mut res.obj, &path, create, &mut |v| *v = value.clone());
+        }
+    }
+    if found {
+        return Ok(());
+    }
+    Err(format!(
+        "replicas entry {name:?} matches no Deployment, StatefulSet, ReplicaSet or ReplicationController"
+    ))
 }

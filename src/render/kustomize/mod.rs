@@ -19,6 +19,7 @@ mod nameref_table;
 mod order;
 mod patches;
 mod paths;
+mod plugins;
 mod replacements;
 mod resource;
 mod selector;
