@@ -53,8 +53,18 @@ pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     nameref::fix(&file, &config, &mut resources)?;
     vars::resolve(&file, &builder.vars, &config.var_reference, &mut resources)?;
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
+    resources.retain(|r| !is_local_config(r));
     order::sort(&mut resources, k.sort_options.as_ref());
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
+}
+
+/// Objects annotated `config.kubernetes.io/local-config: "true"` are inputs
+/// to the build (e.g. replacement sources), not part of its output.
+fn is_local_config(r: &resource::Resource) -> bool {
+    let annotation = r
+        .obj
+        .pointer("/metadata/annotations/config.kubernetes.io~1local-config");
+    annotation.and_then(Value::as_str) == Some("true")
 }
 
 /// `v` with the keys of every mapping in byte order, as kustomize prints.

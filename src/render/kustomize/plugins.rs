@@ -9,7 +9,7 @@ use super::labels::set_all;
 use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::{FieldSpec, GeneratorSpec, ImageSpec, PatchSpec, Selector, StringMap};
-use super::{KustomizeError, images, load, meta};
+use super::{KustomizeError, images, load, meta, replacements};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -37,6 +37,12 @@ struct PluginConfig {
     target: Option<Selector>,
     options: Option<serde_json::Map<String, Value>>,
     json_op: Option<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    patches: Option<String>,
+    #[serde(default)]
+    replacements: Vec<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,12 +72,12 @@ fn configs(
         }
         let path = b.resolve(at.dir, at.file, field, entry)?;
         if !b.tree().contains(&path) {
-            return Err(error(
-                at,
-                format!(
-                    "{field} entry {entry:?} is a folder; tether reads plugin configurations from files or inline YAML only"
-                ),
-            ));
+            // A folder is a kustomization whose output is the configurations.
+            let mut sub = Builder::new(b.tree());
+            let (_, level) = sub.build_dir(&path, Some((at.file, entry)))?;
+            let file = format!("{path}/kustomization.yaml");
+            out.extend(level.resources.into_iter().map(|r| (r.obj, file.clone())));
+            continue;
         }
         let docs = load::yaml_docs(b.tree(), &path)?;
         out.extend(docs.into_iter().map(|d| (d, path.clone())));
@@ -213,6 +219,14 @@ pub(crate) fn transform(
                     "patchesJson6902"
                 };
                 patches::apply_patches(b, at, std::slice::from_ref(&spec), field, resources)?;
+            }
+            "PatchStrategicMergeTransformer" => {
+                let mut entries: Vec<Value> = c.paths.iter().cloned().map(Value::String).collect();
+                entries.extend(c.patches.clone().map(Value::String));
+                patches::apply_legacy_smp(b, at, &entries, resources)?;
+            }
+            "ReplacementTransformer" => {
+                replacements::apply(b, at.dir, at.file, &c.replacements, resources)?;
             }
             other => {
                 return Err(error(
