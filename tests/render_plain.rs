@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use std::path::Path;
 use tether::model::FileTree;
-use tether::render::{self, RenderError, SourceKind};
+use tether::render::{self, SourceKind};
 
 /// tests/fixtures/render loaded as a FileTree with paths relative to it.
 fn fixtures() -> FileTree {
@@ -117,19 +117,16 @@ fn kustomize_and_helm_folders_are_refused_not_rendered() {
     assert_eq!(render::detect(&tree, "kustomize"), SourceKind::Kustomize);
     assert_eq!(render::detect(&tree, "helm"), SourceKind::Helm);
     assert_eq!(render::detect(&tree, "multi"), SourceKind::Plain);
-    let err = render::render(&tree, "kustomize").unwrap_err();
-    assert!(matches!(err, RenderError::Unsupported(_)));
-    assert_eq!(
-        err.to_string(),
-        "kustomize/kustomization.yaml: kustomize rendering is not implemented yet; point the app at a folder of plain manifests"
-    );
+    // A kustomization at the path itself is built natively (tests/kustomize_*.rs).
+    let built = render::render(&tree, "kustomize").unwrap();
+    assert_eq!(names(&built), vec!["Deployment/web"]);
     assert_eq!(
         error("helm"),
         "helm/Chart.yaml: helm rendering is not implemented yet; point the app at a folder of plain manifests"
     );
     assert_eq!(
         error("nested-kustomize"),
-        "nested-kustomize/base/kustomization.yaml: kustomize rendering is not implemented yet; point the app at a folder of plain manifests"
+        "nested-kustomize/base/kustomization.yaml: a kustomization inside a plain manifest folder; point the app at \"nested-kustomize/base\" to build it, or at a folder of plain manifests"
     );
 }
 

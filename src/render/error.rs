@@ -41,4 +41,8 @@ pub enum RenderError {
     /// The folder needs a renderer tether does not have yet (Kustomize, Helm).
     #[error("{0}")]
     Unsupported(String),
+    /// A Kustomize build failed (the message names the kustomization file
+    /// and the entry).
+    #[error(transparent)]
+    Kustomize(#[from] super::kustomize::KustomizeError),
 }

@@ -1,6 +1,6 @@
 //! Manifests from a file tree (DESIGN.md §1 `render`): plain YAML/JSON
-//! folders today; Kustomize and Helm folders are detected and refused with
-//! [`RenderError::Unsupported`] until their renderers land.
+//! folders and native Kustomize ([`kustomize`]); Helm folders are detected
+//! and refused with [`RenderError::Unsupported`] until their renderer lands.
 //!
 //! ```
 //! use tether::model::FileTree;
@@ -15,6 +15,7 @@ mod convert;
 mod detect;
 mod documents;
 mod error;
+pub mod kustomize;
 mod namespace;
 mod output;
 
@@ -34,13 +35,17 @@ pub const MANIFEST_EXTENSIONS: &[&str] = &[".yaml", ".yml", ".json"];
 /// multi-document streams split, `kind: List` flattened and empty documents
 /// skipped. Files and folders whose name starts with `.` are ignored.
 ///
-/// A folder (at any depth) holding a kustomization or `Chart.yaml` is an
-/// [`RenderError::Unsupported`] error naming that file: rendering it as plain
-/// YAML would produce the wrong objects.
+/// A folder holding a kustomization is built with [`kustomize::build`].
+/// Otherwise a folder holding a kustomization or `Chart.yaml` in a
+/// sub-folder is an [`RenderError::Unsupported`] error naming that file:
+/// rendering it as plain YAML would produce the wrong objects.
 pub fn render(tree: &FileTree, path: &str) -> Result<Vec<Value>, RenderError> {
     let path = path.trim_matches('/');
     let path = path.strip_prefix("./").unwrap_or(path);
     let path = if path == "." { "" } else { path };
+    if detect(tree, path) == SourceKind::Kustomize {
+        return Ok(kustomize::build(tree, path)?);
+    }
     if let Some(bytes) = tree.get(path) {
         return documents::parse_file(path, bytes);
     }
@@ -74,8 +79,9 @@ fn refuse_other_kinds(files: &[(&str, &[u8])]) -> Result<(), RenderError> {
     for (file, _) in files {
         let name = file.rsplit('/').next().unwrap_or(file);
         if KUSTOMIZATION_FILES.contains(&name) {
+            let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
             return Err(RenderError::Unsupported(format!(
-                "{file}: kustomize rendering is not implemented yet; point the app at a folder of plain manifests"
+                "{file}: a kustomization inside a plain manifest folder; point the app at {dir:?} to build it, or at a folder of plain manifests"
             )));
         }
         if name == CHART_FILE {

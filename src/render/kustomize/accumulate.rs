@@ -1,0 +1,294 @@
+//! Walking a kustomization and its bases and components, accumulating
+//! resources and applying each level's transformers in kustomize's order.
+
+use super::KustomizeError;
+use super::config::{self, TransformerConfig};
+use super::patches::{self, Origin};
+use super::resource::Resource;
+use super::spec::{Kustomization, VarSpec};
+use super::{generators, images, labels, load, meta, paths, plugins, replacements, vars};
+use crate::model::FileTree;
+
+/// What a kustomization produced so far: its resources and the field
+/// specs its `configurations` (and those of its bases) add.
+#[derive(Debug, Default)]
+pub(crate) struct Level {
+    /// The resources, in accumulation order.
+    pub resources: Vec<Resource>,
+    /// Extra transformer field specs.
+    pub config: TransformerConfig,
+}
+
+/// State of one build: the tree and the folders being built (for cycles).
+pub(crate) struct Builder<'a> {
+    tree: &'a FileTree,
+    stack: Vec<String>,
+    /// `vars` of every kustomization built so far.
+    pub vars: Vec<VarSpec>,
+    /// The folder of the top kustomization (origins are relative to it).
+    root: Option<String>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder reading `tree`.
+    pub fn new(tree: &'a FileTree) -> Self {
+        Self {
+            tree,
+            stack: Vec::new(),
+            vars: Vec::new(),
+            root: None,
+        }
+    }
+
+    /// The tree being built.
+    pub fn tree(&self) -> &'a FileTree {
+        self.tree
+    }
+
+    /// The kustomization of folder `dir` and the resources it produces
+    /// (hashes and reference fixes not yet applied).
+    pub fn build_dir(
+        &mut self,
+        dir: &str,
+        named_by: Option<(&str, &str)>,
+    ) -> Result<(Kustomization, Level), KustomizeError> {
+        let file = self.kustomization_file(dir, named_by)?;
+        self.root.get_or_insert_with(|| dir.to_string());
+        let k = load::kustomization(self.tree, &file)?;
+        refuse_unsupported(&file, &k)?;
+        if k.kind.as_deref() == Some("Component") {
+            return Err(KustomizeError::Invalid {
+                file,
+                message: "kind Component may only be listed under components, not built or used as a resource".into(),
+            });
+        }
+        let mut level = Level::default();
+        self.enter(dir, &file)?;
+        self.accumulate(dir, &file, &k, &mut level)?;
+        self.stack.pop();
+        Ok((k, level))
+    }
+
+    fn kustomization_file(
+        &self,
+        dir: &str,
+        named_by: Option<(&str, &str)>,
+    ) -> Result<String, KustomizeError> {
+        paths::kustomization_file(self.tree, dir).ok_or_else(|| match named_by {
+            Some((file, entry)) => KustomizeError::Transform {
+                kustomization: file.to_string(),
+                message: format!(
+                    "resources entry {entry:?} is a folder without kustomization.yaml, kustomization.yml or Kustomization"
+                ),
+            },
+            None => KustomizeError::Invalid {
+                file: dir.to_string(),
+                message: "no kustomization.yaml, kustomization.yml or Kustomization in this folder".into(),
+            },
+        })
+    }
+
+    fn enter(&mut self, dir: &str, file: &str) -> Result<(), KustomizeError> {
+        if self.stack.iter().any(|d| d == dir) {
+            let mut chain = self.stack.clone();
+            chain.push(dir.to_string());
+            return Err(KustomizeError::Cycle {
+                kustomization: file.to_string(),
+                path: chain.join(" -> "),
+            });
+        }
+        self.stack.push(dir.to_string());
+        Ok(())
+    }
+
+    /// Adds the resources, generated objects and components of `k` to
+    /// `resources`, then runs `k`'s transformers over all of them.
+    fn accumulate(
+        &mut self,
+        dir: &str,
+        file: &str,
+        k: &Kustomization,
+        level: &mut Level,
+    ) -> Result<(), KustomizeError> {
+        for crd in &k.crds {
+            self.resolve(dir, file, "crds", crd)?;
+        }
+        for entry in k.resources.iter().chain(&k.bases) {
+            let found = self.entry(dir, file, entry)?;
+            append_all(file, &mut level.resources, found.resources)?;
+            level.config.merge(&found.config);
+        }
+        level
+            .config
+            .merge(&config::load(self, dir, file, &k.configurations)?);
+        generators::run(self, dir, file, k, &mut level.resources)?;
+        let at = Origin { dir, file };
+        plugins::generate(self, &at, &k.generators, &mut level.resources)?;
+        for entry in &k.components {
+            self.component(dir, file, entry, level)?;
+        }
+        self.transform(dir, file, k, level)?;
+        vars::bind(file, &k.vars, &mut level.resources)?;
+        for var in &k.vars {
+            if self.vars.iter().any(|v| v.name == var.name) {
+                return Err(KustomizeError::Transform {
+                    kustomization: file.to_string(),
+                    message: format!("var {:?} already encountered", var.name),
+                });
+            }
+            self.vars.push(var.clone());
+        }
+        Ok(())
+    }
+
+    /// The built-in transformers of one kustomization, in kustomize's order.
+    fn transform(
+        &self,
+        dir: &str,
+        file: &str,
+        k: &Kustomization,
+        level: &mut Level,
+    ) -> Result<(), KustomizeError> {
+        let at = Origin { dir, file };
+        let (resources, config) = (&mut level.resources, &level.config);
+        patches::apply_legacy_smp(self, &at, &k.patches_strategic_merge, resources)?;
+        patches::apply_patches(self, &at, &k.patches, "patches", resources)?;
+        meta::set_namespace(k, &config.namespace, resources);
+        meta::add_prefix_suffix(k, resources);
+        labels::apply(k, config, resources);
+        patches::apply_patches(self, &at, &k.patches_json6902, "patchesJson6902", resources)?;
+        meta::set_replicas(k, &config.replicas, resources).map_err(|message| {
+            KustomizeError::Transform {
+                kustomization: file.to_string(),
+                message,
+            }
+        })?;
+        images::apply(&k.images, &config.images, resources);
+        images::apply(&k.image_tags, &config.images, resources);
+        replacements::apply(self, dir, file, &k.replacements, resources)?;
+        plugins::transform(self, &at, &k.transformers, resources)
+    }
+
+    /// The resources of one `resources` entry: a file or a folder.
+    fn entry(&mut self, dir: &str, file: &str, entry: &str) -> Result<Level, KustomizeError> {
+        let path = self.resolve(dir, file, "resources", entry)?;
+        if self.tree.contains(&path) {
+            let mut found =
+                load::resources(self.tree, &path).map_err(|e| KustomizeError::Transform {
+                    kustomization: file.to_string(),
+                    message: format!("resources entry {entry:?}: {e}"),
+                })?;
+            let origin = format!("path: {}\n", self.relative(&path));
+            found.iter_mut().for_each(|r| r.origin.clone_from(&origin));
+            return Ok(Level {
+                resources: found,
+                config: TransformerConfig::default(),
+            });
+        }
+        Ok(self.build_dir(&path, Some((file, entry)))?.1)
+    }
+
+    /// Applies the component at `entry` to the resources so far.
+    fn component(
+        &mut self,
+        dir: &str,
+        file: &str,
+        entry: &str,
+        level: &mut Level,
+    ) -> Result<(), KustomizeError> {
+        let path = self.resolve(dir, file, "components", entry)?;
+        let comp_file = self.kustomization_file(&path, Some((file, entry)))?;
+        let k = load::kustomization(self.tree, &comp_file)?;
+        refuse_unsupported(&comp_file, &k)?;
+        if k.kind.as_deref() != Some("Component") {
+            return Err(KustomizeError::Transform {
+                kustomization: file.to_string(),
+                message: format!(
+                    "components entry {entry:?}: {comp_file} must have kind Component"
+                ),
+            });
+        }
+        self.enter(&path, &comp_file)?;
+        self.accumulate(&path, &comp_file, &k, level)?;
+        self.stack.pop();
+        Ok(())
+    }
+
+    /// `path` relative to the top kustomization's folder.
+    pub fn relative(&self, path: &str) -> String {
+        paths::relative(self.root.as_deref().unwrap_or(""), path)
+    }
+
+    /// The tree path of an entry of `field` in `file`; errors for remote or
+    /// absent entries.
+    pub fn resolve(
+        &self,
+        dir: &str,
+        file: &str,
+        field: &'static str,
+        entry: &str,
+    ) -> Result<String, KustomizeError> {
+        if paths::is_remote(entry) {
+            return Err(KustomizeError::Remote {
+                kustomization: file.to_string(),
+                field,
+                entry: entry.to_string(),
+            });
+        }
+        let missing = || KustomizeError::Missing {
+            kustomization: file.to_string(),
+            field,
+            entry: entry.to_string(),
+        };
+        let path = paths::join(dir, entry).ok_or_else(missing)?;
+        if self.tree.contains(&path) || paths::is_dir(self.tree, &path) {
+            Ok(path)
+        } else {
+            Err(missing())
+        }
+    }
+}
+
+/// Appends `new` to `resources`, refusing a second object with the same id.
+pub(crate) fn append_all(
+    file: &str,
+    resources: &mut Vec<Resource>,
+    new: Vec<Resource>,
+) -> Result<(), KustomizeError> {
+    for res in new {
+        let id = res.id();
+        let same = |r: &Resource| r.id() == id && r.version() == res.version();
+        if resources.iter().any(same) {
+            return Err(KustomizeError::Duplicate {
+                kustomization: file.to_string(),
+                id,
+            });
+        }
+        resources.push(res);
+    }
+    Ok(())
+}
+
+/// Fields tether cannot honour natively: an explicit error rather than a
+/// silently different output.
+fn refuse_unsupported(file: &str, k: &Kustomization) -> Result<(), KustomizeError> {
+    let used = [
+        ("helmCharts", !k.helm_charts.is_empty()),
+        ("helmGlobals", k.helm_globals.is_some()),
+        (
+            "helmChartInflationGenerator",
+            !k.helm_chart_inflation_generator.is_empty(),
+        ),
+        ("validators", !k.validators.is_empty()),
+        ("openapi", k.openapi.is_some()),
+    ];
+    match used.iter().find(|(_, on)| *on) {
+        Some((field, _)) => Err(KustomizeError::Transform {
+            kustomization: file.to_string(),
+            message: format!(
+                "{field} is not supported by tether's native kustomize (plugins and Helm charts are not run)"
+            ),
+        }),
+        None => Ok(()),
+    }
+}

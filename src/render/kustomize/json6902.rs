@@ -1,0 +1,146 @@
+//! JSON patches (RFC 6902): add, remove, replace, move, copy and test over
+//! JSON pointers (RFC 6901, `~0`/`~1` escapes, `-` appends).
+
+use serde_json::Value;
+
+/// Applies the operations `ops` (a list) to `doc`; Err says which failed.
+pub(crate) fn apply(doc: &mut Value, ops: &Value) -> Result<(), String> {
+    let Some(ops) = ops.as_array() else {
+        return Err("a JSON patch must be a list of operations".into());
+    };
+    for (i, op) in ops.iter().enumerate() {
+        apply_one(doc, op).map_err(|e| format!("operation {i} ({}): {e}", describe(op)))?;
+    }
+    Ok(())
+}
+
+fn describe(op: &Value) -> String {
+    let s = |k: &str| op.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+    format!("{} {}", s("op"), s("path"))
+}
+
+fn apply_one(doc: &mut Value, op: &Value) -> Result<(), String> {
+    let field = |k: &str| {
+        op.get(k)
+            .and_then(Value::as_str)
+            .ok_or(format!("missing {k:?}"))
+    };
+    let path = field("path")?;
+    let value = || {
+        op.get("value")
+            .cloned()
+            .ok_or("missing \"value\"".to_string())
+    };
+    match field("op")? {
+        "add" => add(doc, path, value()?),
+        "remove" => remove(doc, path).map(drop),
+        "replace" => {
+            let target = doc.pointer_mut(path).ok_or("path not found")?;
+            *target = value()?;
+            Ok(())
+        }
+        "move" => {
+            let moved = remove(doc, field("from")?)?;
+            add(doc, path, moved)
+        }
+        "copy" => {
+            let copied = doc
+                .pointer(field("from")?)
+                .cloned()
+                .ok_or("from path not found")?;
+            add(doc, path, copied)
+        }
+        "test" => {
+            if doc.pointer(path) == Some(&value()?) {
+                Ok(())
+            } else {
+                Err("test failed".into())
+            }
+        }
+        other => Err(format!("unknown op {other:?}")),
+    }
+}
+
+/// Splits a pointer into its parent pointer and unescaped last token.
+fn split(path: &str) -> Result<(&str, String), String> {
+    let i = path.rfind('/').ok_or("path must start with /")?;
+    Ok((
+        &path[..i],
+        path[i + 1..].replace("~1", "/").replace("~0", "~"),
+    ))
+}
+
+fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    if path.is_empty() {
+        *doc = value;
+        return Ok(());
+    }
+    let (parent, last) = split(path)?;
+    match doc.pointer_mut(parent).ok_or("parent path not found")? {
+        Value::Object(map) => {
+            map.insert(last, value);
+            Ok(())
+        }
+        Value::Array(items) => {
+            let index = if last == "-" {
+                items.len()
+            } else {
+                index(&last)?
+            };
+            if index > items.len() {
+                return Err("index out of range".into());
+            }
+            items.insert(index, value);
+            Ok(())
+        }
+        _ => Err("parent is not a mapping or list".into()),
+    }
+}
+
+fn remove(doc: &mut Value, path: &str) -> Result<Value, String> {
+    let (parent, last) = split(path)?;
+    match doc.pointer_mut(parent).ok_or("path not found")? {
+        Value::Object(map) => map.shift_remove(&last).ok_or("path not found".into()),
+        Value::Array(items) => {
+            let i = index(&last)?;
+            if i >= items.len() {
+                return Err("index out of range".into());
+            }
+            Ok(items.remove(i))
+        }
+        _ => Err("path not found".into()),
+    }
+}
+
+fn index(token: &str) -> Result<usize, String> {
+    token
+        .parse()
+        .map_err(|_| format!("{token:?} is not a list index"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn applies_operations_in_order() {
+        let mut doc = json!({"a": {"b/c": 1}, "l": [1, 2]});
+        let ops = json!([
+            {"op": "add", "path": "/l/-", "value": 3},
+            {"op": "replace", "path": "/a/b~1c", "value": 2},
+            {"op": "move", "from": "/a", "path": "/m"},
+            {"op": "remove", "path": "/l/0"},
+            {"op": "copy", "from": "/l", "path": "/n"}
+        ]);
+        apply(&mut doc, &ops).unwrap();
+        assert_eq!(doc, json!({"l": [2, 3], "m": {"b/c": 2}, "n": [2, 3]}));
+        assert!(
+            apply(
+                &mut doc,
+                &json!([{"op": "replace", "path": "/x", "value": 1}])
+            )
+            .is_err()
+        );
+    }
+}

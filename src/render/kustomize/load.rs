@@ -1,0 +1,131 @@
+//! Reading kustomization files and resource files out of the tree.
+
+use super::KustomizeError;
+use super::resource::Resource;
+use super::spec::{FIELDS, Kustomization};
+use crate::model::FileTree;
+use crate::render::{convert, documents};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The kustomization at `file`, parsed; unknown fields and bad YAML are
+/// errors naming the file.
+pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization, KustomizeError> {
+    let invalid = |message: String| KustomizeError::Invalid {
+        file: file.to_string(),
+        message,
+    };
+    let bytes = tree.get(file).unwrap_or_default();
+    let text = std::str::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let mut value = convert::to_json(yaml).map_err(invalid)?;
+    if value.is_null() {
+        return Err(invalid(
+            "kustomization is empty (no resources, generators or transformers)".into(),
+        ));
+    }
+    if let Some(map) = value.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+        canonical_keys(map);
+        if map.keys().all(|k| k == "apiVersion" || k == "kind") {
+            return Err(invalid(
+                "kustomization is empty (no resources, generators or transformers)".into(),
+            ));
+        }
+    }
+    let k: Kustomization = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+    check_type(&k).map_err(invalid)?;
+    Ok(k)
+}
+
+/// Renames `namePREFIX:` and the like to the canonical field name.
+fn canonical_keys(map: &mut serde_json::Map<String, Value>) {
+    let renames: Vec<(String, &str)> = map
+        .keys()
+        .filter_map(|k| {
+            let canon = FIELDS
+                .iter()
+                .find(|f| f.eq_ignore_ascii_case(k) && **f != k)?;
+            Some((k.clone(), *canon))
+        })
+        .collect();
+    for (from, to) in renames {
+        if let Some(v) = map.remove(&from) {
+            map.entry(to.to_string()).or_insert(v);
+        }
+    }
+}
+
+/// kustomize's rule for `kind` and `apiVersion` of a kustomization file.
+fn check_type(k: &Kustomization) -> Result<(), String> {
+    let kind = k.kind.as_deref().unwrap_or("");
+    if !matches!(kind, "" | "Kustomization" | "Component") {
+        return Err(format!(
+            "kind should be Kustomization or Component, not {kind:?}"
+        ));
+    }
+    let required = if kind == "Component" {
+        "kustomize.config.k8s.io/v1alpha1"
+    } else {
+        "kustomize.config.k8s.io/v1beta1"
+    };
+    match k.api_version.as_deref() {
+        Some(v) if !v.is_empty() && v != required => Err(format!(
+            "apiVersion for {kind} should be {required}, not {v:?}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The objects of a resource file, as resources. Annotation values are
+/// made strings (`port: 8080` → `"8080"`), as kustomize does (labels are
+/// left alone, as it leaves them).
+pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, KustomizeError> {
+    let mut objects = objects(tree, file)?;
+    for obj in &mut objects {
+        let map = obj
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("annotations"))
+            .and_then(Value::as_object_mut);
+        for v in map.into_iter().flat_map(|m| m.values_mut()) {
+            if let Value::Bool(_) | Value::Number(_) = v {
+                *v = Value::String(v.to_string());
+            }
+        }
+    }
+    Ok(objects.into_iter().map(Resource::new).collect())
+}
+
+/// The objects of a YAML/JSON file (streams split, Lists flattened).
+pub(crate) fn objects(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
+    let bytes = tree.get(file).unwrap_or_default();
+    documents::parse_file(file, bytes).map_err(|e| KustomizeError::Parse(Box::new(e)))
+}
+
+/// The text of a file (patches, env files).
+pub(crate) fn text<'a>(tree: &'a FileTree, file: &str) -> Result<&'a str, KustomizeError> {
+    let bytes = tree.get(file).unwrap_or_default();
+    std::str::from_utf8(bytes).map_err(|_| KustomizeError::File {
+        file: file.to_string(),
+        message: "not UTF-8 text".into(),
+    })
+}
+
+/// The documents of a YAML file as plain values (no object checks).
+pub(crate) fn yaml_docs(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
+    let text = text(tree, file)?;
+    let mut out = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        let invalid = |message: String| KustomizeError::File {
+            file: file.to_string(),
+            message,
+        };
+        let yaml = serde_yaml::Value::deserialize(doc)
+            .map_err(|e| invalid(format!("invalid YAML: {e}")))?;
+        let value = convert::to_json(yaml).map_err(invalid)?;
+        if !value.is_null() {
+            out.push(value);
+        }
+    }
+    Ok(out)
+}
