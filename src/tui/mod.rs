@@ -22,20 +22,25 @@
 
 pub mod action;
 pub mod app;
+mod app_command;
+mod app_events;
 pub mod app_input;
+mod app_views;
 pub mod apps_table;
 pub mod config_error;
+pub mod highlight;
 pub mod keymap;
 pub mod keymap_file;
 pub mod keys;
 pub mod run;
+pub mod state;
 pub mod terminal;
 pub mod theme;
 pub mod theme_file;
 mod view;
 
 pub use action::Action;
-pub use app::{App, Effect, Mode, StatusLevel, StatusMessage};
+pub use app::{App, Effect, Mode, StatusLevel, StatusMessage, SyncProgress};
 pub use config_error::ConfigError;
 pub use keymap::{KeyContext, Keymap, KeymapFile};
 pub use keys::{KeyChord, KeySeq};

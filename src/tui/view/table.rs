@@ -3,7 +3,7 @@
 
 use crate::model::AppStatus;
 use crate::tui::app::{App, Mode};
-use crate::tui::apps_table::short_revision;
+use crate::tui::apps_table::{SortColumn, short_revision};
 use crate::tui::theme::{Theme, health_scope, sync_scope};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
@@ -51,12 +51,43 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let mut cells = cells.map(Some);
         Row::new(shown.iter().filter_map(|&c| cells[c].take()))
     };
-    let rows: Vec<Row> = app
-        .table
-        .rows(&app.snapshot)
-        .map(|status| pick(row_cells(theme, status)))
-        .collect();
-    let header = pick(COLUMNS.map(Cell::from)).style(theme.style("table.header"));
+    let grouping = app.table.grouping();
+    let mut rows: Vec<Row> = Vec::with_capacity(app.table.len());
+    let mut group: Option<&str> = None;
+    let (mut selected, mut offset) = (app.table.selected(), app.table.offset());
+    for (i, status) in app.table.rows(&app.snapshot).enumerate() {
+        let key = grouping.key(status);
+        if key.is_some() && key != group {
+            group = key;
+            let heading = format!("{} ({})", key.unwrap_or_default(), count_in(app, key));
+            rows.push(Row::new([Cell::from(Span::styled(
+                heading,
+                theme.style("help.section"),
+            ))]));
+            selected = selected.map(|s| if s >= i { s + 1 } else { s });
+            if offset >= i {
+                offset += 1;
+            }
+        }
+        rows.push(pick(row_cells(theme, status)));
+    }
+    if grouping != crate::tui::apps_table::Grouping::None {
+        offset = offset.saturating_sub(1);
+    }
+    let (sort, descending) = app.table.sort();
+    let glyph = theme.glyph(if descending {
+        "sort_descending"
+    } else {
+        "sort_ascending"
+    });
+    let headers = COLUMNS.map(|c| {
+        if c == sort.header() && (sort != SortColumn::Cluster || descending) {
+            Cell::from(format!("{c}{glyph}"))
+        } else {
+            Cell::from(c)
+        }
+    });
+    let header = pick(headers).style(theme.style("table.header"));
     let selection = format!("{} ", theme.glyph("selection"));
     let table = Table::new(rows, widths)
         .header(header)
@@ -77,9 +108,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let mut state = TableState::default()
-        .with_offset(app.table.offset())
-        .with_selected(app.table.selected());
+        .with_offset(offset)
+        .with_selected(selected);
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// Visible apps in group `key`.
+fn count_in(app: &App, key: Option<&str>) -> usize {
+    let grouping = app.table.grouping();
+    app.table
+        .rows(&app.snapshot)
+        .filter(|a| grouping.key(a) == key)
+        .count()
 }
 
 /// The columns to show (MESSAGE, index 7, always), dropping the droppable
