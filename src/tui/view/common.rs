@@ -10,9 +10,12 @@ use ratatui::widgets::{Block, HighlightSpacing, Paragraph, Row, Table, TableStat
 
 /// A bordered block titled `title`.
 pub fn block(app: &App, title: String) -> Block<'static> {
-    Block::bordered()
-        .border_style(app.theme.style("borders"))
-        .title(Span::styled(title, app.theme.style("title")))
+    let block = Block::bordered().border_style(app.theme.style("borders"));
+    if title.is_empty() {
+        block
+    } else {
+        block.title(Span::styled(title, app.theme.style("title")))
+    }
 }
 
 /// Draws "loading WHAT… ⠋" or the failure in `block` and returns true

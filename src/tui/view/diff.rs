@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
     let list_width = diff
         .resources
         .iter()
-        .map(|r| r.kind.len() + r.name.len() + 10)
+        .map(|r| r.kind.len() + r.name.len() + 13)
         .max()
         .unwrap_or(20)
         .min(usize::from(area.width / 3));
@@ -114,15 +114,13 @@ fn resources(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
         })
         .collect();
     let changed = diff.resources.iter().filter(|r| r.change != "none").count();
-    let hidden = if state.hide_unchanged {
-        ", unchanged hidden"
+    let total = diff.resources.len();
+    let hidden = if state.hide_unchanged && total > changed {
+        format!(" ({} hidden)", total - changed)
     } else {
-        ""
+        String::new()
     };
-    let title = format!(
-        " Resources {changed}/{} changed{hidden} ",
-        diff.resources.len()
-    );
+    let title = format!(" {changed}/{total} changed{hidden} ");
     let list = List::new(items)
         .block(block(app, title))
         .highlight_style(theme.style("selection"))
