@@ -1,6 +1,7 @@
 //! Kubernetes events of an app or of one resource.
 
 use super::common::{Listing, block, empty, paused_note, placeholder, table, width_of};
+use crate::model::EventRecord;
 use crate::tui::app::App;
 use crate::tui::state::Loadable;
 use crate::tui::state::views::EventsState;
@@ -8,6 +9,21 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
+
+/// Narrowest area that shows the LAST SEEN column.
+const WIDE: u16 = 100;
+
+/// One event: the given columns, then the message; warnings stand out.
+fn row(app: &App, event: &EventRecord, text: &[String]) -> Row<'static> {
+    let style = if event.kind == "Warning" {
+        app.theme.style("status_line.warning")
+    } else {
+        app.theme.style("text")
+    };
+    let mut cells: Vec<Cell> = text.iter().map(|t| Cell::from(t.clone())).collect();
+    cells.push(Cell::from(event.message.clone()));
+    Row::new(cells).style(style)
+}
 
 /// Draws the events of `state` into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &EventsState) {
@@ -48,28 +64,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &EventsState) {
             ]
         })
         .collect();
+    // Narrow terminals give the time's room to the message.
+    let first = usize::from(area.width < WIDE);
     let rows: Vec<Row> = events
         .iter()
         .zip(&texts)
-        .map(|(event, text)| {
-            let style = if event.kind == "Warning" {
-                theme.style("status_line.warning")
-            } else {
-                theme.style("text")
-            };
-            let mut cells: Vec<Cell> = text.iter().map(|t| Cell::from(t.clone())).collect();
-            cells.push(Cell::from(event.message.clone()));
-            Row::new(cells).style(style)
-        })
+        .map(|(event, text)| row(app, event, &text[first..]))
         .collect();
     let headers = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "COUNT", "MESSAGE"];
-    let mut widths: Vec<Constraint> = (0..5)
+    let mut widths: Vec<Constraint> = (first..5)
         .map(|c| width_of(headers[c], texts.iter().map(|t| t[c].as_str())))
         .collect();
     widths.push(Constraint::Fill(1));
+    let headers = &headers[first..];
     let listing = Listing {
         block,
-        header: Row::new(headers),
+        header: Row::new(headers.to_vec()),
         rows,
         widths,
     };

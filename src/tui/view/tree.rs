@@ -11,6 +11,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
+/// Narrowest area that shows the NAMESPACE column.
+const WIDE: u16 = 100;
+
 /// Draws the tree of `state` into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &TreeState) {
     let theme = &app.theme;
@@ -40,6 +43,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &TreeState) {
         })
         .collect();
     let joined: Vec<String> = names.iter().map(|(p, n)| format!("{p}{n}")).collect();
+    // Narrow terminals give the namespace's room to the message.
+    let wide = area.width >= WIDE;
     let rows: Vec<Row> = state
         .rows
         .iter()
@@ -62,36 +67,41 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &TreeState) {
             } else {
                 node.message.clone()
             };
-            Some(Row::new(vec![
-                Cell::from(Line::from(vec![
-                    Span::styled(prefix.clone(), theme.style("tree.guide")),
-                    Span::raw(name.clone()),
-                ])),
-                Cell::from(node.namespace.clone()),
+            let mut cells = vec![Cell::from(Line::from(vec![
+                Span::styled(prefix.clone(), theme.style("tree.guide")),
+                Span::raw(name.clone()),
+            ]))];
+            if wide {
+                cells.push(Cell::from(node.namespace.clone()));
+            }
+            cells.extend([
                 sync,
                 Cell::from(Span::styled(
                     theme.labelled(health, node.health.as_str()),
                     theme.style(health),
                 )),
                 Cell::from(message),
-            ]))
+            ]);
+            Some(Row::new(cells))
         })
         .collect();
     if rows.is_empty() {
         empty(app, frame, area, block, "the app has no resources");
         return;
     }
-    let widths = vec![
-        width_of("RESOURCE", joined.iter().map(String::as_str)),
-        width_of(
-            "NAMESPACE",
-            names.iter().map(|_| "").chain(namespaces(state)),
-        ),
+    let mut widths = vec![width_of("RESOURCE", joined.iter().map(String::as_str))];
+    let mut titles = vec!["RESOURCE"];
+    if wide {
+        widths.push(width_of("NAMESPACE", namespaces(state)));
+        titles.push("NAMESPACE");
+    }
+    widths.extend([
         Constraint::Length(12),
         Constraint::Length(14),
         Constraint::Fill(1),
-    ];
-    let header = Row::new(["RESOURCE", "NAMESPACE", "SYNC", "HEALTH", "MESSAGE"]);
+    ]);
+    titles.extend(["SYNC", "HEALTH", "MESSAGE"]);
+    let header = Row::new(titles);
     let listing = Listing {
         block,
         header,
