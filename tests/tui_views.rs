@@ -35,6 +35,8 @@ fn tree_view_indents_children_and_shows_why_nodes_are_not_healthy() {
     );
     let loading = screen(&app, 80, 24);
     assert!(loading.contains("loading tree… ⠋"), "{loading}");
+    assert!(app.on_tick(), "the spinner turns while loading");
+    assert!(screen(&app, 80, 24).contains("loading tree… ⠙"));
     app.apply_event(tree_event("web-prod"));
     let text = screen(&app, 120, 40);
     assert!(text.contains("   └─ Pod/web-6d4f-x2k"), "{text}");
@@ -132,14 +134,23 @@ fn diff_view_side_by_side_with_owners_hunks_and_unified_toggle() {
         panic!("not a diff")
     };
     assert_eq!(
-        Some(&diff.scroll),
-        hunks
-            .get(1)
-            .or(hunks.first())
-            .filter(|&&h| h > 0)
-            .or(Some(&0))
+        hunks.len(),
+        2,
+        "two hunks: replicas, then image and resources"
     );
+    assert_eq!(diff.scroll, hunks[1], "n jumps to the next hunk");
+    assert!(screen(&app, 120, 40).contains("@@ -16,7 +16,10 @@"));
+    assert!(
+        !screen(&app, 120, 40).contains("replicas: 2"),
+        "scrolled past"
+    );
+    keys(&mut app, "n");
+    assert_eq!(app.status().unwrap().text, "no more hunks");
     keys(&mut app, "N");
+    let View::Diff(diff) = app.views().last().unwrap() else {
+        panic!("not a diff")
+    };
+    assert_eq!(diff.scroll, 0, "N goes back to the first hunk");
     keys(&mut app, "u");
     let text = screen(&app, 120, 40);
     assert!(text.contains("--- live/Deployment/web/web"), "{text}");
@@ -245,6 +256,18 @@ fn yaml_of_a_tree_node_scrolls_and_is_highlighted() {
     );
     app.apply_event(yaml_event("web-prod", key));
     snap_both!(app, "yaml");
+    // The theme's syntax theme colours the YAML; switching themes recolours it.
+    let colour_of_first = |app: &tether::tui::App| {
+        let View::Yaml(yaml) = app.views().last().unwrap() else {
+            panic!("not yaml")
+        };
+        yaml.lines[0][0].style.fg
+    };
+    let dark = colour_of_first(&app);
+    let (light, problems) = tether::tui::Theme::load(Some("light"), None);
+    assert!(problems.is_empty(), "{problems:?}");
+    app.set_theme(light, &problems);
+    assert_ne!(colour_of_first(&app), dark);
     keys(&mut app, "jjj");
     let text = screen(&app, 80, 24);
     assert!(text.contains("[4/22]"), "{text}");

@@ -22,6 +22,12 @@ fn assets() -> &'static Assets {
     })
 }
 
+/// Loads syntect's syntaxes and themes now (they load on first use
+/// otherwise), e.g. on a background thread at start-up.
+pub fn warm() {
+    let _ = assets();
+}
+
 /// Names of the syntax themes syntect bundles.
 pub fn syntax_themes() -> Vec<String> {
     assets().themes.themes.keys().cloned().collect()

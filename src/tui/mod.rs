@@ -92,6 +92,9 @@ impl App {
 /// on every exit, panics included; errors inside show in the status line.
 pub async fn run(handle: EngineHandle, opts: TuiOptions) -> color_eyre::Result<()> {
     let config_dir = config_dir();
+    // Syntax definitions load while the first screen is drawn, not when
+    // the first diff arrives.
+    tokio::task::spawn_blocking(highlight::warm);
     let mut app = App::from_options(handle.snapshot(), &opts, config_dir.as_deref());
     let mut screen = terminal::FullScreen::enter().wrap_err("cannot open the terminal")?;
     let input = crossterm::event::EventStream::new();
