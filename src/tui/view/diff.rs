@@ -41,6 +41,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
         .map(|r| r.kind.len() + r.name.len() + 13)
         .max()
         .unwrap_or(20)
+        .max(state.app.len() + 26)
         .min(usize::from(area.width / 3));
     let list_width = u16::try_from(list_width).unwrap_or(u16::MAX);
     let [left, right] =
@@ -120,7 +121,7 @@ fn resources(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
     } else {
         String::new()
     };
-    let title = format!(" {changed}/{total} changed{hidden} ");
+    let title = format!(" {} {changed}/{total} changed{hidden} ", state.app);
     let list = List::new(items)
         .block(block(app, title))
         .highlight_style(theme.style("selection"))
