@@ -23,6 +23,7 @@
 pub mod action;
 pub mod app;
 mod app_command;
+mod app_config;
 mod app_events;
 pub mod app_input;
 mod app_views;
