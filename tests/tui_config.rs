@@ -110,7 +110,7 @@ fn unknown_context_and_bad_yaml_are_located() {
         KeymapFile::parse("k.yaml", "global:\n  q: quit\nappz:\n  j: move_down\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "k.yaml:3: unknown context 'appz' (expected one of: global, apps, help, dialog, input)"
+        "k.yaml:3: unknown context 'appz' (expected one of: global, apps, view, tree, diff, history, help, dialog, input)"
     );
     let err = KeymapFile::parse("k.yaml", "apps:\n  j: move_down\n   k: [\n").unwrap_err();
     assert_eq!(err.line, Some(3), "{err}");
@@ -185,7 +185,7 @@ fn theme_errors_by_text() {
     let cases = [
         (
             "colours:\n  a: red\n",
-            "1: unknown field `colours`, expected one of `inherits`, `palette`, `styles`, `glyphs`",
+            "1: unknown field `colours`, expected one of `inherits`, `palette`, `styles`, `glyphs`, `syntax`",
         ),
         (
             "palette:\n  bg: \"#12345\"\n",
@@ -210,6 +210,28 @@ fn theme_errors_by_text() {
     ];
     for (text, expected) in cases {
         let dir = config_dir_with("themes/mine.yaml", text);
+        check_theme_error(&dir, text, expected);
+    }
+}
+
+#[test]
+fn an_unknown_syntax_theme_is_a_warning_naming_the_line() {
+    let dir = config_dir_with(
+        "themes/mine.yaml",
+        "glyphs:\n  synced: \"=\"\nsyntax: nope\n",
+    );
+    let (theme, problems) = Theme::load(Some("mine"), Some(dir.path()));
+    let got = messages(&problems);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("mine.yaml:3: unknown syntax theme 'nope' (known: "),
+        "{got:?}"
+    );
+    assert_eq!(theme.syntax_theme(), "nope", "a warning, not an error");
+}
+
+fn check_theme_error(dir: &tempfile::TempDir, text: &str, expected: &str) {
+    {
         let (_, problems) = Theme::load(Some("mine"), Some(dir.path()));
         let got = messages(&problems);
         assert_eq!(got.len(), 1, "{text}: {got:?}");
@@ -286,6 +308,6 @@ fn sequence_errors_by_text() {
     let err = KeymapFile::parse("k.yaml", "dialog:\n  \"y y\": confirm\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "k.yaml:2: key sequence 'y y' is not allowed in context 'dialog' (only in global, apps, help)"
+        "k.yaml:2: key sequence 'y y' is not allowed in context 'dialog' (not in dialog, input)"
     );
 }

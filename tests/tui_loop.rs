@@ -107,10 +107,33 @@ async fn keys_commands_snapshots_events_and_quit() {
 
     eventually("first draw", || screen.text().contains("alpha")).await;
 
-    // j s y, sent at once: drained together, one Sync for beta.
-    for c in ['j', 's', 'y'] {
+    // j s, sent at once: drained together, one Plan for beta.
+    for c in ['j', 's'] {
         input_tx.send(key(c)).unwrap();
     }
+    let command = tokio::time::timeout(Duration::from_secs(2), commands_rx.recv())
+        .await
+        .unwrap();
+    assert_eq!(
+        command,
+        Some(EngineCommand::Plan {
+            app: "beta".to_string(),
+            prune: false
+        })
+    );
+    events
+        .send(EngineEvent::Plan {
+            app: "beta".to_string(),
+            plan: Arc::new(tether::engine::SyncReport {
+                app: "beta".to_string(),
+                revision: "abc".to_string(),
+                dry_run: true,
+                resources: Vec::new(),
+            }),
+        })
+        .unwrap();
+    eventually("plan", || screen.text().contains("plan @ abc")).await;
+    input_tx.send(key('y')).unwrap();
     let command = tokio::time::timeout(Duration::from_secs(2), commands_rx.recv())
         .await
         .unwrap();
@@ -121,6 +144,17 @@ async fn keys_commands_snapshots_events_and_quit() {
             prune: false
         })
     );
+    events
+        .send(EngineEvent::SyncProgress {
+            app: "beta".to_string(),
+            resource: "ConfigMap/x".to_string(),
+            action: "configured".to_string(),
+        })
+        .unwrap();
+    eventually("progress", || {
+        screen.text().contains("ConfigMap/x configured")
+    })
+    .await;
 
     // A new snapshot is drawn, the selection stays on beta.
     snapshots_tx
@@ -140,6 +174,10 @@ async fn keys_commands_snapshots_events_and_quit() {
         screen.text().contains("beta: synced 3 objects")
     })
     .await;
+    assert!(
+        !screen.text().contains("Syncing beta"),
+        "done closes the panel"
+    );
 
     input_tx.send(key('q')).unwrap();
     let result = tokio::time::timeout(Duration::from_secs(2), task)

@@ -57,11 +57,33 @@ pub enum Action {
     Cancel,
     /// Delete the character before the cursor in typed input.
     DeleteChar,
+    /// Complete the command being typed.
+    Complete,
+    /// Expand or collapse the selected tree node.
+    ToggleNode,
+    /// Jump to the next diff hunk.
+    NextHunk,
+    /// Jump to the previous diff hunk.
+    PrevHunk,
+    /// Switch the diff between side by side and unified.
+    ToggleUnified,
+    /// Hide or show resources without changes in the diff.
+    ToggleUnchanged,
+    /// Scroll the text pane down by one line.
+    ScrollDown,
+    /// Scroll the text pane up by one line.
+    ScrollUp,
+    /// Sort the apps table by the next column.
+    SortNext,
+    /// Reverse the sort order of the apps table.
+    SortReverse,
+    /// Group the apps table: none, by project, by cluster.
+    ToggleGroup,
 }
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 36] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -87,6 +109,17 @@ impl Action {
         Action::Confirm,
         Action::Cancel,
         Action::DeleteChar,
+        Action::Complete,
+        Action::ToggleNode,
+        Action::NextHunk,
+        Action::PrevHunk,
+        Action::ToggleUnified,
+        Action::ToggleUnchanged,
+        Action::ScrollDown,
+        Action::ScrollUp,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::ToggleGroup,
     ];
 
     /// The name keymap files use (the serde name).
@@ -117,6 +150,17 @@ impl Action {
             Action::Confirm => "confirm",
             Action::Cancel => "cancel",
             Action::DeleteChar => "delete_char",
+            Action::Complete => "complete",
+            Action::ToggleNode => "toggle_node",
+            Action::NextHunk => "next_hunk",
+            Action::PrevHunk => "prev_hunk",
+            Action::ToggleUnified => "toggle_unified",
+            Action::ToggleUnchanged => "toggle_unchanged",
+            Action::ScrollDown => "scroll_down",
+            Action::ScrollUp => "scroll_up",
+            Action::SortNext => "sort_next",
+            Action::SortReverse => "sort_reverse",
+            Action::ToggleGroup => "toggle_group",
         }
     }
 
@@ -134,17 +178,7 @@ impl Action {
     /// Whether this version of the TUI does something for the action;
     /// the others report "not available yet" in the status line.
     pub fn implemented(self) -> bool {
-        !matches!(
-            self,
-            Action::DrillIn
-                | Action::Tree
-                | Action::Diff
-                | Action::History
-                | Action::Events
-                | Action::Yaml
-                | Action::Pause
-                | Action::Revert
-        )
+        !matches!(self, Action::Revert)
     }
 
     /// One line for the help screen.
@@ -153,7 +187,7 @@ impl Action {
             Action::Quit => "quit tether",
             Action::Help => "show this help",
             Action::Back => "back / close / clear filter",
-            Action::Command => "command mode (:q, :apps)",
+            Action::Command => "command mode (:apps, :tree APP, :ctx, :q…)",
             Action::Filter => "filter rows",
             Action::MoveUp => "select previous row",
             Action::MoveDown => "select next row",
@@ -175,6 +209,17 @@ impl Action {
             Action::Confirm => "yes / accept",
             Action::Cancel => "no / abandon",
             Action::DeleteChar => "delete a character",
+            Action::Complete => "complete the command",
+            Action::ToggleNode => "expand / collapse the node",
+            Action::NextHunk => "next hunk",
+            Action::PrevHunk => "previous hunk",
+            Action::ToggleUnified => "side by side / unified",
+            Action::ToggleUnchanged => "hide / show unchanged resources",
+            Action::ScrollDown => "scroll the text down",
+            Action::ScrollUp => "scroll the text up",
+            Action::SortNext => "sort by the next column",
+            Action::SortReverse => "reverse the sort order",
+            Action::ToggleGroup => "group by none / project / cluster",
         }
     }
 }

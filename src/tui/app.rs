@@ -3,12 +3,12 @@
 
 use super::action::Action;
 use super::apps_table::AppsTable;
-use super::config_error::ConfigError;
 use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
+use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
 use super::view;
-use crate::engine::{EngineCommand, EngineEvent, Snapshot};
+use crate::engine::{EngineCommand, Snapshot, SyncReport};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use std::sync::Arc;
@@ -22,6 +22,9 @@ pub enum Effect {
     Send(EngineCommand),
     /// Load the named theme (`:theme NAME`) and hand it to [`App::set_theme`].
     LoadTheme(String),
+    /// Load the named keymap (`:keymap NAME`) and hand it to
+    /// [`App::set_keymap`].
+    LoadKeymap(String),
 }
 
 /// What the screen is doing besides showing the apps table.
@@ -35,13 +38,34 @@ pub enum Mode {
     Command(String),
     /// The help screen, scrolled by some lines.
     Help(usize),
-    /// Asking whether to sync `app`.
+    /// Asking whether to sync `app`, showing the plan once it is here.
     ConfirmSync {
         /// The app to sync.
         app: String,
         /// Whether to prune.
         prune: bool,
     },
+    /// Typing the reason for pausing `app` (may stay empty).
+    PauseReason {
+        /// The app to pause.
+        app: String,
+        /// The reason typed so far.
+        input: String,
+    },
+    /// Asking whether to resume the paused `app`.
+    ConfirmResume {
+        /// The app to resume.
+        app: String,
+    },
+}
+
+/// A sync in flight: the resources applied so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncProgress {
+    /// The app being synced.
+    pub app: String,
+    /// `Kind/name action` per applied resource, in order.
+    pub lines: Vec<String>,
 }
 
 /// How a status message should look.
@@ -67,8 +91,9 @@ pub struct StatusMessage {
 /// Rows per page until the terminal size is known.
 const DEFAULT_PAGE: usize = 10;
 
-/// Ticks an info message stays before the status line shows hints again.
-const INFO_TICKS: u32 = 8;
+/// Ticks (1/8 s) an info message stays before the status line shows
+/// hints again.
+const INFO_TICKS: u32 = 64;
 
 /// The TUI state: the latest snapshot, the table, the mode, the status line,
 /// and the active keymap and theme.
@@ -86,6 +111,18 @@ pub struct App {
     pub(super) page_size: usize,
     /// Keys of a sequence typed so far (`g` of `g g`).
     pub(super) pending: Vec<KeyChord>,
+    /// Views above the apps table; the last one is shown.
+    pub(super) views: Vec<View>,
+    /// Outstanding on-demand requests, one per kind.
+    pub(super) requests: Requests,
+    /// The plan shown in the sync confirmation.
+    pub(super) plan: Option<Loadable<Arc<SyncReport>>>,
+    /// The sync in flight, shown in a panel.
+    pub(super) progress: Option<SyncProgress>,
+    /// Spinner frame, advanced on ticks while something loads.
+    pub(super) spinner: usize,
+    /// Completions offered for the command being typed.
+    pub(super) completions: Vec<String>,
 }
 
 impl App {
@@ -118,6 +155,12 @@ impl App {
             title: title.to_string(),
             page_size: DEFAULT_PAGE,
             pending: Vec::new(),
+            views: Vec::new(),
+            requests: Requests::default(),
+            plan: None,
+            progress: None,
+            spinner: 0,
+            completions: Vec::new(),
         }
     }
 
@@ -125,54 +168,6 @@ impl App {
     pub fn apply_snapshot(&mut self, snapshot: Arc<Snapshot>) {
         self.snapshot = snapshot;
         self.table.update(&self.snapshot);
-    }
-
-    /// Shows an engine event in the status line.
-    pub fn apply_event(&mut self, event: EngineEvent) {
-        match event {
-            EngineEvent::CommandDone {
-                app,
-                ok: true,
-                message,
-            } => {
-                self.info(format!("{app}: {message}"));
-            }
-            EngineEvent::CommandDone {
-                app,
-                ok: false,
-                message,
-            } => {
-                self.error(format!("{app}: {message}"));
-            }
-            EngineEvent::Warning { message } => self.warn(message),
-            EngineEvent::SyncProgress {
-                app,
-                resource,
-                action,
-            } => self.info(format!("{app}: {resource} {action}")),
-            // Views for these results come with the full TUI.
-            _ => {}
-        }
-    }
-
-    /// Shows configuration problems (keymap, theme) in the status line.
-    pub fn report_problems(&mut self, problems: &[ConfigError]) {
-        for problem in problems {
-            tracing::warn!(%problem, "configuration problem");
-        }
-        if let Some(first) = problems.first() {
-            let more = match problems.len() {
-                1 => String::new(),
-                n => format!(" (+{} more)", n - 1),
-            };
-            self.error(format!("{first}{more}"));
-        }
-    }
-
-    /// Switches to a newly loaded theme, reporting its problems.
-    pub fn set_theme(&mut self, theme: Theme, problems: &[ConfigError]) {
-        self.theme = theme;
-        self.report_problems(problems);
     }
 
     /// Tells the app how big the terminal is (for paging).
@@ -183,6 +178,14 @@ impl App {
 
     /// Advances timers; true when the screen changed.
     pub fn on_tick(&mut self) -> bool {
+        let spinning = self.is_loading();
+        if spinning {
+            self.spinner = self.spinner.wrapping_add(1);
+        }
+        spinning | self.expire_status()
+    }
+
+    fn expire_status(&mut self) -> bool {
         match self.status_ticks {
             Some(0) => {
                 self.status = None;
@@ -203,11 +206,14 @@ impl App {
             return Vec::new();
         };
         match self.mode.clone() {
+            Mode::Normal if !self.views.is_empty() => self.view_key(&chord),
             Mode::Normal => self.normal_key(&chord),
             Mode::Filter => self.filter_key(&chord),
             Mode::Command(input) => self.command_key(&chord, input),
             Mode::Help(scroll) => self.help_key(&chord, scroll),
             Mode::ConfirmSync { app, prune } => self.confirm_key(&chord, app, prune),
+            Mode::PauseReason { app, input } => self.reason_key(&chord, app, input),
+            Mode::ConfirmResume { app } => self.resume_key(&chord, app),
         }
     }
 
@@ -259,6 +265,30 @@ impl App {
     /// The active theme.
     pub fn theme(&self) -> &Theme {
         &self.theme
+    }
+
+    /// The views above the apps table, the shown one last.
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+
+    /// The sync in flight, if any.
+    pub fn progress(&self) -> Option<&SyncProgress> {
+        self.progress.as_ref()
+    }
+
+    /// The plan of the sync being confirmed.
+    pub fn plan(&self) -> Option<&Loadable<Arc<SyncReport>>> {
+        self.plan.as_ref()
+    }
+
+    /// Whether something waits for the engine.
+    pub fn is_loading(&self) -> bool {
+        self.requests.any_pending() || self.progress.is_some()
+    }
+
+    pub(super) fn page(&self) -> usize {
+        self.page_size
     }
 
     pub(super) fn info(&mut self, text: impl Into<String>) {
@@ -326,26 +356,13 @@ impl App {
             Action::PageDown => self.table.move_by(page, &snapshot),
             Action::Top => self.table.top(&snapshot),
             Action::Bottom => self.table.bottom(&snapshot),
-            Action::Refresh => {
-                self.info("refresh requested");
-                return vec![Effect::Send(EngineCommand::Refresh)];
+            Action::SortNext => self.table.next_sort(&snapshot),
+            Action::SortReverse => self.table.reverse_sort(&snapshot),
+            Action::ToggleGroup => self.table.next_grouping(&snapshot),
+            other => {
+                let app = self.selected_app().map(str::to_string);
+                return self.app_action(other, app.as_deref(), None);
             }
-            Action::Sync | Action::SyncPrune if self.read_only => {
-                self.warn("read-only: sync is disabled");
-            }
-            Action::Sync | Action::SyncPrune => match self.selected_app() {
-                Some(app) => {
-                    self.mode = Mode::ConfirmSync {
-                        app: app.to_string(),
-                        prune: action == Action::SyncPrune,
-                    };
-                }
-                None => self.warn("no app selected"),
-            },
-            other if !other.implemented() => {
-                self.warn(format!("{}: not available yet", other.description()));
-            }
-            _ => {}
         }
         Vec::new()
     }

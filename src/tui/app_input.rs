@@ -1,22 +1,16 @@
-//! Keys in the modes beside the apps table: filter and command input,
-//! help, and confirmation dialogs.
+//! Keys in the modes beside the tables: filter input, help, the sync
+//! confirmation with its plan, and pause / resume.
 
 use super::action::Action;
-use super::app::{App, Effect, Mode};
+use super::app::{App, Effect, Mode, SyncProgress};
 use super::keymap::KeyContext;
 use super::keys::KeyChord;
+use super::state::{Loadable, RequestKind};
 use super::view;
 use crate::engine::EngineCommand;
 use std::sync::Arc;
 
-/// The `:` commands this version understands, for the help screen:
-/// (how to type it, what it does).
-pub const COMMANDS: [(&str, &str); 4] = [
-    (":q  :quit", "quit tether"),
-    (":apps", "apps table, filter cleared"),
-    (":help", "show this help"),
-    (":theme NAME", "switch theme"),
-];
+pub use super::app_command::COMMANDS;
 
 impl App {
     pub(super) fn filter_key(&mut self, chord: &KeyChord) -> Vec<Effect> {
@@ -43,47 +37,6 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn command_key(&mut self, chord: &KeyChord, mut input: String) -> Vec<Effect> {
-        match self.keymap.get(KeyContext::Input, chord) {
-            Some(Action::Confirm) => {
-                self.mode = Mode::Normal;
-                return self.run_command(input.trim());
-            }
-            Some(Action::Cancel) => self.mode = Mode::Normal,
-            Some(Action::DeleteChar) => {
-                input.pop();
-                self.mode = Mode::Command(input);
-            }
-            _ => {
-                if let Some(c) = chord.typed_char() {
-                    input.push(c);
-                    self.mode = Mode::Command(input);
-                }
-            }
-        }
-        Vec::new()
-    }
-
-    fn run_command(&mut self, command: &str) -> Vec<Effect> {
-        let (verb, argument) = command.split_once(' ').unwrap_or((command, ""));
-        match verb {
-            "" => {}
-            "q" | "q!" | "quit" => return vec![Effect::Quit],
-            "apps" | "app" | "a" => {
-                let snapshot = Arc::clone(&self.snapshot);
-                self.table.set_filter("", &snapshot);
-            }
-            "help" => self.mode = Mode::Help(0),
-            "theme" if argument.trim().is_empty() => self.warn(":theme needs a theme name"),
-            "theme" => return vec![Effect::LoadTheme(argument.trim().to_string())],
-            "tree" | "diff" | "history" | "ctx" | "events" => {
-                self.warn(format!(":{verb}: not available yet"));
-            }
-            other => self.error(format!("unknown command ':{other}'")),
-        }
-        Vec::new()
-    }
-
     pub(super) fn help_key(&mut self, chord: &KeyChord, scroll: usize) -> Vec<Effect> {
         let last = view::help_line_count(self).saturating_sub(1);
         match self.resolve_pending(KeyContext::Help, chord) {
@@ -100,6 +53,8 @@ impl App {
         Vec::new()
     }
 
+    /// The sync confirmation: `yes` sends the sync once the plan is here
+    /// (or the engine said why there is none).
     pub(super) fn confirm_key(
         &mut self,
         chord: &KeyChord,
@@ -107,15 +62,77 @@ impl App {
         prune: bool,
     ) -> Vec<Effect> {
         match self.keymap.get(KeyContext::Dialog, chord) {
+            Some(Action::Confirm) if self.plan == Some(Loadable::Loading) => {
+                self.warn("waiting for the plan…");
+                Vec::new()
+            }
             Some(Action::Confirm) => {
-                self.mode = Mode::Normal;
+                self.close_dialog();
                 let with = if prune { " with prune" } else { "" };
                 self.info(format!("sync of {app}{with} requested"));
+                self.progress = Some(SyncProgress {
+                    app: app.clone(),
+                    lines: Vec::new(),
+                });
                 vec![Effect::Send(EngineCommand::Sync { app, prune })]
             }
             Some(Action::Cancel) => {
-                self.mode = Mode::Normal;
+                self.close_dialog();
                 self.info(format!("sync of {app} cancelled"));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn close_dialog(&mut self) {
+        self.mode = Mode::Normal;
+        self.plan = None;
+        self.requests.cancel(RequestKind::Plan);
+    }
+
+    /// Typing the pause reason: accept sends the pause.
+    pub(super) fn reason_key(
+        &mut self,
+        chord: &KeyChord,
+        app: String,
+        mut input: String,
+    ) -> Vec<Effect> {
+        match self.keymap.get(KeyContext::Input, chord) {
+            Some(Action::Confirm) => {
+                self.mode = Mode::Normal;
+                self.info(format!("pause of {app} requested"));
+                let reason = input.trim().to_string();
+                return vec![Effect::Send(EngineCommand::Pause { app, reason })];
+            }
+            Some(Action::Cancel) => {
+                self.mode = Mode::Normal;
+                self.info(format!("pause of {app} cancelled"));
+            }
+            Some(Action::DeleteChar) => {
+                input.pop();
+                self.mode = Mode::PauseReason { app, input };
+            }
+            _ => {
+                if let Some(c) = chord.typed_char() {
+                    input.push(c);
+                    self.mode = Mode::PauseReason { app, input };
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Confirming a resume.
+    pub(super) fn resume_key(&mut self, chord: &KeyChord, app: String) -> Vec<Effect> {
+        match self.keymap.get(KeyContext::Dialog, chord) {
+            Some(Action::Confirm) => {
+                self.mode = Mode::Normal;
+                self.info(format!("resume of {app} requested"));
+                vec![Effect::Send(EngineCommand::Resume { app })]
+            }
+            Some(Action::Cancel) => {
+                self.mode = Mode::Normal;
                 Vec::new()
             }
             _ => Vec::new(),

@@ -2,7 +2,86 @@
 //! the selected app's name across snapshots.
 
 use crate::engine::Snapshot;
-use crate::model::AppStatus;
+use crate::model::{AppStatus, SyncStatus};
+use std::cmp::Ordering;
+
+/// The column the apps table is sorted by (then by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    /// Cluster, then name (the default).
+    #[default]
+    Cluster,
+    Name,
+    Project,
+    Sync,
+    Health,
+    Revision,
+}
+
+impl SortColumn {
+    /// The column header it sorts by.
+    pub fn header(self) -> &'static str {
+        match self {
+            SortColumn::Cluster => "CLUSTER",
+            SortColumn::Name => "NAME",
+            SortColumn::Project => "PROJECT",
+            SortColumn::Sync => "SYNC",
+            SortColumn::Health => "HEALTH",
+            SortColumn::Revision => "REVISION",
+        }
+    }
+
+    fn next(self) -> SortColumn {
+        match self {
+            SortColumn::Cluster => SortColumn::Name,
+            SortColumn::Name => SortColumn::Project,
+            SortColumn::Project => SortColumn::Sync,
+            SortColumn::Sync => SortColumn::Health,
+            SortColumn::Health => SortColumn::Revision,
+            SortColumn::Revision => SortColumn::Cluster,
+        }
+    }
+
+    fn compare(self, a: &AppStatus, b: &AppStatus) -> Ordering {
+        let sync_rank = |s: SyncStatus| match s {
+            SyncStatus::Synced => 0,
+            SyncStatus::OutOfSync => 1,
+            SyncStatus::Unknown => 2,
+        };
+        match self {
+            SortColumn::Cluster => a.cluster.cmp(&b.cluster),
+            SortColumn::Name => Ordering::Equal,
+            SortColumn::Project => a.project.cmp(&b.project),
+            SortColumn::Sync => sync_rank(a.sync).cmp(&sync_rank(b.sync)),
+            SortColumn::Health => a.health.cmp(&b.health),
+            SortColumn::Revision => a.revision.cmp(&b.revision),
+        }
+        .then_with(|| a.name.cmp(&b.name))
+    }
+}
+
+/// How rows are grouped under headings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grouping {
+    /// No headings.
+    #[default]
+    None,
+    /// One heading per project.
+    Project,
+    /// One heading per cluster.
+    Cluster,
+}
+
+impl Grouping {
+    /// The group an app belongs to.
+    pub fn key(self, app: &AppStatus) -> Option<&str> {
+        match self {
+            Grouping::None => None,
+            Grouping::Project => Some(&app.project),
+            Grouping::Cluster => Some(&app.cluster),
+        }
+    }
+}
 
 /// Rows of the apps table: the snapshot's apps sorted by cluster then name,
 /// narrowed by a case-insensitive filter.
@@ -19,6 +98,9 @@ pub struct AppsTable {
     offset: usize,
     /// Rows that fit on screen (at least 1).
     page: usize,
+    sort: SortColumn,
+    descending: bool,
+    grouping: Grouping,
 }
 
 impl Default for AppsTable {
@@ -30,6 +112,9 @@ impl Default for AppsTable {
             filter: String::new(),
             offset: 0,
             page: 1,
+            sort: SortColumn::default(),
+            descending: false,
+            grouping: Grouping::default(),
         }
     }
 }
@@ -48,9 +133,16 @@ impl AppsTable {
         let mut visible: Vec<usize> = (0..snapshot.apps.len())
             .filter(|&i| needle.is_empty() || matches(&snapshot.apps[i], &needle))
             .collect();
+        let (sort, descending, grouping) = (self.sort, self.descending, self.grouping);
         visible.sort_by(|&a, &b| {
             let (a, b) = (&snapshot.apps[a], &snapshot.apps[b]);
-            (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name))
+            let by_column = sort.compare(a, b);
+            let by_column = if descending {
+                by_column.reverse()
+            } else {
+                by_column
+            };
+            grouping.key(a).cmp(&grouping.key(b)).then(by_column)
         });
         self.visible = visible;
         let found = self.selected_name.as_ref().and_then(|name| {
@@ -63,6 +155,38 @@ impl AppsTable {
             None => self.selected.min(self.visible.len().saturating_sub(1)),
         };
         self.remember(snapshot);
+    }
+
+    /// Sorts by the next column.
+    pub fn next_sort(&mut self, snapshot: &Snapshot) {
+        self.sort = self.sort.next();
+        self.update(snapshot);
+    }
+
+    /// Reverses the sort order.
+    pub fn reverse_sort(&mut self, snapshot: &Snapshot) {
+        self.descending = !self.descending;
+        self.update(snapshot);
+    }
+
+    /// Groups by nothing, project, cluster in turn.
+    pub fn next_grouping(&mut self, snapshot: &Snapshot) {
+        self.grouping = match self.grouping {
+            Grouping::None => Grouping::Project,
+            Grouping::Project => Grouping::Cluster,
+            Grouping::Cluster => Grouping::None,
+        };
+        self.update(snapshot);
+    }
+
+    /// The sort column and whether it is descending.
+    pub fn sort(&self) -> (SortColumn, bool) {
+        (self.sort, self.descending)
+    }
+
+    /// The grouping.
+    pub fn grouping(&self) -> Grouping {
+        self.grouping
     }
 
     /// Sets the filter text and recomputes the rows.

@@ -115,8 +115,8 @@ impl Keymap {
             .copied()
     }
 
-    /// The action for the single key `chord` in `context`, falling back to
-    /// `global` for the apps and help contexts.
+    /// The action for the single key `chord` in `context`, with the
+    /// fallbacks of [`Keymap::resolve`].
     pub fn lookup(&self, context: KeyContext, chord: &KeyChord) -> Option<Action> {
         match self.resolve(context, &[*chord]) {
             Resolved::Action(action) => Some(action),
@@ -125,13 +125,30 @@ impl Keymap {
     }
 
     /// What the keys pressed so far mean in `context`, falling back to
-    /// `global` for the apps and help contexts.
+    /// `view` for the tree, diff and history contexts, and to `global`
+    /// for those and the apps, view and help contexts.
     pub fn resolve(&self, context: KeyContext, keys: &[KeyChord]) -> Resolved {
-        match self.resolve_in(context, keys) {
-            Resolved::Unbound if matches!(context, KeyContext::Apps | KeyContext::Help) => {
-                self.resolve_in(KeyContext::Global, keys)
+        let chain: &[KeyContext] = match context {
+            KeyContext::Tree | KeyContext::Diff | KeyContext::History => {
+                &[context, KeyContext::View, KeyContext::Global]
             }
-            resolved => resolved,
+            KeyContext::Apps | KeyContext::Help | KeyContext::View => {
+                &[context, KeyContext::Global]
+            }
+            _ => &[context],
+        };
+        let mut pending = false;
+        for &step in chain {
+            match self.resolve_in(step, keys) {
+                Resolved::Action(action) if !pending => return Resolved::Action(action),
+                Resolved::Pending => pending = true,
+                _ => {}
+            }
+        }
+        if pending {
+            Resolved::Pending
+        } else {
+            Resolved::Unbound
         }
     }
 

@@ -1,7 +1,7 @@
 //! Reading one keymap file (keymaps/*.yaml).
 //!
-//! Format: one top-level mapping per context (`global`, `apps`, `help`,
-//! `dialog`, `input`), each mapping a key to an action name:
+//! Format: one top-level mapping per context (`global`, `apps`, `view`,
+//! `tree`, `diff`, `history`, `help`, `dialog`, `input`), each mapping a key to an action name:
 //!
 //! ```yaml
 //! global:
@@ -13,7 +13,9 @@
 //!   "x": none        # unbinds x
 //! ```
 //!
-//! Sequences are allowed in `global`, `apps` and `help`. A key cannot be
+//! Contexts `tree`, `diff` and `history` fall back to `view`, which (like
+//! `apps` and `help`) falls back to `global`.
+//! Sequences are allowed everywhere but in `dialog` and `input`. A key cannot be
 //! both bound and the start of a longer sequence in one context.
 
 use super::action::Action;
@@ -32,15 +34,28 @@ pub enum KeyContext {
     Help,
     /// A yes/no confirmation dialog.
     Dialog,
-    /// Typing a filter or a command.
+    /// Typing a filter, a command or a pause reason.
     Input,
+    /// Every view above the apps table (tree, diff, history, events,
+    /// YAML, contexts), below the view's own bindings.
+    View,
+    /// The resource tree.
+    Tree,
+    /// The diff.
+    Diff,
+    /// The history.
+    History,
 }
 
 impl KeyContext {
     /// Every context, in help-screen order.
-    pub const ALL: [KeyContext; 5] = [
+    pub const ALL: [KeyContext; 9] = [
         KeyContext::Global,
         KeyContext::Apps,
+        KeyContext::View,
+        KeyContext::Tree,
+        KeyContext::Diff,
+        KeyContext::History,
         KeyContext::Help,
         KeyContext::Dialog,
         KeyContext::Input,
@@ -54,6 +69,10 @@ impl KeyContext {
             KeyContext::Help => "help",
             KeyContext::Dialog => "dialog",
             KeyContext::Input => "input",
+            KeyContext::View => "view",
+            KeyContext::Tree => "tree",
+            KeyContext::Diff => "diff",
+            KeyContext::History => "history",
         }
     }
 
@@ -63,10 +82,7 @@ impl KeyContext {
 
     /// Whether multi-key sequences may be bound here.
     pub fn allows_sequences(self) -> bool {
-        matches!(
-            self,
-            KeyContext::Global | KeyContext::Apps | KeyContext::Help
-        )
+        !matches!(self, KeyContext::Dialog | KeyContext::Input)
     }
 }
 
@@ -92,7 +108,7 @@ impl KeymapFile {
                 return Err(ConfigError::new(
                     file,
                     Some(1),
-                    "expected a mapping of contexts (global, apps, help, dialog, input)",
+                    "expected a mapping of contexts (global, apps, view, tree, diff, history, help, dialog, input)",
                 ));
             }
         };
@@ -121,7 +137,7 @@ impl KeymapFile {
                     .ok_or_else(|| error(format!("unknown key '{key}' in context '{section}'")))?;
                 if seq.0.len() > 1 && !context.allows_sequences() {
                     return Err(error(format!(
-                        "key sequence '{key}' is not allowed in context '{section}' (only in global, apps, help)"
+                        "key sequence '{key}' is not allowed in context '{section}' (not in dialog, input)"
                     )));
                 }
                 if let Some((_, other, _)) = parsed

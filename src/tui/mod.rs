@@ -22,20 +22,26 @@
 
 pub mod action;
 pub mod app;
+mod app_command;
+mod app_config;
+mod app_events;
 pub mod app_input;
+mod app_views;
 pub mod apps_table;
 pub mod config_error;
+pub mod highlight;
 pub mod keymap;
 pub mod keymap_file;
 pub mod keys;
 pub mod run;
+pub mod state;
 pub mod terminal;
 pub mod theme;
 pub mod theme_file;
 mod view;
 
 pub use action::Action;
-pub use app::{App, Effect, Mode, StatusLevel, StatusMessage};
+pub use app::{App, Effect, Mode, StatusLevel, StatusMessage, SyncProgress};
 pub use config_error::ConfigError;
 pub use keymap::{KeyContext, Keymap, KeymapFile};
 pub use keys::{KeyChord, KeySeq};
@@ -87,6 +93,9 @@ impl App {
 /// on every exit, panics included; errors inside show in the status line.
 pub async fn run(handle: EngineHandle, opts: TuiOptions) -> color_eyre::Result<()> {
     let config_dir = config_dir();
+    // Syntax definitions load while the first screen is drawn, not when
+    // the first diff arrives.
+    tokio::task::spawn_blocking(highlight::warm);
     let mut app = App::from_options(handle.snapshot(), &opts, config_dir.as_deref());
     let mut screen = terminal::FullScreen::enter().wrap_err("cannot open the terminal")?;
     let input = crossterm::event::EventStream::new();

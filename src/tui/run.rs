@@ -4,6 +4,7 @@
 //! drive it with a `TestBackend` and scripted events.
 
 use super::app::{App, Effect};
+use super::keymap::Keymap;
 use super::terminal::FullScreen;
 use super::theme::Theme;
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle};
@@ -15,8 +16,9 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::mpsc::error::TrySendError;
 
-/// How often the screen refreshes without input (message expiry, clocks).
-const TICK: Duration = Duration::from_secs(1);
+/// How often timers advance (spinner, message expiry); the screen is
+/// redrawn on a tick only when something changed.
+const TICK: Duration = Duration::from_millis(125);
 
 /// Where the loop draws: the real terminal, or a test backend.
 pub trait Screen {
@@ -107,8 +109,7 @@ where
                 }
             },
             _ = tick.tick() => {
-                app.on_tick();
-                dirty = true;
+                dirty |= app.on_tick();
             },
         }
         // Drain whatever else is already waiting, then draw once.
@@ -173,6 +174,10 @@ fn on_input(
                     Effect::LoadTheme(name) => {
                         let (theme, problems) = Theme::load(Some(&name), config_dir);
                         app.set_theme(theme, &problems);
+                    }
+                    Effect::LoadKeymap(name) => {
+                        let (keymap, problems) = Keymap::load(Some(&name), config_dir);
+                        app.set_keymap(keymap, &problems);
                     }
                 }
             }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// Style scopes the TUI uses. A theme may also style children of these
 /// (`diff.added.bg`); any other scope is reported as a warning.
-pub const SCOPES: [&str; 39] = [
+pub const SCOPES: [&str; 43] = [
     "text",
     "header",
     "header.title",
@@ -48,13 +48,17 @@ pub const SCOPES: [&str; 39] = [
     "diff.changed",
     "diff.context",
     "diff.header",
+    "diff.hunk",
+    "diff.lineno",
+    "tree.guide",
+    "history.current",
     "revision",
     "filter",
     "count",
 ];
 
 /// Glyph names: one per state, shown before the state's word.
-pub const GLYPHS: [&str; 12] = [
+pub const GLYPHS: [&str; 18] = [
     "synced",
     "out_of_sync",
     "healthy",
@@ -67,6 +71,12 @@ pub const GLYPHS: [&str; 12] = [
     "connected",
     "disconnected",
     "selection",
+    "spinner",
+    "expanded",
+    "collapsed",
+    "current",
+    "sort_ascending",
+    "sort_descending",
 ];
 
 /// A resolved theme: styles by scope, glyphs by state.
@@ -74,6 +84,7 @@ pub const GLYPHS: [&str; 12] = [
 pub struct Theme {
     styles: HashMap<String, Style>,
     glyphs: HashMap<String, String>,
+    syntax: String,
 }
 
 impl Theme {
@@ -121,6 +132,16 @@ impl Theme {
             }
             theme.styles.insert(scope.clone(), style(scope, spec, raw)?);
         }
+        if let Some(syntax) = &raw.syntax {
+            if !crate::tui::highlight::has_syntax_theme(&syntax.value) {
+                warnings.push(syntax.error(format!(
+                    "unknown syntax theme '{}' (known: {})",
+                    syntax.value,
+                    crate::tui::highlight::syntax_themes().join(", ")
+                )));
+            }
+            theme.syntax = syntax.value.clone();
+        }
         for (name, glyph) in &raw.glyphs {
             if !GLYPHS.contains(&name.as_str()) {
                 warnings.push(glyph.error(format!("unknown glyph '{name}'")));
@@ -147,6 +168,20 @@ impl Theme {
     /// The glyph of a state (empty when the theme has none).
     pub fn glyph(&self, name: &str) -> &str {
         self.glyphs.get(name).map_or("", String::as_str)
+    }
+
+    /// The syntect theme for YAML (empty: no highlighting).
+    pub fn syntax_theme(&self) -> &str {
+        &self.syntax
+    }
+
+    /// Frame `tick` of the spinner glyph (its characters in turn).
+    pub fn spinner(&self, tick: usize) -> String {
+        let frames: Vec<char> = self.glyph("spinner").chars().collect();
+        match frames.len() {
+            0 => String::new(),
+            n => frames[tick % n].to_string(),
+        }
     }
 
     /// `glyph word` for a state, or the word alone without a glyph.

@@ -13,6 +13,7 @@
 //!   out_of_sync: { fg: yellow, bg: "#202020", modifiers: [bold] }
 //! glyphs:                    # text shown before states (never colour alone)
 //!   synced: "✔"
+//! syntax: base16-ocean.dark  # syntect theme for YAML in diff and YAML views
 //! ```
 
 use super::config_error::{ConfigError, locate_key};
@@ -42,6 +43,8 @@ struct ThemeYaml {
     styles: BTreeMap<String, serde_yaml::Value>,
     #[serde(default)]
     glyphs: BTreeMap<String, String>,
+    #[serde(default)]
+    syntax: Option<String>,
 }
 
 /// A value from a theme file with the place it came from, for errors.
@@ -71,6 +74,8 @@ pub struct RawTheme {
     pub styles: BTreeMap<String, Located<serde_yaml::Value>>,
     /// Glyphs by state name.
     pub glyphs: BTreeMap<String, Located<String>>,
+    /// The syntect theme for YAML highlighting.
+    pub syntax: Option<Located<String>>,
 }
 
 /// Where theme files are looked up: bundled names, then user files.
@@ -157,6 +162,13 @@ impl RawTheme {
         for (key, value) in yaml.styles {
             let line = at("styles", &key);
             self.styles.insert(key, located(value, file, line));
+        }
+        if let Some(syntax) = yaml.syntax {
+            let line = text
+                .lines()
+                .position(|l| l.starts_with("syntax:"))
+                .map(|i| i + 1);
+            self.syntax = Some(located(syntax, file, line));
         }
         for (key, value) in yaml.glyphs {
             let line = at("glyphs", &key);

@@ -5,6 +5,7 @@ use crate::model::{HealthStatus, SyncStatus};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::KeyContext;
+use crate::tui::state::View;
 use crate::tui::theme::{Theme, health_scope, sync_scope};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -132,22 +133,74 @@ fn count_span(theme: &Theme, scope: &str, word: &str, count: usize) -> Span<'sta
 }
 
 /// Key hints in columns of `height` lines: `<key> description`.
+/// Hints of the tree view.
+const TREE_HINTS: [Action; 8] = [
+    Action::ToggleNode,
+    Action::Events,
+    Action::Yaml,
+    Action::Diff,
+    Action::Sync,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
+/// Hints of the diff view.
+const DIFF_HINTS: [Action; 8] = [
+    Action::NextHunk,
+    Action::PrevHunk,
+    Action::ToggleUnified,
+    Action::ToggleUnchanged,
+    Action::ScrollDown,
+    Action::Sync,
+    Action::Back,
+    Action::Help,
+];
+/// Hints of the other views.
+const VIEW_HINTS: [Action; 8] = [
+    Action::MoveDown,
+    Action::PageDown,
+    Action::Tree,
+    Action::Diff,
+    Action::Refresh,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
+
+/// The shown view's key context and its hints.
+fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
+    match app.views.last() {
+        None => (KeyContext::Apps, &HINTS),
+        Some(View::Tree(_)) => (KeyContext::Tree, &TREE_HINTS),
+        Some(View::Diff(_)) => (KeyContext::Diff, &DIFF_HINTS),
+        Some(view) => (view.key_context(), &VIEW_HINTS),
+    }
+}
+
+/// The first key of `action` in `context` or the contexts it falls back to.
+fn first_key(app: &App, context: KeyContext, action: Action) -> Option<String> {
+    let chain: &[KeyContext] = match context {
+        KeyContext::Tree | KeyContext::Diff | KeyContext::History => {
+            &[context, KeyContext::View, KeyContext::Global]
+        }
+        _ => &[context, KeyContext::Global],
+    };
+    chain.iter().find_map(|&c| {
+        app.keymap
+            .keys_for(c, action)
+            .into_iter()
+            .next()
+            .map(|k| k.to_string())
+    })
+}
+
 fn hint_lines(app: &App, height: u16) -> Vec<Vec<Line<'static>>> {
     let theme = &app.theme;
-    let hints: Vec<Line<'static>> = HINTS
+    let (context, actions) = hints_of(app);
+    let hints: Vec<Line<'static>> = actions
         .iter()
         .filter_map(|&action| {
-            let key = app
-                .keymap
-                .keys_for(KeyContext::Apps, action)
-                .into_iter()
-                .next()
-                .or_else(|| {
-                    app.keymap
-                        .keys_for(KeyContext::Global, action)
-                        .into_iter()
-                        .next()
-                })?;
+            let key = first_key(app, context, action)?;
             Some(Line::from(vec![
                 Span::styled(format!("<{key}> "), theme.style("header.key")),
                 Span::styled(hint_name(action), theme.style("header.hint")),
@@ -168,6 +221,14 @@ fn hint_name(action: Action) -> &'static str {
         Action::Help => "help",
         Action::Back => "back",
         Action::Quit => "quit",
+        Action::ToggleNode => "expand",
+        Action::NextHunk => "next hunk",
+        Action::PrevHunk => "prev hunk",
+        Action::ToggleUnified => "unified",
+        Action::ToggleUnchanged => "unchanged",
+        Action::ScrollDown => "scroll",
+        Action::MoveDown => "down",
+        Action::PageDown => "page",
         other => other.name(),
     }
 }

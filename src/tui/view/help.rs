@@ -48,7 +48,11 @@ fn section_title(context: KeyContext) -> &'static str {
         KeyContext::Apps => "Apps",
         KeyContext::Help => "Help",
         KeyContext::Dialog => "Confirmations",
-        KeyContext::Input => "Filter and command input",
+        KeyContext::Input => "Typed input (filter, command, reason)",
+        KeyContext::View => "All views",
+        KeyContext::Tree => "Tree",
+        KeyContext::Diff => "Diff",
+        KeyContext::History => "History",
     }
 }
 

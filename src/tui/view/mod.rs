@@ -1,13 +1,22 @@
 //! Drawing. Every function here is pure: it reads the [`App`] and writes
 //! into the frame, with no I/O and no locks.
 
+mod common;
+mod contexts;
 mod dialog;
+mod diff;
+mod events;
 mod header;
 mod help;
+mod history;
+mod progress;
 mod status;
 mod table;
+mod tree;
+mod yaml;
 
 use super::app::{App, Mode};
+use super::state::View;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Block;
@@ -31,13 +40,35 @@ pub fn render(app: &App, frame: &mut Frame) {
     frame.render_widget(Block::new().style(app.theme.style("text")), area);
     let [header_area, body, status_area] = split(area);
     header::render(app, frame, header_area);
-    match &app.mode {
-        Mode::Help(scroll) => help::render(app, frame, body, *scroll),
-        _ => table::render(app, frame, body),
+    match (&app.mode, app.views.last()) {
+        (Mode::Help(scroll), _) => help::render(app, frame, body, *scroll),
+        (_, None) => table::render(app, frame, body),
+        (_, Some(view)) => render_view(app, frame, body, view),
+    }
+    if let Some(progress) = &app.progress {
+        progress::render(app, frame, body, progress);
     }
     status::render(app, frame, status_area);
-    if let Mode::ConfirmSync { app: name, prune } = &app.mode {
-        dialog::render_sync(app, frame, body, name, *prune);
+    match &app.mode {
+        Mode::ConfirmSync { app: name, prune } => {
+            dialog::render_sync(app, frame, body, name, *prune);
+        }
+        Mode::PauseReason { app: name, input } => {
+            dialog::render_pause(app, frame, body, name, input);
+        }
+        Mode::ConfirmResume { app: name } => dialog::render_resume(app, frame, body, name),
+        _ => {}
+    }
+}
+
+fn render_view(app: &App, frame: &mut Frame, area: Rect, view: &View) {
+    match view {
+        View::Tree(state) => tree::render(app, frame, area, state),
+        View::Diff(state) => diff::render(app, frame, area, state),
+        View::History(state) => history::render(app, frame, area, state),
+        View::Events(state) => events::render(app, frame, area, state),
+        View::Yaml(state) => yaml::render(app, frame, area, state),
+        View::Contexts(cursor) => contexts::render(app, frame, area, *cursor),
     }
 }
 

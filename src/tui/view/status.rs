@@ -21,7 +21,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Mode::Command(input) => {
             let text = format!(":{input}");
             cursor_after(frame, area, &text);
-            Line::from(Span::styled(text, theme.style("input")))
+            let mut spans = vec![Span::styled(text, theme.style("input"))];
+            if !app.completions.is_empty() {
+                let words: Vec<&str> = app
+                    .completions
+                    .iter()
+                    .map(|c| c.rsplit(' ').next().unwrap_or(c))
+                    .collect();
+                spans.push(Span::styled(
+                    format!("   {}", words.join("  ")),
+                    theme.style("status_line"),
+                ));
+            }
+            Line::from(spans)
         }
         _ if !app.pending.is_empty() => {
             let typed: Vec<String> = app.pending.iter().map(ToString::to_string).collect();
@@ -56,7 +68,18 @@ fn hint(app: &App) -> String {
     if let (Mode::Help(_), Some(close)) = (&app.mode, key(KeyContext::Global, Action::Back)) {
         return format!("{close} closes help");
     }
-    if !app.table.filter().is_empty() {
+    if let Some(progress) = &app.progress {
+        parts.push(format!(
+            "syncing {} {}",
+            progress.app,
+            app.theme.spinner(app.spinner)
+        ));
+    }
+    if !app.views.is_empty() {
+        if let Some(back) = key(KeyContext::Global, Action::Back) {
+            parts.push(format!("{back} back"));
+        }
+    } else if !app.table.filter().is_empty() {
         let clear = key(KeyContext::Global, Action::Back).unwrap_or_default();
         parts.push(format!("filter '{}' ({clear} clears)", app.table.filter()));
     }

@@ -2,8 +2,9 @@
 //! HEALTH, MESSAGE — state words always with their glyph.
 
 use crate::model::AppStatus;
+use crate::model::{HealthStatus, SyncStatus};
 use crate::tui::app::{App, Mode};
-use crate::tui::apps_table::short_revision;
+use crate::tui::apps_table::{Grouping, SortColumn, short_revision};
 use crate::tui::theme::{Theme, health_scope, sync_scope};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
@@ -29,17 +30,7 @@ const DROPPABLE: [usize; 2] = [3, 1];
 /// Draws the apps table into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let texts: Vec<[String; 7]> = app
-        .table
-        .rows(&app.snapshot)
-        .map(|status| plain_columns(theme, status))
-        .collect();
-    let content: Vec<usize> = (0..7)
-        .map(|c| {
-            let widest = texts.iter().map(|t| Span::raw(t[c].as_str()).width());
-            widest.max().unwrap_or(0).max(COLUMNS[c].len())
-        })
-        .collect();
+    let content = column_widths(app);
     let shown = shown_columns(&content, usize::from(area.width));
     let mut widths: Vec<Constraint> = shown
         .iter()
@@ -51,12 +42,41 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let mut cells = cells.map(Some);
         Row::new(shown.iter().filter_map(|&c| cells[c].take()))
     };
-    let rows: Vec<Row> = app
-        .table
-        .rows(&app.snapshot)
-        .map(|status| pick(row_cells(theme, status)))
-        .collect();
-    let header = pick(COLUMNS.map(Cell::from)).style(theme.style("table.header"));
+    let grouping = app.table.grouping();
+    let (rows, selected, offset) = if grouping == Grouping::None {
+        // Only the rows on screen are built: the table may hold thousands.
+        let window = usize::from(area.height.saturating_sub(3)).max(1);
+        let selected = app.table.selected().unwrap_or(0);
+        let mut offset = app.table.offset();
+        if selected < offset || selected >= offset + window {
+            offset = selected.saturating_sub(window - 1);
+        }
+        let rows: Vec<Row> = app
+            .table
+            .rows(&app.snapshot)
+            .skip(offset)
+            .take(window)
+            .map(|status| pick(row_cells(theme, status)))
+            .collect();
+        let selected = app.table.selected().map(|s| s - offset);
+        (rows, selected, 0)
+    } else {
+        grouped_rows(app, &pick)
+    };
+    let (sort, descending) = app.table.sort();
+    let glyph = theme.glyph(if descending {
+        "sort_descending"
+    } else {
+        "sort_ascending"
+    });
+    let headers = COLUMNS.map(|c| {
+        if c == sort.header() && (sort != SortColumn::Cluster || descending) {
+            Cell::from(format!("{c}{glyph}"))
+        } else {
+            Cell::from(c)
+        }
+    });
+    let header = pick(headers).style(theme.style("table.header"));
     let selection = format!("{} ", theme.glyph("selection"));
     let table = Table::new(rows, widths)
         .header(header)
@@ -77,9 +97,93 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let mut state = TableState::default()
-        .with_offset(app.table.offset())
-        .with_selected(app.table.selected());
+        .with_offset(offset)
+        .with_selected(selected);
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// Rows with a heading before each group, and the selection and offset
+/// moved past the headings.
+fn grouped_rows(
+    app: &App,
+    pick: &dyn Fn([Cell<'static>; 8]) -> Row<'static>,
+) -> (Vec<Row<'static>>, Option<usize>, usize) {
+    let theme = &app.theme;
+    let grouping = app.table.grouping();
+    let mut rows: Vec<Row> = Vec::with_capacity(app.table.len());
+    let mut group: Option<&str> = None;
+    let (mut selected, mut offset) = (app.table.selected(), app.table.offset());
+    for (i, status) in app.table.rows(&app.snapshot).enumerate() {
+        let key = grouping.key(status);
+        if key.is_some() && key != group {
+            group = key;
+            let heading = format!("{} ({})", key.unwrap_or_default(), count_in(app, key));
+            let style = theme.style("help.section");
+            rows.push(Row::new([Cell::from(Span::styled(heading, style))]));
+            selected = selected.map(|s| if s >= i { s + 1 } else { s });
+            if offset >= i {
+                offset += 1;
+            }
+        }
+        rows.push(pick(row_cells(theme, status)));
+    }
+    (rows, selected, offset.saturating_sub(1))
+}
+
+/// Widest text per column but MESSAGE (header included), without
+/// building the cells.
+fn column_widths(app: &App) -> Vec<usize> {
+    let theme = &app.theme;
+    let width = |s: &str| Span::raw(s).width();
+    let mut widths: Vec<usize> = COLUMNS[..7].iter().map(|c| c.len()).collect();
+    let states = |scope: &str, word: &str| width(&theme.labelled(scope, word));
+    let sync_widths = [
+        SyncStatus::Synced,
+        SyncStatus::OutOfSync,
+        SyncStatus::Unknown,
+    ]
+    .map(|s| (s, states(sync_scope(s), s.as_str())));
+    let health_widths = [
+        HealthStatus::Healthy,
+        HealthStatus::Suspended,
+        HealthStatus::Progressing,
+        HealthStatus::Missing,
+        HealthStatus::Degraded,
+        HealthStatus::Unknown,
+    ]
+    .map(|h| (h, states(health_scope(h), h.as_str())));
+    for status in app.table.rows(&app.snapshot) {
+        let sync = sync_widths
+            .iter()
+            .find(|(s, _)| *s == status.sync)
+            .map_or(0, |(_, w)| *w);
+        let health = health_widths
+            .iter()
+            .find(|(h, _)| *h == status.health)
+            .map_or(0, |(_, w)| *w);
+        let row = [
+            width(&status.name),
+            width(&status.project),
+            width(&status.cluster),
+            width(&status.namespace),
+            width(short_revision(&status.revision)),
+            sync,
+            health,
+        ];
+        for (w, r) in widths.iter_mut().zip(row) {
+            *w = (*w).max(r);
+        }
+    }
+    widths
+}
+
+/// Visible apps in group `key`.
+fn count_in(app: &App, key: Option<&str>) -> usize {
+    let grouping = app.table.grouping();
+    app.table
+        .rows(&app.snapshot)
+        .filter(|a| grouping.key(a) == key)
+        .count()
 }
 
 /// The columns to show (MESSAGE, index 7, always), dropping the droppable
@@ -116,19 +220,6 @@ fn block(app: &App) -> Block<'static> {
     Block::bordered()
         .border_style(theme.style("borders"))
         .title(Line::from(title))
-}
-
-/// The text of every column but MESSAGE, for widths.
-fn plain_columns(theme: &Theme, status: &AppStatus) -> [String; 7] {
-    [
-        status.name.clone(),
-        status.project.clone(),
-        status.cluster.clone(),
-        status.namespace.clone(),
-        short_revision(&status.revision).to_string(),
-        theme.labelled(sync_scope(status.sync), status.sync.as_str()),
-        theme.labelled(health_scope(status.health), status.health.as_str()),
-    ]
 }
 
 fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 8] {

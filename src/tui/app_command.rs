@@ -1,0 +1,199 @@
+//! `:` command mode: typing, Tab completion and running commands.
+
+use super::action::Action;
+use super::app::{App, Effect, Mode};
+use super::keymap::{BUNDLED as BUNDLED_KEYMAPS, KeyContext};
+use super::keys::KeyChord;
+use super::theme_file::BUNDLED as BUNDLED_THEMES;
+use std::sync::Arc;
+
+/// The `:` commands, for the help screen: (how to type it, what it does).
+pub const COMMANDS: [(&str, &str); 9] = [
+    (":q  :quit", "quit tether"),
+    (":apps", "apps table, views closed, filter cleared"),
+    (":tree APP", "resource tree of APP"),
+    (":diff APP", "diff of APP"),
+    (":history APP", "history of APP"),
+    (":ctx", "clusters (kubeconfig contexts)"),
+    (":theme NAME", "switch theme"),
+    (":keymap NAME", "switch keymap"),
+    (":help", "show this help"),
+];
+
+/// Command words and whether they take an argument.
+const VERBS: [(&str, bool); 10] = [
+    ("apps", false),
+    ("tree", true),
+    ("diff", true),
+    ("history", true),
+    ("ctx", false),
+    ("theme", true),
+    ("keymap", true),
+    ("help", false),
+    ("q", false),
+    ("quit", false),
+];
+
+/// Every full input that completes `input`: command words, then app,
+/// theme or keymap names for the word's argument.
+pub fn completions(input: &str, apps: &[&str]) -> Vec<String> {
+    match input.split_once(' ') {
+        None => VERBS
+            .iter()
+            .filter(|(verb, _)| verb.starts_with(input))
+            .map(|(verb, takes)| {
+                if *takes {
+                    format!("{verb} ")
+                } else {
+                    (*verb).to_string()
+                }
+            })
+            .collect(),
+        Some((verb, partial)) => {
+            let names: Vec<&str> = match verb {
+                "tree" | "diff" | "history" => apps.to_vec(),
+                "theme" => BUNDLED_THEMES.iter().map(|(n, _)| *n).collect(),
+                "keymap" => BUNDLED_KEYMAPS.iter().map(|(n, _)| *n).collect(),
+                _ => Vec::new(),
+            };
+            let mut out: Vec<String> = names
+                .into_iter()
+                .filter(|n| n.starts_with(partial.trim_start()))
+                .map(|n| format!("{verb} {n}"))
+                .collect();
+            out.sort();
+            out
+        }
+    }
+}
+
+fn common_prefix(items: &[String]) -> String {
+    let Some(first) = items.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for item in &items[1..] {
+        len = first
+            .char_indices()
+            .zip(item.chars())
+            .take_while(|((_, a), b)| a == b)
+            .map(|((i, a), _)| i + a.len_utf8())
+            .last()
+            .unwrap_or(0)
+            .min(len);
+    }
+    first[..len].to_string()
+}
+
+impl App {
+    pub(super) fn command_key(&mut self, chord: &KeyChord, mut input: String) -> Vec<Effect> {
+        match self.keymap.get(KeyContext::Input, chord) {
+            Some(Action::Confirm) => {
+                self.mode = Mode::Normal;
+                self.completions.clear();
+                return self.run_command(input.trim());
+            }
+            Some(Action::Cancel) => {
+                self.mode = Mode::Normal;
+                self.completions.clear();
+            }
+            Some(Action::DeleteChar) => {
+                input.pop();
+                self.completions.clear();
+                self.mode = Mode::Command(input);
+            }
+            Some(Action::Complete) => {
+                let names: Vec<&str> = self.snapshot.apps.iter().map(|a| a.name.as_str()).collect();
+                let found = completions(&input, &names);
+                let prefix = common_prefix(&found);
+                if prefix.len() > input.len() {
+                    input = prefix;
+                }
+                self.completions = if found.len() > 1 { found } else { Vec::new() };
+                self.mode = Mode::Command(input);
+            }
+            _ => {
+                if let Some(c) = chord.typed_char() {
+                    input.push(c);
+                    self.completions.clear();
+                    self.mode = Mode::Command(input);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn run_command(&mut self, command: &str) -> Vec<Effect> {
+        let (verb, argument) = command.split_once(' ').unwrap_or((command, ""));
+        let argument = argument.trim();
+        match verb {
+            "" => {}
+            "q" | "q!" | "quit" => return vec![Effect::Quit],
+            "apps" | "app" | "a" => {
+                let snapshot = Arc::clone(&self.snapshot);
+                while !self.views.is_empty() {
+                    self.pop_view();
+                }
+                self.table.set_filter("", &snapshot);
+            }
+            "help" => self.mode = Mode::Help(0),
+            "ctx" | "context" | "contexts" => self.open_contexts(),
+            "theme" | "keymap" if argument.is_empty() => {
+                self.warn(format!(":{verb} needs a name"));
+            }
+            "theme" => return vec![Effect::LoadTheme(argument.to_string())],
+            "keymap" => return vec![Effect::LoadKeymap(argument.to_string())],
+            "tree" | "diff" | "history" => {
+                let app = if argument.is_empty() {
+                    self.current_app()
+                } else {
+                    Some(argument.to_string())
+                };
+                let Some(app) = app else {
+                    self.warn(format!(":{verb} needs an app name"));
+                    return Vec::new();
+                };
+                if !self.snapshot.apps.iter().any(|a| a.name == app) {
+                    self.error(format!("unknown app '{app}'"));
+                    return Vec::new();
+                }
+                return match verb {
+                    "tree" => self.open_tree(&app),
+                    "diff" => self.open_diff(&app),
+                    _ => self.open_history(&app),
+                };
+            }
+            other => self.error(format!("unknown command ':{other}'")),
+        }
+        Vec::new()
+    }
+
+    /// The app of the shown view, else the selected row's.
+    fn current_app(&self) -> Option<String> {
+        self.views
+            .last()
+            .and_then(|v| v.app())
+            .or_else(|| self.selected_app())
+            .map(str::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_words_then_names() {
+        assert_eq!(completions("tr", &[]), ["tree "]);
+        assert_eq!(completions("h", &[]), ["history ", "help"]);
+        assert_eq!(
+            completions("diff web", &["api", "web-prod", "web-staging"]),
+            ["diff web-prod", "diff web-staging"]
+        );
+        assert_eq!(
+            common_prefix(&completions("diff web", &["web-prod", "web-staging"])),
+            "diff web-"
+        );
+        assert_eq!(completions("theme hi", &[]), ["theme high-contrast"]);
+    }
+}

@@ -1,0 +1,127 @@
+//! Engine events into the app: results of on-demand requests fill their
+//! views (stale ones are dropped), sync progress fills the progress panel,
+//! everything else shows in the status line.
+
+use super::app::{App, SyncProgress};
+use super::highlight;
+use super::state::{Loadable, RequestKind, View};
+use crate::engine::EngineEvent;
+
+impl App {
+    /// Applies one engine event.
+    pub fn apply_event(&mut self, event: EngineEvent) {
+        let page = self.page();
+        let theme = self.theme.syntax_theme().to_string();
+        match event {
+            EngineEvent::CommandDone { app, ok, message } => self.command_done(&app, ok, message),
+            EngineEvent::Warning { message } => self.warn(message),
+            EngineEvent::SyncProgress {
+                app,
+                resource,
+                action,
+            } => {
+                let progress = self.progress.get_or_insert_with(|| SyncProgress {
+                    app: app.clone(),
+                    lines: Vec::new(),
+                });
+                if progress.app == app {
+                    progress.lines.push(format!("{resource} {action}"));
+                }
+            }
+            EngineEvent::Plan { app, plan } => {
+                if self.requests.accept(RequestKind::Plan, &app, None) {
+                    self.plan = Some(Loadable::Ready(plan));
+                    self.status = None;
+                }
+            }
+            EngineEvent::Diff { app, diff } => {
+                if let Some(View::Diff(d)) = self.result_view(RequestKind::Diff, &app, None) {
+                    d.set_diff(diff, page, &theme);
+                }
+            }
+            EngineEvent::Tree { app, tree } => {
+                if let Some(View::Tree(t)) = self.result_view(RequestKind::Tree, &app, None) {
+                    t.set_nodes(tree, page);
+                }
+            }
+            EngineEvent::History { app, history } => {
+                if let Some(View::History(h)) = self.result_view(RequestKind::History, &app, None) {
+                    h.set_history(history, page);
+                }
+            }
+            EngineEvent::Events { app, events } => {
+                if let Some(View::Events(e)) = self.result_view(RequestKind::Events, &app, None) {
+                    e.events = Loadable::Ready(events);
+                }
+            }
+            EngineEvent::Yaml {
+                app,
+                resource,
+                text,
+            } => {
+                let view = self.result_view(RequestKind::Yaml, &app, Some(&resource));
+                if let Some(View::Yaml(y)) = view {
+                    y.lines = highlight::yaml(text.lines(), &theme);
+                    y.text = Loadable::Ready(text);
+                }
+            }
+        }
+    }
+
+    /// The waiting view a result of `kind` belongs to, when the result
+    /// answers the newest request of its kind; None drops it as stale.
+    fn result_view(
+        &mut self,
+        kind: RequestKind,
+        app: &str,
+        resource: Option<&crate::model::ResourceKey>,
+    ) -> Option<&mut View> {
+        if !self.requests.accept(kind, app, resource) {
+            tracing::debug!(?kind, app, "stale result dropped");
+            return None;
+        }
+        self.views
+            .iter_mut()
+            .rev()
+            .find(|v| v.request_kind() == Some(kind) && v.app() == Some(app) && v.is_loading())
+    }
+
+    /// A finished command: a failed request fails its views (and the plan),
+    /// a finished sync closes the progress panel.
+    fn command_done(&mut self, app: &str, ok: bool, message: String) {
+        let text = format!("{app}: {message}");
+        if !ok {
+            for kind in self.requests.fail(app) {
+                if kind == RequestKind::Plan {
+                    self.plan = Some(Loadable::Failed(message.clone()));
+                }
+                for view in self.views.iter_mut().rev() {
+                    if view.request_kind() == Some(kind) && view.app() == Some(app) {
+                        fail(view, &message);
+                        break;
+                    }
+                }
+            }
+        }
+        if self.progress.as_ref().is_some_and(|p| p.app == app) {
+            self.progress = None;
+        }
+        if ok {
+            self.info(text);
+        } else {
+            self.error(text);
+        }
+    }
+}
+
+fn fail(view: &mut View, message: &str) {
+    let message = message.to_string();
+    match view {
+        View::Tree(t) => t.nodes = Loadable::Failed(message),
+        View::Diff(d) => d.diff = Loadable::Failed(message),
+        View::History(h) => h.history = Loadable::Failed(message),
+        View::Events(e) => e.events = Loadable::Failed(message),
+        View::Yaml(y) => y.text = Loadable::Failed(message),
+        View::Contexts(_) => {}
+    }
+}

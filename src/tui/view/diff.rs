@@ -1,0 +1,278 @@
+//! The diff view: resources on the left (changed first), the field owners
+//! of the selected one, and its diff side by side (desired | live) or
+//! unified, YAML highlighted, changed lines marked.
+
+use super::common::{block, empty, paused_note, placeholder};
+use crate::engine::ResourceDiff;
+use crate::tui::app::App;
+use crate::tui::state::Loadable;
+use crate::tui::state::diff_lines::{Change, SideRow, UnifiedKind};
+use crate::tui::state::diff_state::{DiffState, Prepared};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+
+/// Field owners shown above the diff at most.
+const MAX_OWNERS: usize = 3;
+
+/// Draws the diff of `state` into `area`.
+pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
+    let mut title = vec![Span::styled(
+        format!(" Diff {} ", state.app),
+        app.theme.style("title"),
+    )];
+    title.extend(paused_note(app, &state.app));
+    let outer = block(app, String::new()).title(Line::from(title));
+    if placeholder(app, frame, area, outer.clone(), "diff", &state.diff) {
+        return;
+    }
+    let Loadable::Ready(diff) = &state.diff else {
+        return;
+    };
+    if diff.resources.is_empty() {
+        empty(app, frame, area, outer, "the app renders no resources");
+        return;
+    }
+    let list_width = diff
+        .resources
+        .iter()
+        .map(|r| r.kind.len() + r.name.len() + 13)
+        .max()
+        .unwrap_or(20)
+        .max(state.app.len() + 26)
+        .min(usize::from(area.width / 3));
+    let list_width = u16::try_from(list_width).unwrap_or(u16::MAX);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Fill(1)]).areas(area);
+    resources(app, frame, left, state);
+    let Some(resource) = state.selected() else {
+        empty(
+            app,
+            frame,
+            right,
+            block(app, " Diff ".into()),
+            "no resource selected",
+        );
+        return;
+    };
+    let owners = owner_lines(app, resource);
+    let owners_height = u16::try_from(owners.len()).unwrap_or(0);
+    let mode = if state.unified {
+        "unified"
+    } else {
+        "desired | live"
+    };
+    let title = format!(
+        " {}/{} · {} · {mode} @ {} ",
+        resource.kind,
+        resource.name,
+        resource.change,
+        crate::tui::apps_table::short_revision(&diff.revision)
+    );
+    let pane = block(app, title);
+    let inner = pane.inner(right);
+    frame.render_widget(pane, right);
+    let [owners_area, text_area] =
+        Layout::vertical([Constraint::Length(owners_height), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(owners), owners_area);
+    match &state.prepared {
+        Some(p) if resource.change != "none" => {
+            if state.unified {
+                unified(app, frame, text_area, p, state.scroll);
+            } else {
+                side_by_side(app, frame, text_area, p, state.scroll, &diff.revision);
+            }
+        }
+        _ => frame.render_widget(
+            Paragraph::new(Span::styled("no changes", app.theme.style("diff.context"))),
+            text_area,
+        ),
+    }
+}
+
+fn resources(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
+    let theme = &app.theme;
+    let Loadable::Ready(diff) = &state.diff else {
+        return;
+    };
+    let items: Vec<ListItem> = state
+        .order
+        .iter()
+        .filter_map(|&i| diff.resources.get(i))
+        .map(|r| {
+            let scope = match r.change.as_str() {
+                "create" => "diff.added",
+                "delete" => "diff.removed",
+                "update" => "diff.changed",
+                _ => "diff.context",
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<6} ", r.change), theme.style(scope)),
+                Span::raw(format!("{}/{}", r.kind, r.name)),
+            ]))
+        })
+        .collect();
+    let changed = diff.resources.iter().filter(|r| r.change != "none").count();
+    let total = diff.resources.len();
+    let hidden = if state.hide_unchanged && total > changed {
+        format!(" ({} hidden)", total - changed)
+    } else {
+        String::new()
+    };
+    let title = format!(" {} {changed}/{total} changed{hidden} ", state.app);
+    let list = List::new(items)
+        .block(block(app, title))
+        .highlight_style(theme.style("selection"))
+        .highlight_symbol(Line::from(format!("{} ", theme.glyph("selection"))));
+    let mut list_state = ListState::default()
+        .with_offset(state.cursor.offset)
+        .with_selected((!state.order.is_empty()).then_some(state.cursor.selected));
+    frame.render_stateful_widget(list, area, &mut list_state);
+}
+
+/// `/spec/replicas owned live by kubectl-edit (Update)` per changed field.
+fn owner_lines(app: &App, resource: &ResourceDiff) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let mut lines: Vec<Line> = resource
+        .fields
+        .iter()
+        .filter(|f| !f.managers.is_empty())
+        .take(MAX_OWNERS)
+        .map(|f| {
+            Line::from(vec![
+                Span::styled(f.path.clone(), theme.style("diff.changed")),
+                Span::styled(" owned live by ", theme.style("diff.context")),
+                Span::raw(f.managers.join(", ")),
+            ])
+        })
+        .collect();
+    let owned = resource
+        .fields
+        .iter()
+        .filter(|f| !f.managers.is_empty())
+        .count();
+    if owned > MAX_OWNERS {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "… {} more fields owned by other managers",
+                owned - MAX_OWNERS
+            ),
+            theme.style("diff.context"),
+        )));
+    }
+    lines
+}
+
+fn side_by_side(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: usize, rev: &str) {
+    let theme = &app.theme;
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
+        .spacing(1)
+        .areas(body);
+    let [left_head, right_head] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
+        .spacing(1)
+        .areas(head);
+    let header = theme.style("diff.header");
+    let desired_title = format!("desired @ {}", crate::tui::apps_table::short_revision(rev));
+    frame.render_widget(
+        Paragraph::new(Span::styled(desired_title, header)),
+        left_head,
+    );
+    frame.render_widget(Paragraph::new(Span::styled("live", header)), right_head);
+    let height = usize::from(body.height);
+    let mut desired_lines = Vec::with_capacity(height);
+    let mut live_lines = Vec::with_capacity(height);
+    for (i, row) in p.side.rows.iter().enumerate().skip(scroll).take(height) {
+        match row {
+            SideRow::Hunk(text) => {
+                let hunk = Line::from(Span::styled(text.clone(), theme.style("diff.hunk")));
+                desired_lines.push(hunk.clone());
+                live_lines.push(hunk);
+            }
+            SideRow::Pair {
+                desired,
+                live,
+                change,
+            } => {
+                let (d_mark, d_scope) = match change {
+                    Change::Added | Change::Changed => ('+', Some("diff.added.bg")),
+                    _ => (' ', None),
+                };
+                let (l_mark, l_scope) = match change {
+                    Change::Removed | Change::Changed => ('-', Some("diff.removed.bg")),
+                    _ => (' ', None),
+                };
+                let number =
+                    |s: &Option<crate::tui::state::diff_lines::Side>| s.as_ref().map(|s| s.number);
+                desired_lines.push(code_line(
+                    app,
+                    number(desired),
+                    d_mark,
+                    d_scope,
+                    &p.desired[i],
+                ));
+                live_lines.push(code_line(app, number(live), l_mark, l_scope, &p.live[i]));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(desired_lines), left);
+    frame.render_widget(Paragraph::new(live_lines), right);
+}
+
+fn unified(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: usize) {
+    let theme = &app.theme;
+    let height = usize::from(area.height);
+    let lines: Vec<Line> = p
+        .unified
+        .lines
+        .iter()
+        .enumerate()
+        .skip(scroll)
+        .take(height)
+        .map(|(i, (kind, text))| match kind {
+            UnifiedKind::Header => {
+                Line::from(Span::styled(text.clone(), theme.style("diff.header")))
+            }
+            UnifiedKind::Hunk => Line::from(Span::styled(text.clone(), theme.style("diff.hunk"))),
+            UnifiedKind::Added => {
+                code_line(app, None, '+', Some("diff.added.bg"), &p.unified_hl[i])
+            }
+            UnifiedKind::Removed => {
+                code_line(app, None, '-', Some("diff.removed.bg"), &p.unified_hl[i])
+            }
+            UnifiedKind::Context => code_line(app, None, ' ', None, &p.unified_hl[i]),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `  12 + spec:` with the highlighted text, on the mark's background.
+fn code_line(
+    app: &App,
+    number: Option<usize>,
+    mark: char,
+    scope: Option<&str>,
+    spans: &[Span<'static>],
+) -> Line<'static> {
+    let theme = &app.theme;
+    let mut out = Vec::with_capacity(spans.len() + 2);
+    if let Some(n) = number {
+        out.push(Span::styled(format!("{n:>4} "), theme.style("diff.lineno")));
+    } else if spans.is_empty() && mark == ' ' {
+        return Line::default();
+    }
+    let mark_scope = match mark {
+        '+' => "diff.added",
+        '-' => "diff.removed",
+        _ => "diff.context",
+    };
+    out.push(Span::styled(format!("{mark} "), theme.style(mark_scope)));
+    out.extend(spans.iter().cloned());
+    let line = Line::from(out);
+    match scope {
+        Some(scope) => line.style(Style::new().bg(theme.style(scope).bg.unwrap_or_default())),
+        None => line,
+    }
+}
