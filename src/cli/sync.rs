@@ -11,6 +11,7 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         dry_run: args.dry_run,
         revision: args.revision.as_deref().map(Revision::parse),
         by: None,
+        progress: None,
     };
     let report = engine
         .sync(&args.app, &options)

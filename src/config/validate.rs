@@ -215,8 +215,14 @@ mod tests {
     fn sync_options() {
         assert!(is_known_sync_option("CreateNamespace=true"));
         assert!(is_known_sync_option("ServerSideApply=true"));
-        assert!(!is_known_sync_option("ServerSideApply=false"), "tether always applies server-side");
-        assert!(!is_known_sync_option("Replace=true"), "not honoured, so not accepted");
+        assert!(
+            !is_known_sync_option("ServerSideApply=false"),
+            "tether always applies server-side"
+        );
+        assert!(
+            !is_known_sync_option("Replace=true"),
+            "not honoured, so not accepted"
+        );
         assert!(is_known_sync_option("PrunePropagationPolicy=orphan"));
         assert!(!is_known_sync_option("CreateNamespace=yes"));
         assert!(!is_known_sync_option("CreateNamespaces=true"));

@@ -104,6 +104,8 @@ pub enum EngineEvent {
     },
     Events {
         app: String,
+        /// The resource asked about; None for the whole app.
+        resource: Option<ResourceKey>,
         events: Arc<Vec<EventRecord>>,
     },
     Yaml {

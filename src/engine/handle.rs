@@ -54,7 +54,7 @@ impl Engine {
                             let (engine, events, changed) = (self.clone(), events.clone(), changed_tx.clone());
                             tokio::spawn(async move {
                                 let changes = changes_state(&command);
-                                for event in engine.execute(command).await {
+                                for event in engine.execute(command, Some(&events)).await {
                                     let _ = events.send(event);
                                 }
                                 if changes {
@@ -76,8 +76,13 @@ impl Engine {
         handle
     }
 
-    /// Runs one command; returns the events to publish.
-    pub async fn execute(&self, command: EngineCommand) -> Vec<EngineEvent> {
+    /// Runs one command; returns the events to publish. A sync reports
+    /// each applied resource on `progress` as it happens.
+    pub async fn execute(
+        &self,
+        command: EngineCommand,
+        progress: Option<&broadcast::Sender<EngineEvent>>,
+    ) -> Vec<EngineEvent> {
         let done = |app: String, result: Result<String, super::EngineError>| match result {
             Ok(message) => EngineEvent::CommandDone {
                 app,
@@ -95,24 +100,14 @@ impl Engine {
             EngineCommand::Sync { app, prune } => {
                 let options = SyncOptions {
                     prune,
+                    progress: progress.cloned(),
                     ..Default::default()
                 };
                 let result = self.sync(&app, &options).await;
-                let mut out = Vec::new();
-                if let Ok(report) = &result {
-                    for r in &report.resources {
-                        out.push(EngineEvent::SyncProgress {
-                            app: app.clone(),
-                            resource: format!("{}/{}", r.kind, r.name),
-                            action: r.action.clone(),
-                        });
-                    }
-                }
-                out.push(done(
+                vec![done(
                     app,
                     result.map(|r| format!("synced {}: {}", r.app, r.summary())),
-                ));
-                out
+                )]
             }
             EngineCommand::Plan { app, prune } => {
                 let options = SyncOptions {
@@ -156,6 +151,7 @@ impl Engine {
                 match self.events(&app, resource.as_ref()).await {
                     Ok(events) => vec![EngineEvent::Events {
                         app,
+                        resource,
                         events: Arc::new(events),
                     }],
                     Err(e) => vec![done(app, Err(e))],

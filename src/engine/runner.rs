@@ -21,6 +21,8 @@ pub struct SyncOptions {
     pub revision: Option<Revision>,
     /// Who asks, for the history (default: `user@host`).
     pub by: Option<String>,
+    /// Where to report each applied resource as it happens.
+    pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
 }
 
 /// `user@host` of this process, for history records.
@@ -138,6 +140,7 @@ impl Engine {
             dry_run: options.dry_run,
             prune: options.prune,
             by: options.by.clone().unwrap_or_else(whoami),
+            progress: options.progress.clone(),
             ..Default::default()
         };
         let result = sync_app(app, &client, desired, &mode).await;

@@ -71,6 +71,8 @@ pub struct SyncMode {
     pub by: String,
     /// How long one step may take to become healthy.
     pub step_timeout: Duration,
+    /// Where each applied resource is reported as it happens.
+    pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
 }
 
 impl Default for SyncMode {
@@ -80,6 +82,7 @@ impl Default for SyncMode {
             prune: false,
             by: String::new(),
             step_timeout: Duration::from_secs(300),
+            progress: None,
         }
     }
 }
@@ -168,7 +171,15 @@ async fn apply_steps(
 ) -> Result<(), EngineError> {
     for (i, step) in steps.iter().enumerate() {
         for object in &step.objects {
-            results.push(apply_one(app, client, object, step.wave, mode.dry_run).await?);
+            let result = apply_one(app, client, object, step.wave, mode.dry_run).await?;
+            if let Some(progress) = &mode.progress {
+                let _ = progress.send(super::EngineEvent::SyncProgress {
+                    app: app.name.clone(),
+                    resource: format!("{}/{}", result.kind, result.name),
+                    action: result.action.clone(),
+                });
+            }
+            results.push(result);
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {

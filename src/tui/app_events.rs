@@ -15,6 +15,8 @@ impl App {
         match event {
             EngineEvent::CommandDone { app, ok, message } => self.command_done(&app, ok, message),
             EngineEvent::Warning { message } => self.warn(message),
+            // The history view's revert dialog consumes previews.
+            EngineEvent::RevertPreview { .. } => {}
             EngineEvent::SyncProgress {
                 app,
                 resource,
@@ -49,7 +51,7 @@ impl App {
                     h.set_history(history, page);
                 }
             }
-            EngineEvent::Events { app, events } => {
+            EngineEvent::Events { app, events, .. } => {
                 if let Some(View::Events(e)) = self.result_view(RequestKind::Events, &app, None) {
                     e.events = Loadable::Ready(events);
                 }

@@ -274,6 +274,7 @@ pub fn events_event(app: &str) -> EngineEvent {
     };
     EngineEvent::Events {
         app: app.to_string(),
+        resource: None,
         events: Arc::new(vec![
             event(
                 "Warning",
