@@ -9,9 +9,13 @@ use crate::engine::{Engine, SyncOptions};
 use crate::model::Revision;
 use crate::sim::{SimHandle, SimOptions, SimServer, write_kubeconfig};
 use crate::source::{Repo, Signature, init_repo};
+use kube::api::{Api, DynamicObject, Patch, PatchParams};
+use kube::core::{ApiResource, GroupVersionKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 const DEMO_CONFIG: &str = include_str!("../../assets/demo/tether.yaml");
 const DEMO_HISTORY: &str = include_str!("../../assets/demo/history.yaml");
@@ -99,7 +103,8 @@ impl Demo {
     }
 
     /// Brings the demo into its story: most apps synced, web-prod one
-    /// commit behind, payments-prod never synced, worker crash-looping.
+    /// commit behind, payments-prod never synced, worker crash-looping,
+    /// billing-prod paused with a reason.
     pub async fn seed(&self, engine: &Engine) -> Result<(), CliError> {
         let behind = self
             .commits
@@ -114,6 +119,7 @@ impl Demo {
             };
             let options = SyncOptions {
                 revision,
+                by: Some("demo setup".to_string()),
                 ..Default::default()
             };
             engine
@@ -121,8 +127,56 @@ impl Demo {
                 .await
                 .map_err(CliError::new)?;
         }
+        engine
+            .pause(
+                "billing-prod",
+                "change freeze: quarter close (FIN-1234)",
+                "margaret@finance",
+            )
+            .await
+            .map_err(CliError::new)?;
         Ok(())
     }
+
+    /// Every [`DRIFT_EVERY`], someone scales search-prod by hand; self-heal
+    /// puts it back.
+    pub fn start_drift(&self) {
+        let kubeconfig = self.kubeconfig.clone();
+        tokio::spawn(async move {
+            let Ok(client) = demo_client(&kubeconfig, "prod").await else {
+                return;
+            };
+            let resource =
+                ApiResource::from_gvk(&GroupVersionKind::gvk("apps", "v1", "Deployment"));
+            let api: Api<DynamicObject> = Api::namespaced_with(client, "search", &resource);
+            let mut replicas = 3;
+            loop {
+                tokio::time::sleep(DRIFT_EVERY).await;
+                let params = PatchParams {
+                    field_manager: Some("kubectl-edit".to_string()),
+                    ..Default::default()
+                };
+                let patch = Patch::Merge(serde_json::json!({"spec": {"replicas": replicas}}));
+                let _ = api.patch("search", &params, &patch).await;
+                replicas = if replicas == 3 { 4 } else { 3 };
+            }
+        });
+    }
+}
+
+/// How often the demo's search-prod drifts out of band.
+const DRIFT_EVERY: Duration = Duration::from_secs(30);
+
+async fn demo_client(kubeconfig: &Path, context: &str) -> Result<kube::Client, String> {
+    let config = kube::config::Kubeconfig::read_from(kubeconfig).map_err(|e| e.to_string())?;
+    let options = kube::config::KubeConfigOptions {
+        context: Some(context.to_string()),
+        ..Default::default()
+    };
+    let config = kube::Config::from_custom_kubeconfig(config, &options)
+        .await
+        .map_err(|e| e.to_string())?;
+    kube::Client::try_from(config).map_err(|e| e.to_string())
 }
 
 fn write_repo(path: &Path) -> Result<Vec<String>, CliError> {
@@ -172,9 +226,10 @@ fn split_author(author: &str) -> (String, String) {
 
 pub async fn run(args: DemoArgs) -> CliResult {
     let demo = Demo::start(args.port).await?;
-    let engine = demo.engine()?;
-    demo.seed(&engine).await?;
+    let engine = Arc::new(demo.engine()?);
     if args.no_ui {
+        demo.seed(&engine).await?;
+        demo.start_drift();
         print_out(&format!(
             "tether demo: simulated clusters {}\nfolder: {}\nkubeconfig: {}\nconfig: {}\nPress Ctrl-C to stop.\n",
             demo.sims
@@ -191,16 +246,27 @@ pub async fn run(args: DemoArgs) -> CliResult {
             .map_err(|e| CliError::new(format!("cannot wait for Ctrl-C: {e}")))?;
         return Ok(0);
     }
-    run_ui(engine, args).await
+    // The UI comes up at once and watches the demo converge.
+    let seeding = engine.clone();
+    let demo = Arc::new(demo);
+    let story = demo.clone();
+    tokio::spawn(async move {
+        if story.seed(&seeding).await.is_ok() {
+            story.start_drift();
+        }
+    });
+    let code = run_ui(engine, args).await;
+    drop(demo);
+    code
 }
 
 #[cfg(feature = "tui")]
-async fn run_ui(engine: Engine, args: DemoArgs) -> CliResult {
+async fn run_ui(engine: Arc<Engine>, args: DemoArgs) -> CliResult {
     super::ui::run(engine, args.ui, "tether demo").await
 }
 
 #[cfg(not(feature = "tui"))]
-async fn run_ui(_engine: Engine, _args: DemoArgs) -> CliResult {
+async fn run_ui(_engine: Arc<Engine>, _args: DemoArgs) -> CliResult {
     Err(CliError::new(
         "this build has no terminal UI; run `tether demo --no-ui` and use the subcommands",
     ))

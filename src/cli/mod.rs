@@ -69,7 +69,7 @@ async fn dispatch(cli: Cli) -> CliResult {
 
 #[cfg(feature = "tui")]
 async fn ui_command(engine: Engine, args: args::UiArgs) -> CliResult {
-    ui::run(engine, args, "tether").await
+    ui::run(std::sync::Arc::new(engine), args, "tether").await
 }
 
 #[cfg(not(feature = "tui"))]

@@ -11,16 +11,17 @@ use std::time::Duration;
 /// through watches as it changes.
 const REFRESH: Duration = Duration::from_secs(5);
 
-pub async fn run(engine: Engine, args: UiArgs, title: &str) -> CliResult {
-    let handle = Arc::new(engine).spawn(REFRESH);
+pub async fn run(engine: Arc<Engine>, args: UiArgs, title: &str) -> CliResult {
+    let handle = engine.clone().spawn(REFRESH);
     let options = TuiOptions {
         theme: args.theme,
         keymap: args.keymap,
         read_only: args.read_only,
         title: title.to_string(),
     };
-    run_tui(handle, options)
-        .await
-        .map_err(|e| CliError::new(format!("the terminal UI failed: {e}")))?;
+    let result = run_tui(handle, options).await;
+    // Whoever quits hands automation on: Leases are released at once.
+    engine.shutdown(Duration::from_secs(5)).await;
+    result.map_err(|e| CliError::new(format!("the terminal UI failed: {e}")))?;
     Ok(0)
 }
