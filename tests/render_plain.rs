@@ -112,7 +112,7 @@ fn list_items_are_checked_too() {
 }
 
 #[test]
-fn kustomize_and_helm_folders_are_refused_not_rendered() {
+fn kustomize_and_helm_folders_are_detected_and_nested_ones_refused() {
     let tree = fixtures();
     assert_eq!(render::detect(&tree, "kustomize"), SourceKind::Kustomize);
     assert_eq!(render::detect(&tree, "helm"), SourceKind::Helm);
@@ -120,9 +120,10 @@ fn kustomize_and_helm_folders_are_refused_not_rendered() {
     // A kustomization at the path itself is built natively (tests/kustomize_*.rs).
     let built = render::render(&tree, "kustomize").unwrap();
     assert_eq!(names(&built), vec!["Deployment/web"]);
+    // A chart at the path itself renders through helm (tests/render_helm.rs).
     assert_eq!(
-        error("helm"),
-        "helm/Chart.yaml: helm rendering is not implemented yet; point the app at a folder of plain manifests"
+        error("nested-helm"),
+        "nested-helm/chart/Chart.yaml: a Helm chart inside a plain manifest folder; point the app at \"nested-helm/chart\" to render the chart"
     );
     assert_eq!(
         error("nested-kustomize"),

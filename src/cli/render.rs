@@ -2,48 +2,102 @@
 
 use super::args::RenderArgs;
 use super::output::{CliError, CliResult, print_out};
-use crate::model::Revision;
+use crate::engine::read_sources;
+use crate::model::{FileTree, Revision};
 use crate::render;
-use crate::source::Repo;
+use crate::source::{Repo, read_folder};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &RenderArgs) -> CliResult {
-    let (repo_dir, path, revision) = locate(args)?;
-    let repo = Repo::open(&repo_dir).map_err(CliError::new)?;
-    let tree = repo.read_tree(&revision, &path).map_err(CliError::new)?;
+    let (tree, path) = match locate(args)? {
+        Located::Git {
+            repo,
+            path,
+            revision,
+        } => {
+            let repo = Repo::open(&repo).map_err(CliError::new)?;
+            (
+                read_sources(&repo, &revision, &path).map_err(CliError::new)?,
+                path,
+            )
+        }
+        Located::Disk { root, path } => (disk_tree(&root, &path)?, path),
+    };
     let objects = render::render(&tree, &path).map_err(CliError::new)?;
     print_out(&render::to_yaml_stream(&objects));
     Ok(0)
 }
 
-/// The repository, the path inside it, and the revision to read. Without
-/// --repo the repository is the one around PATH; without --revision the
-/// files on disk are read (WORKTREE).
-fn locate(args: &RenderArgs) -> Result<(PathBuf, String, Revision), CliError> {
-    let revision = args
-        .revision
-        .as_deref()
-        .map(Revision::parse)
-        .unwrap_or(Revision::WorkTree);
+/// Where the files come from.
+enum Located {
+    /// A Git checkout, a path inside it and a revision (WORKTREE without --revision).
+    Git {
+        repo: PathBuf,
+        path: String,
+        revision: Revision,
+    },
+    /// A folder outside Git, read below `root` (which kustomizations may
+    /// reach into with `../`).
+    Disk { root: PathBuf, path: String },
+}
+
+fn locate(args: &RenderArgs) -> Result<Located, CliError> {
+    let revision = args.revision.as_deref().map(Revision::parse);
     if let Some(repo) = &args.repo {
         let path = args.path.trim_start_matches("./").trim_end_matches('/');
-        return Ok((repo.clone(), path.to_string(), revision));
+        return Ok(Located::Git {
+            repo: repo.clone(),
+            path: path.to_string(),
+            revision: revision.unwrap_or(Revision::WorkTree),
+        });
     }
     let absolute = std::path::absolute(Path::new(&args.path))
         .map_err(|e| CliError::new(format!("invalid path {}: {e}", args.path)))?;
-    let root = absolute
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .ok_or_else(|| {
-            CliError::new(format!(
-                "{} is not inside a Git checkout; pass --repo DIR",
-                args.path
-            ))
-        })?;
-    let relative = absolute
+    if !absolute.exists() {
+        return Err(CliError::new(format!(
+            "{}: no such file or folder",
+            args.path
+        )));
+    }
+    if let Some(root) = absolute.ancestors().find(|dir| dir.join(".git").exists()) {
+        return Ok(Located::Git {
+            repo: root.to_path_buf(),
+            path: relative(&absolute, root)?,
+            revision: revision.unwrap_or(Revision::WorkTree),
+        });
+    }
+    if revision.is_some() {
+        return Err(CliError::new(format!(
+            "{} is not inside a Git checkout, so --revision cannot apply; pass --repo DIR",
+            args.path
+        )));
+    }
+    // Outside Git: the current folder is the root when PATH is inside it,
+    // else PATH's parent.
+    let cwd = std::env::current_dir().map_err(CliError::new)?;
+    let root = if absolute.starts_with(&cwd) {
+        cwd
+    } else {
+        absolute.parent().unwrap_or(&absolute).to_path_buf()
+    };
+    Ok(Located::Disk {
+        path: relative(&absolute, &root)?,
+        root,
+    })
+}
+
+fn relative(path: &Path, root: &Path) -> Result<String, CliError> {
+    Ok(path
         .strip_prefix(root)
         .map_err(CliError::new)?
         .to_string_lossy()
-        .replace('\\', "/");
-    Ok((root.to_path_buf(), relative, revision))
+        .replace('\\', "/"))
+}
+
+fn disk_tree(root: &Path, path: &str) -> Result<FileTree, CliError> {
+    let folder = read_folder(root, path).map_err(CliError::new)?;
+    if render::detect(&folder, path) == render::SourceKind::Kustomize {
+        return read_folder(root, "").map_err(CliError::new);
+    }
+    Ok(folder)
 }

@@ -66,17 +66,48 @@ fn render_at(
     revision: &Revision,
     id: String,
 ) -> Result<Desired, EngineError> {
-    let tree = repo
-        .read_tree(revision, &app.source.path)
-        .map_err(|e| source_error(app, &e))?;
-    let objects = render::render(&tree, &app.source.path).map_err(|e| EngineError::Render {
-        app: app.name.clone(),
-        message: e.to_string(),
-    })?;
+    let tree = read_sources(repo, revision, &app.source.path).map_err(|e| source_error(app, &e))?;
+    let objects =
+        render::render_with(&tree, &app.source.path, &render_options(app)).map_err(|e| {
+            EngineError::Render {
+                app: app.name.clone(),
+                message: e.to_string(),
+            }
+        })?;
     Ok(Desired {
         revision: id,
         objects,
     })
+}
+
+/// The files a render of `path` needs: the folder itself, or the whole
+/// repository at that revision when the folder is a Kustomize root, since
+/// a kustomization may reach anywhere in the repository (`../base`).
+pub fn read_sources(
+    repo: &Repo,
+    revision: &Revision,
+    path: &str,
+) -> Result<crate::model::FileTree, crate::source::SourceError> {
+    let tree = repo.read_tree(revision, path)?;
+    if render::detect(&tree, path.trim_matches('/')) == render::SourceKind::Kustomize {
+        return repo.read_tree(revision, "");
+    }
+    Ok(tree)
+}
+
+/// The renderer options of an app: for a Helm chart, the release name
+/// (`source.helm.releaseName`, default the app's name), the destination
+/// namespace, value files and inline values.
+pub fn render_options(app: &AppSpec) -> render::RenderOptions {
+    let helm = app.source.helm.clone().unwrap_or_default();
+    render::RenderOptions {
+        helm: Some(render::HelmOptions {
+            release_name: helm.release_name.unwrap_or_else(|| app.name.clone()),
+            namespace: app.destination.namespace.clone(),
+            value_files: helm.value_files,
+            values: helm.values,
+        }),
+    }
 }
 
 /// Renders the app's path at `revision` (default: the app's own).

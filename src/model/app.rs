@@ -123,7 +123,7 @@ pub struct HelmSpec {
     pub value_files: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_name: Option<String>,
-    /// Inline values, as YAML text merged after the value files.
+    /// Inline values (a mapping), applied after the value files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
 }

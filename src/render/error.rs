@@ -41,6 +41,10 @@ pub enum RenderError {
     /// The folder needs a renderer tether does not have yet (Kustomize, Helm).
     #[error("{0}")]
     Unsupported(String),
+    /// Rendering a Helm chart failed (missing binary, bad values, a
+    /// template error); the message names the chart folder or file.
+    #[error("{0}")]
+    Helm(String),
     /// A Kustomize build failed (the message names the kustomization file
     /// and the entry).
     #[error(transparent)]

@@ -1,6 +1,6 @@
 //! Manifests from a file tree (DESIGN.md §1 `render`): plain YAML/JSON
-//! folders and native Kustomize ([`kustomize`]); Helm folders are detected
-//! and refused with [`RenderError::Unsupported`] until their renderer lands.
+//! folders, native Kustomize ([`kustomize`]) and Helm charts through the
+//! `helm` binary ([`helm`]).
 //!
 //! ```
 //! use tether::model::FileTree;
@@ -15,12 +15,14 @@ mod convert;
 mod detect;
 mod documents;
 mod error;
+pub mod helm;
 pub mod kustomize;
 mod namespace;
 mod output;
 
 pub use detect::{CHART_FILE, KUSTOMIZATION_FILES, SourceKind, detect};
 pub use error::RenderError;
+pub use helm::HelmOptions;
 pub use namespace::set_default_namespace;
 pub use output::to_yaml_stream;
 
@@ -40,11 +42,42 @@ pub const MANIFEST_EXTENSIONS: &[&str] = &[".yaml", ".yml", ".json"];
 /// sub-folder is an [`RenderError::Unsupported`] error naming that file:
 /// rendering it as plain YAML would produce the wrong objects.
 pub fn render(tree: &FileTree, path: &str) -> Result<Vec<Value>, RenderError> {
+    render_with(tree, path, &RenderOptions::default())
+}
+
+/// Options of renderers that take them (Helm).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderOptions {
+    /// Used when the folder is a Helm chart; the release name defaults to
+    /// the folder's name.
+    pub helm: Option<HelmOptions>,
+}
+
+/// [`render`] with options: a folder holding `Chart.yaml` renders through
+/// `helm template` ([`helm::template`]).
+pub fn render_with(
+    tree: &FileTree,
+    path: &str,
+    options: &RenderOptions,
+) -> Result<Vec<Value>, RenderError> {
     let path = path.trim_matches('/');
     let path = path.strip_prefix("./").unwrap_or(path);
     let path = if path == "." { "" } else { path };
-    if detect(tree, path) == SourceKind::Kustomize {
-        return Ok(kustomize::build(tree, path)?);
+    match detect(tree, path) {
+        SourceKind::Kustomize => return Ok(kustomize::build(tree, path)?),
+        SourceKind::Helm => {
+            let mut helm = options.helm.clone().unwrap_or_default();
+            if helm.release_name.is_empty() {
+                helm.release_name = path
+                    .rsplit('/')
+                    .next()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("release")
+                    .to_string();
+            }
+            return helm::template(tree, path, &helm);
+        }
+        SourceKind::Plain => {}
     }
     if let Some(bytes) = tree.get(path) {
         return documents::parse_file(path, bytes);
@@ -85,8 +118,9 @@ fn refuse_other_kinds(files: &[(&str, &[u8])]) -> Result<(), RenderError> {
             )));
         }
         if name == CHART_FILE {
+            let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
             return Err(RenderError::Unsupported(format!(
-                "{file}: helm rendering is not implemented yet; point the app at a folder of plain manifests"
+                "{file}: a Helm chart inside a plain manifest folder; point the app at {dir:?} to render the chart"
             )));
         }
     }

@@ -127,6 +127,20 @@ impl Repo {
     }
 }
 
+/// The files under `root/path` on disk, outside any repository, with
+/// paths relative to `root` (for rendering a folder that is not in Git).
+pub fn read_folder(root: &Path, path: &str) -> Result<FileTree, SourceError> {
+    let path = normalize(path);
+    let full = root.join(&path);
+    let mut out = FileTree::new();
+    if full.is_file() {
+        out.insert(path, read_file(&full)?);
+    } else {
+        read_dir(&full, &path, &mut out)?;
+    }
+    Ok(out)
+}
+
 /// `path` without `./`, leading or trailing `/`; `.` becomes `""`.
 pub(crate) fn normalize(path: &str) -> String {
     path.split('/')

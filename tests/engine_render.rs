@@ -1,0 +1,97 @@
+//! The engine syncing Kustomize overlays and Helm charts from Git into the
+//! simulated API server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Env, file, scenarios::wait_for};
+use std::io::Write;
+use tether::engine::SyncOptions;
+use tether::model::{HealthStatus, SyncStatus};
+
+const BASE: &str = "resources: [deployment.yaml, service.yaml, configmap.yaml]\n";
+const OVERLAY: &str = "resources: [../base]
+namePrefix: prod-
+commonLabels: {tier: frontend}
+images:
+  - {name: ghcr.io/example/web, newTag: 2.0.0}
+";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kustomize_overlay_syncs_and_reports_synced() {
+    let env = Env::new().await;
+    env.commit(
+        &[
+            file("apps/kweb/base/kustomization.yaml", BASE),
+            file("apps/kweb/base/deployment.yaml", common::DEPLOYMENT),
+            file("apps/kweb/base/service.yaml", common::SERVICE),
+            file("apps/kweb/base/configmap.yaml", common::CONFIGMAP),
+            file("apps/kweb/prod/kustomization.yaml", OVERLAY),
+        ],
+        "Add the kustomize app",
+    );
+    let config = std::fs::read_to_string(&env.config)
+        .unwrap()
+        .replace("path: apps/web", "path: apps/kweb/prod");
+    std::fs::write(&env.config, config).unwrap();
+    let engine = env.engine();
+    let report = engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let names: Vec<_> = report.resources.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["web", "prod-web-config", "prod-web", "prod-web"]
+    );
+    let status = wait_for(&env, &engine, |s| s.health == HealthStatus::Healthy).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    let api = env.api("apps/v1", "Deployment").await;
+    let deploy = api.get("prod-web").await.unwrap();
+    assert_eq!(
+        deploy.data["spec"]["template"]["spec"]["containers"][0]["image"],
+        "ghcr.io/example/web:2.0.0"
+    );
+    assert_eq!(deploy.metadata.labels.unwrap()["tier"], "frontend");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_helm_chart_syncs_with_the_apps_values() {
+    if tether::render::helm::helm_binary().is_err() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: helm not on PATH; the Helm app was not synced"
+        );
+        return;
+    }
+    let env = Env::new().await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/web");
+    let mut files = Vec::new();
+    for entry in [
+        "Chart.yaml",
+        "values.yaml",
+        "values-prod.yaml",
+        "templates/deployment.yaml",
+        "templates/configmap.yaml",
+        "templates/service.yaml",
+    ] {
+        files.push(file(
+            &format!("charts/web/{entry}"),
+            &std::fs::read_to_string(root.join(entry)).unwrap(),
+        ));
+    }
+    env.commit(&files, "Add the web chart");
+    let config = std::fs::read_to_string(&env.config).unwrap().replace(
+        "source: {repo: ./gitops, path: apps/web}",
+        "source: {repo: ./gitops, path: charts/web, helm: {releaseName: shop, valueFiles: [values-prod.yaml], values: {image: {tag: 1.5.0}}}}",
+    );
+    std::fs::write(&env.config, config).unwrap();
+    let engine = env.engine();
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let status = wait_for(&env, &engine, |s| s.health == HealthStatus::Healthy).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    let api = env.api("apps/v1", "Deployment").await;
+    let deploy = api.get("shop-web").await.unwrap();
+    assert_eq!(deploy.data["spec"]["replicas"], 3);
+    assert_eq!(
+        deploy.data["spec"]["template"]["spec"]["containers"][0]["image"],
+        "ghcr.io/example/web:1.5.0"
+    );
+}

@@ -1,0 +1,138 @@
+//! Helm charts through the real `helm` binary (found on PATH or through
+//! TETHER_HELM; without it these tests print a loud SKIPPED line).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::Path;
+use tether::model::FileTree;
+use tether::render::{HelmOptions, RenderOptions, render_with};
+
+fn helm_available() -> bool {
+    if tether::render::helm::helm_binary().is_ok() {
+        return true;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: helm not on PATH (nor TETHER_HELM); Helm rendering was not tested"
+    );
+    false
+}
+
+/// The fixture charts as they would come out of a Git tree, under `charts/`.
+fn tree() -> FileTree {
+    fn walk(root: &Path, dir: &Path, tree: &mut FileTree) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, tree);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                tree.insert(format!("charts/{rel}"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm");
+    let mut tree = FileTree::new();
+    walk(&root, &root, &mut tree);
+    tree
+}
+
+fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind}/{name} in {objects:#?}"))
+}
+
+#[test]
+fn renders_a_chart_with_release_namespace_value_files_and_inline_values() {
+    if !helm_available() {
+        return;
+    }
+    let options = RenderOptions {
+        helm: Some(HelmOptions {
+            release_name: "shop".into(),
+            namespace: Some("prod".into()),
+            value_files: vec!["values-prod.yaml".into()],
+            values: Some(json!({"image": {"tag": "1.5.0"}})),
+        }),
+    };
+    let objects = render_with(&tree(), "charts/web", &options).unwrap();
+    let deploy = find(&objects, "Deployment", "shop-web");
+    assert_eq!(deploy["spec"]["replicas"], 3, "the value file applies");
+    assert_eq!(
+        deploy["spec"]["template"]["spec"]["containers"][0]["image"], "ghcr.io/example/web:1.5.0",
+        "inline values apply after the value files"
+    );
+    let cm = find(&objects, "ConfigMap", "shop-config");
+    assert_eq!(cm["metadata"]["namespace"], "prod");
+    assert_eq!(cm["data"]["LOG_LEVEL"], "warn");
+    find(&objects, "Service", "shop-web");
+}
+
+#[test]
+fn release_name_defaults_to_the_folder_and_dependencies_are_vendored() {
+    if !helm_available() {
+        return;
+    }
+    let objects = render_with(&tree(), "charts/platform", &RenderOptions::default()).unwrap();
+    let sts = find(&objects, "StatefulSet", "platform-redis");
+    assert_eq!(
+        sts["spec"]["template"]["spec"]["containers"][0]["args"],
+        json!(["--maxmemory", "64mb"])
+    );
+    assert_eq!(
+        find(&objects, "ConfigMap", "platform-info")["data"]["redis"],
+        "true"
+    );
+}
+
+#[test]
+fn helm_errors_name_the_chart() {
+    if !helm_available() {
+        return;
+    }
+    let missing = RenderOptions {
+        helm: Some(HelmOptions {
+            release_name: "x".into(),
+            value_files: vec!["values-nope.yaml".into()],
+            ..Default::default()
+        }),
+    };
+    let err = render_with(&tree(), "charts/web", &missing)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "charts/web/values-nope.yaml: value file not found in the chart folder"
+    );
+    let mut broken = tree();
+    broken.insert("charts/web/templates/bad.yaml", "{{ .Values.nope.deeper }}");
+    let err = render_with(&broken, "charts/web", &RenderOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("charts/web: helm template failed:"),
+        "{err}"
+    );
+    assert!(err.contains("bad.yaml"), "{err}");
+}
+
+#[test]
+fn a_missing_binary_names_the_variable_and_path() {
+    let fake = "/nonexistent/helm-for-tether-tests";
+    let err = tether::render::helm::template_with_binary(
+        Path::new(fake),
+        &tree(),
+        "charts/web",
+        &HelmOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains(fake), "{err}");
+}
