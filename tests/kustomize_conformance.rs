@@ -122,3 +122,33 @@ fn every_case_matches_kubectl_kustomize() {
         failures.join("\n")
     );
 }
+
+/// Beyond equal values: `tether render` prints every case byte for byte as
+/// `kubectl kustomize` does (key order, indentation, quoting), so the two
+/// can be diffed.
+#[test]
+fn every_case_prints_exactly_like_kubectl_kustomize() {
+    let mut differing = Vec::new();
+    let mut compared = 0;
+    for dir in case_dirs() {
+        let Ok(expected) = std::fs::read_to_string(dir.join("expected.yaml")) else {
+            continue;
+        };
+        compared += 1;
+        let objects = render::render(&load(&dir), "").unwrap();
+        let ours = render::to_yaml_stream(&objects);
+        if ours != expected {
+            let diff = similar::TextDiff::from_lines(&expected, &ours)
+                .unified_diff()
+                .header("kubectl kustomize", "tether render")
+                .to_string();
+            differing.push(format!("== {}\n{diff}", dir.file_name().unwrap().to_string_lossy()));
+        }
+    }
+    assert!(
+        differing.is_empty(),
+        "{} of {compared} cases print differently:\n{}",
+        differing.len(),
+        differing.join("\n")
+    );
+}

@@ -2,7 +2,7 @@
 
 use super::args::RenderArgs;
 use super::output::{CliError, CliResult, print_out};
-use crate::engine::read_sources;
+use crate::engine::{follow_kustomizations, read_sources};
 use crate::model::{FileTree, Revision};
 use crate::render;
 use crate::source::{Repo, read_folder};
@@ -97,7 +97,7 @@ fn relative(path: &Path, root: &Path) -> Result<String, CliError> {
 fn disk_tree(root: &Path, path: &str) -> Result<FileTree, CliError> {
     let folder = read_folder(root, path).map_err(CliError::new)?;
     if render::detect(&folder, path) == render::SourceKind::Kustomize {
-        return read_folder(root, "").map_err(CliError::new);
+        return Ok(follow_kustomizations(folder, |p| read_folder(root, p).ok()));
     }
     Ok(folder)
 }

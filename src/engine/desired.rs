@@ -2,11 +2,12 @@
 //! destination namespace set and the tracking label added.
 
 use super::EngineError;
+use crate::model::FileTree;
 use crate::model::{AppSpec, Revision};
 use crate::render;
 use crate::source::Repo;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 /// The label that marks every object tether applies.
@@ -80,19 +81,98 @@ fn render_at(
     })
 }
 
-/// The files a render of `path` needs: the folder itself, or the whole
-/// repository at that revision when the folder is a Kustomize root, since
-/// a kustomization may reach anywhere in the repository (`../base`).
+/// The files a render of `path` needs: the folder itself, plus — for a
+/// Kustomize root — every file or folder its kustomizations name (bases,
+/// components, patches, generator files), followed to closure, so an
+/// overlay may reach `../base` without the whole repository being read.
 pub fn read_sources(
     repo: &Repo,
     revision: &Revision,
     path: &str,
-) -> Result<crate::model::FileTree, crate::source::SourceError> {
+) -> Result<FileTree, crate::source::SourceError> {
     let tree = repo.read_tree(revision, path)?;
-    if render::detect(&tree, path.trim_matches('/')) == render::SourceKind::Kustomize {
-        return repo.read_tree(revision, "");
+    if render::detect(&tree, path.trim_matches('/')) != render::SourceKind::Kustomize {
+        return Ok(tree);
     }
-    Ok(tree)
+    Ok(follow_kustomizations(tree, |p| {
+        repo.read_tree(revision, p).ok()
+    }))
+}
+
+/// Extends `tree` with what its kustomizations reference, reading through
+/// `read` until nothing new is named. Any string of a kustomization that
+/// resolves to an existing path is read; others (names, labels) are not
+/// found and ignored.
+pub fn follow_kustomizations(
+    mut tree: FileTree,
+    read: impl Fn(&str) -> Option<FileTree>,
+) -> FileTree {
+    let mut tried: HashSet<String> = HashSet::new();
+    loop {
+        let mut wanted = Vec::new();
+        for (file, bytes) in tree.iter() {
+            let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+            if !render::KUSTOMIZATION_FILES.contains(&name) {
+                continue;
+            }
+            let Ok(doc) = serde_yaml::from_slice::<serde_yaml::Value>(bytes) else {
+                continue;
+            };
+            let mut strings = Vec::new();
+            collect_strings(&doc, &mut strings);
+            for s in strings {
+                if let Some(candidate) = join_relative(dir, &s)
+                    && !tree.has(&candidate)
+                    && tried.insert(candidate.clone())
+                {
+                    wanted.push(candidate);
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return tree;
+        }
+        for path in wanted {
+            if let Some(found) = read(&path) {
+                tree.extend(found);
+            }
+        }
+    }
+}
+
+fn collect_strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
+    match value {
+        serde_yaml::Value::String(s) => out.push(s.clone()),
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        serde_yaml::Value::Mapping(map) => map.iter().for_each(|(_, v)| collect_strings(v, out)),
+        serde_yaml::Value::Tagged(tagged) => collect_strings(&tagged.value, out),
+        _ => {}
+    }
+}
+
+/// `dir/reference` normalised, for plausible relative file references
+/// only (no URLs, absolute paths, spaces or newlines; inside the root).
+fn join_relative(dir: &str, reference: &str) -> Option<String> {
+    // `files:` entries may be `key=path`.
+    let reference = reference.rsplit_once('=').map_or(reference, |(_, p)| p);
+    if reference.is_empty()
+        || reference.contains("://")
+        || reference.starts_with('/')
+        || reference.contains(char::is_whitespace)
+    {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in reference.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The renderer options of an app: for a Helm chart, the release name

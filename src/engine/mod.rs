@@ -24,8 +24,8 @@ pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
 pub use compare::{compare_resource, summarize};
 pub use desired::{
-    Desired, TRACKING_LABEL, is_namespaced_offline, prepare, read_sources, render_app,
-    render_options,
+    Desired, TRACKING_LABEL, follow_kustomizations, is_namespaced_offline, prepare, read_sources,
+    render_app, render_options,
 };
 pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;

@@ -18,6 +18,16 @@ impl FileTree {
         self.files.insert(path.into(), content.into());
     }
 
+    /// Adds every file of `other` (replacing files at the same paths).
+    pub fn extend(&mut self, other: FileTree) {
+        self.files.extend(other.files);
+    }
+
+    /// True when `path` is a file or a folder holding files.
+    pub fn has(&self, path: &str) -> bool {
+        self.contains(path) || self.under(path).next().is_some()
+    }
+
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(Vec::as_slice)
     }

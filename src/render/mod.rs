@@ -19,6 +19,7 @@ pub mod helm;
 pub mod kustomize;
 mod namespace;
 mod output;
+mod requote;
 
 pub use detect::{CHART_FILE, KUSTOMIZATION_FILES, SourceKind, detect};
 pub use error::RenderError;

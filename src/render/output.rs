@@ -11,7 +11,8 @@ const PLACEHOLDER: &str = "tether-yaml11-quote-";
 ///
 /// Strings that a YAML 1.1 reader (kubectl, go-yaml v2) would take for a
 /// boolean, null or base-60 number — `on`, `yes`, `N`, `12:30`, … — are
-/// single-quoted, as kustomize does, so the output applies as written.
+/// quoted, and every quoted string is double-quoted, as kubectl kustomize
+/// writes them, so the output applies as written and diffs cleanly.
 pub fn to_yaml_stream(objects: &[Value]) -> String {
     objects
         .iter()
@@ -28,7 +29,7 @@ pub fn to_yaml_stream(objects: &[Value]) -> String {
             let text = serde_yaml::to_string(&marked)
                 .or_else(|_| serde_json::to_string(obj).map(|j| j + "\n"))
                 .unwrap_or_default();
-            restore(text, &quoted)
+            super::requote::double_quote(&restore(text, &quoted))
         })
         .collect::<Vec<_>>()
         .join("---\n")
@@ -112,7 +113,7 @@ mod tests {
                        "f": "y", "g": "NO", "h": "it's on", "i": "1.5", "j": 2});
         assert_eq!(
             to_yaml_stream(&[v]),
-            "'on': 'on'\nb: 'yes'\nc: '080'\nd: '12:30'\ne: '1_000'\nf: 'y'\ng: 'NO'\nh: it's on\ni: '1.5'\nj: 2\n"
+            "\"on\": \"on\"\nb: \"yes\"\nc: \"080\"\nd: \"12:30\"\ne: \"1_000\"\nf: \"y\"\ng: \"NO\"\nh: it's on\ni: \"1.5\"\nj: 2\n"
         );
     }
 
@@ -122,6 +123,6 @@ mod tests {
             .map(|i| json!(if i == 11 { "off" } else { "on" }))
             .collect();
         let text = to_yaml_stream(&[json!({ "l": items })]);
-        assert!(text.ends_with("- 'on'\n- 'off'\n"), "{text}");
+        assert!(text.ends_with("- \"on\"\n- \"off\"\n"), "{text}");
     }
 }
