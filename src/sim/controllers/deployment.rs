@@ -236,7 +236,6 @@ fn update_status(
             true,
         );
         schedule = before.as_deref() != Some(p_reason) && p_status == "True" && !complete;
-        conds.sort_by_key(|c| c.get("type").and_then(Value::as_str) != Some("Available"));
         let mut st = Map::new();
         st.insert("observedGeneration".into(), json!(generation));
         for (k, v) in [
