@@ -24,6 +24,14 @@ pub(crate) fn reconcile(ctl: &Ctl, ns: &str, name: &str) {
         return;
     };
     if meta::deleting(&dep) {
+        // As the real controller: only the status follows a deletion.
+        let owned = ctl.owned(&rs_rt, ns, meta::uid(&dep));
+        let desired = int(&dep, "/spec/replicas", 1).max(0);
+        let rs_name = owned
+            .first()
+            .map(|r| meta::name(r).to_string())
+            .unwrap_or_default();
+        update_status(ctl, &rt, &dep, &owned, &rs_name, desired, Mode::StatusOnly);
         return;
     }
     let desired = int(&dep, "/spec/replicas", 1).max(0);
@@ -55,7 +63,8 @@ pub(crate) fn reconcile(ctl: &Ctl, ns: &str, name: &str) {
             scale(ctl, &rs_rt, old, 0);
         }
     }
-    update_status(ctl, &rt, &dep, &owned, &rs_name, desired, created);
+    let mode = if created { Mode::Created } else { Mode::Sync };
+    update_status(ctl, &rt, &dep, &owned, &rs_name, desired, mode);
 }
 
 fn revision_of(rs: &Value) -> i64 {
@@ -161,6 +170,17 @@ fn sum(rss: &[Value], ptr: &str) -> i64 {
     rss.iter().map(|r| int(r, ptr, 0)).sum()
 }
 
+/// How much of the status a reconcile may change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The new ReplicaSet was created in this reconcile.
+    Created,
+    /// A normal sync.
+    Sync,
+    /// The Deployment is being deleted: counts and availability only.
+    StatusOnly,
+}
+
 fn update_status(
     ctl: &Ctl,
     rt: &ResourceType,
@@ -168,8 +188,9 @@ fn update_status(
     rss: &[Value],
     rs_name: &str,
     desired: i64,
-    created: bool,
+    mode: Mode,
 ) {
+    let created = mode == Mode::Created;
     let new_rs: Vec<Value> = rss
         .iter()
         .filter(|r| meta::name(r) == rs_name)
@@ -179,6 +200,7 @@ fn update_status(
     let updated = sum(&new_rs, "/status/replicas");
     let ready = sum(rss, "/status/readyReplicas");
     let available = sum(rss, "/status/availableReplicas");
+    let total = sum(rss, "/spec/replicas");
     let complete = updated == desired && replicas == desired && available >= desired;
     let minimum = available >= desired - max_unavailable(dep, desired);
     let deadline = int(dep, "/spec/progressDeadlineSeconds", 600);
@@ -224,7 +246,9 @@ fn update_status(
         let (p_status, p_reason, p_msg) =
             progressing(&conds, complete, created, rs_name, deadline, &now);
         let before = reason_of(&conds, "Progressing").map(str::to_string);
-        set(
+        let progress = mode != Mode::StatusOnly;
+        set_if(
+            progress,
             &mut conds,
             &Cond {
                 kind: "Progressing",
@@ -235,7 +259,8 @@ fn update_status(
             &now,
             true,
         );
-        schedule = before.as_deref() != Some(p_reason) && p_status == "True" && !complete;
+        schedule =
+            progress && before.as_deref() != Some(p_reason) && p_status == "True" && !complete;
         let mut st = Map::new();
         st.insert("observedGeneration".into(), json!(generation));
         for (k, v) in [
@@ -243,7 +268,7 @@ fn update_status(
             ("updatedReplicas", updated),
             ("readyReplicas", ready),
             ("availableReplicas", available),
-            ("unavailableReplicas", (desired - available).max(0)),
+            ("unavailableReplicas", (total - available).max(0)),
         ] {
             if v != 0 {
                 st.insert(k.into(), json!(v));
@@ -314,4 +339,10 @@ fn progressing(
         "ReplicaSetUpdated",
         format!("ReplicaSet \"{rs}\" is progressing."),
     )
+}
+
+fn set_if(doit: bool, conds: &mut Vec<Value>, c: &Cond, now: &str, with_update_time: bool) {
+    if doit {
+        set(conds, c, now, with_update_time);
+    }
 }
