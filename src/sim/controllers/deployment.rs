@@ -10,6 +10,7 @@ use super::super::meta;
 use super::super::registry::ResourceType;
 use super::Ctl;
 use super::conditions::{Cond, reason_of, set};
+use super::events;
 use super::template::{int, owner_ref, template_hash};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -60,7 +61,7 @@ pub(crate) fn reconcile(ctl: &Ctl, ns: &str, name: &str) {
             .iter()
             .filter(|r| meta::name(r) != rs_name && int(r, "/spec/replicas", 0) > 0)
         {
-            scale(ctl, &rs_rt, old, 0);
+            scale(ctl, &rs_rt, &dep, old, 0);
         }
     }
     let mode = if created { Mode::Created } else { Mode::Sync };
@@ -111,7 +112,7 @@ fn ensure_new_rs(
     let ns = meta::namespace(dep);
     if let Some(rs) = ctl.get(rs_rt, ns, rs_name) {
         if int(&rs, "/spec/replicas", 0) != desired {
-            scale(ctl, rs_rt, &rs, desired);
+            scale(ctl, rs_rt, dep, &rs, desired);
         }
         return false;
     }
@@ -145,10 +146,34 @@ fn ensure_new_rs(
         "metadata": {"name": rs_name, "namespace": ns, "labels": labels, "annotations": annotations, "ownerReferences": [owner_ref(dep)]},
         "spec": {"replicas": desired, "selector": selector, "template": template},
     });
-    ctl.create(rs_rt, ns, rs).is_some()
+    let created = ctl.create(rs_rt, ns, rs).is_some();
+    if created {
+        let message = format!("Scaled up replica set {rs_name} to {desired}");
+        events::normal(
+            ctl,
+            dep,
+            "ScalingReplicaSet",
+            &message,
+            "deployment-controller",
+        );
+    }
+    created
 }
 
-fn scale(ctl: &Ctl, rs_rt: &ResourceType, rs: &Value, replicas: i64) {
+fn scale(ctl: &Ctl, rs_rt: &ResourceType, dep: &Value, rs: &Value, replicas: i64) {
+    let before = int(rs, "/spec/replicas", 0);
+    let direction = if replicas > before { "up" } else { "down" };
+    let message = format!(
+        "Scaled {direction} replica set {} to {replicas}",
+        meta::name(rs)
+    );
+    events::normal(
+        ctl,
+        dep,
+        "ScalingReplicaSet",
+        &message,
+        "deployment-controller",
+    );
     ctl.modify(rs_rt, meta::namespace(rs), meta::name(rs), |o| {
         if let Some(spec) = o.get_mut("spec").and_then(Value::as_object_mut) {
             spec.insert("replicas".into(), json!(replicas));

@@ -7,6 +7,7 @@ mod crd;
 mod ctl;
 mod daemonset;
 mod deployment;
+mod events;
 mod gc;
 mod job;
 mod kubelet;
