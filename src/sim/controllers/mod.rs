@@ -7,6 +7,7 @@ mod crd;
 mod ctl;
 mod daemonset;
 mod deployment;
+mod endpoints;
 mod events;
 mod gc;
 mod job;
@@ -79,6 +80,7 @@ fn dispatch(ctl: &Ctl, c: &Change) {
 fn route(ctl: &Ctl, c: &Change, ns: &str, name: &str) {
     match c.resource.as_str() {
         "/namespaces" => namespace::on_change(ctl, c.kind, name),
+        "/services" => endpoints::on_change(ctl, c.kind, &c.object),
         "apiextensions.k8s.io/customresourcedefinitions" => crd::on_change(ctl, c.kind, &c.object),
         "apps/deployments" if c.kind != ChangeType::Deleted => deployment::reconcile(ctl, ns, name),
         "apps/replicasets" => {
