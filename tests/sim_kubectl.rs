@@ -191,6 +191,14 @@ async fn kubectl_works_against_the_sim() {
     let (found, _, stderr) = kubectl(&kc, &["get", "configmap", "client-side", "-n", "demo"]).await;
     assert!(!found && stderr.contains("NotFound"), "{stderr}");
 
+    let gone = ok(&kc, &["delete", "namespace", "demo", "--timeout=20s"]).await;
+    assert!(gone.contains("namespace \"demo\" deleted"), "{gone}");
+    let (found, _, _) = kubectl(&kc, &["get", "namespace", "demo"]).await;
+    assert!(
+        !found,
+        "namespace demo is gone after its content was removed"
+    );
+
     let resources = ok(&kc, &["api-resources"]).await;
     assert!(
         resources.contains("deployments") && resources.contains("configmaps"),

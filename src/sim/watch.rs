@@ -90,9 +90,12 @@ pub(crate) fn start(
     };
     let (tx, rx) = mpsc::channel(1024);
     let store = state.store();
+    // Streaming lists (`sendInitialEvents=true`, newer than 1.24 but used by
+    // kubectl 1.37 and kube-rs): current state first, then a bookmark.
+    let streaming = params.get("sendInitialEvents").is_some_and(|v| v == "true");
     let from = params
         .get("resourceVersion")
-        .filter(|v| !v.is_empty() && *v != "0")
+        .filter(|v| !v.is_empty() && *v != "0" && !streaming)
         .map(|v| v.parse::<u64>());
     let mut initial = Vec::new();
     match from {
@@ -115,6 +118,11 @@ pub(crate) fn start(
             }
             Err(oldest) => initial.push(line("ERROR", &ApiError::too_old(rv, oldest).to_json())),
         },
+    }
+    if streaming {
+        let mut b = store::bookmark(&plan.kind, &plan.api_version, store.current_rv());
+        b["metadata"]["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+        initial.push(line("BOOKMARK", &b));
     }
     let expired = matches!(from, Some(Ok(rv)) if store.changes_since(&rt.key(), rv).is_err());
     let changes = store.subscribe();
