@@ -135,3 +135,23 @@ async fn dropped_watches_end_and_latency_applies() {
     assert!(t.elapsed() >= Duration::from_millis(300));
     sim.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streaming_list_watcher_gets_initial_state() {
+    let sim = start().await;
+    let cms: Api<ConfigMap> = Api::namespaced(client(&sim).await, "kube-system");
+    let config = watcher::Config::default().streaming_lists().timeout(5);
+    let mut stream = std::pin::pin!(watcher(cms, config).default_backoff());
+    let saw_init_done = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(ev) = stream.try_next().await.unwrap() {
+            if matches!(ev, watcher::Event::InitDone) {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap();
+    assert!(saw_init_done);
+    sim.shutdown();
+}
