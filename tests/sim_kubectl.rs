@@ -127,10 +127,38 @@ async fn kubectl_works_against_the_sim() {
     .await;
     assert!(yaml.contains("greeting: hello"), "{yaml}");
 
+    std::fs::write(&cm, CONFIGMAP.replace("hello", "bonjour")).unwrap();
+    let configured = ok(&kc, &["apply", "-f", cm.to_str().unwrap()]).await;
+    assert!(
+        configured.contains("configmap/client-side configured"),
+        "{configured}"
+    );
+    let yaml = ok(
+        &kc,
+        &[
+            "get",
+            "configmap",
+            "client-side",
+            "-n",
+            "demo",
+            "-o",
+            "yaml",
+        ],
+    )
+    .await;
+    assert!(yaml.contains("greeting: bonjour"), "{yaml}");
+
+    let scaled = ok(
+        &kc,
+        &["scale", "deployment", "web", "-n", "demo", "--replicas=2"],
+    )
+    .await;
+    assert!(scaled.contains("scaled"), "{scaled}");
+
     let mut table = String::new();
     for _ in 0..50 {
         table = ok(&kc, &["get", "deploy", "-n", "demo"]).await;
-        if table.contains("1/1") {
+        if table.contains("2/2") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -139,7 +167,7 @@ async fn kubectl_works_against_the_sim() {
         table.contains("NAME") && table.contains("READY") && table.contains("UP-TO-DATE"),
         "{table}"
     );
-    assert!(table.contains("web") && table.contains("1/1"), "{table}");
+    assert!(table.contains("web") && table.contains("2/2"), "{table}");
 
     let pods = ok(&kc, &["get", "pods", "-n", "demo"]).await;
     assert!(pods.contains("Running"), "{pods}");
@@ -162,6 +190,14 @@ async fn kubectl_works_against_the_sim() {
     assert!(deleted.contains("deleted"), "{deleted}");
     let (found, _, stderr) = kubectl(&kc, &["get", "configmap", "client-side", "-n", "demo"]).await;
     assert!(!found && stderr.contains("NotFound"), "{stderr}");
+
+    let gone = ok(&kc, &["delete", "namespace", "demo", "--timeout=20s"]).await;
+    assert!(gone.contains("namespace \"demo\" deleted"), "{gone}");
+    let (found, _, _) = kubectl(&kc, &["get", "namespace", "demo"]).await;
+    assert!(
+        !found,
+        "namespace demo is gone after its content was removed"
+    );
 
     let resources = ok(&kc, &["api-resources"]).await;
     assert!(

@@ -297,7 +297,7 @@ pub(crate) fn invalid(kind: &str, group: &str, name: &str, causes: &[Cause]) -> 
     details.insert("kind".into(), json!(kind));
     details.insert("causes".into(), causes_json(causes));
     if name.is_empty() {
-        details.remove("name");
+        details.shift_remove("name");
     }
     ApiError::new(
         422,

@@ -46,7 +46,7 @@ pub(crate) fn delete_object(
     }
     let mut obj = old.clone();
     if rt.kind == "Namespace" && rt.group.is_empty() {
-        mark_deleting(&mut obj, rt, 0, &fins, meta::now());
+        mark_deleting(&mut obj, rt, None, &fins, meta::now());
         if let Some(st) = obj.get_mut("status").and_then(Value::as_object_mut) {
             st.insert("phase".into(), json!("Terminating"));
         }
@@ -59,11 +59,11 @@ pub(crate) fn delete_object(
             .unwrap_or(30);
         let grace = o.grace.unwrap_or(default).max(0);
         if grace > 0 || !fins.is_empty() {
-            mark_deleting(&mut obj, rt, grace, &fins, meta::now_plus(grace));
+            mark_deleting(&mut obj, rt, Some(grace), &fins, meta::now_plus(grace));
             return pending(store, rt, obj, o.dry_run);
         }
     } else if !fins.is_empty() {
-        mark_deleting(&mut obj, rt, 0, &fins, meta::now());
+        mark_deleting(&mut obj, rt, Some(0), &fins, meta::now());
         return pending(store, rt, obj, o.dry_run);
     }
     if !o.dry_run {
@@ -72,11 +72,19 @@ pub(crate) fn delete_object(
     Deletion::Gone(obj)
 }
 
-fn mark_deleting(obj: &mut Value, rt: &ResourceType, grace: i64, fins: &[String], at: String) {
+fn mark_deleting(
+    obj: &mut Value,
+    rt: &ResourceType,
+    grace: Option<i64>,
+    fins: &[String],
+    at: String,
+) {
     let generation = obj.pointer("/metadata/generation").and_then(Value::as_i64);
     meta::edit_meta(obj, |m| {
         m.insert("deletionTimestamp".into(), json!(at));
-        m.insert("deletionGracePeriodSeconds".into(), json!(grace));
+        if let Some(g) = grace {
+            m.insert("deletionGracePeriodSeconds".into(), json!(g));
+        }
         if let (true, Some(g)) = (rt.has_generation(), generation) {
             m.insert("generation".into(), json!(g + 1));
         }

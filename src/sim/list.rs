@@ -136,8 +136,8 @@ fn list_item(rt: &ResourceType, obj: &Value) -> Value {
     if !rt.is_custom()
         && let Value::Object(m) = &mut o
     {
-        m.remove("kind");
-        m.remove("apiVersion");
+        m.shift_remove("kind");
+        m.shift_remove("apiVersion");
     }
     o
 }

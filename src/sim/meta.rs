@@ -97,7 +97,7 @@ pub(crate) fn finalizers(obj: &Value) -> Vec<String> {
 pub(crate) fn set_finalizers(obj: &mut Value, fins: &[String]) {
     edit_meta(obj, |m| {
         if fins.is_empty() {
-            m.remove("finalizers");
+            m.shift_remove("finalizers");
         } else {
             m.insert("finalizers".into(), json!(fins));
         }

@@ -4,6 +4,20 @@
 //!
 //! Start one with [`SimServer::start`]; the returned [`SimHandle`] gives the
 //! URL, a kubeconfig and a [`FaultHandle`] for fault injection.
+//!
+//! Served: discovery of the recorded built-in group versions (plus CRD
+//! groups once Established), generic storage with a global resourceVersion,
+//! GET/LIST (selectors, paging)/WATCH (resume, bookmarks, streaming lists),
+//! POST/PUT/PATCH (all patch types, via [`semantics`]), `dryRun=All`,
+//! `/status` and `/scale`, DELETE with finalizers and propagation policies,
+//! Tables for kubectl. Simulated controllers: namespace, garbage collector,
+//! CRD establishment, Deployment/ReplicaSet/StatefulSet/DaemonSet/Job, a
+//! stand-in scheduler and kubelet (node `sim-node`), endpoints and Events.
+//!
+//! Not simulated: RBAC (any `Impersonate-User` is Forbidden), HPA, PDB and
+//! CronJob controllers, Job failures/backoff, StatefulSet/DaemonSet rolling
+//! updates, the exact Go `pod-template-hash` values, and OpenAPI schemas
+//! (the per-group-version documents list paths only).
 
 mod apierror;
 mod controllers;

@@ -120,14 +120,14 @@ fn workload_columns() -> Vec<Column> {
         ),
         col(
             "Up-to-date",
-            "integer",
+            "string",
             0,
             "Total number of non-terminated pods targeted by this deployment that have the desired template spec.",
             |o| json!(int(o, "/status/updatedReplicas")),
         ),
         col(
             "Available",
-            "integer",
+            "string",
             0,
             "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
             |o| json!(int(o, "/status/availableReplicas")),
@@ -295,9 +295,9 @@ pub(crate) fn from_list(rt: &ResourceType, list: &Value) -> Value {
     };
     let mut md = list.get("metadata").cloned().unwrap_or_default();
     if let Some(m) = md.as_object_mut() {
-        m.remove("remainingItemCount");
+        m.shift_remove("remainingItemCount");
         if m.get("continue").and_then(Value::as_str) == Some("") {
-            m.remove("continue");
+            m.shift_remove("continue");
         }
     }
     json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": md, "columnDefinitions": defs, "rows": rows})

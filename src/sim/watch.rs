@@ -2,6 +2,7 @@
 //! from a resourceVersion or started with synthetic ADDED events, with
 //! bookmarks, timeouts and `410 Expired` for compacted versions.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use super::registry::ResourceType;
 use super::router::ResourcePath;
 use super::selector::{FieldSelector, LabelSelector};
 use super::state::SimState;
-use super::store::{self, Change};
+use super::store::{self, Change, ChangeType};
 
 /// Interval of periodic bookmarks on long watches.
 const BOOKMARK_EVERY: Duration = Duration::from_secs(60);
@@ -32,13 +33,58 @@ struct Filter {
 
 impl Filter {
     fn matches(&self, c: &Change) -> bool {
+        self.in_scope(c) && self.selects(&c.object)
+    }
+
+    fn in_scope(&self, c: &Change) -> bool {
         c.resource == self.resource
             && self
                 .namespace
                 .as_deref()
                 .is_none_or(|ns| meta::namespace(&c.object) == ns)
-            && self.labels.matches(&c.object)
-            && self.fields.matches(&c.object)
+    }
+
+    fn selects(&self, obj: &Value) -> bool {
+        self.labels.matches(obj) && self.fields.matches(obj)
+    }
+
+    fn has_selector(&self) -> bool {
+        !self.labels.is_empty() || !self.fields.is_empty()
+    }
+}
+
+type Key = (String, String);
+
+fn key(obj: &Value) -> Key {
+    (
+        meta::namespace(obj).to_string(),
+        meta::name(obj).to_string(),
+    )
+}
+
+/// The event a change becomes for a watch with selectors: objects that
+/// start matching are ADDED, objects that stop matching are DELETED.
+fn translate(filter: &Filter, matching: &mut HashSet<Key>, c: &Change) -> Option<&'static str> {
+    if !filter.in_scope(c) {
+        return None;
+    }
+    if !filter.has_selector() {
+        return Some(c.kind.as_str());
+    }
+    let k = key(&c.object);
+    let now = filter.selects(&c.object) && c.kind != ChangeType::Deleted;
+    let was = matching.contains(&k);
+    match (was, now) {
+        (true, true) => Some("MODIFIED"),
+        (false, true) => {
+            matching.insert(k);
+            Some("ADDED")
+        }
+        (true, false) => {
+            matching.remove(&k);
+            Some("DELETED")
+        }
+        (false, false) => None,
     }
 }
 
@@ -90,9 +136,12 @@ pub(crate) fn start(
     };
     let (tx, rx) = mpsc::channel(1024);
     let store = state.store();
+    // Streaming lists (`sendInitialEvents=true`, newer than 1.24 but used by
+    // kubectl 1.37 and kube-rs): current state first, then a bookmark.
+    let streaming = params.get("sendInitialEvents").is_some_and(|v| v == "true");
     let from = params
         .get("resourceVersion")
-        .filter(|v| !v.is_empty() && *v != "0")
+        .filter(|v| !v.is_empty() && *v != "0" && !streaming)
         .map(|v| v.parse::<u64>());
     let mut initial = Vec::new();
     match from {
@@ -116,7 +165,18 @@ pub(crate) fn start(
             Err(oldest) => initial.push(line("ERROR", &ApiError::too_old(rv, oldest).to_json())),
         },
     }
+    if streaming {
+        let mut b = store::bookmark(&plan.kind, &plan.api_version, store.current_rv());
+        b["metadata"]["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+        initial.push(line("BOOKMARK", &b));
+    }
     let expired = matches!(from, Some(Ok(rv)) if store.changes_since(&rt.key(), rv).is_err());
+    let matching: HashSet<Key> = store
+        .list(&rt.key(), plan.filter.namespace.as_deref())
+        .into_iter()
+        .filter(|o| plan.filter.selects(o))
+        .map(key)
+        .collect();
     let changes = store.subscribe();
     drop(store);
     let stop = (state.shutdown.clone(), state.watch_token());
@@ -127,7 +187,7 @@ pub(crate) fn start(
             }
         }
         if !expired {
-            pump(plan, changes, tx, stop).await;
+            pump(plan, matching, changes, tx, stop).await;
         }
     });
     Ok(Reply::Stream(rx))
@@ -135,6 +195,7 @@ pub(crate) fn start(
 
 async fn pump(
     plan: Plan,
+    mut matching: HashSet<Key>,
     mut changes: broadcast::Receiver<Arc<Change>>,
     tx: mpsc::Sender<Bytes>,
     stop: (
@@ -167,12 +228,64 @@ async fn pump(
                     if c.resource == plan.filter.resource {
                         last_rv = Some(c.rv);
                     }
-                    if plan.filter.matches(&c) && tx.send(line(c.kind.as_str(), &c.object)).await.is_err() {
+                    if let Some(kind) = translate(&plan.filter, &mut matching, &c)
+                        && tx.send(line(kind, &c.object)).await.is_err()
+                    {
                         return;
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) | Err(broadcast::error::RecvError::Closed) => return,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: ChangeType, labels: Value) -> Change {
+        let object = json!({"metadata": {"name": "a", "namespace": "ns", "labels": labels}});
+        Change {
+            kind,
+            resource: "/configmaps".into(),
+            rv: 1,
+            object,
+        }
+    }
+
+    #[test]
+    fn objects_leaving_a_selector_are_deleted() {
+        let filter = Filter {
+            resource: "/configmaps".into(),
+            namespace: Some("ns".into()),
+            labels: LabelSelector::parse("app=web").unwrap_or_default(),
+            fields: FieldSelector::default(),
+        };
+        let mut m = HashSet::new();
+        assert_eq!(
+            translate(
+                &filter,
+                &mut m,
+                &change(ChangeType::Modified, json!({"app": "web"}))
+            ),
+            Some("ADDED")
+        );
+        assert_eq!(
+            translate(
+                &filter,
+                &mut m,
+                &change(ChangeType::Modified, json!({"app": "web"}))
+            ),
+            Some("MODIFIED")
+        );
+        assert_eq!(
+            translate(&filter, &mut m, &change(ChangeType::Modified, json!({}))),
+            Some("DELETED")
+        );
+        assert_eq!(
+            translate(&filter, &mut m, &change(ChangeType::Deleted, json!({}))),
+            None
+        );
     }
 }

@@ -92,6 +92,10 @@ pub(crate) fn create(
             &now,
         );
     }
+    if !o.dry_run {
+        // Placeholder so the key sits in its serialised position.
+        meta::set_rv(&mut obj, 0);
+    }
     meta::order(&mut obj, rt.is_custom());
     if o.dry_run {
         return Ok(obj);
@@ -202,7 +206,8 @@ fn finish_update(
     meta::edit_meta(&mut new, |m| {
         m.insert("resourceVersion".into(), json!(old_rv))
     });
-    if meta::deleting(&new) && meta::finalizers(&new).is_empty() {
+    meta::order(&mut new, rt.is_custom());
+    if meta::deleting(&new) && meta::finalizers(&new).is_empty() && !awaits_controller(rt, &new) {
         if !dry_run {
             store.remove(&rt.key(), meta::namespace(old), meta::name(old));
         }
@@ -275,4 +280,23 @@ fn spec_changed(rt: &ResourceType, old: &Value, new: &Value) -> bool {
         return strip(old) != strip(new);
     }
     old.get("spec") != new.get("spec")
+}
+
+/// Objects whose deletion is finished by a controller rather than by their
+/// last finalizer going away: Namespaces (the namespace controller, through
+/// `spec.finalizers`) and Pods in their grace period (the kubelet).
+fn awaits_controller(rt: &ResourceType, obj: &Value) -> bool {
+    if !rt.group.is_empty() {
+        return false;
+    }
+    match rt.kind.as_str() {
+        "Namespace" => true,
+        "Pod" => {
+            obj.pointer("/metadata/deletionGracePeriodSeconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+                > 0
+        }
+        _ => false,
+    }
 }

@@ -1,4 +1,7 @@
-//! Status conditions that keep their timestamps while unchanged.
+//! Status conditions updated as the Kubernetes controllers do: a condition
+//! whose status and reason are unchanged is left alone; otherwise it is
+//! replaced and moved to the end, keeping lastTransitionTime while the
+//! status stays the same.
 
 use serde_json::{Map, Value, json};
 
@@ -10,69 +13,90 @@ pub(crate) struct Cond<'a> {
     pub message: &'a str,
 }
 
-/// Sets a Deployment-style condition (with lastUpdateTime) in `conds`.
-/// `touch` refreshes lastUpdateTime even when reason and message stay.
+fn field<'a>(c: &'a Value, k: &str) -> Option<&'a str> {
+    c.get(k).and_then(Value::as_str)
+}
+
+/// Sets a condition in `conds`; `with_update_time` adds lastUpdateTime
+/// (Deployment conditions).
 pub(crate) fn set(conds: &mut Vec<Value>, c: &Cond, now: &str, with_update_time: bool) {
-    let existing = conds
-        .iter()
-        .position(|x| x.get("type").and_then(Value::as_str) == Some(c.kind));
+    let existing = conds.iter().position(|x| field(x, "type") == Some(c.kind));
     let old = existing.map(|i| conds[i].clone());
-    let same_status = old
-        .as_ref()
-        .and_then(|o| o.get("status"))
-        .and_then(Value::as_str)
-        == Some(c.status);
-    let same_text = same_status
-        && old
-            .as_ref()
-            .and_then(|o| o.get("reason"))
-            .and_then(Value::as_str)
-            == Some(c.reason)
-        && old
-            .as_ref()
-            .and_then(|o| o.get("message"))
-            .and_then(Value::as_str)
-            == Some(c.message);
-    let keep = |k: &str| {
+    let same_status = old.as_ref().and_then(|o| field(o, "status")) == Some(c.status);
+    if same_status && old.as_ref().and_then(|o| field(o, "reason")) == Some(c.reason) {
+        return;
+    }
+    let transition = if same_status {
         old.as_ref()
-            .and_then(|o| o.get(k))
+            .and_then(|o| o.get("lastTransitionTime"))
             .cloned()
             .unwrap_or(json!(now))
+    } else {
+        json!(now)
     };
     let mut m = Map::new();
     m.insert("type".into(), json!(c.kind));
     m.insert("status".into(), json!(c.status));
     if with_update_time {
-        m.insert(
-            "lastUpdateTime".into(),
-            if same_text {
-                keep("lastUpdateTime")
-            } else {
-                json!(now)
-            },
-        );
+        m.insert("lastUpdateTime".into(), json!(now));
     }
-    m.insert(
-        "lastTransitionTime".into(),
-        if same_status {
-            keep("lastTransitionTime")
-        } else {
-            json!(now)
-        },
-    );
+    m.insert("lastTransitionTime".into(), transition);
     m.insert("reason".into(), json!(c.reason));
     m.insert("message".into(), json!(c.message));
-    match existing {
-        Some(i) => conds[i] = Value::Object(m),
-        None => conds.push(Value::Object(m)),
+    if let Some(i) = existing {
+        conds.remove(i);
     }
+    conds.push(Value::Object(m));
 }
 
 /// Reads a condition's reason.
 pub(crate) fn reason_of<'a>(conds: &'a [Value], kind: &str) -> Option<&'a str> {
     conds
         .iter()
-        .find(|x| x.get("type").and_then(Value::as_str) == Some(kind))
-        .and_then(|x| x.get("reason"))
-        .and_then(Value::as_str)
+        .find(|x| field(x, "type") == Some(kind))
+        .and_then(|x| field(x, "reason"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_conditions_move_to_the_end() {
+        let mut conds = Vec::new();
+        let c = |kind, status, reason| Cond {
+            kind,
+            status,
+            reason,
+            message: "m",
+        };
+        set(
+            &mut conds,
+            &c("Progressing", "True", "NewReplicaSetCreated"),
+            "t1",
+            true,
+        );
+        set(
+            &mut conds,
+            &c("Available", "False", "MinimumReplicasUnavailable"),
+            "t1",
+            true,
+        );
+        set(
+            &mut conds,
+            &c("Progressing", "True", "ReplicaSetUpdated"),
+            "t2",
+            true,
+        );
+        assert_eq!(reason_of(&conds, "Progressing"), Some("ReplicaSetUpdated"));
+        assert_eq!(conds[1]["type"], "Progressing");
+        assert_eq!(conds[1]["lastTransitionTime"], "t1");
+        set(
+            &mut conds,
+            &c("Available", "False", "MinimumReplicasUnavailable"),
+            "t3",
+            true,
+        );
+        assert_eq!(conds[0]["lastUpdateTime"], "t1");
+    }
 }

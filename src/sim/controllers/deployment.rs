@@ -10,6 +10,7 @@ use super::super::meta;
 use super::super::registry::ResourceType;
 use super::Ctl;
 use super::conditions::{Cond, reason_of, set};
+use super::events;
 use super::template::{int, owner_ref, template_hash};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -24,6 +25,14 @@ pub(crate) fn reconcile(ctl: &Ctl, ns: &str, name: &str) {
         return;
     };
     if meta::deleting(&dep) {
+        // As the real controller: only the status follows a deletion.
+        let owned = ctl.owned(&rs_rt, ns, meta::uid(&dep));
+        let desired = int(&dep, "/spec/replicas", 1).max(0);
+        let rs_name = owned
+            .first()
+            .map(|r| meta::name(r).to_string())
+            .unwrap_or_default();
+        update_status(ctl, &rt, &dep, &owned, &rs_name, desired, Mode::StatusOnly);
         return;
     }
     let desired = int(&dep, "/spec/replicas", 1).max(0);
@@ -52,10 +61,11 @@ pub(crate) fn reconcile(ctl: &Ctl, ns: &str, name: &str) {
             .iter()
             .filter(|r| meta::name(r) != rs_name && int(r, "/spec/replicas", 0) > 0)
         {
-            scale(ctl, &rs_rt, old, 0);
+            scale(ctl, &rs_rt, &dep, old, 0);
         }
     }
-    update_status(ctl, &rt, &dep, &owned, &rs_name, desired, created);
+    let mode = if created { Mode::Created } else { Mode::Sync };
+    update_status(ctl, &rt, &dep, &owned, &rs_name, desired, mode);
 }
 
 fn revision_of(rs: &Value) -> i64 {
@@ -102,7 +112,7 @@ fn ensure_new_rs(
     let ns = meta::namespace(dep);
     if let Some(rs) = ctl.get(rs_rt, ns, rs_name) {
         if int(&rs, "/spec/replicas", 0) != desired {
-            scale(ctl, rs_rt, &rs, desired);
+            scale(ctl, rs_rt, dep, &rs, desired);
         }
         return false;
     }
@@ -136,10 +146,34 @@ fn ensure_new_rs(
         "metadata": {"name": rs_name, "namespace": ns, "labels": labels, "annotations": annotations, "ownerReferences": [owner_ref(dep)]},
         "spec": {"replicas": desired, "selector": selector, "template": template},
     });
-    ctl.create(rs_rt, ns, rs).is_some()
+    let created = ctl.create(rs_rt, ns, rs).is_some();
+    if created {
+        let message = format!("Scaled up replica set {rs_name} to {desired}");
+        events::normal(
+            ctl,
+            dep,
+            "ScalingReplicaSet",
+            &message,
+            "deployment-controller",
+        );
+    }
+    created
 }
 
-fn scale(ctl: &Ctl, rs_rt: &ResourceType, rs: &Value, replicas: i64) {
+fn scale(ctl: &Ctl, rs_rt: &ResourceType, dep: &Value, rs: &Value, replicas: i64) {
+    let before = int(rs, "/spec/replicas", 0);
+    let direction = if replicas > before { "up" } else { "down" };
+    let message = format!(
+        "Scaled {direction} replica set {} to {replicas}",
+        meta::name(rs)
+    );
+    events::normal(
+        ctl,
+        dep,
+        "ScalingReplicaSet",
+        &message,
+        "deployment-controller",
+    );
     ctl.modify(rs_rt, meta::namespace(rs), meta::name(rs), |o| {
         if let Some(spec) = o.get_mut("spec").and_then(Value::as_object_mut) {
             spec.insert("replicas".into(), json!(replicas));
@@ -161,6 +195,17 @@ fn sum(rss: &[Value], ptr: &str) -> i64 {
     rss.iter().map(|r| int(r, ptr, 0)).sum()
 }
 
+/// How much of the status a reconcile may change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The new ReplicaSet was created in this reconcile.
+    Created,
+    /// A normal sync.
+    Sync,
+    /// The Deployment is being deleted: counts and availability only.
+    StatusOnly,
+}
+
 fn update_status(
     ctl: &Ctl,
     rt: &ResourceType,
@@ -168,8 +213,9 @@ fn update_status(
     rss: &[Value],
     rs_name: &str,
     desired: i64,
-    created: bool,
+    mode: Mode,
 ) {
+    let created = mode == Mode::Created;
     let new_rs: Vec<Value> = rss
         .iter()
         .filter(|r| meta::name(r) == rs_name)
@@ -179,6 +225,7 @@ fn update_status(
     let updated = sum(&new_rs, "/status/replicas");
     let ready = sum(rss, "/status/readyReplicas");
     let available = sum(rss, "/status/availableReplicas");
+    let total = sum(rss, "/spec/replicas");
     let complete = updated == desired && replicas == desired && available >= desired;
     let minimum = available >= desired - max_unavailable(dep, desired);
     let deadline = int(dep, "/spec/progressDeadlineSeconds", 600);
@@ -224,7 +271,9 @@ fn update_status(
         let (p_status, p_reason, p_msg) =
             progressing(&conds, complete, created, rs_name, deadline, &now);
         let before = reason_of(&conds, "Progressing").map(str::to_string);
-        set(
+        let progress = mode != Mode::StatusOnly;
+        set_if(
+            progress,
             &mut conds,
             &Cond {
                 kind: "Progressing",
@@ -235,8 +284,8 @@ fn update_status(
             &now,
             true,
         );
-        schedule = before.as_deref() != Some(p_reason) && p_status == "True" && !complete;
-        conds.sort_by_key(|c| c.get("type").and_then(Value::as_str) != Some("Available"));
+        schedule =
+            progress && before.as_deref() != Some(p_reason) && p_status == "True" && !complete;
         let mut st = Map::new();
         st.insert("observedGeneration".into(), json!(generation));
         for (k, v) in [
@@ -244,7 +293,7 @@ fn update_status(
             ("updatedReplicas", updated),
             ("readyReplicas", ready),
             ("availableReplicas", available),
-            ("unavailableReplicas", (desired - available).max(0)),
+            ("unavailableReplicas", (total - available).max(0)),
         ] {
             if v != 0 {
                 st.insert(k.into(), json!(v));
@@ -315,4 +364,10 @@ fn progressing(
         "ReplicaSetUpdated",
         format!("ReplicaSet \"{rs}\" is progressing."),
     )
+}
+
+fn set_if(doit: bool, conds: &mut Vec<Value>, c: &Cond, now: &str, with_update_time: bool) {
+    if doit {
+        set(conds, c, now, with_update_time);
+    }
 }

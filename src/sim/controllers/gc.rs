@@ -111,7 +111,7 @@ fn strip_owner(obj: &mut Value, uid: &str) {
             })
             .unwrap_or_default();
         if refs.is_empty() {
-            m.remove("ownerReferences");
+            m.shift_remove("ownerReferences");
         } else {
             m.insert("ownerReferences".into(), Value::Array(refs));
         }

@@ -155,18 +155,8 @@ fn start_containers(ctl: &Ctl, ns: &str, name: &str, restarts: i64) {
 
 fn pod_status(pod: &Value, out: Outcome, restarts: i64, now: &str) -> Value {
     let ready = out == Outcome::Ready;
-    let cond = |t: &str, s: bool, reason: Option<&str>| {
-        let mut c = json!({"type": t, "status": if s { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": now});
-        if let Some(r) = reason {
-            c["reason"] = json!(r);
-        }
-        c
-    };
-    let done = if out == Outcome::Complete {
-        Some("PodCompleted")
-    } else {
-        None
-    };
+    // As the recorder's stand-in kubelet wrote them: no condition reasons.
+    let cond = |t: &str, s: bool| json!({"type": t, "status": if s { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": now});
     let containers = pod
         .pointer("/spec/containers")
         .and_then(Value::as_array)
@@ -191,7 +181,7 @@ fn pod_status(pod: &Value, out: Outcome, restarts: i64, now: &str) -> Value {
         .unwrap_or(json!(now));
     json!({
         "phase": if out == Outcome::Complete { "Succeeded" } else { "Running" },
-        "conditions": [cond("Initialized", true, done), cond("PodScheduled", true, None), cond("ContainersReady", ready, done), cond("Ready", ready, done)],
+        "conditions": [cond("Initialized", true), cond("PodScheduled", true), cond("ContainersReady", ready), cond("Ready", ready)],
         "hostIP": "127.0.0.1", "podIP": "127.0.0.2", "podIPs": [{"ip": "127.0.0.2"}],
         "startTime": started,
         "containerStatuses": statuses,

@@ -7,6 +7,8 @@ mod crd;
 mod ctl;
 mod daemonset;
 mod deployment;
+mod endpoints;
+mod events;
 mod gc;
 mod job;
 mod kubelet;
@@ -61,6 +63,7 @@ pub(crate) fn bootstrap(state: &Arc<SimState>) {
 fn dispatch(ctl: &Ctl, c: &Change) {
     let ns = meta::namespace(&c.object).to_string();
     let name = meta::name(&c.object).to_string();
+    route(ctl, c, &ns, &name);
     if c.kind == ChangeType::Deleted {
         gc::owner_gone(ctl, &c.object);
         gc::dependent_gone(ctl, &c.object);
@@ -70,23 +73,27 @@ fn dispatch(ctl: &Ctl, c: &Change) {
     } else if meta::deleting(&c.object) {
         gc::finalize(ctl, &c.resource, &c.object);
     }
+}
+
+/// Hands a change to the controller of its kind (before garbage collection,
+/// so owners still see a dependent's deletion).
+fn route(ctl: &Ctl, c: &Change, ns: &str, name: &str) {
     match c.resource.as_str() {
-        "/namespaces" => namespace::on_change(ctl, c.kind, &name),
+        "/namespaces" => namespace::on_change(ctl, c.kind, name),
+        "/services" => endpoints::on_change(ctl, c.kind, &c.object),
         "apiextensions.k8s.io/customresourcedefinitions" => crd::on_change(ctl, c.kind, &c.object),
-        "apps/deployments" if c.kind != ChangeType::Deleted => {
-            deployment::reconcile(ctl, &ns, &name)
-        }
+        "apps/deployments" if c.kind != ChangeType::Deleted => deployment::reconcile(ctl, ns, name),
         "apps/replicasets" => {
             if c.kind != ChangeType::Deleted {
-                replicaset::reconcile(ctl, &ns, &name);
+                replicaset::reconcile(ctl, ns, name);
             }
             reconcile_owner(ctl, &c.object);
         }
         "apps/statefulsets" if c.kind != ChangeType::Deleted => {
-            statefulset::reconcile(ctl, &ns, &name)
+            statefulset::reconcile(ctl, ns, name)
         }
-        "apps/daemonsets" if c.kind != ChangeType::Deleted => daemonset::reconcile(ctl, &ns, &name),
-        "batch/jobs" if c.kind != ChangeType::Deleted => job::reconcile(ctl, &ns, &name),
+        "apps/daemonsets" if c.kind != ChangeType::Deleted => daemonset::reconcile(ctl, ns, name),
+        "batch/jobs" if c.kind != ChangeType::Deleted => job::reconcile(ctl, ns, name),
         "/pods" => {
             kubelet::on_change(ctl, c.kind, &c.object);
             reconcile_owner(ctl, &c.object);

@@ -3,9 +3,9 @@
 use serde_json::{Map, Value, json};
 
 use super::super::meta;
-use super::Ctl;
 use super::kubelet::is_ready;
 use super::template::{create_pod, int, live_pods};
+use super::{Ctl, events};
 
 /// Brings a ReplicaSet's Pods to its replica count and updates its status.
 pub(crate) fn reconcile(ctl: &Ctl, ns: &str, name: &str) {
@@ -23,7 +23,17 @@ pub(crate) fn reconcile(ctl: &Ctl, ns: &str, name: &str) {
     let template = rs.pointer("/spec/template").cloned().unwrap_or_default();
     while pods.len() < want {
         match create_pod(ctl, &rs, &template, None, &format!("{name}-"), &Map::new()) {
-            Some(p) => pods.push(p),
+            Some(p) => {
+                let message = format!("Created pod: {}", meta::name(&p));
+                events::normal(
+                    ctl,
+                    &rs,
+                    "SuccessfulCreate",
+                    &message,
+                    "replicaset-controller",
+                );
+                pods.push(p);
+            }
             None => break,
         }
     }
