@@ -5,6 +5,7 @@ use super::action::Action;
 use super::apps_table::AppsTable;
 use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
+use super::state::revert::RevertState;
 use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
 use super::view;
@@ -57,6 +58,9 @@ pub enum Mode {
         /// The app to resume.
         app: String,
     },
+    /// Showing the preview of a revert (in [`App::revert`]) and asking
+    /// whether to commit it.
+    ConfirmRevert,
 }
 
 /// A sync in flight: the resources applied so far.
@@ -119,6 +123,8 @@ pub struct App {
     pub(super) plan: Option<Loadable<Arc<SyncReport>>>,
     /// The sync in flight, shown in a panel.
     pub(super) progress: Option<SyncProgress>,
+    /// The revert being confirmed, with its preview.
+    pub(super) revert: Option<RevertState>,
     /// Spinner frame, advanced on ticks while something loads.
     pub(super) spinner: usize,
     /// Completions offered for the command being typed.
@@ -159,6 +165,7 @@ impl App {
             requests: Requests::default(),
             plan: None,
             progress: None,
+            revert: None,
             spinner: 0,
             completions: Vec::new(),
         }
@@ -214,6 +221,7 @@ impl App {
             Mode::ConfirmSync { app, prune } => self.confirm_key(&chord, app, prune),
             Mode::PauseReason { app, input } => self.reason_key(&chord, app, input),
             Mode::ConfirmResume { app } => self.resume_key(&chord, app),
+            Mode::ConfirmRevert => self.revert_key(&chord),
         }
     }
 
