@@ -32,6 +32,7 @@ pub mod apps_table;
 pub mod config_error;
 pub mod highlight;
 pub mod keymap;
+pub mod keymap_doc;
 pub mod keymap_file;
 pub mod keys;
 pub mod run;
