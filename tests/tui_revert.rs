@@ -113,6 +113,38 @@ fn x_previews_then_y_commits_the_revert() {
         text.contains("web-prod: committed 1234567: Revert"),
         "{text}"
     );
+    // The history shown loads again, to show the revert commit.
+    assert_eq!(
+        app.take_commands(),
+        [EngineCommand::History {
+            app: "web-prod".into()
+        }]
+    );
+    assert!(app.take_commands().is_empty());
+    assert!(text.contains("loading history…"), "{text}");
+}
+
+#[test]
+fn a_failed_revert_does_not_reload_and_says_why() {
+    let mut app = history(new_app());
+    keys(&mut app, "x");
+    app.apply_event(preview(NEWEST));
+    keys(&mut app, "y");
+    app.apply_event(EngineEvent::CommandDone {
+        app: "web-prod".into(),
+        ok: false,
+        message: "cannot revert: the checkout has a detached HEAD".into(),
+    });
+    assert!(app.take_commands().is_empty());
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("web-prod: cannot revert: the checkout has a detached HEAD"),
+        "{text}"
+    );
+    assert!(
+        text.contains("web: 1.5.0, 2 replicas"),
+        "history still shown: {text}"
+    );
 }
 
 #[test]
@@ -122,11 +154,17 @@ fn a_refusal_shows_in_the_dialog_and_nothing_is_sent() {
     app.apply_event(EngineEvent::CommandDone {
         app: "web-prod".into(),
         ok: false,
-        message: "cannot revert: apps/web/deploy.yaml has uncommitted changes".into(),
+        message: "cannot revert: apps/web/deploy.yaml has uncommitted changes; commit or \
+                  stash them first, then try again from the history view"
+            .into(),
     });
     let text = screen(&app, 80, 24);
     assert!(text.contains("refused by the engine"), "{text}");
     assert!(text.contains("uncommitted changes"), "{text}");
+    assert!(
+        text.contains("the history view"),
+        "the reason wraps: {text}"
+    );
     snap_both!(app, "revert_refused");
     assert!(keys(&mut app, "y").is_empty());
     assert_eq!(app.mode(), &Mode::ConfirmRevert);

@@ -125,6 +125,11 @@ pub struct App {
     pub(super) progress: Option<SyncProgress>,
     /// The revert being confirmed, with its preview.
     pub(super) revert: Option<RevertState>,
+    /// The app whose revert was sent and has not finished.
+    pub(super) reverting: Option<String>,
+    /// Commands that engine results call for (reloading the history after
+    /// a revert), for the loop to send.
+    pub(super) outbox: Vec<EngineCommand>,
     /// Spinner frame, advanced on ticks while something loads.
     pub(super) spinner: usize,
     /// Completions offered for the command being typed.
@@ -166,6 +171,8 @@ impl App {
             plan: None,
             progress: None,
             revert: None,
+            reverting: None,
+            outbox: Vec::new(),
             spinner: 0,
             completions: Vec::new(),
         }
@@ -228,6 +235,12 @@ impl App {
     /// Draws the whole screen. Pure: reads state, does no I/O.
     pub fn render(&self, frame: &mut Frame) {
         view::render(self, frame);
+    }
+
+    /// Commands the app wants sent after engine events (keys return
+    /// theirs as [`Effect`]s); the loop sends them before drawing.
+    pub fn take_commands(&mut self) -> Vec<EngineCommand> {
+        std::mem::take(&mut self.outbox)
     }
 
     /// The current mode.

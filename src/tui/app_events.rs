@@ -138,6 +138,7 @@ impl App {
         if sync_ended && self.progress.as_ref().is_some_and(|p| p.app == app) {
             self.progress = None;
         }
+        self.revert_done(app, ok, &message, failed_requests);
         if ok {
             self.info(text);
         } else {

@@ -7,7 +7,7 @@ use super::app::{App, Effect, Mode};
 use super::apps_table::short_revision;
 use super::keymap::KeyContext;
 use super::keys::KeyChord;
-use super::state::history::TimelineEntry;
+use super::state::history::{HistoryState, TimelineEntry};
 use super::state::revert::RevertState;
 use super::state::{Loadable, RequestKind, View};
 use crate::engine::EngineCommand;
@@ -101,6 +101,7 @@ impl App {
             (_, Some(commit)) => {
                 let commit = commit.to_string();
                 self.close_revert();
+                self.reverting = Some(app.clone());
                 self.info(format!(
                     "revert of {} in {app} requested",
                     short_revision(&commit)
@@ -119,6 +120,30 @@ impl App {
                 self.warn("waiting for the revert preview…");
                 Vec::new()
             }
+        }
+    }
+
+    /// A command of `app` finished: when it is the revert sent (its
+    /// `committed …`, or a failure no request claimed), the history shown
+    /// for the app is loaded again to show the new commit.
+    pub(super) fn revert_done(&mut self, app: &str, ok: bool, message: &str, claimed: bool) {
+        let ours = if ok {
+            message.starts_with("committed")
+        } else {
+            !claimed
+        };
+        if !ours || self.reverting.as_deref() != Some(app) {
+            return;
+        }
+        self.reverting = None;
+        let shown = matches!(self.views.last(), Some(View::History(h)) if h.app == app);
+        if ok && shown {
+            self.views.pop();
+            self.views.push(View::History(HistoryState::loading(app)));
+            self.requests.start(RequestKind::History, app, None);
+            self.outbox.push(EngineCommand::History {
+                app: app.to_string(),
+            });
         }
     }
 

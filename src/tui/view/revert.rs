@@ -13,7 +13,7 @@ use crate::tui::state::revert::RevertState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// Draws the dialog over most of `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &RevertState) {
@@ -104,7 +104,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &RevertState) {
             ),
         ),
     };
-    frame.render_widget(Paragraph::new(body_lines), body);
+    let body_text = Paragraph::new(body_lines);
+    // The diff is cut at the edge like the diff view; a refusal wraps so
+    // that the whole reason can be read.
+    let body_text = match state.preview {
+        Loadable::Failed(_) => body_text.wrap(Wrap { trim: false }),
+        _ => body_text,
+    };
+    frame.render_widget(body_text, body);
     frame.render_widget(
         Paragraph::new(Span::styled(hint, theme.style("status_line"))),
         foot,
