@@ -1,9 +1,9 @@
 //! Smoke test of the real binary in a real terminal: `tether demo` runs in
 //! a detached tmux session (private socket), keys go in with `send-keys`,
 //! the screen comes back with `capture-pane`. Checks the apps table, the
-//! filter, the diff view, going back, quitting, and that the terminal is
-//! left as it was found (main screen, cursor shown). Skipped loudly when
-//! tmux is not installed.
+//! filter, the diff view, going back, the revert preview of a commit
+//! (cancelled), quitting, and that the terminal is left as it was found
+//! (main screen, cursor shown). Skipped loudly when tmux is not installed.
 #![cfg(feature = "tui")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -163,6 +163,26 @@ fn demo_in_tmux_filter_diff_back_quit() {
         !s.contains("desired | live") && s.contains("Apps [1/8]") && s.contains("payments-prod")
     });
     assert!(!screen.contains("web-staging"), "filter kept: {screen}");
+
+    // The revert dialog against the real engine: previewed, then cancelled
+    // (nothing is committed to the demo repository).
+    tmux.keys(&["h"]);
+    tmux.wait_for("the history of payments-prod", step, |s| {
+        s.contains("History payments-prod") && s.contains("Add payments to prod")
+    });
+    tmux.keys(&["x"]);
+    let screen = tmux.wait_for("the revert preview", step, |s| {
+        s.contains("Commit a revert of this in payments-prod?")
+    });
+    assert!(screen.contains("kind: Deployment"), "{screen}");
+    tmux.keys(&["n"]);
+    tmux.wait_for("the revert cancelled", step, |s| {
+        !s.contains("Commit a revert") && s.contains("cancelled")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back to the apps table again", step, |s| {
+        !s.contains("History payments-prod") && s.contains("Apps [1/8]")
+    });
 
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("tether exiting on q", step, |s| {
