@@ -175,12 +175,6 @@ impl Action {
         matches!(self, Action::Sync | Action::SyncPrune | Action::Revert)
     }
 
-    /// Whether this version of the TUI does something for the action;
-    /// the others report "not available yet" in the status line.
-    pub fn implemented(self) -> bool {
-        !matches!(self, Action::Revert)
-    }
-
     /// One line for the help screen.
     pub fn description(self) -> &'static str {
         match self {

@@ -5,6 +5,7 @@ use super::action::Action;
 use super::apps_table::AppsTable;
 use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
+use super::state::revert::RevertState;
 use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
 use super::view;
@@ -57,6 +58,9 @@ pub enum Mode {
         /// The app to resume.
         app: String,
     },
+    /// Showing the preview of a revert (in [`App::revert`]) and asking
+    /// whether to commit it.
+    ConfirmRevert,
 }
 
 /// A sync in flight: the resources applied so far.
@@ -119,6 +123,13 @@ pub struct App {
     pub(super) plan: Option<Loadable<Arc<SyncReport>>>,
     /// The sync in flight, shown in a panel.
     pub(super) progress: Option<SyncProgress>,
+    /// The revert being confirmed, with its preview.
+    pub(super) revert: Option<RevertState>,
+    /// The app whose revert was sent and has not finished.
+    pub(super) reverting: Option<String>,
+    /// Commands that engine results call for (reloading the history after
+    /// a revert), for the loop to send.
+    pub(super) outbox: Vec<EngineCommand>,
     /// Spinner frame, advanced on ticks while something loads.
     pub(super) spinner: usize,
     /// Completions offered for the command being typed.
@@ -159,6 +170,9 @@ impl App {
             requests: Requests::default(),
             plan: None,
             progress: None,
+            revert: None,
+            reverting: None,
+            outbox: Vec::new(),
             spinner: 0,
             completions: Vec::new(),
         }
@@ -214,12 +228,19 @@ impl App {
             Mode::ConfirmSync { app, prune } => self.confirm_key(&chord, app, prune),
             Mode::PauseReason { app, input } => self.reason_key(&chord, app, input),
             Mode::ConfirmResume { app } => self.resume_key(&chord, app),
+            Mode::ConfirmRevert => self.revert_key(&chord),
         }
     }
 
     /// Draws the whole screen. Pure: reads state, does no I/O.
     pub fn render(&self, frame: &mut Frame) {
         view::render(self, frame);
+    }
+
+    /// Commands the app wants sent after engine events (keys return
+    /// theirs as [`Effect`]s); the loop sends them before drawing.
+    pub fn take_commands(&mut self) -> Vec<EngineCommand> {
+        std::mem::take(&mut self.outbox)
     }
 
     /// The current mode.

@@ -15,8 +15,9 @@ impl App {
         match event {
             EngineEvent::CommandDone { app, ok, message } => self.command_done(&app, ok, message),
             EngineEvent::Warning { message } => self.warn(message),
-            // The history view's revert dialog consumes previews.
-            EngineEvent::RevertPreview { .. } => {}
+            EngineEvent::RevertPreview { app, commit, diff } => {
+                self.revert_preview(&app, commit, &diff);
+            }
             EngineEvent::SyncProgress {
                 app,
                 resource,
@@ -51,8 +52,25 @@ impl App {
                     h.set_history(history, page);
                 }
             }
-            EngineEvent::Events { app, events, .. } => {
-                if let Some(View::Events(e)) = self.result_view(RequestKind::Events, &app, None) {
+            EngineEvent::Events {
+                app,
+                resource,
+                events,
+            } => {
+                // The result names its resource (None: the whole app), so
+                // it must match the newest request exactly.
+                if !self
+                    .requests
+                    .accept_exact(RequestKind::Events, &app, resource.as_ref())
+                {
+                    tracing::debug!(app, "stale events dropped");
+                    return;
+                }
+                let view = self.views.iter_mut().rev().find(|v| match v {
+                    View::Events(e) => e.app == app && e.resource == resource,
+                    _ => false,
+                });
+                if let Some(View::Events(e)) = view {
                     e.events = Loadable::Ready(events);
                 }
             }
@@ -88,14 +106,18 @@ impl App {
             .find(|v| v.request_kind() == Some(kind) && v.app() == Some(app) && v.is_loading())
     }
 
-    /// A finished command: a failed request fails its views (and the plan),
-    /// a finished sync closes the progress panel.
+    /// A finished command: a failed request fails its views (and the plan,
+    /// and the revert preview), a finished sync closes the progress panel.
     fn command_done(&mut self, app: &str, ok: bool, message: String) {
         let text = format!("{app}: {message}");
+        let mut failed_requests = false;
         if !ok {
             for kind in self.requests.fail(app) {
-                if kind == RequestKind::Plan {
-                    self.plan = Some(Loadable::Failed(message.clone()));
+                failed_requests = true;
+                match kind {
+                    RequestKind::Plan => self.plan = Some(Loadable::Failed(message.clone())),
+                    RequestKind::RevertPreview => self.revert_refused(app, &message),
+                    _ => {}
                 }
                 for view in self.views.iter_mut().rev() {
                     if view.request_kind() == Some(kind) && view.app() == Some(app) {
@@ -105,9 +127,18 @@ impl App {
                 }
             }
         }
-        if self.progress.as_ref().is_some_and(|p| p.app == app) {
+        // A sync ends in "synced …" or in a failure; a failure that answers
+        // an on-demand request of the same app (a diff, say) is not the
+        // sync's, and a pause or revert of the app does not end it either.
+        let sync_ended = if ok {
+            message.starts_with("synced")
+        } else {
+            !failed_requests
+        };
+        if sync_ended && self.progress.as_ref().is_some_and(|p| p.app == app) {
             self.progress = None;
         }
+        self.revert_done(app, ok, &message, failed_requests);
         if ok {
             self.info(text);
         } else {

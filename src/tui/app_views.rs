@@ -73,10 +73,7 @@ impl App {
                     Vec::new()
                 }
             },
-            Action::Revert => {
-                self.warn("revert: the engine API has no revert command yet (use `tether revert`)");
-                Vec::new()
-            }
+            Action::Revert => self.start_revert(&app),
             _ => Vec::new(),
         }
     }
@@ -299,6 +296,9 @@ impl App {
                 }
                 _ => {}
             }
+        }
+        if let Some(revert) = &mut self.revert {
+            revert.rehighlight(&theme);
         }
     }
 }

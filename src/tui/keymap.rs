@@ -213,8 +213,14 @@ impl Keymap {
         let mut out =
             String::from("| context | keys | action | description |\n|---|---|---|---|\n");
         for context in KeyContext::ALL {
-            for (keys, action) in self.help_entries(context) {
-                let keys: Vec<String> = keys.split('/').map(|k| format!("`{k}`")).collect();
+            for (_, action) in self.help_entries(context) {
+                // From the sequences themselves: help joins them with `/`,
+                // which is a key too. A `|` would end the table cell.
+                let keys: Vec<String> = self
+                    .keys_for(context, action)
+                    .iter()
+                    .map(|k| format!("`{}`", k.to_string().replace('|', "\\|")))
+                    .collect();
                 out.push_str(&format!(
                     "| {} | {} | `{}` | {} |\n",
                     context.name(),

@@ -79,6 +79,9 @@ where
             });
             dirty = true;
         }
+        for command in app.take_commands() {
+            send(app, handle, command);
+        }
         if dirty {
             screen.draw(app).wrap_err("cannot draw on the terminal")?;
             dirty = false;

@@ -115,23 +115,36 @@ pub fn side_by_side(diff: &str) -> SideBySide {
 pub fn unified(diff: &str) -> Unified {
     let mut out = Unified::default();
     for line in diff.lines() {
-        let (kind, text) = if line.starts_with("--- ") || line.starts_with("+++ ") {
-            (UnifiedKind::Header, line)
-        } else if line.starts_with("@@") {
-            out.hunks.push(out.lines.len());
-            (UnifiedKind::Hunk, line)
-        } else if let Some(rest) = line.strip_prefix('+') {
-            (UnifiedKind::Added, rest)
-        } else if let Some(rest) = line.strip_prefix('-') {
-            (UnifiedKind::Removed, rest)
-        } else if line.starts_with('\\') {
-            continue;
-        } else {
-            (UnifiedKind::Context, line.strip_prefix(' ').unwrap_or(line))
-        };
+        let (kind, text) =
+            if line.starts_with("--- ") || line.starts_with("+++ ") || is_git_header(line) {
+                (UnifiedKind::Header, line)
+            } else if line.starts_with("@@") {
+                out.hunks.push(out.lines.len());
+                (UnifiedKind::Hunk, line)
+            } else if let Some(rest) = line.strip_prefix('+') {
+                (UnifiedKind::Added, rest)
+            } else if let Some(rest) = line.strip_prefix('-') {
+                (UnifiedKind::Removed, rest)
+            } else if line.starts_with('\\') {
+                continue;
+            } else {
+                (UnifiedKind::Context, line.strip_prefix(' ').unwrap_or(line))
+            };
         out.lines.push((kind, text.to_string()));
     }
     out
+}
+
+/// `git diff` lines before a file's hunks (`diff --git`, `index`, modes).
+fn is_git_header(line: &str) -> bool {
+    [
+        "diff --git ",
+        "index ",
+        "new file mode ",
+        "deleted file mode ",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
 }
 
 fn side(number: usize, text: &str) -> Side {

@@ -7,6 +7,7 @@ pub mod diff_lines;
 pub mod diff_state;
 pub mod history;
 pub mod requests;
+pub mod revert;
 pub mod tree;
 pub mod views;
 

@@ -20,6 +20,8 @@ pub enum RequestKind {
     Events,
     /// The live YAML of one resource.
     Yaml,
+    /// What a revert of a commit would change.
+    RevertPreview,
 }
 
 /// What the slot waits for.
@@ -55,6 +57,24 @@ impl Requests {
         let fits = self.slots.get(&kind).is_some_and(|r| {
             r.app == app && (resource.is_none() || r.resource.as_ref() == resource)
         });
+        if fits {
+            self.slots.remove(&kind);
+        }
+        fits
+    }
+
+    /// Like [`Requests::accept`] for results that always name what they
+    /// answer (events: `None` is the whole app), so `None` must match too.
+    pub fn accept_exact(
+        &mut self,
+        kind: RequestKind,
+        app: &str,
+        resource: Option<&ResourceKey>,
+    ) -> bool {
+        let fits = self
+            .slots
+            .get(&kind)
+            .is_some_and(|r| r.app == app && r.resource.as_ref() == resource);
         if fits {
             self.slots.remove(&kind);
         }
@@ -117,6 +137,12 @@ mod tests {
         r.start(RequestKind::Tree, "a", None);
         r.start(RequestKind::Plan, "b", None);
         assert_eq!(r.fail("a"), vec![RequestKind::Tree]);
+        r.start(RequestKind::Events, "a", Some(x.clone()));
+        assert!(!r.accept_exact(RequestKind::Events, "a", None), "whole app");
+        assert!(r.accept_exact(RequestKind::Events, "a", Some(&x)));
+        r.start(RequestKind::Events, "a", None);
+        assert!(!r.accept_exact(RequestKind::Events, "a", Some(&x)));
+        assert!(r.accept_exact(RequestKind::Events, "a", None));
         assert!(r.pending(RequestKind::Plan).is_some());
     }
 }

@@ -99,14 +99,14 @@ pub fn render_resume(app: &App, frame: &mut Frame, area: Rect, name: &str) {
     popup(app, frame, area, " Resume ", lines);
 }
 
-fn first_key(app: &App, context: KeyContext, action: Action) -> String {
+pub(super) fn first_key(app: &App, context: KeyContext, action: Action) -> String {
     app.keymap
         .keys_for(context, action)
         .first()
         .map_or_else(|| "?".to_string(), ToString::to_string)
 }
 
-fn yes_no(app: &App) -> String {
+pub(super) fn yes_no(app: &App) -> String {
     let yes = first_key(app, KeyContext::Dialog, Action::Confirm);
     let no = first_key(app, KeyContext::Dialog, Action::Cancel);
     format!("{yes}/{no}")
@@ -185,7 +185,13 @@ fn plan_lines(app: &App, plan: &SyncReport) -> Vec<Line<'static>> {
 }
 
 /// Draws `lines` in a bordered box centred over `area`; returns the box.
-fn popup(app: &App, frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) -> Rect {
+pub(super) fn popup(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'static>>,
+) -> Rect {
     let theme = &app.theme;
     let width = lines.iter().map(Line::width).max().unwrap_or(0) + 4;
     let width = u16::try_from(width).unwrap_or(u16::MAX).min(area.width);

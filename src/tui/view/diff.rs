@@ -6,8 +6,8 @@ use super::common::{block, empty, paused_note, placeholder};
 use crate::engine::ResourceDiff;
 use crate::tui::app::App;
 use crate::tui::state::Loadable;
-use crate::tui::state::diff_lines::{Change, SideRow, UnifiedKind};
-use crate::tui::state::diff_state::{DiffState, Prepared};
+use crate::tui::state::diff_lines::{Change, SideRow, Unified, UnifiedKind};
+use crate::tui::state::diff_state::{DiffState, Highlighted, Prepared};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -222,11 +222,23 @@ fn side_by_side(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: 
 }
 
 fn unified(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: usize) {
-    let theme = &app.theme;
     let height = usize::from(area.height);
-    let lines: Vec<Line> = p
-        .unified
-        .lines
+    let lines = unified_lines(app, &p.unified, &p.unified_hl, scroll, height);
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `height` lines of a unified diff from line `scroll`, marked and
+/// highlighted (`highlighted` holds each line's text highlighted).
+pub(super) fn unified_lines(
+    app: &App,
+    diff: &Unified,
+    highlighted: &Highlighted,
+    scroll: usize,
+    height: usize,
+) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let code = |i: usize| highlighted.get(i).map_or(&[][..], Vec::as_slice);
+    diff.lines
         .iter()
         .enumerate()
         .skip(scroll)
@@ -236,16 +248,11 @@ fn unified(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: usize
                 Line::from(Span::styled(text.clone(), theme.style("diff.header")))
             }
             UnifiedKind::Hunk => Line::from(Span::styled(text.clone(), theme.style("diff.hunk"))),
-            UnifiedKind::Added => {
-                code_line(app, None, '+', Some("diff.added.bg"), &p.unified_hl[i])
-            }
-            UnifiedKind::Removed => {
-                code_line(app, None, '-', Some("diff.removed.bg"), &p.unified_hl[i])
-            }
-            UnifiedKind::Context => code_line(app, None, ' ', None, &p.unified_hl[i]),
+            UnifiedKind::Added => code_line(app, None, '+', Some("diff.added.bg"), code(i)),
+            UnifiedKind::Removed => code_line(app, None, '-', Some("diff.removed.bg"), code(i)),
+            UnifiedKind::Context => code_line(app, None, ' ', None, code(i)),
         })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), area);
+        .collect()
 }
 
 /// `  12 + spec:` with the highlighted text, on the mark's background.

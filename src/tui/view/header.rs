@@ -3,7 +3,7 @@
 use crate::engine::Snapshot;
 use crate::model::{HealthStatus, SyncStatus};
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::app::{App, Mode};
 use crate::tui::keymap::KeyContext;
 use crate::tui::state::View;
 use crate::tui::theme::{Theme, health_scope, sync_scope};
@@ -167,12 +167,41 @@ const VIEW_HINTS: [Action; 8] = [
     Action::Quit,
 ];
 
-/// The shown view's key context and its hints.
+/// Hints of the history view.
+const HISTORY_HINTS: [Action; 8] = [
+    Action::MoveDown,
+    Action::Revert,
+    Action::Diff,
+    Action::Tree,
+    Action::Refresh,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
+/// Hints of a yes/no dialog.
+const DIALOG_HINTS: [Action; 2] = [Action::Confirm, Action::Cancel];
+/// Hints of the revert dialog, which scrolls its preview.
+const REVERT_HINTS: [Action; 4] = [
+    Action::Confirm,
+    Action::Cancel,
+    Action::ScrollDown,
+    Action::PageDown,
+];
+
+/// The dialog's or the shown view's key context and its hints.
 fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
+    match app.mode {
+        Mode::ConfirmSync { .. } | Mode::ConfirmResume { .. } => {
+            return (KeyContext::Dialog, &DIALOG_HINTS);
+        }
+        Mode::ConfirmRevert => return (KeyContext::Dialog, &REVERT_HINTS),
+        _ => {}
+    }
     match app.views.last() {
         None => (KeyContext::Apps, &HINTS),
         Some(View::Tree(_)) => (KeyContext::Tree, &TREE_HINTS),
         Some(View::Diff(_)) => (KeyContext::Diff, &DIFF_HINTS),
+        Some(View::History(_)) => (KeyContext::History, &HISTORY_HINTS),
         Some(view) => (view.key_context(), &VIEW_HINTS),
     }
 }
@@ -229,6 +258,8 @@ fn hint_name(action: Action) -> &'static str {
         Action::ScrollDown => "scroll",
         Action::MoveDown => "down",
         Action::PageDown => "page",
+        Action::Confirm => "yes",
+        Action::Cancel => "no",
         other => other.name(),
     }
 }

@@ -71,14 +71,7 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         .map(|(context, entries)| {
             let entries = entries
                 .into_iter()
-                .map(|(keys, action)| {
-                    let description = if action.implemented() {
-                        action.description().to_string()
-                    } else {
-                        format!("{} (not yet)", action.description())
-                    };
-                    (keys, description)
-                })
+                .map(|(keys, action)| (keys, action.description().to_string()))
                 .collect();
             (section_title(context), entries)
         })

@@ -1,5 +1,6 @@
 //! The history: commits and syncs on one time line, newest first, the
-//! revision the app runs marked.
+//! app's desired revision (the commit its source resolves to now) marked;
+//! the title says whether the cluster is in sync with it.
 
 use super::common::{Listing, block, empty, paused_note, placeholder, table, width_of};
 use crate::tui::app::App;
@@ -13,12 +14,9 @@ use ratatui::widgets::{Cell, Row};
 /// Draws the history of `state` into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &HistoryState) {
     let theme = &app.theme;
-    let current = app
-        .snapshot
-        .apps
-        .iter()
-        .find(|a| a.name == state.app)
-        .map_or("", |a| a.revision.as_str());
+    let status = app.snapshot.apps.iter().find(|a| a.name == state.app);
+    let current = status.map_or("", |a| a.revision.as_str());
+    let in_sync = status.is_some_and(|a| a.sync == crate::model::SyncStatus::Synced);
     let mut title = vec![Span::styled(
         format!(" History {} [{}] ", state.app, state.entries.len()),
         theme.style("title"),
@@ -26,9 +24,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &HistoryState) {
     if !current.is_empty() {
         title.push(Span::styled(
             format!(
-                "{} synced {} ",
+                "{} desired {}{} ",
                 theme.glyph("current"),
-                short_revision(current)
+                short_revision(current),
+                if in_sync { ", synced" } else { "" }
             ),
             theme.style("history.current"),
         ));

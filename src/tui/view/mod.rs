@@ -10,6 +10,7 @@ mod header;
 mod help;
 mod history;
 mod progress;
+mod revert;
 mod status;
 mod table;
 mod tree;
@@ -57,6 +58,11 @@ pub fn render(app: &App, frame: &mut Frame) {
             dialog::render_pause(app, frame, body, name, input);
         }
         Mode::ConfirmResume { app: name } => dialog::render_resume(app, frame, body, name),
+        Mode::ConfirmRevert => {
+            if let Some(state) = &app.revert {
+                revert::render(app, frame, body, state);
+            }
+        }
         _ => {}
     }
 }

@@ -68,6 +68,14 @@ fn hint(app: &App) -> String {
     if let (Mode::Help(_), Some(close)) = (&app.mode, key(KeyContext::Global, Action::Back)) {
         return format!("{close} closes help");
     }
+    if matches!(
+        app.mode,
+        Mode::ConfirmSync { .. } | Mode::ConfirmResume { .. } | Mode::ConfirmRevert
+    ) {
+        let yes = key(KeyContext::Dialog, Action::Confirm).unwrap_or_default();
+        let no = key(KeyContext::Dialog, Action::Cancel).unwrap_or_default();
+        return format!("{yes} yes · {no} no");
+    }
     if let Some(progress) = &app.progress {
         parts.push(format!(
             "syncing {} {}",
