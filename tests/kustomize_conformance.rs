@@ -142,7 +142,10 @@ fn every_case_prints_exactly_like_kubectl_kustomize() {
                 .unified_diff()
                 .header("kubectl kustomize", "tether render")
                 .to_string();
-            differing.push(format!("== {}\n{diff}", dir.file_name().unwrap().to_string_lossy()));
+            differing.push(format!(
+                "== {}\n{diff}",
+                dir.file_name().unwrap().to_string_lossy()
+            ));
         }
     }
     assert!(

@@ -113,9 +113,10 @@ impl<'a> Builder<'a> {
         for crd in &k.crds {
             self.resolve(dir, file, "crds", crd)?;
         }
+        let mut seen = identities(&level.resources);
         for entry in k.resources.iter().chain(&k.bases) {
             let found = self.entry(dir, file, entry)?;
-            append_all(file, &mut level.resources, found.resources)?;
+            append_new(file, &mut level.resources, found.resources, &mut seen)?;
             level.config.merge(&found.config);
         }
         level
@@ -255,10 +256,31 @@ pub(crate) fn append_all(
     resources: &mut Vec<Resource>,
     new: Vec<Resource>,
 ) -> Result<(), KustomizeError> {
+    let mut seen = identities(resources);
+    append_new(file, resources, new, &mut seen)
+}
+
+/// (id, version) of every resource: what makes two objects duplicates.
+type Identities = std::collections::HashSet<(String, String)>;
+
+fn identities(resources: &[Resource]) -> Identities {
+    resources
+        .iter()
+        .map(|r| (r.id(), r.version().to_string()))
+        .collect()
+}
+
+/// [`append_all`] with the identities of `resources` already known, so a
+/// kustomization with many resource files stays linear.
+fn append_new(
+    file: &str,
+    resources: &mut Vec<Resource>,
+    new: Vec<Resource>,
+    seen: &mut Identities,
+) -> Result<(), KustomizeError> {
     for res in new {
         let id = res.id();
-        let same = |r: &Resource| r.id() == id && r.version() == res.version();
-        if resources.iter().any(same) {
+        if !seen.insert((id.clone(), res.version().to_string())) {
             return Err(KustomizeError::Duplicate {
                 kustomization: file.to_string(),
                 id,
