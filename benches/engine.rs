@@ -1,6 +1,7 @@
-//! Engine benchmarks (issue 3): the compare step of a status refresh for
-//! 10,000 live objects read from a warm live cache, and the diff of an app
-//! with 1,000 resources. Run: `cargo bench --bench engine`.
+//! Engine benchmarks: the compare step of a status refresh for 10,000 live
+//! objects read from a warm live cache, the diff of an app with 1,000
+//! resources, and rendering 1,000 Kustomize apps from one revision.
+//! Run: `cargo bench --bench engine`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kube::api::DynamicObject;
@@ -10,7 +11,8 @@ use std::hint::black_box;
 use tether::cluster::KindCache;
 use tether::diff::{changed_paths, strip_noise, to_yaml, unified};
 use tether::engine::{compare_resource, summarize};
-use tether::model::AppSpec;
+use tether::model::{AppSpec, FileTree};
+use tether::render::render;
 
 fn desired_deployment(i: usize) -> Value {
     json!({"apiVersion": "apps/v1", "kind": "Deployment",
@@ -111,9 +113,62 @@ fn app_diff(c: &mut Criterion) {
     });
 }
 
+/// One repository revision holding 1,000 apps: Kustomize overlays over
+/// ten shared bases (a Deployment, Service and ConfigMap each, with a name
+/// prefix, labels, an image override and a generated ConfigMap).
+fn thousand_apps() -> FileTree {
+    let mut tree = FileTree::new();
+    for b in 0..10 {
+        let base = format!("bases/svc-{b}");
+        tree.insert(
+            format!("{base}/kustomization.yaml"),
+            "resources: [deployment.yaml, service.yaml, configmap.yaml]\n",
+        );
+        tree.insert(
+            format!("{base}/deployment.yaml"),
+            serde_yaml::to_string(&desired_deployment(b)).unwrap_or_default(),
+        );
+        tree.insert(
+            format!("{base}/service.yaml"),
+            format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web-{b}}}\nspec:\n  selector: {{app: web-{b}}}\n  ports: [{{port: 80, targetPort: 8080}}]\n"),
+        );
+        tree.insert(
+            format!("{base}/configmap.yaml"),
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: web-{b}-settings}}\ndata: {{MODE: base}}\n"),
+        );
+    }
+    for a in 0..1_000 {
+        tree.insert(
+            format!("apps/app-{a}/kustomization.yaml"),
+            format!(
+                "resources: [../../bases/svc-{}]\nnamePrefix: a{a}-\nnamespace: team-{}\ncommonLabels: {{app.kubernetes.io/part-of: app-{a}}}\nimages:\n- name: ghcr.io/example/web\n  newTag: 1.{a}.0\nconfigMapGenerator:\n- name: flags\n  literals: [APP=app-{a}]\n",
+                a % 10,
+                a % 40
+            ),
+        );
+    }
+    tree
+}
+
+/// Rendering 1,000 apps from one revision, in process.
+fn render_thousand_apps(c: &mut Criterion) {
+    let tree = thousand_apps();
+    c.bench_function("render 1,000 kustomize apps from one revision", |b| {
+        b.iter(|| {
+            let mut objects = 0;
+            for a in 0..1_000 {
+                let rendered = render(&tree, &format!("apps/app-{a}")).unwrap_or_default();
+                objects += rendered.len();
+            }
+            assert_eq!(objects, 4_000);
+            black_box(objects)
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20);
-    targets = status_refresh, app_diff
+    config = Criterion::default().sample_size(10);
+    targets = status_refresh, app_diff, render_thousand_apps
 }
 criterion_main!(benches);

@@ -160,7 +160,7 @@ spec:
         image: nginx:1.27
         args:
         - -v
-        - '80'
+        - \"80\"
 ---
 apiVersion: v1
 kind: ConfigMap
@@ -170,7 +170,7 @@ data:
   script: |
     echo a
     echo b
-  port: '80'
+  port: \"80\"
 "
     );
     let reparsed = render::render(

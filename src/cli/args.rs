@@ -140,6 +140,10 @@ pub struct SyncArgs {
     /// Sync this revision instead of the app's own.
     #[arg(long)]
     pub revision: Option<String>,
+    /// Sync even though the app is paused (someone stopped its automation
+    /// on purpose; `status` says who and why).
+    #[arg(long)]
+    pub paused_ok: bool,
     #[command(flatten)]
     pub output: OutputArg,
 }

@@ -6,6 +6,16 @@ use crate::engine::{Engine, SyncOptions};
 use crate::model::Revision;
 
 pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
+    if !args.dry_run && !args.paused_ok {
+        let app = engine.app(&args.app).map_err(CliError::new)?;
+        let status = engine.status(app).await;
+        if status.paused {
+            return Err(CliError::new(format!(
+                "{} is {}; pass --paused-ok to sync it anyway",
+                args.app, status.message
+            )));
+        }
+    }
     let options = SyncOptions {
         prune: args.prune,
         dry_run: args.dry_run,

@@ -2,11 +2,13 @@
 //! from the fields the desired objects set, health per live object.
 
 use super::desired::{self, Desired};
-use crate::cluster::{ClusterClient, ClusterError, gvk_of};
+use super::prune::find_extras;
+use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
 use crate::diff::{apply_ignores, normalize_desired, subset_differences};
 use crate::health;
 use crate::model::{
-    AppSpec, AppStatus, HealthStatus, IgnoreDifference, ResourceKey, ResourceStatus, SyncStatus,
+    AppSpec, AppStatus, GroupVersionKind, HealthStatus, IgnoreDifference, ResourceKey,
+    ResourceStatus, SyncStatus,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -14,7 +16,8 @@ use std::collections::HashMap;
 /// Resolves namespacing of every desired kind through discovery, then sets
 /// namespaces and the tracking label. Kinds the cluster does not serve yet
 /// (a CRD in the same app) fall back to the offline table.
-pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects: &mut [Value]) {
+pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects: &mut Vec<Value>) {
+    add_managed_namespace(app, objects);
     let mut scopes: HashMap<(String, String), bool> = crd_scopes(objects);
     for object in objects.iter() {
         if let Some(gvk) = gvk_of(object) {
@@ -35,6 +38,27 @@ pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects:
             .copied()
             .unwrap_or_else(|| desired::is_namespaced_offline(group, kind))
     });
+}
+
+/// With `CreateNamespace=true` the destination namespace is part of the
+/// desired state (unless the manifests define it): synced, shown and kept
+/// like any other object, never an Extra.
+fn add_managed_namespace(app: &AppSpec, objects: &mut Vec<Value>) {
+    let Some(ns) = &app.destination.namespace else {
+        return;
+    };
+    if !app.has_sync_option("CreateNamespace=true") {
+        return;
+    }
+    let defined = objects.iter().any(|o| {
+        o.get("kind").and_then(Value::as_str) == Some("Namespace")
+            && o.pointer("/metadata/name").and_then(Value::as_str) == Some(ns)
+    });
+    if !defined {
+        objects.push(serde_json::json!({
+            "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}
+        }));
+    }
 }
 
 /// Scopes of the custom resources whose CRDs the app itself defines, so
@@ -133,15 +157,45 @@ pub async fn app_status(
     cluster: &str,
     client: &ClusterClient,
     mut desired: Desired,
+    inventory: &[InventoryEntry],
 ) -> AppStatus {
     prepare_for_cluster(app, client, &mut desired.objects).await;
     let checks = desired
         .objects
         .iter()
         .map(|o| resource_status(client, o, &app.ignore_differences));
-    let resources = futures::future::join_all(checks).await;
+    let mut resources = futures::future::join_all(checks).await;
+    // Tracked objects Git no longer describes: what a prune would delete.
+    // When the live state is incomplete they are simply not listed.
+    if let Ok(extras) = find_extras(&app.name, client, &desired.objects, inventory).await {
+        for extra in extras {
+            let gvk = GroupVersionKind {
+                group: extra.key.group.clone(),
+                version: extra.version.clone(),
+                kind: extra.key.kind.clone(),
+            };
+            let live = client
+                .cached_get(&gvk, extra.key.namespace.as_deref(), &extra.key.name)
+                .await
+                .ok()
+                .flatten();
+            resources.push(ResourceStatus {
+                group: extra.key.group,
+                version: extra.version,
+                kind: extra.key.kind,
+                namespace: extra.key.namespace.unwrap_or_default(),
+                name: extra.key.name,
+                sync: SyncStatus::OutOfSync,
+                health: live.map_or(HealthStatus::Missing, |l| health::assess(&l).status),
+                message: EXTRA_MESSAGE.to_string(),
+            });
+        }
+    }
     summarize(app, cluster, desired.revision, resources)
 }
+
+/// The message of a tracked object that Git no longer describes.
+pub const EXTRA_MESSAGE: &str = "extra: tracked but no longer in Git (sync with prune deletes it)";
 
 /// Rolls resource states up into the app's: OutOfSync if any resource is,
 /// Unknown if any is unknown; health is the worst.

@@ -130,11 +130,16 @@ impl Engine {
         if let Err(e) = client.ping().await {
             return compare::unknown(app, &cluster, desired.revision, e.to_string());
         }
-        let mut status = compare::app_status(app, &cluster, &client, desired).await;
-        match read_state(&client, &app.name).await {
+        let state = read_state(&client, &app.name).await;
+        let inventory = state
+            .as_ref()
+            .map(|s| s.inventory.as_slice())
+            .unwrap_or_default();
+        let mut status = compare::app_status(app, &cluster, &client, desired, inventory).await;
+        match &state {
             Ok(state) if state.paused => {
                 status.paused = true;
-                status.message = pause_message(&state);
+                status.message = pause_message(state);
             }
             Ok(_) => {}
             Err(e) => status.message = format!("cannot read the app state: {e}"),

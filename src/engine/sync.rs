@@ -15,7 +15,7 @@ use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;
 use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::time::Duration;
 
 /// What a sync did (or, for a dry-run, would do) to one object.
@@ -95,13 +95,6 @@ pub async fn sync_app(
     mode: &SyncMode,
 ) -> Result<SyncReport, EngineError> {
     let started = now();
-    if app.has_sync_option("CreateNamespace=true")
-        && let Some(ns) = &app.destination.namespace
-    {
-        desired.objects.push(json!({
-            "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}
-        }));
-    }
     prepare_for_cluster(app, client, &mut desired.objects).await;
     let mut state = read_state(client, &app.name)
         .await

@@ -27,6 +27,14 @@ pub fn render_sync(app: &App, frame: &mut Frame, area: Rect, name: &str, prune: 
             "cluster {} · namespace {}",
             status.cluster, status.namespace
         )));
+        if status.paused {
+            // A paused app was stopped on purpose: say so before anyone
+            // confirms a manual sync of it.
+            lines.push(Line::from(Span::styled(
+                format!("⏸ this app is {}", status.message),
+                theme.style("status_line.warning"),
+            )));
+        }
         if !status.resources.is_empty() {
             let differ = status
                 .resources
