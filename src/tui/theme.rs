@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// Style scopes the TUI uses. A theme may also style children of these
 /// (`diff.added.bg`); any other scope is reported as a warning.
-pub const SCOPES: [&str; 43] = [
+pub const SCOPES: [&str; 44] = [
     "text",
     "header",
     "header.title",
@@ -46,6 +46,7 @@ pub const SCOPES: [&str; 43] = [
     "diff.added",
     "diff.removed",
     "diff.changed",
+    "diff.word",
     "diff.context",
     "diff.header",
     "diff.hunk",

@@ -206,14 +206,19 @@ fn side_by_side(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: 
                 };
                 let number =
                     |s: &Option<crate::tui::state::diff_lines::Side>| s.as_ref().map(|s| s.number);
+                let (desired_spans, live_spans) = if *change == Change::Changed {
+                    mark_changed_words(app, &p.desired[i], &p.live[i])
+                } else {
+                    (p.desired[i].clone(), p.live[i].clone())
+                };
                 desired_lines.push(code_line(
                     app,
                     number(desired),
                     d_mark,
                     d_scope,
-                    &p.desired[i],
+                    &desired_spans,
                 ));
-                live_lines.push(code_line(app, number(live), l_mark, l_scope, &p.live[i]));
+                live_lines.push(code_line(app, number(live), l_mark, l_scope, &live_spans));
             }
         }
     }
@@ -255,6 +260,93 @@ pub(super) fn unified_lines(
         .collect()
 }
 
+/// The two sides of a changed line with the words that differ marked
+/// (`diff.word`) on top of their syntax colours.
+fn mark_changed_words(
+    app: &App,
+    desired: &[Span<'static>],
+    live: &[Span<'static>],
+) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+    let text =
+        |spans: &[Span<'static>]| spans.iter().map(|s| s.content.as_ref()).collect::<String>();
+    let (new, old) = (text(desired), text(live));
+    let diff = similar::TextDiff::from_words(old.as_str(), new.as_str());
+    let (mut in_old, mut in_new) = (Vec::new(), Vec::new());
+    let (mut o, mut n) = (0, 0);
+    for change in diff.iter_all_changes() {
+        let len = change.value().len();
+        match change.tag() {
+            similar::ChangeTag::Equal => {
+                o += len;
+                n += len;
+            }
+            similar::ChangeTag::Delete => {
+                if !change.value().trim().is_empty() {
+                    in_old.push(o..o + len);
+                }
+                o += len;
+            }
+            similar::ChangeTag::Insert => {
+                if !change.value().trim().is_empty() {
+                    in_new.push(n..n + len);
+                }
+                n += len;
+            }
+        }
+    }
+    let word = app.theme.style("diff.word");
+    (
+        mark_ranges(desired, &in_new, word),
+        mark_ranges(live, &in_old, word),
+    )
+}
+
+/// `spans` split at the byte `ranges` of their joined text, with `style`
+/// patched onto the parts inside them.
+fn mark_ranges(
+    spans: &[Span<'static>],
+    ranges: &[std::ops::Range<usize>],
+    style: Style,
+) -> Vec<Span<'static>> {
+    if ranges.is_empty() {
+        return spans.to_vec();
+    }
+    let inside = |at: usize| ranges.iter().any(|r| r.contains(&at));
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for span in spans {
+        let content = span.content.as_ref();
+        let mut start = 0;
+        let mut current = None;
+        for (i, _) in content.char_indices() {
+            let marked = inside(offset + i);
+            if current.is_some_and(|c| c != marked) {
+                out.push(piece(
+                    span,
+                    &content[start..i],
+                    current == Some(true),
+                    style,
+                ));
+                start = i;
+            }
+            current = Some(marked);
+        }
+        if start < content.len() {
+            out.push(piece(span, &content[start..], current == Some(true), style));
+        }
+        offset += content.len();
+    }
+    out
+}
+
+fn piece(span: &Span<'static>, text: &str, marked: bool, style: Style) -> Span<'static> {
+    let base = span.style;
+    Span::styled(
+        text.to_string(),
+        if marked { base.patch(style) } else { base },
+    )
+}
+
 /// `  12 + spec:` with the highlighted text, on the mark's background.
 fn code_line(
     app: &App,
@@ -281,5 +373,32 @@ fn code_line(
     match scope {
         Some(scope) => line.style(Style::new().bg(theme.style(scope).bg.unwrap_or_default())),
         None => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Modifier};
+
+    #[test]
+    fn marks_only_the_bytes_inside_the_ranges_keeping_syntax_colours() {
+        let key = Style::new().fg(Color::Blue);
+        let spans = vec![Span::styled("replicas: ", key), Span::raw("25")];
+        let word = Style::new().add_modifier(Modifier::UNDERLINED);
+        let out = mark_ranges(&spans, std::slice::from_ref(&(10..12)), word);
+        let parts: Vec<_> = out.iter().map(|s| (s.content.as_ref(), s.style)).collect();
+        assert_eq!(
+            parts,
+            vec![("replicas: ", key), ("25", Style::new().patch(word))]
+        );
+        let split = mark_ranges(
+            &[Span::styled("image: web:1.4", key)],
+            std::slice::from_ref(&(7..14)),
+            word,
+        );
+        let parts: Vec<_> = split.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(parts, vec!["image: ", "web:1.4"]);
+        assert_eq!(split[1].style, key.patch(word));
     }
 }
