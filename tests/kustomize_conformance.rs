@@ -23,24 +23,7 @@ fn case_dirs() -> Vec<PathBuf> {
 }
 
 fn load(root: &Path) -> FileTree {
-    fn walk(root: &Path, dir: &Path, tree: &mut FileTree) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, tree);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                tree.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut tree = FileTree::new();
-    walk(root, root, &mut tree);
-    tree
+    tether::source::read_folder(root, "").unwrap()
 }
 
 fn parse_stream(text: &str) -> Vec<Value> {

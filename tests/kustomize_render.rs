@@ -11,25 +11,8 @@ use tether::render::{self, RenderError, SourceKind};
 /// The whole conformance corpus as one tree, like a repository holding
 /// many apps (paths relative to tests/fixtures).
 fn corpus() -> FileTree {
-    fn walk(root: &Path, dir: &Path, tree: &mut FileTree) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, tree);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                tree.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut tree = FileTree::new();
-    walk(&root, &root.join("kustomize"), &mut tree);
-    tree
+    tether::source::read_folder(&root, "kustomize").unwrap()
 }
 
 fn expected(case: &str) -> String {

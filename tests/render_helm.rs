@@ -21,24 +21,14 @@ fn helm_available() -> bool {
 
 /// The fixture charts as they would come out of a Git tree, under `charts/`.
 fn tree() -> FileTree {
-    fn walk(root: &Path, dir: &Path, tree: &mut FileTree) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, tree);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                tree.insert(format!("charts/{rel}"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut tree = FileTree::new();
-    walk(&root, &root, &mut tree);
+    for (path, bytes) in tether::source::read_folder(&fixtures, "helm")
+        .unwrap()
+        .iter()
+    {
+        tree.insert(path.replacen("helm/", "charts/", 1), bytes);
+    }
     tree
 }
 

@@ -8,25 +8,8 @@ use tether::render::{self, SourceKind};
 
 /// tests/fixtures/render loaded as a FileTree with paths relative to it.
 fn fixtures() -> FileTree {
-    fn walk(root: &Path, dir: &Path, tree: &mut FileTree) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, tree);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                tree.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let mut tree = FileTree::new();
-    walk(&root, &root, &mut tree);
-    tree
+    tether::source::read_folder(&root, "").unwrap()
 }
 
 fn names(objects: &[Value]) -> Vec<String> {

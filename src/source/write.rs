@@ -194,7 +194,8 @@ impl Repo {
     }
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SourceError + '_ {
+/// Turns an I/O error into a [`SourceError`] naming `path`.
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SourceError + '_ {
     move |source| SourceError::Io {
         path: path.to_path_buf(),
         source,
@@ -213,7 +214,7 @@ fn write_file(file: &Path, bytes: &[u8]) -> Result<(), SourceError> {
 
 /// Removes a file or folder and then its parent folders left empty, up to
 /// (not including) `work_dir`. A path already gone is fine.
-fn remove_path(work_dir: &Path, file: &Path) -> Result<(), SourceError> {
+pub(crate) fn remove_path(work_dir: &Path, file: &Path) -> Result<(), SourceError> {
     match std::fs::symlink_metadata(file) {
         Ok(m) if m.is_dir() => std::fs::remove_dir_all(file).map_err(io_err(file))?,
         Ok(_) => std::fs::remove_file(file).map_err(io_err(file))?,

@@ -2,6 +2,7 @@
 //! status) and writing the reverted files and their index entries.
 
 use super::{Entry, Plan};
+use crate::source::write::{io_err, remove_path};
 use crate::source::{Repo, SourceError, tree::normalize};
 use gix::bstr::ByteSlice;
 use gix::index::entry::{Flags, Mode, Stat};
@@ -180,13 +181,6 @@ fn index_mode(kind: EntryKind) -> Mode {
     }
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SourceError + '_ {
-    move |source| SourceError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 /// Writes a file (or, on Unix, a symbolic link or executable file),
 /// replacing whatever is at `file`.
 fn write_entry(file: &Path, kind: EntryKind, bytes: &[u8]) -> Result<(), SourceError> {
@@ -221,22 +215,4 @@ fn write_entry(file: &Path, kind: EntryKind, bytes: &[u8]) -> Result<(), SourceE
         let _ = kind;
         std::fs::write(file, bytes).map_err(io_err(file))
     }
-}
-
-/// Removes a file or folder and then its parent folders left empty, up to
-/// (not including) `work_dir`. A path already gone is fine.
-fn remove_path(work_dir: &Path, file: &Path) -> Result<(), SourceError> {
-    match std::fs::symlink_metadata(file) {
-        Ok(m) if m.is_dir() => std::fs::remove_dir_all(file).map_err(io_err(file))?,
-        Ok(_) => std::fs::remove_file(file).map_err(io_err(file))?,
-        Err(_) => return Ok(()),
-    }
-    let mut dir: Option<PathBuf> = file.parent().map(Path::to_path_buf);
-    while let Some(d) = dir {
-        if d == work_dir || !d.starts_with(work_dir) || std::fs::remove_dir(&d).is_err() {
-            break;
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
-    Ok(())
 }
