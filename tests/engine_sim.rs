@@ -37,3 +37,8 @@ async fn unreachable_cluster_is_unknown_with_the_cause() {
         status.message
     );
 }
+
+#[tokio::test]
+async fn revert_and_rollback() {
+    scenarios::revert_and_rollback(&Env::new().await).await;
+}

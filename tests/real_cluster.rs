@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Env, scenarios};
+use common::{Env, automation, scenarios};
 
 #[tokio::test]
 async fn real_sync_then_drift() {
@@ -24,4 +24,40 @@ async fn real_prune_only_tracked() {
 async fn real_secret_values_never_shown() {
     let Some(env) = Env::real() else { return };
     scenarios::secret_values_never_shown(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn real_automated_app_syncs_and_heals_itself() {
+    let Some(env) = Env::real() else { return };
+    automation::automated_app_syncs_and_heals_itself(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn real_pause_stops_automation_until_resume() {
+    let Some(env) = Env::real() else { return };
+    automation::pause_stops_automation_until_resume(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn real_two_engines_never_both_apply() {
+    let Some(env) = Env::real() else { return };
+    automation::two_engines_never_both_apply(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn real_self_heal_brakes_when_something_keeps_fighting() {
+    let Some(env) = Env::real() else { return };
+    automation::self_heal_brakes_when_something_keeps_fighting(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn real_a_new_commit_is_picked_up_and_synced_by_automation() {
+    let Some(env) = Env::real() else { return };
+    automation::a_new_commit_is_picked_up_and_synced_by_automation(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn real_revert_and_rollback() {
+    let Some(env) = Env::real() else { return };
+    scenarios::revert_and_rollback(&env).await;
 }

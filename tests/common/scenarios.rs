@@ -301,3 +301,66 @@ metadata:
 stringData:
   password: s3cr3t-value-42
 ";
+
+/// History, a Git revert picked up by the next sync, and a rollback that
+/// pauses the app.
+pub async fn revert_and_rollback(env: &Env) {
+    let engine = env.engine();
+    engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    let quieter = env.commit(
+        &[file(
+            "apps/web/configmap.yaml",
+            &super::CONFIGMAP.replace("info", "warn"),
+        )],
+        "Quieter logs",
+    );
+    // A fresh engine sees the new commit at once (no refresh to wait for).
+    let engine = env.engine();
+    engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    let history = engine.history(&env.app).await.unwrap();
+    assert_eq!(history.commits[0].summary, "Quieter logs");
+    let syncs: Vec<_> = history
+        .syncs
+        .iter()
+        .map(|s| (s.id, s.revision.clone()))
+        .collect();
+    assert_eq!(
+        syncs,
+        vec![(2, quieter.clone()), (1, env.first_commit.clone())]
+    );
+
+    let reverted = engine.revert(&env.app, None).unwrap();
+    assert_eq!(reverted.reverted, quieter);
+    let engine = env.engine();
+    let report = engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.revision, reverted.id);
+    let api = env.api("v1", "ConfigMap").await;
+    assert_eq!(
+        api.get("web-config").await.unwrap().data["data"]["LOG_LEVEL"],
+        "info"
+    );
+
+    engine.rollback(&env.app, 2, "ada@laptop").await.unwrap();
+    assert_eq!(
+        api.get("web-config").await.unwrap().data["data"]["LOG_LEVEL"],
+        "warn"
+    );
+    let status = wait_for(env, &engine, |s| s.paused).await;
+    assert!(
+        status
+            .message
+            .contains(&format!("rollback to {}", &quieter[..7])),
+        "{}",
+        status.message
+    );
+    env.cleanup().await;
+}
