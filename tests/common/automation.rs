@@ -62,9 +62,9 @@ pub async fn automated_app_syncs_and_heals_itself(env: &Env) {
     })
     .await;
 
-    edit_configmap(&env, "kubectl-edit", "debug").await;
+    edit_configmap(env, "kubectl-edit", "debug").await;
     let deadline = Instant::now() + Duration::from_secs(30);
-    while log_level(&env).await != "info" {
+    while log_level(env).await != "info" {
         assert!(
             Instant::now() < deadline,
             "self-heal did not restore the value"
@@ -92,21 +92,21 @@ pub async fn pause_stops_automation_until_resume(env: &Env) {
     );
     assert!(paused.message.contains("incident 42"));
 
-    edit_configmap(&env, "kubectl-edit", "debug").await;
+    edit_configmap(env, "kubectl-edit", "debug").await;
     wait_snapshot(&handle, "drift while paused", |a| {
         a.sync == SyncStatus::OutOfSync
     })
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(
-        log_level(&env).await,
+        log_level(env).await,
         "debug",
         "a paused app must not be healed"
     );
 
     engine.resume(&env.app).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while log_level(&env).await != "info" {
+    while log_level(env).await != "info" {
         assert!(
             Instant::now() < deadline,
             "resume did not restart self-heal"
@@ -124,9 +124,9 @@ pub async fn two_engines_never_both_apply(env: &Env) {
     let h2 = second.clone().spawn(Duration::from_millis(200));
     wait_snapshot(&h1, "automated sync", |a| a.sync == SyncStatus::Synced).await;
     for value in ["debug", "trace", "warn"] {
-        edit_configmap(&env, "kubectl-edit", value).await;
+        edit_configmap(env, "kubectl-edit", value).await;
         let deadline = Instant::now() + Duration::from_secs(30);
-        while log_level(&env).await != "info" {
+        while log_level(env).await != "info" {
             assert!(
                 Instant::now() < deadline,
                 "self-heal did not restore the value"
@@ -180,7 +180,7 @@ pub async fn self_heal_brakes_when_something_keeps_fighting(env: &Env) {
     wait_snapshot(&handle, "automated sync", |a| a.sync == SyncStatus::Synced).await;
     let mut braked = None;
     for round in 0..(HEAL_LIMIT * 4) {
-        edit_configmap(&env, "hpa-fighter", &format!("fight-{round}")).await;
+        edit_configmap(env, "hpa-fighter", &format!("fight-{round}")).await;
         tokio::time::sleep(Duration::from_millis(400)).await;
         let app = handle.snapshot().apps[0].clone();
         if app.health == HealthStatus::Degraded && app.message.contains("self-heal stopped") {
@@ -211,11 +211,11 @@ pub async fn a_new_commit_is_picked_up_and_synced_by_automation(env: &Env) {
     })
     .await;
     assert_eq!(app.revision, commit);
-    assert_eq!(log_level(&env).await, "warn");
+    assert_eq!(log_level(env).await, "warn");
     // Without selfHeal, drift at the same revision is left alone.
-    edit_configmap(&env, "kubectl-edit", "debug").await;
+    edit_configmap(env, "kubectl-edit", "debug").await;
     wait_snapshot(&handle, "drift shown", |a| a.sync == SyncStatus::OutOfSync).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(log_level(&env).await, "debug");
+    assert_eq!(log_level(env).await, "debug");
     env.cleanup().await;
 }
