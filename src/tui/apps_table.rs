@@ -282,7 +282,19 @@ impl AppsTable {
     }
 }
 
+/// An app matches when any column contains the (lower-case) filter, or
+/// its name holds the filter's characters in order — fuzzy, as in k9s and
+/// fzf: `wsg` finds `web-staging`.
 fn matches(app: &AppStatus, needle: &str) -> bool {
+    substring_anywhere(app, needle) || is_subsequence(needle, &app.name.to_lowercase())
+}
+
+fn is_subsequence(needle: &str, haystack: &str) -> bool {
+    let mut rest = haystack.chars();
+    needle.chars().all(|c| rest.any(|h| h == c))
+}
+
+fn substring_anywhere(app: &AppStatus, needle: &str) -> bool {
     [
         app.name.as_str(),
         app.project.as_str(),
@@ -295,6 +307,19 @@ fn matches(app: &AppStatus, needle: &str) -> bool {
     ]
     .iter()
     .any(|field| field.to_lowercase().contains(needle))
+}
+
+#[cfg(test)]
+mod fuzzy_tests {
+    use super::is_subsequence;
+
+    #[test]
+    fn names_match_their_characters_in_order() {
+        assert!(is_subsequence("wsg", "web-staging"));
+        assert!(is_subsequence("web", "web-staging"));
+        assert!(!is_subsequence("gsw", "web-staging"));
+        assert!(!is_subsequence("webx", "web-staging"));
+    }
 }
 
 #[cfg(test)]
