@@ -162,9 +162,13 @@ async fn status_of_an_app_includes_its_tree() {
             .find(|n| n["kind"] == "Deployment")
             .unwrap();
         let replica_sets = deployment["children"].as_array().unwrap();
+        let scaled = deployment["events"]
+            .as_array()
+            .is_some_and(|events| events.iter().any(|e| e["reason"] == "ScalingReplicaSet"));
         if let Some(rs) = replica_sets.first()
             && rs["kind"] == "ReplicaSet"
             && rs["children"].as_array().unwrap().len() == 2
+            && scaled
         {
             assert_eq!(rs["children"][0]["kind"], "Pod");
             assert!(rs["sync"].is_null(), "descendants have no sync state");
@@ -173,5 +177,7 @@ async fn status_of_an_app_includes_its_tree() {
         last = tree.to_string();
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
-    panic!("the tree never showed Deployment → ReplicaSet → 2 Pods: {last}");
+    panic!(
+        "the tree never showed Deployment (with its ScalingReplicaSet event) → ReplicaSet → 2 Pods: {last}"
+    );
 }

@@ -39,9 +39,14 @@ impl Engine {
         let app = self.app(name)?;
         let status = self.status(app).await;
         let client = self.client_for(app).await?;
-        build_tree(&client, &status)
+        let mut tree = build_tree(&client, &status)
             .await
-            .map_err(|e| EngineError::cluster(&app.name, e))
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        // Events are read in one pass per namespace and hung on their nodes.
+        if let Ok(events) = events_of(&client, &flatten(&tree)).await {
+            attach_events(&mut tree, &events);
+        }
+        Ok(tree)
     }
 
     /// Events of the app's objects and their descendants, or of one object.
@@ -271,6 +276,19 @@ impl Engine {
         write_state(&client, &app.name, &state)
             .await
             .map_err(|e| EngineError::cluster(&app.name, e))
+    }
+}
+
+/// Gives every node the events whose object is `Kind/name` of the node.
+fn attach_events(nodes: &mut [ResourceNode], events: &[EventRecord]) {
+    for node in nodes {
+        let object = format!("{}/{}", node.kind, node.name);
+        node.events = events
+            .iter()
+            .filter(|e| e.object == object)
+            .cloned()
+            .collect();
+        attach_events(&mut node.children, events);
     }
 }
 

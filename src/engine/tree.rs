@@ -71,6 +71,7 @@ fn root_node(resource: &ResourceStatus, children: Vec<ResourceNode>) -> Resource
         sync: Some(resource.sync),
         health: resource.health,
         message: resource.message.clone(),
+        events: Vec::new(),
         children,
     }
 }
@@ -127,6 +128,7 @@ fn node_of(object: &Value, children: Vec<ResourceNode>) -> ResourceNode {
         } else {
             verdict.message
         },
+        events: Vec::new(),
         children,
     }
 }

@@ -15,6 +15,9 @@ pub struct ResourceNode {
     pub health: HealthStatus,
     /// Why it is not Healthy (or why it is out of sync), empty otherwise.
     pub message: String,
+    /// Kubernetes Events about this object, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventRecord>,
     pub children: Vec<ResourceNode>,
 }
 
