@@ -7,25 +7,6 @@ use serde_json::{Map, Value, json};
 /// Characters of generated name suffixes (as the apiserver uses).
 const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
-/// Go field order of ObjectMeta.
-const META_ORDER: &[&str] = &[
-    "name",
-    "generateName",
-    "namespace",
-    "selfLink",
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "labels",
-    "annotations",
-    "ownerReferences",
-    "finalizers",
-    "managedFields",
-];
-
 /// The current time as RFC 3339 with second precision.
 pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -161,7 +142,7 @@ pub(crate) fn order(obj: &mut Value, custom: bool) {
     }
     if let Some(Value::Object(m)) = out.get_mut("metadata") {
         let mut om = Map::new();
-        for k in META_ORDER {
+        for k in crate::sim::semantics::OBJECT_META_ORDER {
             if let Some(v) = m.remove(*k) {
                 om.insert((*k).into(), v);
             }

@@ -28,6 +28,8 @@ mod managed;
 mod merge;
 mod microtime;
 mod order;
+
+pub(crate) use order::OBJECT_META_ORDER;
 mod patch;
 mod schema;
 mod smp;

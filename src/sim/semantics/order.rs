@@ -5,6 +5,8 @@
 mod pod_tables;
 mod tables;
 
+pub(crate) use tables::META as OBJECT_META_ORDER;
+
 use super::KindInfo;
 use super::known_fields::pod_spec_path;
 use serde_json::{Map, Value};

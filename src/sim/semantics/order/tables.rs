@@ -33,7 +33,8 @@ const SERVICE_ACCOUNT: &[&str] = &[
 ];
 const ROLE: &[&str] = &["kind", "apiVersion", "metadata", "rules", "aggregationRule"];
 const BINDING: &[&str] = &["kind", "apiVersion", "metadata", "subjects", "roleRef"];
-const META: &[&str] = &[
+/// Go field order of ObjectMeta (the HTTP layer orders metadata by it too).
+pub(crate) const META: &[&str] = &[
     "name",
     "generateName",
     "namespace",
