@@ -44,6 +44,28 @@ impl<'a> Field<'a> {
     }
 }
 
+/// `text` split at `separator` where it stands outside `open`…`close`
+/// brackets: `a.b[c.d].e` at `.` outside `[]`, `x in (a,b),y` at `,`
+/// outside `()`.
+pub(crate) fn split_outside(text: &str, separator: char, open: char, close: char) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut depth = 0;
+    for c in text.chars() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+        } else if c == separator && depth == 0 {
+            out.push(String::new());
+            continue;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+    }
+    out
+}
+
 /// The segments of a path, unescaped (a `[]` marker stays on its segment).
 pub(crate) fn segments(path: &str) -> Vec<String> {
     let mut out = vec![String::new()];

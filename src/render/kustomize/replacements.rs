@@ -2,6 +2,7 @@
 //! delimiter) into fields of selected objects, as kustomize 5 does.
 
 use super::accumulate::Builder;
+use super::fieldpath::split_outside;
 use super::resource::Resource;
 use super::selector::Matcher;
 use super::spec::Selector;
@@ -124,8 +125,13 @@ fn replace(r: &Replacement, resources: &mut [Resource]) -> Result<(), String> {
             }
             for path in paths {
                 let id = res.id();
-                set_path(&mut res.obj, &split_path(path), &value, &opts)
-                    .map_err(|e| format!("{e} {path:?} in {id}"))?;
+                set_path(
+                    &mut res.obj,
+                    &split_outside(path, '.', '[', ']'),
+                    &value,
+                    &opts,
+                )
+                .map_err(|e| format!("{e} {path:?} in {id}"))?;
             }
         }
     }
@@ -157,7 +163,7 @@ fn source_value(s: &Source, resources: &[Resource]) -> Result<Value, String> {
         });
     };
     let path = s.field_path.as_deref().unwrap_or("metadata.name");
-    let v = get_path(&res.obj, &split_path(path))
+    let v = get_path(&res.obj, &split_outside(path, '.', '[', ']'))
         .filter(|v| !v.is_null())
         .ok_or_else(|| {
             format!(
@@ -177,27 +183,6 @@ fn source_value(s: &Source, resources: &[Resource]) -> Result<Value, String> {
         }
         None => Ok(v),
     }
-}
-
-/// A field path split at dots outside `[...]`.
-fn split_path(path: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut depth = 0;
-    for c in path.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            '.' if depth == 0 => {
-                out.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
-        }
-    }
-    out
 }
 
 /// `[key=value]` of a path segment.

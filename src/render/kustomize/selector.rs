@@ -2,6 +2,7 @@
 //! namespace (anchored regular expressions), label and annotation
 //! selectors (`a=b,c!=d,e in (x,y),!f,g`).
 
+use super::fieldpath::split_outside;
 use super::resource::{Resource, effective_ns};
 use super::spec::Selector;
 use regex::Regex;
@@ -89,7 +90,7 @@ impl<'a> Matcher<'a> {
 /// Whether the label map `labels` satisfies the selector expression.
 pub(crate) fn selects(expr: &str, labels: &Value) -> bool {
     let get = |k: &str| labels.get(k).and_then(Value::as_str);
-    split_terms(expr).iter().all(|term| {
+    split_outside(expr, ',', '(', ')').iter().all(|term| {
         let t = term.trim();
         if t.is_empty() {
             return true;
@@ -111,27 +112,6 @@ pub(crate) fn selects(expr: &str, labels: &Value) -> bool {
             None => get(t).is_some(),
         }
     })
-}
-
-/// Terms split at commas outside parentheses.
-fn split_terms(expr: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut depth = 0;
-    for c in expr.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
-        }
-    }
-    out
 }
 
 /// The values of `(a, b)`.
