@@ -113,6 +113,14 @@ fn json_pointers_start_with_a_slash() {
 }
 
 #[test]
+fn a_bad_secret_value_path_names_its_line() {
+    assert_eq!(
+        error_of("bad_secret_value.yaml"),
+        "tether.yaml:9: apps[0].source.helm.secretValues[1]: value path \"auth..token\" has an empty key (two dots, or a dot at an end) (expected e.g. db.password, tls[0].key, users.*.token)"
+    );
+}
+
+#[test]
 fn sync_options_come_from_a_known_set() {
     assert_eq!(
         error_of("unknown_sync_option.yaml"),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Env, file, scenarios::wait_for};
+use common::{Env, file, scenarios, scenarios::wait_for};
 use std::io::Write;
 use tether::engine::SyncOptions;
 use tether::model::{HealthStatus, SyncStatus};
@@ -94,4 +94,10 @@ async fn a_helm_chart_syncs_with_the_apps_values() {
         deploy.data["spec"]["template"]["spec"]["containers"][0]["image"],
         "ghcr.io/example/web:1.5.0"
     );
+}
+
+/// Helm values marked secret never show (see the scenario).
+#[tokio::test(flavor = "multi_thread")]
+async fn helm_values_marked_secret_are_masked_everywhere() {
+    scenarios::helm_values_marked_secret_never_shown(&Env::new().await).await;
 }

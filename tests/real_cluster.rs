@@ -27,6 +27,12 @@ async fn real_secret_values_never_shown() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn real_helm_values_marked_secret_never_shown() {
+    let Some(env) = Env::real() else { return };
+    scenarios::helm_values_marked_secret_never_shown(&env).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn real_automated_app_syncs_and_heals_itself() {
     let Some(env) = Env::real() else { return };
     automation::automated_app_syncs_and_heals_itself(&env).await;

@@ -158,6 +158,23 @@ fn check_app(app: &AppSpec, at: &dyn Fn(&[Step]) -> Vec<Step>) -> Option<Violati
             }
         }
     }
+    if let Some(helm) = &app.source.helm {
+        for (j, path) in helm.secret_values.iter().enumerate() {
+            if let Err(problem) = crate::model::ValuePath::parse(path) {
+                return Some(Violation::new(
+                    at(&[
+                        Step::Key("source"),
+                        Step::Key("helm"),
+                        Step::Key("secretValues"),
+                        Step::Index(j),
+                    ]),
+                    format!(
+                        "value path {path:?} {problem} (expected e.g. db.password, tls[0].key, users.*.token)"
+                    ),
+                ));
+            }
+        }
+    }
     for (j, ignore) in app.ignore_differences.iter().enumerate() {
         for (k, pointer) in ignore.json_pointers.iter().enumerate() {
             if !pointer.starts_with('/') {

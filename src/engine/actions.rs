@@ -1,6 +1,7 @@
 //! On-demand views and actions of one app: tree, events, live YAML,
 //! history, pause and resume.
 
+use super::desired::app_secrets;
 use super::events::events_of;
 use super::record::now;
 use super::tree::build_tree;
@@ -88,16 +89,19 @@ impl Engine {
             return Ok(format!("# {key} does not exist in the cluster\n"));
         };
         let mut shown = strip_noise(&live);
-        mask_secret(
-            &mut shown,
-            &format!("{}/{}", key.namespace.as_deref().unwrap_or(""), key.name),
-        );
+        let salt = format!("{}/{}", key.namespace.as_deref().unwrap_or(""), key.name);
+        mask_secret(&mut shown, &salt);
+        let (secrets, twin) = app_secrets(&self.desired, app, key);
+        match twin {
+            Some(mut twin) => secrets.mask_values(&mut [&mut shown, &mut twin], &salt),
+            None => secrets.mask_values(&mut [&mut shown], &salt),
+        }
         if let Some(status) = live.get("status")
             && let Some(obj) = shown.as_object_mut()
         {
             obj.insert("status".to_string(), status.clone());
         }
-        Ok(to_yaml(Some(&shown)))
+        Ok(secrets.mask_text(&to_yaml(Some(&shown))))
     }
 
     /// Commits touching the app path (newest first) and its sync records.

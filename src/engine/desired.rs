@@ -2,13 +2,14 @@
 //! destination namespace set and the tracking label added.
 
 use super::EngineError;
+use crate::diff::SecretStrings;
 use crate::model::FileTree;
-use crate::model::{AppSpec, Revision};
+use crate::model::{AppSpec, ResourceKey, Revision, ValuePath};
 use crate::render;
 use crate::source::Repo;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The label that marks every object tether applies.
 pub const TRACKING_LABEL: &str = "tether.dev/app";
@@ -19,6 +20,8 @@ pub struct Desired {
     /// Full commit id, or `WORKTREE`.
     pub revision: String,
     pub objects: Vec<Value>,
+    /// The values the app marks secret, to mask in every output.
+    pub secrets: Arc<SecretStrings>,
 }
 
 /// Rendered desired states by app, reused while the app's revision
@@ -68,17 +71,94 @@ fn render_at(
     id: String,
 ) -> Result<Desired, EngineError> {
     let tree = read_sources(repo, revision, &app.source.path).map_err(|e| source_error(app, &e))?;
+    let secrets = secret_strings(app, &tree);
     let objects =
         render::render_with(&tree, &app.source.path, &render_options(app)).map_err(|e| {
             EngineError::Render {
                 app: app.name.clone(),
-                message: e.to_string(),
+                message: secrets.mask_text(&e.to_string()),
             }
         })?;
     Ok(Desired {
         revision: id,
         objects,
+        secrets: Arc::new(secrets),
     })
+}
+
+/// The values an app marks secret (`source.helm.secretValues`), read from
+/// every place a value can come from: the chart's `values.yaml`, those of
+/// its vendored subcharts (seen under the subchart's name), the value
+/// files and the inline values. Each scalar under a marked path counts.
+/// Sources that do not parse are skipped (the render reports them).
+pub fn secret_strings(app: &AppSpec, tree: &FileTree) -> SecretStrings {
+    let Some(helm) = &app.source.helm else {
+        return SecretStrings::default();
+    };
+    let paths: Vec<ValuePath> = helm
+        .secret_values
+        .iter()
+        .filter_map(|p| ValuePath::parse(p).ok())
+        .collect();
+    if paths.is_empty() {
+        return SecretStrings::default();
+    }
+    let chart = app.source.path.trim_matches('/');
+    let in_chart = |file: &str| {
+        if chart.is_empty() {
+            file.to_string()
+        } else {
+            format!("{chart}/{file}")
+        }
+    };
+    let parse = |file: &str| {
+        tree.get(&in_chart(file))
+            .and_then(|bytes| serde_yaml::from_slice::<Value>(bytes).ok())
+    };
+    let mut sources: Vec<(Option<String>, Value)> = Vec::new();
+    sources.extend(parse("values.yaml").map(|v| (None, v)));
+    let subcharts = in_chart("charts/");
+    for (file, bytes) in tree.under(&in_chart("charts")) {
+        let Some((name, "values.yaml")) = file
+            .strip_prefix(subcharts.as_str())
+            .and_then(|rest| rest.split_once('/'))
+        else {
+            continue;
+        };
+        if let Ok(values) = serde_yaml::from_slice::<Value>(bytes) {
+            sources.push((Some(name.to_string()), values));
+        }
+    }
+    sources.extend(
+        helm.value_files
+            .iter()
+            .filter_map(|f| parse(f))
+            .map(|v| (None, v)),
+    );
+    sources.extend(helm.values.clone().map(|v| (None, v)));
+    let mut found = Vec::new();
+    for (subchart, values) in &sources {
+        for path in &paths {
+            let path = match subchart {
+                None => Some(path.clone()),
+                Some(name) => path.strip_prefix(name),
+            };
+            for value in path.iter().flat_map(|p| p.select(values)) {
+                collect_scalars(value, &mut found);
+            }
+        }
+    }
+    SecretStrings::new(found)
+}
+
+fn collect_scalars(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Number(n) => out.push(n.to_string()),
+        Value::Array(items) => items.iter().for_each(|v| collect_scalars(v, out)),
+        Value::Object(map) => map.values().for_each(|v| collect_scalars(v, out)),
+        Value::Null | Value::Bool(_) => {}
+    }
 }
 
 /// The files a render of `path` needs: the folder itself, plus — for a
@@ -188,6 +268,45 @@ pub fn render_options(app: &AppSpec) -> render::RenderOptions {
             values: helm.values,
         }),
     }
+}
+
+/// The values the app marks secret at its own revision, from the cached
+/// render when there is one; when the render fails, read from the value
+/// sources directly (and at worst from the inline values alone), so a
+/// broken chart never unmasks a live object.
+///
+/// Also returns the desired twin of `key`, when there is one: where it
+/// holds a secret the live object holds the value of an earlier sync,
+/// which the current values no longer name, so that field is masked too.
+pub fn app_secrets(
+    cache: &DesiredCache,
+    app: &AppSpec,
+    key: &ResourceKey,
+) -> (Arc<SecretStrings>, Option<Value>) {
+    if app
+        .source
+        .helm
+        .as_ref()
+        .is_none_or(|h| h.secret_values.is_empty())
+    {
+        return (Arc::default(), None);
+    }
+    if let Ok(desired) = cache.render(app) {
+        let twin = desired.objects.into_iter().find(|o| {
+            ResourceKey::from_object(o).is_some_and(|k| {
+                k.group == key.group
+                    && k.kind == key.kind
+                    && k.name == key.name
+                    && (k.namespace.is_none() || k.namespace == key.namespace)
+            })
+        });
+        return (desired.secrets, twin);
+    }
+    let tree = Repo::open(&app.source.repo)
+        .ok()
+        .and_then(|repo| read_sources(&repo, &app.source.revision, &app.source.path).ok())
+        .unwrap_or_default();
+    (Arc::new(secret_strings(app, &tree)), None)
 }
 
 /// Renders the app's path at `revision` (default: the app's own).

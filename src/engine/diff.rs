@@ -8,8 +8,8 @@ use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use crate::cluster::{ClusterClient, gvk_of};
 use crate::diff::{
-    FieldChange, apply_ignores, changed_paths, managers_of, mask_secret, normalize_desired,
-    strip_noise, to_yaml, unified,
+    FieldChange, SecretStrings, align_keys, apply_ignores, changed_paths, managers_of, mask_secret,
+    normalize_desired, strip_noise, to_yaml, unified,
 };
 use crate::model::{AppSpec, ResourceKey};
 use serde::Serialize;
@@ -48,7 +48,11 @@ impl AppDiff {
 /// Diffs every desired object of an app against the cluster.
 pub async fn diff_app(app: &AppSpec, client: &ClusterClient, mut desired: Desired) -> AppDiff {
     prepare_for_cluster(app, client, &mut desired.objects).await;
-    let diffs = desired.objects.iter().map(|o| diff_one(app, client, o));
+    let secrets = &desired.secrets;
+    let diffs = desired
+        .objects
+        .iter()
+        .map(|o| diff_one(app, client, o, secrets));
     let resources = futures::future::join_all(diffs).await;
     AppDiff {
         app: app.name.clone(),
@@ -57,7 +61,12 @@ pub async fn diff_app(app: &AppSpec, client: &ClusterClient, mut desired: Desire
     }
 }
 
-async fn diff_one(app: &AppSpec, client: &ClusterClient, desired: &Value) -> ResourceDiff {
+async fn diff_one(
+    app: &AppSpec,
+    client: &ClusterClient,
+    desired: &Value,
+    secrets: &SecretStrings,
+) -> ResourceDiff {
     let key =
         ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
     let gvk = gvk_of(desired).unwrap_or_default();
@@ -77,8 +86,12 @@ async fn diff_one(app: &AppSpec, client: &ClusterClient, desired: &Value) -> Res
         mask_secret(&mut v, &salt);
         v
     };
-    let desired_side = prepare(&predicted);
-    let live_side = live.as_ref().map(prepare);
+    let mut desired_side = prepare(&predicted);
+    let mut live_side = live.as_ref().map(prepare);
+    match &mut live_side {
+        Some(live_side) => secrets.mask_values(&mut [&mut desired_side, live_side], &salt),
+        None => secrets.mask_values(&mut [&mut desired_side], &salt),
+    }
     let change = match &live_side {
         None => "create",
         Some(l) if *l == desired_side => "none",
@@ -94,12 +107,17 @@ async fn diff_one(app: &AppSpec, client: &ClusterClient, desired: &Value) -> Res
             .collect(),
         _ => Vec::new(),
     };
+    if let Some(live_side) = &live_side {
+        align_keys(&mut desired_side, live_side);
+    }
     let label = key.to_string();
-    let diff = unified(
+    // Masked fields cannot leak; the pass over the text also catches a
+    // secret the YAML printer split or a key the object shapes hid.
+    let diff = secrets.mask_text(&unified(
         &to_yaml(live_side.as_ref()),
         &to_yaml(Some(&desired_side)),
         &label,
-    );
+    ));
     ResourceDiff {
         group: key.group,
         kind: key.kind,

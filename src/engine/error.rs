@@ -21,6 +21,34 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    /// This error with the app's secret values taken out of its text (an
+    /// API server's validation error may quote the value it refused).
+    pub(crate) fn masked(self, secrets: &crate::diff::SecretStrings) -> Self {
+        let text = self.to_string();
+        if secrets.mask_text(&text) == text {
+            return self;
+        }
+        match self {
+            EngineError::Source { app, message } => EngineError::Source {
+                app,
+                message: secrets.mask_text(&message),
+            },
+            EngineError::Render { app, message } => EngineError::Render {
+                app,
+                message: secrets.mask_text(&message),
+            },
+            EngineError::Sync { app, message } => EngineError::Sync {
+                app,
+                message: secrets.mask_text(&message),
+            },
+            EngineError::Cluster { app, source } => EngineError::Sync {
+                message: secrets.mask_text(&source.to_string()),
+                app,
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn cluster(app: &str, source: ClusterError) -> Self {
         EngineError::Cluster {
             app: app.to_string(),

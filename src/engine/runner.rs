@@ -63,7 +63,7 @@ pub struct Engine {
     pub(crate) clusters: ClusterSet,
     pub(crate) automation: Automation,
     metrics: Metrics,
-    desired: DesiredCache,
+    pub(super) desired: DesiredCache,
 }
 
 impl Engine {
@@ -135,7 +135,14 @@ impl Engine {
             .as_ref()
             .map(|s| s.inventory.as_slice())
             .unwrap_or_default();
+        let secrets = desired.secrets.clone();
         let mut status = compare::app_status(app, &cluster, &client, desired, inventory).await;
+        if !secrets.is_empty() {
+            status.message = secrets.mask_text(&status.message);
+            for resource in &mut status.resources {
+                resource.message = secrets.mask_text(&resource.message);
+            }
+        }
         match &state {
             Ok(state) if state.paused => {
                 status.paused = true;

@@ -117,6 +117,7 @@ pub async fn sync_app(
         other => other,
     };
     if let Err(e) = outcome {
+        let e = e.masked(&desired.secrets);
         if !mode.dry_run {
             record(
                 client,

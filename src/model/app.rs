@@ -126,6 +126,12 @@ pub struct HelmSpec {
     /// Inline values (a mapping), applied after the value files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<serde_json::Value>,
+    /// Paths of values that are secret (`db.password`, `users.*.token`,
+    /// see [`super::ValuePath`]): whatever they hold — in the chart's
+    /// values, the value files or the inline values — is masked wherever
+    /// it shows up in a diff, a live view or a message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_values: Vec<String>,
 }
 
 /// Where an app's objects go.

@@ -6,6 +6,7 @@ mod key;
 mod resource;
 mod status;
 mod tree;
+mod values;
 
 pub use app::{
     AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, Revision, SourceSpec,
@@ -15,3 +16,4 @@ pub use key::{GroupVersionKind, ResourceKey};
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
 pub use tree::FileTree;
+pub use values::ValuePath;

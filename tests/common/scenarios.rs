@@ -6,7 +6,7 @@ use kube::api::{Patch, PatchParams, PostParams};
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tether::engine::{Engine, SyncOptions};
-use tether::model::{AppStatus, HealthStatus, SyncStatus};
+use tether::model::{AppStatus, HealthStatus, ResourceKey, SyncStatus};
 
 /// Polls the app's status until `done` holds (fails after 60 s with the
 /// last status).
@@ -363,4 +363,161 @@ pub async fn revert_and_rollback(env: &Env) {
         status.message
     );
     env.cleanup().await;
+}
+
+const VAULT_CHART: &[(&str, &str)] = &[
+    (
+        "Chart.yaml",
+        "apiVersion: v2\nname: vault-client\nversion: 0.1.0\n",
+    ),
+    (
+        "values.yaml",
+        "db:\n  host: db.internal\n  password: changeme\n",
+    ),
+    (
+        "templates/configmap.yaml",
+        r#"{{- if eq .Values.db.password "leaky-password" }}
+{{- fail (printf "refusing the default-looking password %s" .Values.db.password) }}
+{{- end }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-settings
+data:
+  DATABASE_HOST: {{ .Values.db.host | quote }}
+  DATABASE_URL: "postgres://app:{{ .Values.db.password }}@{{ .Values.db.host }}/app"
+  DATABASE_PASSWORD_B64: {{ .Values.db.password | b64enc | quote }}
+"#,
+    ),
+    (
+        "templates/secret.yaml",
+        r#"apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-db
+stringData:
+  password: {{ .Values.db.password | quote }}
+"#,
+    ),
+];
+
+fn use_vault_chart(env: &Env, password: &str) {
+    let text = std::fs::read_to_string(&env.config).unwrap();
+    let start = text.find("    source:").unwrap();
+    let end = text[start..].find('\n').map(|i| start + i).unwrap();
+    let source = format!(
+        "    source: {{repo: ./gitops, path: charts/vault-client, helm: {{releaseName: api, secretValues: [db.password], values: {{db: {{password: {password}}}}}}}}}"
+    );
+    std::fs::write(
+        &env.config,
+        format!("{}{source}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+}
+
+/// Helm values marked secret never show: not in a diff (text or fields),
+/// not in the live view, not in an error message — while a change of the
+/// value still shows as a change.
+pub async fn helm_values_marked_secret_never_shown(env: &Env) {
+    if tether::render::helm::helm_binary().is_err() {
+        super::skipped("helm not on PATH; secret Helm values were not tested");
+        return;
+    }
+    let files: Vec<_> = VAULT_CHART
+        .iter()
+        .map(|(name, text)| file(&format!("charts/vault-client/{name}"), text))
+        .collect();
+    env.commit(&files, "Add the vault-client chart");
+    use_vault_chart(env, "first-s3cr3t");
+    let engine = env.engine();
+    engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    let live = env
+        .api("v1", "ConfigMap")
+        .await
+        .get("api-settings")
+        .await
+        .unwrap();
+    assert_eq!(
+        live.data["data"]["DATABASE_URL"], "postgres://app:first-s3cr3t@db.internal/app",
+        "the real value is what gets applied"
+    );
+    let diff = engine.diff(&env.app, None).await.unwrap();
+    assert!(!diff.differs(), "{diff:#?}");
+
+    use_vault_chart(env, "second-s3cr3t");
+    let engine = env.engine();
+    let diff = engine.diff(&env.app, None).await.unwrap();
+    let settings = diff
+        .resources
+        .iter()
+        .find(|r| r.name == "api-settings")
+        .unwrap();
+    assert_eq!(settings.change, "update", "{diff:#?}");
+    let paths: Vec<_> = settings.fields.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec!["/data/DATABASE_PASSWORD_B64", "/data/DATABASE_URL"],
+        "{diff:#?}"
+    );
+    assert!(settings.diff.contains("DATABASE_HOST") || settings.diff.contains("(masked sha256:"));
+    let live_yaml = engine
+        .live_yaml(
+            &env.app,
+            &ResourceKey::new("", "ConfigMap", Some(&env.namespace), "api-settings"),
+            "v1",
+        )
+        .await
+        .unwrap();
+    assert!(
+        live_yaml.contains("DATABASE_HOST: db.internal"),
+        "{live_yaml}"
+    );
+    let plan = engine
+        .sync(
+            &env.app,
+            &SyncOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let shown = format!(
+        "{}{}{}",
+        serde_json::to_string(&diff).unwrap(),
+        live_yaml,
+        serde_json::to_string(&plan).unwrap()
+    );
+    assert_no_secret(&shown, &["first-s3cr3t", "second-s3cr3t"]);
+
+    // A render failure quoting the value names the app, not the value.
+    use_vault_chart(env, "leaky-password");
+    let engine = env.engine();
+    let error = engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("refusing the default-looking password (masked)"),
+        "{error}"
+    );
+    assert_no_secret(&error, &["leaky-password"]);
+    let status = engine.status_all().await;
+    assert_no_secret(&format!("{status:?}"), &["leaky-password"]);
+    env.cleanup().await;
+}
+
+fn assert_no_secret(shown: &str, secrets: &[&str]) {
+    use base64::Engine as _;
+    for secret in secrets {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(secret);
+        assert!(
+            !shown.contains(secret) && !shown.contains(&encoded),
+            "{secret} shows in:\n{shown}"
+        );
+    }
 }
