@@ -96,6 +96,65 @@ async fn a_helm_chart_syncs_with_the_apps_values() {
     );
 }
 
+/// A Kustomize overlay whose base inflates a vendored chart (`helmCharts`)
+/// syncs like any overlay, through the same helm binary.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kustomize_base_with_helm_charts_syncs() {
+    if tether::render::helm::helm_binary().is_err() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: helm not on PATH; the helmCharts overlay was not synced"
+        );
+        return;
+    }
+    let env = Env::new().await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/web");
+    let mut files = vec![
+        file(
+            "apps/hweb/base/kustomization.yaml",
+            "helmCharts:\n  - name: web\n    releaseName: shop\n    valuesInline: {replicas: 2}\n",
+        ),
+        file(
+            "apps/hweb/prod/kustomization.yaml",
+            "resources: [../base]\ncommonLabels: {tier: frontend}\nimages:\n  - {name: ghcr.io/example/web, newTag: 2.5.0}\n",
+        ),
+    ];
+    for entry in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/deployment.yaml",
+        "templates/configmap.yaml",
+        "templates/service.yaml",
+    ] {
+        files.push(file(
+            &format!("apps/hweb/base/charts/web/{entry}"),
+            &std::fs::read_to_string(root.join(entry)).unwrap(),
+        ));
+    }
+    env.commit(&files, "Add an overlay of a chart");
+    let config = std::fs::read_to_string(&env.config)
+        .unwrap()
+        .replace("path: apps/web", "path: apps/hweb/prod");
+    std::fs::write(&env.config, config).unwrap();
+    let engine = env.engine();
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let status = wait_for(&env, &engine, |s| s.health == HealthStatus::Healthy).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    let deploy = env
+        .api("apps/v1", "Deployment")
+        .await
+        .get("shop-web")
+        .await
+        .unwrap();
+    assert_eq!(deploy.data["spec"]["replicas"], 2);
+    assert_eq!(
+        deploy.data["spec"]["template"]["spec"]["containers"][0]["image"],
+        "ghcr.io/example/web:2.5.0"
+    );
+    assert_eq!(deploy.metadata.labels.unwrap()["tier"], "frontend");
+    assert!(!engine.diff("web", None).await.unwrap().differs());
+}
+
 /// Helm values marked secret never show (see the scenario).
 #[tokio::test(flavor = "multi_thread")]
 async fn helm_values_marked_secret_are_masked_everywhere() {

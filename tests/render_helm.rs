@@ -126,3 +126,45 @@ fn a_missing_binary_names_the_variable_and_path() {
     .to_string();
     assert!(err.contains(fake), "{err}");
 }
+
+/// Kustomize `helmCharts`: a chart failing to render names the
+/// kustomization and the entry, and nothing is printed.
+#[test]
+fn kustomize_helm_chart_errors_name_the_kustomization_and_entry() {
+    if !helm_available() {
+        return;
+    }
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/kustomize/error-helm-template-fails");
+    let tree = tether::source::read_folder(&case, "").unwrap();
+    let err = tether::render::render(&tree, "").unwrap_err().to_string();
+    assert!(
+        err.starts_with("kustomization.yaml: helmCharts entry \"web\": helm template failed:"),
+        "{err}"
+    );
+    assert!(err.contains("config.mustSet is required"), "{err}");
+}
+
+/// Without helm, `tether render` of a kustomization with `helmCharts`
+/// fails with one message naming the entry, PATH and TETHER_HELM.
+#[test]
+fn kustomize_helm_charts_without_helm_say_how_to_get_it() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize/helm-chart-basic");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tether"))
+        .arg("render")
+        .arg(&case)
+        .env("PATH", "/nonexistent")
+        .env_remove("TETHER_HELM")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "partial output printed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("helmCharts entry \"web\"")
+            && stderr.contains("TETHER_HELM")
+            && stderr.contains("PATH"),
+        "{stderr}"
+    );
+}

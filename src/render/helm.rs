@@ -60,47 +60,107 @@ pub fn template_with_binary(
     path: &str,
     options: &HelmOptions,
 ) -> Result<Vec<Value>, RenderError> {
-    let work = tempfile::tempdir()
-        .map_err(|e| RenderError::Helm(format!("cannot create a temporary folder: {e}")))?;
-    let chart = work.path().join("chart");
-    write_chart(tree, path, &chart)?;
-    let mut command = Command::new(helm);
-    command
-        .arg("template")
-        .arg(&options.release_name)
-        .arg(&chart)
-        .arg("--include-crds");
-    if let Some(ns) = &options.namespace {
-        command.arg("--namespace").arg(ns);
-    }
     for file in &options.value_files {
-        let on_disk = chart.join(file);
-        if !on_disk.is_file() {
+        if !tree.has(&join(path, file)) {
             return Err(RenderError::Helm(format!(
                 "{path}/{file}: value file not found in the chart folder"
             )));
         }
+    }
+    let mut values: Vec<Values> = options
+        .value_files
+        .iter()
+        .map(|f| Values::File(join(path, f)))
+        .collect();
+    if let Some(inline) = &options.values {
+        let text = serde_yaml::to_string(inline)
+            .map_err(|e| RenderError::Helm(format!("inline helm values: {e}")))?;
+        values.push(Values::Text(text));
+    }
+    let call = TemplateCall {
+        chart: path,
+        release: Some(&options.release_name),
+        namespace: options.namespace.as_deref(),
+        values,
+        flags: vec!["--include-crds".to_string()],
+    };
+    let stdout = run_template(helm, tree, &call)
+        .map_err(|message| RenderError::Helm(format!("{path}: helm template failed: {message}")))?;
+    parse_file(&format!("{path} (helm template)"), &stdout)
+}
+
+/// A source of values for `helm template --values`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Values {
+    /// A file of the tree.
+    File(String),
+    /// YAML text.
+    Text(String),
+}
+
+/// One `helm template` run: the chart folder of the tree, the release,
+/// value sources in order and further flags (after the values).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TemplateCall<'a> {
+    pub chart: &'a str,
+    /// None: helm's own `release-name`.
+    pub release: Option<&'a str>,
+    pub namespace: Option<&'a str>,
+    pub values: Vec<Values>,
+    pub flags: Vec<String>,
+}
+
+/// Runs `helm template` on a copy of the chart written from `tree` to a
+/// temporary folder; the rendered stream, or helm's message.
+pub(crate) fn run_template(
+    helm: &Path,
+    tree: &FileTree,
+    call: &TemplateCall<'_>,
+) -> Result<Vec<u8>, String> {
+    let work = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let chart = work.path().join("chart");
+    write_chart(tree, call.chart, &chart).map_err(|e| e.to_string())?;
+    let mut command = Command::new(helm);
+    command.arg("template");
+    if let Some(release) = call.release {
+        command.arg(release);
+    }
+    command.arg(&chart);
+    if let Some(ns) = call.namespace {
+        command.arg("--namespace").arg(ns);
+    }
+    for (i, values) in call.values.iter().enumerate() {
+        let on_disk = work.path().join(format!("values-{i}.yaml"));
+        let bytes = match values {
+            Values::File(file) => tree.get(file).unwrap_or_default(),
+            Values::Text(text) => text.as_bytes(),
+        };
+        std::fs::write(&on_disk, bytes).map_err(|e| format!("cannot write values: {e}"))?;
         command.arg("--values").arg(on_disk);
     }
-    if let Some(values) = &options.values {
-        let inline = work.path().join("inline-values.yaml");
-        let text = serde_yaml::to_string(values)
-            .map_err(|e| RenderError::Helm(format!("inline helm values: {e}")))?;
-        std::fs::write(&inline, text)
-            .map_err(|e| RenderError::Helm(format!("cannot write inline values: {e}")))?;
-        command.arg("--values").arg(inline);
-    }
+    command.args(&call.flags);
+    // Helm's own configuration and caches stay out of the user's home.
+    command
+        .env("HELM_CONFIG_HOME", work.path().join("helm"))
+        .env("HELM_CACHE_HOME", work.path().join("helm/.cache"))
+        .env("HELM_DATA_HOME", work.path().join("helm/.data"));
     let output = command
         .output()
-        .map_err(|e| RenderError::Helm(format!("cannot run {}: {e}", helm.display())))?;
+        .map_err(|e| format!("cannot run {}: {e}", helm.display()))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let message = stderr.trim().trim_start_matches("Error: ");
-        return Err(RenderError::Helm(format!(
-            "{path}: helm template failed: {message}"
-        )));
+        return Err(stderr.trim().trim_start_matches("Error: ").to_string());
     }
-    parse_file(&format!("{path} (helm template)"), &output.stdout)
+    Ok(output.stdout)
+}
+
+/// `dir/file` (just `file` at the root).
+fn join(dir: &str, file: &str) -> String {
+    if dir.is_empty() {
+        file.to_string()
+    } else {
+        format!("{dir}/{file}")
+    }
 }
 
 /// Writes every file under `path` (the chart and its `charts/`) to `dest`.

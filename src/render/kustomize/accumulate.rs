@@ -6,7 +6,9 @@ use super::config::{self, TransformerConfig};
 use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::{Kustomization, VarSpec};
-use super::{generators, images, labels, load, meta, paths, plugins, replacements, vars};
+use super::{
+    generators, helm_charts, images, labels, load, meta, paths, plugins, replacements, vars,
+};
 use crate::model::FileTree;
 
 /// What a kustomization produced so far: its resources and the field
@@ -27,6 +29,9 @@ pub(crate) struct Builder<'a> {
     pub vars: Vec<VarSpec>,
     /// The folder of the top kustomization (origins are relative to it).
     root: Option<String>,
+    /// The namespace of the nearest kustomization including the one being
+    /// built that sets one: its `helmCharts` render into it.
+    helm_root_ns: Option<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -37,6 +42,7 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             vars: Vec::new(),
             root: None,
+            helm_root_ns: None,
         }
     }
 
@@ -113,21 +119,12 @@ impl<'a> Builder<'a> {
         for crd in &k.crds {
             self.resolve(dir, file, "crds", crd)?;
         }
-        let mut seen = identities(&level.resources);
-        for entry in k.resources.iter().chain(&k.bases) {
-            let found = self.entry(dir, file, entry)?;
-            append_new(file, &mut level.resources, found.resources, &mut seen)?;
-            level.config.merge(&found.config);
-        }
-        level
-            .config
-            .merge(&config::load(self, dir, file, &k.configurations)?);
-        generators::run(self, dir, file, k, &mut level.resources)?;
-        let at = Origin { dir, file };
-        plugins::generate(self, &at, &k.generators, &mut level.resources)?;
-        for entry in &k.components {
-            self.component(dir, file, entry, level)?;
-        }
+        let inherited_ns = self.helm_root_ns.clone();
+        let own_ns = k.namespace.clone().filter(|n| !n.is_empty());
+        self.helm_root_ns = own_ns.or_else(|| inherited_ns.clone());
+        let outcome = self.accumulate_inputs(dir, file, k, inherited_ns.as_deref(), level);
+        self.helm_root_ns = inherited_ns;
+        outcome?;
         self.transform(dir, file, k, level)?;
         vars::bind(file, &k.vars, &mut level.resources)?;
         for var in &k.vars {
@@ -138,6 +135,35 @@ impl<'a> Builder<'a> {
                 });
             }
             self.vars.push(var.clone());
+        }
+        Ok(())
+    }
+
+    /// The resources, generated objects (Helm charts included) and
+    /// components of `k`, before its transformers run.
+    fn accumulate_inputs(
+        &mut self,
+        dir: &str,
+        file: &str,
+        k: &Kustomization,
+        inherited_ns: Option<&str>,
+        level: &mut Level,
+    ) -> Result<(), KustomizeError> {
+        let mut seen = identities(&level.resources);
+        for entry in k.resources.iter().chain(&k.bases) {
+            let found = self.entry(dir, file, entry)?;
+            append_new(file, &mut level.resources, found.resources, &mut seen)?;
+            level.config.merge(&found.config);
+        }
+        level
+            .config
+            .merge(&config::load(self, dir, file, &k.configurations)?);
+        generators::run(self, dir, file, k, &mut level.resources)?;
+        helm_charts::run(self, dir, file, k, inherited_ns, &mut level.resources)?;
+        let at = Origin { dir, file };
+        plugins::generate(self, &at, &k.generators, &mut level.resources)?;
+        for entry in &k.components {
+            self.component(dir, file, entry, level)?;
         }
         Ok(())
     }
@@ -295,12 +321,6 @@ fn append_new(
 /// silently different output.
 fn refuse_unsupported(file: &str, k: &Kustomization) -> Result<(), KustomizeError> {
     let used = [
-        ("helmCharts", !k.helm_charts.is_empty()),
-        ("helmGlobals", k.helm_globals.is_some()),
-        (
-            "helmChartInflationGenerator",
-            !k.helm_chart_inflation_generator.is_empty(),
-        ),
         ("validators", !k.validators.is_empty()),
         ("openapi", k.openapi.is_some()),
     ];
@@ -308,7 +328,7 @@ fn refuse_unsupported(file: &str, k: &Kustomization) -> Result<(), KustomizeErro
         Some((field, _)) => Err(KustomizeError::Transform {
             kustomization: file.to_string(),
             message: format!(
-                "{field} is not supported by tether's native kustomize (plugins and Helm charts are not run)"
+                "{field} is not supported by tether's native kustomize (plugins are not run)"
             ),
         }),
         None => Ok(()),

@@ -22,7 +22,7 @@ pub(crate) fn move_to_namespace(ns: &str, extra: &[FieldSpec], resources: &mut [
     if ns.is_empty() {
         return;
     }
-    for res in resources.iter_mut() {
+    for res in resources.iter_mut().filter(|r| !r.helm_generated) {
         let kind = res.kind().to_string();
         if !res.is_cluster_scoped() {
             res.set_namespace(ns);

@@ -9,6 +9,7 @@ mod error;
 mod fieldpath;
 mod generators;
 mod hash;
+mod helm_charts;
 mod images;
 mod json6902;
 mod labels;

@@ -103,6 +103,9 @@ pub(crate) struct Resource {
     pub var_names: Vec<String>,
     /// (apiVersion, kind) it had before a patch allowed to change its kind.
     pub prev_types: Vec<(String, String)>,
+    /// Rendered from a `helmCharts` chart: helm placed it in its namespace,
+    /// so `namespace:` leaves it alone (kustomize's helm-generated mark).
+    pub helm_generated: bool,
 }
 
 impl Resource {
@@ -118,6 +121,7 @@ impl Resource {
             suffixes: Vec::new(),
             var_names: Vec::new(),
             prev_types: Vec::new(),
+            helm_generated: false,
         }
     }
 
