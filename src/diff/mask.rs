@@ -55,6 +55,37 @@ pub fn mask_secret(object: &mut Value, salt: &str) {
     }
 }
 
+/// Marks, in `desired`, each masked value at `pointers` that differs from
+/// the masked value `live` holds there: `(changed sha256:aaaaaaaa →
+/// sha256:bbbbbbbb)`, so a diff says in words that a hidden value changed
+/// and both hashes are on one line.
+pub fn mark_changed(live: &Value, desired: &mut Value, pointers: &[String]) {
+    for pointer in pointers {
+        let (Some(Value::String(before)), Some(after)) =
+            (live.pointer(pointer), desired.pointer_mut(pointer))
+        else {
+            continue;
+        };
+        let (Some(old), Some(new)) = (
+            before
+                .strip_prefix(MASK_PREFIX)
+                .and_then(|h| h.strip_suffix(')')),
+            after
+                .as_str()
+                .and_then(|a| a.strip_prefix(MASK_PREFIX))
+                .and_then(|h| h.strip_suffix(')')),
+        ) else {
+            continue;
+        };
+        if old != new {
+            *after = Value::String(format!("(changed sha256:{old} → sha256:{new})"));
+        }
+    }
+}
+
+/// What every masked value starts with.
+const MASK_PREFIX: &str = "(masked sha256:";
+
 /// Secret values shorter than this are masked only where a whole field
 /// equals them: as substrings they would hide half of every object.
 const MIN_SUBSTRING: usize = 4;
@@ -221,7 +252,7 @@ fn masked(salt: &str, value: &[u8]) -> String {
     hasher.update(value);
     let digest = hasher.finalize();
     let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("(masked sha256:{short})")
+    format!("{MASK_PREFIX}{short})")
 }
 
 #[cfg(test)]
@@ -272,6 +303,29 @@ mod tests {
         assert_eq!(live["data"]["port"], desired["data"]["port"]);
         assert!(live["data"]["port"].is_string());
         assert_eq!(desired["data"]["other"], "keep 42 here");
+    }
+
+    #[test]
+    fn a_changed_hidden_value_says_so_with_both_hashes() {
+        let mut live =
+            json!({"apiVersion": "v1", "kind": "Secret", "data": {"a": "eA==", "b": "eQ=="}});
+        let mut desired =
+            json!({"apiVersion": "v1", "kind": "Secret", "data": {"a": "eg==", "b": "eQ=="}});
+        mask_secret(&mut live, "s");
+        mask_secret(&mut desired, "s");
+        let (old, same) = (live["data"]["a"].clone(), desired["data"]["b"].clone());
+        mark_changed(&live, &mut desired, &["/data/a".into(), "/data/b".into()]);
+        let marked = desired["data"]["a"].as_str().unwrap();
+        let old_hash = old
+            .as_str()
+            .unwrap()
+            .trim_start_matches(MASK_PREFIX)
+            .trim_end_matches(')');
+        assert!(
+            marked.starts_with(&format!("(changed sha256:{old_hash} → sha256:")),
+            "{marked}"
+        );
+        assert_eq!(desired["data"]["b"], same);
     }
 
     #[test]

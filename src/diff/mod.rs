@@ -8,7 +8,7 @@ mod subset;
 mod unified;
 
 pub use managers::{FieldChange, changed_paths, managers_of};
-pub use mask::{SecretStrings, is_secret, mask_secret};
+pub use mask::{SecretStrings, is_secret, mark_changed, mask_secret};
 pub use normalize::{LAST_APPLIED, apply_ignores, remove_pointer, strip_noise};
 pub use subset::{normalize_desired, subset_differences};
 pub use unified::{align_keys, to_yaml, unified};

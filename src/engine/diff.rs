@@ -8,8 +8,8 @@ use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use crate::cluster::{ClusterClient, gvk_of};
 use crate::diff::{
-    FieldChange, SecretStrings, align_keys, apply_ignores, changed_paths, managers_of, mask_secret,
-    normalize_desired, strip_noise, to_yaml, unified,
+    FieldChange, SecretStrings, align_keys, apply_ignores, changed_paths, managers_of,
+    mark_changed, mask_secret, normalize_desired, strip_noise, to_yaml, unified,
 };
 use crate::model::{AppSpec, ResourceKey};
 use serde::Serialize;
@@ -108,6 +108,8 @@ async fn diff_one(
         _ => Vec::new(),
     };
     if let Some(live_side) = &live_side {
+        let changed: Vec<String> = fields.iter().map(|f| f.path.clone()).collect();
+        mark_changed(live_side, &mut desired_side, &changed);
         align_keys(&mut desired_side, live_side);
     }
     let label = key.to_string();

@@ -246,7 +246,8 @@ pub async fn secret_values_never_shown(env: &Env) {
     let secret_diff = diff.resources.iter().find(|r| r.kind == "Secret").unwrap();
     assert_eq!(secret_diff.change, "update");
     assert!(
-        secret_diff.diff.contains("password: (masked sha256:"),
+        secret_diff.diff.contains("-  password: (masked sha256:")
+            && secret_diff.diff.contains("+  password: (changed sha256:"),
         "{}",
         secret_diff.diff
     );
@@ -462,7 +463,12 @@ pub async fn helm_values_marked_secret_never_shown(env: &Env) {
         vec!["/data/DATABASE_PASSWORD_B64", "/data/DATABASE_URL"],
         "{diff:#?}"
     );
-    assert!(settings.diff.contains("DATABASE_HOST") || settings.diff.contains("(masked sha256:"));
+    assert!(
+        settings.diff.contains("-  DATABASE_URL: (masked sha256:")
+            && settings.diff.contains("+  DATABASE_URL: (changed sha256:"),
+        "{}",
+        settings.diff
+    );
     let live_yaml = engine
         .live_yaml(
             &env.app,
