@@ -52,31 +52,46 @@ async fn a_kustomize_overlay_syncs_and_reports_synced() {
     assert_eq!(deploy.metadata.labels.unwrap()["tier"], "frontend");
 }
 
+/// True (after a loud SKIPPED line) when there is no helm to run.
+fn helm_missing(what: &str) -> bool {
+    if tether::render::helm::helm_binary().is_ok() {
+        return false;
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED: helm not on PATH; {what}");
+    true
+}
+
+/// The files of tests/fixtures/helm/web named by `entries`, under `dir`.
+fn web_chart(dir: &str, entries: &[&str]) -> Vec<(String, Option<Vec<u8>>)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/web");
+    entries
+        .iter()
+        .map(|entry| {
+            file(
+                &format!("{dir}/{entry}"),
+                &std::fs::read_to_string(root.join(entry)).unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_helm_chart_syncs_with_the_apps_values() {
-    if tether::render::helm::helm_binary().is_err() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: helm not on PATH; the Helm app was not synced"
-        );
+    if helm_missing("the Helm app was not synced") {
         return;
     }
     let env = Env::new().await;
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/web");
-    let mut files = Vec::new();
-    for entry in [
-        "Chart.yaml",
-        "values.yaml",
-        "values-prod.yaml",
-        "templates/deployment.yaml",
-        "templates/configmap.yaml",
-        "templates/service.yaml",
-    ] {
-        files.push(file(
-            &format!("charts/web/{entry}"),
-            &std::fs::read_to_string(root.join(entry)).unwrap(),
-        ));
-    }
+    let files = web_chart(
+        "charts/web",
+        &[
+            "Chart.yaml",
+            "values.yaml",
+            "values-prod.yaml",
+            "templates/deployment.yaml",
+            "templates/configmap.yaml",
+            "templates/service.yaml",
+        ],
+    );
     env.commit(&files, "Add the web chart");
     let config = std::fs::read_to_string(&env.config).unwrap().replace(
         "source: {repo: ./gitops, path: apps/web}",
@@ -100,15 +115,10 @@ async fn a_helm_chart_syncs_with_the_apps_values() {
 /// syncs like any overlay, through the same helm binary.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kustomize_base_with_helm_charts_syncs() {
-    if tether::render::helm::helm_binary().is_err() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: helm not on PATH; the helmCharts overlay was not synced"
-        );
+    if helm_missing("the helmCharts overlay was not synced") {
         return;
     }
     let env = Env::new().await;
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/web");
     let mut files = vec![
         file(
             "apps/hweb/base/kustomization.yaml",
@@ -119,18 +129,16 @@ async fn a_kustomize_base_with_helm_charts_syncs() {
             "resources: [../base]\ncommonLabels: {tier: frontend}\nimages:\n  - {name: ghcr.io/example/web, newTag: 2.5.0}\n",
         ),
     ];
-    for entry in [
-        "Chart.yaml",
-        "values.yaml",
-        "templates/deployment.yaml",
-        "templates/configmap.yaml",
-        "templates/service.yaml",
-    ] {
-        files.push(file(
-            &format!("apps/hweb/base/charts/web/{entry}"),
-            &std::fs::read_to_string(root.join(entry)).unwrap(),
-        ));
-    }
+    files.extend(web_chart(
+        "apps/hweb/base/charts/web",
+        &[
+            "Chart.yaml",
+            "values.yaml",
+            "templates/deployment.yaml",
+            "templates/configmap.yaml",
+            "templates/service.yaml",
+        ],
+    ));
     env.commit(&files, "Add an overlay of a chart");
     let config = std::fs::read_to_string(&env.config)
         .unwrap()

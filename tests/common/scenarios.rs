@@ -225,6 +225,15 @@ pub async fn prune_only_tracked(env: &Env) {
     env.cleanup().await;
 }
 
+/// The sync plan of an app, nothing applied.
+pub async fn dry_run(engine: &Engine, app: &str) -> tether::engine::SyncReport {
+    let options = SyncOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    engine.sync(app, &options).await.unwrap()
+}
+
 /// A Secret's value never appears in status, diff or sync output.
 pub async fn secret_values_never_shown(env: &Env) {
     let engine = env.engine();
@@ -251,16 +260,7 @@ pub async fn secret_values_never_shown(env: &Env) {
         "{}",
         secret_diff.diff
     );
-    let report = engine
-        .sync(
-            &env.app,
-            &SyncOptions {
-                dry_run: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let report = dry_run(&engine, &env.app).await;
     let everything = format!(
         "{}{}{}",
         serde_json::to_string(&status).unwrap(),
@@ -481,16 +481,7 @@ pub async fn helm_values_marked_secret_never_shown(env: &Env) {
         live_yaml.contains("DATABASE_HOST: db.internal"),
         "{live_yaml}"
     );
-    let plan = engine
-        .sync(
-            &env.app,
-            &SyncOptions {
-                dry_run: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let plan = dry_run(&engine, &env.app).await;
     let shown = format!(
         "{}{}{}",
         serde_json::to_string(&diff).unwrap(),
