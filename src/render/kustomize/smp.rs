@@ -1,7 +1,10 @@
 //! Strategic merge patches as kustomize applies them: mappings merged,
 //! `null` deletes, lists of built-in types merged by their patch merge key
 //! (patch items first, then the untouched originals), other lists
-//! replaced, `$patch: delete|replace` directives honoured.
+//! replaced, `$patch: delete|replace` directives honoured. Like kustomize
+//! 5.8 (kyaml), `$patch` is the only directive: `$setElementOrder/…`,
+//! `$retainKeys` and `$deleteFromPrimitiveList/…` are not honoured and stay
+//! in the output as ordinary fields, as `kubectl kustomize` prints them.
 
 use serde_json::{Map, Value};
 
@@ -88,7 +91,7 @@ pub(crate) fn merge(target: &mut Value, patch: &Value, keyed: bool) -> Outcome {
         return Outcome::Kept;
     };
     for (key, pv) in pmap {
-        if key.starts_with('$') {
+        if key == PATCH {
             continue;
         }
         if pv.is_null() {
@@ -178,18 +181,22 @@ fn is_delete(v: &Value) -> bool {
     v.get("$patch").and_then(Value::as_str) == Some("delete")
 }
 
+/// The one directive kustomize honours.
+const PATCH: &str = "$patch";
+
 /// A list item that is only a directive (`- $patch: replace`).
 fn is_directive_item(v: &Value) -> bool {
     v.as_object()
-        .is_some_and(|m| !m.is_empty() && m.keys().all(|k| k.starts_with('$')))
+        .is_some_and(|m| !m.is_empty() && m.keys().all(|k| k == PATCH))
 }
 
-/// `v` without `$` directives and without null fields (as a new value).
+/// `v` without `$patch` directives and without null fields (as a new
+/// value).
 fn strip(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .filter(|(k, v)| !k.starts_with('$') && !v.is_null())
+                .filter(|(k, v)| *k != PATCH && !v.is_null())
                 .map(|(k, v)| (k.clone(), strip(v)))
                 .collect(),
         ),
