@@ -1,59 +1,283 @@
-//! YAML values to the JSON values the rest of tether works on, the way
-//! kubectl reads manifests: merge keys (`<<: *anchor`) applied, tags
-//! dropped, scalar keys (`80:`, `true:`) turned into strings.
+//! YAML text to the JSON values the rest of tether works on, the way
+//! kubectl and kustomize read manifests (go-yaml v3, then JSON): plain
+//! scalars resolved as [`super::scalars`] describes, quoted ones kept as
+//! strings, merge keys (`<<: *anchor`) applied, tags dropped (`!!str`
+//! keeps a plain scalar a string), scalar keys (`80:`, `true:`) as strings.
 
-use serde_json::{Map, Number, Value};
-use serde_yaml::Value as Yaml;
+use super::scalars::{Dialect, resolve_plain};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, SpannedEventReceiver};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
 
-/// `yaml` as JSON, merge keys applied; Err names what cannot be converted.
-pub(crate) fn to_json(mut yaml: Yaml) -> Result<Value, String> {
-    yaml.apply_merge()
-        .map_err(|e| format!("invalid merge key: {e}"))?;
-    convert(yaml)
+/// Why a document could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LoadError {
+    /// Not YAML; the line is 1-based in the text given.
+    Syntax { line: usize, message: String },
+    /// YAML, but not something JSON can hold.
+    Invalid(String),
 }
 
-fn convert(yaml: Yaml) -> Result<Value, String> {
-    Ok(match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => number(&n)?,
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => {
-            Value::Array(items.into_iter().map(convert).collect::<Result<_, _>>()?)
+/// Every document of `text`, in order (empty documents as null), read as
+/// `dialect` reads it.
+pub(crate) fn load_all(text: &str, dialect: Dialect) -> Result<Vec<Value>, LoadError> {
+    let mut builder = Builder::new(dialect);
+    let mut parser = Parser::new_from_str(text);
+    parser
+        .load(&mut builder, true)
+        .map_err(|e| LoadError::Syntax {
+            line: e.marker().line().max(1),
+            message: e.info().to_string(),
+        })?;
+    match builder.error {
+        Some(message) => Err(LoadError::Invalid(message)),
+        None => Ok(builder.documents),
+    }
+}
+
+/// The single document of `text` (null when it has none).
+pub(crate) fn load(text: &str, dialect: Dialect) -> Result<Value, LoadError> {
+    Ok(load_all(text, dialect)?
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null))
+}
+
+/// A collection being built.
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        anchor: usize,
+    },
+    Map {
+        entries: Map<String, Value>,
+        /// The key read, waiting for its value.
+        key: Option<Key>,
+        /// The document's `metadata.annotations`: kustomize keeps the
+        /// text of their plain values (`0644`, `2024-03-01`) as written.
+        verbatim: bool,
+        /// The values of `<<` keys, merged in when the mapping ends.
+        merges: Vec<Value>,
+        anchor: usize,
+    },
+}
+
+enum Key {
+    Name(String),
+    Merge,
+}
+
+struct Builder {
+    dialect: Dialect,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Value>,
+    documents: Vec<Value>,
+    /// The first conversion error; later events are ignored.
+    error: Option<String>,
+    /// How many documents there were when the current one started.
+    documents_before: usize,
+}
+
+impl Builder {
+    fn new(dialect: Dialect) -> Self {
+        Self {
+            dialect,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            documents: Vec::new(),
+            error: None,
+            documents_before: 0,
         }
-        Yaml::Mapping(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                out.insert(key(k)?, convert(v)?);
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+
+    /// Places a finished node: a key, a value of the open collection, or
+    /// a whole document.
+    fn place(&mut self, value: Value, as_key: Option<Key>) {
+        match self.stack.last_mut() {
+            None => self.documents.push(value),
+            Some(Frame::Seq { items, .. }) => items.push(value),
+            Some(Frame::Map {
+                entries,
+                key,
+                merges,
+                ..
+            }) => match key.take() {
+                None => *key = as_key,
+                Some(Key::Merge) => merges.push(value),
+                Some(Key::Name(name)) => {
+                    if entries.contains_key(&name) {
+                        let message = format!("mapping key {name:?} already defined");
+                        self.fail(message);
+                        return;
+                    }
+                    entries.insert(name, value);
+                }
+            },
+        }
+    }
+
+    /// Whether the mapping about to open is the document's
+    /// `metadata.annotations`.
+    fn opens_annotations(&self) -> bool {
+        let pending = |frame: &Frame, name: &str| matches!(frame, Frame::Map { key: Some(Key::Name(k)), .. } if k == name);
+        matches!(self.stack.as_slice(), [root, meta] if pending(root, "metadata") && pending(meta, "annotations"))
+    }
+
+    /// Whether the node about to be placed is a mapping key.
+    fn next_is_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn scalar(&mut self, text: &str, style: ScalarStyle, tag: Option<&str>, anchor: usize) {
+        let plain = style == ScalarStyle::Plain && tag != Some("str");
+        if self.next_is_key() {
+            let key = if plain && text == "<<" {
+                Key::Merge
+            } else if plain && matches!(resolve_plain(text, self.dialect), Ok(Value::Null)) {
+                Key::Name("null".to_string())
+            } else {
+                Key::Name(text.to_string())
+            };
+            if anchor > 0 {
+                self.anchors.insert(anchor, Value::String(text.to_string()));
             }
-            Value::Object(out)
+            self.place(Value::Null, Some(key));
+            return;
         }
-        Yaml::Tagged(tagged) => convert(tagged.value)?,
-    })
+        let verbatim = matches!(self.stack.last(), Some(Frame::Map { verbatim: true, .. }));
+        let value = if plain && (!verbatim || text.is_empty()) {
+            match resolve_plain(text, self.dialect) {
+                Ok(v) => v,
+                Err(message) => {
+                    self.fail(message);
+                    Value::Null
+                }
+            }
+        } else {
+            Value::String(text.to_string())
+        };
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        self.place(value, None);
+    }
+
+    fn collection_as_key(&mut self) -> bool {
+        if self.next_is_key() {
+            self.fail("a mapping key is a list or a mapping; keys must be scalars".to_string());
+            return true;
+        }
+        false
+    }
+
+    fn end(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (value, anchor) = match frame {
+            Frame::Seq { items, anchor } => (Value::Array(items), anchor),
+            Frame::Map {
+                mut entries,
+                merges,
+                anchor,
+                ..
+            } => {
+                for merge in merges {
+                    if let Err(message) = merge_into(&mut entries, merge) {
+                        self.fail(message);
+                    }
+                }
+                (Value::Object(entries), anchor)
+            }
+        };
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        self.place(value, None);
+    }
 }
 
-fn number(n: &serde_yaml::Number) -> Result<Value, String> {
-    if let Some(i) = n.as_i64() {
-        return Ok(Value::Number(i.into()));
+/// Adds the entries of a `<<` value (a mapping or a list of them) that
+/// `entries` lacks: explicit keys win, and earlier mappings over later.
+fn merge_into(entries: &mut Map<String, Value>, merge: Value) -> Result<(), String> {
+    let sources = match merge {
+        Value::Object(map) => vec![map],
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(map) => Ok(map),
+                _ => Err("invalid merge key: expected a mapping or a list of mappings".to_string()),
+            })
+            .collect::<Result<_, _>>()?,
+        _ => {
+            return Err("invalid merge key: expected a mapping or a list of mappings".to_string());
+        }
+    };
+    for source in sources {
+        for (k, v) in source {
+            entries.entry(k).or_insert(v);
+        }
     }
-    if let Some(u) = n.as_u64() {
-        return Ok(Value::Number(u.into()));
-    }
-    n.as_f64()
-        .and_then(Number::from_f64)
-        .map(Value::Number)
-        .ok_or_else(|| format!("the number {n} cannot be represented (infinite or NaN)"))
+    Ok(())
 }
 
-fn key(k: Yaml) -> Result<String, String> {
-    match k {
-        Yaml::String(s) => Ok(s),
-        Yaml::Bool(b) => Ok(b.to_string()),
-        Yaml::Number(n) => Ok(n.to_string()),
-        Yaml::Null => Ok("null".to_string()),
-        Yaml::Tagged(t) => key(t.value),
-        Yaml::Sequence(_) | Yaml::Mapping(_) => {
-            Err("a mapping key is a list or a mapping; keys must be scalars".to_string())
+impl<'input> SpannedEventReceiver<'input> for Builder {
+    fn on_event(&mut self, event: Event<'input>, _span: Span) {
+        if self.error.is_some() {
+            return;
+        }
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let tag = tag.as_ref().map(|t| t.suffix.as_str());
+                self.scalar(&text, style, tag, anchor);
+            }
+            Event::SequenceStart(anchor, _) => {
+                if !self.collection_as_key() {
+                    self.stack.push(Frame::Seq {
+                        items: Vec::new(),
+                        anchor,
+                    });
+                }
+            }
+            Event::MappingStart(anchor, _) => {
+                if !self.collection_as_key() {
+                    let verbatim = self.opens_annotations();
+                    self.stack.push(Frame::Map {
+                        entries: Map::new(),
+                        key: None,
+                        verbatim,
+                        merges: Vec::new(),
+                        anchor,
+                    });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.end(),
+            Event::Alias(id) => match self.anchors.get(&id).cloned() {
+                Some(value) if self.next_is_key() => {
+                    let name = match value {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    self.place(Value::Null, Some(Key::Name(name)));
+                }
+                Some(value) => self.place(value, None),
+                None => self.fail(format!("unknown anchor (alias {id})")),
+            },
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.documents_before = self.documents.len();
+            }
+            Event::DocumentEnd => {
+                // A document holding nothing at all is null.
+                if self.stack.is_empty() && self.documents.len() == self.documents_before {
+                    self.documents.push(Value::Null);
+                }
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
     }
 }
@@ -63,25 +287,62 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn parse(text: &str) -> Result<Value, String> {
-        to_json(serde_yaml::from_str(text).map_err(|e| e.to_string())?)
+    fn load_k(text: &str) -> Result<Value, LoadError> {
+        load(text, Dialect::Kustomize)
     }
 
     #[test]
     fn applies_merge_keys_and_stringifies_scalar_keys() {
-        let v = parse("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\nports: {80: http, true: t}\n")
-            .unwrap();
+        let v = load_k(
+            "base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\nports: {80: http, true: t, ~: n}\n",
+        )
+        .unwrap();
         assert_eq!(v["x"], json!({"a": 1, "b": 3}));
-        assert_eq!(v["ports"], json!({"80": "http", "true": "t"}));
+        assert_eq!(v["ports"], json!({"80": "http", "true": "t", "null": "n"}));
+        let v = load_k("a: &a {k: 1}\nb: &b {k: 2, l: 2}\nc: {<<: [*a, *b], m: 3}\n").unwrap();
+        assert_eq!(v["c"], json!({"m": 3, "k": 1, "l": 2}));
     }
 
     #[test]
-    fn keeps_numbers_and_drops_tags() {
-        let v = parse("a: 18446744073709551615\nb: -3\nc: 1.5\nd: !custom x\n").unwrap();
+    fn plain_scalars_resolve_and_quoted_ones_stay_strings() {
+        let v = load_k(
+            "mode: 0644\nq: \"0644\"\ns: '1.0'\nf: 1.0\nt: !!str 12\nd: !custom x\nb: yes\n",
+        )
+        .unwrap();
         assert_eq!(
             v,
-            json!({"a": 18446744073709551615u64, "b": -3, "c": 1.5, "d": "x"})
+            json!({"mode": 420, "q": "0644", "s": "1.0", "f": 1, "t": "12", "d": "x", "b": "yes"})
         );
-        assert!(parse("a: .inf\n").unwrap_err().contains("infinite"));
+        assert!(
+            matches!(load_k("a: .inf\n"), Err(LoadError::Invalid(m)) if m.contains("infinite"))
+        );
+    }
+
+    #[test]
+    fn annotations_keep_the_text_as_written() {
+        let v = load_k("metadata:\n  annotations: {a: 0644, b: 2024-03-01, c: true}\n  labels: {d: 2024-03-01}\nspec: {annotations: {e: 0644}}\n")
+            .unwrap();
+        assert_eq!(
+            v["metadata"]["annotations"],
+            json!({"a": "0644", "b": "2024-03-01", "c": "true"})
+        );
+        assert_eq!(v["metadata"]["labels"]["d"], "2024-03-01T00:00:00Z");
+        assert_eq!(v["spec"]["annotations"]["e"], 420);
+    }
+
+    #[test]
+    fn errors_say_what_and_where() {
+        assert!(
+            matches!(load_k("a: 1\na: 2\n"), Err(LoadError::Invalid(m)) if m.contains("\"a\" already defined"))
+        );
+        assert!(matches!(
+            load_k("a: [1\nb: 2\n"),
+            Err(LoadError::Syntax { .. })
+        ));
+        assert!(matches!(load_k("? [a]\n: 1\n"), Err(LoadError::Invalid(_))));
+        assert_eq!(
+            load_all("a: 1\n---\n---\nb: 2\n", Dialect::Kustomize).unwrap(),
+            vec![json!({"a": 1}), Value::Null, json!({"b": 2})]
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! several documents, JSON, `kind: List` flattened, empty documents skipped.
 
 use super::RenderError;
+use super::convert::LoadError;
+use super::scalars::Dialect;
 use serde_json::Value;
 
 /// One document of a YAML stream: its text and the 1-based line of the file
@@ -11,8 +13,18 @@ struct Chunk {
     first_line: usize,
 }
 
-/// The objects of one file, in order. `file` names it in errors.
+/// The objects of one file, in order, read as `kubectl apply` reads them.
+/// `file` names it in errors.
 pub(crate) fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Value>, RenderError> {
+    parse_file_as(file, bytes, Dialect::Kubectl)
+}
+
+/// [`parse_file`] read as `dialect` reads it.
+pub(crate) fn parse_file_as(
+    file: &str,
+    bytes: &[u8],
+    dialect: Dialect,
+) -> Result<Vec<Value>, RenderError> {
     let text = std::str::from_utf8(bytes).map_err(|_| RenderError::Encoding {
         file: file.to_string(),
     })?;
@@ -31,18 +43,32 @@ pub(crate) fn parse_file(file: &str, bytes: &[u8]) -> Result<Vec<Value>, RenderE
         return Ok(out);
     }
     for chunk in split_stream(text) {
-        let yaml: serde_yaml::Value =
-            serde_yaml::from_str(&chunk.text).map_err(|e| RenderError::Syntax {
-                file: file.to_string(),
-                line: chunk.first_line + e.location().map_or(0, |l| l.line().saturating_sub(1)),
-                format: "YAML",
-                message: strip_location(&e.to_string()),
-            })?;
         let line = chunk.first_line + first_content_line(&chunk.text);
-        let value = super::convert::to_json(yaml).map_err(|message| RenderError::Invalid {
-            file: file.to_string(),
-            line,
-            message,
+        let value = super::convert::load(&chunk.text, dialect).map_err(|e| {
+            // serde_yaml's messages name the problem best; its parser agrees
+            // with ours on what is YAML.
+            if let Err(serde) = serde_yaml::from_str::<serde_yaml::Value>(&chunk.text) {
+                return RenderError::Syntax {
+                    file: file.to_string(),
+                    line: chunk.first_line
+                        + serde.location().map_or(0, |l| l.line().saturating_sub(1)),
+                    format: "YAML",
+                    message: strip_location(&serde.to_string()),
+                };
+            }
+            match e {
+                LoadError::Syntax { line: at, message } => RenderError::Syntax {
+                    file: file.to_string(),
+                    line: chunk.first_line + at.saturating_sub(1),
+                    format: "YAML",
+                    message,
+                },
+                LoadError::Invalid(message) => RenderError::Invalid {
+                    file: file.to_string(),
+                    line,
+                    message,
+                },
+            }
         })?;
         push_objects(file, line, value, &mut out)?;
     }

@@ -20,6 +20,7 @@ pub mod kustomize;
 mod namespace;
 mod output;
 mod requote;
+mod scalars;
 
 pub use detect::{CHART_FILE, KUSTOMIZATION_FILES, SourceKind, detect};
 pub use error::RenderError;

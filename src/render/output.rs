@@ -5,6 +5,9 @@ use serde_json::Value;
 /// Prefix of the stand-ins for strings that need quotes (see [`to_yaml_stream`]).
 const PLACEHOLDER: &str = "tether-yaml11-quote-";
 
+/// Prefix of the stand-ins for floats, printed as go-yaml prints them.
+const FLOAT_PLACEHOLDER: &str = "tether-yaml-float-";
+
 /// The objects as a YAML stream: documents separated by `---` lines, keys in
 /// their original order, 2-space indentation, sequences not indented under
 /// their key (`containers:\n- name: x`), multi-line strings as `|` blocks.
@@ -18,26 +21,29 @@ pub fn to_yaml_stream(objects: &[Value]) -> String {
         .iter()
         .map(|obj| {
             let mut quoted = Vec::new();
+            let mut floats = Vec::new();
             // A document that already holds the placeholder text is written
             // without the YAML 1.1 quoting rather than risk corrupting it.
-            let has_placeholder = serde_json::to_string(obj).is_ok_and(|j| j.contains(PLACEHOLDER));
+            let has_placeholder = serde_json::to_string(obj)
+                .is_ok_and(|j| j.contains(PLACEHOLDER) || j.contains(FLOAT_PLACEHOLDER));
             let marked = if has_placeholder {
                 obj.clone()
             } else {
-                mark_yaml11_strings(obj, &mut quoted)
+                mark_yaml11_strings(obj, &mut quoted, &mut floats)
             };
             let text = serde_yaml::to_string(&marked)
                 .or_else(|_| serde_json::to_string(obj).map(|j| j + "\n"))
                 .unwrap_or_default();
-            super::requote::double_quote(&restore(text, &quoted))
+            super::requote::double_quote(&restore_floats(restore(text, &quoted), &floats))
         })
         .collect::<Vec<_>>()
         .join("---\n")
 }
 
 /// A copy of `v` in which strings (and keys) needing YAML 1.1 quotes are
-/// replaced by numbered placeholders; the originals go to `quoted`.
-fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>) -> Value {
+/// replaced by numbered placeholders, the originals going to `quoted`, and
+/// floats likewise, their go-yaml text going to `floats`.
+fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>, floats: &mut Vec<String>) -> Value {
     let mut mark = |s: &str| -> String {
         if needs_yaml11_quotes(s) {
             quoted.push(s.to_string());
@@ -51,9 +57,16 @@ fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>) -> Value {
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|i| mark_yaml11_strings(i, quoted))
+                .map(|i| mark_yaml11_strings(i, quoted, floats))
                 .collect(),
         ),
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) => {
+                floats.push(super::scalars::go_float(f));
+                Value::String(format!("{FLOAT_PLACEHOLDER}{}-end", floats.len() - 1))
+            }
+            None => v.clone(),
+        },
         Value::Object(map) => {
             let mut out = serde_json::Map::new();
             for (k, val) in map {
@@ -63,7 +76,7 @@ fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>) -> Value {
                 } else {
                     k.clone()
                 };
-                out.insert(key, mark_yaml11_strings(val, quoted));
+                out.insert(key, mark_yaml11_strings(val, quoted, floats));
             }
             Value::Object(out)
         }
@@ -83,9 +96,21 @@ fn restore(mut text: String, quoted: &[String]) -> String {
     text
 }
 
-/// Whether a YAML 1.1 reader would not read `s` back as a string when
-/// written plain: booleans, nulls, base-60 and `_`-grouped numbers.
+/// The floats' placeholders replaced by their text, unquoted.
+fn restore_floats(mut text: String, floats: &[String]) -> String {
+    for (i, f) in floats.iter().enumerate().rev() {
+        text = text.replace(&format!("{FLOAT_PLACEHOLDER}{i}-end"), f);
+    }
+    text
+}
+
+/// Whether a YAML reader would not read `s` back as a string when written
+/// plain: go-yaml v3 (numbers in Go syntax, timestamps) or a YAML 1.1 one
+/// (booleans, nulls, base-60 and `_`-grouped numbers).
 fn needs_yaml11_quotes(s: &str) -> bool {
+    if super::scalars::reads_as_other(s) {
+        return true;
+    }
     const WORDS: &[&str] = &[
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
         "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
@@ -114,6 +139,16 @@ mod tests {
         assert_eq!(
             to_yaml_stream(&[v]),
             "\"on\": \"on\"\nb: \"yes\"\nc: \"080\"\nd: \"12:30\"\ne: \"1_000\"\nf: \"y\"\ng: \"NO\"\nh: it's on\ni: \"1.5\"\nj: 2\n"
+        );
+    }
+
+    #[test]
+    fn floats_and_timestamp_like_strings_print_as_kubectl_prints_them() {
+        let v = json!({"a": 0.5, "b": 1e21, "c": 1.25e-7, "d": "2001-12-14", "e": "0b101",
+                       "f": "1.5e400", "g": 420});
+        assert_eq!(
+            to_yaml_stream(&[v]),
+            "a: 0.5\nb: 1e+21\nc: 1.25e-07\nd: \"2001-12-14\"\ne: \"0b101\"\nf: 1.5e400\ng: 420\n"
         );
     }
 

@@ -115,7 +115,7 @@ fn reads_as_non_string(content: &str) -> bool {
         "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL",
         ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN",
     ];
-    if WORDS.contains(&content) {
+    if WORDS.contains(&content) || super::scalars::reads_as_other(content) {
         return true;
     }
     let digits = content.trim_start_matches(['-', '+']);

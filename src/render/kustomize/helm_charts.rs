@@ -8,8 +8,9 @@ use super::accumulate::Builder;
 use super::resource::Resource;
 use super::spec::Kustomization;
 use super::{KustomizeError, paths};
-use crate::render::documents::parse_file;
+use crate::render::documents::parse_file_as;
 use crate::render::helm::{self, TemplateCall, Values};
+use crate::render::scalars::Dialect;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -304,8 +305,12 @@ fn inflate(
     let binary = helm::helm_binary().map_err(|e| entry(e.to_string()))?;
     let stdout = helm::run_template(&binary, tree, &call)
         .map_err(|message| entry(format!("helm template failed: {message}")))?;
-    parse_file(&format!("{chart_dir} (helm template)"), &stdout)
-        .map_err(|e| KustomizeError::Parse(Box::new(e)))
+    parse_file_as(
+        &format!("{chart_dir} (helm template)"),
+        &stdout,
+        Dialect::Kustomize,
+    )
+    .map_err(|e| KustomizeError::Parse(Box::new(e)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@ use super::KustomizeError;
 use super::resource::Resource;
 use super::spec::{FIELDS, Kustomization};
 use crate::model::FileTree;
+use crate::render::scalars::Dialect;
 use crate::render::{convert, documents};
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,8 +18,8 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
     };
     let bytes = tree.get(file).unwrap_or_default();
     let text = std::str::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-    let mut value = convert::to_json(yaml).map_err(invalid)?;
+    let mut value =
+        convert::load(text, Dialect::Kubectl).map_err(|e| invalid(yaml_error(text, e)))?;
     if value.is_null() {
         return Err(invalid(
             "kustomization is empty (no resources, generators or transformers)".into(),
@@ -99,7 +100,8 @@ pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, Ku
 /// The objects of a YAML/JSON file (streams split, Lists flattened).
 pub(crate) fn objects(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
     let bytes = tree.get(file).unwrap_or_default();
-    documents::parse_file(file, bytes).map_err(|e| KustomizeError::Parse(Box::new(e)))
+    documents::parse_file_as(file, bytes, Dialect::Kustomize)
+        .map_err(|e| KustomizeError::Parse(Box::new(e)))
 }
 
 /// The text of a file (patches, env files).
@@ -114,18 +116,26 @@ pub(crate) fn text<'a>(tree: &'a FileTree, file: &str) -> Result<&'a str, Kustom
 /// The documents of a YAML file as plain values (no object checks).
 pub(crate) fn yaml_docs(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
     let text = text(tree, file)?;
-    let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        let invalid = |message: String| KustomizeError::File {
+    let documents =
+        convert::load_all(text, Dialect::Kubectl).map_err(|e| KustomizeError::File {
             file: file.to_string(),
-            message,
-        };
-        let yaml = serde_yaml::Value::deserialize(doc)
-            .map_err(|e| invalid(format!("invalid YAML: {e}")))?;
-        let value = convert::to_json(yaml).map_err(invalid)?;
-        if !value.is_null() {
-            out.push(value);
+            message: yaml_error(text, e),
+        })?;
+    Ok(documents.into_iter().filter(|v| !v.is_null()).collect())
+}
+
+/// The message for YAML that did not load: serde_yaml's wording when it
+/// also refuses the text (it names the problem best), else ours.
+pub(crate) fn yaml_error(text: &str, error: convert::LoadError) -> String {
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        if let Err(e) = serde_yaml::Value::deserialize(doc) {
+            return format!("invalid YAML: {e}");
         }
     }
-    Ok(out)
+    match error {
+        convert::LoadError::Syntax { line, message } => {
+            format!("invalid YAML: {message} at line {line}")
+        }
+        convert::LoadError::Invalid(message) => message,
+    }
 }

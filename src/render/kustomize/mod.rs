@@ -55,6 +55,7 @@ pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     vars::resolve(&file, &builder.vars, &config.var_reference, &mut resources)?;
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     resources.retain(|r| !is_local_config(r));
+    resources.iter_mut().for_each(drop_empty_annotations);
     order::sort(&mut resources, k.sort_options.as_ref());
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
 }
@@ -68,12 +69,25 @@ fn is_local_config(r: &resource::Resource) -> bool {
     annotation.and_then(Value::as_str) == Some("true")
 }
 
-/// `v` with the keys of every mapping in byte order, as kustomize prints.
+/// kustomize prints no `metadata.annotations` when they are empty or null
+/// (it rewrites them through its annotations API).
+fn drop_empty_annotations(r: &mut resource::Resource) {
+    if let Some(meta) = r.obj.get_mut("metadata").and_then(Value::as_object_mut)
+        && meta
+            .get("annotations")
+            .is_some_and(|a| a.is_null() || a.as_object().is_some_and(|m| m.is_empty()))
+    {
+        meta.remove("annotations");
+    }
+}
+
+/// `v` with the keys of every mapping in go-yaml's order, as kustomize
+/// prints.
 fn sort_keys(v: Value) -> Value {
     match v {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.sort_by(|a, b| go_key_order(&a.0, &b.0));
             Value::Object(
                 entries
                     .into_iter()
@@ -83,5 +97,88 @@ fn sort_keys(v: Value) -> Value {
         }
         Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
         other => other,
+    }
+}
+
+/// go-yaml v3's order of string map keys: letters by code point, runs of
+/// digits by their value (`node2` before `node10`), and between a letter
+/// and anything else, the letter first after a digit and last otherwise.
+fn go_key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    if go_key_less(a, b) {
+        Ordering::Less
+    } else if go_key_less(b, a) {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    }
+}
+
+fn go_key_less(a: &str, b: &str) -> bool {
+    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut digits = false;
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            digits = ar[i].is_numeric();
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i] < br[i];
+        }
+        if al || bl {
+            return if digits { al } else { bl };
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if ar[i] == '0' || br[i] == '0' {
+            // A zero after other digits is part of a number, not padding.
+            if ar[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_numeric())
+                .any(|c| *c != '0')
+            {
+                an = 1;
+                bn = 1;
+            }
+        }
+        let value = |run: &[char], n: &mut i64| {
+            let mut len = 0;
+            for c in run.iter().take_while(|c| c.is_numeric()) {
+                *n = n
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(u32::from(*c)) - i64::from(u32::from('0')));
+                len += 1;
+            }
+            len
+        };
+        let ai = value(&ar[i..], &mut an);
+        let bi = value(&br[i..], &mut bn);
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ar[i] < br[i];
+    }
+    ar.len() < br.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_key_order;
+
+    #[test]
+    fn keys_sort_as_go_yaml_sorts_them() {
+        // The order `kubectl kustomize` prints these ConfigMap keys in.
+        let want = [
+            "_z", "1", "9", "10", "A", "a", "a-b", "a.b", "a_x", "a0", "a00", "a1", "a01", "b",
+            "f9", "f10", "node1", "node2", "node10", "x1", "x01", "x001", "x10", "x010", "z", "é",
+        ];
+        let mut keys = want.to_vec();
+        keys.reverse();
+        keys.sort_by(|a, b| go_key_order(a, b));
+        assert_eq!(keys, want);
     }
 }

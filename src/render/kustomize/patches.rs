@@ -9,7 +9,7 @@ use super::smp::{self, Outcome};
 use super::spec::{PatchSpec, Selector};
 use super::{KustomizeError, json6902, load};
 use crate::render::convert;
-use serde::Deserialize;
+use crate::render::scalars::Dialect;
 use serde_json::Value;
 
 /// Where a patch is declared, for errors.
@@ -126,15 +126,9 @@ fn patch_text(
 
 /// The documents of a YAML (or JSON) stream, empty ones dropped.
 fn parse_docs(text: &str) -> Result<Vec<Value>, String> {
-    let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        let yaml = serde_yaml::Value::deserialize(doc).map_err(|e| format!("invalid YAML: {e}"))?;
-        let value = convert::to_json(yaml)?;
-        if !value.is_null() {
-            out.push(value);
-        }
-    }
-    Ok(out)
+    let documents =
+        convert::load_all(text, Dialect::Kustomize).map_err(|e| load::yaml_error(text, e))?;
+    Ok(documents.into_iter().filter(|v| !v.is_null()).collect())
 }
 
 /// Which identity changes a strategic merge patch may make.

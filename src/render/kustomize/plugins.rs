@@ -61,11 +61,13 @@ fn configs(
     let mut out = Vec::new();
     for entry in entries {
         if entry.contains('\n') {
-            let docs = serde_yaml::Deserializer::from_str(entry)
-                .map(|d| serde_yaml::Value::deserialize(d).map_err(|e| e.to_string()))
-                .map(|y| y.and_then(crate::render::convert::to_json))
-                .collect::<Result<Vec<Value>, String>>()
-                .map_err(|e| error(at, format!("{field}: invalid inline YAML: {e}")))?;
+            let docs =
+                crate::render::convert::load_all(entry, crate::render::scalars::Dialect::Kustomize)
+                    .map_err(|e| {
+                        let message = super::load::yaml_error(entry, e);
+                        let message = message.strip_prefix("invalid YAML: ").unwrap_or(&message);
+                        error(at, format!("{field}: invalid inline YAML: {message}"))
+                    })?;
             let inline = docs.into_iter().filter(|d| !d.is_null());
             out.extend(inline.map(|d| (d, at.file.to_string())));
             continue;

@@ -35,9 +35,12 @@ pub(crate) fn is_builtin_group(group: &str) -> bool {
     BUILTIN_GROUPS.contains(&group)
 }
 
-/// The patch merge key of list field `field` of a built-in type, given
-/// its items (ports are keyed by containerPort in pods, port in Services).
-fn merge_key(field: &str, items: &[&Value]) -> Option<&'static str> {
+/// The merge keys of list field `field` of a built-in type, given its
+/// items (ports are keyed by containerPort in pods, port in Services). As
+/// in the OpenAPI schema kustomize reads, ports are keyed with their
+/// protocol and spread constraints with their `whenUnsatisfiable`, so a
+/// UDP port never merges into the TCP one of the same number.
+fn merge_key(field: &str, items: &[&Value]) -> Option<&'static [&'static str]> {
     Some(match field {
         "containers"
         | "initContainers"
@@ -47,16 +50,18 @@ fn merge_key(field: &str, items: &[&Value]) -> Option<&'static str> {
         | "imagePullSecrets"
         | "resourceClaims"
         | "schedulingGates"
-        | "webhooks" => "name",
-        "volumeMounts" => "mountPath",
-        "volumeDevices" => "devicePath",
-        "hostAliases" => "ip",
-        "conditions" => "type",
-        "readinessGates" => "conditionType",
-        "topologySpreadConstraints" => "topologyKey",
-        "ownerReferences" => "uid",
-        "ports" if items.iter().any(|i| i.get("containerPort").is_some()) => "containerPort",
-        "ports" => "port",
+        | "webhooks" => &["name"],
+        "volumeMounts" => &["mountPath"],
+        "volumeDevices" => &["devicePath"],
+        "hostAliases" => &["ip"],
+        "conditions" => &["type"],
+        "readinessGates" => &["conditionType"],
+        "topologySpreadConstraints" => &["topologyKey", "whenUnsatisfiable"],
+        "ownerReferences" => &["uid"],
+        "ports" if items.iter().any(|i| i.get("containerPort").is_some()) => {
+            &["containerPort", "protocol"]
+        }
+        "ports" => &["port", "protocol"],
         _ => return None,
     })
 }
@@ -140,14 +145,27 @@ fn replace_list(patch_items: &[Value]) -> Vec<Value> {
 
 /// Keyed list merge: the patch's items (merged with the original of the
 /// same key) in patch order, then the originals the patch did not name.
-fn merge_list(items: &[Value], patch_items: &[Value], mk: &str, keyed: bool) -> Vec<Value> {
-    if patch_items
-        .iter()
-        .any(|p| p.get("$patch").and_then(Value::as_str) == Some("replace") && p.get(mk).is_none())
-    {
+fn merge_list(items: &[Value], patch_items: &[Value], mk: &[&str], keyed: bool) -> Vec<Value> {
+    if patch_items.iter().any(|p| {
+        p.get("$patch").and_then(Value::as_str) == Some("replace") && p.get(mk[0]).is_none()
+    }) {
         return replace_list(patch_items);
     }
-    let key_of = |v: &Value| v.get(mk).cloned();
+    // The first key field must be there; the others default as the API
+    // server defaults them (a port without protocol is TCP).
+    let key_of = |v: &Value| {
+        v.get(mk[0])?;
+        Some(
+            mk.iter()
+                .map(|k| match (v.get(*k), *k) {
+                    (Some(value), _) => value.clone(),
+                    (None, "protocol") => Value::String("TCP".into()),
+                    (None, "whenUnsatisfiable") => Value::String("DoNotSchedule".into()),
+                    (None, _) => Value::Null,
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
     let mut out = Vec::new();
     let mut used = vec![false; items.len()];
     for p in patch_items.iter().filter(|p| !is_directive_item(p)) {
@@ -215,6 +233,23 @@ fn strip(v: &Value) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_udp_port_does_not_merge_into_the_tcp_one() {
+        let mut svc = json!({"spec": {"ports": [{"port": 80, "name": "http"},
+            {"port": 53, "protocol": "TCP", "name": "dns-tcp"}]}});
+        let patch = json!({"spec": {"ports": [{"port": 80, "targetPort": 8080},
+            {"port": 53, "protocol": "UDP", "name": "dns-udp"}]}});
+        merge(&mut svc, &patch, true);
+        let names: Vec<_> = svc["spec"]["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["http", "dns-udp", "dns-tcp"]);
+        assert_eq!(svc["spec"]["ports"][0]["targetPort"], 8080);
+    }
 
     #[test]
     fn merges_containers_by_name_patch_items_first() {
