@@ -15,6 +15,7 @@ mod convert;
 mod detect;
 mod documents;
 mod error;
+mod fold;
 pub mod helm;
 pub mod kustomize;
 mod namespace;

@@ -15,7 +15,8 @@ const FLOAT_PLACEHOLDER: &str = "tether-yaml-float-";
 /// Strings that a YAML 1.1 reader (kubectl, go-yaml v2) would take for a
 /// boolean, null or base-60 number — `on`, `yes`, `N`, `12:30`, … — are
 /// quoted, and every quoted string is double-quoted, as kubectl kustomize
-/// writes them, so the output applies as written and diffs cleanly.
+/// writes them, so the output applies as written and diffs cleanly. Long
+/// scalars are folded past 80 columns, as go-yaml folds them.
 pub fn to_yaml_stream(objects: &[Value]) -> String {
     objects
         .iter()
@@ -34,7 +35,9 @@ pub fn to_yaml_stream(objects: &[Value]) -> String {
             let text = serde_yaml::to_string(&marked)
                 .or_else(|_| serde_json::to_string(obj).map(|j| j + "\n"))
                 .unwrap_or_default();
-            super::requote::double_quote(&restore_floats(restore(text, &quoted), &floats))
+            let text =
+                super::requote::double_quote(&restore_floats(restore(text, &quoted), &floats));
+            super::fold::fold(&text)
         })
         .collect::<Vec<_>>()
         .join("---\n")
