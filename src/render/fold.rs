@@ -84,7 +84,7 @@ fn split(line: &str) -> Option<Parts<'_>> {
 }
 
 /// The byte just past the closing quote of the quoted scalar `s` starts with.
-fn quoted_end(s: &str) -> Option<usize> {
+pub(super) fn quoted_end(s: &str) -> Option<usize> {
     let quote = s.chars().next()?;
     let mut chars = s.char_indices().skip(1).peekable();
     while let Some((i, c)) = chars.next() {

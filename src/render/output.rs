@@ -5,7 +5,8 @@ use serde_json::Value;
 /// Prefix of the stand-ins for strings that need quotes (see [`to_yaml_stream`]).
 const PLACEHOLDER: &str = "tether-yaml11-quote-";
 
-/// Prefix of the stand-ins for floats, printed as go-yaml prints them.
+/// Prefix of the stand-ins for text written verbatim: floats as go-yaml
+/// prints them, and strings it must escape.
 const FLOAT_PLACEHOLDER: &str = "tether-yaml-float-";
 
 /// The objects as a YAML stream: documents separated by `---` lines, keys in
@@ -48,7 +49,10 @@ pub fn to_yaml_stream(objects: &[Value]) -> String {
 /// floats likewise, their go-yaml text going to `floats`.
 fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>, floats: &mut Vec<String>) -> Value {
     let mut mark = |s: &str| -> String {
-        if needs_yaml11_quotes(s) {
+        if needs_escapes(s) {
+            floats.push(go_double_quoted(s));
+            format!("{FLOAT_PLACEHOLDER}{}-end", floats.len() - 1)
+        } else if needs_yaml11_quotes(s) {
             quoted.push(s.to_string());
             format!("{PLACEHOLDER}{}-end", quoted.len() - 1)
         } else {
@@ -73,7 +77,10 @@ fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>, floats: &mut Vec<Str
         Value::Object(map) => {
             let mut out = serde_json::Map::new();
             for (k, val) in map {
-                let key = if needs_yaml11_quotes(k) {
+                let key = if needs_escapes(k) {
+                    floats.push(go_double_quoted(k));
+                    format!("{FLOAT_PLACEHOLDER}{}-end", floats.len() - 1)
+                } else if needs_yaml11_quotes(k) {
                     quoted.push(k.clone());
                     format!("{PLACEHOLDER}{}-end", quoted.len() - 1)
                 } else {
@@ -97,6 +104,50 @@ fn restore(mut text: String, quoted: &[String]) -> String {
         );
     }
     text
+}
+
+/// Whether go-yaml must write `s` double-quoted with escapes: it holds a
+/// character YAML does not print (a control character other than a tab or
+/// line break, U+0080–U+009F but NEL, which kubectl passes through, a BOM,
+/// or anything beyond U+FFFF).
+fn needs_escapes(s: &str) -> bool {
+    s.chars().any(|c| {
+        !(c == '\n'
+            || c == '\t'
+            || c == '\u{85}'
+            || ('\u{20}'..='\u{7E}').contains(&c)
+            || ('\u{A0}'..='\u{D7FF}').contains(&c)
+            || (('\u{E000}'..='\u{FFFD}').contains(&c) && c != '\u{FEFF}'))
+    })
+}
+
+/// `s` as go-yaml's double-quoted scalar: `\U0001F600`, `\x80`, `\n`.
+fn go_double_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0' => out.push_str("\\0"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if !needs_escapes(&c.to_string()) => out.push(c),
+            c if u32::from(c) <= 0xFF => out.push_str(&format!("\\x{:02X}", u32::from(c))),
+            c if u32::from(c) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push_str(&format!("\\U{:08X}", u32::from(c))),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The floats' placeholders replaced by their text, unquoted.
@@ -152,6 +203,16 @@ mod tests {
         assert_eq!(
             to_yaml_stream(&[v]),
             "a: 0.5\nb: 1e+21\nc: 1.25e-07\nd: \"2001-12-14\"\ne: \"0b101\"\nf: 1.5e400\ng: 420\n"
+        );
+    }
+
+    #[test]
+    fn characters_yaml_does_not_print_are_escaped_as_go_yaml_escapes_them() {
+        let v = json!({"emoji": "smile \u{1F600}", "\u{1F600}": "13", "c1": "a\u{80}b",
+                       "multi": "line one \u{1F600}\nline two", "plain": "ü"});
+        assert_eq!(
+            to_yaml_stream(&[v]),
+            "emoji: \"smile \\U0001F600\"\n\"\\U0001F600\": \"13\"\nc1: \"a\\x80b\"\nmulti: \"line one \\U0001F600\\nline two\"\nplain: ü\n"
         );
     }
 

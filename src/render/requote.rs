@@ -64,6 +64,15 @@ fn convert_line(line: &str) -> String {
         }
         return out;
     }
+    if rest.starts_with('"')
+        && let Some(close) = super::fold::quoted_end(rest)
+        && let Some(value) = rest[close..].strip_prefix(':')
+    {
+        out.push_str(&rest[..close]);
+        out.push(':');
+        out.push_str(&convert_value(value));
+        return out;
+    }
     match rest.find(": ") {
         Some(i) if !rest[..i].contains(['"', '\'', '#']) => {
             out.push_str(&rest[..i + 1]);
