@@ -80,7 +80,17 @@ impl<'a> Builder<'a> {
         dir: &str,
         named_by: Option<(&str, &str)>,
     ) -> Result<String, KustomizeError> {
-        paths::kustomization_file(self.tree, dir).ok_or_else(|| match named_by {
+        let files = paths::kustomization_files(self.tree, dir);
+        if files.len() > 1 {
+            return Err(KustomizeError::Invalid {
+                file: dir.to_string(),
+                message: format!(
+                    "found multiple kustomization files ({}); keep one",
+                    files.join(", ")
+                ),
+            });
+        }
+        files.into_iter().next().ok_or_else(|| match named_by {
             Some((file, entry)) => KustomizeError::Transform {
                 kustomization: file.to_string(),
                 message: format!(

@@ -35,9 +35,21 @@ fn apply_one(doc: &mut Value, op: &Value) -> Result<(), String> {
         "add" => add(doc, path, value()?),
         "remove" => remove(doc, path).map(drop),
         "replace" => {
-            let target = doc.pointer_mut(path).ok_or("path not found")?;
-            *target = value()?;
-            Ok(())
+            let value = value()?;
+            if let Some(target) = doc.pointer_mut(path) {
+                *target = value;
+                return Ok(());
+            }
+            // As in kustomize, a key missing from an existing mapping is
+            // added; a missing parent or list item is an error.
+            let (parent, key) = split(path)?;
+            match doc.pointer_mut(parent) {
+                Some(Value::Object(map)) => {
+                    map.insert(key, value);
+                    Ok(())
+                }
+                _ => Err("path not found".into()),
+            }
         }
         "move" => {
             let moved = remove(doc, field("from")?)?;
@@ -135,10 +147,16 @@ mod tests {
         ]);
         apply(&mut doc, &ops).unwrap();
         assert_eq!(doc, json!({"l": [2, 3], "m": {"b/c": 2}, "n": [2, 3]}));
+        apply(
+            &mut doc,
+            &json!([{"op": "replace", "path": "/x", "value": 1}]),
+        )
+        .unwrap();
+        assert_eq!(doc["x"], 1);
         assert!(
             apply(
                 &mut doc,
-                &json!([{"op": "replace", "path": "/x", "value": 1}])
+                &json!([{"op": "replace", "path": "/nope/x", "value": 1}])
             )
             .is_err()
         );

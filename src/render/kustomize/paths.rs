@@ -56,10 +56,16 @@ pub(crate) fn is_dir(tree: &FileTree, path: &str) -> bool {
 
 /// The kustomization file of folder `dir`, if it has one.
 pub(crate) fn kustomization_file(tree: &FileTree, dir: &str) -> Option<String> {
+    kustomization_files(tree, dir).into_iter().next()
+}
+
+/// Every kustomization file of folder `dir` (more than one is an error).
+pub(crate) fn kustomization_files(tree: &FileTree, dir: &str) -> Vec<String> {
     KUSTOMIZATION_FILES
         .iter()
         .filter_map(|name| join(dir, name))
-        .find(|f| tree.contains(f))
+        .filter(|f| tree.contains(f))
+        .collect()
 }
 
 #[cfg(test)]
