@@ -224,8 +224,12 @@ fn set_path(v: &mut Value, segs: &[String], value: &Value, opts: &Options) -> Re
             Value::Object(m) => m.values_mut().collect(),
             _ => return Err("unable to find field".into()),
         };
+        // As in kustomize, an element without the field is skipped.
         for c in children {
-            set_path(c, rest, value, opts)?;
+            match set_path(c, rest, value, opts) {
+                Err(e) if e != "unable to find field" => return Err(e),
+                _ => {}
+            }
         }
         return Ok(());
     }
