@@ -10,36 +10,12 @@ const WIDTH: usize = 80;
 
 /// `text` (a YAML document) with long scalars folded.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Indentation of the line that opened a block scalar, while inside it.
-    let mut block: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches('\n');
-        let indent = body.len() - body.trim_start().len();
-        if let Some(opener) = block {
-            if body.trim().is_empty() || indent > opener {
-                out.push_str(line);
-                continue;
-            }
-            block = None;
+    super::requote::map_lines(text, |line| {
+        if line.chars().count() <= WIDTH + 1 {
+            return line.to_string();
         }
-        let Some(parts) = split(body) else {
-            out.push_str(line);
-            continue;
-        };
-        if parts.value.starts_with(['|', '>']) {
-            block = Some(indent);
-        }
-        if body.chars().count() <= WIDTH + 1 {
-            out.push_str(line);
-            continue;
-        }
-        out.push_str(&fold_line(&parts));
-        if line.ends_with('\n') {
-            out.push('\n');
-        }
-    }
-    out
+        split(line).map_or_else(|| line.to_string(), |parts| fold_line(&parts))
+    })
 }
 
 /// A line cut into what precedes its scalar and the scalar itself.

@@ -8,6 +8,12 @@
 
 /// The document with single-quoted scalars double-quoted.
 pub fn double_quote(text: &str) -> String {
+    map_lines(text, convert_line)
+}
+
+/// `text` (a YAML document) with each line outside block scalars rewritten
+/// by `f` (which may return several lines); block scalar content is kept.
+pub(super) fn map_lines(text: &str, mut f: impl FnMut(&str) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     // Indentation of the line that opened a block scalar (`key: |`), while
     // inside its content.
@@ -22,7 +28,7 @@ pub fn double_quote(text: &str) -> String {
             }
             block = None;
         }
-        let converted = convert_line(body);
+        let converted = f(body);
         if opens_block(&converted) {
             block = Some(indent);
         }
