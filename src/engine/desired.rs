@@ -104,13 +104,7 @@ pub fn secret_strings(app: &AppSpec, tree: &FileTree) -> SecretStrings {
         return SecretStrings::default();
     }
     let chart = app.source.path.trim_matches('/');
-    let in_chart = |file: &str| {
-        if chart.is_empty() {
-            file.to_string()
-        } else {
-            format!("{chart}/{file}")
-        }
-    };
+    let in_chart = |file: &str| render::helm::join(chart, file);
     let parse = |file: &str| {
         tree.get(&in_chart(file))
             .and_then(|bytes| serde_yaml::from_slice::<Value>(bytes).ok())

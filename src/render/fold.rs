@@ -82,7 +82,9 @@ fn fold_line(parts: &Parts<'_>) -> String {
     let value = parts.value;
     let quote = match value.chars().next() {
         Some(q @ ('"' | '\'')) if quoted_end(value) == Some(value.len()) => Some(q),
-        Some('"' | '\'' | '{' | '[' | '|' | '>' | '&' | '*' | '!') | None => return join(parts),
+        Some('"' | '\'' | '{' | '[' | '|' | '>' | '&' | '*' | '!') | None => {
+            return format!("{}{}", parts.prefix, parts.value);
+        }
         _ => None,
     };
     let chars: Vec<char> = value.chars().collect();
@@ -123,10 +125,6 @@ fn fold_line(parts: &Parts<'_>) -> String {
         }
     }
     out
-}
-
-fn join(parts: &Parts<'_>) -> String {
-    format!("{}{}", parts.prefix, parts.value)
 }
 
 #[cfg(test)]

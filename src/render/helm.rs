@@ -154,8 +154,8 @@ pub(crate) fn run_template(
     Ok(output.stdout)
 }
 
-/// `dir/file` (just `file` at the root).
-fn join(dir: &str, file: &str) -> String {
+/// `dir/file` of a file tree (just `file` at the root).
+pub fn join(dir: &str, file: &str) -> String {
     if dir.is_empty() {
         file.to_string()
     } else {

@@ -7,7 +7,7 @@ const PLACEHOLDER: &str = "tether-yaml11-quote-";
 
 /// Prefix of the stand-ins for text written verbatim: floats as go-yaml
 /// prints them, and strings it must escape.
-const FLOAT_PLACEHOLDER: &str = "tether-yaml-float-";
+const VERBATIM_PLACEHOLDER: &str = "tether-yaml-verbatim-";
 
 /// The objects as a YAML stream: documents separated by `---` lines, keys in
 /// their original order, 2-space indentation, sequences not indented under
@@ -23,21 +23,21 @@ pub fn to_yaml_stream(objects: &[Value]) -> String {
         .iter()
         .map(|obj| {
             let mut quoted = Vec::new();
-            let mut floats = Vec::new();
+            let mut verbatim = Vec::new();
             // A document that already holds the placeholder text is written
             // without the YAML 1.1 quoting rather than risk corrupting it.
             let has_placeholder = serde_json::to_string(obj)
-                .is_ok_and(|j| j.contains(PLACEHOLDER) || j.contains(FLOAT_PLACEHOLDER));
+                .is_ok_and(|j| j.contains(PLACEHOLDER) || j.contains(VERBATIM_PLACEHOLDER));
             let marked = if has_placeholder {
                 obj.clone()
             } else {
-                mark_yaml11_strings(obj, &mut quoted, &mut floats)
+                mark_yaml11_strings(obj, &mut quoted, &mut verbatim)
             };
             let text = serde_yaml::to_string(&marked)
                 .or_else(|_| serde_json::to_string(obj).map(|j| j + "\n"))
                 .unwrap_or_default();
             let text =
-                super::requote::double_quote(&restore_floats(restore(text, &quoted), &floats));
+                super::requote::double_quote(&restore_verbatim(restore(text, &quoted), &verbatim));
             super::fold::fold(&text)
         })
         .collect::<Vec<_>>()
@@ -46,12 +46,13 @@ pub fn to_yaml_stream(objects: &[Value]) -> String {
 
 /// A copy of `v` in which strings (and keys) needing YAML 1.1 quotes are
 /// replaced by numbered placeholders, the originals going to `quoted`, and
-/// floats likewise, their go-yaml text going to `floats`.
-fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>, floats: &mut Vec<String>) -> Value {
+/// floats and strings needing escapes likewise, their go-yaml text going
+/// to `verbatim`.
+fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>, verbatim: &mut Vec<String>) -> Value {
     let mut mark = |s: &str| -> String {
         if needs_escapes(s) {
-            floats.push(go_double_quoted(s));
-            format!("{FLOAT_PLACEHOLDER}{}-end", floats.len() - 1)
+            verbatim.push(go_double_quoted(s));
+            format!("{VERBATIM_PLACEHOLDER}{}-end", verbatim.len() - 1)
         } else if needs_yaml11_quotes(s) {
             quoted.push(s.to_string());
             format!("{PLACEHOLDER}{}-end", quoted.len() - 1)
@@ -64,13 +65,13 @@ fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>, floats: &mut Vec<Str
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|i| mark_yaml11_strings(i, quoted, floats))
+                .map(|i| mark_yaml11_strings(i, quoted, verbatim))
                 .collect(),
         ),
         Value::Number(n) if n.is_f64() => match n.as_f64() {
             Some(f) => {
-                floats.push(super::scalars::go_float(f));
-                Value::String(format!("{FLOAT_PLACEHOLDER}{}-end", floats.len() - 1))
+                verbatim.push(super::scalars::go_float(f));
+                Value::String(format!("{VERBATIM_PLACEHOLDER}{}-end", verbatim.len() - 1))
             }
             None => v.clone(),
         },
@@ -78,15 +79,15 @@ fn mark_yaml11_strings(v: &Value, quoted: &mut Vec<String>, floats: &mut Vec<Str
             let mut out = serde_json::Map::new();
             for (k, val) in map {
                 let key = if needs_escapes(k) {
-                    floats.push(go_double_quoted(k));
-                    format!("{FLOAT_PLACEHOLDER}{}-end", floats.len() - 1)
+                    verbatim.push(go_double_quoted(k));
+                    format!("{VERBATIM_PLACEHOLDER}{}-end", verbatim.len() - 1)
                 } else if needs_yaml11_quotes(k) {
                     quoted.push(k.clone());
                     format!("{PLACEHOLDER}{}-end", quoted.len() - 1)
                 } else {
                     k.clone()
                 };
-                out.insert(key, mark_yaml11_strings(val, quoted, floats));
+                out.insert(key, mark_yaml11_strings(val, quoted, verbatim));
             }
             Value::Object(out)
         }
@@ -150,10 +151,10 @@ fn go_double_quoted(s: &str) -> String {
     out
 }
 
-/// The floats' placeholders replaced by their text, unquoted.
-fn restore_floats(mut text: String, floats: &[String]) -> String {
-    for (i, f) in floats.iter().enumerate().rev() {
-        text = text.replace(&format!("{FLOAT_PLACEHOLDER}{i}-end"), f);
+/// The verbatim placeholders replaced by their text, unquoted.
+fn restore_verbatim(mut text: String, verbatim: &[String]) -> String {
+    for (i, f) in verbatim.iter().enumerate().rev() {
+        text = text.replace(&format!("{VERBATIM_PLACEHOLDER}{i}-end"), f);
     }
     text
 }

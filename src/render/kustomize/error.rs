@@ -70,3 +70,13 @@ pub enum KustomizeError {
     #[error("{0}")]
     Parse(Box<crate::render::RenderError>),
 }
+
+impl KustomizeError {
+    /// A [`KustomizeError::Transform`] of the kustomization `file`.
+    pub(crate) fn transform(file: &str, message: String) -> Self {
+        KustomizeError::Transform {
+            kustomization: file.to_string(),
+            message,
+        }
+    }
+}

@@ -52,10 +52,7 @@ pub(crate) fn run_one(
 }
 
 fn error(file: &str, message: String) -> KustomizeError {
-    KustomizeError::Transform {
-        kustomization: file.to_string(),
-        message,
-    }
+    KustomizeError::transform(file, message)
 }
 
 /// The object one generator entry makes.

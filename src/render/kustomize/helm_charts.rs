@@ -116,13 +116,6 @@ pub(crate) fn run(
     Ok(())
 }
 
-fn error(file: &str, message: String) -> KustomizeError {
-    KustomizeError::Transform {
-        kustomization: file.to_string(),
-        message,
-    }
-}
-
 /// The charts and globals of `k`, legacy entries converted and appended.
 fn specs(file: &str, k: &Kustomization) -> Result<(Vec<HelmChart>, HelmGlobals), KustomizeError> {
     let mut charts = Vec::new();
@@ -164,7 +157,8 @@ fn parse<T: serde::de::DeserializeOwned>(
     what: &str,
     v: &Value,
 ) -> Result<T, KustomizeError> {
-    serde_json::from_value(v.clone()).map_err(|e| error(file, format!("{what}: {e}")))
+    serde_json::from_value(v.clone())
+        .map_err(|e| KustomizeError::transform(file, format!("{what}: {e}")))
 }
 
 /// Renders one chart: its folder in the tree, its values merged as
@@ -177,10 +171,13 @@ fn inflate(
     globals: &HelmGlobals,
 ) -> Result<Vec<Value>, KustomizeError> {
     if chart.name.is_empty() {
-        return Err(error(file, "helmCharts: chart name cannot be empty".into()));
+        return Err(KustomizeError::transform(
+            file,
+            "helmCharts: chart name cannot be empty".into(),
+        ));
     }
     let entry = |message: String| {
-        error(
+        KustomizeError::transform(
             file,
             format!("helmCharts entry {:?}: {message}", chart.name),
         )
@@ -201,7 +198,7 @@ fn inflate(
     if !chart.version.is_empty() && !chart.repo.is_empty() {
         chart_home = format!("{chart_home}/{}-{}", chart.name, chart.version);
     }
-    let chart_dir = join(&chart_home, &chart.name);
+    let chart_dir = helm::join(&chart_home, &chart.name);
     if !paths::is_dir(tree, &chart_dir) {
         if chart.repo.is_empty() {
             return Err(entry(format!(
@@ -344,14 +341,6 @@ fn merged_over(base: Value, top: Value) -> Value {
         }
         (base, Value::Null) => base,
         (_, top) => top,
-    }
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
     }
 }
 
