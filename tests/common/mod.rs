@@ -252,6 +252,20 @@ impl Env {
     }
 }
 
+/// `rel` (e.g. `interop/cases`) inside the project's read-only `shared/`
+/// folder, a sibling of the checkout (`../shared`) or of its parent (a
+/// worktree one level deeper), or under `$TETHER_SHARED`; None when absent.
+/// Tests that need it print [`skipped`] and return.
+pub fn shared_dir(rel: &str) -> Option<PathBuf> {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("TETHER_SHARED")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([base.join("../shared"), base.join("../../shared")])
+        .map(|s| s.join(rel))
+        .find(|p| p.exists())
+}
+
 /// Prints a loud SKIPPED line that `cargo test` does not capture.
 pub fn skipped(why: &str) {
     use std::io::Write;
