@@ -10,6 +10,7 @@ pub mod config;
 pub mod diff;
 pub mod engine;
 pub mod health;
+pub mod import;
 pub mod model;
 pub mod render;
 pub mod sim;

@@ -68,7 +68,7 @@ fn unknown_field_names_field_and_line() {
 fn unknown_top_level_field_is_an_error() {
     assert_eq!(
         error_of("unknown_top_level.yaml"),
-        "tether.yaml:2: unknown field \"clusters\", expected \"apps\""
+        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\""
     );
 }
 
@@ -156,7 +156,7 @@ fn invalid_yaml_names_the_line() {
 fn empty_file_says_what_is_expected() {
     assert_eq!(
         error_of("empty.yaml"),
-        "tether.yaml:1: the file is empty; expected a top-level \"apps\" list"
+        "tether.yaml:1: the file is empty; expected a top-level \"apps\" or \"import\" list"
     );
 }
 
@@ -195,4 +195,39 @@ fn user_files_live_in_the_config_dir() {
             dir.join("themes/x.yaml")
         );
     }
+}
+
+#[test]
+fn import_sections_are_checked_with_their_line() {
+    let base = std::path::Path::new("/srv/tether.yaml");
+    let err = |text: &str| tether::config::parse(text, base).unwrap_err().to_string();
+    assert_eq!(
+        err("apps: []\n"),
+        "/srv/tether.yaml:1: apps: nothing to do: give \"apps\", \"import\" folders or \"clusters\" to watch"
+    );
+    assert_eq!(
+        err("clusters:\n  - {context: prod}\n  - {context: prod}\n"),
+        "/srv/tether.yaml:3: clusters[1].context: context \"prod\" is already listed at clusters[0]"
+    );
+    assert_eq!(
+        err("clusters:\n  - context: prod\n    server: prod.example.com\n"),
+        "/srv/tether.yaml:3: clusters[0].server: \"prod.example.com\" is not an API server URL (https://host:port)"
+    );
+    assert_eq!(
+        err("import:\n  - {repo: ./gitops, path: ../other}\n"),
+        "/srv/tether.yaml:2: import[0].path: path \"../other\" must be a folder inside the repository (relative, without ..)"
+    );
+    assert_eq!(
+        err("argocd: {trackingMethod: labels}\nclusters: [{context: a}]\n"),
+        "/srv/tether.yaml:1: argocd.trackingMethod: unknown variant \"labels\", expected one of \"annotation\", \"label\", \"annotation+label\""
+    );
+    let ok = tether::config::parse(
+        "repos: [{url: https://github.com/acme/gitops.git, path: ./gitops}]\nimport: [{repo: ./gitops, path: clusters/prod, manage: true}]\n",
+        base,
+    )
+    .unwrap();
+    assert_eq!(ok.repos[0].path, std::path::Path::new("/srv/gitops"));
+    assert_eq!(ok.import[0].repo, std::path::Path::new("/srv/gitops"));
+    assert!(ok.import[0].manage);
+    assert!(ok.apps.is_empty());
 }

@@ -29,6 +29,7 @@ fn app_status(
         paused: false,
         message: message.to_string(),
         resources: Vec::new(),
+        ..AppStatus::default()
     }
 }
 

@@ -51,6 +51,9 @@ pub enum Command {
     Status(StatusArgs),
     /// Desired vs live state of an app (exit 0 in sync, 1 differs, 2 error).
     Diff(DiffArgs),
+    /// The desired state of an app exactly as a sync would apply it
+    /// (namespaces and tracking marks included; Secret values masked).
+    Manifests(ManifestsArgs),
     /// Apply an app's desired state to its cluster.
     Sync(SyncArgs),
     /// Stop automated sync and self-heal of an app for everyone (recorded in the cluster).
@@ -123,6 +126,18 @@ pub struct DiffArgs {
     /// Diff the working tree (uncommitted files) against live.
     #[arg(long)]
     pub local: bool,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestsArgs {
+    /// The app (its name, or KIND/NAMESPACE/NAME for an imported one).
+    pub app: String,
+    /// Render this revision (branch, tag, commit, WORKTREE) instead of the app's own.
+    #[arg(long)]
+    pub revision: Option<String>,
+    /// Output format: a YAML stream (table, the default), or json/yaml lists.
     #[command(flatten)]
     pub output: OutputArg,
 }

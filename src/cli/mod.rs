@@ -7,6 +7,7 @@ mod controller;
 mod demo;
 mod diff;
 mod history;
+mod manifests;
 mod output;
 mod render;
 mod status;
@@ -46,6 +47,9 @@ async fn dispatch(cli: Cli) -> CliResult {
         }
         Command::Sync(args) => sync::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
         Command::Diff(args) => diff::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
+        Command::Manifests(args) => {
+            manifests::run(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        }
         Command::Pause(args) => {
             history::pause(&load_engine(cli.config.as_deref(), kube)?, &args).await
         }
@@ -79,11 +83,29 @@ async fn ui_command(_engine: Engine, _args: args::UiArgs) -> CliResult {
     ))
 }
 
-/// Loads tether.yaml and builds an engine on it.
+/// Loads tether.yaml, reads its `import:` folders, and builds an engine on
+/// the apps of both. Import problems that are no single app's are printed
+/// as warnings (and kept for the UI).
 pub fn load_engine(
     config: Option<&std::path::Path>,
     kube: KubeOptions,
 ) -> Result<Engine, CliError> {
     let config = crate::config::load(config).map_err(CliError::new)?;
-    Ok(Engine::new(config.apps, kube))
+    let mut apps = config.apps.clone();
+    let mut warnings = Vec::new();
+    if !config.import.is_empty() {
+        let clusters = crate::cluster::ClusterSet::new(kube.clone());
+        let index = crate::import::ClusterIndex {
+            mappings: config.clusters.clone(),
+            kube_servers: clusters.context_servers(),
+            current: clusters.default_context(),
+        };
+        let imported = crate::import::import_apps(&config, index);
+        apps.extend(imported.apps);
+        warnings = imported.warnings;
+    }
+    for warning in &warnings {
+        eprintln!("tether: warning: {warning}");
+    }
+    Ok(Engine::new(apps, kube).with_warnings(warnings))
 }

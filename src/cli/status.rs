@@ -3,7 +3,7 @@
 use super::args::StatusArgs;
 use super::output::{CliError, CliResult, kind_label, print_out, table, write_structured};
 use crate::engine::Engine;
-use crate::model::{AppStatus, ResourceNode};
+use crate::model::{AppEngine, AppStatus, ResourceNode};
 use serde::Serialize;
 
 /// An app's status with its resource tree (`status APP`).
@@ -42,13 +42,18 @@ pub async fn run(engine: &Engine, args: &StatusArgs) -> CliResult {
     Ok(0)
 }
 
-/// The apps table: one row per app.
+/// The apps table: one row per app. With Argo CD or Flux apps among them,
+/// an ENGINE column follows the name.
 pub fn apps_table(statuses: &[AppStatus]) -> String {
+    let engines = statuses.iter().any(|s| s.engine != AppEngine::Tether);
     let rows: Vec<Vec<String>> = statuses
         .iter()
         .map(|s| {
-            vec![
-                s.name.clone(),
+            let mut row = vec![s.name.clone()];
+            if engines {
+                row.push(s.engine.to_string());
+            }
+            row.extend([
                 s.project.clone(),
                 s.cluster.clone(),
                 s.namespace.clone(),
@@ -56,22 +61,24 @@ pub fn apps_table(statuses: &[AppStatus]) -> String {
                 s.sync.to_string(),
                 s.health.to_string(),
                 s.message.clone(),
-            ]
+            ]);
+            row
         })
         .collect();
-    table(
-        &[
-            "NAME",
-            "PROJECT",
-            "CLUSTER",
-            "NAMESPACE",
-            "REVISION",
-            "SYNC",
-            "HEALTH",
-            "MESSAGE",
-        ],
-        &rows,
-    )
+    let mut header = vec!["NAME"];
+    if engines {
+        header.push("ENGINE");
+    }
+    header.extend([
+        "PROJECT",
+        "CLUSTER",
+        "NAMESPACE",
+        "REVISION",
+        "SYNC",
+        "HEALTH",
+        "MESSAGE",
+    ]);
+    table(&header, &rows)
 }
 
 /// The resource tree, children indented under their owners.

@@ -66,6 +66,23 @@ impl ClusterSet {
         }
     }
 
+    /// Each context with the API server URL of its cluster, in kubeconfig
+    /// order (contexts whose cluster is missing are left out).
+    pub fn context_servers(&self) -> Vec<(String, String)> {
+        let Ok(k) = &self.kubeconfig else {
+            return Vec::new();
+        };
+        k.contexts
+            .iter()
+            .filter_map(|c| {
+                let cluster_name = &c.context.as_ref()?.cluster;
+                let cluster = k.clusters.iter().find(|n| &n.name == cluster_name)?;
+                let server = cluster.cluster.as_ref()?.server.clone()?;
+                Some((c.name.clone(), server))
+            })
+            .collect()
+    }
+
     /// The client of `context` (None = default), created on first use.
     pub async fn client(&self, context: Option<&str>) -> Result<Arc<ClusterClient>, ClusterError> {
         let name = match context {

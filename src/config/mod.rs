@@ -22,6 +22,7 @@
 //! ```
 
 mod error;
+mod import;
 mod locate;
 pub mod paths;
 mod validate;
@@ -33,7 +34,7 @@ pub use validate::{
     is_known_sync_option,
 };
 
-use crate::model::AppSpec;
+use crate::model::{AppSpec, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping};
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
 
@@ -47,13 +48,31 @@ pub struct Config {
     pub path: PathBuf,
     /// The apps, with `source.repo` resolved against the file's folder.
     pub apps: Vec<AppSpec>,
+    /// Remote Git URLs of Argo CD / Flux objects → local checkouts
+    /// (DESIGN.md §6), paths resolved against the file's folder.
+    pub repos: Vec<RepoMapping>,
+    /// Argo CD destinations → kubeconfig contexts; contexts watched live.
+    pub clusters: Vec<ClusterMapping>,
+    /// What argocd-cm would say.
+    pub argocd: ArgoSettings,
+    /// Folders scanned for Argo CD and Flux objects, repos resolved.
+    pub import: Vec<ImportSpec>,
 }
 
-/// The document's shape: only `apps` at the top level.
+/// The document's shape (DESIGN.md §2 and §6).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Document {
+    #[serde(default)]
     apps: Vec<AppSpec>,
+    #[serde(default)]
+    repos: Vec<RepoMapping>,
+    #[serde(default)]
+    clusters: Vec<ClusterMapping>,
+    #[serde(default)]
+    argocd: ArgoSettings,
+    #[serde(default)]
+    import: Vec<ImportSpec>,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -95,7 +114,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     if text.trim().is_empty() || locate(text, &[]).is_none() {
         return Err(invalid(
             1,
-            "the file is empty; expected a top-level \"apps\" list".into(),
+            "the file is empty; expected a top-level \"apps\" or \"import\" list".into(),
         ));
     }
     let doc: Document = serde_yaml::from_str(text).map_err(|e| {
@@ -106,7 +125,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             None => invalid(line, message),
         }
     })?;
-    if let Some(v) = validate::first_violation(&doc.apps) {
+    let violation = validate::first_violation(&doc.apps).or_else(|| {
+        import::first_violation(&doc.repos, &doc.clusters, &doc.import, doc.apps.is_empty())
+    });
+    if let Some(v) = violation {
         let line = locate(text, &v.segs()).unwrap_or(1);
         return Err(invalid(line, format!("{}: {}", v.field(), v.problem)));
     }
@@ -119,9 +141,29 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             app
         })
         .collect();
+    let repos = doc
+        .repos
+        .into_iter()
+        .map(|mut r| {
+            r.path = resolve_repo(base, &r.path);
+            r
+        })
+        .collect();
+    let import = doc
+        .import
+        .into_iter()
+        .map(|mut i| {
+            i.repo = resolve_repo(base, &i.repo);
+            i
+        })
+        .collect();
     Ok(Config {
         path: path.to_path_buf(),
         apps,
+        repos,
+        clusters: doc.clusters,
+        argocd: doc.argocd,
+        import,
     })
 }
 

@@ -54,7 +54,7 @@ pub(crate) enum Step {
 }
 
 impl Violation {
-    fn new(path: Vec<Step>, problem: String) -> Self {
+    pub(crate) fn new(path: Vec<Step>, problem: String) -> Self {
         Self { path, problem }
     }
 

@@ -111,6 +111,7 @@ impl Engine {
             app: app.name.clone(),
             message: e.to_string(),
         };
+        super::desired::mapped(app)?;
         let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
         let revision = match &app.source.revision {
             Revision::WorkTree => Revision::Git("HEAD".to_string()),
@@ -178,6 +179,7 @@ impl Engine {
             app: app.name.clone(),
             message: e.to_string(),
         };
+        super::desired::mapped(app)?;
         let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
         let target = self.revert_target(app, &repo, commit)?;
         let preview = repo
@@ -207,6 +209,7 @@ impl Engine {
             app: app.name.clone(),
             message: e.to_string(),
         };
+        super::desired::mapped(app)?;
         let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
         let target = self.revert_target(app, &repo, commit)?;
         let author = repo.signature_from_config().map_err(|e| source_err(&e))?;
@@ -223,7 +226,7 @@ impl Engine {
         id: u64,
         by: &str,
     ) -> Result<super::SyncReport, EngineError> {
-        let app = self.app(name)?;
+        let app = self.managed_app(name)?;
         let history = self.history(name).await?;
         let record =
             history
@@ -259,7 +262,7 @@ impl Engine {
     }
 
     async fn set_paused(&self, name: &str, pause: Option<(&str, &str)>) -> Result<(), EngineError> {
-        let app = self.app(name)?;
+        let app = self.managed_app(name)?;
         let client = self.client_for(app).await?;
         let cluster_err = |e| EngineError::cluster(&app.name, e);
         let mut state = read_state(&client, &app.name).await.map_err(cluster_err)?;

@@ -40,6 +40,19 @@ pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects:
     });
 }
 
+/// [`prepare_for_cluster`] without a cluster: namespacing from the table of
+/// kinds every cluster serves alike, CRDs of the app read for their own.
+pub fn prepare_offline(app: &AppSpec, objects: &mut Vec<Value>) {
+    add_managed_namespace(app, objects);
+    let scopes = crd_scopes(objects);
+    desired::prepare(app, objects, |group, kind| {
+        scopes
+            .get(&(group.to_string(), kind.to_string()))
+            .copied()
+            .unwrap_or_else(|| desired::is_namespaced_offline(group, kind))
+    });
+}
+
 /// With `CreateNamespace=true` the destination namespace is part of the
 /// desired state (unless the manifests define it): synced, shown and kept
 /// like any other object, never an Extra.
@@ -167,7 +180,15 @@ pub async fn app_status(
     let mut resources = futures::future::join_all(checks).await;
     // Tracked objects Git no longer describes: what a prune would delete.
     // When the live state is incomplete they are simply not listed.
-    if let Ok(extras) = find_extras(&app.name, client, &desired.objects, inventory).await {
+    if let Ok(extras) = find_extras(
+        &app.name,
+        &app.tracking(),
+        client,
+        &desired.objects,
+        inventory,
+    )
+    .await
+    {
         for extra in extras {
             let gvk = GroupVersionKind {
                 group: extra.key.group.clone(),
@@ -222,31 +243,40 @@ pub fn summarize(
         .next()
         .unwrap_or_default();
     AppStatus {
-        name: app.name.clone(),
-        project: app.project_name().to_string(),
-        cluster: cluster.to_string(),
-        namespace: app.destination.namespace.clone().unwrap_or_default(),
-        revision,
         sync,
         health,
-        paused: false,
         message,
         resources,
+        ..identity(app, cluster, revision)
     }
 }
 
-/// The status of an app whose state cannot be known, with the cause.
-pub fn unknown(app: &AppSpec, cluster: &str, revision: String, message: String) -> AppStatus {
+/// An app's status with only who it is filled in: name, project, cluster,
+/// namespace, revision and, for imported apps, engine, kind, ref and
+/// origin. Sync and health are Unknown.
+pub fn identity(app: &AppSpec, cluster: &str, revision: String) -> AppStatus {
+    let origin = app.origin.as_deref();
     AppStatus {
         name: app.name.clone(),
         project: app.project_name().to_string(),
         cluster: cluster.to_string(),
         namespace: app.destination.namespace.clone().unwrap_or_default(),
         revision,
-        sync: SyncStatus::Unknown,
-        health: HealthStatus::Unknown,
-        paused: false,
+        engine: app.engine(),
+        kind: origin.map(|o| o.kind.clone()),
+        reference: app.reference(),
+        origin: origin.map(|o| o.origin).unwrap_or_default(),
+        suspended: origin
+            .filter(|o| o.engine == crate::model::AppEngine::Flux)
+            .map(|o| o.object.pointer("/spec/suspend") == Some(&serde_json::Value::Bool(true))),
+        ..AppStatus::default()
+    }
+}
+
+/// The status of an app whose state cannot be known, with the cause.
+pub fn unknown(app: &AppSpec, cluster: &str, revision: String, message: String) -> AppStatus {
+    AppStatus {
         message,
-        resources: Vec::new(),
+        ..identity(app, cluster, revision)
     }
 }

@@ -11,8 +11,8 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-/// The label that marks every object tether applies.
-pub const TRACKING_LABEL: &str = "tether.dev/app";
+/// The label that marks every object tether applies for its own apps.
+pub const TRACKING_LABEL: &str = crate::model::TETHER_TRACKING_LABEL;
 
 /// Rendered manifests of one app at one revision.
 #[derive(Debug, Clone)]
@@ -36,6 +36,7 @@ impl DesiredCache {
     /// revision still resolves to the cached commit, else rendered anew.
     /// The work tree (`WORKTREE`) is always read afresh.
     pub fn render(&self, app: &AppSpec) -> Result<Desired, EngineError> {
+        mapped(app)?;
         if app.source.revision == Revision::WorkTree {
             return render_app(app, None);
         }
@@ -57,6 +58,18 @@ impl DesiredCache {
     }
 }
 
+/// Ok unless the app is imported and could not be mapped to a checkout or
+/// a cluster: then the reason, as the app's error.
+pub(crate) fn mapped(app: &AppSpec) -> Result<(), EngineError> {
+    match app.origin.as_ref().and_then(|o| o.problem.as_ref()) {
+        Some(problem) => Err(EngineError::Source {
+            app: app.name.clone(),
+            message: problem.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn source_error(app: &AppSpec, e: &dyn std::fmt::Display) -> EngineError {
     EngineError::Source {
         app: app.name.clone(),
@@ -70,6 +83,7 @@ fn render_at(
     revision: &Revision,
     id: String,
 ) -> Result<Desired, EngineError> {
+    mapped(app)?;
     let tree = read_sources(repo, revision, &app.source.path).map_err(|e| source_error(app, &e))?;
     let secrets = secret_strings(app, &tree);
     let objects =
@@ -305,6 +319,7 @@ pub fn app_secrets(
 
 /// Renders the app's path at `revision` (default: the app's own).
 pub fn render_app(app: &AppSpec, revision: Option<&Revision>) -> Result<Desired, EngineError> {
+    mapped(app)?;
     let revision = revision.unwrap_or(&app.source.revision);
     let repo = Repo::open(&app.source.repo).map_err(|e| source_error(app, &e))?;
     let resolved = repo.resolve(revision).map_err(|e| source_error(app, &e))?;
@@ -312,31 +327,15 @@ pub fn render_app(app: &AppSpec, revision: Option<&Revision>) -> Result<Desired,
 }
 
 /// Sets the destination namespace on namespaced objects without one and
-/// adds the tracking label to every object.
+/// marks every object as the app's (tether's label, or the Argo CD / Flux
+/// marks of an imported app: [`crate::model::Tracking`]).
 pub fn prepare(app: &AppSpec, objects: &mut [Value], is_namespaced: impl Fn(&str, &str) -> bool) {
     if let Some(ns) = &app.destination.namespace {
         render::set_default_namespace(objects, ns, &is_namespaced);
     }
+    let tracking = app.tracking();
     for object in objects.iter_mut() {
-        set_label(object, TRACKING_LABEL, &app.name);
-    }
-}
-
-fn set_label(object: &mut Value, key: &str, value: &str) {
-    let Some(obj) = object.as_object_mut() else {
-        return;
-    };
-    let meta = obj
-        .entry("metadata")
-        .or_insert_with(|| Value::Object(Default::default()));
-    let Some(meta) = meta.as_object_mut() else {
-        return;
-    };
-    let labels = meta
-        .entry("labels")
-        .or_insert_with(|| Value::Object(Default::default()));
-    if let Some(labels) = labels.as_object_mut() {
-        labels.insert(key.to_string(), Value::String(value.to_string()));
+        tracking.mark(object);
     }
 }
 

@@ -18,6 +18,14 @@ pub enum EngineError {
     Sync { app: String, message: String },
     #[error("no app named {0:?} in the configuration")]
     UnknownApp(String),
+    #[error("{name:?} names {} apps; say which: {}", candidates.len(), candidates.join(", "))]
+    AmbiguousApp {
+        name: String,
+        candidates: Vec<String>,
+    },
+    /// An action tether may not take on an app another engine manages.
+    #[error("{0}")]
+    ReadOnly(String),
 }
 
 impl EngineError {

@@ -5,10 +5,9 @@
 //! anything is deleted; `tether.dev/prune: "false"` is never deleted.
 
 use super::EngineError;
-use super::desired::TRACKING_LABEL;
 use super::order::kind_rank;
 use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
-use crate::model::{GroupVersionKind, ResourceKey};
+use crate::model::{GroupVersionKind, ResourceKey, Tracking};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,10 +21,13 @@ pub struct Extra {
     pub version: String,
 }
 
-/// Tracked live objects of `app` that `desired` no longer contains, in
-/// deletion order (reverse apply order).
+/// Live objects carrying the mark of `tracking` (the app `app`'s) that
+/// `desired` no longer contains, in deletion order (reverse apply order).
+/// Schemes without a label (Argo CD's annotation) list the whole kind
+/// from the cache and keep the marked objects.
 pub async fn find_extras(
     app: &str,
+    tracking: &Tracking,
     client: &ClusterClient,
     desired: &[Value],
     inventory: &[InventoryEntry],
@@ -51,10 +53,9 @@ pub async fn find_extras(
             version: version.clone(),
             kind,
         };
-        let live = match client
-            .cached_list(&gvk, None, Some((TRACKING_LABEL, app)))
-            .await
-        {
+        let selector = tracking.selector();
+        let selector = selector.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
+        let live = match client.cached_list(&gvk, None, selector).await {
             Ok(items) if client.cache_complete(&gvk) => items,
             Ok(_) => {
                 return Err(EngineError::Sync {
@@ -81,7 +82,7 @@ pub async fn find_extras(
             let Some(key) = ResourceKey::from_object(object) else {
                 continue;
             };
-            if desired_keys.contains(&key) || is_protected(object) || !is_tracked_by(object, app) {
+            if desired_keys.contains(&key) || is_protected(object) || !tracking.owns(object) {
                 continue;
             }
             extras.push(Extra {
@@ -106,14 +107,6 @@ fn is_protected(object: &Value) -> bool {
         == Some("false")
 }
 
-fn is_tracked_by(object: &Value, app: &str) -> bool {
-    object
-        .pointer("/metadata/labels")
-        .and_then(|l| l.get(TRACKING_LABEL))
-        .and_then(Value::as_str)
-        == Some(app)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,9 +116,11 @@ mod tests {
     fn protection_and_tracking_are_read_from_metadata() {
         let protected = json!({"metadata": {"annotations": {PRUNE_ANNOTATION: "false"}}});
         assert!(is_protected(&protected));
-        let tracked = json!({"metadata": {"labels": {TRACKING_LABEL: "web"}}});
-        assert!(is_tracked_by(&tracked, "web"));
-        assert!(!is_tracked_by(&tracked, "api"));
-        assert!(!is_tracked_by(&json!({"metadata": {}}), "web"));
+        let tracked = json!({"metadata": {"labels": {"tether.dev/app": "web"}}});
+        let web = Tracking::Tether { app: "web".into() };
+        let api = Tracking::Tether { app: "api".into() };
+        assert!(web.owns(&tracked));
+        assert!(!api.owns(&tracked));
+        assert!(!web.owns(&json!({"metadata": {}})));
     }
 }

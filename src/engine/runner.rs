@@ -64,6 +64,7 @@ pub struct Engine {
     pub(crate) automation: Automation,
     metrics: Metrics,
     pub(super) desired: DesiredCache,
+    warnings: Vec<String>,
 }
 
 impl Engine {
@@ -83,6 +84,7 @@ impl Engine {
             automation: Automation::new(identity),
             metrics: Metrics::default(),
             desired: DesiredCache::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -95,12 +97,48 @@ impl Engine {
         &self.apps
     }
 
-    /// The app named `name`.
+    /// The app `name` names: its ref (`KIND/NAMESPACE/NAME` for an
+    /// imported app), else its name when only one app has it. Several apps
+    /// of one name are an error listing their refs.
     pub fn app(&self, name: &str) -> Result<&AppSpec, EngineError> {
-        self.apps
-            .iter()
-            .find(|a| a.name == name)
-            .ok_or_else(|| EngineError::UnknownApp(name.to_string()))
+        if let Some(app) = self.apps.iter().find(|a| a.reference() == name) {
+            return Ok(app);
+        }
+        let mut named = self.apps.iter().filter(|a| a.name == name);
+        match (named.next(), named.next()) {
+            (Some(app), None) => Ok(app),
+            (None, _) => Err(EngineError::UnknownApp(name.to_string())),
+            (Some(first), Some(second)) => Err(EngineError::AmbiguousApp {
+                name: name.to_string(),
+                candidates: [first, second]
+                    .into_iter()
+                    .chain(named)
+                    .map(AppSpec::reference)
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The app `name` names, when tether may change it: an imported app
+    /// must have `manage: true` ([`AppSpec::read_only_reason`]).
+    pub fn managed_app(&self, name: &str) -> Result<&AppSpec, EngineError> {
+        let app = self.app(name)?;
+        match app.read_only_reason() {
+            Some(reason) => Err(EngineError::ReadOnly(reason)),
+            None => Ok(app),
+        }
+    }
+
+    /// Problems of the imports that are no single app's (a folder that
+    /// cannot be read, a file that does not parse).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Adds import warnings (see [`Engine::warnings`]).
+    pub fn with_warnings(mut self, warnings: Vec<String>) -> Self {
+        self.warnings = warnings;
+        self
     }
 
     /// The cluster (context) name an app deploys to.
@@ -161,7 +199,11 @@ impl Engine {
 
     /// Applies an app's desired state.
     pub async fn sync(&self, name: &str, options: &SyncOptions) -> Result<SyncReport, EngineError> {
-        let app = self.app(name)?;
+        let app = if options.dry_run {
+            self.app(name)?
+        } else {
+            self.managed_app(name)?
+        };
         let desired = render_app(app, options.revision.as_ref())?;
         let client = self
             .clusters
@@ -205,6 +247,31 @@ impl Engine {
             .await
             .map_err(|e| EngineError::cluster(&app.name, e))?;
         Ok(diff_app(app, &client, desired).await)
+    }
+
+    /// The desired objects of an app exactly as a sync would apply them:
+    /// rendered at `revision` (default the app's own), the destination
+    /// namespace set and the app's tracking marks added. Namespacing comes
+    /// from the cluster's discovery when it answers, else from the table of
+    /// kinds every cluster serves alike.
+    pub async fn manifests(
+        &self,
+        name: &str,
+        revision: Option<&Revision>,
+    ) -> Result<super::Desired, EngineError> {
+        let app = self.app(name)?;
+        let mut desired = render_app(app, revision)?;
+        let client = self
+            .clusters
+            .client(app.destination.context.as_deref())
+            .await;
+        match client {
+            Ok(client) if client.ping().await.is_ok() => {
+                compare::prepare_for_cluster(app, &client, &mut desired.objects).await;
+            }
+            _ => compare::prepare_offline(app, &mut desired.objects),
+        }
+        Ok(desired)
     }
 
     /// Connection state of every cluster the apps use.

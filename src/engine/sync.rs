@@ -191,7 +191,7 @@ async fn prune(
     mode: &SyncMode,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
-    for extra in find_extras(&app.name, client, desired, inventory).await? {
+    for extra in find_extras(&app.name, &app.tracking(), client, desired, inventory).await? {
         if !mode.dry_run {
             let propagation = app
                 .sync_option("PrunePropagationPolicy")
@@ -234,7 +234,7 @@ async fn apply_one(
     };
     if let Some(live) = &before {
         if app.sync_option("FailOnSharedResource") == Some("true")
-            && let Some(owner) = tracked_by_other(live, &app.name)
+            && let Some(owner) = tracked_by_other(live, &app.tracking())
         {
             return Err(EngineError::Sync {
                 app: app.name.clone(),
@@ -302,13 +302,11 @@ async fn apply_one(
     })
 }
 
-/// The app whose tracking label `live` carries, when it is not `app`.
-fn tracked_by_other(live: &Value, app: &str) -> Option<String> {
-    let owner = live
-        .pointer("/metadata/labels")?
-        .get(super::desired::TRACKING_LABEL)?
-        .as_str()?;
-    (owner != app).then(|| owner.to_string())
+/// The app whose mark (of the same scheme) `live` carries, when it is
+/// not this one.
+fn tracked_by_other(live: &Value, tracking: &crate::model::Tracking) -> Option<String> {
+    let owner = tracking.owner_of(live)?;
+    (owner != tracking.owner()).then_some(owner)
 }
 
 /// Changed fields that another manager owned before this apply.

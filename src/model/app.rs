@@ -1,6 +1,8 @@
+use super::{AppEngine, AppOrigin, Tracking};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One application of tether.yaml (DESIGN.md §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,9 +18,49 @@ pub struct AppSpec {
     pub sync_policy: Option<SyncPolicy>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_differences: Vec<IgnoreDifference>,
+    /// For an Argo CD or Flux app: the object it came from and how to
+    /// render it. None for the apps of tether.yaml.
+    #[serde(skip)]
+    pub origin: Option<Arc<AppOrigin>>,
 }
 
 impl AppSpec {
+    /// Which engine reconciles the app.
+    pub fn engine(&self) -> AppEngine {
+        self.origin.as_ref().map_or(AppEngine::Tether, |o| o.engine)
+    }
+
+    /// How its objects are marked as its own.
+    pub fn tracking(&self) -> Tracking {
+        self.origin.as_ref().map_or_else(
+            || Tracking::Tether {
+                app: self.name.clone(),
+            },
+            |o| o.tracking.clone(),
+        )
+    }
+
+    /// The unambiguous name: the app's name for tether apps,
+    /// `KIND/NAMESPACE/NAME` for imported ones.
+    pub fn reference(&self) -> String {
+        self.origin
+            .as_ref()
+            .map_or_else(|| self.name.clone(), |o| o.reference())
+    }
+
+    /// Why tether may not change the app (sync, prune, pause, rollback):
+    /// it is imported and its engine manages it. None when tether may.
+    pub fn read_only_reason(&self) -> Option<String> {
+        let origin = self.origin.as_ref().filter(|o| !o.manage)?;
+        Some(format!(
+            "{} is managed by {} ({} {}); tether only shows and diffs it. To let tether sync it, set `manage: true` on its `import:` entry in tether.yaml",
+            self.name,
+            origin.engine.product(),
+            origin.kind,
+            origin.reference(),
+        ))
+    }
+
     /// The project, or `default` as Argo CD names the implicit one.
     pub fn project_name(&self) -> &str {
         self.project.as_deref().unwrap_or("default")

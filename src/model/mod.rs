@@ -2,9 +2,11 @@
 //! and health states, per-app status and history records. No I/O here.
 
 mod app;
+mod import;
 mod key;
 mod resource;
 mod status;
+mod tracking;
 mod tree;
 mod values;
 
@@ -12,8 +14,13 @@ pub use app::{
     AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, Revision, SourceSpec,
     SyncPolicy,
 };
+pub use import::{
+    AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping,
+    TrackingMethod,
+};
 pub use key::{GroupVersionKind, ResourceKey};
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
+pub use tracking::{ARGOCD_TRACKING_ANNOTATION, TETHER_TRACKING_LABEL, Tracking};
 pub use tree::FileTree;
 pub use values::ValuePath;

@@ -1,3 +1,4 @@
+use super::{AppEngine, AppOriginKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -88,6 +89,23 @@ pub struct AppStatus {
     pub paused: bool,
     pub message: String,
     pub resources: Vec<ResourceStatus>,
+    /// Which engine reconciles the app (DESIGN.md §6).
+    #[serde(default)]
+    pub engine: AppEngine,
+    /// `Application`, `Kustomization` or `HelmRelease`; None for tether apps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The unambiguous name commands take.
+    #[serde(rename = "ref", default)]
+    pub reference: String,
+    #[serde(default)]
+    pub origin: AppOriginKind,
+    /// For an app both in Git and live: its Git ref.
+    #[serde(rename = "gitRef", default, skip_serializing_if = "Option::is_none")]
+    pub git_ref: Option<String>,
+    /// Flux apps: `spec.suspend`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<bool>,
 }
 
 /// One sync record of an app's history.

@@ -24,6 +24,7 @@ mod requote;
 mod scalars;
 
 pub use detect::{CHART_FILE, KUSTOMIZATION_FILES, SourceKind, detect};
+pub(crate) use documents::parse_file;
 pub use error::RenderError;
 pub use helm::HelmOptions;
 pub use namespace::set_default_namespace;

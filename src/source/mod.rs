@@ -126,6 +126,23 @@ impl Repo {
         self.local().workdir().map(Path::to_path_buf)
     }
 
+    /// The fetch URLs of the repository's remotes (`origin` first), as
+    /// written in its Git config.
+    pub fn remote_urls(&self) -> Vec<String> {
+        let repo = self.local();
+        let mut names: Vec<String> = repo.remote_names().iter().map(|n| n.to_string()).collect();
+        names.sort_by_key(|n| (n != "origin", n.clone()));
+        names
+            .iter()
+            .filter_map(|name| repo.find_remote(name.as_str()).ok())
+            .filter_map(|remote| {
+                remote
+                    .url(gix::remote::Direction::Fetch)
+                    .map(|u| u.to_bstring().to_string())
+            })
+            .collect()
+    }
+
     fn local(&self) -> gix::Repository {
         self.inner.to_thread_local()
     }

@@ -27,9 +27,8 @@ fn app_status(name: &str, cluster: &str, sync: SyncStatus, health: HealthStatus)
         revision: REVISION.to_string(),
         sync,
         health,
-        paused: false,
-        message: String::new(),
-        resources: Vec::new(),
+        reference: name.to_string(),
+        ..AppStatus::default()
     }
 }
 

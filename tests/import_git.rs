@@ -1,0 +1,296 @@
+//! Argo CD and Flux apps from Git (DESIGN.md §6): `import:` folders are
+//! scanned, each Application / Kustomization / HelmRelease becomes an app
+//! with engine, kind, ref and origin; what cannot be mapped is listed with
+//! the tether.yaml entry to add; imported apps are read-only unless
+//! `manage: true`; `manifests` prints what a sync would apply.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Env, file};
+use serde_json::Value;
+use std::process::Command;
+
+const APPLICATIONS: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+spec:
+  project: shop
+  source:
+    repoURL: https://github.com/acme/gitops.git
+    path: apps/web
+    targetRevision: HEAD
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: web
+  syncPolicy:
+    automated: {prune: true, selfHeal: true}
+    syncOptions: [CreateNamespace=true]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: elsewhere
+  namespace: argocd
+spec:
+  source:
+    repoURL: git@github.com:acme/other.git
+    path: apps/x
+  destination:
+    server: https://far.example.com:6443
+    namespace: x
+";
+
+const FLUX: &str = "apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: gitops
+  namespace: flux-system
+spec:
+  url: https://github.com/acme/gitops
+  ref: {branch: main}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  sourceRef: {kind: GitRepository, name: gitops}
+  path: ./apps/web
+  targetNamespace: web
+  prune: true
+";
+
+fn tether(env: &Env, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tether"))
+        .arg("--config")
+        .arg(&env.config)
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The env's repository with Argo CD and Flux objects under `clusters/`,
+/// and a tether.yaml that imports them (`manage` as given).
+fn imported_env(env: &Env, manage: bool) {
+    env.commit(
+        &[
+            file("clusters/test/argo.yaml", APPLICATIONS),
+            file("clusters/test/flux.yaml", FLUX),
+            file(
+                "clusters/test/broken.yaml",
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: [\n",
+            ),
+        ],
+        "add the GitOps objects",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {ctx}, manage: {manage}}}\n",
+            ctx = env.context
+        ),
+    )
+    .unwrap();
+}
+
+fn json(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imported_apps_are_listed_with_engine_kind_ref_and_origin() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let out = tokio::task::block_in_place(|| tether(&env, &["apps", "-o", "json"]));
+    let apps = json(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("clusters/test/broken.yaml:4: invalid YAML"),
+        "a file that does not parse is a warning naming it: {stderr}"
+    );
+    let by_ref = |r: &str| {
+        apps.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["ref"] == r)
+            .unwrap_or_else(|| panic!("no app {r} in {apps}"))
+            .clone()
+    };
+    let web = by_ref("Application/argocd/web");
+    assert_eq!(web["engine"], "argocd");
+    assert_eq!(web["kind"], "Application");
+    assert_eq!(web["origin"], "git");
+    assert_eq!(web["project"], "shop");
+    assert_eq!(web["cluster"], env.context);
+    assert_eq!(web["namespace"], "web");
+    assert_eq!(web["sync"], "OutOfSync", "nothing is deployed yet: {web}");
+
+    let elsewhere = by_ref("Application/argocd/elsewhere");
+    assert_eq!(elsewhere["sync"], "Unknown");
+    let message = elsewhere["message"].as_str().unwrap();
+    assert!(
+        message.contains("repos: [{url: git@github.com:acme/other.git"),
+        "the missing repos: entry is named: {message}"
+    );
+    assert!(
+        message.contains("clusters: [{context: CONTEXT, server: https://far.example.com:6443}]"),
+        "the missing clusters: entry is named: {message}"
+    );
+
+    let flux = by_ref("Kustomization/flux-system/web");
+    assert_eq!(flux["engine"], "flux");
+    assert_eq!(flux["suspended"], false);
+    assert_eq!(flux["namespace"], "web");
+    assert_eq!(flux["cluster"], env.context);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_apps_of_one_name_need_their_ref() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let out = tokio::task::block_in_place(|| tether(&env, &["diff", "web"]));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Application/argocd/web")
+            && stderr.contains("Kustomization/flux-system/web"),
+        "the error lists the candidates: {stderr}"
+    );
+    let out = tokio::task::block_in_place(|| {
+        tether(&env, &["diff", "Application/argocd/web", "-o", "json"])
+    });
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imported_apps_are_read_only_unless_managed() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    for args in [
+        &["sync", "Application/argocd/web"][..],
+        &["pause", "Kustomization/flux-system/web"],
+        &["rollback", "Application/argocd/web", "1"],
+    ] {
+        let out = tokio::task::block_in_place(|| tether(&env, args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("is managed by") && stderr.contains("manage: true"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // A dry-run changes nothing, so it is allowed.
+    let out = tokio::task::block_in_place(|| {
+        tether(&env, &["sync", "Application/argocd/web", "--dry-run"])
+    });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn manifests_carry_the_controllers_tracking_marks() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let out = tokio::task::block_in_place(|| {
+        tether(&env, &["manifests", "Application/argocd/web", "-o", "json"])
+    });
+    let objects = json(&out);
+    let deployment = objects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "Deployment")
+        .unwrap();
+    assert_eq!(
+        deployment["metadata"]["annotations"]["argocd.argoproj.io/tracking-id"],
+        "web:apps/Deployment:web/web"
+    );
+    assert!(
+        deployment["metadata"]["labels"]
+            .get("tether.dev/app")
+            .is_none()
+    );
+
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["manifests", "Kustomization/flux-system/web", "-o", "json"],
+        )
+    });
+    let objects = json(&out);
+    for object in objects.as_array().unwrap() {
+        assert_eq!(
+            object["metadata"]["labels"]["kustomize.toolkit.fluxcd.io/name"],
+            "web"
+        );
+        assert_eq!(
+            object["metadata"]["labels"]["kustomize.toolkit.fluxcd.io/namespace"],
+            "flux-system"
+        );
+    }
+    // The tether app of the same env prints tether's label.
+    std::fs::write(
+        &env.config,
+        format!(
+            "apps:\n  - name: web\n    source: {{repo: ./gitops, path: apps/web}}\n    destination: {{context: {}, namespace: web}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let out = tokio::task::block_in_place(|| tether(&env, &["manifests", "web"]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("tether.dev/app: web"), "{text}");
+    assert!(text.contains("namespace: web"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_managed_import_syncs_and_then_shows_no_drift() {
+    let env = Env::new().await;
+    imported_env(&env, true);
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", "Application/argocd/web"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["diff", "Application/argocd/web"]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let live = env
+        .api("apps/v1", "Deployment")
+        .await
+        .get("web")
+        .await
+        .unwrap();
+    let annotations = live.metadata.annotations.unwrap_or_default();
+    assert_eq!(
+        annotations
+            .get("argocd.argoproj.io/tracking-id")
+            .map(String::as_str),
+        Some("web:apps/Deployment:web/web")
+    );
+}
