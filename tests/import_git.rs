@@ -294,3 +294,49 @@ async fn a_managed_import_syncs_and_then_shows_no_drift() {
         Some("web:apps/Deployment:web/web")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_app_of_apps_lists_its_children() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let child = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web-child, namespace: argocd}
+spec:
+  source: {repoURL: https://github.com/acme/gitops, path: apps/web}
+  destination: {server: https://kubernetes.default.svc, namespace: child}
+";
+    let root = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: root, namespace: argocd}
+spec:
+  source: {repoURL: https://github.com/acme/gitops, path: apps/root}
+  destination: {server: https://kubernetes.default.svc, namespace: argocd}
+";
+    env.commit(
+        &[
+            file("apps/root/child.yaml", child),
+            file("clusters/test/root.yaml", root),
+        ],
+        "app of apps",
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["apps", "-o", "json"]));
+    let apps = json(&out);
+    let child = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["ref"] == "Application/argocd/web-child")
+        .unwrap_or_else(|| panic!("the child is listed: {apps}"));
+    assert_eq!(child["parent"], "Application/argocd/root");
+    assert_eq!(child["namespace"], "child");
+    let out = tokio::task::block_in_place(|| tether(&env, &["status", "root", "-o", "json"]));
+    let root = json(&out);
+    let resources = root[0]["resources"].as_array().unwrap();
+    assert!(
+        resources
+            .iter()
+            .any(|r| r["kind"] == "Application" && r["name"] == "web-child"),
+        "the parent shows its children as resources: {root}"
+    );
+}

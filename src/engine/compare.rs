@@ -266,6 +266,7 @@ pub fn identity(app: &AppSpec, cluster: &str, revision: String) -> AppStatus {
         kind: origin.map(|o| o.kind.clone()),
         reference: app.reference(),
         origin: origin.map(|o| o.origin).unwrap_or_default(),
+        parent: origin.and_then(|o| o.parent.clone()),
         suspended: origin
             .filter(|o| o.engine == crate::model::AppEngine::Flux)
             .map(|o| o.object.pointer("/spec/suspend") == Some(&serde_json::Value::Bool(true))),

@@ -6,6 +6,7 @@
 //! object that cannot be mapped (a repository without a checkout, a
 //! destination without a context) stays in the list with the reason.
 
+mod app_of_apps;
 mod argo;
 mod clusters;
 mod flux;
@@ -104,5 +105,7 @@ pub fn import_apps(config: &Config, clusters: ClusterIndex) -> Imported {
         };
         out.apps.push(mapped.into_app());
     }
+    let children = app_of_apps::expand(&out.apps, &cx, &mut out.warnings);
+    out.apps.extend(children);
     out
 }

@@ -103,6 +103,9 @@ pub struct AppStatus {
     /// For an app both in Git and live: its Git ref.
     #[serde(rename = "gitRef", default, skip_serializing_if = "Option::is_none")]
     pub git_ref: Option<String>,
+    /// The app-of-apps parent or generating ApplicationSet, as a ref.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// Flux apps: `spec.suspend`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended: Option<bool>,
