@@ -7,7 +7,7 @@ use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
 use crate::diff::{apply_ignores, normalize_desired, subset_differences};
 use crate::health;
 use crate::model::{
-    AppSpec, AppStatus, GroupVersionKind, HealthStatus, IgnoreDifference, ResourceKey,
+    AppEngine, AppSpec, AppStatus, GroupVersionKind, HealthStatus, IgnoreDifference, ResourceKey,
     ResourceStatus, SyncStatus,
 };
 use serde_json::Value;
@@ -268,9 +268,23 @@ pub fn identity(app: &AppSpec, cluster: &str, revision: String) -> AppStatus {
         origin: origin.map(|o| o.origin).unwrap_or_default(),
         parent: origin.and_then(|o| o.parent.clone()),
         suspended: origin
-            .filter(|o| o.engine == crate::model::AppEngine::Flux)
-            .map(|o| o.object.pointer("/spec/suspend") == Some(&serde_json::Value::Bool(true))),
+            .filter(|o| o.engine == AppEngine::Flux)
+            .map(|o| o.object.pointer("/spec/suspend") == Some(&Value::Bool(true))),
+        paused: origin.is_some_and(engine_paused),
         ..AppStatus::default()
+    }
+}
+
+/// Paused as its engine says (DESIGN.md §6): a Flux object suspended, an
+/// Argo CD Application without automated sync.
+fn engine_paused(origin: &crate::model::AppOrigin) -> bool {
+    let object = &origin.object;
+    match origin.engine {
+        AppEngine::Flux => object.pointer("/spec/suspend") == Some(&Value::Bool(true)),
+        AppEngine::Argocd => object
+            .pointer("/spec/syncPolicy/automated")
+            .is_none_or(|a| a.is_null() || a.get("enabled") == Some(&Value::Bool(false))),
+        AppEngine::Tether => false,
     }
 }
 

@@ -111,6 +111,17 @@ pub struct AppStatus {
     pub suspended: Option<bool>,
 }
 
+impl AppStatus {
+    /// The name commands take for this app: its ref when set, else its name.
+    pub fn key(&self) -> &str {
+        if self.reference.is_empty() {
+            &self.name
+        } else {
+            &self.reference
+        }
+    }
+}
+
 /// One sync record of an app's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {

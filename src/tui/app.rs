@@ -260,17 +260,12 @@ impl App {
 
     /// The name of the selected app.
     pub fn selected_app(&self) -> Option<&str> {
-        self.table
-            .selected_app(&self.snapshot)
-            .map(|a| a.name.as_str())
+        self.table.selected_app(&self.snapshot).map(|a| a.key())
     }
 
     /// Names of the visible apps, in table order.
     pub fn visible_apps(&self) -> Vec<&str> {
-        self.table
-            .rows(&self.snapshot)
-            .map(|a| a.name.as_str())
-            .collect()
+        self.table.rows(&self.snapshot).map(|a| a.key()).collect()
     }
 
     /// The filter text.

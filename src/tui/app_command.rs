@@ -103,7 +103,7 @@ impl App {
                 self.mode = Mode::Command(input);
             }
             Some(Action::Complete) => {
-                let names: Vec<&str> = self.snapshot.apps.iter().map(|a| a.name.as_str()).collect();
+                let names: Vec<&str> = self.snapshot.apps.iter().map(|a| a.key()).collect();
                 let found = completions(&input, &names);
                 let prefix = common_prefix(&found);
                 if prefix.len() > input.len() {
@@ -153,10 +153,28 @@ impl App {
                     self.warn(format!(":{verb} needs an app name"));
                     return Vec::new();
                 };
-                if !self.snapshot.apps.iter().any(|a| a.name == app) {
-                    self.error(format!("unknown app '{app}'"));
-                    return Vec::new();
-                }
+                // A name stands for its app when only one app has it.
+                let named: Vec<&str> = self
+                    .snapshot
+                    .apps
+                    .iter()
+                    .filter(|a| a.key() == app || a.name == app)
+                    .map(|a| a.key())
+                    .collect();
+                let app = match named.as_slice() {
+                    [one] => one.to_string(),
+                    [] => {
+                        self.error(format!("unknown app '{app}'"));
+                        return Vec::new();
+                    }
+                    several => {
+                        self.error(format!(
+                            "'{app}' names several apps: {}",
+                            several.join(", ")
+                        ));
+                        return Vec::new();
+                    }
+                };
                 return match verb {
                     "tree" => self.open_tree(&app),
                     "diff" => self.open_diff(&app),

@@ -51,7 +51,11 @@ impl App {
                 Vec::new()
             }
             Action::Pause => {
-                let paused = self.snapshot.apps.iter().any(|a| a.name == app && a.paused);
+                let paused = self
+                    .snapshot
+                    .apps
+                    .iter()
+                    .any(|a| a.key() == app && a.paused);
                 self.mode = if paused {
                     Mode::ConfirmResume { app }
                 } else {

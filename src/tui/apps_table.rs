@@ -148,7 +148,7 @@ impl AppsTable {
         let found = self.selected_name.as_ref().and_then(|name| {
             self.visible
                 .iter()
-                .position(|&i| snapshot.apps[i].name == *name)
+                .position(|&i| snapshot.apps[i].key() == name)
         });
         self.selected = match found {
             Some(position) => position,
@@ -264,7 +264,7 @@ impl AppsTable {
 
     fn remember(&mut self, snapshot: &Snapshot) {
         if let Some(app) = self.selected_app(snapshot) {
-            self.selected_name = Some(app.name.clone());
+            self.selected_name = Some(app.key().to_string());
         }
         self.scroll_to_selection();
     }

@@ -104,7 +104,7 @@ pub fn width_of<'a>(header: &str, texts: impl Iterator<Item = &'a str>) -> Const
 
 /// `⏸ paused: reason` for a paused app, empty otherwise.
 pub fn paused_note(app: &App, name: &str) -> Option<Span<'static>> {
-    let status = app.snapshot.apps.iter().find(|a| a.name == name)?;
+    let status = app.snapshot.apps.iter().find(|a| a.key() == name)?;
     status.paused.then(|| {
         let text = if status.message.is_empty() {
             format!(" {} ", app.theme.labelled("paused", "paused"))

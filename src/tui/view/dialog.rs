@@ -22,7 +22,7 @@ pub fn render_sync(app: &App, frame: &mut Frame, area: Rect, name: &str, prune: 
     let text = |s: String| Line::from(Span::styled(s, theme.style("dialog")));
     let with = if prune { " with prune" } else { "" };
     let mut lines = vec![text(format!("Sync {name}{with}? {}", yes_no(app)))];
-    if let Some(status) = app.snapshot.apps.iter().find(|a| a.name == name) {
+    if let Some(status) = app.snapshot.apps.iter().find(|a| a.key() == name) {
         lines.push(text(format!(
             "cluster {} · namespace {}",
             status.cluster, status.namespace
@@ -96,7 +96,7 @@ pub fn render_resume(app: &App, frame: &mut Frame, area: Rect, name: &str) {
         format!("Resume automated sync of {name}? {}", yes_no(app)),
         theme.style("dialog"),
     ))];
-    if let Some(status) = app.snapshot.apps.iter().find(|a| a.name == name)
+    if let Some(status) = app.snapshot.apps.iter().find(|a| a.key() == name)
         && !status.message.is_empty()
     {
         lines.push(Line::from(Span::styled(

@@ -14,7 +14,7 @@ use ratatui::widgets::{Cell, Row};
 /// Draws the history of `state` into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &HistoryState) {
     let theme = &app.theme;
-    let status = app.snapshot.apps.iter().find(|a| a.name == state.app);
+    let status = app.snapshot.apps.iter().find(|a| a.key() == state.app);
     let current = status.map_or("", |a| a.revision.as_str());
     let in_sync = status.is_some_and(|a| a.sync == crate::model::SyncStatus::Synced);
     let mut title = vec![Span::styled(

@@ -1,5 +1,6 @@
-//! The apps table: NAME, PROJECT, CLUSTER, NAMESPACE, REVISION, SYNC,
-//! HEALTH, MESSAGE — state words always with their glyph.
+//! The apps table: NAME, (ENGINE,) PROJECT, CLUSTER, NAMESPACE, REVISION,
+//! SYNC, HEALTH, MESSAGE — state words always with their glyph. ENGINE
+//! shows only when Argo CD or Flux apps are listed.
 
 use crate::model::AppStatus;
 use crate::model::{HealthStatus, SyncStatus};
@@ -11,7 +12,8 @@ use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-const COLUMNS: [&str; 8] = [
+/// Column titles by index; ENGINE (8) is shown after NAME.
+const COLUMNS: [&str; 9] = [
     "NAME",
     "PROJECT",
     "CLUSTER",
@@ -20,25 +22,35 @@ const COLUMNS: [&str; 8] = [
     "SYNC",
     "HEALTH",
     "MESSAGE",
+    "ENGINE",
 ];
+/// Index of MESSAGE, the column that takes the remaining width.
+const MESSAGE: usize = 7;
+/// Index of ENGINE.
+const ENGINE: usize = 8;
 
 /// Columns dropped, in order, when MESSAGE would get narrower than this.
 const MIN_MESSAGE_WIDTH: usize = 24;
 /// Indices of the columns that may be dropped, least useful first.
-const DROPPABLE: [usize; 2] = [3, 1];
+const DROPPABLE: [usize; 3] = [3, 1, ENGINE];
 
 /// Draws the apps table into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let content = column_widths(app);
-    let shown = shown_columns(&content, usize::from(area.width));
+    let engines = app
+        .snapshot
+        .apps
+        .iter()
+        .any(|a| a.engine != crate::model::AppEngine::Tether);
+    let shown = shown_columns(&content, usize::from(area.width), engines);
     let mut widths: Vec<Constraint> = shown
         .iter()
-        .filter(|&&c| c < 7)
+        .filter(|&&c| c != MESSAGE)
         .map(|&c| Constraint::Length(u16::try_from(content[c]).unwrap_or(u16::MAX)))
         .collect();
     widths.push(Constraint::Fill(1));
-    let pick = |cells: [Cell<'static>; 8]| -> Row<'static> {
+    let pick = |cells: [Cell<'static>; 9]| -> Row<'static> {
         let mut cells = cells.map(Some);
         Row::new(shown.iter().filter_map(|&c| cells[c].take()))
     };
@@ -106,7 +118,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// moved past the headings.
 fn grouped_rows(
     app: &App,
-    pick: &dyn Fn([Cell<'static>; 8]) -> Row<'static>,
+    pick: &dyn Fn([Cell<'static>; 9]) -> Row<'static>,
 ) -> (Vec<Row<'static>>, Option<usize>, usize) {
     let theme = &app.theme;
     let grouping = app.table.grouping();
@@ -135,7 +147,8 @@ fn grouped_rows(
 fn column_widths(app: &App) -> Vec<usize> {
     let theme = &app.theme;
     let width = |s: &str| Span::raw(s).width();
-    let mut widths: Vec<usize> = COLUMNS[..7].iter().map(|c| c.len()).collect();
+    let mut widths: Vec<usize> = COLUMNS.iter().map(|c| c.len()).collect();
+    widths[MESSAGE] = 0;
     let states = |scope: &str, word: &str| width(&theme.labelled(scope, word));
     let sync_widths = [
         SyncStatus::Synced,
@@ -169,6 +182,8 @@ fn column_widths(app: &App) -> Vec<usize> {
             width(short_revision(&status.revision)),
             sync,
             health,
+            0,
+            width(status.engine.as_str()),
         ];
         for (w, r) in widths.iter_mut().zip(row) {
             *w = (*w).max(r);
@@ -186,16 +201,21 @@ fn count_in(app: &App, key: Option<&str>) -> usize {
         .count()
 }
 
-/// The columns to show (MESSAGE, index 7, always), dropping the droppable
-/// ones while MESSAGE would be too narrow.
-fn shown_columns(content: &[usize], width: usize) -> Vec<usize> {
-    let mut shown: Vec<usize> = (0..8).collect();
+/// The columns to show in display order (MESSAGE always, last; ENGINE
+/// after NAME when `engines`), dropping the droppable ones while MESSAGE
+/// would be too narrow.
+fn shown_columns(content: &[usize], width: usize, engines: bool) -> Vec<usize> {
+    let mut shown: Vec<usize> = vec![0];
+    if engines {
+        shown.push(ENGINE);
+    }
+    shown.extend(1..=MESSAGE);
     // Borders, the selection symbol and one space between columns.
     let chrome = 2 + 2;
     for drop in DROPPABLE {
         let fixed: usize = shown
             .iter()
-            .filter(|&&c| c < 7)
+            .filter(|&&c| c != MESSAGE)
             .map(|&c| content[c] + 1)
             .sum();
         if width.saturating_sub(chrome + fixed) >= MIN_MESSAGE_WIDTH {
@@ -222,7 +242,7 @@ fn block(app: &App) -> Block<'static> {
         .title(Line::from(title))
 }
 
-fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 8] {
+fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 9] {
     let sync = sync_scope(status.sync);
     let health = health_scope(status.health);
     let mut message = Vec::new();
@@ -251,5 +271,6 @@ fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 8] {
             theme.style(health),
         )),
         Cell::from(Line::from(message)),
+        Cell::from(status.engine.as_str()),
     ]
 }
