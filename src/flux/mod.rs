@@ -1,0 +1,6 @@
+//! Flux (fluxcd.io) semantics as pure functions over plain data: how
+//! kustomize-controller and helm-controller turn the objects in Git into
+//! the objects they apply, and how Flux objects report their state.
+//! No cluster I/O: the ConfigMaps and Secrets Flux would read are passed in.
+
+pub mod envsubst;
