@@ -4,3 +4,12 @@
 //! No cluster I/O: the ConfigMaps and Secrets Flux would read are passed in.
 
 pub mod envsubst;
+mod error;
+mod object;
+pub mod postbuild;
+pub mod refs;
+pub mod source;
+
+pub use error::FluxError;
+pub use object::{ObjectMeta, describe};
+pub use refs::RefObjects;
