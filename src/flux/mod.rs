@@ -5,7 +5,10 @@
 
 pub mod envsubst;
 mod error;
+pub mod kustomization;
+pub mod metadata;
 mod object;
+pub mod policy;
 pub mod postbuild;
 pub mod refs;
 pub mod source;

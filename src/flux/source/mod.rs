@@ -240,6 +240,22 @@ pub(crate) fn clean(path: &str) -> String {
     parts.join("/")
 }
 
+/// `rel` joined to folder `dir` and cleaned; None when `..` climbs out
+/// of the artifact.
+pub(crate) fn clean_within(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 fn join(dir: &str, rel: &str) -> String {
     match (dir.is_empty(), rel.is_empty()) {
         (true, _) => rel.to_string(),
