@@ -5,6 +5,7 @@
 
 pub mod envsubst;
 mod error;
+pub mod helmrelease;
 pub mod kustomization;
 pub mod metadata;
 mod object;

@@ -215,7 +215,7 @@ fn push(k: &mut Map<String, Value>, field: &str, value: Value) {
 }
 
 /// A patch target with the selector fields kustomize reads.
-fn selector(target: &Value) -> Option<Value> {
+pub(crate) fn selector(target: &Value) -> Option<Value> {
     let mut out = Map::new();
     for field in [
         "group",
@@ -263,6 +263,11 @@ fn merge_image(k: &mut Map<String, Value>, image: &Image) {
         }
         return;
     }
+    push(k, "images", image_entry(image));
+}
+
+/// An `images` entry of a kustomization for `image`.
+pub(crate) fn image_entry(image: &Image) -> Value {
     let mut entry = Map::new();
     entry.insert("name".into(), json!(image.name));
     for (field, value) in [
@@ -274,7 +279,7 @@ fn merge_image(k: &mut Map<String, Value>, image: &Image) {
             entry.insert(field.into(), json!(value));
         }
     }
-    push(k, "images", Value::Object(entry));
+    Value::Object(entry)
 }
 
 /// kustomize's test for a local, relative path (no URL, no absolute path).

@@ -24,6 +24,7 @@ pub mod generate;
 mod spec;
 
 pub use spec::{Image, Kustomization, ObjectRef, Patch};
+pub(crate) use spec::{object_ref, read_images, read_patches};
 
 use super::FluxError;
 use super::envsubst::Mode;

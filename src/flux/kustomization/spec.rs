@@ -113,35 +113,8 @@ fn read_spec(spec: &Value, meta: ObjectMeta) -> Result<Kustomization, String> {
             source_ref.kind
         ));
     }
-    let mut patches = Vec::new();
-    for (i, p) in list("patches").iter().enumerate() {
-        let patch = p
-            .get("patch")
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("spec.patches[{i}].patch is required"))?;
-        patches.push(Patch {
-            patch: patch.to_string(),
-            target: p.get("target").filter(|t| !t.is_null()).cloned(),
-        });
-    }
-    let mut images = Vec::new();
-    for (i, im) in list("images").iter().enumerate() {
-        let f = |name: &str| {
-            im.get(name)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        if f("name").is_empty() {
-            return Err(format!("spec.images[{i}].name is required"));
-        }
-        images.push(Image {
-            name: f("name"),
-            new_name: f("newName"),
-            new_tag: f("newTag"),
-            digest: f("digest"),
-        });
-    }
+    let patches = read_patches(&list("patches"), "spec.patches")?;
+    let images = read_images(&list("images"), "spec.images")?;
     let strings = |field: &str| -> Result<Vec<String>, String> {
         list(field)
             .iter()
@@ -185,6 +158,46 @@ fn read_spec(spec: &Value, meta: ObjectMeta) -> Result<Kustomization, String> {
         service_account_name: text("serviceAccountName")?,
         meta,
     })
+}
+
+/// Kustomize patches (`patch` and an optional `target`); `field` names
+/// the list in errors.
+pub(crate) fn read_patches(list: &[Value], field: &str) -> Result<Vec<Patch>, String> {
+    let mut patches = Vec::new();
+    for (i, p) in list.iter().enumerate() {
+        let patch = p
+            .get("patch")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("{field}[{i}].patch is required"))?;
+        patches.push(Patch {
+            patch: patch.to_string(),
+            target: p.get("target").filter(|t| !t.is_null()).cloned(),
+        });
+    }
+    Ok(patches)
+}
+
+/// Kustomize image overrides; `field` names the list in errors.
+pub(crate) fn read_images(list: &[Value], field: &str) -> Result<Vec<Image>, String> {
+    let mut images = Vec::new();
+    for (i, im) in list.iter().enumerate() {
+        let f = |name: &str| {
+            im.get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        if f("name").is_empty() {
+            return Err(format!("{field}[{i}].name is required"));
+        }
+        images.push(Image {
+            name: f("name"),
+            new_name: f("newName"),
+            new_tag: f("newTag"),
+            digest: f("digest"),
+        });
+    }
+    Ok(images)
 }
 
 /// `{kind, name, namespace}`; the namespace defaults to `namespace`.
