@@ -6,6 +6,8 @@
 pub mod envsubst;
 mod error;
 pub mod helmrelease;
+pub mod history;
+pub mod inventory;
 pub mod kustomization;
 pub mod metadata;
 mod object;
@@ -13,6 +15,7 @@ pub mod policy;
 pub mod postbuild;
 pub mod refs;
 pub mod source;
+pub mod status;
 
 pub use error::FluxError;
 pub use object::{ObjectMeta, describe};
