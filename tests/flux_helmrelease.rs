@@ -3,6 +3,7 @@
 //! loud SKIPPED line): chart from a Git source with valuesFiles, values
 //! from a ConfigMap, a Secret and inline, a kustomize post-renderer,
 //! commonMetadata and the owner labels.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

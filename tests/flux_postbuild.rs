@@ -1,6 +1,7 @@
 //! Flux Kustomization `postBuild` end to end through `flux::kustomization::build`:
 //! the resource-level cases of interop/cases/flux-postbuild.yaml and the
 //! fluxcd/pkg test data in interop/fixtures/flux/varsub.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

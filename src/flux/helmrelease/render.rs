@@ -31,11 +31,7 @@ pub fn render_with_binary(
 ) -> Result<Vec<Value>, FluxError> {
     let object = describe(&hr.meta);
     let dir = crate::flux::source::clean(chart_dir);
-    if !tree.contains(
-        &format!("{dir}/Chart.yaml")
-            .trim_start_matches('/')
-            .to_string(),
-    ) {
+    if !tree.contains(format!("{dir}/Chart.yaml").trim_start_matches('/')) {
         return Err(FluxError::PathNotFound {
             object,
             what: "chart (a folder with Chart.yaml)",

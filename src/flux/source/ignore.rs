@@ -164,7 +164,9 @@ impl Pattern {
                 path = &path[1..];
             }
         }
-        !(matched && self.dir_only && !is_dir && path.is_empty()) && matched
+        // A folder-only pattern that consumed the whole path of a file
+        // does not match it.
+        matched && !(self.dir_only && !is_dir && path.is_empty())
     }
 }
 
