@@ -14,7 +14,7 @@
 //!              "prune": true, "postBuild": {"substitute": {"env": "prod"}}}})).unwrap();
 //! let mut artifact = FileTree::new();
 //! artifact.insert("apps/cm.yaml",
-//!     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: web}\ndata: {env: ${env}}\n");
+//!     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: web}\ndata:\n  env: ${env}\n");
 //! let objects = build(&ks, &artifact, &RefObjects::new(), &BuildOptions::default()).unwrap();
 //! assert_eq!(objects[0]["data"]["env"], "prod");
 //! assert_eq!(objects[0]["metadata"]["labels"]["kustomize.toolkit.fluxcd.io/name"], "apps");
