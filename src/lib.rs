@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod config;
 pub mod diff;
 pub mod engine;
+pub mod flux;
 pub mod health;
 pub mod import;
 pub mod model;

@@ -1,6 +1,7 @@
 //! Health assessment per kind, as Argo CD assesses it: pure functions from a
 //! live object to a [`Health`]. Our own code after its documented rules.
 
+mod flux;
 mod other;
 mod pod;
 mod workloads;
@@ -51,6 +52,13 @@ pub fn assess(object: &Value) -> Health {
         ("autoscaling", "HorizontalPodAutoscaler") => other::hpa(object),
         ("policy", "PodDisruptionBudget") => other::pdb(object),
         ("apiregistration.k8s.io", "APIService") => other::api_service(object),
+        ("kustomize.toolkit.fluxcd.io", "Kustomization")
+        | ("helm.toolkit.fluxcd.io", "HelmRelease") => flux::reconciler(object),
+        ("source.toolkit.fluxcd.io", "HelmRepository") => flux::helm_repository(object),
+        (
+            "source.toolkit.fluxcd.io",
+            "GitRepository" | "OCIRepository" | "Bucket" | "HelmChart",
+        ) => flux::source(object),
         ("", _)
         | ("apps", _)
         | ("batch", _)

@@ -245,7 +245,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
             }
             Event::MappingStart(anchor, _) => {
                 if !self.collection_as_key() {
-                    let verbatim = self.opens_annotations();
+                    let verbatim = self.dialect != Dialect::YamlV2 && self.opens_annotations();
                     self.stack.push(Frame::Map {
                         entries: Map::new(),
                         key: None,

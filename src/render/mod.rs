@@ -11,7 +11,7 @@
 //!            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
 //! ```
 
-mod convert;
+pub(crate) mod convert;
 mod detect;
 mod documents;
 mod error;
@@ -21,7 +21,7 @@ pub mod kustomize;
 mod namespace;
 mod output;
 mod requote;
-mod scalars;
+pub(crate) mod scalars;
 
 pub use detect::{CHART_FILE, KUSTOMIZATION_FILES, SourceKind, detect};
 pub(crate) use documents::parse_file;

@@ -24,6 +24,10 @@ pub(crate) enum Dialect {
     Kubectl,
     /// `kustomize build`: timestamps become RFC 3339.
     Kustomize,
+    /// sigs.k8s.io/yaml (go-yaml v2, YAML 1.1), as Flux's controllers read
+    /// text back (`YAMLToJSON`): also `y`, `yes`, `on`, `n`, `no`, `off`
+    /// (in their three spellings) are booleans; timestamps stay as written.
+    YamlV2,
 }
 
 /// The value of a plain scalar; Err for the infinities and NaN, which JSON
@@ -33,6 +37,12 @@ pub(crate) fn resolve_plain(text: &str, dialect: Dialect) -> Result<Value, Strin
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
         "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
         "false" | "False" | "FALSE" => return Ok(Value::Bool(false)),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" if dialect == Dialect::YamlV2 => {
+            return Ok(Value::Bool(true));
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" if dialect == Dialect::YamlV2 => {
+            return Ok(Value::Bool(false));
+        }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
         | ".nan" | ".NaN" | ".NAN" => {
             return Err(format!(
@@ -59,7 +69,7 @@ fn number_or_time(text: &str, dialect: Dialect) -> Option<Value> {
     if let Some(stamp) = timestamp(text) {
         return Some(Value::String(match dialect {
             Dialect::Kustomize => stamp,
-            Dialect::Kubectl => text.to_string(),
+            Dialect::Kubectl | Dialect::YamlV2 => text.to_string(),
         }));
     }
     let plain: String = text.chars().filter(|c| *c != '_').collect();

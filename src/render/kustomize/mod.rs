@@ -29,6 +29,8 @@ mod spec;
 mod vars;
 
 pub use error::KustomizeError;
+/// The top-level fields a kustomization file may hold (canonical spelling).
+pub(crate) use spec::FIELDS as KUSTOMIZATION_FIELDS;
 
 use crate::model::FileTree;
 use serde_json::Value;
