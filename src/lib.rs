@@ -12,6 +12,7 @@ pub mod engine;
 pub mod flux;
 pub mod health;
 pub mod import;
+pub mod live;
 pub mod model;
 pub mod render;
 pub mod sim;

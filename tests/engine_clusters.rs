@@ -68,7 +68,7 @@ async fn a_slow_cluster_is_unknown_after_the_timeout() {
     engine.sync("web", &SyncOptions::default()).await.unwrap();
     let sim = env.sim.as_ref().unwrap();
     sim.faults().latency(Duration::from_secs(8));
-    let status = engine.status(engine.app("web").unwrap()).await;
+    let status = engine.status(&engine.app("web").unwrap()).await;
     assert_eq!(status.sync, SyncStatus::Unknown, "{status:#?}");
     assert!(
         status.message.contains("no answer within"),
@@ -192,7 +192,7 @@ async fn a_broken_render_syncs_and_prunes_nothing() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("apps/web/service.yaml"), "{err}");
-    let status = engine.status(engine.app("web").unwrap()).await;
+    let status = engine.status(&engine.app("web").unwrap()).await;
     assert_eq!(status.health, HealthStatus::Unknown);
     assert!(
         status.message.contains("service.yaml"),
@@ -223,7 +223,7 @@ async fn ignore_differences_hide_a_field_in_status_and_diff() {
     .unwrap();
     // OTHER is not desired at all, LOG_LEVEL is ignored: no drift anywhere.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let status = engine.status(engine.app("web").unwrap()).await;
+    let status = engine.status(&engine.app("web").unwrap()).await;
     assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
     let diff = engine.diff("web", None).await.unwrap();
     let cm = diff

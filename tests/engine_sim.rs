@@ -28,7 +28,7 @@ async fn unreachable_cluster_is_unknown_with_the_cause() {
     env.sim.as_ref().unwrap().shutdown();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let engine = env.engine();
-    let status = engine.status(engine.app(&env.app).unwrap()).await;
+    let status = engine.status(&engine.app(&env.app).unwrap()).await;
     assert_eq!(status.sync, SyncStatus::Unknown);
     assert_eq!(status.health, HealthStatus::Unknown);
     assert!(

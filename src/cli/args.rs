@@ -17,6 +17,10 @@ pub struct Cli {
     /// kubeconfig context for apps that name none (default: current context).
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
+    /// Watch every kubeconfig context for live Argo CD and Flux apps (not
+    /// only those of `clusters:` in tether.yaml).
+    #[arg(long, global = true)]
+    pub all_contexts: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -62,6 +66,10 @@ pub enum Command {
     Resume(AppArg),
     /// Commits touching the app path, and sync records.
     History(HistoryArgs),
+    /// Ask Argo CD to refresh a live app, or Flux to reconcile it.
+    Refresh(RefreshArgs),
+    /// Terminate the running Argo CD sync operation of a live app.
+    Terminate(LiveArgs),
     /// Commit a revert of COMMIT (default: the newest touching the app path); prints its id.
     Revert(RevertArgs),
     /// Sync the revision of history entry ID and pause the app.
@@ -159,6 +167,18 @@ pub struct SyncArgs {
     /// on purpose; `status` says who and why).
     #[arg(long)]
     pub paused_ok: bool,
+    /// Live Argo CD apps: sync only this resource (KIND/NAMESPACE/NAME or
+    /// GROUP/KIND/NAMESPACE/NAME; repeatable).
+    #[arg(long = "resource", value_name = "KIND/NAMESPACE/NAME")]
+    pub resources: Vec<String>,
+    /// Live Flux apps: reconcile the source first.
+    #[arg(long)]
+    pub with_source: bool,
+    /// Live Flux HelmReleases: a one-off upgrade even without changes.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub live: LiveFlags,
     #[command(flatten)]
     pub output: OutputArg,
 }
@@ -166,6 +186,45 @@ pub struct SyncArgs {
 #[derive(Debug, Args)]
 pub struct AppArg {
     pub app: String,
+    #[command(flatten)]
+    pub live: LiveFlags,
+}
+
+/// How an action on a live Argo CD or Flux app runs.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LiveFlags {
+    /// Return once the request is sent, without waiting for the controller.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for the controller, in seconds (default 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    pub app: String,
+    /// Print the patch only; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub live: LiveFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    pub app: String,
+    /// Argo CD: also drop the manifest cache. Flux HelmRelease: force an upgrade.
+    #[arg(long)]
+    pub hard: bool,
+    /// Flux: reconcile the app's source first.
+    #[arg(long)]
+    pub with_source: bool,
+    /// Print the patch only; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub live: LiveFlags,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +233,8 @@ pub struct PauseArgs {
     /// Why, shown to everyone who looks at the app.
     #[arg(long)]
     pub reason: Option<String>,
+    #[command(flatten)]
+    pub live: LiveFlags,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +255,11 @@ pub struct RollbackArgs {
     pub app: String,
     /// The sync record's ID (the ID column of `tether history APP`).
     pub id: String,
+    /// Live Argo CD apps: prune during the rollback sync.
+    #[arg(long)]
+    pub prune: bool,
+    #[command(flatten)]
+    pub live: LiveFlags,
 }
 
 #[derive(Debug, Args)]

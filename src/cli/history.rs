@@ -1,8 +1,55 @@
 //! `tether history APP`, `tether pause APP [--reason T]`, `tether resume APP`.
 
-use super::args::{AppArg, HistoryArgs, PauseArgs, RevertArgs, RollbackArgs};
+use super::args::{
+    AppArg, HistoryArgs, LiveArgs, LiveFlags, PauseArgs, RefreshArgs, RevertArgs, RollbackArgs,
+};
+use super::live::{self, LiveRun};
 use super::output::{CliError, CliResult, print_out, table, write_structured};
-use crate::engine::{Engine, whoami};
+use crate::engine::{Engine, LiveAction, whoami};
+use std::time::Duration;
+
+fn live_run(flags: &LiveFlags, dry_run: bool) -> LiveRun {
+    LiveRun {
+        dry_run,
+        no_wait: flags.no_wait,
+        timeout: flags.timeout.map(Duration::from_secs),
+    }
+}
+
+/// `tether refresh APP [--hard] [--with-source]` (live apps only).
+pub async fn refresh(engine: &Engine, args: &RefreshArgs) -> CliResult {
+    require_live(engine, &args.app, "refresh")?;
+    let action = LiveAction::Refresh {
+        hard: args.hard,
+        with_source: args.with_source,
+    };
+    live::run(
+        engine,
+        &args.app,
+        action,
+        &live_run(&args.live, args.dry_run),
+    )
+    .await
+}
+
+/// `tether terminate APP` (live Argo CD apps only).
+pub async fn terminate(engine: &Engine, args: &LiveArgs) -> CliResult {
+    require_live(engine, &args.app, "terminate")?;
+    let run = live_run(&args.live, args.dry_run);
+    live::run(engine, &args.app, LiveAction::Terminate, &run).await
+}
+
+/// Refresh and terminate speak to a controller: the app must run live.
+fn require_live(engine: &Engine, name: &str, verb: &str) -> Result<(), CliError> {
+    let app = engine.app(name).map_err(CliError::new)?;
+    if engine.is_live(name) {
+        return Ok(());
+    }
+    Err(CliError::new(format!(
+        "{}: `{verb}` asks a running Argo CD or Flux controller, and this app is not live in any watched context (tether's own apps refresh on their own; watch contexts with `clusters:` or --all-contexts)",
+        app.reference()
+    )))
+}
 
 pub async fn history(engine: &Engine, args: &HistoryArgs) -> CliResult {
     let history = engine.history(&args.app).await.map_err(CliError::new)?;
@@ -47,6 +94,10 @@ pub async fn history(engine: &Engine, args: &HistoryArgs) -> CliResult {
 
 pub async fn pause(engine: &Engine, args: &PauseArgs) -> CliResult {
     let reason = args.reason.clone().unwrap_or_default();
+    if engine.is_live(&args.app) {
+        let action = LiveAction::Pause { reason };
+        return live::run(engine, &args.app, action, &live_run(&args.live, false)).await;
+    }
     engine
         .pause(&args.app, &reason, &whoami())
         .await
@@ -59,6 +110,10 @@ pub async fn pause(engine: &Engine, args: &PauseArgs) -> CliResult {
 }
 
 pub async fn resume(engine: &Engine, args: &AppArg) -> CliResult {
+    if engine.is_live(&args.app) {
+        let run = live_run(&args.live, false);
+        return live::run(engine, &args.app, LiveAction::Resume, &run).await;
+    }
     engine.resume(&args.app).await.map_err(CliError::new)?;
     print_out(&format!("resumed {}\n", args.app));
     Ok(0)
@@ -69,6 +124,13 @@ pub async fn rollback(engine: &Engine, args: &RollbackArgs) -> CliResult {
         .id
         .parse()
         .map_err(|_| CliError::new(format!("history id must be a number, not {:?}", args.id)))?;
+    if engine.is_live(&args.app) {
+        let action = LiveAction::Rollback {
+            id: i64::try_from(id).unwrap_or(i64::MAX),
+            prune: args.prune,
+        };
+        return live::run(engine, &args.app, action, &live_run(&args.live, false)).await;
+    }
     let report = engine
         .rollback(&args.app, id, &whoami())
         .await

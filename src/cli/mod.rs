@@ -7,6 +7,7 @@ mod controller;
 mod demo;
 mod diff;
 mod history;
+mod live;
 mod manifests;
 mod output;
 mod render;
@@ -37,36 +38,93 @@ async fn dispatch(cli: Cli) -> CliResult {
         kubeconfig: cli.kubeconfig.clone(),
         context: cli.context.clone(),
     };
+    let all = cli.all_contexts;
     let command = cli.command.unwrap_or(Command::Ui(Default::default()));
     match command {
         Command::Render(args) => render::run(&args),
         Command::Demo(args) => demo::run(args).await,
-        Command::Ui(args) => ui_command(load_engine(cli.config.as_deref(), kube)?, args).await,
-        Command::Apps(args) | Command::Status(args) => {
-            status::run(&load_engine(cli.config.as_deref(), kube)?, &args).await
+        Command::Ui(args) => {
+            ui_command(ready_engine(cli.config.as_deref(), kube, all).await?, args).await
         }
-        Command::Sync(args) => sync::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
-        Command::Diff(args) => diff::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
+        Command::Apps(args) | Command::Status(args) => {
+            status::run(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
+        }
+        Command::Sync(args) => {
+            sync::run(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
+        }
+        Command::Diff(args) => {
+            diff::run(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
+        }
         Command::Manifests(args) => {
-            manifests::run(&load_engine(cli.config.as_deref(), kube)?, &args).await
+            manifests::run(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
         }
         Command::Pause(args) => {
-            history::pause(&load_engine(cli.config.as_deref(), kube)?, &args).await
+            history::pause(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
+        }
+        Command::Refresh(args) => {
+            history::refresh(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
+        }
+        Command::Terminate(args) => {
+            history::terminate(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
         }
         Command::Resume(args) => {
-            history::resume(&load_engine(cli.config.as_deref(), kube)?, &args).await
+            history::resume(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
         }
         Command::History(args) => {
-            history::history(&load_engine(cli.config.as_deref(), kube)?, &args).await
+            history::history(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
         }
         Command::Revert(args) => {
-            history::revert(&load_engine(cli.config.as_deref(), kube)?, &args).await
+            history::revert(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
         }
         Command::Rollback(args) => {
-            history::rollback(&load_engine(cli.config.as_deref(), kube)?, &args).await
+            history::rollback(
+                &ready_engine(cli.config.as_deref(), kube, all).await?,
+                &args,
+            )
+            .await
         }
         Command::Controller(args) => {
-            controller::run(load_engine(cli.config.as_deref(), kube)?, &args).await
+            controller::run(ready_engine(cli.config.as_deref(), kube, all).await?, &args).await
         }
     }
 }
@@ -84,28 +142,80 @@ async fn ui_command(_engine: Engine, _args: args::UiArgs) -> CliResult {
 }
 
 /// Loads tether.yaml, reads its `import:` folders, and builds an engine on
-/// the apps of both. Import problems that are no single app's are printed
-/// as warnings (and kept for the UI).
+/// the apps of both, watching the contexts of `clusters:` (every context
+/// with `all_contexts`) for live Argo CD and Flux apps. Without a
+/// tether.yaml (and no `--config`), the engine shows the live apps of the
+/// current context (or all). Import problems that are no single app's are
+/// printed as warnings (and kept for the UI).
 pub fn load_engine(
     config: Option<&std::path::Path>,
     kube: KubeOptions,
+    all_contexts: bool,
 ) -> Result<Engine, CliError> {
-    let config = crate::config::load(config).map_err(CliError::new)?;
+    let clusters = crate::cluster::ClusterSet::new(kube.clone());
+    let config = match crate::config::load(config) {
+        Ok(config) => config,
+        Err(crate::config::ConfigError::NotFound { .. }) if config.is_none() => {
+            crate::config::Config::default()
+        }
+        Err(e) => return Err(CliError::new(e)),
+    };
+    let index = crate::import::ClusterIndex {
+        mappings: config.clusters.clone(),
+        kube_servers: clusters.context_servers(),
+        current: clusters.default_context(),
+    };
     let mut apps = config.apps.clone();
     let mut warnings = Vec::new();
     if !config.import.is_empty() {
-        let clusters = crate::cluster::ClusterSet::new(kube.clone());
-        let index = crate::import::ClusterIndex {
-            mappings: config.clusters.clone(),
-            kube_servers: clusters.context_servers(),
-            current: clusters.default_context(),
-        };
-        let imported = crate::import::import_apps(&config, index);
+        let imported = crate::import::import_apps(&config, index.clone());
         apps.extend(imported.apps);
         warnings = imported.warnings;
     }
     for warning in &warnings {
         eprintln!("tether: warning: {warning}");
     }
-    Ok(Engine::new(apps, kube).with_warnings(warnings))
+    let contexts = live_contexts(&config, &clusters, all_contexts);
+    let mapping = crate::import::mapping_context(&config, index);
+    Ok(Engine::new(apps, kube)
+        .with_warnings(warnings)
+        .with_live(contexts, mapping))
+}
+
+/// [`load_engine`], with the live apps of the watched contexts read, so
+/// commands can name them.
+async fn ready_engine(
+    config: Option<&std::path::Path>,
+    kube: KubeOptions,
+    all_contexts: bool,
+) -> Result<Engine, CliError> {
+    let engine = load_engine(config, kube, all_contexts)?;
+    let live = engine.refresh_live().await;
+    for note in &live.view.notes {
+        eprintln!("tether: warning: {note}");
+    }
+    for (_, cause) in &live.view.down {
+        eprintln!("tether: warning: {cause}");
+    }
+    Ok(engine)
+}
+
+/// The contexts watched for live apps: every one with `--all-contexts`,
+/// else those of `clusters:`, else (no tether apps or imports either) the
+/// current context.
+fn live_contexts(
+    config: &crate::config::Config,
+    clusters: &crate::cluster::ClusterSet,
+    all: bool,
+) -> Vec<String> {
+    if all {
+        return clusters.contexts();
+    }
+    if !config.clusters.is_empty() {
+        return config.clusters.iter().map(|c| c.context.clone()).collect();
+    }
+    if config.apps.is_empty() && config.import.is_empty() {
+        return clusters.default_context().into_iter().collect();
+    }
+    Vec::new()
 }

@@ -25,7 +25,7 @@ pub async fn run(engine: &Engine, args: &StatusArgs) -> CliResult {
     let mut detailed = Vec::new();
     for name in &args.apps {
         let app = engine.app(name).map_err(CliError::new)?;
-        let status = engine.status(app).await;
+        let status = engine.status(&app).await;
         // An unreachable cluster has no tree; the status says why.
         let tree = engine.tree(name).await.unwrap_or_default();
         detailed.push(StatusWithTree { status, tree });

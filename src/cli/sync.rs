@@ -1,14 +1,51 @@
 //! `tether sync APP [--prune] [--dry-run] [--revision REV]`.
 
 use super::args::SyncArgs;
+use super::live::LiveRun;
 use super::output::{CliError, CliResult, kind_label, print_out, table, write_structured};
-use crate::engine::{Engine, SyncOptions};
-use crate::model::Revision;
+use crate::engine::{Engine, LiveAction, SyncOptions};
+use crate::model::{ResourceKey, Revision};
+
+/// `KIND/NAMESPACE/NAME` or `GROUP/KIND/NAMESPACE/NAME` (empty namespace
+/// for cluster-scoped objects).
+fn parse_resource(text: &str) -> Result<ResourceKey, CliError> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let (group, kind, namespace, name) = match parts.as_slice() {
+        [kind, namespace, name] => ("", *kind, *namespace, *name),
+        [group, kind, namespace, name] => (*group, *kind, *namespace, *name),
+        _ => {
+            return Err(CliError::new(format!(
+                "--resource {text:?}: expected KIND/NAMESPACE/NAME or GROUP/KIND/NAMESPACE/NAME"
+            )));
+        }
+    };
+    Ok(ResourceKey::new(group, kind, Some(namespace), name))
+}
 
 pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
+    if engine.is_live(&args.app) {
+        let resources = args
+            .resources
+            .iter()
+            .map(|r| parse_resource(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let action = LiveAction::Sync {
+            prune: args.prune,
+            revision: args.revision.clone(),
+            resources,
+            with_source: args.with_source,
+            force: args.force,
+        };
+        let run = LiveRun {
+            dry_run: args.dry_run,
+            no_wait: args.live.no_wait,
+            timeout: args.live.timeout.map(std::time::Duration::from_secs),
+        };
+        return super::live::run(engine, &args.app, action, &run).await;
+    }
     if !args.dry_run && !args.paused_ok {
         let app = engine.app(&args.app).map_err(CliError::new)?;
-        let status = engine.status(app).await;
+        let status = engine.status(&app).await;
         if status.paused {
             return Err(CliError::new(format!(
                 "{} is {}; pass --paused-ok to sync it anyway",

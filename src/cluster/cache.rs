@@ -30,6 +30,8 @@ struct KindState {
     listed: bool,
     /// The last watch error, cleared by the next event.
     error: Option<String>,
+    /// Whether the API server refused that list or watch with 403.
+    forbidden: bool,
 }
 
 #[derive(Default)]
@@ -111,7 +113,7 @@ impl KindCache {
             objects: Arc::new(RwLock::new(store)),
             state: Arc::new(Mutex::new(KindState {
                 listed: true,
-                error: None,
+                ..KindState::default()
             })),
             task: None,
         }
@@ -216,6 +218,12 @@ impl LiveCache {
                 return Ok(cache);
             }
             if let Some(error) = state.error {
+                if state.forbidden {
+                    return Err(ClusterError::Forbidden {
+                        cluster: self.cluster.clone(),
+                        message: error,
+                    });
+                }
                 return Err(self.incomplete(gvk, &error));
             }
             if tokio::time::timeout_at(deadline, changes.changed())
@@ -297,10 +305,23 @@ impl LiveCache {
                         Ok(Event::InitDone) => {
                             s.listed = true;
                             s.error = None;
+                            s.forbidden = false;
                         }
-                        Ok(Event::Apply(_)) | Ok(Event::Delete(_)) => s.error = None,
+                        Ok(Event::Apply(_)) | Ok(Event::Delete(_)) => {
+                            s.error = None;
+                            s.forbidden = false;
+                        }
                         Ok(_) => {}
-                        Err(e) => s.error = Some(e.to_string()),
+                        Err(e) => {
+                            s.forbidden = is_forbidden(e);
+                            s.error = Some(match e {
+                                watcher::Error::InitialListFailed(kube::Error::Api(status))
+                                | watcher::Error::WatchStartFailed(kube::Error::Api(status)) => {
+                                    status.message.clone()
+                                }
+                                other => other.to_string(),
+                            });
+                        }
                     }
                 }
                 changes.send_modify(|n| *n += 1);
@@ -311,5 +332,16 @@ impl LiveCache {
             state,
             task: Some(task.abort_handle()),
         }
+    }
+}
+
+/// Whether a watcher error is the API server's 403.
+fn is_forbidden(e: &watcher::Error) -> bool {
+    match e {
+        watcher::Error::InitialListFailed(kube::Error::Api(status))
+        | watcher::Error::WatchStartFailed(kube::Error::Api(status))
+        | watcher::Error::WatchFailed(kube::Error::Api(status)) => status.code == 403,
+        watcher::Error::WatchError(status) => status.code == 403,
+        _ => false,
     }
 }

@@ -333,6 +333,32 @@ impl ClusterClient {
         to_value(replaced).map_err(|e| self.invalid(&key.name, e))
     }
 
+    /// A JSON merge patch of one object (or of its `subresource`, e.g.
+    /// `status`). A `metadata.resourceVersion` in the patch is a
+    /// precondition: a stale one fails with 409 Conflict and changes
+    /// nothing. Returns the object after the patch.
+    pub async fn merge_patch(
+        &self,
+        gvk: &GroupVersionKind,
+        namespace: Option<&str>,
+        name: &str,
+        patch: &Value,
+        subresource: Option<&str>,
+    ) -> Result<Value, ClusterError> {
+        let kind = self.resolve(gvk).await?;
+        let api = self.api(&kind, namespace);
+        let params = PatchParams::default();
+        let patched = match subresource {
+            Some(sub) => {
+                api.patch_subresource(sub, name, &params, &Patch::Merge(patch))
+                    .await
+            }
+            None => api.patch(name, &params, &Patch::Merge(patch)).await,
+        }
+        .map_err(|e| self.err(e))?;
+        to_value(patched).map_err(|e| self.invalid(name, e))
+    }
+
     async fn target(&self, object: &Value) -> Result<(ResourceKey, ResolvedKind), ClusterError> {
         let key = ResourceKey::from_object(object).ok_or_else(|| {
             self.invalid("manifest", "it has no apiVersion, kind or metadata.name")

@@ -41,8 +41,8 @@ use std::path::{Component, Path, PathBuf};
 /// The file name looked up in the current and the user config directory.
 pub const FILE_NAME: &str = "tether.yaml";
 
-/// A loaded tether.yaml.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A loaded tether.yaml (the default: no file, nothing configured).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Config {
     /// The file the apps came from.
     pub path: PathBuf,

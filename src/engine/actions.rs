@@ -38,6 +38,7 @@ impl Engine {
     /// The app's resources with their live descendants.
     pub async fn tree(&self, name: &str) -> Result<Vec<ResourceNode>, EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let status = self.status(app).await;
         let client = self.client_for(app).await?;
         let mut tree = build_tree(&client, &status)
@@ -57,6 +58,7 @@ impl Engine {
         resource: Option<&ResourceKey>,
     ) -> Result<Vec<EventRecord>, EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let keys = match resource {
             Some(key) => vec![key.clone()],
             None => flatten(&self.tree(name).await?),
@@ -75,6 +77,7 @@ impl Engine {
         version: &str,
     ) -> Result<String, EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let client = self.client_for(app).await?;
         let gvk = GroupVersionKind {
             group: key.group.clone(),
@@ -107,6 +110,7 @@ impl Engine {
     /// Commits touching the app path (newest first) and its sync records.
     pub async fn history(&self, name: &str) -> Result<AppHistory, EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
             app: app.name.clone(),
             message: e.to_string(),
@@ -175,6 +179,7 @@ impl Engine {
         commit: Option<&str>,
     ) -> Result<(String, String), EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
             app: app.name.clone(),
             message: e.to_string(),
@@ -205,6 +210,7 @@ impl Engine {
     /// config; refuses on conflict or a dirty app path, writing nothing.
     pub fn revert(&self, name: &str, commit: Option<&str>) -> Result<RevertOutcome, EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
             app: app.name.clone(),
             message: e.to_string(),
@@ -227,6 +233,7 @@ impl Engine {
         by: &str,
     ) -> Result<super::SyncReport, EngineError> {
         let app = self.managed_app(name)?;
+        let app = app.as_ref();
         let history = self.history(name).await?;
         let record =
             history
@@ -263,6 +270,7 @@ impl Engine {
 
     async fn set_paused(&self, name: &str, pause: Option<(&str, &str)>) -> Result<(), EngineError> {
         let app = self.managed_app(name)?;
+        let app = app.as_ref();
         let client = self.client_for(app).await?;
         let cluster_err = |e| EngineError::cluster(&app.name, e);
         let mut state = read_state(&client, &app.name).await.map_err(cluster_err)?;

@@ -199,7 +199,7 @@ impl Engine {
         let Ok(spec) = self.app(app) else {
             return "v1".to_string();
         };
-        let status = self.status(spec).await;
+        let status = self.status(&spec).await;
         status
             .resources
             .iter()

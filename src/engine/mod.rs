@@ -11,6 +11,9 @@ mod diff;
 mod error;
 mod events;
 mod handle;
+mod live;
+mod live_actions;
+mod live_wait;
 mod metrics;
 mod order;
 mod prune;
@@ -29,6 +32,8 @@ pub use desired::{
 };
 pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;
+pub use live::LiveState;
+pub use live_actions::{LIVE_WAIT, LiveAction, LivePlan, PlannedPatch};
 pub use metrics::Metrics;
 pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, wave_of};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};

@@ -11,6 +11,7 @@ use super::{ClusterState, EngineError, Snapshot};
 use crate::cluster::{AppStateRecord, ClusterSet, KubeOptions, read_state};
 use crate::model::{AppSpec, AppStatus, Revision};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Options of one sync request.
 #[derive(Debug, Clone, Default)]
@@ -65,6 +66,7 @@ pub struct Engine {
     metrics: Metrics,
     pub(super) desired: DesiredCache,
     warnings: Vec<String>,
+    pub(super) live: super::live::LiveScope,
 }
 
 impl Engine {
@@ -85,6 +87,7 @@ impl Engine {
             metrics: Metrics::default(),
             desired: DesiredCache::default(),
             warnings: Vec::new(),
+            live: Default::default(),
         }
     }
 
@@ -98,30 +101,40 @@ impl Engine {
     }
 
     /// The app `name` names: its ref (`KIND/NAMESPACE/NAME` for an
-    /// imported app), else its name when only one app has it. Several apps
-    /// of one name are an error listing their refs.
-    pub fn app(&self, name: &str) -> Result<&AppSpec, EngineError> {
-        if let Some(app) = self.apps.iter().find(|a| a.reference() == name) {
-            return Ok(app);
+    /// imported app, `CONTEXT/NAMESPACE/NAME` for a live one), else its
+    /// name when only one app has it. Several apps of one name are an
+    /// error listing their refs. A Git-imported app that runs live is
+    /// found as the live app (by either ref).
+    pub fn app(&self, name: &str) -> Result<Arc<AppSpec>, EngineError> {
+        let live = self.live_state();
+        let listed = || {
+            self.apps
+                .iter()
+                .filter(|a| !live.twins.contains(&a.reference()))
+                .chain(live.apps.iter())
+        };
+        let by_git_ref = |a: &&AppSpec| {
+            a.origin
+                .as_ref()
+                .is_some_and(|o| o.git_ref.as_deref() == Some(name))
+        };
+        if let Some(app) = listed().find(|a| a.reference() == name || by_git_ref(a)) {
+            return Ok(Arc::new(app.clone()));
         }
-        let mut named = self.apps.iter().filter(|a| a.name == name);
-        match (named.next(), named.next()) {
-            (Some(app), None) => Ok(app),
-            (None, _) => Err(EngineError::UnknownApp(name.to_string())),
-            (Some(first), Some(second)) => Err(EngineError::AmbiguousApp {
+        let named: Vec<&AppSpec> = listed().filter(|a| a.name == name).collect();
+        match named.as_slice() {
+            [app] => Ok(Arc::new((*app).clone())),
+            [] => Err(EngineError::UnknownApp(name.to_string())),
+            several => Err(EngineError::AmbiguousApp {
                 name: name.to_string(),
-                candidates: [first, second]
-                    .into_iter()
-                    .chain(named)
-                    .map(AppSpec::reference)
-                    .collect(),
+                candidates: several.iter().map(|a| a.reference()).collect(),
             }),
         }
     }
 
     /// The app `name` names, when tether may change it: an imported app
     /// must have `manage: true` ([`AppSpec::read_only_reason`]).
-    pub fn managed_app(&self, name: &str) -> Result<&AppSpec, EngineError> {
+    pub fn managed_app(&self, name: &str) -> Result<Arc<AppSpec>, EngineError> {
         let app = self.app(name)?;
         match app.read_only_reason() {
             Some(reason) => Err(EngineError::ReadOnly(reason)),
@@ -152,6 +165,9 @@ impl Engine {
 
     /// The status of one app. Failures become Unknown with the cause.
     pub async fn status(&self, app: &AppSpec) -> AppStatus {
+        if let Some(row) = self.live_row(app) {
+            return row;
+        }
         let cluster = self.cluster_name(app);
         let desired = match self.desired.render(app) {
             Ok(d) => d,
@@ -192,9 +208,20 @@ impl Engine {
         status
     }
 
-    /// The status of every app, concurrently.
+    /// The status of every app, concurrently: tether's and imported apps
+    /// (rendered and compared), then the live Argo CD and Flux apps of the
+    /// contexts in scope (from their own status). An imported app that
+    /// runs live shows once, as the live row. A context that cannot be read
+    /// keeps the rows it had, turned Unknown with the cause.
     pub async fn status_all(&self) -> Vec<AppStatus> {
-        futures::future::join_all(self.apps.iter().map(|a| self.status(a))).await
+        let live = self.refresh_live().await;
+        let own = self
+            .apps
+            .iter()
+            .filter(|a| !live.twins.contains(&a.reference()));
+        let mut rows = futures::future::join_all(own.map(|a| self.status(a))).await;
+        rows.extend(live.apps.iter().filter_map(|a| self.live_row(a)));
+        rows
     }
 
     /// Applies an app's desired state.
@@ -204,6 +231,7 @@ impl Engine {
         } else {
             self.managed_app(name)?
         };
+        let app = app.as_ref();
         let desired = render_app(app, options.revision.as_ref())?;
         let client = self
             .clusters
@@ -236,6 +264,7 @@ impl Engine {
         revision: Option<&Revision>,
     ) -> Result<AppDiff, EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let desired = render_app(app, revision)?;
         let client = self
             .clusters
@@ -260,6 +289,7 @@ impl Engine {
         revision: Option<&Revision>,
     ) -> Result<super::Desired, EngineError> {
         let app = self.app(name)?;
+        let app = app.as_ref();
         let mut desired = render_app(app, revision)?;
         let client = self
             .clusters

@@ -101,6 +101,8 @@ pub fn map_application(object: &Value, found_in: &str, manage: bool, cx: &Contex
         object: object.clone(),
         related: Arc::clone(&cx.related),
         parent: None,
+        home_context: cx.home_context.clone(),
+        git_ref: None,
         tracking: Tracking::Argocd {
             method: cx.argocd.tracking_method,
             app_id,

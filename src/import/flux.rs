@@ -95,6 +95,8 @@ pub fn map_flux_app(
         object: object.clone(),
         related: Arc::clone(&cx.related),
         parent: None,
+        home_context: cx.home_context.clone(),
+        git_ref: None,
         tracking: Tracking::Flux {
             prefix: if is_helm {
                 HELM_PREFIX

@@ -32,6 +32,8 @@ pub struct Context {
     pub clusters: ClusterIndex,
     pub argocd: ArgoSettings,
     pub related: Arc<Vec<Value>>,
+    /// The context the mapped objects live in (the import entry's).
+    pub home_context: Option<String>,
 }
 
 /// One imported app: its spec and origin (joined into the spec by
@@ -61,6 +63,24 @@ pub struct Imported {
     pub warnings: Vec<String>,
 }
 
+/// What mapping an object of `config` needs, without related objects:
+/// `repos:` and the remotes of every checkout tether.yaml names, the
+/// clusters, the Argo CD settings.
+pub fn mapping_context(config: &Config, clusters: ClusterIndex) -> Context {
+    let checkouts = config
+        .import
+        .iter()
+        .map(|i| i.repo.as_path())
+        .chain(config.apps.iter().map(|a| a.source.repo.as_path()));
+    Context {
+        repos: RepoIndex::new(&config.repos, checkouts),
+        clusters,
+        argocd: config.argocd.clone(),
+        related: Arc::default(),
+        home_context: None,
+    }
+}
+
 /// Reads every `import:` entry of `config` and maps what it finds.
 /// `clusters` describes the kubeconfig (see [`ClusterIndex`]).
 pub fn import_apps(config: &Config, clusters: ClusterIndex) -> Imported {
@@ -75,20 +95,17 @@ pub fn import_apps(config: &Config, clusters: ClusterIndex) -> Imported {
             Err(e) => out.warnings.push(e),
         }
     }
-    let checkouts = config
-        .import
-        .iter()
-        .map(|i| i.repo.as_path())
-        .chain(config.apps.iter().map(|a| a.source.repo.as_path()));
     let cx = Context {
-        repos: RepoIndex::new(&config.repos, checkouts),
-        clusters,
-        argocd: config.argocd.clone(),
         related: Arc::new(found.iter().map(|f| f.object.clone()).collect()),
+        ..mapping_context(config, clusters)
     };
     for f in &found {
         let entry = &config.import[f.import];
         let found_in = format!("{}:{}", entry.repo.display(), f.file);
+        let cx = Context {
+            home_context: entry.context.clone(),
+            ..cx.clone()
+        };
         let mapped = match (f.group(), f.kind()) {
             ("argoproj.io", "Application") => {
                 map_application(&f.object, &found_in, entry.manage, &cx)

@@ -180,14 +180,26 @@ pub struct AppOrigin {
     pub related: Arc<Vec<Value>>,
     /// The app-of-apps parent or generating ApplicationSet, as a ref.
     pub parent: Option<String>,
+    /// The context the object itself lives in (the `import:` entry's
+    /// `context`; for a live app, where it was read), when known: a live
+    /// object there of the same kind, namespace and name is this app.
+    pub home_context: Option<String>,
+    /// For a live app that is also imported from Git: the Git app's ref.
+    pub git_ref: Option<String>,
     pub tracking: Tracking,
     /// Argo CD settings in effect (for Argo CD apps).
     pub argocd: ArgoSettings,
 }
 
 impl AppOrigin {
-    /// The unambiguous name of an imported app: `KIND/NAMESPACE/NAME`.
+    /// The unambiguous name: `KIND/NAMESPACE/NAME` for an app imported
+    /// from Git, `CONTEXT/NAMESPACE/NAME` for a live one.
     pub fn reference(&self) -> String {
-        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+        match (&self.origin, &self.home_context) {
+            (AppOriginKind::Cluster, Some(context)) => {
+                format!("{context}/{}/{}", self.namespace, self.name)
+            }
+            _ => format!("{}/{}/{}", self.kind, self.namespace, self.name),
+        }
     }
 }

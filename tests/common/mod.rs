@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 pub mod automation;
+pub mod gitops;
 pub mod scenarios;
+pub mod standins;
 
 use kube::api::{Api, DynamicObject};
 use kube::core::{ApiResource, GroupVersionKind};

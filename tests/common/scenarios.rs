@@ -13,7 +13,7 @@ use tether::model::{AppStatus, HealthStatus, ResourceKey, SyncStatus};
 pub async fn wait_for(env: &Env, engine: &Engine, done: impl Fn(&AppStatus) -> bool) -> AppStatus {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let status = engine.status(engine.app(&env.app).unwrap()).await;
+        let status = engine.status(&engine.app(&env.app).unwrap()).await;
         if done(&status) {
             return status;
         }
@@ -29,7 +29,7 @@ pub async fn wait_for(env: &Env, engine: &Engine, done: impl Fn(&AppStatus) -> b
 /// OutOfSync on exactly that field → sync corrects it.
 pub async fn sync_then_drift(env: &Env) {
     let engine = env.engine();
-    let before = engine.status(engine.app(&env.app).unwrap()).await;
+    let before = engine.status(&engine.app(&env.app).unwrap()).await;
     assert_eq!(before.sync, SyncStatus::OutOfSync, "{before:#?}");
     assert_eq!(before.health, HealthStatus::Missing);
 
@@ -129,7 +129,7 @@ pub async fn sync_then_drift(env: &Env) {
         .find(|r| r.kind == "ConfigMap")
         .unwrap();
     assert_eq!(action.action, "configured");
-    let back = engine.status(engine.app(&env.app).unwrap()).await;
+    let back = engine.status(&engine.app(&env.app).unwrap()).await;
     assert_eq!(back.sync, SyncStatus::Synced, "{back:#?}");
     env.cleanup().await;
 }
