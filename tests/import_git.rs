@@ -340,3 +340,152 @@ spec:
         "the parent shows its children as resources: {root}"
     );
 }
+
+/// The chart of tests/fixtures/helm/web under `dir`, as repository files.
+fn web_chart(dir: &str) -> Vec<(String, Option<Vec<u8>>)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/web");
+    let mut out = Vec::new();
+    for rel in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/configmap.yaml",
+        "templates/deployment.yaml",
+        "templates/service.yaml",
+    ] {
+        out.push((
+            format!("{dir}/{rel}"),
+            Some(std::fs::read(root.join(rel)).unwrap()),
+        ));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flux_kustomization_renders_as_kustomize_controller_with_substitution() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let flux = "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: settings, namespace: flux-system}
+spec:
+  sourceRef: {kind: GitRepository, name: gitops}
+  path: ./apps/settings
+  targetNamespace: web
+  postBuild:
+    substitute: {region: eu-west-1}
+    substituteFrom:
+      - {kind: ConfigMap, name: cluster-vars}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cluster-vars, namespace: flux-system}
+data: {cluster: prod-eu}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: broken, namespace: flux-system}
+spec:
+  sourceRef: {kind: GitRepository, name: gitops}
+  path: ./apps/settings
+  postBuild:
+    substitute: {region: eu-west-1}
+";
+    let settings = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data:
+  where: ${cluster}/${region}
+  plain: ${region:=x}
+";
+    env.commit(
+        &[
+            file("clusters/test/settings.yaml", flux),
+            file("apps/settings/settings.yaml", settings),
+        ],
+        "flux settings",
+    );
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &[
+                "manifests",
+                "Kustomization/flux-system/settings",
+                "-o",
+                "json",
+            ],
+        )
+    });
+    let objects = json(&out);
+    let cm = &objects[0];
+    assert_eq!(cm["data"]["where"], "prod-eu/eu-west-1");
+    assert_eq!(cm["metadata"]["namespace"], "web");
+    assert_eq!(
+        cm["metadata"]["labels"]["kustomize.toolkit.fluxcd.io/name"],
+        "settings"
+    );
+
+    // Strict substitution: a variable without a value is an error naming it.
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["status", "Kustomization/flux-system/broken", "-o", "json"],
+        )
+    });
+    let status = json(&out);
+    let message = status[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cluster") && message.contains("not set"),
+        "{message}"
+    );
+    assert_eq!(status[0]["sync"], "Unknown");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flux_helm_release_renders_with_values_from_and_masks_secret_values() {
+    if tether::render::helm::helm_binary().is_err() {
+        common::skipped("helm not on PATH; the HelmRelease render test did not run");
+        return;
+    }
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let release = "apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: flux-system}
+spec:
+  targetNamespace: web
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef: {kind: GitRepository, name: gitops}
+  values:
+    replicas: 2
+  valuesFrom:
+    - {kind: Secret, name: web-secret, valuesKey: level, targetPath: config.logLevel}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-secret, namespace: flux-system}
+data: {level: aHVudGVyMi1kZWJ1Zw==}
+";
+    let mut files = web_chart("charts/web");
+    files.push(file("clusters/test/release.yaml", release));
+    env.commit(&files, "a HelmRelease");
+    let out =
+        tokio::task::block_in_place(|| tether(&env, &["manifests", "HelmRelease/flux-system/web"]));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("helm.toolkit.fluxcd.io/name: web"), "{text}");
+    assert!(
+        text.contains("name: web-web") || text.contains("web-web"),
+        "release name [<targetNamespace>-]<name>: {text}"
+    );
+    assert!(
+        !text.contains("hunter2"),
+        "a value from a Secret is never shown: {text}"
+    );
+    assert!(text.contains("(masked sha256:"), "it shows masked: {text}");
+}

@@ -84,6 +84,14 @@ fn render_at(
     id: String,
 ) -> Result<Desired, EngineError> {
     mapped(app)?;
+    if let Some(rendered) = super::imported::render_imported(app, repo, revision) {
+        let (objects, secrets) = rendered?;
+        return Ok(Desired {
+            revision: id,
+            objects,
+            secrets: Arc::new(secrets),
+        });
+    }
     let tree = read_sources(repo, revision, &app.source.path).map_err(|e| source_error(app, &e))?;
     let secrets = secret_strings(app, &tree);
     let objects =
@@ -159,7 +167,7 @@ pub fn secret_strings(app: &AppSpec, tree: &FileTree) -> SecretStrings {
     SecretStrings::new(found)
 }
 
-fn collect_scalars(value: &Value, out: &mut Vec<String>) {
+pub(crate) fn collect_scalars(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::String(s) => out.push(s.clone()),
         Value::Number(n) => out.push(n.to_string()),

@@ -11,6 +11,7 @@ mod diff;
 mod error;
 mod events;
 mod handle;
+mod imported;
 mod live;
 mod live_actions;
 mod live_wait;
