@@ -113,6 +113,18 @@ fn json_pointers_start_with_a_slash() {
 }
 
 #[test]
+fn jq_expressions_are_compiled_when_loaded() {
+    assert_eq!(
+        error_of("bad_jq_expression.yaml"),
+        "tether.yaml:11: apps[0].ignoreDifferences[1].jqPathExpressions[1]: invalid jq expression \".data[]]\": unexpected character at column 8"
+    );
+    assert_eq!(
+        error_of("unbounded_jq_expression.yaml"),
+        "tether.yaml:10: apps[1].ignoreDifferences[0].jqPathExpressions[1]: invalid jq expression \"def f: f; f\": definitions (def) are not allowed in an ignore expression"
+    );
+}
+
+#[test]
 fn a_bad_secret_value_path_names_its_line() {
     assert_eq!(
         error_of("bad_secret_value.yaml"),

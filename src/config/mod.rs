@@ -12,7 +12,9 @@
 //!   `ServerSideApply=true` / `PruneLast=true` (always on, accepted for
 //!   Argo CD compatibility) or
 //!   `PrunePropagationPolicy=foreground|background|orphan`;
-//! - `ignoreDifferences[].jsonPointers` start with `/`.
+//! - `ignoreDifferences[].jsonPointers` start with `/`;
+//! - `ignoreDifferences[].jqPathExpressions` compile
+//!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary).
 //!
 //! ```
 //! use std::path::Path;
