@@ -37,8 +37,13 @@ async fn dispatch(cli: Cli) -> CliResult {
         context: cli.context.clone(),
     };
     let command = cli.command.unwrap_or(Command::Ui(Default::default()));
+    let kustomize = cli.kustomize.map(crate::model::KustomizeMode::from);
+    // Every command that loads the engine gets `--kustomize`.
+    let load_engine = |config: Option<&std::path::Path>, kube: KubeOptions| {
+        load_engine_with(config, kube, kustomize)
+    };
     match command {
-        Command::Render(args) => render::run(&args),
+        Command::Render(args) => render::run(&args, cli.config.as_deref(), kustomize),
         Command::Demo(args) => demo::run(args).await,
         Command::Ui(args) => ui_command(load_engine(cli.config.as_deref(), kube)?, args).await,
         Command::Apps(args) | Command::Status(args) => {
@@ -84,6 +89,22 @@ pub fn load_engine(
     config: Option<&std::path::Path>,
     kube: KubeOptions,
 ) -> Result<Engine, CliError> {
-    let config = crate::config::load(config).map_err(CliError::new)?;
+    load_engine_with(config, kube, None)
+}
+
+/// [`load_engine`], with every app's Kustomize mode set when `kustomize`
+/// is given (`--kustomize`).
+pub fn load_engine_with(
+    config: Option<&std::path::Path>,
+    kube: KubeOptions,
+    kustomize: Option<crate::model::KustomizeMode>,
+) -> Result<Engine, CliError> {
+    let mut config = crate::config::load(config).map_err(CliError::new)?;
+    if let Some(mode) = kustomize {
+        config
+            .apps
+            .iter_mut()
+            .for_each(|app| app.set_kustomize_mode(mode));
+    }
     Ok(Engine::new(config.apps, kube))
 }

@@ -12,6 +12,7 @@
 //!   `ServerSideApply=true` / `PruneLast=true` (always on, accepted for
 //!   Argo CD compatibility) or
 //!   `PrunePropagationPolicy=foreground|background|orphan`;
+//! - `render.kustomize` (top level, and per app) is `native` or `binary`;
 //! - `ignoreDifferences[].jsonPointers` start with `/`;
 //! - `ignoreDifferences[].jqPathExpressions` compile
 //!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary).
@@ -35,7 +36,7 @@ pub use validate::{
     is_known_sync_option,
 };
 
-use crate::model::AppSpec;
+use crate::model::{AppSpec, RenderSpec};
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
 
@@ -47,15 +48,18 @@ pub const FILE_NAME: &str = "tether.yaml";
 pub struct Config {
     /// The file the apps came from.
     pub path: PathBuf,
-    /// The apps, with `source.repo` resolved against the file's folder.
+    /// The apps, with `source.repo` resolved against the file's folder and
+    /// the top-level `render:` merged into each app's `render:`.
     pub apps: Vec<AppSpec>,
 }
 
-/// The document's shape: only `apps` at the top level.
+/// The document's shape: `apps`, and `render:` defaults for every app.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Document {
     apps: Vec<AppSpec>,
+    #[serde(default)]
+    render: RenderSpec,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -118,6 +122,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         .into_iter()
         .map(|mut app| {
             app.source.repo = resolve_repo(base, &app.source.repo);
+            let render = app.render.take().unwrap_or_default().or(&doc.render);
+            app.render = (render != RenderSpec::default()).then_some(render);
             app
         })
         .collect();

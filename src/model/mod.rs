@@ -9,8 +9,8 @@ mod tree;
 mod values;
 
 pub use app::{
-    AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, Revision, SourceSpec,
-    SyncPolicy,
+    AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, KustomizeMode,
+    RenderSpec, Revision, SourceSpec, SyncPolicy,
 };
 pub use key::{GroupVersionKind, ResourceKey};
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};

@@ -20,19 +20,103 @@ use jaq_core::path::Part;
 /// `until`, `recurse(f)`), input, environment, time, logging and `halt` are
 /// left out.
 pub const ALLOWED: &[&str] = &[
-    "empty", "error", "not", "select", "true", "false", "null", "type", "length",
-    "utf8bytelength", "keys", "keys_unsorted", "has", "in", "inside", "contains",
-    "startswith", "endswith", "ltrimstr", "rtrimstr", "trim", "ltrim", "rtrim",
-    "ascii_downcase", "ascii_upcase", "test", "match", "capture", "scan", "split",
-    "splits", "sub", "gsub", "join", "explode", "implode", "tostring", "tonumber",
-    "tojson", "fromjson", "values", "nulls", "booleans", "numbers", "strings",
-    "arrays", "objects", "iterables", "scalars", "isboolean", "isnumber", "isstring",
-    "isarray", "isobject", "first", "last", "nth", "limit", "skip", "isempty", "any",
-    "all", "map", "map_values", "add", "min", "max", "min_by", "max_by", "sort",
-    "sort_by", "group_by", "unique", "unique_by", "reverse", "flatten", "index",
-    "rindex", "indices", "to_entries", "from_entries", "with_entries", "paths",
-    "path", "getpath", "recurse", "floor", "ceil", "round", "abs", "@text", "@json",
-    "@base64", "@base64d", "@uri", "@html", "@sh",
+    "empty",
+    "error",
+    "not",
+    "select",
+    "true",
+    "false",
+    "null",
+    "type",
+    "length",
+    "utf8bytelength",
+    "keys",
+    "keys_unsorted",
+    "has",
+    "in",
+    "inside",
+    "contains",
+    "startswith",
+    "endswith",
+    "ltrimstr",
+    "rtrimstr",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "ascii_downcase",
+    "ascii_upcase",
+    "test",
+    "match",
+    "capture",
+    "scan",
+    "split",
+    "splits",
+    "sub",
+    "gsub",
+    "join",
+    "explode",
+    "implode",
+    "tostring",
+    "tonumber",
+    "tojson",
+    "fromjson",
+    "values",
+    "nulls",
+    "booleans",
+    "numbers",
+    "strings",
+    "arrays",
+    "objects",
+    "iterables",
+    "scalars",
+    "isboolean",
+    "isnumber",
+    "isstring",
+    "isarray",
+    "isobject",
+    "first",
+    "last",
+    "nth",
+    "limit",
+    "skip",
+    "isempty",
+    "any",
+    "all",
+    "map",
+    "map_values",
+    "add",
+    "min",
+    "max",
+    "min_by",
+    "max_by",
+    "sort",
+    "sort_by",
+    "group_by",
+    "unique",
+    "unique_by",
+    "reverse",
+    "flatten",
+    "index",
+    "rindex",
+    "indices",
+    "to_entries",
+    "from_entries",
+    "with_entries",
+    "paths",
+    "path",
+    "getpath",
+    "recurse",
+    "floor",
+    "ceil",
+    "round",
+    "abs",
+    "@text",
+    "@json",
+    "@base64",
+    "@base64d",
+    "@uri",
+    "@html",
+    "@sh",
 ];
 
 /// Builtins allowed with some arities only: `recurse` without arguments
@@ -43,15 +127,13 @@ const ARITY: &[(&str, usize)] = &[("recurse", 0)];
 /// (with the column where there is one).
 pub fn check(expr: &str) -> Result<(), String> {
     if expr.trim().is_empty() {
-        return Err("an empty expression selects nothing; write a path such as .spec.replicas".into());
+        return Err(
+            "an empty expression selects nothing; write a path such as .spec.replicas".into(),
+        );
     }
     let tokens = Lexer::new(expr).lex().map_err(|errors| {
         let (expected, at) = &errors[0];
-        format!(
-            "{} at {}",
-            lex_expectation(expected),
-            position(expr, at)
-        )
+        format!("{} at {}", lex_expectation(expected), position(expr, at))
     })?;
     let term = Parser::new(&tokens).parse(|p| p.term()).map_err(|errors| {
         let (expected, found) = &errors[0];
@@ -213,7 +295,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_column() {
-        assert_eq!(check(".data[]]").unwrap_err(), "unexpected character at column 8");
+        assert_eq!(
+            check(".data[]]").unwrap_err(),
+            "unexpected character at column 8"
+        );
         assert_eq!(
             check(".data[").unwrap_err(),
             "no closing delimiter for \"[\" at the end"

@@ -107,7 +107,13 @@ impl JqPaths {
             .chain(jaq_json::funs());
         let arena = Arena::default();
         let modules = Loader::new(defs)
-            .load(&arena, File { code: &code, path: () })
+            .load(
+                &arena,
+                File {
+                    code: &code,
+                    path: (),
+                },
+            )
             .map_err(|_| invalid("cannot read the expression".into()))?;
         let filter = Compiler::default()
             .with_funs(funs)
@@ -178,8 +184,7 @@ impl JqPaths {
 /// `expr` compiled once per process and shared: ignore rules are applied
 /// to every resource on every refresh.
 pub fn compiled(expr: &str) -> Result<Arc<JqPaths>, JqError> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Result<Arc<JqPaths>, JqError>>>> =
-        OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<String, Result<Arc<JqPaths>, JqError>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Ok(entries) = cache.lock()
         && let Some(found) = entries.get(expr)

@@ -120,7 +120,11 @@ fn missing_fields_and_whole_object_change_nothing() {
     let v = json!({"a": {"b": 1}});
     assert_eq!(deleted(".x.y.z", v.clone()), v);
     assert_eq!(deleted(".a.b.c?", v.clone()), v);
-    assert_eq!(deleted(".", v.clone()), v, "the object itself is never deleted");
+    assert_eq!(
+        deleted(".", v.clone()),
+        v,
+        "the object itself is never deleted"
+    );
     assert_eq!(deleted("empty", v.clone()), v);
 }
 
@@ -146,18 +150,102 @@ fn the_path_count_is_bounded() {
 #[test]
 fn invalid_expressions_are_errors_never_panics() {
     let malformed = [
-        ".data[]]", ".data[", ".[", "]", "[", "(", ")", "{", "}", ".a.", "..a", ".a |",
-        "| .a", ".a,", ",", ".a[\"x]", "\"", "\\", ".a[1:2:3]", "select(", "select()",
-        "if", "if . then", "if . then . else", "try", "reduce", "foreach .[] as",
-        ".a as", ".a as $", "$", "$x", "@", "@nope", "@base64(", "def", "def f:",
-        "def f: .;", "import \"x\" as y; .", "include \"x\"; .", "label", "break",
-        "break $x", ".[]?[]?[]??", "?", ".a?b", "1 +", "+ 1", "- -", "..[", ".[.[.[",
-        "\u{0}", "\u{feff}.a", ".a\u{7f}", ".日本", ".\"日本\"[", "#", "# only a comment",
-        ".a # comment", "not_a_function", "nope(1)", "map", "select", "test",
-        "limit(1)", "{(.a)", "{a:}", "{:1}", "[.a", ".a]", "\"\\(\"", "\"\\(.a\"",
-        "\"\\u12\"", "\"\\q\"", "1e", "0x10", ".a == ", "== .a", "and", "or", ".a and",
-        "$__loc__", ".a as [$x, $y] | $z", "`", "§", "💣", ".a[-]", ".a[:]", ".[::]",
-        "getpath", "paths(", "@sh \"x", "..|..|..|", ".a |= ", "|=", "//", ".a // ",
+        ".data[]]",
+        ".data[",
+        ".[",
+        "]",
+        "[",
+        "(",
+        ")",
+        "{",
+        "}",
+        ".a.",
+        "..a",
+        ".a |",
+        "| .a",
+        ".a,",
+        ",",
+        ".a[\"x]",
+        "\"",
+        "\\",
+        ".a[1:2:3]",
+        "select(",
+        "select()",
+        "if",
+        "if . then",
+        "if . then . else",
+        "try",
+        "reduce",
+        "foreach .[] as",
+        ".a as",
+        ".a as $",
+        "$",
+        "$x",
+        "@",
+        "@nope",
+        "@base64(",
+        "def",
+        "def f:",
+        "def f: .;",
+        "import \"x\" as y; .",
+        "include \"x\"; .",
+        "label",
+        "break",
+        "break $x",
+        ".[]?[]?[]??",
+        "?",
+        ".a?b",
+        "1 +",
+        "+ 1",
+        "- -",
+        "..[",
+        ".[.[.[",
+        "\u{0}",
+        "\u{feff}.a",
+        ".a\u{7f}",
+        ".日本",
+        ".\"日本\"[",
+        "#",
+        "# only a comment",
+        ".a # comment",
+        "not_a_function",
+        "nope(1)",
+        "map",
+        "select",
+        "test",
+        "limit(1)",
+        "{(.a)",
+        "{a:}",
+        "{:1}",
+        "[.a",
+        ".a]",
+        "\"\\(\"",
+        "\"\\(.a\"",
+        "\"\\u12\"",
+        "\"\\q\"",
+        "1e",
+        "0x10",
+        ".a == ",
+        "== .a",
+        "and",
+        "or",
+        ".a and",
+        "$__loc__",
+        ".a as [$x, $y] | $z",
+        "`",
+        "§",
+        "💣",
+        ".a[-]",
+        ".a[:]",
+        ".[::]",
+        "getpath",
+        "paths(",
+        "@sh \"x",
+        "..|..|..|",
+        ".a |= ",
+        "|=",
+        "//",
+        ".a // ",
     ];
     for expr in malformed {
         let result = JqPaths::compile(expr);
@@ -170,13 +258,24 @@ fn invalid_expressions_are_errors_never_panics() {
         JqPaths::compile(".data[]]").unwrap_err().to_string(),
         "invalid jq expression \".data[]]\": unexpected character at column 8"
     );
-    assert!(JqPaths::compile("nope(1)").unwrap_err().to_string().contains("nope/1"));
     assert!(
-        JqPaths::compile("map").unwrap_err().to_string().contains("map/0"),
+        JqPaths::compile("nope(1)")
+            .unwrap_err()
+            .to_string()
+            .contains("nope/1")
+    );
+    assert!(
+        JqPaths::compile("map")
+            .unwrap_err()
+            .to_string()
+            .contains("map/0"),
         "a known builtin with the wrong arity says which"
     );
     assert!(
-        JqPaths::compile("$x").unwrap_err().to_string().contains("$x"),
+        JqPaths::compile("$x")
+            .unwrap_err()
+            .to_string()
+            .contains("$x"),
         "unbound variables are compile errors"
     );
 }

@@ -94,11 +94,11 @@ fn walk(
         (Value::Array(items), Val::Obj(bounds)) => {
             let (from, to) = window.unwrap_or((0, items.len()));
             let len = to - from;
-            let bound = |name: &str, default: usize| {
-                match bounds.get(&Val::utf8_str(name.as_bytes().to_vec())) {
-                    Some(Val::Num(n)) => clamp(n, len),
-                    _ => default,
-                }
+            let bound = |name: &str, default: usize| match bounds
+                .get(&Val::utf8_str(name.as_bytes().to_vec()))
+            {
+                Some(Val::Num(n)) => clamp(n, len),
+                _ => default,
             };
             let (start, end) = (bound("start", 0), bound("end", len));
             let window = Some((from + start, from + end.max(start)));
