@@ -116,8 +116,16 @@ fn json_pointers_start_with_a_slash() {
 fn render_mode_defaults_at_the_top_and_per_app() {
     use tether::model::KustomizeMode;
     let c = config::parse(&fixture("render_modes.yaml"), Path::new("tether.yaml")).unwrap();
-    assert_eq!(c.apps[0].kustomize_mode(), KustomizeMode::Binary, "the top-level default");
-    assert_eq!(c.apps[1].kustomize_mode(), KustomizeMode::Native, "the app's own wins");
+    assert_eq!(
+        c.apps[0].kustomize_mode(),
+        KustomizeMode::Binary,
+        "the top-level default"
+    );
+    assert_eq!(
+        c.apps[1].kustomize_mode(),
+        KustomizeMode::Native,
+        "the app's own wins"
+    );
     let plain = config::parse(&fixture("valid_full.yaml"), Path::new("tether.yaml")).unwrap();
     assert_eq!(plain.apps[0].kustomize_mode(), KustomizeMode::Native);
     assert_eq!(plain.apps[0].render, None);

@@ -20,7 +20,9 @@ fn program() -> Option<KustomizeProgram> {
     match KustomizeProgram::find() {
         Ok(p) => Some(p),
         Err(_) => {
-            skipped("neither kustomize nor kubectl on PATH; the kustomize binary mode was not tested");
+            skipped(
+                "neither kustomize nor kubectl on PATH; the kustomize binary mode was not tested",
+            );
             None
         }
     }
@@ -148,12 +150,17 @@ fn binary_mode_builds_an_overlay_with_bases_from_other_folders() {
     assert_eq!(to_yaml_stream(&binary), to_yaml_stream(&native));
     let deploy = binary.iter().find(|o| o["kind"] == "Deployment").unwrap();
     assert_eq!(deploy["metadata"]["name"], "prod-web");
-    assert_eq!(deploy["metadata"]["labels"]["probe"], "enabled", "the component applied");
+    assert_eq!(
+        deploy["metadata"]["labels"]["probe"], "enabled",
+        "the component applied"
+    );
     assert_eq!(
         deploy["spec"]["template"]["spec"]["containers"][0]["image"],
         "ghcr.io/example/web:2.0.0"
     );
-    let flags = binary.iter().find(|o| o["kind"] == "ConfigMap" && o["data"]["MODE"] == "prod");
+    let flags = binary
+        .iter()
+        .find(|o| o["kind"] == "ConfigMap" && o["data"]["MODE"] == "prod");
     assert!(
         flags.unwrap()["metadata"]["name"]
             .as_str()
@@ -186,7 +193,11 @@ fn render_app_in_binary_mode_runs_in_a_private_folder_removed_afterwards() {
             log = log.display()
         ),
     );
-    let out = tether(&r, &["render", "--app", "web"], &[("TETHER_KUSTOMIZE", &spy)]);
+    let out = tether(
+        &r,
+        &["render", "--app", "web"],
+        &[("TETHER_KUSTOMIZE", &spy)],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("name: prod-web"));
     let log = std::fs::read_to_string(&log).unwrap();
@@ -198,7 +209,10 @@ fn render_app_in_binary_mode_runs_in_a_private_folder_removed_afterwards() {
         "the materialised tree {cwd} was not removed"
     );
     let args = lines.next().unwrap();
-    assert!(args.starts_with("build ") && args.contains("/apps/web/prod --enable-helm"), "{args}");
+    assert!(
+        args.starts_with("build ") && args.contains("/apps/web/prod --enable-helm"),
+        "{args}"
+    );
 }
 
 #[test]
@@ -226,7 +240,12 @@ fn check_is_quiet_when_both_modes_agree_and_prints_a_diff_when_not() {
         &["render", "gitops/apps/web/prod", "--check"][..],
     ] {
         let out = tether(&r, args, &[("TETHER_KUSTOMIZE", &different)]);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         let diff = text(&out.stdout);
         assert!(diff.starts_with("--- native\n+++ binary\n"), "{diff}");
         for line in [
@@ -235,7 +254,10 @@ fn check_is_quiet_when_both_modes_agree_and_prints_a_diff_when_not() {
             "-  name: prod-web-config",
             "+  name: prod-web-settings",
         ] {
-            assert!(diff.lines().any(|l| l == line), "{line:?} missing from\n{diff}");
+            assert!(
+                diff.lines().any(|l| l == line),
+                "{line:?} missing from\n{diff}"
+            );
         }
         assert!(text(&out.stderr).contains("differ"));
     }
@@ -248,14 +270,28 @@ fn binary_errors_name_the_app_and_carry_the_binary_message() {
     }
     let r = repo("");
     // The real binary on a kustomization whose resource is missing.
-    let out = tether(&r, &["--kustomize", "binary", "render", "--app", "broken"], &[]);
+    let out = tether(
+        &r,
+        &["--kustomize", "binary", "render", "--app", "broken"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.starts_with("tether: app broken: apps/broken: "), "{stderr}");
+    assert!(
+        stderr.starts_with("tether: app broken: apps/broken: "),
+        "{stderr}"
+    );
     assert!(stderr.contains("missing.yaml"), "{stderr}");
-    assert!(!stderr.contains("tether-kustomize-"), "temporary paths leak: {stderr}");
+    assert!(
+        !stderr.contains("tether-kustomize-"),
+        "temporary paths leak: {stderr}"
+    );
 
-    let failing = wrapper(&r, "kustomize", "echo 'Error: boom from kustomize' >&2\nexit 1");
+    let failing = wrapper(
+        &r,
+        "kustomize",
+        "echo 'Error: boom from kustomize' >&2\nexit 1",
+    );
     let out = tether(
         &r,
         &["render", "--app", "web", "--kustomize", "binary"],
@@ -268,7 +304,11 @@ fn binary_errors_name_the_app_and_carry_the_binary_message() {
             && stderr.contains(" build failed: boom from kustomize"),
         "{stderr}"
     );
-    let out = tether(&r, &["render", "--app", "web", "--check"], &[("TETHER_KUSTOMIZE", &failing)]);
+    let out = tether(
+        &r,
+        &["render", "--app", "web", "--check"],
+        &[("TETHER_KUSTOMIZE", &failing)],
+    );
     assert_eq!(out.status.code(), Some(2), "an error in --check is exit 2");
 
     let slow = wrapper(&r, "kustomize", "sleep 30");

@@ -105,7 +105,10 @@ fn report_check(
     binary: &[Value],
     mask: impl Fn(&str) -> String,
 ) -> i32 {
-    let (native, binary) = (render::to_yaml_stream(native), render::to_yaml_stream(binary));
+    let (native, binary) = (
+        render::to_yaml_stream(native),
+        render::to_yaml_stream(binary),
+    );
     if native == binary {
         eprintln!("tether: {what}: native and binary Kustomize renders are identical");
         return 0;

@@ -181,10 +181,13 @@ impl JqPaths {
     }
 }
 
+/// Compilation results by expression.
+type Compiled = HashMap<String, Result<Arc<JqPaths>, JqError>>;
+
 /// `expr` compiled once per process and shared: ignore rules are applied
 /// to every resource on every refresh.
 pub fn compiled(expr: &str) -> Result<Arc<JqPaths>, JqError> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Result<Arc<JqPaths>, JqError>>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<Compiled>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Ok(entries) = cache.lock()
         && let Some(found) = entries.get(expr)

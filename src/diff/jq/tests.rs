@@ -287,3 +287,44 @@ fn compiled_expressions_are_shared() {
     assert!(Arc::ptr_eq(&a, &b));
     assert!(compiled(".data[]]").is_err());
 }
+
+#[test]
+fn every_allowed_builtin_is_documented() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/IGNORE_DIFFERENCES.md"),
+    )
+    .unwrap();
+    let listed = doc
+        .split("Builtins an expression may call:")
+        .nth(1)
+        .unwrap();
+    for name in ALLOWED {
+        assert!(
+            listed.contains(&format!("`{name}`")),
+            "{name} is allowed but not listed in docs/IGNORE_DIFFERENCES.md"
+        );
+    }
+}
+
+/// The documentation's examples compile and do what it says.
+#[test]
+fn documented_examples_work() {
+    let labels = json!({"metadata": {"labels": {"app": "x", "pod-template-hash": "abc"}}});
+    assert_eq!(
+        deleted(
+            r#".metadata.labels | keys[] as $k | select($k | test("hash$")) | .[$k]"#,
+            labels
+        ),
+        json!({"metadata": {"labels": {"app": "x"}}})
+    );
+    let d = json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "app", "env": [{"name": "OTEL_A", "value": "1"}]},
+        {"name": "side"}]}}}});
+    assert_eq!(
+        deleted(
+            r#".spec.template.spec.containers[].env[]? | select(.name | startswith("OTEL_"))"#,
+            d
+        ),
+        json!({"spec": {"template": {"spec": {"containers": [{"name": "app"}, {"name": "side"}]}}}})
+    );
+}
