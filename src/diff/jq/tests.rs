@@ -328,3 +328,101 @@ fn documented_examples_work() {
         json!({"spec": {"template": {"spec": {"containers": [{"name": "app"}, {"name": "side"}]}}}})
     );
 }
+
+/// Random sequences of jq fragments (a fixed seed): whatever compiles
+/// runs; nothing panics.
+#[test]
+fn random_fragments_never_panic() {
+    let fragments = [
+        ".",
+        "..",
+        "[",
+        "]",
+        "(",
+        ")",
+        "{",
+        "}",
+        "|",
+        ",",
+        "\"",
+        "\\",
+        "a",
+        "data",
+        "1",
+        "-1",
+        ":",
+        "?",
+        "$x",
+        " as ",
+        "select",
+        "if ",
+        " then ",
+        " else ",
+        " end",
+        "==",
+        "+",
+        "/",
+        "//",
+        "@base64",
+        "\\(",
+        "#",
+        "\n",
+        "try ",
+        "label $l",
+        "break $l",
+        "first",
+        "last",
+        ";",
+        "recurse",
+        "paths",
+        "getpath",
+        "\"a\"",
+        "*",
+        "reduce ",
+        "def ",
+        "and",
+        "not",
+        "\u{e9}",
+        "|=",
+        "=",
+        "test(\"a\")",
+        "[]",
+        "[1:]",
+        "[:-1]",
+        "{a:1}",
+        "null",
+        "nan",
+        "1e309",
+        "0.5",
+        "splits(\"\")",
+        "has(\"a\")",
+        "keys",
+        "to_entries",
+        "map(.)",
+        "join(\",\")",
+        "@sh",
+        "fromjson",
+        "implode",
+        "sort_by(.)",
+        "flatten",
+        "index(\"a\")",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let object = json!({"a": {"b": [1, 2, {"c": "d"}], "x": "1"},
+        "data": {"x": "1", "y": [true, null, 1.5]}, "x": []});
+    for _ in 0..2_000 {
+        let parts = next() % 8 + 1;
+        let expr: String = (0..parts)
+            .map(|_| fragments[(next() % fragments.len() as u64) as usize])
+            .collect();
+        if let Ok(p) = JqPaths::compile(&expr) {
+            let _ = p.delete_from(&mut object.clone());
+        }
+    }
+}
