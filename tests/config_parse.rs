@@ -68,7 +68,7 @@ fn unknown_field_names_field_and_line() {
 fn unknown_top_level_field_is_an_error() {
     assert_eq!(
         error_of("unknown_top_level.yaml"),
-        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\""
+        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\""
     );
 }
 
@@ -109,6 +109,41 @@ fn json_pointers_start_with_a_slash() {
     assert_eq!(
         error_of("bad_json_pointer.yaml"),
         "tether.yaml:9: apps[0].ignoreDifferences[0].jsonPointers[1]: JSON pointer \"spec/template\" must start with \"/\" (e.g. /spec/replicas)"
+    );
+}
+
+#[test]
+fn render_mode_defaults_at_the_top_and_per_app() {
+    use tether::model::KustomizeMode;
+    let c = config::parse(&fixture("render_modes.yaml"), Path::new("tether.yaml")).unwrap();
+    assert_eq!(
+        c.apps[0].kustomize_mode(),
+        KustomizeMode::Binary,
+        "the top-level default"
+    );
+    assert_eq!(
+        c.apps[1].kustomize_mode(),
+        KustomizeMode::Native,
+        "the app's own wins"
+    );
+    let plain = config::parse(&fixture("valid_full.yaml"), Path::new("tether.yaml")).unwrap();
+    assert_eq!(plain.apps[0].kustomize_mode(), KustomizeMode::Native);
+    assert_eq!(plain.apps[0].render, None);
+    assert_eq!(
+        error_of("bad_render_mode.yaml"),
+        "tether.yaml:5: apps[0].render.kustomize: unknown variant \"fast\", expected \"native\" or \"binary\""
+    );
+}
+
+#[test]
+fn jq_expressions_are_compiled_when_loaded() {
+    assert_eq!(
+        error_of("bad_jq_expression.yaml"),
+        "tether.yaml:11: apps[0].ignoreDifferences[1].jqPathExpressions[1]: invalid jq expression \".data[]]\": unexpected character at column 8"
+    );
+    assert_eq!(
+        error_of("unbounded_jq_expression.yaml"),
+        "tether.yaml:10: apps[1].ignoreDifferences[0].jqPathExpressions[1]: invalid jq expression \"def f: f; f\": definitions (def) are not allowed in an ignore expression"
     );
 }
 

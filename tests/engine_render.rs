@@ -168,3 +168,45 @@ async fn a_kustomize_base_with_helm_charts_syncs() {
 async fn helm_values_marked_secret_are_masked_everywhere() {
     scenarios::helm_values_marked_secret_never_shown(&Env::new().await).await;
 }
+
+/// `render: {kustomize: binary}` on the app: the overlay is built by the
+/// real kustomize and the engine syncs and compares its output as it does
+/// a native build's (SKIPPED without kustomize or kubectl).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_overlay_built_by_the_kustomize_binary_syncs_and_reports_synced() {
+    if tether::render::kustomize_binary::KustomizeProgram::find().is_err() {
+        common::skipped("neither kustomize nor kubectl on PATH; binary mode sync was not tested");
+        return;
+    }
+    let env = Env::new().await;
+    env.commit(
+        &[
+            file("apps/kweb/base/kustomization.yaml", BASE),
+            file("apps/kweb/base/deployment.yaml", common::DEPLOYMENT),
+            file("apps/kweb/base/service.yaml", common::SERVICE),
+            file("apps/kweb/base/configmap.yaml", common::CONFIGMAP),
+            file("apps/kweb/prod/kustomization.yaml", OVERLAY),
+        ],
+        "Add the kustomize app",
+    );
+    let config = std::fs::read_to_string(&env.config).unwrap().replace(
+        "path: apps/web}\n",
+        "path: apps/kweb/prod}\n    render: {kustomize: binary}\n",
+    );
+    std::fs::write(&env.config, config).unwrap();
+    let engine = env.engine();
+    assert_eq!(
+        engine.apps()[0].kustomize_mode(),
+        tether::model::KustomizeMode::Binary
+    );
+    let report = engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let names: Vec<_> = report.resources.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["web", "prod-web-config", "prod-web", "prod-web"]
+    );
+    let status = wait_for(&env, &engine, |s| s.health == HealthStatus::Healthy).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    let diff = engine.diff("web", None).await.unwrap();
+    assert!(!diff.differs(), "{diff:#?}");
+}

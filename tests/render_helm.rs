@@ -51,6 +51,7 @@ fn renders_a_chart_with_release_namespace_value_files_and_inline_values() {
             value_files: vec!["values-prod.yaml".into()],
             values: Some(json!({"image": {"tag": "1.5.0"}})),
         }),
+        ..Default::default()
     };
     let objects = render_with(&tree(), "charts/web", &options).unwrap();
     let deploy = find(&objects, "Deployment", "shop-web");
@@ -93,6 +94,7 @@ fn helm_errors_name_the_chart() {
             value_files: vec!["values-nope.yaml".into()],
             ..Default::default()
         }),
+        ..Default::default()
     };
     let err = render_with(&tree(), "charts/web", &missing)
         .unwrap_err()

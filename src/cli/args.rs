@@ -21,6 +21,10 @@ pub struct Cli {
     /// only those of `clusters:` in tether.yaml).
     #[arg(long, global = true)]
     pub all_contexts: bool,
+    /// How Kustomize roots are built, for every app: tether's own
+    /// (native) or the kustomize binary (overrides `render.kustomize`).
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    pub kustomize: Option<KustomizeArg>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -32,6 +36,24 @@ pub enum OutputFormat {
     Table,
     Json,
     Yaml,
+}
+
+/// `--kustomize native|binary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KustomizeArg {
+    /// tether's own Kustomize.
+    Native,
+    /// `kustomize build` (or `kubectl kustomize`) from PATH or $TETHER_KUSTOMIZE.
+    Binary,
+}
+
+impl From<KustomizeArg> for crate::model::KustomizeMode {
+    fn from(arg: KustomizeArg) -> Self {
+        match arg {
+            KustomizeArg::Native => crate::model::KustomizeMode::Native,
+            KustomizeArg::Binary => crate::model::KustomizeMode::Binary,
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Copy)]
@@ -107,7 +129,12 @@ pub struct DemoArgs {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Folder to render (relative to --repo when given).
-    pub path: String,
+    #[arg(required_unless_present = "app")]
+    pub path: Option<String>,
+    /// Render this app of tether.yaml (its repository, path, revision and
+    /// Helm options) instead of a folder.
+    #[arg(long, value_name = "APP", conflicts_with_all = ["path", "repo"])]
+    pub app: Option<String>,
     /// Git revision to render from (branch, tag, commit, HEAD, WORKTREE).
     #[arg(long)]
     pub revision: Option<String>,
@@ -115,6 +142,11 @@ pub struct RenderArgs {
     /// --revision is given, else the files on disk).
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+    /// Render Kustomize roots both ways (native and the kustomize binary)
+    /// and print a unified diff of the two outputs: exit 0 identical, 1
+    /// different, 2 error.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

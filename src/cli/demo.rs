@@ -99,7 +99,7 @@ impl Demo {
             kubeconfig: Some(self.kubeconfig.clone()),
             context: None,
         };
-        super::load_engine(Some(&self.config), kube, false)
+        super::load_engine(Some(&self.config), kube, &Default::default())
     }
 
     /// Brings the demo into its story: most apps synced, web-prod one

@@ -38,94 +38,31 @@ async fn dispatch(cli: Cli) -> CliResult {
         kubeconfig: cli.kubeconfig.clone(),
         context: cli.context.clone(),
     };
-    let all = cli.all_contexts;
+    let options = LoadOptions {
+        all_contexts: cli.all_contexts,
+        kustomize: cli.kustomize.map(crate::model::KustomizeMode::from),
+    };
+    let config = cli.config.as_deref();
+    // Every command that loads the engine gets `--kustomize` and the live
+    // apps of the watched contexts.
+    let engine = || ready_engine(config, kube.clone(), &options);
     let command = cli.command.unwrap_or(Command::Ui(Default::default()));
     match command {
-        Command::Render(args) => render::run(&args),
+        Command::Render(args) => render::run(&args, config, options.kustomize),
         Command::Demo(args) => demo::run(args).await,
-        Command::Ui(args) => {
-            ui_command(ready_engine(cli.config.as_deref(), kube, all).await?, args).await
-        }
-        Command::Apps(args) | Command::Status(args) => {
-            status::run(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Sync(args) => {
-            sync::run(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Diff(args) => {
-            diff::run(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Manifests(args) => {
-            manifests::run(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Pause(args) => {
-            history::pause(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Refresh(args) => {
-            history::refresh(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Terminate(args) => {
-            history::terminate(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Resume(args) => {
-            history::resume(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::History(args) => {
-            history::history(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Revert(args) => {
-            history::revert(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Rollback(args) => {
-            history::rollback(
-                &ready_engine(cli.config.as_deref(), kube, all).await?,
-                &args,
-            )
-            .await
-        }
-        Command::Controller(args) => {
-            controller::run(ready_engine(cli.config.as_deref(), kube, all).await?, &args).await
-        }
+        Command::Ui(args) => ui_command(engine().await?, args).await,
+        Command::Apps(args) | Command::Status(args) => status::run(&engine().await?, &args).await,
+        Command::Sync(args) => sync::run(&engine().await?, &args).await,
+        Command::Diff(args) => diff::run(&engine().await?, &args).await,
+        Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
+        Command::Pause(args) => history::pause(&engine().await?, &args).await,
+        Command::Refresh(args) => history::refresh(&engine().await?, &args).await,
+        Command::Terminate(args) => history::terminate(&engine().await?, &args).await,
+        Command::Resume(args) => history::resume(&engine().await?, &args).await,
+        Command::History(args) => history::history(&engine().await?, &args).await,
+        Command::Revert(args) => history::revert(&engine().await?, &args).await,
+        Command::Rollback(args) => history::rollback(&engine().await?, &args).await,
+        Command::Controller(args) => controller::run(engine().await?, &args).await,
     }
 }
 
@@ -141,6 +78,15 @@ async fn ui_command(_engine: Engine, _args: args::UiArgs) -> CliResult {
     ))
 }
 
+/// What loading the engine takes from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--all-contexts`: watch every context for live apps.
+    pub all_contexts: bool,
+    /// `--kustomize`: how every app's Kustomize roots are built.
+    pub kustomize: Option<crate::model::KustomizeMode>,
+}
+
 /// Loads tether.yaml, reads its `import:` folders, and builds an engine on
 /// the apps of both, watching the contexts of `clusters:` (every context
 /// with `all_contexts`) for live Argo CD and Flux apps. Without a
@@ -150,16 +96,22 @@ async fn ui_command(_engine: Engine, _args: args::UiArgs) -> CliResult {
 pub fn load_engine(
     config: Option<&std::path::Path>,
     kube: KubeOptions,
-    all_contexts: bool,
+    options: &LoadOptions,
 ) -> Result<Engine, CliError> {
     let clusters = crate::cluster::ClusterSet::new(kube.clone());
-    let config = match crate::config::load(config) {
+    let mut config = match crate::config::load(config) {
         Ok(config) => config,
         Err(crate::config::ConfigError::NotFound { .. }) if config.is_none() => {
             crate::config::Config::default()
         }
         Err(e) => return Err(CliError::new(e)),
     };
+    if let Some(mode) = options.kustomize {
+        config
+            .apps
+            .iter_mut()
+            .for_each(|app| app.set_kustomize_mode(mode));
+    }
     let index = crate::import::ClusterIndex {
         mappings: config.clusters.clone(),
         kube_servers: clusters.context_servers(),
@@ -169,13 +121,22 @@ pub fn load_engine(
     let mut warnings = Vec::new();
     if !config.import.is_empty() {
         let imported = crate::import::import_apps(&config, index.clone());
-        apps.extend(imported.apps);
+        let defaults = config.render.clone();
+        apps.extend(imported.apps.into_iter().map(|mut app| {
+            if defaults != Default::default() {
+                app.render = Some(defaults.clone());
+            }
+            if let Some(mode) = options.kustomize {
+                app.set_kustomize_mode(mode);
+            }
+            app
+        }));
         warnings = imported.warnings;
     }
     for warning in &warnings {
         eprintln!("tether: warning: {warning}");
     }
-    let contexts = live_contexts(&config, &clusters, all_contexts);
+    let contexts = live_contexts(&config, &clusters, options.all_contexts);
     let mapping = crate::import::mapping_context(&config, index);
     Ok(Engine::new(apps, kube)
         .with_warnings(warnings)
@@ -187,9 +148,9 @@ pub fn load_engine(
 async fn ready_engine(
     config: Option<&std::path::Path>,
     kube: KubeOptions,
-    all_contexts: bool,
+    options: &LoadOptions,
 ) -> Result<Engine, CliError> {
-    let engine = load_engine(config, kube, all_contexts)?;
+    let engine = load_engine(config, kube, options)?;
     let live = engine.refresh_live().await;
     for note in &live.view.notes {
         eprintln!("tether: warning: {note}");

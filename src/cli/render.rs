@@ -1,15 +1,26 @@
-//! `tether render PATH [--revision REV] [--repo DIR]`.
+//! `tether render PATH [--revision REV] [--repo DIR] [--check]` and
+//! `tether render --app APP [--revision REV] [--check]`.
+//!
+//! `--check` renders Kustomize roots both ways — tether's own Kustomize
+//! and the kustomize binary — and prints a unified diff of the two YAML
+//! streams (exit 0 identical, 1 different, 2 error): a CI guard for users
+//! who switch between the modes.
 
 use super::args::RenderArgs;
 use super::output::{CliError, CliResult, print_out};
-use crate::engine::{follow_kustomizations, read_sources};
-use crate::model::{FileTree, Revision};
-use crate::render;
+use crate::engine::{follow_kustomizations, read_sources, render_app};
+use crate::model::{AppSpec, FileTree, KustomizeMode, Revision};
+use crate::render::{self, RenderOptions};
 use crate::source::{Repo, read_folder};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-pub fn run(args: &RenderArgs) -> CliResult {
-    let (tree, path) = match locate(args)? {
+pub fn run(args: &RenderArgs, config: Option<&Path>, mode: Option<KustomizeMode>) -> CliResult {
+    if let Some(name) = &args.app {
+        return run_app(args, name, config, mode);
+    }
+    let path_arg = args.path.as_deref().unwrap_or(".");
+    let (tree, path) = match locate(args, path_arg)? {
         Located::Git {
             repo,
             path,
@@ -23,9 +34,93 @@ pub fn run(args: &RenderArgs) -> CliResult {
         }
         Located::Disk { root, path } => (disk_tree(&root, &path)?, path),
     };
-    let objects = render::render(&tree, &path).map_err(CliError::new)?;
+    let with = |kustomize: KustomizeMode| {
+        let options = RenderOptions {
+            kustomize,
+            ..Default::default()
+        };
+        render::render_with(&tree, &path, &options).map_err(CliError::new)
+    };
+    if args.check {
+        if render::detect(&tree, path.trim_matches('/')) != render::SourceKind::Kustomize {
+            eprintln!(
+                "tether: {path_arg} is not a Kustomize root; both modes render it the same way"
+            );
+            return Ok(0);
+        }
+        return Ok(report_check(
+            path_arg,
+            &with(KustomizeMode::Native)?,
+            &with(KustomizeMode::Binary)?,
+            |text| text.to_string(),
+        ));
+    }
+    let objects = with(mode.unwrap_or_default())?;
     print_out(&render::to_yaml_stream(&objects));
     Ok(0)
+}
+
+/// `render --app APP`: the app's own repository, path, revision (or
+/// `--revision`) and renderer options.
+fn run_app(
+    args: &RenderArgs,
+    name: &str,
+    config: Option<&Path>,
+    mode: Option<KustomizeMode>,
+) -> CliResult {
+    let config = crate::config::load(config).map_err(CliError::new)?;
+    let mut app: AppSpec = config
+        .apps
+        .into_iter()
+        .find(|a| a.name == name)
+        .ok_or_else(|| CliError::new(format!("no app named {name:?} in the configuration")))?;
+    let revision = args.revision.as_deref().map(Revision::parse);
+    let mut render = |kustomize: Option<KustomizeMode>| {
+        if let Some(kustomize) = kustomize {
+            app.set_kustomize_mode(kustomize);
+        }
+        render_app(&app, revision.as_ref()).map_err(CliError::new)
+    };
+    if args.check {
+        let native = render(Some(KustomizeMode::Native))?;
+        let binary = render(Some(KustomizeMode::Binary))?;
+        // A diff is a display: values the app marks secret stay hidden.
+        return Ok(report_check(
+            &format!("app {name}"),
+            &native.objects,
+            &binary.objects,
+            |text| native.secrets.mask_text(text),
+        ));
+    }
+    let desired = render(mode)?;
+    print_out(&render::to_yaml_stream(&desired.objects));
+    Ok(0)
+}
+
+/// Prints the unified diff from the native to the binary render (masked
+/// by `mask`); the exit code: 0 identical, 1 different.
+fn report_check(
+    what: &str,
+    native: &[Value],
+    binary: &[Value],
+    mask: impl Fn(&str) -> String,
+) -> i32 {
+    let (native, binary) = (
+        render::to_yaml_stream(native),
+        render::to_yaml_stream(binary),
+    );
+    if native == binary {
+        eprintln!("tether: {what}: native and binary Kustomize renders are identical");
+        return 0;
+    }
+    let diff = similar::TextDiff::from_lines(&native, &binary)
+        .unified_diff()
+        .context_radius(3)
+        .header("native", "binary")
+        .to_string();
+    print_out(&mask(&diff));
+    eprintln!("tether: {what}: native and binary Kustomize renders differ");
+    1
 }
 
 /// Where the files come from.
@@ -41,23 +136,20 @@ enum Located {
     Disk { root: PathBuf, path: String },
 }
 
-fn locate(args: &RenderArgs) -> Result<Located, CliError> {
+fn locate(args: &RenderArgs, path_arg: &str) -> Result<Located, CliError> {
     let revision = args.revision.as_deref().map(Revision::parse);
     if let Some(repo) = &args.repo {
-        let path = args.path.trim_start_matches("./").trim_end_matches('/');
+        let path = path_arg.trim_start_matches("./").trim_end_matches('/');
         return Ok(Located::Git {
             repo: repo.clone(),
             path: path.to_string(),
             revision: revision.unwrap_or(Revision::WorkTree),
         });
     }
-    let absolute = std::path::absolute(Path::new(&args.path))
-        .map_err(|e| CliError::new(format!("invalid path {}: {e}", args.path)))?;
+    let absolute = std::path::absolute(Path::new(path_arg))
+        .map_err(|e| CliError::new(format!("invalid path {path_arg}: {e}")))?;
     if !absolute.exists() {
-        return Err(CliError::new(format!(
-            "{}: no such file or folder",
-            args.path
-        )));
+        return Err(CliError::new(format!("{path_arg}: no such file or folder")));
     }
     if let Some(root) = absolute.ancestors().find(|dir| dir.join(".git").exists()) {
         return Ok(Located::Git {
@@ -68,8 +160,7 @@ fn locate(args: &RenderArgs) -> Result<Located, CliError> {
     }
     if revision.is_some() {
         return Err(CliError::new(format!(
-            "{} is not inside a Git checkout, so --revision cannot apply; pass --repo DIR",
-            args.path
+            "{path_arg} is not inside a Git checkout, so --revision cannot apply; pass --repo DIR"
         )));
     }
     // Outside Git: the current folder is the root when PATH is inside it,

@@ -12,7 +12,10 @@
 //!   `ServerSideApply=true` / `PruneLast=true` (always on, accepted for
 //!   Argo CD compatibility) or
 //!   `PrunePropagationPolicy=foreground|background|orphan`;
-//! - `ignoreDifferences[].jsonPointers` start with `/`.
+//! - `render.kustomize` (top level, and per app) is `native` or `binary`;
+//! - `ignoreDifferences[].jsonPointers` start with `/`;
+//! - `ignoreDifferences[].jqPathExpressions` compile
+//!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary).
 //!
 //! ```
 //! use std::path::Path;
@@ -34,7 +37,7 @@ pub use validate::{
     is_known_sync_option,
 };
 
-use crate::model::{AppSpec, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping};
+use crate::model::{AppSpec, ArgoSettings, ClusterMapping, ImportSpec, RenderSpec, RepoMapping};
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
 
@@ -46,7 +49,8 @@ pub const FILE_NAME: &str = "tether.yaml";
 pub struct Config {
     /// The file the apps came from.
     pub path: PathBuf,
-    /// The apps, with `source.repo` resolved against the file's folder.
+    /// The apps, with `source.repo` resolved against the file's folder and
+    /// the top-level `render:` merged into each app's `render:`.
     pub apps: Vec<AppSpec>,
     /// Remote Git URLs of Argo CD / Flux objects → local checkouts
     /// (DESIGN.md §6), paths resolved against the file's folder.
@@ -57,9 +61,12 @@ pub struct Config {
     pub argocd: ArgoSettings,
     /// Folders scanned for Argo CD and Flux objects, repos resolved.
     pub import: Vec<ImportSpec>,
+    /// The top-level `render:` defaults (also for imported apps).
+    pub render: RenderSpec,
 }
 
-/// The document's shape (DESIGN.md §2 and §6).
+/// The document's shape (DESIGN.md §2 and §6), with `render:` defaults
+/// for every app.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Document {
@@ -73,6 +80,8 @@ struct Document {
     argocd: ArgoSettings,
     #[serde(default)]
     import: Vec<ImportSpec>,
+    #[serde(default)]
+    render: RenderSpec,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -138,6 +147,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         .into_iter()
         .map(|mut app| {
             app.source.repo = resolve_repo(base, &app.source.repo);
+            let render = app.render.take().unwrap_or_default().or(&doc.render);
+            app.render = (render != RenderSpec::default()).then_some(render);
             app
         })
         .collect();
@@ -164,6 +175,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         clusters: doc.clusters,
         argocd: doc.argocd,
         import,
+        render: doc.render,
     })
 }
 

@@ -189,6 +189,19 @@ fn check_app(app: &AppSpec, at: &dyn Fn(&[Step]) -> Vec<Step>) -> Option<Violati
                 ));
             }
         }
+        for (k, expr) in ignore.jq_path_expressions.iter().enumerate() {
+            if let Err(e) = crate::diff::jq::compiled(expr) {
+                return Some(Violation::new(
+                    at(&[
+                        Step::Key("ignoreDifferences"),
+                        Step::Index(j),
+                        Step::Key("jqPathExpressions"),
+                        Step::Index(k),
+                    ]),
+                    e.to_string(),
+                ));
+            }
+        }
     }
     None
 }

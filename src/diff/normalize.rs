@@ -3,6 +3,8 @@
 //! status, kubectl's last-applied annotation — and the app's
 //! ignoreDifferences.
 
+use super::jq;
+use super::paths::{delete_paths, pointer_steps};
 use crate::model::{IgnoreDifference, ResourceKey};
 use serde_json::Value;
 
@@ -44,19 +46,30 @@ pub fn strip_noise(object: &Value) -> Value {
     out
 }
 
-/// Removes the fields the app's ignoreDifferences name for this object.
-/// `jqPathExpressions` support the simple path form `.a.b[0].c` (and
-/// `.a.b[]` for every element).
+/// Removes the fields the app's ignoreDifferences name for this object:
+/// `jsonPointers`, and the paths each `jqPathExpressions` entry selects
+/// (Argo CD semantics, see [`super::jq`]), all together; mappings and
+/// lists emptied by the removal go too ([`super::delete_paths`]). An
+/// expression that does not compile or fails on this object removes
+/// nothing (tether.yaml is validated when loaded, so this only happens to
+/// rules that come from elsewhere).
 pub fn apply_ignores(object: &mut Value, key: &ResourceKey, ignores: &[IgnoreDifference]) {
+    let mut paths = Vec::new();
     for rule in ignores.iter().filter(|r| matches(r, key)) {
-        for pointer in &rule.json_pointers {
-            remove_pointer(object, pointer);
-        }
+        paths.extend(
+            rule.json_pointers
+                .iter()
+                .filter_map(|pointer| pointer_steps(object, pointer)),
+        );
         for expr in &rule.jq_path_expressions {
-            if let Some(segments) = parse_jq_path(expr) {
-                remove_segments(object, &segments);
+            match jq::compiled(expr).and_then(|jq| jq.paths(object)) {
+                Ok(found) => paths.extend(found),
+                Err(e) => tracing::debug!(resource = %key, "ignoreDifferences: {e}"),
             }
         }
+    }
+    if !paths.is_empty() {
+        delete_paths(object, &paths);
     }
 }
 
@@ -70,96 +83,12 @@ fn matches(rule: &IgnoreDifference, key: &ResourceKey) -> bool {
             .is_none_or(|n| Some(n) == key.namespace.as_ref())
 }
 
-/// Removes the value at an RFC 6901 pointer, if present.
+/// Removes the value at an RFC 6901 pointer, if present (and a mapping
+/// or list it leaves empty).
 pub fn remove_pointer(object: &mut Value, pointer: &str) {
-    let segments: Vec<Segment> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| Segment::Key(s.replace("~1", "/").replace("~0", "~")))
-        .collect();
-    remove_segments(object, &segments);
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Segment {
-    Key(String),
-    Index(usize),
-    Every,
-}
-
-fn remove_segments(value: &mut Value, segments: &[Segment]) {
-    let Some((first, rest)) = segments.split_first() else {
-        return;
-    };
-    if rest.is_empty() {
-        match (value, first) {
-            (Value::Object(m), Segment::Key(k)) => {
-                m.remove(k);
-            }
-            (Value::Array(a), Segment::Key(k)) => {
-                if let Ok(i) = k.parse::<usize>()
-                    && i < a.len()
-                {
-                    a.remove(i);
-                }
-            }
-            (Value::Array(a), Segment::Index(i)) if *i < a.len() => {
-                a.remove(*i);
-            }
-            (Value::Array(a), Segment::Every) => a.clear(),
-            _ => {}
-        }
-        return;
+    if let Some(steps) = pointer_steps(object, pointer) {
+        delete_paths(object, &[steps]);
     }
-    match (value, first) {
-        (Value::Object(m), Segment::Key(k)) => {
-            if let Some(child) = m.get_mut(k) {
-                remove_segments(child, rest);
-            }
-        }
-        (Value::Array(a), Segment::Key(k)) => {
-            if let Some(child) = k.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
-                remove_segments(child, rest);
-            }
-        }
-        (Value::Array(a), Segment::Index(i)) => {
-            if let Some(child) = a.get_mut(*i) {
-                remove_segments(child, rest);
-            }
-        }
-        (Value::Array(a), Segment::Every) => {
-            for child in a.iter_mut() {
-                remove_segments(child, rest);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Parses `.spec.template.spec.containers[0].image` or `.a.b[].c`.
-fn parse_jq_path(expr: &str) -> Option<Vec<Segment>> {
-    let expr = expr.trim();
-    let rest = expr.strip_prefix('.')?;
-    let mut out = Vec::new();
-    for part in rest.split('.') {
-        let (name, mut brackets) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !name.is_empty() {
-            out.push(Segment::Key(name.trim_matches('"').to_string()));
-        }
-        while let Some(close) = brackets.find(']') {
-            let inner = &brackets[1..close];
-            out.push(if inner.is_empty() {
-                Segment::Every
-            } else {
-                Segment::Index(inner.parse().ok()?)
-            });
-            brackets = &brackets[close + 1..];
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

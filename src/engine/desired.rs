@@ -273,7 +273,8 @@ fn join_relative(dir: &str, reference: &str) -> Option<String> {
 
 /// The renderer options of an app: for a Helm chart, the release name
 /// (`source.helm.releaseName`, default the app's name), the destination
-/// namespace, value files and inline values.
+/// namespace, value files and inline values; for a Kustomize root, native
+/// or binary (`render.kustomize`).
 pub fn render_options(app: &AppSpec) -> render::RenderOptions {
     let helm = app.source.helm.clone().unwrap_or_default();
     render::RenderOptions {
@@ -283,6 +284,7 @@ pub fn render_options(app: &AppSpec) -> render::RenderOptions {
             value_files: helm.value_files,
             values: helm.values,
         }),
+        kustomize: app.kustomize_mode(),
     }
 }
 

@@ -22,6 +22,10 @@ pub struct AppSpec {
     /// render it. None for the apps of tether.yaml.
     #[serde(skip)]
     pub origin: Option<Arc<AppOrigin>>,
+    /// How the app's manifests are rendered; unset fields take the
+    /// top-level `render:` of tether.yaml (merged in when it is loaded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render: Option<RenderSpec>,
 }
 
 impl AppSpec {
@@ -59,6 +63,21 @@ impl AppSpec {
             origin.kind,
             origin.reference(),
         ))
+    }
+
+    /// How Kustomize roots of this app are built (native by default).
+    pub fn kustomize_mode(&self) -> KustomizeMode {
+        self.render
+            .as_ref()
+            .and_then(|r| r.kustomize)
+            .unwrap_or_default()
+    }
+
+    /// Sets how Kustomize roots are built (`--kustomize` on the command line).
+    pub fn set_kustomize_mode(&mut self, mode: KustomizeMode) {
+        self.render
+            .get_or_insert_with(RenderSpec::default)
+            .kustomize = Some(mode);
     }
 
     /// The project, or `default` as Argo CD names the implicit one.
@@ -174,6 +193,46 @@ pub struct HelmSpec {
     /// it shows up in a diff, a live view or a message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_values: Vec<String>,
+}
+
+/// Renderer choices (`render:` at the top of tether.yaml and per app).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenderSpec {
+    /// How Kustomize roots are built; None = inherit (native at the top).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kustomize: Option<KustomizeMode>,
+}
+
+impl RenderSpec {
+    /// These choices with unset fields taken from `defaults`.
+    pub fn or(&self, defaults: &RenderSpec) -> RenderSpec {
+        RenderSpec {
+            kustomize: self.kustomize.or(defaults.kustomize),
+        }
+    }
+}
+
+/// How a Kustomize root is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum KustomizeMode {
+    /// tether's own Kustomize, in process over the Git tree.
+    #[default]
+    Native,
+    /// The real `kustomize build` / `kubectl kustomize` over the tree
+    /// written to a private temporary folder.
+    Binary,
+}
+
+impl KustomizeMode {
+    /// `native` or `binary`, as tether.yaml and `--kustomize` spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KustomizeMode::Native => "native",
+            KustomizeMode::Binary => "binary",
+        }
+    }
 }
 
 /// Where an app's objects go.

@@ -11,8 +11,8 @@ mod tree;
 mod values;
 
 pub use app::{
-    AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, Revision, SourceSpec,
-    SyncPolicy,
+    AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, KustomizeMode,
+    RenderSpec, Revision, SourceSpec, SyncPolicy,
 };
 pub use import::{
     AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping,

@@ -45,6 +45,10 @@ pub enum RenderError {
     /// template error); the message names the chart folder or file.
     #[error("{0}")]
     Helm(String),
+    /// The kustomize binary could not be found, failed (its message
+    /// follows the folder and the program) or ran past its deadline.
+    #[error("{0}")]
+    KustomizeBinary(String),
     /// A Kustomize build failed (the message names the kustomization file
     /// and the entry).
     #[error(transparent)]

@@ -1,6 +1,7 @@
 //! Manifests from a file tree (DESIGN.md §1 `render`): plain YAML/JSON
-//! folders, native Kustomize ([`kustomize`]) and Helm charts through the
-//! `helm` binary ([`helm`]).
+//! folders, native Kustomize ([`kustomize`]) or the real kustomize binary
+//! ([`kustomize_binary`]), and Helm charts through the `helm` binary
+//! ([`helm`]).
 //!
 //! ```
 //! use tether::model::FileTree;
@@ -15,9 +16,11 @@ pub(crate) mod convert;
 mod detect;
 mod documents;
 mod error;
+pub mod external;
 mod fold;
 pub mod helm;
 pub mod kustomize;
+pub mod kustomize_binary;
 mod namespace;
 mod output;
 mod requote;
@@ -30,7 +33,7 @@ pub use helm::HelmOptions;
 pub use namespace::set_default_namespace;
 pub use output::to_yaml_stream;
 
-use crate::model::FileTree;
+use crate::model::{FileTree, KustomizeMode};
 use serde_json::Value;
 
 /// Extensions of the files a plain folder render reads.
@@ -49,16 +52,19 @@ pub fn render(tree: &FileTree, path: &str) -> Result<Vec<Value>, RenderError> {
     render_with(tree, path, &RenderOptions::default())
 }
 
-/// Options of renderers that take them (Helm).
+/// Options of renderers that take them (Helm, Kustomize).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenderOptions {
     /// Used when the folder is a Helm chart; the release name defaults to
     /// the folder's name.
     pub helm: Option<HelmOptions>,
+    /// How a Kustomize root is built.
+    pub kustomize: KustomizeMode,
 }
 
 /// [`render`] with options: a folder holding `Chart.yaml` renders through
-/// `helm template` ([`helm::template`]).
+/// `helm template` ([`helm::template`]); a Kustomize root natively or,
+/// with [`KustomizeMode::Binary`], through [`kustomize_binary::build`].
 pub fn render_with(
     tree: &FileTree,
     path: &str,
@@ -68,7 +74,12 @@ pub fn render_with(
     let path = path.strip_prefix("./").unwrap_or(path);
     let path = if path == "." { "" } else { path };
     match detect(tree, path) {
-        SourceKind::Kustomize => return Ok(kustomize::build(tree, path)?),
+        SourceKind::Kustomize => {
+            return match options.kustomize {
+                KustomizeMode::Native => Ok(kustomize::build(tree, path)?),
+                KustomizeMode::Binary => kustomize_binary::build(tree, path),
+            };
+        }
         SourceKind::Helm => {
             let mut helm = options.helm.clone().unwrap_or_default();
             if helm.release_name.is_empty() {
