@@ -56,6 +56,7 @@ fn snapshot() -> Snapshot {
                     String::new()
                 },
                 resources,
+                ..AppStatus::default()
             }
         })
         .collect();

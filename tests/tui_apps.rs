@@ -29,6 +29,7 @@ fn app_status(
         paused: false,
         message: message.to_string(),
         resources: Vec::new(),
+        ..AppStatus::default()
     }
 }
 
@@ -309,6 +310,7 @@ fn plan_for(app: &str) -> EngineEvent {
                 result("ConfigMap", "web-config", Some(0), "configured"),
                 result("Deployment", "web", Some(1), "created"),
             ],
+            record_error: None,
         }),
     }
 }

@@ -232,6 +232,7 @@ pub fn summarize(
         paused: false,
         message,
         resources,
+        ..AppStatus::default()
     }
 }
 
@@ -248,5 +249,6 @@ pub fn unknown(app: &AppSpec, cluster: &str, revision: String, message: String) 
         paused: false,
         message,
         resources: Vec::new(),
+        ..AppStatus::default()
     }
 }

@@ -30,6 +30,7 @@ fn app_status(name: &str, cluster: &str, sync: SyncStatus, health: HealthStatus)
         paused: false,
         message: String::new(),
         resources: Vec::new(),
+        ..AppStatus::default()
     }
 }
 
@@ -177,6 +178,7 @@ fn resource(kind: &str, name: &str, change: &str, live: &str, desired: &str) -> 
             unified(live, desired, &key.to_string())
         },
         fields: Vec::new(),
+        note: String::new(),
     }
 }
 
@@ -217,6 +219,7 @@ pub fn diff_event(app: &str) -> EngineEvent {
                 deploy,
                 resource("Secret", "web-tls", "create", "", secret),
             ],
+            note: String::new(),
         }),
     }
 }
@@ -340,6 +343,7 @@ pub fn plan_event(app: &str) -> EngineEvent {
                 ),
                 result("Ingress", "web-old", Some(1), "deleted", &[]),
             ],
+            record_error: None,
         }),
     }
 }
