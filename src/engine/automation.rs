@@ -115,9 +115,15 @@ impl Automation {
                 .held_back
                 .as_ref()
                 .or(a.blocked.as_ref())
-                .filter(|_| status.message.is_empty())
+                .filter(|_| !status.paused)
             {
-                status.message = blocked.clone();
+                // Why nothing happens comes first: an automated app that
+                // stays OutOfSync would otherwise look merely slow.
+                status.message = if status.message.is_empty() {
+                    blocked.clone()
+                } else {
+                    format!("{blocked}; {}", status.message)
+                };
             } else if !a.holder.is_empty() && status.message.is_empty() {
                 status.message = format!("automation runs in {}", a.holder);
             }
