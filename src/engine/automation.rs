@@ -208,8 +208,9 @@ impl Engine {
                 engine.automation.with(&app.name, |a| {
                     a.in_flight = false;
                     match outcome {
-                        Attempt::Succeeded => a.succeeded(),
-                        Attempt::Skipped => {}
+                        // A skip (nothing to do, or the Lease is another
+                        // process's) reached the cluster: nothing blocks.
+                        Attempt::Succeeded | Attempt::Skipped => a.succeeded(),
                         Attempt::Failed(blocked) => {
                             a.blocked = blocked;
                             a.failed(start, max);
@@ -332,7 +333,9 @@ impl Engine {
         match acquire_lease(client, &app.name, self.automation.identity()).await {
             Ok(held) => Ok(self.automation.with(&app.name, |a| {
                 a.renewed = held.held.then(Instant::now);
-                a.asked = (!held.held).then(Instant::now);
+                // Known to be another's: no need to ask before it could
+                // expire. (Lost a creation race: ask again next time.)
+                a.asked = (!held.held && !held.holder.is_empty()).then(Instant::now);
                 a.holder = if held.held {
                     String::new()
                 } else {
