@@ -256,6 +256,21 @@ async fn a_failed_apply_stops_its_wave_and_the_record_says_where() {
     let history = engine.history("web").await.unwrap();
     let results: Vec<_> = history.syncs.iter().map(|s| s.result.as_str()).collect();
     assert_eq!(results, vec!["Succeeded", "Failed", "Failed"]);
+
+    // A delete that fails stops the prune and says how far it got.
+    env.commit(&[removed("apps/web/service.yaml")], "Drop the service");
+    faults.inject(Fault::status(500, "etcd leader changed").on("services", "delete"));
+    let err = engine
+        .sync("web", &with_prune())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("prune stopped after deleting 0 of 1: cannot delete Service/web/web"),
+        "{err}"
+    );
+    assert!(service_exists(&env).await);
+    faults.clear();
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -285,7 +285,7 @@ impl LiveCache {
         if let Some(denial) = why.strip_prefix(DENIED).and_then(super::Denial::parse) {
             return ClusterError::Forbidden {
                 cluster: self.cluster.clone(),
-                denial,
+                denial: Box::new(denial),
             };
         }
         ClusterError::Incomplete {

@@ -81,7 +81,10 @@ pub enum ClusterError {
     BackingOff { message: String, retry_in_secs: u64 },
     /// RBAC refused a request of this user.
     #[error("{denial}")]
-    Forbidden { cluster: String, denial: Denial },
+    Forbidden {
+        cluster: String,
+        denial: Box<Denial>,
+    },
     /// A 403 that is not RBAC: an admission webhook or policy refused it.
     #[error("cluster {cluster}: refused: {message}")]
     Refused { cluster: String, message: String },
@@ -138,7 +141,7 @@ impl ClusterError {
             return match Denial::parse(&status.message) {
                 Some(denial) => ClusterError::Forbidden {
                     cluster: cluster.to_string(),
-                    denial,
+                    denial: Box::new(denial),
                 },
                 None => ClusterError::Refused {
                     cluster: cluster.to_string(),
