@@ -11,6 +11,7 @@ mod lease;
 mod request;
 mod state;
 mod timing;
+mod writes;
 
 pub use access::AccessCheck;
 pub use cache::{KindCache, LiveCache};

@@ -12,9 +12,8 @@
 //! or whose sync the user may not run, is not tried at all, and its status
 //! says why.
 
-use super::permissions::lease_checks;
 use super::{Engine, EngineEvent, SyncOptions};
-use crate::cluster::{STATE_NAMESPACE, acquire_lease, lease_name, read_state, release_lease};
+use crate::cluster::read_state;
 use crate::model::{AppSpec, AppStatus, HealthStatus, SyncStatus};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -25,16 +24,14 @@ use tokio::sync::broadcast;
 pub const HEAL_LIMIT: usize = 5;
 /// The window of the self-heal brake.
 pub const HEAL_WINDOW: Duration = Duration::from_secs(300);
-/// How often a held Lease is renewed.
-const RENEW_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default)]
-struct AppAutomation {
+pub(super) struct AppAutomation {
     in_flight: bool,
     corrections: VecDeque<Instant>,
-    renewed: Option<Instant>,
+    pub(super) renewed: Option<Instant>,
     /// Who holds the Lease when we do not.
-    holder: String,
+    pub(super) holder: String,
     /// Set when the self-heal brake is on.
     braked: Option<String>,
     /// Why the last attempt could not act (no Lease, no access).
@@ -46,7 +43,7 @@ struct AppAutomation {
     failures: u32,
     retry_at: Option<Instant>,
     /// When the Lease was last asked for while another process held it.
-    asked: Option<Instant>,
+    pub(super) asked: Option<Instant>,
 }
 
 impl AppAutomation {
@@ -72,7 +69,7 @@ impl AppAutomation {
 pub struct Automation {
     identity: String,
     apps: Mutex<HashMap<String, AppAutomation>>,
-    stopped: std::sync::atomic::AtomicBool,
+    pub(super) stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Automation {
@@ -84,7 +81,7 @@ impl Automation {
         }
     }
 
-    fn busy(&self) -> bool {
+    pub(super) fn busy(&self) -> bool {
         self.apps
             .lock()
             .map(|apps| apps.values().any(|a| a.in_flight))
@@ -96,7 +93,7 @@ impl Automation {
         &self.identity
     }
 
-    fn with<R>(&self, app: &str, f: impl FnOnce(&mut AppAutomation) -> R) -> R {
+    pub(super) fn with<R>(&self, app: &str, f: impl FnOnce(&mut AppAutomation) -> R) -> R {
         let mut apps = match self.apps.lock() {
             Ok(a) => a,
             Err(poisoned) => poisoned.into_inner(),
@@ -304,51 +301,6 @@ impl Engine {
         attempt
     }
 
-    /// Takes or renews the app's Lease: Ok(false) when another process has
-    /// it (asked again after [`RENEW_EVERY`]), Err with the reason when it
-    /// cannot be taken at all.
-    async fn hold_lease(
-        &self,
-        app: &AppSpec,
-        client: &crate::cluster::ClusterClient,
-    ) -> Result<bool, String> {
-        let (fresh, asked_lately) = self.automation.with(&app.name, |a| {
-            (
-                a.renewed.is_some_and(|t| t.elapsed() < RENEW_EVERY),
-                a.asked.is_some_and(|t| t.elapsed() < RENEW_EVERY),
-            )
-        });
-        if fresh {
-            return Ok(true);
-        }
-        if asked_lately {
-            return Ok(false);
-        }
-        let lease = format!("{STATE_NAMESPACE}/{}", lease_name(&app.name));
-        if let Some(denial) = client.first_denied(&lease_checks()).await {
-            return Err(format!(
-                "automation stopped: cannot take the Lease {lease}: {denial}"
-            ));
-        }
-        match acquire_lease(client, &app.name, self.automation.identity()).await {
-            Ok(held) => Ok(self.automation.with(&app.name, |a| {
-                a.renewed = held.held.then(Instant::now);
-                // Known to be another's: no need to ask before it could
-                // expire. (Lost a creation race: ask again next time.)
-                a.asked = (!held.held && !held.holder.is_empty()).then(Instant::now);
-                a.holder = if held.held {
-                    String::new()
-                } else {
-                    held.holder
-                };
-                held.held
-            })),
-            Err(e) => Err(format!(
-                "automation stopped: cannot take the Lease {lease}: {e}"
-            )),
-        }
-    }
-
     /// Counts a self-heal correction; false (and the brake on) past the limit.
     async fn allow_correction(&self, app: &AppSpec) -> bool {
         let over = self.automation.with(&app.name, |a| {
@@ -396,34 +348,6 @@ impl Engine {
             "unknown managers".to_string()
         } else {
             format!("field managers: {}", names.join(", "))
-        }
-    }
-
-    /// Who holds the app's Lease when this process does not.
-    pub fn lease_holder(&self, app: &str) -> Option<String> {
-        self.automation
-            .with(app, |a| (!a.holder.is_empty()).then(|| a.holder.clone()))
-    }
-
-    /// Graceful shutdown: starts no new automated sync, waits (up to
-    /// `timeout`) for running ones to finish, then gives up every Lease.
-    pub async fn shutdown(&self, timeout: Duration) {
-        self.automation
-            .stopped
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        let deadline = Instant::now() + timeout;
-        while self.automation.busy() && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        self.release_leases().await;
-    }
-
-    /// Gives up every Lease this process holds (on exit).
-    pub async fn release_leases(&self) {
-        for app in self.apps().iter().filter(|a| a.is_automated()) {
-            if let Ok(client) = self.client_for(app).await {
-                let _ = release_lease(&client, &app.name, self.automation.identity()).await;
-            }
         }
     }
 }

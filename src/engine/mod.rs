@@ -11,6 +11,7 @@ mod diff;
 mod error;
 mod events;
 mod handle;
+mod leases;
 mod metrics;
 mod order;
 mod permissions;

@@ -8,8 +8,7 @@ use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::order::{Step, plan_steps};
-use super::permissions::object_checks;
-use super::prune::find_extras;
+use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
@@ -150,7 +149,7 @@ async fn run(
     let mut resources = Vec::with_capacity(desired.objects.len());
     let mut outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
     if outcome.is_ok() && mode.prune {
-        outcome = prune(
+        outcome = prune_extras(
             app,
             client,
             &desired.objects,
@@ -212,69 +211,6 @@ async fn apply_steps(
 fn step_name(step: &Step) -> String {
     step.wave
         .map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"))
-}
-
-/// Deletes the extras, after checking that every one may be deleted: a
-/// refused permission stops the prune before anything is deleted.
-async fn prune(
-    app: &AppSpec,
-    client: &ClusterClient,
-    desired: &[Value],
-    inventory: &[crate::cluster::InventoryEntry],
-    mode: &SyncMode,
-    results: &mut Vec<ResourceResult>,
-) -> Result<(), EngineError> {
-    let extras = find_extras(&app.name, client, desired, inventory).await?;
-    let touched: Vec<_> = extras
-        .iter()
-        .map(|e| super::permissions::Touched {
-            gvk: crate::model::GroupVersionKind {
-                group: e.key.group.clone(),
-                version: e.version.clone(),
-                kind: e.key.kind.clone(),
-            },
-            namespace: e.key.namespace.clone(),
-            exists: true,
-            extra: true,
-        })
-        .collect();
-    if let Some(denial) = client
-        .first_denied(&object_checks(client, &touched, true).await)
-        .await
-    {
-        return Err(EngineError::Sync {
-            app: app.name.clone(),
-            message: format!("prune stopped, nothing deleted: {denial}"),
-        });
-    }
-    let total = extras.len();
-    for (done, extra) in extras.into_iter().enumerate() {
-        if !mode.dry_run {
-            let propagation = app
-                .sync_option("PrunePropagationPolicy")
-                .unwrap_or("foreground");
-            client
-                .delete(&extra.key, &extra.version, propagation)
-                .await
-                .map_err(|e| EngineError::Sync {
-                    app: app.name.clone(),
-                    message: format!(
-                        "prune stopped after deleting {done} of {total}: cannot delete {}: {e}",
-                        extra.key
-                    ),
-                })?;
-        }
-        results.push(ResourceResult {
-            group: extra.key.group,
-            kind: extra.key.kind,
-            namespace: extra.key.namespace.unwrap_or_default(),
-            name: extra.key.name,
-            wave: None,
-            action: "deleted".to_string(),
-            takeovers: Vec::new(),
-        });
-    }
-    Ok(())
 }
 
 async fn apply_one(
