@@ -123,17 +123,33 @@ async fn a_closed_or_expired_watch_catches_up_without_missing_a_change() {
         "410 must make the watch relist"
     );
 
+    // A watch that cannot restart: the cache is not current, so no prune.
+    env.commit(&[removed("apps/web/service.yaml")], "Drop the service");
+    faults.inject(Fault::status(500, "watch cache not ready").on("configmaps", "watch"));
+    faults.drop_watches();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let err = engine
+        .sync("web", &with_prune())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("prune stopped, nothing deleted: the live state of ConfigMap is not current"),
+        "{err}"
+    );
+    assert!(service_exists(&env).await);
+    faults.clear();
+
     // 410 on a first list: listed again after the backoff.
     faults.inject(Fault::gone().on("configmaps", "list").times(1));
     let fresh = env.quick_engine();
     status_until(&env, &fresh, "a list after 410", |s| {
         s.resources
             .iter()
-            .any(|r| r.kind == "ConfigMap" && r.sync == SyncStatus::OutOfSync)
+            .any(|r| r.kind == "ConfigMap" && r.sync == SyncStatus::Synced)
     })
     .await;
     // And prune still works on the caught-up caches.
-    env.commit(&[removed("apps/web/service.yaml")], "Drop the service");
     fresh.sync("web", &with_prune()).await.unwrap();
     assert!(!service_exists(&env).await);
 }
@@ -165,6 +181,11 @@ async fn transient_failures_are_retried_and_the_sync_succeeds() {
             "namespaces",
             "patch",
             Fault::status(504, "gateway timeout").times(1),
+        ),
+        (
+            "configmaps",
+            "patch",
+            Fault::reset().in_namespace("web").times(1),
         ),
     ];
     let counts: Vec<u64> = cases.iter().map(|(r, v, _)| before(r, v)).collect();

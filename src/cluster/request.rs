@@ -1,5 +1,5 @@
-//! One API request with a deadline and bounded retries: `429` (waiting
-//! what the server's `Retry-After` asks, up to a cap) and `503` always, a
+//! One API request with a deadline and bounded retries: `429` and `503`
+//! always (waiting what the server's Status asks, up to a cap), a
 //! dropped connection or `504` only for requests that may be repeated, a
 //! `409` only where the caller says so (server-side apply). A request that
 //! gets no answer in time is not repeated: the cluster is slow or hung,
@@ -70,20 +70,24 @@ fn retry_delay(
 ) -> Option<Duration> {
     let backoff = timing.retry_delay(attempt);
     match error {
-        kube::Error::Api(status) => match status.code {
-            429 => {
-                let asked = status
-                    .details
-                    .as_ref()
-                    .map(|d| Duration::from_secs(u64::from(d.retry_after_seconds)))
-                    .filter(|d| !d.is_zero());
-                Some(asked.map_or(backoff, |d| d.min(timing.retry_after_cap)))
+        kube::Error::Api(status) => {
+            // The wait the server asks for: a Status carries it in
+            // details.retryAfterSeconds next to its Retry-After header (a
+            // plain-text 429 of the priority-and-fairness filter does not,
+            // and gets the backoff).
+            let asked = status
+                .details
+                .as_ref()
+                .map(|d| Duration::from_secs(u64::from(d.retry_after_seconds)))
+                .filter(|d| !d.is_zero())
+                .map_or(backoff, |d| d.min(timing.retry_after_cap));
+            match status.code {
+                429 | 503 => Some(asked),
+                504 if retry != Retry::Unprocessed => Some(asked),
+                409 if retry == Retry::Apply && status.reason == "Conflict" => Some(backoff),
+                _ => None,
             }
-            503 => Some(backoff),
-            504 if retry != Retry::Unprocessed => Some(backoff),
-            409 if retry == Retry::Apply && status.reason == "Conflict" => Some(backoff),
-            _ => None,
-        },
+        }
         kube::Error::HyperError(_) | kube::Error::Service(_) if retry != Retry::Unprocessed => {
             Some(backoff)
         }

@@ -65,8 +65,9 @@ impl Fault {
         })
     }
 
-    /// `429 TooManyRequests` with `Retry-After: seconds`, as the API
-    /// server's priority and fairness filter answers.
+    /// `429 TooManyRequests` asking to come back in `seconds`, as the API
+    /// server's Status errors do: `details.retryAfterSeconds` and the
+    /// `Retry-After` header.
     pub fn too_many_requests(seconds: u64) -> Self {
         Self::new(FaultEffect::Status {
             code: 429,
