@@ -57,6 +57,11 @@ async fn status_json_has_the_documented_shape() {
     assert_eq!(app["cluster"], "test");
     assert_eq!(app["sync"], "Synced");
     assert_eq!(app["paused"], false);
+    assert!(
+        app.get("denied").is_none(),
+        "the admin may do everything: {app}"
+    );
+    assert!(app.get("pause_unknown").is_none());
     let resource = &app["resources"][0];
     for key in [
         "group",
@@ -219,6 +224,16 @@ async fn a_read_only_user_diffs_without_dry_run_and_is_told_why_sync_is_refused(
         "{stdout}"
     );
     assert!(stdout.contains("+  LOG_LEVEL: warn"), "{stdout}");
+    let status = tokio::task::block_in_place(|| as_alice(&["status", "-o", "json"]));
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        json[0]["denied"]["sync"],
+        "user \"alice\" may not patch configmaps in namespace web (forbidden)"
+    );
+    assert_eq!(
+        json[0]["denied"]["pause"],
+        "user \"alice\" may not create configmaps in namespace tether-system (forbidden)"
+    );
     let sync = tokio::task::block_in_place(|| as_alice(&["sync", &env.app]));
     assert_eq!(sync.status.code(), Some(2));
     assert_eq!(

@@ -317,6 +317,28 @@ impl Engine {
         Ok(diff_app(app, &client, desired).await)
     }
 
+    /// Fills each status's `denied`: the write actions the kubeconfig user
+    /// may not run on that app, with the missing permission (from access
+    /// reviews, kept for a while). Apps whose cluster cannot be reached
+    /// are left alone.
+    pub async fn fill_denials(&self, statuses: &mut [AppStatus]) {
+        for status in statuses.iter_mut() {
+            let Ok(spec) = self.app(&status.name) else {
+                continue;
+            };
+            let reachable = !(status.health == crate::model::HealthStatus::Unknown
+                && status.resources.is_empty());
+            if reachable
+                && let Ok(client) = self
+                    .clusters
+                    .client(spec.destination.context.as_deref())
+                    .await
+            {
+                status.denied = self.denials(&client, status).await;
+            }
+        }
+    }
+
     /// Connection state of every cluster the apps use.
     pub async fn cluster_states(&self) -> Vec<ClusterState> {
         let names: BTreeSet<String> = self.apps.iter().map(|a| self.cluster_name(a)).collect();
@@ -353,17 +375,8 @@ impl Engine {
         let started = std::time::Instant::now();
         let (mut apps, clusters) = tokio::join!(self.status_all(), self.cluster_states());
         self.metrics.reconciled(started.elapsed(), &apps);
-        for (spec, status) in self.apps.iter().zip(apps.iter_mut()) {
-            let reachable = !(status.health == crate::model::HealthStatus::Unknown
-                && status.resources.is_empty());
-            if reachable
-                && let Ok(client) = self
-                    .clusters
-                    .client(spec.destination.context.as_deref())
-                    .await
-            {
-                status.denied = self.denials(&client, status).await;
-            }
+        self.fill_denials(&mut apps).await;
+        for status in &mut apps {
             self.automation.annotate(status);
         }
         let repos: BTreeSet<String> = self
