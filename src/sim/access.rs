@@ -3,7 +3,8 @@
 //! `SelfSubjectReview` ("who am I?").
 //!
 //! Users are told apart by the bearer token of their kubeconfig: the sim
-//! authenticates a token as the user of that name. A limited user may do
+//! authenticates a token as the user of that name (a request without one
+//! acts as the identity of [`super::FaultHandle::user`]). A limited user may do
 //! exactly what its rules allow (as one ClusterRole bound cluster-wide),
 //! minus everything in its denied namespaces — a shortcut RBAC itself
 //! cannot express (it has no deny), standing for "no RoleBinding there".
@@ -146,8 +147,9 @@ pub(crate) fn request_namespace<'a>(
     }
 }
 
-/// POST `selfsubjectaccessreviews`: whether the caller may do what
-/// `spec.resourceAttributes` describes.
+/// POST `selfsubjectaccessreviews` (a JSON body; kubectl's protobuf is not
+/// read): whether the caller may do what `spec.resourceAttributes`
+/// describes.
 pub(crate) fn access_review(faults: &super::faults::FaultHandle, req: &Req, user: &str) -> Reply {
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return Reply::Json(

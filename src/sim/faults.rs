@@ -201,10 +201,11 @@ impl FaultHandle {
         self.lock().user = Some(user.to_string());
     }
 
-    /// Limits the authenticated `user` (the bearer token of its kubeconfig,
-    /// see [`super::write_kubeconfig_as`]) to exactly `rules`, as a
-    /// ClusterRole bound cluster-wide would. Users without limits may do
-    /// anything.
+    /// Limits `user` — the bearer token of its kubeconfig (see
+    /// [`super::write_kubeconfig_as`]), or for requests without one the
+    /// identity set by [`FaultHandle::user`] (kubectl sends no token over
+    /// plain HTTP) — to exactly `rules`, as a ClusterRole bound
+    /// cluster-wide would. Users without limits may do anything.
     pub fn restrict_user(&self, user: &str, rules: Vec<AccessRule>) {
         self.lock()
             .access

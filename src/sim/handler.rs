@@ -239,7 +239,7 @@ fn authorize(
     p: &ResourcePath,
     verb: &'static str,
 ) -> Option<Reply> {
-    let token = req.token.as_deref()?;
+    let user = state.faults.identity(req.token.as_deref());
     let resource = match &p.subresource {
         Some(sub) => format!("{}/{sub}", rt.plural),
         None => rt.plural.clone(),
@@ -265,12 +265,12 @@ fn authorize(
     let refused = [Some(verb), creates.then_some("create")]
         .into_iter()
         .flatten()
-        .find(|v| !state.faults.allows(token, &ask(v)))?;
+        .find(|v| !state.faults.allows(&user, &ask(v)))?;
     Some(Reply::error(&ApiError::forbidden(
         rt,
         p.name.as_deref(),
         p.namespace.as_deref(),
-        token,
+        &user,
         refused,
     )))
 }
