@@ -57,6 +57,11 @@ async fn status_json_has_the_documented_shape() {
     assert_eq!(app["cluster"], "test");
     assert_eq!(app["sync"], "Synced");
     assert_eq!(app["paused"], false);
+    assert!(
+        app.get("denied").is_none(),
+        "the admin may do everything: {app}"
+    );
+    assert!(app.get("pause_unknown").is_none());
     let resource = &app["resources"][0];
     for key in [
         "group",
@@ -179,5 +184,60 @@ async fn status_of_an_app_includes_its_tree() {
     }
     panic!(
         "the tree never showed Deployment (with its ScalingReplicaSet event) → ReplicaSet → 2 Pods: {last}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_user_diffs_without_dry_run_and_is_told_why_sync_is_refused() {
+    let env = Env::new().await;
+    let sync = tokio::task::block_in_place(|| tether(&env, &["sync", &env.app]));
+    assert!(sync.status.success());
+    env.commit(
+        &[common::file(
+            "apps/web/configmap.yaml",
+            &common::CONFIGMAP.replace("info", "warn"),
+        )],
+        "Quieter logs",
+    );
+    env.faults().read_only_user("alice");
+    let kubeconfig = env.kubeconfig_as("alice");
+    let as_alice = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tether"))
+            .arg("--config")
+            .arg(&env.config)
+            .arg("--kubeconfig")
+            .arg(&kubeconfig)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let diff = tokio::task::block_in_place(|| as_alice(&["diff", &env.app]));
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&diff.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        stdout.starts_with("# 4 of 4 resources: compared the fields Git sets with live, without a server-side dry-run: user \"alice\" may not patch configmaps in namespace web (forbidden)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+  LOG_LEVEL: warn"), "{stdout}");
+    let status = tokio::task::block_in_place(|| as_alice(&["status", "-o", "json"]));
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        json[0]["denied"]["sync"],
+        "user \"alice\" may not patch configmaps in namespace web (forbidden)"
+    );
+    assert_eq!(
+        json[0]["denied"]["pause"],
+        "user \"alice\" may not create configmaps in namespace tether-system (forbidden)"
+    );
+    let sync = tokio::task::block_in_place(|| as_alice(&["sync", &env.app]));
+    assert_eq!(sync.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&sync.stderr).trim(),
+        "tether: web: cannot sync: user \"alice\" may not patch configmaps in namespace web (forbidden)"
     );
 }

@@ -206,3 +206,53 @@ async fn kubectl_works_against_the_sim() {
     );
     sim.shutdown();
 }
+
+/// kubectl meets the sim's users and their limits as it would meet RBAC:
+/// `auth whoami` names the user, reads pass, writes and a denied namespace
+/// get the authorizer's Forbidden message. (`auth can-i` sends protobuf,
+/// which the sim does not read; tether's reviews are JSON.)
+#[tokio::test(flavor = "multi_thread")]
+async fn kubectl_meets_sim_users_and_their_limits() {
+    if !kubectl_available() {
+        eprintln!("SKIPPED: kubectl is not on PATH");
+        return;
+    }
+    let sim = SimServer::start(SimOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let url = sim.url();
+    tether::sim::write_kubeconfig(&kubeconfig, &[("sim", url.as_str())], "sim").unwrap();
+    // kubectl sends no bearer token over plain HTTP: the sim's identity
+    // for requests without one is set instead.
+    sim.faults().user("alice");
+    sim.faults().read_only_user("alice");
+    sim.faults().deny_namespace("alice", "kube-public");
+    let whoami = ok(
+        &kubeconfig,
+        &[
+            "auth",
+            "whoami",
+            "-o",
+            "jsonpath={.status.userInfo.username}",
+        ],
+    )
+    .await;
+    assert_eq!(whoami.trim(), "alice");
+    ok(&kubeconfig, &["get", "deployments", "-A"]).await;
+    let (created, _, stderr) = kubectl(&kubeconfig, &["create", "namespace", "x"]).await;
+    assert!(!created);
+    assert!(
+        stderr.contains("User \"alice\" cannot create resource \"namespaces\" in API group \"\" at the cluster scope"),
+        "{stderr}"
+    );
+    let (listed, _, stderr) =
+        kubectl(&kubeconfig, &["get", "configmaps", "-n", "kube-public"]).await;
+    assert!(!listed);
+    assert!(
+        stderr.contains(
+            "cannot list resource \"configmaps\" in API group \"\" in the namespace \"kube-public\""
+        ),
+        "{stderr}"
+    );
+    sim.shutdown();
+}

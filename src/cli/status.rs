@@ -16,7 +16,8 @@ struct StatusWithTree {
 
 pub async fn run(engine: &Engine, args: &StatusArgs) -> CliResult {
     if args.apps.is_empty() {
-        let statuses = engine.status_all().await;
+        let mut statuses = engine.status_all().await;
+        engine.fill_denials(&mut statuses).await;
         if !write_structured(args.output.format, &statuses)? {
             print_out(&apps_table(&statuses));
         }
@@ -25,7 +26,8 @@ pub async fn run(engine: &Engine, args: &StatusArgs) -> CliResult {
     let mut detailed = Vec::new();
     for name in &args.apps {
         let app = engine.app(name).map_err(CliError::new)?;
-        let status = engine.status(&app).await;
+        let mut status = engine.status(&app).await;
+        engine.fill_denials(std::slice::from_mut(&mut status)).await;
         // An unreachable cluster has no tree; the status says why.
         let tree = engine.tree(name).await.unwrap_or_default();
         detailed.push(StatusWithTree { status, tree });

@@ -64,8 +64,14 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         .sync(&args.app, &options)
         .await
         .map_err(CliError::new)?;
+    // The objects were applied, but the history lacks this sync: say so
+    // and fail, rather than lose the record quietly.
+    let unsaved = report
+        .record_error
+        .as_ref()
+        .map(|e| CliError::new(format!("{}: synced, but {e}", report.app)));
     if write_structured(args.output.format, &report)? {
-        return Ok(0);
+        return unsaved.map_or(Ok(0), Err);
     }
     let rows: Vec<Vec<String>> = report
         .resources
@@ -87,5 +93,5 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         &report.revision[..report.revision.len().min(7)],
         report.summary()
     ));
-    Ok(0)
+    unsaved.map_or(Ok(0), Err)
 }

@@ -5,7 +5,8 @@
 //! relist) and disconnects (backoff); the cache knows whether it is
 //! complete and tells subscribers when anything changed.
 
-use super::ClusterError;
+use super::timing::WatchBackoff;
+use super::{ClusterError, Timing};
 use crate::model::GroupVersionKind;
 use futures::StreamExt;
 use kube::api::{Api, DynamicObject};
@@ -18,9 +19,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// How long a reader waits for a kind's first complete list.
-const READY_TIMEOUT: Duration = Duration::from_secs(20);
-
 /// (namespace, name) of a cached object; namespace empty when cluster-scoped.
 type ObjectKey = (String, String);
 
@@ -30,8 +28,6 @@ struct KindState {
     listed: bool,
     /// The last watch error, cleared by the next event.
     error: Option<String>,
-    /// Whether the API server refused that list or watch with 403.
-    forbidden: bool,
 }
 
 #[derive(Default)]
@@ -113,7 +109,7 @@ impl KindCache {
             objects: Arc::new(RwLock::new(store)),
             state: Arc::new(Mutex::new(KindState {
                 listed: true,
-                ..KindState::default()
+                error: None,
             })),
             task: None,
         }
@@ -170,17 +166,24 @@ pub struct LiveCache {
     client: kube::Client,
     kinds: Mutex<HashMap<GroupVersionKind, Arc<KindCache>>>,
     changes: watch::Sender<u64>,
+    timing: Timing,
 }
 
 impl LiveCache {
     /// A cache that bumps `changes` on every change it sees (several
-    /// clusters may share one sender).
-    pub fn new(cluster: &str, client: kube::Client, changes: watch::Sender<u64>) -> Self {
+    /// clusters may share one sender); watches and waits follow `timing`.
+    pub fn new(
+        cluster: &str,
+        client: kube::Client,
+        changes: watch::Sender<u64>,
+        timing: Timing,
+    ) -> Self {
         Self {
             cluster: cluster.to_string(),
             client,
             kinds: Mutex::new(HashMap::new()),
             changes,
+            timing,
         }
     }
 
@@ -203,7 +206,8 @@ impl LiveCache {
         cache
     }
 
-    /// The cache of `gvk` once it holds a complete list.
+    /// The cache of `gvk` once it holds a complete list (waiting at most
+    /// the ready timeout for the first one).
     pub async fn ready(
         &self,
         gvk: &GroupVersionKind,
@@ -211,26 +215,21 @@ impl LiveCache {
     ) -> Result<Arc<KindCache>, ClusterError> {
         let cache = self.kind(gvk, resource);
         let mut changes = self.subscribe();
-        let deadline = tokio::time::Instant::now() + READY_TIMEOUT;
+        let deadline = tokio::time::Instant::now() + self.timing.ready_timeout;
         loop {
             let state = cache.state();
             if state.listed {
                 return Ok(cache);
             }
             if let Some(error) = state.error {
-                if state.forbidden {
-                    return Err(ClusterError::Forbidden {
-                        cluster: self.cluster.clone(),
-                        message: error,
-                    });
-                }
                 return Err(self.incomplete(gvk, &error));
             }
             if tokio::time::timeout_at(deadline, changes.changed())
                 .await
                 .is_err()
             {
-                return Err(self.incomplete(gvk, "no complete list yet"));
+                let waited = self.timing.ready_timeout.as_secs_f64().ceil();
+                return Err(self.incomplete(gvk, &format!("no complete list within {waited}s")));
             }
         }
     }
@@ -257,8 +256,13 @@ impl LiveCache {
         let cache = self.kind(gvk, resource);
         let mut changes = self.subscribe();
         let wanted: u64 = resource_version.parse().unwrap_or(0);
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+        let wait = Duration::from_secs(3).min(self.timing.ready_timeout);
+        let deadline = tokio::time::Instant::now() + wait;
         loop {
+            // A failing watch will not show it soon: do not wait for it.
+            if cache.state().error.is_some() {
+                return;
+            }
             let seen = cache.get(namespace, name).and_then(|o| {
                 o.pointer("/metadata/resourceVersion")?
                     .as_str()?
@@ -278,6 +282,12 @@ impl LiveCache {
     }
 
     fn incomplete(&self, gvk: &GroupVersionKind, why: &str) -> ClusterError {
+        if let Some(denial) = why.strip_prefix(DENIED).and_then(super::Denial::parse) {
+            return ClusterError::Forbidden {
+                cluster: self.cluster.clone(),
+                denial: Box::new(denial),
+            };
+        }
         ClusterError::Incomplete {
             cluster: self.cluster.clone(),
             kind: gvk.kind.clone(),
@@ -289,7 +299,9 @@ impl LiveCache {
         let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &resource);
         let objects = Arc::new(RwLock::new(Objects::default()));
         let state = Arc::new(Mutex::new(KindState::default()));
-        let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
+        let seconds = u32::try_from(self.timing.watch_timeout.as_secs().max(1)).unwrap_or(290);
+        let config = watcher::Config::default().timeout(seconds);
+        let stream = watcher::watcher(api, config).backoff(WatchBackoff::new(&self.timing));
         let (task_objects, task_state, changes) =
             (objects.clone(), state.clone(), self.changes.clone());
         let task = tokio::spawn(async move {
@@ -305,23 +317,10 @@ impl LiveCache {
                         Ok(Event::InitDone) => {
                             s.listed = true;
                             s.error = None;
-                            s.forbidden = false;
                         }
-                        Ok(Event::Apply(_)) | Ok(Event::Delete(_)) => {
-                            s.error = None;
-                            s.forbidden = false;
-                        }
+                        Ok(Event::Apply(_)) | Ok(Event::Delete(_)) => s.error = None,
                         Ok(_) => {}
-                        Err(e) => {
-                            s.forbidden = is_forbidden(e);
-                            s.error = Some(match e {
-                                watcher::Error::InitialListFailed(kube::Error::Api(status))
-                                | watcher::Error::WatchStartFailed(kube::Error::Api(status)) => {
-                                    status.message.clone()
-                                }
-                                other => other.to_string(),
-                            });
-                        }
+                        Err(e) => s.error = Some(describe_watch_error(e)),
                     }
                 }
                 changes.send_modify(|n| *n += 1);
@@ -335,13 +334,28 @@ impl LiveCache {
     }
 }
 
-/// Whether a watcher error is the API server's 403.
-fn is_forbidden(e: &watcher::Error) -> bool {
-    match e {
-        watcher::Error::InitialListFailed(kube::Error::Api(status))
-        | watcher::Error::WatchStartFailed(kube::Error::Api(status))
-        | watcher::Error::WatchFailed(kube::Error::Api(status)) => status.code == 403,
-        watcher::Error::WatchError(status) => status.code == 403,
-        _ => false,
+/// Marks a watch error that is an RBAC refusal (the rest is its message).
+const DENIED: &str = "denied: ";
+
+/// A watcher failure in one sentence (the Status message, not a debug
+/// dump); RBAC refusals keep the server's words after [`DENIED`].
+fn describe_watch_error(error: &watcher::Error) -> String {
+    let (step, status) = match error {
+        watcher::Error::InitialListFailed(kube::Error::Api(s)) => ("list", Some(s.as_ref())),
+        watcher::Error::WatchStartFailed(kube::Error::Api(s))
+        | watcher::Error::WatchFailed(kube::Error::Api(s)) => ("watch", Some(s.as_ref())),
+        watcher::Error::WatchError(s) => ("watch", Some(s.as_ref())),
+        watcher::Error::InitialListFailed(_) => ("list", None),
+        _ => ("watch", None),
+    };
+    match status {
+        Some(s) if s.code == 403 && super::Denial::parse(&s.message).is_some() => {
+            format!("{DENIED}{}", s.message)
+        }
+        Some(s) => format!(
+            "{step} failed: {} ({}, HTTP {})",
+            s.message, s.reason, s.code
+        ),
+        None => format!("{step} failed: {}", super::error::root_cause(error)),
     }
 }

@@ -1,6 +1,8 @@
-use super::{ClusterError, LiveCache};
-use crate::model::{GroupVersionKind, ResourceKey};
-use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
+use super::request::Retry;
+use super::timing::doubled;
+use super::{ClusterError, LiveCache, Timing};
+use crate::model::GroupVersionKind;
+use kube::api::{Api, DynamicObject, ListParams};
 use kube::core::{ApiResource, GroupVersionKind as KubeGvk};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -30,18 +32,19 @@ pub struct ClusterClient {
     server: String,
     client: kube::Client,
     kinds: RwLock<HashMap<GroupVersionKind, ResolvedKind>>,
-    cache: LiveCache,
+    pub(super) cache: LiveCache,
     backoff: Backoff,
+    timing: Timing,
+    pub(super) access: super::access::AccessCache,
 }
 
-/// How long a ping may take before the cluster counts as unreachable.
-pub const PING_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// Retry pacing of a cluster that failed: the last error and when to ask
-/// again, doubling from 1 s to 60 s.
-#[derive(Debug, Default)]
+/// again, doubling from `start` to `max`.
+#[derive(Debug)]
 struct Backoff {
     state: std::sync::Mutex<Option<(Instant, Duration, String)>>,
+    start: Duration,
+    max: Duration,
 }
 
 impl Backoff {
@@ -57,9 +60,9 @@ impl Backoff {
 
     fn failed(&self, error: &ClusterError) {
         if let Ok(mut state) = self.state.lock() {
-            let delay = state.as_ref().map_or(Duration::from_secs(1), |(_, d, _)| {
-                (*d * 2).min(Duration::from_secs(60))
-            });
+            let delay = state
+                .as_ref()
+                .map_or(self.start, |(_, d, _)| doubled(*d, self.max, 1));
             *state = Some((Instant::now() + delay, delay, error.to_string()));
         }
     }
@@ -73,12 +76,18 @@ impl Backoff {
 
 impl ClusterClient {
     /// A client of the cluster `name`; its live cache bumps `changes`.
+    /// Requests follow `timing` (tether retries itself, so the kube
+    /// client's own retry layer is off; reads of a silent connection end
+    /// after a watch timeout plus a request timeout).
     pub fn new(
         name: &str,
-        config: kube::Config,
+        mut config: kube::Config,
         changes: tokio::sync::watch::Sender<u64>,
+        timing: Timing,
     ) -> Result<Self, ClusterError> {
         let server = config.cluster_url.to_string();
+        config.default_retry = false;
+        config.read_timeout = Some(timing.watch_timeout + timing.request_timeout);
         let client = kube::Client::try_from(config).map_err(|e| ClusterError::Unreachable {
             cluster: name.to_string(),
             server: server.clone(),
@@ -87,11 +96,27 @@ impl ClusterClient {
         Ok(Self {
             name: name.to_string(),
             server,
-            cache: LiveCache::new(name, client.clone(), changes),
+            cache: LiveCache::new(name, client.clone(), changes, timing.clone()),
             client,
             kinds: RwLock::new(HashMap::new()),
-            backoff: Backoff::default(),
+            backoff: Backoff {
+                state: std::sync::Mutex::new(None),
+                start: timing.cluster_backoff_start,
+                max: timing.cluster_backoff_max,
+            },
+            access: super::access::AccessCache::default(),
+            timing,
         })
+    }
+
+    /// The timeouts and retries this client follows.
+    pub fn timing(&self) -> &Timing {
+        &self.timing
+    }
+
+    /// The kube client (for the access reviews).
+    pub(super) fn kube(&self) -> &kube::Client {
+        &self.client
     }
 
     /// The kubeconfig context name.
@@ -104,26 +129,28 @@ impl ClusterClient {
         &self.server
     }
 
-    fn err(&self, e: kube::Error) -> ClusterError {
+    pub(super) fn error_of(&self, e: kube::Error) -> ClusterError {
         ClusterError::from_kube(&self.name, &self.server, e)
     }
 
-    /// Checks that the API server answers (within [`PING_TIMEOUT`]);
+    /// Checks that the API server answers (within the ping timeout);
     /// returns its version. After a failure the cluster is not asked again
-    /// until its backoff (1 s doubling to 60 s) has passed: callers get the
-    /// last error at once, so one dead cluster never slows the others.
+    /// until its backoff (by default 1 s doubling to 60 s) has passed:
+    /// callers get the last error at once, so one dead cluster never slows
+    /// the others.
     pub async fn ping(&self) -> Result<String, ClusterError> {
         if let Some(cached) = self.backoff.current() {
             return Err(cached);
         }
-        let answer = tokio::time::timeout(PING_TIMEOUT, self.client.apiserver_version()).await;
+        let limit = self.timing.ping_timeout;
+        let answer = tokio::time::timeout(limit, self.client.apiserver_version()).await;
         let result = match answer {
             Ok(Ok(info)) => Ok(info.git_version),
-            Ok(Err(e)) => Err(self.err(e)),
+            Ok(Err(e)) => Err(self.error_of(e)),
             Err(_) => Err(ClusterError::Unreachable {
                 cluster: self.name.clone(),
                 server: self.server.clone(),
-                message: format!("no answer within {}s", PING_TIMEOUT.as_secs()),
+                message: format!("no answer within {}s", limit.as_secs_f64().ceil()),
             }),
         };
         match &result {
@@ -142,9 +169,13 @@ impl ClusterClient {
             return Ok(found.clone());
         }
         let kube_gvk = KubeGvk::gvk(&gvk.group, &gvk.version, &gvk.kind);
-        let (resource, caps) = kube::discovery::pinned_kind(&self.client, &kube_gvk)
+        let what = format!("discovery of {}", gvk.api_version());
+        let (resource, caps) = self
+            .call(&what, Retry::Idempotent, || {
+                kube::discovery::pinned_kind(&self.client, &kube_gvk)
+            })
             .await
-            .map_err(|e| match self.err(e) {
+            .map_err(|e| match e {
                 ClusterError::Api { code: 404, .. } => self.unknown_kind(gvk),
                 ClusterError::Unreachable { message, .. } if message.contains("Missing") => {
                     self.unknown_kind(gvk)
@@ -169,7 +200,7 @@ impl ClusterClient {
         }
     }
 
-    fn api(&self, kind: &ResolvedKind, namespace: Option<&str>) -> Api<DynamicObject> {
+    pub(super) fn api(&self, kind: &ResolvedKind, namespace: Option<&str>) -> Api<DynamicObject> {
         match (kind.namespaced, namespace) {
             (true, Some(ns)) => Api::namespaced_with(self.client.clone(), ns, &kind.resource),
             _ => Api::all_with(self.client.clone(), &kind.resource),
@@ -184,11 +215,11 @@ impl ClusterClient {
         name: &str,
     ) -> Result<Option<Value>, ClusterError> {
         let kind = self.resolve(gvk).await?;
+        let api = self.api(&kind, namespace);
+        let what = format!("GET {}", describe(&kind, namespace, name));
         let found = self
-            .api(&kind, namespace)
-            .get_opt(name)
-            .await
-            .map_err(|e| self.err(e))?;
+            .call(&what, Retry::Idempotent, || api.get_opt(name))
+            .await?;
         found
             .map(to_value)
             .transpose()
@@ -252,11 +283,11 @@ impl ClusterClient {
         if let Some(selector) = label_selector {
             params = params.labels(selector);
         }
+        let api = self.api(&kind, namespace);
+        let what = format!("LIST {}", describe(&kind, namespace, ""));
         let list = self
-            .api(&kind, namespace)
-            .list(&params)
-            .await
-            .map_err(|e| self.err(e))?;
+            .call(&what, Retry::Idempotent, || api.list(&params))
+            .await?;
         let mut out = Vec::with_capacity(list.items.len());
         for mut item in list.items {
             // Lists of built-in kinds carry no per-item apiVersion/kind.
@@ -269,144 +300,27 @@ impl ClusterClient {
         Ok(out)
     }
 
-    /// Server-side apply of one manifest with field manager `tether`,
-    /// forcing conflicts (Git is the source of truth).
-    pub async fn apply(&self, object: &Value, dry_run: bool) -> Result<ApplyOutcome, ClusterError> {
-        let key = ResourceKey::from_object(object).ok_or_else(|| ClusterError::InvalidObject {
-            cluster: self.name.clone(),
-            object: "manifest".to_string(),
-            message: "it has no apiVersion, kind or metadata.name".to_string(),
-        })?;
-        let gvk = gvk_of(object).ok_or_else(|| self.invalid(&key.name, "no apiVersion"))?;
-        let kind = self.resolve(&gvk).await?;
-        let mut params = PatchParams::apply(FIELD_MANAGER).force();
-        if dry_run {
-            params = params.dry_run();
-        }
-        let result = self
-            .api(&kind, key.namespace.as_deref())
-            .patch(&key.name, &params, &Patch::Apply(object))
-            .await
-            .map_err(|e| self.err(e))?;
-        let object = to_value(result).map_err(|e| self.invalid(&key.name, e))?;
-        if !dry_run
-            && let Some(rv) = object
-                .pointer("/metadata/resourceVersion")
-                .and_then(Value::as_str)
-        {
-            let ns = if kind.namespaced {
-                key.namespace.as_deref()
-            } else {
-                None
-            };
-            self.cache
-                .wait_for_version(&gvk, &kind.resource, ns, &key.name, rv)
-                .await;
-        }
-        Ok(ApplyOutcome { object })
-    }
-
-    /// Creates an object (POST); Err with code 409 when it exists.
-    pub async fn create(&self, object: &Value) -> Result<Value, ClusterError> {
-        let (key, kind) = self.target(object).await?;
-        let dynamic: DynamicObject =
-            serde_json::from_value(object.clone()).map_err(|e| self.invalid(&key.name, e))?;
-        let created = self
-            .api(&kind, key.namespace.as_deref())
-            .create(&Default::default(), &dynamic)
-            .await
-            .map_err(|e| self.err(e))?;
-        to_value(created).map_err(|e| self.invalid(&key.name, e))
-    }
-
-    /// Replaces an object (PUT) at the resourceVersion it carries: a stale
-    /// one fails with 409 Conflict (optimistic concurrency).
-    pub async fn replace(&self, object: &Value) -> Result<Value, ClusterError> {
-        let (key, kind) = self.target(object).await?;
-        let dynamic: DynamicObject =
-            serde_json::from_value(object.clone()).map_err(|e| self.invalid(&key.name, e))?;
-        let replaced = self
-            .api(&kind, key.namespace.as_deref())
-            .replace(&key.name, &Default::default(), &dynamic)
-            .await
-            .map_err(|e| self.err(e))?;
-        to_value(replaced).map_err(|e| self.invalid(&key.name, e))
-    }
-
-    /// A JSON merge patch of one object (or of its `subresource`, e.g.
-    /// `status`). A `metadata.resourceVersion` in the patch is a
-    /// precondition: a stale one fails with 409 Conflict and changes
-    /// nothing. Returns the object after the patch.
-    pub async fn merge_patch(
-        &self,
-        gvk: &GroupVersionKind,
-        namespace: Option<&str>,
-        name: &str,
-        patch: &Value,
-        subresource: Option<&str>,
-    ) -> Result<Value, ClusterError> {
-        let kind = self.resolve(gvk).await?;
-        let api = self.api(&kind, namespace);
-        let params = PatchParams::default();
-        let patched = match subresource {
-            Some(sub) => {
-                api.patch_subresource(sub, name, &params, &Patch::Merge(patch))
-                    .await
-            }
-            None => api.patch(name, &params, &Patch::Merge(patch)).await,
-        }
-        .map_err(|e| self.err(e))?;
-        to_value(patched).map_err(|e| self.invalid(name, e))
-    }
-
-    async fn target(&self, object: &Value) -> Result<(ResourceKey, ResolvedKind), ClusterError> {
-        let key = ResourceKey::from_object(object).ok_or_else(|| {
-            self.invalid("manifest", "it has no apiVersion, kind or metadata.name")
-        })?;
-        let gvk = gvk_of(object).ok_or_else(|| self.invalid(&key.name, "no apiVersion"))?;
-        let kind = self.resolve(&gvk).await?;
-        Ok((key, kind))
-    }
-
-    /// Deletes an object with the given propagation (`foreground`,
-    /// `background` or `orphan`; foreground otherwise). Missing is not an
-    /// error.
-    pub async fn delete(
-        &self,
-        key: &ResourceKey,
-        version: &str,
-        propagation: &str,
-    ) -> Result<(), ClusterError> {
-        let gvk = GroupVersionKind {
-            group: key.group.clone(),
-            version: version.to_string(),
-            kind: key.kind.clone(),
-        };
-        let kind = self.resolve(&gvk).await?;
-        match self
-            .api(&kind, key.namespace.as_deref())
-            .delete(
-                &key.name,
-                &match propagation {
-                    "background" => DeleteParams::background(),
-                    "orphan" => DeleteParams::orphan(),
-                    _ => DeleteParams::foreground(),
-                },
-            )
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(kube::Error::Api(status)) if status.code == 404 => Ok(()),
-            Err(e) => Err(self.err(e)),
-        }
-    }
-
-    fn invalid(&self, object: &str, e: impl std::fmt::Display) -> ClusterError {
+    pub(super) fn invalid(&self, object: &str, e: impl std::fmt::Display) -> ClusterError {
         ClusterError::InvalidObject {
             cluster: self.name.clone(),
             object: object.to_string(),
             message: e.to_string(),
         }
+    }
+}
+
+/// `deployments.apps web/api` for messages.
+pub(super) fn describe(kind: &ResolvedKind, namespace: Option<&str>, name: &str) -> String {
+    let resource = if kind.resource.group.is_empty() {
+        kind.resource.plural.clone()
+    } else {
+        format!("{}.{}", kind.resource.plural, kind.resource.group)
+    };
+    match (kind.namespaced.then_some(namespace).flatten(), name) {
+        (Some(ns), "") => format!("{resource} in {ns}"),
+        (Some(ns), name) => format!("{resource} {ns}/{name}"),
+        (None, "") => resource,
+        (None, name) => format!("{resource} {name}"),
     }
 }
 
@@ -417,6 +331,6 @@ pub fn gvk_of(object: &Value) -> Option<GroupVersionKind> {
     Some(GroupVersionKind::from_api_version(api_version, kind))
 }
 
-fn to_value(object: DynamicObject) -> Result<Value, serde_json::Error> {
+pub(super) fn to_value(object: DynamicObject) -> Result<Value, serde_json::Error> {
     serde_json::to_value(object)
 }

@@ -1,4 +1,4 @@
-use super::{ClusterClient, ClusterError};
+use super::{ClusterClient, ClusterError, Timing};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,6 +20,7 @@ pub struct ClusterSet {
     kubeconfig: Result<Kubeconfig, String>,
     clients: Mutex<HashMap<String, Arc<ClusterClient>>>,
     changes: tokio::sync::watch::Sender<u64>,
+    timing: Timing,
 }
 
 impl ClusterSet {
@@ -36,7 +37,18 @@ impl ClusterSet {
             kubeconfig,
             clients: Mutex::new(HashMap::new()),
             changes: tokio::sync::watch::channel(0).0,
+            timing: Timing::default(),
         }
+    }
+
+    /// Sets the timeouts and retries of the clients created from now on.
+    pub fn set_timing(&mut self, timing: Timing) {
+        self.timing = timing;
+    }
+
+    /// Every client created so far.
+    pub async fn connected(&self) -> Vec<Arc<ClusterClient>> {
+        self.clients.lock().await.values().cloned().collect()
     }
 
     /// Changes whenever the live cache of any cluster sees a change.
@@ -109,7 +121,7 @@ impl ClusterSet {
                 path: "(in-cluster service account)".to_string(),
                 message: e.to_string(),
             })?;
-            return ClusterClient::new(context, config, self.changes.clone());
+            return ClusterClient::new(context, config, self.changes.clone(), self.timing.clone());
         }
         let kubeconfig = self
             .kubeconfig
@@ -139,7 +151,7 @@ impl ClusterSet {
                 path: self.kubeconfig_path(),
                 message: format!("context {context}: {e}"),
             })?;
-        ClusterClient::new(context, config, self.changes.clone())
+        ClusterClient::new(context, config, self.changes.clone(), self.timing.clone())
     }
 
     fn kubeconfig_path(&self) -> String {

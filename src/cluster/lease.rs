@@ -4,7 +4,7 @@
 //! never fight over one app. Acquired when free or expired, renewed while
 //! held, released on exit; writes use optimistic concurrency.
 
-use super::state::STATE_NAMESPACE;
+use super::state::{STATE_NAMESPACE, create_in_state_namespace};
 use super::{ClusterClient, ClusterError};
 use crate::model::GroupVersionKind;
 use chrono::{DateTime, Utc};
@@ -63,11 +63,12 @@ pub async fn acquire(
         .get(&lease_gvk(), Some(STATE_NAMESPACE), &lease_name(app))
         .await?;
     let Some(lease) = current else {
-        ensure_namespace(client).await?;
         let stamp = micro_time(now);
-        return match client
-            .create(&lease_object(app, identity, &stamp, &stamp, None))
-            .await
+        return match create_in_state_namespace(
+            client,
+            &lease_object(app, identity, &stamp, &stamp, None),
+        )
+        .await
         {
             Ok(_) => Ok(LeaseHolder {
                 held: true,
@@ -163,17 +164,6 @@ pub async fn release(
         Ok(_) | Err(ClusterError::Api { code: 409, .. }) => Ok(()),
         Err(e) => Err(e),
     }
-}
-
-/// Creates `tether-system` when missing.
-pub(crate) async fn ensure_namespace(client: &ClusterClient) -> Result<(), ClusterError> {
-    let gvk = GroupVersionKind::from_api_version("v1", "Namespace");
-    if client.get(&gvk, None, STATE_NAMESPACE).await?.is_none() {
-        let ns =
-            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": STATE_NAMESPACE}});
-        client.apply(&ns, false).await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -97,31 +97,88 @@ pub async fn read_state(client: &ClusterClient, app: &str) -> Result<AppStateRec
         .await?;
     match found {
         None => Ok(AppStateRecord::default()),
-        Some(cm) => {
-            AppStateRecord::from_configmap(&cm).map_err(|message| ClusterError::InvalidObject {
-                cluster: client.name().to_string(),
-                object: format!("ConfigMap/{STATE_NAMESPACE}/{}", state_name(app)),
-                message,
-            })
-        }
+        Some(cm) => AppStateRecord::from_configmap(&cm).map_err(|m| invalid(client, app, m)),
     }
 }
 
-/// Writes the state of `app` (server-side apply), creating the namespace
-/// `tether-system` on first use.
-pub async fn write_state(
+/// Attempts of [`update_state`] when other writers keep winning.
+const UPDATE_ATTEMPTS: usize = 5;
+
+/// Changes the state of `app` with `change` and saves it: read, change,
+/// write back with the read resourceVersion as a precondition, and start
+/// over when another writer came first — so a pause and a sync record
+/// written at the same time both survive. Creates the ConfigMap (and the
+/// namespace `tether-system`) on first use. Returns the state saved.
+pub async fn update_state(
     client: &ClusterClient,
     app: &str,
-    state: &AppStateRecord,
-) -> Result<(), ClusterError> {
-    let namespace =
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": STATE_NAMESPACE}});
-    let ns_gvk = GroupVersionKind::from_api_version("v1", "Namespace");
-    if client.get(&ns_gvk, None, STATE_NAMESPACE).await?.is_none() {
-        client.apply(&namespace, false).await?;
+    change: impl Fn(&mut AppStateRecord),
+) -> Result<AppStateRecord, ClusterError> {
+    for _ in 0..UPDATE_ATTEMPTS {
+        let found = client
+            .get(&configmap_gvk(), Some(STATE_NAMESPACE), &state_name(app))
+            .await?;
+        let (mut state, version) = match &found {
+            None => (AppStateRecord::default(), None),
+            Some(cm) => (
+                AppStateRecord::from_configmap(cm).map_err(|m| invalid(client, app, m))?,
+                cm.pointer("/metadata/resourceVersion")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            ),
+        };
+        change(&mut state);
+        let mut object = state.to_configmap(app);
+        let written = match version {
+            Some(rv) => {
+                object["metadata"]["resourceVersion"] = json!(rv);
+                client.replace(&object).await
+            }
+            None => create_in_state_namespace(client, &object).await,
+        };
+        match written {
+            Ok(_) => return Ok(state),
+            Err(ClusterError::Api { code: 409, .. }) => continue,
+            Err(e) => return Err(e),
+        }
     }
-    client.apply(&state.to_configmap(app), false).await?;
-    Ok(())
+    Err(ClusterError::Api {
+        cluster: client.name().to_string(),
+        code: 409,
+        reason: "Conflict".to_string(),
+        message: format!(
+            "ConfigMap {STATE_NAMESPACE}/{} kept changing during {UPDATE_ATTEMPTS} attempts to save it",
+            state_name(app)
+        ),
+    })
+}
+
+/// Creates `object` in `tether-system`, creating the namespace first when
+/// the API server says it is missing.
+pub(crate) async fn create_in_state_namespace(
+    client: &ClusterClient,
+    object: &Value,
+) -> Result<Value, ClusterError> {
+    match client.create(object).await {
+        Err(e) if e.is_not_found() => {
+            let namespace = json!({"apiVersion": "v1", "kind": "Namespace",
+                                   "metadata": {"name": STATE_NAMESPACE}});
+            match client.create(&namespace).await {
+                Ok(_) | Err(ClusterError::Api { code: 409, .. }) => {}
+                Err(e) => return Err(e),
+            }
+            client.create(object).await
+        }
+        other => other,
+    }
+}
+
+fn invalid(client: &ClusterClient, app: &str, message: String) -> ClusterError {
+    ClusterError::InvalidObject {
+        cluster: client.name().to_string(),
+        object: format!("ConfigMap {STATE_NAMESPACE}/{}", state_name(app)),
+        message,
+    }
 }
 
 #[cfg(test)]

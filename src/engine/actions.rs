@@ -3,10 +3,11 @@
 
 use super::desired::app_secrets;
 use super::events::events_of;
+use super::permissions::state_checks;
 use super::record::now;
 use super::tree::build_tree;
 use super::{Engine, EngineError};
-use crate::cluster::{ClusterClient, read_state, write_state};
+use crate::cluster::{ClusterClient, read_state};
 use crate::diff::{mask_secret, strip_noise, to_yaml};
 use crate::model::{
     AppHistory, AppSpec, CommitRecord, EventRecord, GroupVersionKind, ResourceKey, ResourceNode,
@@ -234,6 +235,9 @@ impl Engine {
     ) -> Result<super::SyncReport, EngineError> {
         let app = self.managed_app(name)?;
         let app = app.as_ref();
+        let client = self.client_for(app).await?;
+        self.require(&app.name, "rollback", &client, &state_checks())
+            .await?;
         let history = self.history(name).await?;
         let record =
             history
@@ -272,13 +276,15 @@ impl Engine {
         let app = self.managed_app(name)?;
         let app = app.as_ref();
         let client = self.client_for(app).await?;
-        let cluster_err = |e| EngineError::cluster(&app.name, e);
-        let mut state = read_state(&client, &app.name).await.map_err(cluster_err)?;
-        match pause {
+        let action = if pause.is_some() { "pause" } else { "resume" };
+        self.require(&app.name, action, &client, &state_checks())
+            .await?;
+        let stamp = now();
+        self.save_state(&app.name, &client, |state| match pause {
             Some((reason, by)) => {
                 state.paused = true;
                 state.paused_by = by.to_string();
-                state.paused_at = now();
+                state.paused_at = stamp.clone();
                 state.reason = reason.to_string();
             }
             None => {
@@ -287,10 +293,13 @@ impl Engine {
                 state.paused_at.clear();
                 state.reason.clear();
             }
-        }
-        write_state(&client, &app.name, &state)
-            .await
-            .map_err(|e| EngineError::cluster(&app.name, e))
+        })
+        .await
+        .map(|_| ())
+        .map_err(|e| EngineError::Sync {
+            app: app.name.clone(),
+            message: format!("cannot {action}: {e}"),
+        })
     }
 }
 

@@ -4,9 +4,16 @@
 //! selfHeal, with a brake: after [`HEAL_LIMIT`] corrections within
 //! [`HEAL_WINDOW`] the app is marked Degraded, naming the field managers
 //! that keep changing it, and self-heal stops until the drift goes away.
+//!
+//! Failures never make a hot loop: after a failed automated sync, or a
+//! Lease or state that cannot be read, the app waits (5 s doubling to
+//! 3 min by default, [`super::EngineOptions`]) before automation tries it
+//! again; a success resets the wait. An app whose pause state is unknown,
+//! or whose sync the user may not run, is not tried at all, and its status
+//! says why.
 
 use super::{Engine, EngineEvent, SyncOptions};
-use crate::cluster::{acquire_lease, read_state, release_lease};
+use crate::cluster::read_state;
 use crate::model::{AppSpec, AppStatus, HealthStatus, SyncStatus};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -17,25 +24,52 @@ use tokio::sync::broadcast;
 pub const HEAL_LIMIT: usize = 5;
 /// The window of the self-heal brake.
 pub const HEAL_WINDOW: Duration = Duration::from_secs(300);
-/// How often a held Lease is renewed.
-const RENEW_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default)]
-struct AppAutomation {
+pub(super) struct AppAutomation {
     in_flight: bool,
     corrections: VecDeque<Instant>,
-    renewed: Option<Instant>,
+    pub(super) renewed: Option<Instant>,
     /// Who holds the Lease when we do not.
-    holder: String,
+    pub(super) holder: String,
     /// Set when the self-heal brake is on.
     braked: Option<String>,
+    /// Why the last attempt could not act (no Lease, no access).
+    blocked: Option<String>,
+    /// Why automation cannot act on the app's latest status (pause state
+    /// unknown, sync denied), renewed with every status.
+    held_back: Option<String>,
+    /// Failed attempts in a row, and when the next one may start.
+    failures: u32,
+    retry_at: Option<Instant>,
+    /// When the Lease was last asked for while another process held it.
+    pub(super) asked: Option<Instant>,
+}
+
+impl AppAutomation {
+    /// Counts a failure and pushes the next attempt out.
+    fn failed(&mut self, start: Duration, max: Duration) {
+        let wait = crate::cluster::doubled(start, max, self.failures);
+        self.failures = self.failures.saturating_add(1);
+        self.retry_at = Some(Instant::now() + wait);
+    }
+
+    fn succeeded(&mut self) {
+        self.failures = 0;
+        self.retry_at = None;
+        self.blocked = None;
+    }
+
+    fn waiting(&self) -> bool {
+        self.retry_at.is_some_and(|t| Instant::now() < t)
+    }
 }
 
 /// Automation state of one engine process.
 pub struct Automation {
     identity: String,
     apps: Mutex<HashMap<String, AppAutomation>>,
-    stopped: std::sync::atomic::AtomicBool,
+    pub(super) stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Automation {
@@ -47,7 +81,7 @@ impl Automation {
         }
     }
 
-    fn busy(&self) -> bool {
+    pub(super) fn busy(&self) -> bool {
         self.apps
             .lock()
             .map(|apps| apps.values().any(|a| a.in_flight))
@@ -59,7 +93,7 @@ impl Automation {
         &self.identity
     }
 
-    fn with<R>(&self, app: &str, f: impl FnOnce(&mut AppAutomation) -> R) -> R {
+    pub(super) fn with<R>(&self, app: &str, f: impl FnOnce(&mut AppAutomation) -> R) -> R {
         let mut apps = match self.apps.lock() {
             Ok(a) => a,
             Err(poisoned) => poisoned.into_inner(),
@@ -74,11 +108,47 @@ impl Automation {
             if let Some(message) = &a.braked {
                 status.health = HealthStatus::Degraded;
                 status.message = message.clone();
+            } else if let Some(blocked) = a
+                .held_back
+                .as_ref()
+                .or(a.blocked.as_ref())
+                .filter(|_| !status.paused)
+            {
+                // Why nothing happens comes first: an automated app that
+                // stays OutOfSync would otherwise look merely slow.
+                status.message = if status.message.is_empty() {
+                    blocked.clone()
+                } else {
+                    format!("{blocked}; {}", status.message)
+                };
             } else if !a.holder.is_empty() && status.message.is_empty() {
                 status.message = format!("automation runs in {}", a.holder);
             }
         });
     }
+}
+
+/// How one automation attempt ended.
+enum Attempt {
+    Succeeded,
+    /// Nothing to do, or another process holds the Lease.
+    Skipped,
+    /// Failed; with the reason automation is blocked, when there is one
+    /// to show in the status.
+    Failed(Option<String>),
+}
+
+/// Why automation cannot act on an app at all, from its status.
+fn held_back_by(status: &AppStatus) -> Option<String> {
+    if let Some(why) = &status.pause_unknown {
+        return Some(format!(
+            "automation stopped: the pause state is unknown ({why})"
+        ));
+    }
+    status
+        .denied
+        .get("sync")
+        .map(|why| format!("automation stopped: cannot sync: {why}"))
 }
 
 /// Why an automated sync runs.
@@ -99,6 +169,12 @@ impl Engine {
             let Some(status) = statuses.iter().find(|s| s.name == app.name) else {
                 continue;
             };
+            let held_back = held_back_by(status);
+            let held = held_back.is_some();
+            self.automation.with(&app.name, |a| a.held_back = held_back);
+            if held {
+                continue;
+            }
             if status.paused || status.sync != SyncStatus::OutOfSync {
                 if status.sync == SyncStatus::Synced {
                     self.automation.with(&app.name, |a| a.braked = None);
@@ -106,7 +182,7 @@ impl Engine {
                 continue;
             }
             let started = self.automation.with(&app.name, |a| {
-                !a.in_flight && {
+                !a.in_flight && !a.waiting() && {
                     a.in_flight = true;
                     true
                 }
@@ -121,8 +197,23 @@ impl Engine {
                 events.clone(),
             );
             tokio::spawn(async move {
-                engine.run_automation(&app, &revision, &events).await;
-                engine.automation.with(&app.name, |a| a.in_flight = false);
+                let outcome = engine.run_automation(&app, &revision, &events).await;
+                let (start, max) = (
+                    engine.options.automation_backoff_start,
+                    engine.options.automation_backoff_max,
+                );
+                engine.automation.with(&app.name, |a| {
+                    a.in_flight = false;
+                    match outcome {
+                        // A skip (nothing to do, or the Lease is another
+                        // process's) reached the cluster: nothing blocks.
+                        Attempt::Succeeded | Attempt::Skipped => a.succeeded(),
+                        Attempt::Failed(blocked) => {
+                            a.blocked = blocked;
+                            a.failed(start, max);
+                        }
+                    }
+                });
             });
         }
     }
@@ -132,12 +223,15 @@ impl Engine {
         app: &AppSpec,
         revision: &str,
         events: &broadcast::Sender<EngineEvent>,
-    ) {
-        let Ok(client) = self.client_for(app).await else {
-            return;
+    ) -> Attempt {
+        let client = match self.client_for(app).await {
+            Ok(client) => client,
+            Err(e) => return Attempt::Failed(Some(format!("automation waits: {e}"))),
         };
-        if !self.hold_lease(app, &client).await {
-            return;
+        match self.hold_lease(app, &client).await {
+            Ok(true) => {}
+            Ok(false) => return Attempt::Skipped,
+            Err(why) => return Attempt::Failed(Some(why)),
         }
         let last = match read_state(&client, &app.name).await {
             Ok(state) => state
@@ -146,7 +240,11 @@ impl Engine {
                 .rev()
                 .find(|h| h.result == "Succeeded")
                 .map(|h| h.revision.clone()),
-            Err(_) => return,
+            Err(e) => {
+                return Attempt::Failed(Some(format!(
+                    "automation stopped: cannot read the app state: {e}"
+                )));
+            }
         };
         let trigger = if last.as_deref() != Some(revision) {
             Trigger::NewRevision
@@ -158,10 +256,10 @@ impl Engine {
         {
             Trigger::SelfHeal
         } else {
-            return;
+            return Attempt::Skipped;
         };
         if trigger == Trigger::SelfHeal && !self.allow_correction(app).await {
-            return;
+            return Attempt::Skipped;
         }
         let prune = app
             .sync_policy
@@ -177,41 +275,30 @@ impl Engine {
             by: Some(by),
             ..Default::default()
         };
-        let event = match self.sync(&app.name, &options).await {
-            Ok(report) => EngineEvent::CommandDone {
-                app: app.name.clone(),
-                ok: true,
-                message: format!("{}: {}", options.by.unwrap_or_default(), report.summary()),
-            },
-            Err(e) => EngineEvent::CommandDone {
-                app: app.name.clone(),
-                ok: false,
-                message: e.to_string(),
-            },
+        let (event, attempt) = match self.sync(&app.name, &options).await {
+            Ok(report) => (
+                EngineEvent::CommandDone {
+                    app: app.name.clone(),
+                    ok: true,
+                    message: format!("{}: {}", options.by.unwrap_or_default(), report.summary()),
+                },
+                Attempt::Succeeded,
+            ),
+            Err(e) => {
+                let blocked = matches!(e, super::EngineError::Denied { .. })
+                    .then(|| format!("automation stopped: {e}"));
+                (
+                    EngineEvent::CommandDone {
+                        app: app.name.clone(),
+                        ok: false,
+                        message: e.to_string(),
+                    },
+                    Attempt::Failed(blocked),
+                )
+            }
         };
         let _ = events.send(event);
-    }
-
-    /// Takes or renews the app's Lease; false when another process has it.
-    async fn hold_lease(&self, app: &AppSpec, client: &crate::cluster::ClusterClient) -> bool {
-        let fresh = self.automation.with(&app.name, |a| {
-            a.renewed.is_some_and(|t| t.elapsed() < RENEW_EVERY)
-        });
-        if fresh {
-            return true;
-        }
-        match acquire_lease(client, &app.name, self.automation.identity()).await {
-            Ok(lease) => self.automation.with(&app.name, |a| {
-                a.renewed = lease.held.then(Instant::now);
-                a.holder = if lease.held {
-                    String::new()
-                } else {
-                    lease.holder
-                };
-                lease.held
-            }),
-            Err(_) => false,
-        }
+        attempt
     }
 
     /// Counts a self-heal correction; false (and the brake on) past the limit.
@@ -261,34 +348,6 @@ impl Engine {
             "unknown managers".to_string()
         } else {
             format!("field managers: {}", names.join(", "))
-        }
-    }
-
-    /// Who holds the app's Lease when this process does not.
-    pub fn lease_holder(&self, app: &str) -> Option<String> {
-        self.automation
-            .with(app, |a| (!a.holder.is_empty()).then(|| a.holder.clone()))
-    }
-
-    /// Graceful shutdown: starts no new automated sync, waits (up to
-    /// `timeout`) for running ones to finish, then gives up every Lease.
-    pub async fn shutdown(&self, timeout: Duration) {
-        self.automation
-            .stopped
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        let deadline = Instant::now() + timeout;
-        while self.automation.busy() && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        self.release_leases().await;
-    }
-
-    /// Gives up every Lease this process holds (on exit).
-    pub async fn release_leases(&self) {
-        for app in self.apps().iter().filter(|a| a.is_automated()) {
-            if let Ok(client) = self.client_for(app).await {
-                let _ = release_lease(&client, &app.name, self.automation.identity()).await;
-            }
         }
     }
 }

@@ -1,12 +1,15 @@
 //! `diff`: per desired object, a server-side apply dry-run predicts what
 //! the cluster would hold; predicted and live are compared after dropping
 //! server noise and the app's ignoreDifferences, with Secret values masked.
-//! Where the dry-run is refused (forbidden, a namespace not created yet),
-//! the fallback compares only the fields the desired object sets.
+//! Where the dry-run is not possible — the user may not `patch` (a
+//! read-only user), the server refuses or fails it, a namespace is not
+//! created yet — the fallback compares only the fields the desired object
+//! sets, and the resource's `note` says so and why. A live object that
+//! cannot be read is `unknown`, never a `create`.
 
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
-use crate::cluster::{ClusterClient, gvk_of};
+use crate::cluster::{ClusterClient, ClusterError, gvk_of};
 use crate::diff::{
     FieldChange, SecretStrings, align_keys, apply_ignores, changed_paths, managers_of,
     mark_changed, mask_secret, normalize_desired, strip_noise, to_yaml, unified,
@@ -22,12 +25,17 @@ pub struct ResourceDiff {
     pub kind: String,
     pub namespace: String,
     pub name: String,
-    /// `create`, `update`, `delete` or `none`.
+    /// `create`, `update`, `delete`, `none`, or `unknown` when the live
+    /// object could not be read (the note says why).
     pub change: String,
     /// Unified YAML diff from live to desired; empty when `none`.
     pub diff: String,
     /// Each changed field with the field managers that own it live.
     pub fields: Vec<FieldChange>,
+    /// How the comparison was made when not by a server-side dry-run, or
+    /// why it could not be made.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// The diff of one app.
@@ -36,14 +44,27 @@ pub struct AppDiff {
     pub app: String,
     pub revision: String,
     pub resources: Vec<ResourceDiff>,
+    /// Set when some resources were compared without a server-side
+    /// dry-run because the user may not run one: `3 of 4 resources …`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 impl AppDiff {
-    /// True when some resource would change.
+    /// True when some resource would change (or could not be compared).
     pub fn differs(&self) -> bool {
         self.resources.iter().any(|r| r.change != "none")
     }
+
+    /// True when some resource could not be compared at all.
+    pub fn incomplete(&self) -> bool {
+        self.resources.iter().any(|r| r.change == "unknown")
+    }
 }
+
+/// The start of the note of a resource compared without a dry-run
+/// because the user may not run one.
+const NO_DRY_RUN: &str = "compared the fields Git sets with live, without a server-side dry-run";
 
 /// Diffs every desired object of an app against the cluster.
 pub async fn diff_app(app: &AppSpec, client: &ClusterClient, mut desired: Desired) -> AppDiff {
@@ -54,10 +75,23 @@ pub async fn diff_app(app: &AppSpec, client: &ClusterClient, mut desired: Desire
         .iter()
         .map(|o| diff_one(app, client, o, secrets));
     let resources = futures::future::join_all(diffs).await;
+    let forbidden = resources
+        .iter()
+        .filter(|r| r.note.starts_with(NO_DRY_RUN))
+        .count();
+    let note = match resources.iter().find(|r| r.note.starts_with(NO_DRY_RUN)) {
+        Some(first) => format!(
+            "{forbidden} of {} resources: {}",
+            resources.len(),
+            first.note
+        ),
+        None => String::new(),
+    };
     AppDiff {
         app: app.name.clone(),
         revision: desired.revision,
         resources,
+        note,
     }
 }
 
@@ -70,14 +104,17 @@ async fn diff_one(
     let key =
         ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
     let gvk = gvk_of(desired).unwrap_or_default();
-    let live = client
-        .get(&gvk, key.namespace.as_deref(), &key.name)
-        .await
-        .ok()
-        .flatten();
-    let predicted = match client.apply(desired, true).await {
-        Ok(outcome) => outcome.object,
-        Err(_) => fallback_prediction(desired, live.as_ref()),
+    let live = match client.get(&gvk, key.namespace.as_deref(), &key.name).await {
+        Ok(live) => live,
+        Err(ClusterError::UnknownKind { .. }) => None,
+        Err(e) => return unknown(key, secrets.mask_text(&format!("cannot read it: {e}"))),
+    };
+    let (predicted, note) = match client.apply(desired, true).await {
+        Ok(outcome) => (outcome.object, String::new()),
+        Err(e) => (
+            fallback_prediction(desired, live.as_ref()),
+            secrets.mask_text(&fallback_note(&e, live.is_none())),
+        ),
     };
     let salt = format!("{}/{}", key.namespace.as_deref().unwrap_or(""), key.name);
     let prepare = |v: &Value| {
@@ -132,6 +169,37 @@ async fn diff_one(
             diff
         },
         fields,
+        note,
+    }
+}
+
+/// A resource that could not be compared.
+fn unknown(key: ResourceKey, note: String) -> ResourceDiff {
+    ResourceDiff {
+        group: key.group,
+        kind: key.kind,
+        namespace: key.namespace.unwrap_or_default(),
+        name: key.name,
+        change: "unknown".to_string(),
+        diff: String::new(),
+        fields: Vec::new(),
+        note,
+    }
+}
+
+/// Why a resource was compared without a dry-run (empty when that is
+/// simply because it cannot be created before its namespace or CRD).
+fn fallback_note(error: &ClusterError, missing: bool) -> String {
+    match error {
+        ClusterError::Forbidden { denial, .. } => format!("{NO_DRY_RUN}: {denial}"),
+        ClusterError::UnknownKind { .. } => String::new(),
+        e if missing && e.is_not_found() => String::new(),
+        ClusterError::Refused { message, .. } => format!(
+            "the API server would refuse it: {message}; compared the fields Git sets with live"
+        ),
+        other => {
+            format!("no server-side dry-run ({other}); compared the fields Git sets with live")
+        }
     }
 }
 

@@ -16,6 +16,15 @@ pub enum EngineError {
     },
     #[error("app {app}: {message}")]
     Sync { app: String, message: String },
+    /// The kubeconfig user lacks a permission the action needs:
+    /// `web-prod: cannot sync: user "alice" may not patch deployments.apps
+    /// in namespace web (forbidden)`.
+    #[error("{app}: cannot {action}: {reason}")]
+    Denied {
+        app: String,
+        action: String,
+        reason: String,
+    },
     #[error("no app named {0:?} in the configuration")]
     UnknownApp(String),
     #[error("{name:?} names {} apps; say which: {}", candidates.len(), candidates.join(", "))]
@@ -54,6 +63,17 @@ impl EngineError {
                 app,
             },
             other => other,
+        }
+    }
+
+    /// The text without the `app NAME: ` prefix, for wrapping in context.
+    pub(crate) fn detail(&self) -> String {
+        match self {
+            EngineError::Source { message, .. }
+            | EngineError::Render { message, .. }
+            | EngineError::Sync { message, .. } => message.clone(),
+            EngineError::Cluster { source, .. } => source.to_string(),
+            other => other.to_string(),
         }
     }
 

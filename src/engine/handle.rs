@@ -49,7 +49,12 @@ impl Engine {
                     }
                     command = command_rx.recv() => match command {
                         None => break,
-                        Some(EngineCommand::Refresh) => {}
+                        Some(EngineCommand::Refresh) => {
+                            // Permissions may have changed too: ask again.
+                            for client in self.clusters.connected().await {
+                                client.forget_access();
+                            }
+                        }
                         Some(command) => {
                             let (engine, events, changed) = (self.clone(), events.clone(), changed_tx.clone());
                             tokio::spawn(async move {

@@ -1,13 +1,17 @@
 //! Prune: delete tracked objects the app no longer renders. Safe by
 //! construction: candidates come only from listing objects that carry the
 //! app's tracking label, for every kind the app renders now or applied
-//! before (the inventory); any list that fails stops the prune before
-//! anything is deleted; `tether.dev/prune: "false"` is never deleted.
+//! before (the inventory); any list that fails, or a watch that is not
+//! current, stops the prune before anything is deleted, and so does a
+//! delete the user may not do; a delete that fails stops it where it is;
+//! `tether.dev/prune: "false"` is never deleted.
 
 use super::EngineError;
 use super::order::kind_rank;
+use super::permissions::{Touched, object_checks};
+use super::sync::{ResourceResult, SyncMode};
 use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
-use crate::model::{GroupVersionKind, ResourceKey, Tracking};
+use crate::model::{AppSpec, GroupVersionKind, ResourceKey, Tracking};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -97,6 +101,69 @@ pub async fn find_extras(
             .then(a.key.cmp(&b.key))
     });
     Ok(extras)
+}
+
+/// Deletes the extras, after checking that every one may be deleted: a
+/// refused permission stops the prune before anything is deleted.
+pub(crate) async fn prune_extras(
+    app: &AppSpec,
+    client: &ClusterClient,
+    desired: &[Value],
+    inventory: &[crate::cluster::InventoryEntry],
+    mode: &SyncMode,
+    results: &mut Vec<ResourceResult>,
+) -> Result<(), EngineError> {
+    let extras = find_extras(&app.name, &app.tracking(), client, desired, inventory).await?;
+    let touched: Vec<_> = extras
+        .iter()
+        .map(|e| Touched {
+            gvk: crate::model::GroupVersionKind {
+                group: e.key.group.clone(),
+                version: e.version.clone(),
+                kind: e.key.kind.clone(),
+            },
+            namespace: e.key.namespace.clone(),
+            exists: true,
+            extra: true,
+        })
+        .collect();
+    if let Some(denial) = client
+        .first_denied(&object_checks(client, &touched, true).await)
+        .await
+    {
+        return Err(EngineError::Sync {
+            app: app.name.clone(),
+            message: format!("prune stopped, nothing deleted: {denial}"),
+        });
+    }
+    let total = extras.len();
+    for (done, extra) in extras.into_iter().enumerate() {
+        if !mode.dry_run {
+            let propagation = app
+                .sync_option("PrunePropagationPolicy")
+                .unwrap_or("foreground");
+            client
+                .delete(&extra.key, &extra.version, propagation)
+                .await
+                .map_err(|e| EngineError::Sync {
+                    app: app.name.clone(),
+                    message: format!(
+                        "prune stopped after deleting {done} of {total}: cannot delete {}: {e}",
+                        extra.key
+                    ),
+                })?;
+        }
+        results.push(ResourceResult {
+            group: extra.key.group,
+            kind: extra.key.kind,
+            namespace: extra.key.namespace.unwrap_or_default(),
+            name: extra.key.name,
+            wave: None,
+            action: "deleted".to_string(),
+            takeovers: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 fn is_protected(object: &Value) -> bool {

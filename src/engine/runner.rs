@@ -6,12 +6,37 @@ use super::compare;
 use super::desired::{DesiredCache, render_app};
 use super::diff::{AppDiff, diff_app};
 use super::metrics::Metrics;
+use super::permissions::{object_checks, state_checks, touched_by};
+use super::record::{PendingRecord, save_with};
 use super::sync::{SyncMode, SyncReport, sync_app};
 use super::{ClusterState, EngineError, Snapshot};
-use crate::cluster::{AppStateRecord, ClusterSet, KubeOptions, read_state};
+use crate::cluster::{AppStateRecord, ClusterClient, ClusterSet, KubeOptions, Timing, read_state};
 use crate::model::{AppSpec, AppStatus, Revision};
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How the engine talks to clusters and paces its automation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// Timeouts, retries and backoffs of every cluster request.
+    pub timing: Timing,
+    /// The wait after a failed automated sync (or a Lease that could not be
+    /// taken) before the app is tried again, doubling up to
+    /// [`Self::automation_backoff_max`]; reset by a success.
+    pub automation_backoff_start: Duration,
+    pub automation_backoff_max: Duration,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            timing: Timing::default(),
+            automation_backoff_start: Duration::from_secs(5),
+            automation_backoff_max: Duration::from_secs(180),
+        }
+    }
+}
 
 /// Options of one sync request.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +92,9 @@ pub struct Engine {
     pub(super) desired: DesiredCache,
     warnings: Vec<String>,
     pub(super) live: super::live::LiveScope,
+    /// Sync records not saved in their cluster yet, by app.
+    unsaved: Mutex<HashMap<String, Vec<PendingRecord>>>,
+    pub(crate) options: EngineOptions,
 }
 
 impl Engine {
@@ -88,7 +116,17 @@ impl Engine {
             desired: DesiredCache::default(),
             warnings: Vec::new(),
             live: Default::default(),
+            unsaved: Mutex::new(HashMap::new()),
+            options: EngineOptions::default(),
         }
+    }
+
+    /// This engine with other timeouts, retries and backoffs (before any
+    /// cluster is contacted).
+    pub fn with_options(mut self, options: EngineOptions) -> Self {
+        self.clusters.set_timing(options.timing.clone());
+        self.options = options;
+        self
     }
 
     /// The engine's Prometheus metrics.
@@ -203,7 +241,13 @@ impl Engine {
                 status.message = pause_message(state);
             }
             Ok(_) => {}
-            Err(e) => status.message = format!("cannot read the app state: {e}"),
+            Err(e) => {
+                let reason = format!("cannot read the app state: {e}");
+                if status.message.is_empty() {
+                    status.message = format!("pause state unknown: {reason}");
+                }
+                status.pause_unknown = Some(reason);
+            }
         }
         status
     }
@@ -224,7 +268,9 @@ impl Engine {
         rows
     }
 
-    /// Applies an app's desired state.
+    /// Applies an app's desired state. Checks first that the user may
+    /// apply every object and write the sync record; saves the record
+    /// (with any left unsaved before) in the app's state ConfigMap.
     pub async fn sync(&self, name: &str, options: &SyncOptions) -> Result<SyncReport, EngineError> {
         let app = if options.dry_run {
             self.app(name)?
@@ -232,12 +278,24 @@ impl Engine {
             self.managed_app(name)?
         };
         let app = app.as_ref();
-        let desired = render_app(app, options.revision.as_ref())?;
+        let mut desired = render_app(app, options.revision.as_ref())?;
         let client = self
             .clusters
             .client(app.destination.context.as_deref())
             .await
             .map_err(|e| EngineError::cluster(&app.name, e))?;
+        super::compare::prepare_for_cluster(app, &client, &mut desired.objects).await;
+        let touched = touched_by(&client, &desired.objects).await;
+        let mut checks = object_checks(&client, &touched, false).await;
+        if !options.dry_run {
+            checks.extend(state_checks());
+        }
+        let action = if options.dry_run {
+            "sync (dry-run)"
+        } else {
+            "sync"
+        };
+        self.require(&app.name, action, &client, &checks).await?;
         let mode = SyncMode {
             dry_run: options.dry_run,
             prune: options.prune,
@@ -245,16 +303,67 @@ impl Engine {
             progress: options.progress.clone(),
             ..Default::default()
         };
-        let result = sync_app(app, &client, desired, &mode).await;
+        let outcome = sync_app(app, &client, desired, &mode).await;
         if !options.dry_run {
-            let outcome = if result.is_ok() {
+            let result = if outcome.result.is_ok() {
                 "Succeeded"
             } else {
                 "Failed"
             };
-            self.metrics.sync_done(&app.name, outcome);
+            self.metrics.sync_done(&app.name, result);
         }
-        result
+        let mut report = outcome.result;
+        if let Some(record) = outcome.record {
+            self.keep_unsaved(&app.name, record);
+            if let Err(e) = self.save_state(&app.name, &client, |_| {}).await {
+                let message = format!("the sync record is not saved yet: {e}");
+                tracing::warn!(app = app.name, error = %e, "cannot save the sync record");
+                match &mut report {
+                    Ok(r) => r.record_error = Some(message),
+                    Err(EngineError::Sync { message: m, .. }) => {
+                        m.push_str(&format!(" (and {message})"));
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        report
+    }
+
+    fn keep_unsaved(&self, app: &str, record: PendingRecord) {
+        if let Ok(mut unsaved) = self.unsaved.lock() {
+            unsaved.entry(app.to_string()).or_default().push(record);
+        }
+    }
+
+    /// Writes the app's state with `change` applied and every unsaved sync
+    /// record added; the records are dropped from memory once saved.
+    pub(crate) async fn save_state(
+        &self,
+        app: &str,
+        client: &ClusterClient,
+        change: impl Fn(&mut AppStateRecord),
+    ) -> Result<AppStateRecord, crate::cluster::ClusterError> {
+        let records = self
+            .unsaved
+            .lock()
+            .map(|u| u.get(app).cloned().unwrap_or_default())
+            .unwrap_or_default();
+        let saved = save_with(client, app, &records, change).await?;
+        if let Ok(mut unsaved) = self.unsaved.lock()
+            && let Some(list) = unsaved.get_mut(app)
+        {
+            list.drain(..records.len().min(list.len()));
+        }
+        Ok(saved)
+    }
+
+    /// Sync records of `app` not saved in its cluster yet.
+    pub fn unsaved_records(&self, app: &str) -> usize {
+        self.unsaved
+            .lock()
+            .map(|u| u.get(app).map_or(0, Vec::len))
+            .unwrap_or(0)
     }
 
     /// Desired (at `revision`, default the app's own) vs live, per resource.
@@ -304,6 +413,28 @@ impl Engine {
         Ok(desired)
     }
 
+    /// Fills each status's `denied`: the write actions the kubeconfig user
+    /// may not run on that app, with the missing permission (from access
+    /// reviews, kept for a while). Apps whose cluster cannot be reached
+    /// are left alone.
+    pub async fn fill_denials(&self, statuses: &mut [AppStatus]) {
+        for status in statuses.iter_mut() {
+            let Ok(spec) = self.app(status.key()) else {
+                continue;
+            };
+            let reachable = !(status.health == crate::model::HealthStatus::Unknown
+                && status.resources.is_empty());
+            if reachable
+                && let Ok(client) = self
+                    .clusters
+                    .client(spec.destination.context.as_deref())
+                    .await
+            {
+                status.denied = self.denials(&client, status).await;
+            }
+        }
+    }
+
     /// Connection state of every cluster the apps use.
     pub async fn cluster_states(&self) -> Vec<ClusterState> {
         let names: BTreeSet<String> = self.apps.iter().map(|a| self.cluster_name(a)).collect();
@@ -340,6 +471,7 @@ impl Engine {
         let started = std::time::Instant::now();
         let (mut apps, clusters) = tokio::join!(self.status_all(), self.cluster_states());
         self.metrics.reconciled(started.elapsed(), &apps);
+        self.fill_denials(&mut apps).await;
         for status in &mut apps {
             self.automation.annotate(status);
         }

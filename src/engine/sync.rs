@@ -8,8 +8,8 @@ use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::order::{Step, plan_steps};
-use super::prune::find_extras;
-use super::record::{inventory_of, now, record};
+use super::prune::prune_extras;
+use super::record::{PendingRecord, inventory_of, now};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;
@@ -42,6 +42,10 @@ pub struct SyncReport {
     pub revision: String,
     pub dry_run: bool,
     pub resources: Vec<ResourceResult>,
+    /// Set when the sync record could not be saved in the cluster yet
+    /// (the engine keeps it and saves it with the app's next state write).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_error: Option<String>,
 }
 
 impl SyncReport {
@@ -87,73 +91,82 @@ impl Default for SyncMode {
     }
 }
 
-/// Applies `desired` to the cluster step by step, then prunes and records.
+/// What a sync did, and the record it leaves for the history (None for a
+/// dry-run).
+pub struct SyncOutcome {
+    pub result: Result<SyncReport, EngineError>,
+    pub record: Option<PendingRecord>,
+}
+
+/// Applies `desired` to the cluster step by step, then prunes; returns
+/// the report and the record to save.
 pub async fn sync_app(
     app: &AppSpec,
     client: &ClusterClient,
     mut desired: Desired,
     mode: &SyncMode,
-) -> Result<SyncReport, EngineError> {
+) -> SyncOutcome {
     let started = now();
     prepare_for_cluster(app, client, &mut desired.objects).await;
-    let mut state = read_state(client, &app.name)
-        .await
-        .map_err(|e| EngineError::cluster(&app.name, e))?;
-    let steps = plan_steps(desired.objects.clone());
-    let mut resources = Vec::with_capacity(desired.objects.len());
-    let outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
-    let outcome = match outcome {
-        Ok(()) if mode.prune => {
-            prune(
-                app,
-                client,
-                &desired.objects,
-                &state.inventory,
-                mode,
-                &mut resources,
-            )
-            .await
-        }
-        other => other,
-    };
-    if let Err(e) = outcome {
-        let e = e.masked(&desired.secrets);
-        if !mode.dry_run {
-            record(
-                client,
-                &app.name,
-                &mut state,
-                &desired.revision,
-                &started,
-                "Failed",
-                &mode.by,
-                &e.to_string(),
-            )
-            .await;
-        }
-        return Err(e);
-    }
-    let report = SyncReport {
-        app: app.name.clone(),
-        revision: desired.revision.clone(),
-        dry_run: mode.dry_run,
-        resources,
-    };
-    if !mode.dry_run {
-        state.inventory = inventory_of(&desired.objects);
-        record(
-            client,
-            &app.name,
-            &mut state,
-            &desired.revision,
+    let revision = desired.revision.clone();
+    let result = run(app, client, &desired, mode).await;
+    let record = (!mode.dry_run).then(|| match &result {
+        Ok(report) => PendingRecord::new(
+            &revision,
             &started,
             "Succeeded",
             &mode.by,
             &report.summary(),
+            Some(inventory_of(&desired.objects)),
+        ),
+        Err(e) => PendingRecord::new(
+            &revision,
+            &started,
+            "Failed",
+            &mode.by,
+            &e.to_string(),
+            None,
+        ),
+    });
+    SyncOutcome { result, record }
+}
+
+async fn run(
+    app: &AppSpec,
+    client: &ClusterClient,
+    desired: &Desired,
+    mode: &SyncMode,
+) -> Result<SyncReport, EngineError> {
+    let state = read_state(client, &app.name)
+        .await
+        .map_err(|e| EngineError::Sync {
+            app: app.name.clone(),
+            message: format!(
+                "cannot read the app state (inventory and history), nothing applied: {e}"
+            ),
+        })?;
+    let steps = plan_steps(desired.objects.clone());
+    let mut resources = Vec::with_capacity(desired.objects.len());
+    let mut outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
+    if outcome.is_ok() && mode.prune {
+        outcome = prune_extras(
+            app,
+            client,
+            &desired.objects,
+            &state.inventory,
+            mode,
+            &mut resources,
         )
         .await;
     }
-    Ok(report)
+    outcome.map_err(|e| e.masked(&desired.secrets))?;
+    Ok(SyncReport {
+        app: app.name.clone(),
+        revision: desired.revision.clone(),
+        dry_run: mode.dry_run,
+        resources,
+        record_error: None,
+    })
 }
 
 async fn apply_steps(
@@ -163,9 +176,20 @@ async fn apply_steps(
     mode: &SyncMode,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
+    let total: usize = steps.iter().map(|s| s.objects.len()).sum();
     for (i, step) in steps.iter().enumerate() {
         for object in &step.objects {
-            let result = apply_one(app, client, object, step.wave, mode.dry_run).await?;
+            let result = apply_one(app, client, object, step.wave, mode.dry_run)
+                .await
+                .map_err(|e| EngineError::Sync {
+                    app: app.name.clone(),
+                    message: format!(
+                        "{}: {}; {} of {total} resources applied before it, later steps not started",
+                        step_name(step),
+                        e.detail(),
+                        results.len()
+                    ),
+                })?;
             if let Some(progress) = &mode.progress {
                 let _ = progress.send(super::EngineEvent::SyncProgress {
                     app: app.name.clone(),
@@ -183,35 +207,10 @@ async fn apply_steps(
     Ok(())
 }
 
-async fn prune(
-    app: &AppSpec,
-    client: &ClusterClient,
-    desired: &[Value],
-    inventory: &[crate::cluster::InventoryEntry],
-    mode: &SyncMode,
-    results: &mut Vec<ResourceResult>,
-) -> Result<(), EngineError> {
-    for extra in find_extras(&app.name, &app.tracking(), client, desired, inventory).await? {
-        if !mode.dry_run {
-            let propagation = app
-                .sync_option("PrunePropagationPolicy")
-                .unwrap_or("foreground");
-            client
-                .delete(&extra.key, &extra.version, propagation)
-                .await
-                .map_err(|e| EngineError::cluster(&app.name, e))?;
-        }
-        results.push(ResourceResult {
-            group: extra.key.group,
-            kind: extra.key.kind,
-            namespace: extra.key.namespace.unwrap_or_default(),
-            name: extra.key.name,
-            wave: None,
-            action: "deleted".to_string(),
-            takeovers: Vec::new(),
-        });
-    }
-    Ok(())
+/// `wave 2`, or `Namespaces and CRDs` for the first step.
+fn step_name(step: &Step) -> String {
+    step.wave
+        .map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"))
 }
 
 async fn apply_one(
@@ -362,13 +361,11 @@ async fn wait_healthy(
             .await
             .is_err()
         {
-            let step_name = step
-                .wave
-                .map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"));
             return Err(EngineError::Sync {
                 app: app.name.clone(),
                 message: format!(
-                    "{step_name}: {key} is not healthy after {}s ({}: {}); later waves were not applied",
+                    "{}: {key} is not healthy after {}s ({}: {}); later waves were not applied",
+                    step_name(step),
                     timeout.as_secs(),
                     verdict.status,
                     verdict.message

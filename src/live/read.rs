@@ -74,9 +74,9 @@ async fn read_context(clusters: &ClusterSet, context: &str) -> LiveView {
         let items = match client.cached_list(&gvk, None, None).await {
             Ok(items) => items,
             Err(ClusterError::UnknownKind { .. }) => continue,
-            Err(ClusterError::Forbidden { message, .. }) => {
+            Err(ClusterError::Forbidden { denial, .. }) => {
                 view.notes.push(format!(
-                    "cluster {context}: may not list {} ({message}); its {} are not shown",
+                    "cluster {context}: may not list {} ({denial}); its {} are not shown",
                     kind.resource(),
                     kind.plural
                 ));

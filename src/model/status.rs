@@ -89,6 +89,16 @@ pub struct AppStatus {
     pub paused: bool,
     pub message: String,
     pub resources: Vec<ResourceStatus>,
+    /// Why the pause state could not be read (the state ConfigMap in
+    /// `tether-system`); None when it is known. Automation does not act
+    /// on an app whose pause state is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_unknown: Option<String>,
+    /// Write actions (`sync`, `prune`, `pause`, `resume`, `rollback`) the
+    /// kubeconfig user may not run on this app, each with the missing
+    /// permission. Filled by the engine loop; empty when all are allowed.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub denied: std::collections::BTreeMap<String, String>,
     /// Which engine reconciles the app (DESIGN.md §6).
     #[serde(default)]
     pub engine: AppEngine,

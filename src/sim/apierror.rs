@@ -17,6 +17,8 @@ pub(crate) struct ApiError {
     pub metadata: Option<Box<Value>>,
     /// Plain-text body instead of a Status (unknown group → `404 page not found`).
     pub plain: bool,
+    /// Seconds for the `Retry-After` header (and `details.retryAfterSeconds`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -33,6 +35,7 @@ impl ApiError {
             details: details.map(Box::new),
             metadata: None,
             plain: false,
+            retry_after: None,
         }
     }
 
@@ -225,6 +228,28 @@ impl ApiError {
     /// A generic error with the reason that matches `code`.
     pub fn from_code(code: u16, message: String) -> Self {
         Self::new(code, reason_for(code), message, Some(json!({})))
+    }
+
+    /// 429 TooManyRequests asking the client to come back in `seconds`.
+    pub fn too_many_requests(message: String, seconds: u64) -> Self {
+        let mut e = Self::new(
+            429,
+            Some("TooManyRequests"),
+            message,
+            Some(json!({"retryAfterSeconds": seconds})),
+        );
+        e.retry_after = Some(seconds);
+        e
+    }
+
+    /// 410 Expired for a list at a compacted resourceVersion.
+    pub fn list_expired() -> Self {
+        Self::new(
+            410,
+            Some("Expired"),
+            "The resourceVersion for the provided list is too old.".into(),
+            None,
+        )
     }
 
     /// Converts a semantics error on an object of type `rt` named `name`.

@@ -8,9 +8,11 @@ use hyper::body::Bytes;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use super::access;
 use super::apierror::ApiError;
 use super::delete;
 use super::discovery;
+use super::faults::FaultEffect;
 use super::list::{self, ListQuery};
 use super::registry::ResourceType;
 use super::router::{ResourcePath, Route, route};
@@ -31,6 +33,8 @@ pub(crate) struct Req {
     pub content_type: String,
     pub user_agent: String,
     pub impersonate: Option<String>,
+    /// The bearer token of `Authorization`, which names the user.
+    pub token: Option<String>,
     pub body: Bytes,
 }
 
@@ -65,8 +69,12 @@ impl Req {
 #[derive(Debug)]
 pub(crate) enum Reply {
     Json(u16, Value),
+    /// JSON with a `Retry-After` header of so many seconds.
+    RetryAfter(u16, Value, u64),
     Text(u16, String, &'static str),
     Stream(mpsc::Receiver<Bytes>),
+    /// No answer: the connection is closed.
+    Reset,
 }
 
 impl Reply {
@@ -75,7 +83,10 @@ impl Reply {
         if e.plain {
             return Reply::Text(e.code, e.message.clone(), "text/plain; charset=utf-8");
         }
-        Reply::Json(e.code, e.to_json())
+        match e.retry_after {
+            Some(seconds) => Reply::RetryAfter(e.code, e.to_json(), seconds),
+            None => Reply::Json(e.code, e.to_json()),
+        }
     }
 
     fn from(r: Result<Reply, ApiError>) -> Self {
@@ -100,6 +111,15 @@ pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
         Route::OpenApiV3(rest) => discovery::openapi_v3(&reg, &rest),
         Route::OpenApiV2 => discovery::openapi_v2(),
         Route::NotFound => Reply::error(&ApiError::page_not_found()),
+        Route::Resource(p) if p.name.is_none() && req.method == "POST" && is_review(&p) => {
+            let user = state.faults.identity(req.token.as_deref());
+            state.faults.count(&p.plural, "create");
+            if p.plural == "selfsubjectreviews" {
+                access::self_review(&user)
+            } else {
+                access::access_review(&state.faults, &req, &user)
+            }
+        }
         Route::Resource(p) => {
             let known = if p.group.is_empty() {
                 p.version == "v1"
@@ -116,6 +136,12 @@ pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
             resource(state, req, rt, p).await
         }
     }
+}
+
+/// The review APIs every authenticated user may call about itself.
+fn is_review(p: &ResourcePath) -> bool {
+    (p.group == "authorization.k8s.io" && p.plural == "selfsubjectaccessreviews")
+        || (p.group == "authentication.k8s.io" && p.plural == "selfsubjectreviews")
 }
 
 fn verb_of(req: &Req, p: &ResourcePath) -> &'static str {
@@ -138,6 +164,7 @@ fn verb_of(req: &Req, p: &ResourcePath) -> &'static str {
 
 async fn resource(state: Arc<SimState>, req: Req, rt: Arc<ResourceType>, p: ResourcePath) -> Reply {
     let verb = verb_of(&req, &p);
+    state.faults.count(&rt.plural, verb);
     if let Some(user) = &req.impersonate {
         return Reply::error(&ApiError::forbidden(
             &rt,
@@ -147,19 +174,41 @@ async fn resource(state: Arc<SimState>, req: Req, rt: Arc<ResourceType>, p: Reso
             verb,
         ));
     }
-    if let Some(f) = state.faults.check(&rt.plural, verb) {
-        let err = if f.code == 403 && f.message.is_empty() {
-            ApiError::forbidden(
-                &rt,
-                p.name.as_deref(),
-                p.namespace.as_deref(),
-                &f.user,
-                verb,
-            )
-        } else {
-            ApiError::from_code(f.code, f.message)
-        };
-        return Reply::error(&err);
+    if let Some(denied) = authorize(&state, &req, &rt, &p, verb) {
+        return denied;
+    }
+    let namespace = p.namespace.as_deref();
+    if let Some(f) = state.faults.check(&rt.plural, verb, namespace) {
+        match f.effect {
+            FaultEffect::Status {
+                code,
+                message,
+                retry_after,
+            } => {
+                let err = match (code, retry_after) {
+                    (403, _) if message.is_empty() => ApiError::forbidden(
+                        &rt,
+                        p.name.as_deref(),
+                        namespace,
+                        &state.faults.identity(req.token.as_deref()),
+                        verb,
+                    ),
+                    (_, Some(seconds)) => ApiError::too_many_requests(message, seconds),
+                    _ => ApiError::from_code(code, message),
+                };
+                return Reply::error(&err);
+            }
+            FaultEffect::Reset => return Reply::Reset,
+            FaultEffect::Gone if verb == "watch" => return watch::gone(),
+            FaultEffect::Gone if verb == "list" => return Reply::error(&ApiError::list_expired()),
+            FaultEffect::Gone => return Reply::error(&ApiError::from_code(410, "gone".into())),
+            FaultEffect::Delay(d) => tokio::time::sleep(d).await,
+            FaultEffect::Hang => {
+                while state.faults.is_active(f.rule) && !state.shutdown.is_cancelled() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
+        }
     }
     if p.subresource.is_some() && !p.subresource.as_deref().is_some_and(|s| rt.has_sub(s)) {
         return Reply::error(&ApiError::no_resource());
@@ -178,6 +227,52 @@ async fn resource(state: Arc<SimState>, req: Req, rt: Arc<ResourceType>, p: Reso
         "deletecollection" => Reply::from(delete::delete_collection(&state, &req, &rt, &p)),
         _ => Reply::error(&ApiError::method_not_allowed()),
     }
+}
+
+/// The Forbidden reply when the request's user may not do this: the
+/// verb itself, or for an apply that would create the object, `create`
+/// as well (as the API server checks).
+fn authorize(
+    state: &SimState,
+    req: &Req,
+    rt: &ResourceType,
+    p: &ResourcePath,
+    verb: &'static str,
+) -> Option<Reply> {
+    let user = state.faults.identity(req.token.as_deref());
+    let resource = match &p.subresource {
+        Some(sub) => format!("{}/{sub}", rt.plural),
+        None => rt.plural.clone(),
+    };
+    let ask = |verb: &'static str| access::Request {
+        verb,
+        group: &rt.group,
+        resource: &resource,
+        namespace: access::request_namespace(
+            &rt.plural,
+            &rt.group,
+            p.namespace.as_deref(),
+            p.name.as_deref(),
+        ),
+        name: p.name.as_deref(),
+    };
+    let creates = verb == "patch"
+        && req.content_type.starts_with("application/apply-patch")
+        && p.subresource.is_none()
+        && p.name
+            .as_deref()
+            .is_some_and(|name| state.store().get(&rt.key(), &ns_of(rt, p), name).is_none());
+    let refused = [Some(verb), creates.then_some("create")]
+        .into_iter()
+        .flatten()
+        .find(|v| !state.faults.allows(&user, &ask(v)))?;
+    Some(Reply::error(&ApiError::forbidden(
+        rt,
+        p.name.as_deref(),
+        p.namespace.as_deref(),
+        &user,
+        refused,
+    )))
 }
 
 /// The namespace an object path addresses ("" for cluster-scoped types).

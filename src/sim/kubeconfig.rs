@@ -6,13 +6,27 @@ use super::error::SimError;
 
 /// Renders a kubeconfig with one cluster/user/context per `(name, url)`.
 pub(crate) fn render(clusters: &[(String, String)], current: &str) -> String {
+    render_as(clusters, current, None)
+}
+
+/// [`render`] with every user authenticating by the bearer token `user`,
+/// which the sim takes as the user's name.
+pub(crate) fn render_as(
+    clusters: &[(String, String)],
+    current: &str,
+    user: Option<&str>,
+) -> String {
     let cluster_entries: Vec<_> = clusters
         .iter()
         .map(|(n, url)| json!({"name": n, "cluster": {"server": url, "insecure-skip-tls-verify": true}}))
         .collect();
+    let credentials = match user {
+        Some(token) => json!({"token": token}),
+        None => json!({}),
+    };
     let users: Vec<_> = clusters
         .iter()
-        .map(|(n, _)| json!({"name": n, "user": {}}))
+        .map(|(n, _)| json!({"name": n, "user": credentials}))
         .collect();
     let contexts: Vec<_> = clusters
         .iter()
@@ -37,11 +51,31 @@ pub fn write_kubeconfig(
     clusters: &[(&str, &str)],
     current: &str,
 ) -> Result<(), SimError> {
+    write(path, clusters, current, None)
+}
+
+/// [`write_kubeconfig`] for the sim user `user` (a bearer token of that
+/// name), whom [`super::FaultHandle::restrict_user`] can limit.
+pub fn write_kubeconfig_as(
+    path: &std::path::Path,
+    clusters: &[(&str, &str)],
+    current: &str,
+    user: &str,
+) -> Result<(), SimError> {
+    write(path, clusters, current, Some(user))
+}
+
+fn write(
+    path: &std::path::Path,
+    clusters: &[(&str, &str)],
+    current: &str,
+    user: Option<&str>,
+) -> Result<(), SimError> {
     let owned: Vec<(String, String)> = clusters
         .iter()
         .map(|(n, u)| (n.to_string(), u.to_string()))
         .collect();
-    std::fs::write(path, render(&owned, current)).map_err(|source| SimError::Kubeconfig {
+    std::fs::write(path, render_as(&owned, current, user)).map_err(|source| SimError::Kubeconfig {
         path: path.display().to_string(),
         source,
     })

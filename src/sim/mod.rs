@@ -14,11 +14,19 @@
 //! CRD establishment, Deployment/ReplicaSet/StatefulSet/DaemonSet/Job, a
 //! stand-in scheduler and kubelet (node `sim-node`), endpoints and Events.
 //!
-//! Not simulated: RBAC (any `Impersonate-User` is Forbidden), HPA, PDB and
+//! Users: a bearer token authenticates as the user of that name; a test
+//! limits users RBAC-style through [`FaultHandle`] (see [`access`]), and
+//! `SelfSubjectAccessReview` / `SelfSubjectReview` answer from those
+//! limits. Fault injection ([`Fault`]): error responses, 429 with
+//! Retry-After, hung requests, reset connections, expired watches, per
+//! resource, verb and namespace, and a count of requests served.
+//!
+//! Not simulated: RoleBindings (any `Impersonate-User` is Forbidden), HPA, PDB and
 //! CronJob controllers, Job failures/backoff, StatefulSet/DaemonSet rolling
 //! updates, the exact Go `pod-template-hash` values, and OpenAPI schemas
 //! (the per-group-version documents list paths only).
 
+pub mod access;
 mod apierror;
 mod controllers;
 mod delete;
@@ -42,7 +50,8 @@ mod verbs;
 mod watch;
 mod write;
 
+pub use access::AccessRule;
 pub use error::SimError;
-pub use faults::FaultHandle;
-pub use kubeconfig::write_kubeconfig;
+pub use faults::{Fault, FaultEffect, FaultHandle};
+pub use kubeconfig::{write_kubeconfig, write_kubeconfig_as};
 pub use server::{SimHandle, SimOptions, SimServer};

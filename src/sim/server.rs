@@ -144,7 +144,10 @@ async fn accept_loop(listener: TcpListener, state: Arc<SimState>) {
 
 type Body = BoxBody<Bytes, Infallible>;
 
-async fn serve(state: Arc<SimState>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+async fn serve(
+    state: Arc<SimState>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, ConnectionReset> {
     let (parts, body) = req.into_parts();
     let body = body
         .collect()
@@ -167,14 +170,41 @@ async fn serve(state: Arc<SimState>, req: Request<Incoming>) -> Result<Response<
         content_type: header("content-type"),
         user_agent: header("user-agent"),
         impersonate: Some(header("impersonate-user")).filter(|u| !u.is_empty()),
+        token: header("authorization")
+            .strip_prefix("Bearer ")
+            .map(str::to_string)
+            .filter(|t| !t.is_empty()),
         body,
     };
-    Ok(to_response(handler::handle(state, req).await))
+    match handler::handle(state, req).await {
+        // An error from the service makes hyper drop the connection
+        // without writing anything: the client sees a reset.
+        Reply::Reset => Err(ConnectionReset),
+        reply => Ok(to_response(reply)),
+    }
 }
 
+/// The error that closes a connection on purpose (fault injection).
+#[derive(Debug)]
+struct ConnectionReset;
+
+impl std::fmt::Display for ConnectionReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by fault injection")
+    }
+}
+
+impl std::error::Error for ConnectionReset {}
+
 fn to_response(reply: Reply) -> Response<Body> {
+    let mut retry_after = None;
     let (status, ctype, body): (u16, &str, Body) = match reply {
         Reply::Json(code, v) => (code, "application/json", full(v.to_string())),
+        Reply::RetryAfter(code, v, seconds) => {
+            retry_after = Some(seconds);
+            (code, "application/json", full(v.to_string()))
+        }
+        Reply::Reset => (500, "text/plain", full(String::new())),
         Reply::Text(code, text, ctype) => (code, ctype, full(text)),
         Reply::Stream(rx) => {
             let stream = ReceiverStream::new(rx).map(|b| Ok::<_, Infallible>(Frame::data(b)));
@@ -190,6 +220,10 @@ fn to_response(reply: Reply) -> Response<Body> {
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     if let Ok(v) = hyper::header::HeaderValue::from_str(ctype) {
         resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    if let Some(seconds) = retry_after {
+        resp.headers_mut()
+            .insert(hyper::header::RETRY_AFTER, seconds.into());
     }
     resp
 }

@@ -103,6 +103,15 @@ fn line(kind: &str, object: &Value) -> Bytes {
     Bytes::from(s)
 }
 
+/// A watch that answers with one ERROR event, `410 Expired`, and ends:
+/// what a client gets when its resourceVersion was compacted meanwhile.
+pub(crate) fn gone() -> Reply {
+    let (tx, rx) = mpsc::channel(1);
+    let error = ApiError::from_code(410, "too old resource version".into());
+    let _ = tx.try_send(line("ERROR", &error.to_json()));
+    Reply::Stream(rx)
+}
+
 /// Starts a watch and returns the streaming reply.
 pub(crate) fn start(
     state: &Arc<SimState>,

@@ -38,6 +38,9 @@ impl App {
             }
             Action::Sync | Action::SyncPrune => {
                 let prune = action == Action::SyncPrune;
+                if self.explain_denied(&app, if prune { "prune" } else { "sync" }) {
+                    return Vec::new();
+                }
                 self.mode = Mode::ConfirmSync {
                     app: app.clone(),
                     prune,
@@ -56,6 +59,9 @@ impl App {
                     .apps
                     .iter()
                     .any(|a| a.key() == app && a.paused);
+                if self.explain_denied(&app, if paused { "resume" } else { "pause" }) {
+                    return Vec::new();
+                }
                 self.mode = if paused {
                     Mode::ConfirmResume { app }
                 } else {
@@ -79,6 +85,26 @@ impl App {
             },
             Action::Revert => self.start_revert(&app),
             _ => Vec::new(),
+        }
+    }
+
+    /// When the engine found that the kubeconfig user may not run
+    /// `action` on `app`, says which permission is missing in the status
+    /// line (instead of a dialog that would fail) and returns true.
+    pub(super) fn explain_denied(&mut self, app: &str, action: &str) -> bool {
+        let reason = self
+            .snapshot
+            .apps
+            .iter()
+            .find(|a| a.key() == app)
+            .and_then(|a| a.denied.get(action))
+            .cloned();
+        match reason {
+            Some(reason) => {
+                self.error(format!("{app}: cannot {action}: {reason}"));
+                true
+            }
+            None => false,
         }
     }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod automation;
+pub mod faults;
 pub mod gitops;
 pub mod scenarios;
 pub mod standins;

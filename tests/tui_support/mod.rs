@@ -176,6 +176,7 @@ fn resource(kind: &str, name: &str, change: &str, live: &str, desired: &str) -> 
             unified(live, desired, &key.to_string())
         },
         fields: Vec::new(),
+        note: String::new(),
     }
 }
 
@@ -216,6 +217,7 @@ pub fn diff_event(app: &str) -> EngineEvent {
                 deploy,
                 resource("Secret", "web-tls", "create", "", secret),
             ],
+            note: String::new(),
         }),
     }
 }
@@ -339,6 +341,7 @@ pub fn plan_event(app: &str) -> EngineEvent {
                 ),
                 result("Ingress", "web-old", Some(1), "deleted", &[]),
             ],
+            record_error: None,
         }),
     }
 }

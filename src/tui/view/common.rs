@@ -102,9 +102,16 @@ pub fn width_of<'a>(header: &str, texts: impl Iterator<Item = &'a str>) -> Const
     Constraint::Length(u16::try_from(widest).unwrap_or(u16::MAX))
 }
 
-/// `⏸ paused: reason` for a paused app, empty otherwise.
+/// `⏸ paused: reason` for a paused app, `? pause state unknown` when it
+/// cannot be read, empty otherwise.
 pub fn paused_note(app: &App, name: &str) -> Option<Span<'static>> {
     let status = app.snapshot.apps.iter().find(|a| a.key() == name)?;
+    if status.pause_unknown.is_some() {
+        return Some(Span::styled(
+            format!(" {} ", app.theme.labelled("unknown", "pause state unknown")),
+            app.theme.style("unknown"),
+        ));
+    }
     status.paused.then(|| {
         let text = if status.message.is_empty() {
             format!(" {} ", app.theme.labelled("paused", "paused"))

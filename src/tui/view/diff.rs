@@ -132,21 +132,29 @@ fn resources(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
     frame.render_stateful_widget(list, area, &mut list_state);
 }
 
-/// `/spec/replicas owned live by kubectl-edit (Update)` per changed field.
+/// How the resource was compared when not by a dry-run (a read-only user:
+/// the fields Git sets against live), then `/spec/replicas owned live by
+/// kubectl-edit (Update)` per changed field.
 fn owner_lines(app: &App, resource: &ResourceDiff) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let mut lines: Vec<Line> = resource
-        .fields
-        .iter()
-        .filter(|f| !f.managers.is_empty())
-        .take(MAX_OWNERS)
-        .map(|f| {
-            Line::from(vec![
-                Span::styled(f.path.clone(), theme.style("diff.changed")),
-                Span::styled(" owned live by ", theme.style("diff.context")),
-                Span::raw(f.managers.join(", ")),
-            ])
-        })
+    let note = (!resource.note.is_empty())
+        .then(|| Line::from(Span::styled(resource.note.clone(), theme.style("unknown"))));
+    let mut lines: Vec<Line> = note
+        .into_iter()
+        .chain(
+            resource
+                .fields
+                .iter()
+                .filter(|f| !f.managers.is_empty())
+                .take(MAX_OWNERS)
+                .map(|f| {
+                    Line::from(vec![
+                        Span::styled(f.path.clone(), theme.style("diff.changed")),
+                        Span::styled(" owned live by ", theme.style("diff.context")),
+                        Span::raw(f.managers.join(", ")),
+                    ])
+                }),
+        )
         .collect();
     let owned = resource
         .fields
