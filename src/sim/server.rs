@@ -176,13 +176,10 @@ fn to_response(reply: Reply) -> Response<Body> {
     let (status, ctype, body): (u16, &str, Body) = match reply {
         Reply::Json(code, v) => (code, "application/json", full(v.to_string())),
         Reply::Text(code, text, ctype) => (code, ctype, full(text)),
-        Reply::Stream(rx) => {
+        Reply::Bytes(code, bytes, ctype) => (code, ctype, BodyExt::boxed(Full::new(bytes))),
+        Reply::Stream(rx, ctype) => {
             let stream = ReceiverStream::new(rx).map(|b| Ok::<_, Infallible>(Frame::data(b)));
-            (
-                200,
-                "application/json",
-                BodyExt::boxed(StreamBody::new(stream)),
-            )
+            (200, ctype, BodyExt::boxed(StreamBody::new(stream)))
         }
     };
     let mut resp = Response::new(body);
