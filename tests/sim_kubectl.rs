@@ -270,7 +270,7 @@ async fn kubectl_generators_send_protobuf() {
         "namespace/team",
     );
     let n = ["-n", "team"];
-    let with_ns = |args: &[&'static str]| [args, &n[..]].concat();
+    let with_ns = |args: &[&'static str]| [&n[..], args].concat();
     created(
         ok(
             kc,
@@ -382,7 +382,6 @@ async fn kubectl_generators_send_protobuf() {
                 "run",
                 "shell",
                 "--image=busybox:1.36",
-                "--restart=Never",
                 "--",
                 "sleep",
                 "3600",
@@ -534,6 +533,9 @@ async fn kubectl_generators_send_protobuf() {
         "{watched}"
     );
     eventually(kc, &with_ns(&["get", "deployment", "web"]), "3/3").await;
+
+    let can = ok(kc, &with_ns(&["auth", "can-i", "create", "deployments"])).await;
+    assert_eq!(can.trim(), "yes");
 
     let deleted = ok(kc, &with_ns(&["delete", "pod", "shell", "--wait=false"])).await;
     assert_eq!(deleted.trim(), "pod \"shell\" deleted from team namespace");
