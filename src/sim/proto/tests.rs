@@ -164,7 +164,7 @@ fn recorded_objects(file: &Value) -> Vec<Value> {
 fn without_nulls(mut v: Value) -> Value {
     match &mut v {
         Value::Object(m) => {
-            m.retain(|k, v| !v.is_null() && !(k == "items" && *v == json!([])));
+            m.retain(|k, v| !(v.is_null() || k == "items" && *v == json!([])));
             for child in m.values_mut() {
                 *child = without_nulls(child.take());
             }
