@@ -209,8 +209,7 @@ async fn kubectl_works_against_the_sim() {
 
 /// kubectl meets the sim's users and their limits as it would meet RBAC:
 /// `auth whoami` names the user, reads pass, writes and a denied namespace
-/// get the authorizer's Forbidden message. (`auth can-i` sends protobuf,
-/// which the sim does not read; tether's reviews are JSON.)
+/// get the authorizer's Forbidden message.
 #[tokio::test(flavor = "multi_thread")]
 async fn kubectl_meets_sim_users_and_their_limits() {
     if !kubectl_available() {
@@ -254,5 +253,342 @@ async fn kubectl_meets_sim_users_and_their_limits() {
         ),
         "{stderr}"
     );
+    sim.shutdown();
+}
+
+/// Polls `kubectl args` until its output contains `want`.
+async fn eventually(kubeconfig: &Path, args: &[&str], want: &str) -> String {
+    let mut out = String::new();
+    for _ in 0..100 {
+        out = ok(kubeconfig, args).await;
+        if out.contains(want) {
+            return out;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("kubectl {args:?} never showed {want:?}; last output:\n{out}");
+}
+
+/// A self-signed certificate and key from openssl, if it is installed.
+fn tls_pair(dir: &Path) -> Option<(String, String)> {
+    let (crt, key) = (dir.join("tls.crt"), dir.join("tls.key"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=sim.example"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&crt)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    made.then(|| {
+        (
+            crt.to_string_lossy().to_string(),
+            key.to_string_lossy().to_string(),
+        )
+    })
+}
+
+/// kubectl 1.37 sends the objects of its generators (`create …`) as
+/// protobuf and reads typed answers (`describe`) as protobuf.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_generators_send_protobuf() {
+    if !kubectl_available() {
+        println!("SKIPPED: kubectl not on PATH");
+        eprintln!("SKIPPED: kubectl not on PATH");
+        return;
+    }
+    let sim = SimServer::start(SimOptions {
+        pod_ready_delay: Duration::from_millis(200),
+        ..SimOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    std::fs::write(&kc, sim.kubeconfig_yaml("sim")).unwrap();
+    let kc = kc.as_path();
+    let created = |out: String, what: &str| {
+        assert_eq!(out.trim(), format!("{what} created"), "{out}");
+    };
+
+    created(
+        ok(kc, &["create", "namespace", "team"]).await,
+        "namespace/team",
+    );
+    let n = ["-n", "team"];
+    let with_ns = |args: &[&'static str]| [&n[..], args].concat();
+    created(
+        ok(
+            kc,
+            &with_ns(&[
+                "create",
+                "configmap",
+                "settings",
+                "--from-literal=mode=demo",
+            ]),
+        )
+        .await,
+        "configmap/settings",
+    );
+    created(
+        ok(
+            kc,
+            &with_ns(&[
+                "create",
+                "secret",
+                "generic",
+                "creds",
+                "--from-literal=password=s3cret",
+            ]),
+        )
+        .await,
+        "secret/creds",
+    );
+    if let Some((crt, key)) = tls_pair(dir.path()) {
+        let cert = format!("--cert={crt}");
+        let key = format!("--key={key}");
+        let args = ["create", "secret", "tls", "cert", &cert, &key, "-n", "team"];
+        created(ok(kc, &args).await, "secret/cert");
+        let kind = ok(
+            kc,
+            &with_ns(&["get", "secret", "cert", "-o", "jsonpath={.type}"]),
+        )
+        .await;
+        assert_eq!(kind, "kubernetes.io/tls");
+    } else {
+        println!("SKIPPED: openssl not on PATH, no `create secret tls`");
+    }
+    created(
+        ok(
+            kc,
+            &with_ns(&[
+                "create",
+                "deployment",
+                "web",
+                "--image=nginx:1.25",
+                "--replicas=2",
+                "--port=80",
+            ]),
+        )
+        .await,
+        "deployment.apps/web",
+    );
+    created(
+        ok(
+            kc,
+            &with_ns(&[
+                "create",
+                "job",
+                "once",
+                "--image=busybox:1.36",
+                "--",
+                "echo",
+                "hi",
+            ]),
+        )
+        .await,
+        "job.batch/once",
+    );
+    created(
+        ok(kc, &with_ns(&["create", "serviceaccount", "robot"])).await,
+        "serviceaccount/robot",
+    );
+    created(
+        ok(
+            kc,
+            &with_ns(&[
+                "create",
+                "role",
+                "reader",
+                "--verb=get,list",
+                "--resource=pods",
+            ]),
+        )
+        .await,
+        "role.rbac.authorization.k8s.io/reader",
+    );
+    created(
+        ok(
+            kc,
+            &with_ns(&[
+                "create",
+                "rolebinding",
+                "reader",
+                "--role=reader",
+                "--serviceaccount=team:robot",
+            ]),
+        )
+        .await,
+        "rolebinding.rbac.authorization.k8s.io/reader",
+    );
+    created(
+        ok(
+            kc,
+            &with_ns(&[
+                "run",
+                "shell",
+                "--image=busybox:1.36",
+                "--",
+                "sleep",
+                "3600",
+            ]),
+        )
+        .await,
+        "pod/shell",
+    );
+    let exposed = ok(
+        kc,
+        &with_ns(&[
+            "expose",
+            "deployment",
+            "web",
+            "--port=80",
+            "--target-port=8080",
+        ]),
+    )
+    .await;
+    assert_eq!(exposed.trim(), "service/web exposed");
+
+    let yaml = ok(
+        kc,
+        &with_ns(&["get", "configmap", "settings", "-o", "yaml"]),
+    )
+    .await;
+    assert!(
+        yaml.contains("mode: demo") && yaml.contains("namespace: team"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("uid: ") && yaml.contains("creationTimestamp: "),
+        "{yaml}"
+    );
+    let password = ok(
+        kc,
+        &with_ns(&["get", "secret", "creds", "-o", "jsonpath={.data.password}"]),
+    )
+    .await;
+    assert_eq!(password, "czNjcmV0", "base64 of the literal");
+    let role = ok(kc, &with_ns(&["get", "role", "reader", "-o", "yaml"])).await;
+    assert!(role.contains("- pods") && role.contains("- list"), "{role}");
+    let binding = ok(
+        kc,
+        &with_ns(&[
+            "get",
+            "rolebinding",
+            "reader",
+            "-o",
+            "jsonpath={.subjects[0].name}",
+        ]),
+    )
+    .await;
+    assert_eq!(binding, "robot");
+    let port = ok(
+        kc,
+        &with_ns(&[
+            "get",
+            "service",
+            "web",
+            "-o",
+            "jsonpath={.spec.ports[0].targetPort}",
+        ]),
+    )
+    .await;
+    assert_eq!(port, "8080");
+    eventually(kc, &with_ns(&["get", "deployment", "web"]), "2/2").await;
+    eventually(
+        kc,
+        &with_ns(&["get", "job", "once", "-o", "jsonpath={.status.succeeded}"]),
+        "1",
+    )
+    .await;
+    eventually(kc, &with_ns(&["get", "pod", "shell"]), "Running").await;
+
+    let described = ok(kc, &with_ns(&["describe", "deployment", "web"])).await;
+    assert!(
+        described.contains("Replicas:") && described.contains("2 desired"),
+        "{described}"
+    );
+    assert!(
+        described.contains("NewReplicaSet:") && described.contains("Events:"),
+        "{described}"
+    );
+    let described = ok(kc, &with_ns(&["describe", "pod", "shell"])).await;
+    assert!(
+        described.contains("Status:") && described.contains("Running"),
+        "{described}"
+    );
+
+    let scaled = ok(
+        kc,
+        &with_ns(&["scale", "deployment", "web", "--replicas=3"]),
+    )
+    .await;
+    assert_eq!(scaled.trim(), "deployment.apps/web scaled");
+    let labeled = ok(
+        kc,
+        &with_ns(&["label", "configmap", "settings", "tier=backend"]),
+    )
+    .await;
+    assert_eq!(labeled.trim(), "configmap/settings labeled");
+    let annotated = ok(
+        kc,
+        &with_ns(&["annotate", "configmap", "settings", "owner=team-a"]),
+    )
+    .await;
+    assert_eq!(annotated.trim(), "configmap/settings annotated");
+    let patched = ok(
+        kc,
+        &with_ns(&[
+            "patch",
+            "configmap",
+            "settings",
+            "-p",
+            r#"{"data":{"mode":"live"}}"#,
+        ]),
+    )
+    .await;
+    assert_eq!(patched.trim(), "configmap/settings patched");
+    let yaml = ok(
+        kc,
+        &with_ns(&["get", "configmap", "settings", "-o", "yaml"]),
+    )
+    .await;
+    for want in ["tier: backend", "owner: team-a", "mode: live"] {
+        assert!(yaml.contains(want), "{want} in {yaml}");
+    }
+
+    let (_, watched, _) = kubectl(
+        kc,
+        &with_ns(&[
+            "get",
+            "deployment",
+            "web",
+            "--watch",
+            "--request-timeout=3s",
+        ]),
+    )
+    .await;
+    let mut lines = watched.lines();
+    let header = lines.next().unwrap_or("");
+    assert!(
+        header.starts_with("NAME") && header.contains("READY"),
+        "{watched}"
+    );
+    assert!(
+        lines.all(|l| l.starts_with("web ") && l.contains('/')),
+        "{watched}"
+    );
+    eventually(kc, &with_ns(&["get", "deployment", "web"]), "3/3").await;
+
+    let can = ok(kc, &with_ns(&["auth", "can-i", "create", "deployments"])).await;
+    assert_eq!(can.trim(), "yes");
+
+    let deleted = ok(kc, &with_ns(&["delete", "pod", "shell", "--wait=false"])).await;
+    assert_eq!(deleted.trim(), "pod \"shell\" deleted from team namespace");
+    let deleted = ok(kc, &with_ns(&["delete", "job", "once"])).await;
+    assert!(deleted.contains("job.batch \"once\" deleted"), "{deleted}");
     sim.shutdown();
 }

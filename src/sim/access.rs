@@ -147,11 +147,17 @@ pub(crate) fn request_namespace<'a>(
     }
 }
 
-/// POST `selfsubjectaccessreviews` (a JSON body; kubectl's protobuf is not
-/// read): whether the caller may do what `spec.resourceAttributes`
-/// describes.
+/// POST `selfsubjectaccessreviews` (JSON, YAML or kubectl's protobuf):
+/// whether the caller may do what `spec.resourceAttributes` describes.
 pub(crate) fn access_review(faults: &super::faults::FaultHandle, req: &Req, user: &str) -> Reply {
-    let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+    let body = super::media::read_body(
+        &req.content_type,
+        &req.body,
+        false,
+        "authorization.k8s.io/v1",
+        "SelfSubjectAccessReview",
+    );
+    let Ok(body) = body else {
         return Reply::Json(
             400,
             json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",

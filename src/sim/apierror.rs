@@ -183,6 +183,34 @@ impl ApiError {
         )
     }
 
+    /// 415 for a create or update body of a media type the server does not
+    /// read; `accepted` lists the ones it does.
+    pub fn unknown_body_format(accepted: &str) -> Self {
+        Self::new(
+            415,
+            Some("UnsupportedMediaType"),
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: {accepted}"
+            ),
+            None,
+        )
+    }
+
+    /// 500 for a failure inside the server.
+    pub fn internal(message: &str) -> Self {
+        Self::new(
+            500,
+            Some("InternalError"),
+            format!("Internal error occurred: {message}"),
+            Some(json!({"causes": [{"message": message}]})),
+        )
+    }
+
+    /// 406 when no media type of the Accept header can be written.
+    pub fn not_acceptable(message: &str) -> Self {
+        Self::new(406, Some("NotAcceptable"), message.to_string(), None)
+    }
+
     /// 415 for a strategic merge patch on a custom resource.
     pub fn smp_on_custom_resource() -> Self {
         Self::new(

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::apierror::ApiError;
 use super::handler::{Reply, Req, ns_of, selectors};
+use super::media;
 use super::meta;
 use super::registry::ResourceType;
 use super::router::ResourcePath;
@@ -100,9 +101,24 @@ fn pending(store: &mut Store, rt: &ResourceType, obj: Value, dry_run: bool) -> D
     Deletion::Pending(store.replace(&rt.key(), obj))
 }
 
+/// The DeleteOptions body, sent as JSON or protobuf (Null when absent).
+fn options_body(req: &Req) -> Value {
+    if req.body.is_empty() {
+        return Value::Null;
+    }
+    media::read_body(
+        &req.content_type,
+        &req.body,
+        false,
+        "meta.k8s.io/v1",
+        "DeleteOptions",
+    )
+    .unwrap_or(Value::Null)
+}
+
 fn delete_opts(req: &Req) -> DeleteOpts {
     let params = req.params();
-    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    let body = options_body(req);
     let policy = params
         .get("propagationPolicy")
         .cloned()
@@ -136,7 +152,7 @@ pub(crate) fn delete(
     rt: &ResourceType,
     p: &ResourcePath,
 ) -> Result<Reply, ApiError> {
-    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    let body = options_body(req);
     let name = p.name.clone().unwrap_or_default();
     let mut store = state.store();
     let old = store

@@ -14,7 +14,10 @@ use super::delete;
 use super::discovery;
 use super::faults::FaultEffect;
 use super::list::{self, ListQuery};
+use super::media::{self, Answer, Encoding};
+use super::proto;
 use super::registry::ResourceType;
+use super::review;
 use super::router::{ResourcePath, Route, route};
 use super::scale;
 use super::selector::{FieldSelector, LabelSelector};
@@ -72,7 +75,10 @@ pub(crate) enum Reply {
     /// JSON with a `Retry-After` header of so many seconds.
     RetryAfter(u16, Value, u64),
     Text(u16, String, &'static str),
-    Stream(mpsc::Receiver<Bytes>),
+    /// An encoded body with its Content-Type.
+    Bytes(u16, Bytes, &'static str),
+    /// A watch stream with its Content-Type.
+    Stream(mpsc::Receiver<Bytes>, &'static str),
     /// No answer: the connection is closed.
     Reset,
 }
@@ -92,6 +98,21 @@ impl Reply {
     fn from(r: Result<Reply, ApiError>) -> Self {
         r.unwrap_or_else(|e| Reply::error(&e))
     }
+
+    /// The reply in the negotiated encoding: JSON objects of built-in types
+    /// (Status included) become protobuf when protobuf was negotiated.
+    pub fn encoded(self, encoding: Encoding) -> Self {
+        match (encoding, self) {
+            (Encoding::Protobuf, Reply::Json(code, v)) => match proto::encode(&v) {
+                Ok(bytes) => Reply::Bytes(code, Bytes::from(bytes), proto::MEDIA_TYPE),
+                Err(e) => {
+                    tracing::warn!(error = %e, "sim: answering JSON, the object has no protobuf form");
+                    Reply::Json(code, v)
+                }
+            },
+            (_, reply) => reply,
+        }
+    }
 }
 
 /// Handles one request.
@@ -101,13 +122,18 @@ pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
         tokio::time::sleep(latency).await;
     }
     let reg = state.registry().clone();
+    // Discovery documents and errors of the built-in codecs follow the
+    // Accept header like resources do; unacceptable ones are answered JSON.
+    let builtin = media::negotiate(&req.accept, true)
+        .unwrap_or(Answer::JSON)
+        .encoding;
     match route(&req.path) {
         Route::Version => discovery::version(&reg),
         Route::Healthz => Reply::Text(200, "ok".into(), "text/plain; charset=utf-8"),
-        Route::Api => discovery::api(&reg),
-        Route::Apis => discovery::apis(&reg),
-        Route::Group(g) => discovery::group(&reg, &g),
-        Route::GroupVersion(g, v) => discovery::group_version(&reg, &g, &v),
+        Route::Api => discovery::api(&reg).encoded(builtin),
+        Route::Apis => discovery::apis(&reg).encoded(builtin),
+        Route::Group(g) => discovery::group(&reg, &g).encoded(builtin),
+        Route::GroupVersion(g, v) => discovery::group_version(&reg, &g, &v).encoded(builtin),
         Route::OpenApiV3(rest) => discovery::openapi_v3(&reg, &rest),
         Route::OpenApiV2 => discovery::openapi_v2(),
         Route::NotFound => Reply::error(&ApiError::page_not_found()),
@@ -115,9 +141,9 @@ pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
             let user = state.faults.identity(req.token.as_deref());
             state.faults.count(&p.plural, "create");
             if p.plural == "selfsubjectreviews" {
-                access::self_review(&user)
+                access::self_review(&user).encoded(builtin)
             } else {
-                access::access_review(&state.faults, &req, &user)
+                access::access_review(&state.faults, &req, &user).encoded(builtin)
             }
         }
         Route::Resource(p) => {
@@ -130,7 +156,7 @@ pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
                 return Reply::error(&ApiError::page_not_found());
             }
             let Some(rt) = reg.lookup(&p.group, &p.version, &p.plural) else {
-                return Reply::error(&ApiError::no_resource());
+                return Reply::error(&ApiError::no_resource()).encoded(builtin);
             };
             drop(reg);
             resource(state, req, rt, p).await
@@ -163,6 +189,18 @@ fn verb_of(req: &Req, p: &ResourcePath) -> &'static str {
 }
 
 async fn resource(state: Arc<SimState>, req: Req, rt: Arc<ResourceType>, p: ResourcePath) -> Reply {
+    let answer = media::negotiate(&req.accept, !rt.is_custom());
+    let encoding = answer.map_or(Encoding::Json, |a| a.encoding);
+    respond(state, req, rt, p, answer).await.encoded(encoding)
+}
+
+async fn respond(
+    state: Arc<SimState>,
+    req: Req,
+    rt: Arc<ResourceType>,
+    p: ResourcePath,
+    answer: Option<Answer>,
+) -> Reply {
     let verb = verb_of(&req, &p);
     state.faults.count(&rt.plural, verb);
     if let Some(user) = &req.impersonate {
@@ -210,16 +248,22 @@ async fn resource(state: Arc<SimState>, req: Req, rt: Arc<ResourceType>, p: Reso
             }
         }
     }
+    let Some(answer) = answer else {
+        return Reply::error(&media::not_acceptable());
+    };
     if p.subresource.is_some() && !p.subresource.as_deref().is_some_and(|s| rt.has_sub(s)) {
         return Reply::error(&ApiError::no_resource());
+    }
+    if review::is_review(&rt) {
+        return Reply::from(review::create(&req, &rt, verb));
     }
     if p.subresource.as_deref() == Some("scale") {
         return Reply::from(scale::handle(&state, &req, &rt, &p));
     }
     match verb {
-        "get" => Reply::from(get(&state, &req, &rt, &p)),
-        "list" => Reply::from(list_objects(&state, &req, &rt, &p)),
-        "watch" => Reply::from(watch::start(&state, &req, &rt, &p)),
+        "get" => Reply::from(get(&state, answer, &rt, &p)),
+        "list" => Reply::from(list_objects(&state, &req, answer, &rt, &p)),
+        "watch" => Reply::from(watch::start(&state, &req, answer, &rt, &p)),
         "create" => Reply::from(verbs::post(&state, &req, &rt, &p)),
         "update" => Reply::from(verbs::put(&state, &req, &rt, &p)),
         "patch" => Reply::from(verbs::patch(&state, &req, &rt, &p)),
@@ -286,7 +330,7 @@ pub(crate) fn ns_of(rt: &ResourceType, p: &ResourcePath) -> String {
 
 fn get(
     state: &SimState,
-    req: &Req,
+    answer: Answer,
     rt: &ResourceType,
     p: &ResourcePath,
 ) -> Result<Reply, ApiError> {
@@ -295,7 +339,7 @@ fn get(
     let obj = store
         .get(&rt.key(), &ns_of(rt, p), &name)
         .ok_or_else(|| ApiError::not_found(rt, &name))?;
-    if table::wants_table(&req.accept) {
+    if answer.table {
         return Ok(Reply::Json(
             200,
             table::from_object(rt, obj, &store.current_rv().to_string()),
@@ -328,6 +372,7 @@ pub(crate) fn selectors(
 fn list_objects(
     state: &SimState,
     req: &Req,
+    answer: Answer,
     rt: &ResourceType,
     p: &ResourcePath,
 ) -> Result<Reply, ApiError> {
@@ -355,7 +400,7 @@ fn list_objects(
         ns.is_none(),
     )?;
     drop(store);
-    if table::wants_table(&req.accept) {
+    if answer.table {
         return Ok(Reply::Json(200, table::from_list(rt, &body)));
     }
     Ok(Reply::Json(200, body))

@@ -10,7 +10,9 @@
 //! GET/LIST (selectors, paging)/WATCH (resume, bookmarks, streaming lists),
 //! POST/PUT/PATCH (all patch types, via [`semantics`]), `dryRun=All`,
 //! `/status` and `/scale`, DELETE with finalizers and propagation policies,
-//! Tables for kubectl. Simulated controllers: namespace, garbage collector,
+//! Tables for kubectl, access reviews (always allowed), and bodies in JSON,
+//! YAML or protobuf with the apiserver's content negotiation (`media`,
+//! `proto`). Simulated controllers: namespace, garbage collector,
 //! CRD establishment, Deployment/ReplicaSet/StatefulSet/DaemonSet/Job, a
 //! stand-in scheduler and kubelet (node `sim-node`), endpoints and Events.
 //!
@@ -36,8 +38,13 @@ mod faults;
 mod handler;
 mod kubeconfig;
 mod list;
+mod media;
 mod meta;
+mod proto;
+#[cfg(test)]
+mod protobuf_tests;
 mod registry;
+mod review;
 mod router;
 mod scale;
 mod selector;

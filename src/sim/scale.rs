@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::apierror::ApiError;
 use super::handler::{Reply, Req, ns_of};
+use super::media;
 use super::meta;
 use super::registry::ResourceType;
 use super::router::ResourcePath;
@@ -53,24 +54,26 @@ pub(crate) fn handle(
         .cloned()
         .ok_or_else(|| ApiError::not_found(rt, &name))?;
     let scale = to_scale(&old);
-    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     let new_scale = match req.method.as_str() {
         "GET" => return Ok(Reply::Json(200, scale)),
         "PUT" => {
+            let body = media::read_body(
+                &req.content_type,
+                &req.body,
+                false,
+                "autoscaling/v1",
+                "Scale",
+            )?;
             let want = meta::rv(&body);
             if !want.is_empty() && want != meta::rv(&old) {
                 return Err(ApiError::modified(rt, &name));
             }
             body
         }
-        "PATCH" => match req.content_type.split(';').next().unwrap_or("") {
-            "application/json-patch+json" => semantics::json_patch(&scale, &body)
-                .map_err(|e| ApiError::from_semantic(rt, &name, e))?,
-            "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
-                semantics::merge_patch(&scale, &body)
-            }
-            _ => return Err(ApiError::unsupported_media_type()),
-        },
+        "PATCH" => {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            patch_scale(rt, &name, &req.content_type, &scale, &body)?
+        }
         _ => return Err(ApiError::method_not_allowed()),
     };
     let replicas = new_scale
@@ -89,4 +92,23 @@ pub(crate) fn handle(
     };
     let stored = write::update(&mut store, rt, &old, new, &o)?;
     Ok(Reply::Json(200, to_scale(&stored)))
+}
+
+/// A merge or JSON patch of the Scale object.
+fn patch_scale(
+    rt: &ResourceType,
+    name: &str,
+    content_type: &str,
+    scale: &Value,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    match content_type.split(';').next().unwrap_or("") {
+        "application/json-patch+json" => {
+            semantics::json_patch(scale, body).map_err(|e| ApiError::from_semantic(rt, name, e))
+        }
+        "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
+            Ok(semantics::merge_patch(scale, body))
+        }
+        _ => Err(ApiError::unsupported_media_type()),
+    }
 }

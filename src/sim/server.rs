@@ -206,13 +206,10 @@ fn to_response(reply: Reply) -> Response<Body> {
         }
         Reply::Reset => (500, "text/plain", full(String::new())),
         Reply::Text(code, text, ctype) => (code, ctype, full(text)),
-        Reply::Stream(rx) => {
+        Reply::Bytes(code, bytes, ctype) => (code, ctype, BodyExt::boxed(Full::new(bytes))),
+        Reply::Stream(rx, ctype) => {
             let stream = ReceiverStream::new(rx).map(|b| Ok::<_, Infallible>(Frame::data(b)));
-            (
-                200,
-                "application/json",
-                BodyExt::boxed(StreamBody::new(stream)),
-            )
+            (200, ctype, BodyExt::boxed(StreamBody::new(stream)))
         }
     };
     let mut resp = Response::new(body);

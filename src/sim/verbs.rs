@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::apierror::ApiError;
 use super::handler::{Reply, Req, ns_of};
+use super::media;
 use super::meta;
 use super::registry::ResourceType;
 use super::router::ResourcePath;
@@ -20,6 +21,18 @@ fn opts(req: &Req, p: &ResourcePath) -> WriteOpts {
     }
 }
 
+/// The object of a create or update, in any media type the server reads.
+fn object_body(req: &Req, rt: &ResourceType) -> Result<Value, ApiError> {
+    media::read_body(
+        &req.content_type,
+        &req.body,
+        rt.is_custom(),
+        &rt.api_version(),
+        &rt.kind,
+    )
+}
+
+/// A patch document (its media type names the patch type).
 fn json_body(req: &Req) -> Result<Value, ApiError> {
     serde_json::from_slice(&req.body)
         .or_else(|_| serde_yaml::from_slice::<Value>(&req.body))
@@ -46,7 +59,7 @@ pub(crate) fn post(
     rt: &ResourceType,
     p: &ResourcePath,
 ) -> Result<Reply, ApiError> {
-    let body = json_body(req)?;
+    let body = object_body(req, rt)?;
     let ns = ns_of(rt, p);
     check_body_namespace(rt, &ns, &body)?;
     let mut store = state.store();
@@ -61,7 +74,7 @@ pub(crate) fn put(
     rt: &ResourceType,
     p: &ResourcePath,
 ) -> Result<Reply, ApiError> {
-    let body = json_body(req)?;
+    let body = object_body(req, rt)?;
     let ns = ns_of(rt, p);
     let name = p.name.clone().unwrap_or_default();
     check_body_namespace(rt, &ns, &body)?;

@@ -1,6 +1,8 @@
-//! WATCH: chunked NDJSON streams of ADDED/MODIFIED/DELETED events, resumed
-//! from a resourceVersion or started with synthetic ADDED events, with
-//! bookmarks, timeouts and `410 Expired` for compacted versions.
+//! WATCH: chunked streams of ADDED/MODIFIED/DELETED events (NDJSON, or
+//! length-prefixed protobuf frames when negotiated; objects as Table rows
+//! for `as=Table`), resumed from a resourceVersion or started with synthetic
+//! ADDED events, with bookmarks, timeouts and `410 Expired` for compacted
+//! versions.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -13,12 +15,15 @@ use tokio::time::{Instant, sleep_until};
 
 use super::apierror::ApiError;
 use super::handler::{Reply, Req, selectors};
+use super::media::{Answer, Encoding};
 use super::meta;
+use super::proto;
 use super::registry::ResourceType;
 use super::router::ResourcePath;
 use super::selector::{FieldSelector, LabelSelector};
 use super::state::SimState;
 use super::store::{self, Change, ChangeType};
+use super::table;
 
 /// Interval of periodic bookmarks on long watches.
 const BOOKMARK_EVERY: Duration = Duration::from_secs(60);
@@ -95,6 +100,51 @@ struct Plan {
     bookmarks: bool,
     kind: String,
     api_version: String,
+    writer: EventWriter,
+}
+
+/// Writes events in the negotiated form.
+struct EventWriter {
+    encoding: Encoding,
+    /// For `as=Table`: the type, and whether column definitions were sent.
+    table: Option<(Arc<ResourceType>, bool)>,
+}
+
+impl EventWriter {
+    fn content_type(&self) -> &'static str {
+        match self.encoding {
+            Encoding::Json => "application/json",
+            Encoding::Protobuf => proto::WATCH_MEDIA_TYPE,
+        }
+    }
+
+    /// One event; objects become one-row Tables (column definitions only
+    /// in the first), errors and bookmarks stay as they are.
+    fn event(&mut self, kind: &str, object: &Value) -> Bytes {
+        let transformed;
+        let object = match &mut self.table {
+            Some((rt, sent_columns)) if kind != "ERROR" && kind != "BOOKMARK" => {
+                let mut t = table::from_object(rt, object, meta::rv(object));
+                if *sent_columns {
+                    t["columnDefinitions"] = Value::Null;
+                }
+                *sent_columns = true;
+                transformed = t;
+                &transformed
+            }
+            _ => object,
+        };
+        match self.encoding {
+            Encoding::Json => line(kind, object),
+            Encoding::Protobuf => proto::watch_frame(kind, object)
+                .or_else(|e| {
+                    let status = ApiError::internal(&format!("unable to encode watch object: {e}"));
+                    proto::watch_frame("ERROR", &status.to_json())
+                })
+                .map(Bytes::from)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 fn line(kind: &str, object: &Value) -> Bytes {
@@ -109,14 +159,15 @@ pub(crate) fn gone() -> Reply {
     let (tx, rx) = mpsc::channel(1);
     let error = ApiError::from_code(410, "too old resource version".into());
     let _ = tx.try_send(line("ERROR", &error.to_json()));
-    Reply::Stream(rx)
+    Reply::Stream(rx, "application/json")
 }
 
 /// Starts a watch and returns the streaming reply.
 pub(crate) fn start(
     state: &Arc<SimState>,
     req: &Req,
-    rt: &ResourceType,
+    answer: Answer,
+    rt: &Arc<ResourceType>,
     p: &ResourcePath,
 ) -> Result<Reply, ApiError> {
     let params = req.params();
@@ -125,7 +176,7 @@ pub(crate) fn start(
         .get("timeoutSeconds")
         .and_then(|t| t.parse().ok())
         .unwrap_or(1800u64);
-    let plan = Plan {
+    let mut plan = Plan {
         filter: Filter {
             resource: rt.key(),
             namespace: if rt.namespaced {
@@ -142,8 +193,13 @@ pub(crate) fn start(
             .is_some_and(|b| b == "true" || b == "1"),
         kind: rt.kind.clone(),
         api_version: rt.api_version(),
+        writer: EventWriter {
+            encoding: answer.encoding,
+            table: answer.table.then(|| (rt.clone(), false)),
+        },
     };
     let (tx, rx) = mpsc::channel(1024);
+    let content_type = plan.writer.content_type();
     let store = state.store();
     // Streaming lists (`sendInitialEvents=true`, newer than 1.24 but used by
     // kubectl 1.37 and kube-rs): current state first, then a bookmark.
@@ -157,7 +213,7 @@ pub(crate) fn start(
         None => {
             for o in store.list(&rt.key(), plan.filter.namespace.as_deref()) {
                 if plan.filter.labels.matches(o) && plan.filter.fields.matches(o) {
-                    initial.push(line("ADDED", o));
+                    initial.push(plan.writer.event("ADDED", o));
                 }
             }
         }
@@ -168,16 +224,19 @@ pub(crate) fn start(
                     changes
                         .iter()
                         .filter(|c| plan.filter.matches(c))
-                        .map(|c| line(c.kind.as_str(), &c.object)),
+                        .map(|c| plan.writer.event(c.kind.as_str(), &c.object)),
                 );
             }
-            Err(oldest) => initial.push(line("ERROR", &ApiError::too_old(rv, oldest).to_json())),
+            Err(oldest) => {
+                let status = ApiError::too_old(rv, oldest).to_json();
+                initial.push(plan.writer.event("ERROR", &status));
+            }
         },
     }
     if streaming {
         let mut b = store::bookmark(&plan.kind, &plan.api_version, store.current_rv());
         b["metadata"]["annotations"] = json!({"k8s.io/initial-events-end": "true"});
-        initial.push(line("BOOKMARK", &b));
+        initial.push(plan.writer.event("BOOKMARK", &b));
     }
     let expired = matches!(from, Some(Ok(rv)) if store.changes_since(&rt.key(), rv).is_err());
     let matching: HashSet<Key> = store
@@ -199,11 +258,11 @@ pub(crate) fn start(
             pump(plan, matching, changes, tx, stop).await;
         }
     });
-    Ok(Reply::Stream(rx))
+    Ok(Reply::Stream(rx, content_type))
 }
 
 async fn pump(
-    plan: Plan,
+    mut plan: Plan,
     mut matching: HashSet<Key>,
     mut changes: broadcast::Receiver<Arc<Change>>,
     tx: mpsc::Sender<Bytes>,
@@ -226,7 +285,7 @@ async fn pump(
             _ = sleep_until(next_bookmark), if plan.bookmarks => {
                 if let Some(rv) = last_rv {
                     let b = store::bookmark(&plan.kind, &plan.api_version, rv);
-                    if tx.send(line("BOOKMARK", &b)).await.is_err() {
+                    if tx.send(plan.writer.event("BOOKMARK", &b)).await.is_err() {
                         return;
                     }
                 }
@@ -238,7 +297,7 @@ async fn pump(
                         last_rv = Some(c.rv);
                     }
                     if let Some(kind) = translate(&plan.filter, &mut matching, &c)
-                        && tx.send(line(kind, &c.object)).await.is_err()
+                        && tx.send(plan.writer.event(kind, &c.object)).await.is_err()
                     {
                         return;
                     }
