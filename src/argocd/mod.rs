@@ -9,12 +9,16 @@ mod cron;
 mod duration;
 mod error;
 pub mod glob;
+mod project;
 mod repo_url;
 mod tracking;
 mod windows;
 
 pub use duration::parse_go_duration;
 pub use error::ArgoError;
+pub use project::{
+    AppProject, AppProjectSpec, Destination, GroupKindPattern, ProjectDenial, ProjectDestination,
+};
 pub use repo_url::{is_ssh_url, normalize_git_url, same_repo, same_url};
 pub use tracking::{
     DEFAULT_INSTANCE_LABEL_KEY, INSTALLATION_ID_ANNOTATION, LABEL_MAX_LENGTH,

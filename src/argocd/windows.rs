@@ -324,11 +324,6 @@ impl SyncWindows {
     }
 }
 
-/// `now` in a zone-independent form for callers that have a local time.
-pub fn utc<Z: TimeZone>(t: DateTime<Z>) -> DateTime<Utc> {
-    t.with_timezone(&Utc)
-}
-
 #[cfg(test)]
 #[path = "windows_tests.rs"]
 mod tests;
