@@ -8,7 +8,9 @@
 mod cron;
 mod duration;
 mod error;
+mod fasttemplate;
 pub mod glob;
+pub mod gotemplate;
 mod project;
 mod repo_url;
 mod tracking;
@@ -16,6 +18,8 @@ mod windows;
 
 pub use duration::parse_go_duration;
 pub use error::ArgoError;
+pub use fasttemplate::fasttemplate;
+pub use gotemplate::{sanitize_name, slugify_name};
 pub use project::{
     AppProject, AppProjectSpec, Destination, GroupKindPattern, ProjectDenial, ProjectDestination,
 };
