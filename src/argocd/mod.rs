@@ -5,6 +5,7 @@
 //!
 //! Every field handled here, and how, is listed in docs/ARGOCD.md.
 
+pub mod appset;
 mod cron;
 mod duration;
 mod error;
