@@ -44,13 +44,6 @@ fn at(generator: &str) -> String {
 }
 
 impl ArgoError {
-    pub(crate) fn app(app: &str, message: impl Into<String>) -> Self {
-        ArgoError::App {
-            app: app.to_string(),
-            message: message.into(),
-        }
-    }
-
     pub(crate) fn project(project: &str, message: impl Into<String>) -> Self {
         ArgoError::Project {
             project: project.to_string(),

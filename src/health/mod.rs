@@ -1,6 +1,7 @@
 //! Health assessment per kind, as Argo CD assesses it: pure functions from a
 //! live object to a [`Health`]. Our own code after its documented rules.
 
+mod argocd;
 mod other;
 mod pod;
 mod workloads;
@@ -51,6 +52,7 @@ pub fn assess(object: &Value) -> Health {
         ("autoscaling", "HorizontalPodAutoscaler") => other::hpa(object),
         ("policy", "PodDisruptionBudget") => other::pdb(object),
         ("apiregistration.k8s.io", "APIService") => other::api_service(object),
+        ("argoproj.io", "Application") => argocd::application(object),
         ("", _)
         | ("apps", _)
         | ("batch", _)

@@ -58,6 +58,12 @@ impl Cluster {
 pub trait RepoSource {
     fn tree(&self, repo_url: &str, revision: &str) -> Result<Arc<FileTree>, String>;
 
+    /// The commit `revision` resolves to (for `$ARGOCD_APP_REVISION`);
+    /// the revision itself unless an implementation resolves it.
+    fn revision(&self, _repo_url: &str, revision: &str) -> Result<String, String> {
+        Ok(revision.to_string())
+    }
+
     /// Every directory except the root and hidden ones, in walk order.
     fn directories(&self, repo_url: &str, revision: &str) -> Result<Vec<String>, String> {
         Ok(git::all_directories(&*self.tree(repo_url, revision)?))

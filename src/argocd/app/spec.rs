@@ -1,0 +1,495 @@
+//! Reading an Application's `spec` into plain data, field by field:
+//! every field is either used, carried as data, or refused by name.
+
+use super::{
+    AppDestination, ArgoIgnoreDifference, ArgoSyncPolicy, Automated, DirectorySource,
+    HelmParameter, HelmSource, KustomizeSource, PlannedSource, RefSource, ToolBlock,
+};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+type R<T> = Result<T, String>;
+
+fn obj<'a>(v: &'a Value, at: &str) -> R<Option<&'a Map<String, Value>>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Object(m) => Ok(Some(m)),
+        _ => Err(format!("{at} must be a mapping")),
+    }
+}
+
+fn string(m: &Map<String, Value>, key: &str, at: &str) -> R<String> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(format!("{at}.{key} must be a string")),
+    }
+}
+
+fn boolean(m: &Map<String, Value>, key: &str, at: &str) -> R<bool> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(format!("{at}.{key} must be true or false")),
+    }
+}
+
+fn strings(m: &Map<String, Value>, key: &str, at: &str) -> R<Vec<String>> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("{at}.{key} must be a list of strings"))
+            })
+            .collect(),
+        Some(_) => Err(format!("{at}.{key} must be a list of strings")),
+    }
+}
+
+fn string_map(m: &Map<String, Value>, key: &str, at: &str) -> R<BTreeMap<String, String>> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(BTreeMap::new()),
+        Some(Value::Object(o)) => o
+            .iter()
+            .map(|(k, v)| {
+                Ok((
+                    k.clone(),
+                    v.as_str()
+                        .ok_or_else(|| format!("{at}.{key}.{k} must be a string"))?
+                        .to_string(),
+                ))
+            })
+            .collect(),
+        Some(_) => Err(format!("{at}.{key} must be a mapping of strings")),
+    }
+}
+
+/// Refuses keys outside `known` and the `refused` ones with their reason.
+fn check_keys(m: &Map<String, Value>, at: &str, known: &[&str], refused: &[(&str, &str)]) -> R<()> {
+    for (k, v) in m {
+        if v.is_null() {
+            continue;
+        }
+        if let Some((_, why)) = refused.iter().find(|(r, _)| r == k) {
+            return Err(format!("{at}.{k} is not supported: {why}"));
+        }
+        if !known.contains(&k.as_str()) {
+            return Err(format!("unknown field {at}.{k}"));
+        }
+    }
+    Ok(())
+}
+
+pub fn destination(spec: &Map<String, Value>) -> R<AppDestination> {
+    let d = obj(
+        spec.get("destination").unwrap_or(&Value::Null),
+        "spec.destination",
+    )?
+    .ok_or("spec.destination is required")?;
+    check_keys(d, "spec.destination", &["server", "name", "namespace"], &[])?;
+    let dest = AppDestination {
+        server: string(d, "server", "spec.destination")?,
+        name: string(d, "name", "spec.destination")?,
+        namespace: string(d, "namespace", "spec.destination")?,
+    };
+    if dest.server.is_empty() && dest.name.is_empty() {
+        return Err("spec.destination needs a server or a name".into());
+    }
+    if !dest.server.is_empty() && !dest.name.is_empty() {
+        return Err(
+            "spec.destination: application destination can't have both name and server defined"
+                .into(),
+        );
+    }
+    Ok(dest)
+}
+
+const SOURCE_FIELDS: &[&str] = &[
+    "repoURL",
+    "path",
+    "targetRevision",
+    "helm",
+    "kustomize",
+    "directory",
+    "ref",
+    "name",
+    "chart",
+];
+
+/// One entry of `source` / `sources`.
+pub fn source(v: &Value, index: usize, at: &str) -> R<(Option<PlannedSource>, Option<RefSource>)> {
+    let s = obj(v, at)?.ok_or_else(|| format!("{at} must be a mapping"))?;
+    check_keys(
+        s,
+        at,
+        SOURCE_FIELDS,
+        &[
+            (
+                "plugin",
+                "config management plugins run in Argo CD's repo-server sidecars; tether cannot run them",
+            ),
+            (
+                "tagPrefix",
+                "tag prefixes select Helm chart versions from a chart repository, which tether does not read",
+            ),
+        ],
+    )?;
+    let repo_url = string(s, "repoURL", at)?;
+    if repo_url.is_empty() {
+        return Err(format!("{at}.repoURL is required"));
+    }
+    let path = string(s, "path", at)?;
+    let chart = string(s, "chart", at)?;
+    let target_revision = match string(s, "targetRevision", at)?.as_str() {
+        "" => "HEAD".to_string(),
+        r => r.to_string(),
+    };
+    let reference = string(s, "ref", at)?;
+    let name = string(s, "name", at)?;
+    let blocks: Vec<&str> = ["helm", "kustomize", "directory"]
+        .into_iter()
+        .filter(|k| s.get(*k).is_some_and(|v| !v.is_null()))
+        .collect();
+    if blocks.len() > 1 {
+        return Err(format!(
+            "{at}: multiple application sources defined: {}",
+            blocks.join(", ")
+        ));
+    }
+    let tool = match blocks.first().copied() {
+        None => ToolBlock::Detect,
+        Some("helm") => ToolBlock::Helm(helm(&s["helm"], &format!("{at}.helm"))?),
+        Some("kustomize") => {
+            ToolBlock::Kustomize(kustomize(&s["kustomize"], &format!("{at}.kustomize"))?)
+        }
+        Some(_) => ToolBlock::Directory(directory(&s["directory"], &format!("{at}.directory"))?),
+    };
+    let ref_source = (!reference.is_empty()).then(|| RefSource {
+        name: reference.clone(),
+        repo_url: repo_url.clone(),
+        target_revision: target_revision.clone(),
+    });
+    // A source with only `ref` provides files to others and renders nothing.
+    if !reference.is_empty() && path.is_empty() && chart.is_empty() {
+        return Ok((None, ref_source));
+    }
+    if !chart.is_empty() {
+        return Err(format!(
+            "{at}.chart {chart:?}: charts from a Helm repository or OCI registry ({repo_url}) are not supported; tether renders from Git checkouts only"
+        ));
+    }
+    let planned = PlannedSource {
+        index,
+        repo_url,
+        path,
+        target_revision,
+        name,
+        tool,
+    };
+    Ok((Some(planned), ref_source))
+}
+
+fn helm(v: &Value, at: &str) -> R<HelmSource> {
+    let h = obj(v, at)?.cloned().unwrap_or_default();
+    check_keys(
+        &h,
+        at,
+        &[
+            "valueFiles",
+            "ignoreMissingValueFiles",
+            "values",
+            "valuesObject",
+            "parameters",
+            "fileParameters",
+            "releaseName",
+            "namespace",
+            "kubeVersion",
+            "apiVersions",
+            "skipCrds",
+            "skipTests",
+            "skipSchemaValidation",
+            "passCredentials",
+            "version",
+        ],
+        &[],
+    )?;
+    match string(&h, "version", at)?.as_str() {
+        "" | "v3" => {}
+        other => {
+            return Err(format!(
+                "{at}.version {other:?}: only Helm v3 charts are supported"
+            ));
+        }
+    }
+    let values = match h.get("valuesObject").filter(|v| !v.is_null()) {
+        Some(obj) => Some(crate::render::to_yaml_stream(std::slice::from_ref(obj))),
+        None => Some(string(&h, "values", at)?).filter(|v| !v.is_empty()),
+    };
+    let parameters = match h.get("parameters") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|p| {
+                let p = p
+                    .as_object()
+                    .ok_or(format!("{at}.parameters entries must be mappings"))?;
+                Ok(HelmParameter {
+                    name: string(p, "name", &format!("{at}.parameters"))?,
+                    value: string(p, "value", &format!("{at}.parameters"))?,
+                    force_string: boolean(p, "forceString", &format!("{at}.parameters"))?,
+                })
+            })
+            .collect::<R<_>>()?,
+        Some(_) => return Err(format!("{at}.parameters must be a list")),
+    };
+    let file_parameters = match h.get("fileParameters") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|p| {
+                let p = p
+                    .as_object()
+                    .ok_or(format!("{at}.fileParameters entries must be mappings"))?;
+                Ok((string(p, "name", at)?, string(p, "path", at)?))
+            })
+            .collect::<R<_>>()?,
+        Some(_) => return Err(format!("{at}.fileParameters must be a list")),
+    };
+    Ok(HelmSource {
+        value_files: strings(&h, "valueFiles", at)?,
+        ignore_missing_value_files: boolean(&h, "ignoreMissingValueFiles", at)?,
+        values,
+        parameters,
+        file_parameters,
+        release_name: Some(string(&h, "releaseName", at)?).filter(|s| !s.is_empty()),
+        namespace: Some(string(&h, "namespace", at)?).filter(|s| !s.is_empty()),
+        kube_version: Some(string(&h, "kubeVersion", at)?).filter(|s| !s.is_empty()),
+        api_versions: strings(&h, "apiVersions", at)?,
+        skip_crds: boolean(&h, "skipCrds", at)?,
+        skip_tests: boolean(&h, "skipTests", at)?,
+        skip_schema_validation: boolean(&h, "skipSchemaValidation", at)?,
+    })
+}
+
+fn kustomize(v: &Value, at: &str) -> R<KustomizeSource> {
+    let k = obj(v, at)?.cloned().unwrap_or_default();
+    check_keys(
+        &k,
+        at,
+        &[
+            "namePrefix",
+            "nameSuffix",
+            "images",
+            "replicas",
+            "commonLabels",
+            "commonAnnotations",
+            "commonAnnotationsEnvsubst",
+            "forceCommonLabels",
+            "forceCommonAnnotations",
+            "namespace",
+            "patches",
+            "components",
+            "ignoreMissingComponents",
+            "labelWithoutSelector",
+            "labelIncludeTemplates",
+            "version",
+        ],
+        &[
+            (
+                "kubeVersion",
+                "it only reaches Helm charts inflated by kustomize, and tether's kustomize cannot pass it",
+            ),
+            (
+                "apiVersions",
+                "it only reaches Helm charts inflated by kustomize, and tether's kustomize cannot pass it",
+            ),
+        ],
+    )?;
+    let replicas = match k.get("replicas") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|r| {
+                let name = r
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or(format!("{at}.replicas entries need a name"))?;
+                let count = match r.get("count") {
+                    Some(Value::Number(n)) => n
+                        .as_i64()
+                        .ok_or(format!("{at}.replicas {name}: count must be an integer"))?,
+                    Some(Value::String(s)) => s.parse().map_err(|_| {
+                        format!("{at}.replicas {name}: count {s:?} is not an integer")
+                    })?,
+                    _ => return Err(format!("{at}.replicas {name}: count is required")),
+                };
+                Ok((name.to_string(), count))
+            })
+            .collect::<R<_>>()?,
+        Some(_) => return Err(format!("{at}.replicas must be a list")),
+    };
+    let patches = match k.get("patches") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.clone(),
+        Some(_) => return Err(format!("{at}.patches must be a list")),
+    };
+    Ok(KustomizeSource {
+        name_prefix: string(&k, "namePrefix", at)?,
+        name_suffix: string(&k, "nameSuffix", at)?,
+        images: strings(&k, "images", at)?,
+        replicas,
+        common_labels: string_map(&k, "commonLabels", at)?,
+        common_annotations: string_map(&k, "commonAnnotations", at)?,
+        common_annotations_envsubst: boolean(&k, "commonAnnotationsEnvsubst", at)?,
+        force_common_labels: boolean(&k, "forceCommonLabels", at)?,
+        force_common_annotations: boolean(&k, "forceCommonAnnotations", at)?,
+        namespace: string(&k, "namespace", at)?,
+        patches,
+        components: strings(&k, "components", at)?,
+        ignore_missing_components: boolean(&k, "ignoreMissingComponents", at)?,
+        label_without_selector: boolean(&k, "labelWithoutSelector", at)?,
+        label_include_templates: boolean(&k, "labelIncludeTemplates", at)?,
+    })
+}
+
+fn directory(v: &Value, at: &str) -> R<DirectorySource> {
+    let d = obj(v, at)?.cloned().unwrap_or_default();
+    check_keys(
+        &d,
+        at,
+        &[
+            "recurse",
+            "include",
+            "exclude",
+            "disableExtensionFilter",
+            "jsonnet",
+        ],
+        &[],
+    )?;
+    let jsonnet_used = d
+        .get("jsonnet")
+        .and_then(Value::as_object)
+        .is_some_and(|j| {
+            j.values().any(|v| match v {
+                Value::Null => false,
+                Value::Array(a) => !a.is_empty(),
+                _ => true,
+            })
+        });
+    if jsonnet_used {
+        return Err(format!(
+            "{at}.jsonnet is not supported: tether does not evaluate Jsonnet"
+        ));
+    }
+    Ok(DirectorySource {
+        recurse: boolean(&d, "recurse", at)?,
+        include: string(&d, "include", at)?,
+        exclude: string(&d, "exclude", at)?,
+        disable_extension_filter: boolean(&d, "disableExtensionFilter", at)?,
+    })
+}
+
+pub fn sync_policy(spec: &Map<String, Value>) -> R<ArgoSyncPolicy> {
+    let at = "spec.syncPolicy";
+    let Some(p) = obj(spec.get("syncPolicy").unwrap_or(&Value::Null), at)? else {
+        return Ok(ArgoSyncPolicy::default());
+    };
+    check_keys(
+        p,
+        at,
+        &[
+            "automated",
+            "syncOptions",
+            "retry",
+            "managedNamespaceMetadata",
+        ],
+        &[],
+    )?;
+    let automated = match obj(
+        p.get("automated").unwrap_or(&Value::Null),
+        &format!("{at}.automated"),
+    )? {
+        None => None,
+        Some(a) => {
+            let at = format!("{at}.automated");
+            check_keys(a, &at, &["prune", "selfHeal", "allowEmpty", "enabled"], &[])?;
+            Some(Automated {
+                prune: boolean(a, "prune", &at)?,
+                self_heal: boolean(a, "selfHeal", &at)?,
+                allow_empty: boolean(a, "allowEmpty", &at)?,
+                enabled: a.get("enabled").and_then(Value::as_bool).unwrap_or(true),
+            })
+        }
+    };
+    Ok(ArgoSyncPolicy {
+        automated,
+        sync_options: strings(p, "syncOptions", at)?,
+        retry: p.get("retry").filter(|v| !v.is_null()).cloned(),
+        managed_namespace_metadata: p
+            .get("managedNamespaceMetadata")
+            .filter(|v| !v.is_null())
+            .cloned(),
+    })
+}
+
+pub fn ignore_differences(spec: &Map<String, Value>) -> R<Vec<ArgoIgnoreDifference>> {
+    let at = "spec.ignoreDifferences";
+    let items = match spec.get("ignoreDifferences") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(format!("{at} must be a list")),
+    };
+    items
+        .iter()
+        .map(|i| {
+            let m = i
+                .as_object()
+                .ok_or(format!("{at} entries must be mappings"))?;
+            check_keys(
+                m,
+                at,
+                &[
+                    "group",
+                    "kind",
+                    "name",
+                    "namespace",
+                    "jsonPointers",
+                    "jqPathExpressions",
+                    "managedFieldsManagers",
+                ],
+                &[],
+            )?;
+            Ok(ArgoIgnoreDifference {
+                group: string(m, "group", at)?,
+                kind: string(m, "kind", at)?,
+                name: string(m, "name", at)?,
+                namespace: string(m, "namespace", at)?,
+                json_pointers: strings(m, "jsonPointers", at)?,
+                jq_path_expressions: strings(m, "jqPathExpressions", at)?,
+                managed_fields_managers: strings(m, "managedFieldsManagers", at)?,
+            })
+        })
+        .collect()
+}
+
+pub const SPEC_FIELDS: &[&str] = &[
+    "project",
+    "source",
+    "sources",
+    "destination",
+    "syncPolicy",
+    "ignoreDifferences",
+    "info",
+    "revisionHistoryLimit",
+];
+pub const SPEC_REFUSED: &[(&str, &str)] = &[(
+    "sourceHydrator",
+    "source hydration writes rendered manifests back to Git through Argo CD's commit server, which tether does not run",
+)];
+
+pub fn check_spec(spec: &Map<String, Value>) -> R<()> {
+    check_keys(spec, "spec", SPEC_FIELDS, SPEC_REFUSED)
+}
