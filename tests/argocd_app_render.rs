@@ -20,7 +20,11 @@ struct Repo(Arc<FileTree>);
 
 impl RepoSource for Repo {
     fn tree(&self, url: &str, _: &str) -> Result<Arc<FileTree>, String> {
-        if tether::argocd::same_repo(url, REPO) { Ok(self.0.clone()) } else { Err(format!("unknown repository {url}")) }
+        if tether::argocd::same_repo(url, REPO) {
+            Ok(self.0.clone())
+        } else {
+            Err(format!("unknown repository {url}"))
+        }
     }
     fn revision(&self, _: &str, _: &str) -> Result<String, String> {
         Ok(SHA.into())
@@ -30,14 +34,20 @@ impl RepoSource for Repo {
 fn repo() -> Repo {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/argocd");
     let mut tree = FileTree::new();
-    for (path, bytes) in tether::source::read_folder(&fixtures, "repo").unwrap().iter() {
+    for (path, bytes) in tether::source::read_folder(&fixtures, "repo")
+        .unwrap()
+        .iter()
+    {
         tree.insert(path.strip_prefix("repo/").unwrap(), bytes);
     }
     Repo(Arc::new(tree))
 }
 
 fn namespaced(_: &str, kind: &str) -> bool {
-    !matches!(kind, "ClusterRole" | "Namespace" | "CustomResourceDefinition")
+    !matches!(
+        kind,
+        "ClusterRole" | "Namespace" | "CustomResourceDefinition"
+    )
 }
 
 fn yaml(text: &str) -> Value {
@@ -45,15 +55,25 @@ fn yaml(text: &str) -> Value {
 }
 
 fn expected(name: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/argocd/expected").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/argocd/expected")
+        .join(name);
     let text = std::fs::read_to_string(path).unwrap();
     serde_yaml::Deserializer::from_str(&text)
-        .map(|d| serde_json::to_value(<serde_yaml::Value as serde::Deserialize>::deserialize(d).unwrap()).unwrap())
+        .map(|d| {
+            serde_json::to_value(<serde_yaml::Value as serde::Deserialize>::deserialize(d).unwrap())
+                .unwrap()
+        })
         .collect()
 }
 
 fn sorted(mut v: Vec<Value>) -> Vec<Value> {
-    v.sort_by_key(|o| format!("{}/{}/{}", o["kind"], o["metadata"]["namespace"], o["metadata"]["name"]));
+    v.sort_by_key(|o| {
+        format!(
+            "{}/{}/{}",
+            o["kind"], o["metadata"]["namespace"], o["metadata"]["name"]
+        )
+    });
     v
 }
 
@@ -61,7 +81,10 @@ fn helm_available() -> bool {
     if tether::render::helm::helm_binary().is_ok() {
         return true;
     }
-    let _ = writeln!(std::io::stderr(), "SKIPPED: helm not on PATH (nor TETHER_HELM); the Argo CD Helm app was not rendered");
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: helm not on PATH (nor TETHER_HELM); the Argo CD Helm app was not rendered"
+    );
     false
 }
 
@@ -75,7 +98,15 @@ fn directory_app_with_tracking_namespaces_hooks_and_duplicates() {
     let p = plan(&app, &ArgoSettings::default()).unwrap();
     let out = render(&p, &repo(), &namespaced).unwrap();
     assert_eq!(out.sources, [(Tool::Directory, SHA.to_string())]);
-    let ids: Vec<&str> = out.objects.iter().map(|o| o["metadata"]["annotations"][TRACKING_ID_ANNOTATION].as_str().unwrap()).collect();
+    let ids: Vec<&str> = out
+        .objects
+        .iter()
+        .map(|o| {
+            o["metadata"]["annotations"][TRACKING_ID_ANNOTATION]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
     assert_eq!(
         ids,
         [
@@ -85,11 +116,21 @@ fn directory_app_with_tracking_namespaces_hooks_and_duplicates() {
             "guestbook:/Service:frontend/guestbook-ui",
         ]
     );
-    assert!(out.objects[0]["metadata"].get("namespace").is_none(), "a cluster-scoped object loses its namespace");
+    assert!(
+        out.objects[0]["metadata"].get("namespace").is_none(),
+        "a cluster-scoped object loses its namespace"
+    );
     assert_eq!(out.objects[2]["metadata"]["namespace"], "guestbook");
-    assert_eq!(out.objects[3]["metadata"]["labels"]["second"], "copy", "the last duplicate wins");
+    assert_eq!(
+        out.objects[3]["metadata"]["labels"]["second"], "copy",
+        "the last duplicate wins"
+    );
     assert_eq!(out.warnings.len(), 1);
-    assert!(out.warnings[0].contains("Service/frontend/guestbook-ui appeared 2 times"), "{:?}", out.warnings);
+    assert!(
+        out.warnings[0].contains("Service/frontend/guestbook-ui appeared 2 times"),
+        "{:?}",
+        out.warnings
+    );
     assert!(out.policies[1].is_hook() && out.policies[1].delete_policies == ["HookSucceeded"]);
 
     // recurse, and the label tracking method.
@@ -97,9 +138,16 @@ fn directory_app_with_tracking_namespaces_hooks_and_duplicates() {
     app["spec"]["source"]["directory"] = json!({"recurse": true, "exclude": "cluster.yaml"});
     let settings = ArgoSettings::new("label", "", "").unwrap();
     let out = render(&plan(&app, &settings).unwrap(), &repo(), &namespaced).unwrap();
-    let names: Vec<&str> = out.objects.iter().map(|o| o["metadata"]["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = out
+        .objects
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["guestbook-ui", "guestbook-extra", "guestbook-ui"]);
-    assert_eq!(out.objects[1]["metadata"]["labels"]["app.kubernetes.io/instance"], "guestbook");
+    assert_eq!(
+        out.objects[1]["metadata"]["labels"]["app.kubernetes.io/instance"],
+        "guestbook"
+    );
     assert!(out.objects[1]["metadata"].get("annotations").is_none());
     assert_eq!(settings.tracking.method, TrackingMethod::Label);
 }
@@ -135,17 +183,36 @@ spec:
       ignoreMissingComponents: true
 "#
     ));
-    let out = render(&plan(&app, &ArgoSettings::default()).unwrap(), &repo(), &namespaced).unwrap();
+    let out = render(
+        &plan(&app, &ArgoSettings::default()).unwrap(),
+        &repo(),
+        &namespaced,
+    )
+    .unwrap();
     assert_eq!(out.sources[0].0, Tool::Kustomize);
     assert_eq!(sorted(out.objects), sorted(expected("kustomize-app.yaml")));
 
     // `kustomize edit add label` refuses to change a label without force.
     let mut clash = app.clone();
     clash["spec"]["source"]["kustomize"]["commonLabels"] = json!({"env": "staging"});
-    let err = render(&plan(&clash, &ArgoSettings::default()).unwrap(), &repo(), &namespaced).unwrap_err().to_string();
-    assert!(err.contains("label env already in kustomization file"), "{err}");
+    let err = render(
+        &plan(&clash, &ArgoSettings::default()).unwrap(),
+        &repo(),
+        &namespaced,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("label env already in kustomization file"),
+        "{err}"
+    );
     clash["spec"]["source"]["kustomize"]["forceCommonLabels"] = json!(true);
-    let out = render(&plan(&clash, &ArgoSettings::default()).unwrap(), &repo(), &namespaced).unwrap();
+    let out = render(
+        &plan(&clash, &ArgoSettings::default()).unwrap(),
+        &repo(),
+        &namespaced,
+    )
+    .unwrap();
     assert_eq!(out.objects[0]["metadata"]["labels"]["env"], "staging");
     // Build options tether's kustomize cannot honour are refused.
     let settings = ArgoSettings::new("", "", "--load-restrictor LoadRestrictionsNone").unwrap();
@@ -193,6 +260,15 @@ spec:
     // A value file that is neither there nor optional is an error naming it.
     let mut strict = app.clone();
     strict["spec"]["sources"][0]["helm"]["ignoreMissingValueFiles"] = json!(false);
-    let err = render(&plan(&strict, &ArgoSettings::default()).unwrap(), &repo(), &namespaced).unwrap_err().to_string();
-    assert!(err.contains("Application web-prod") && err.contains("missing.yaml"), "{err}");
+    let err = render(
+        &plan(&strict, &ArgoSettings::default()).unwrap(),
+        &repo(),
+        &namespaced,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("Application web-prod") && err.contains("missing.yaml"),
+        "{err}"
+    );
 }

@@ -33,28 +33,63 @@ fn sync_policy_and_ignore_differences_are_carried() {
     let auto = p.sync_policy.automated.unwrap();
     assert!(auto.prune && auto.self_heal && !auto.enabled && !p.sync_policy.is_automated());
     assert_eq!(p.sync_policy.option("CreateNamespace"), Some("true"));
-    assert_eq!(p.ignore_differences[0].jq_path_expressions, [".spec.replicas"]);
-    assert_eq!(p.ignore_differences[0].managed_fields_managers, ["kube-controller-manager"]);
+    assert_eq!(
+        p.ignore_differences[0].jq_path_expressions,
+        [".spec.replicas"]
+    );
+    assert_eq!(
+        p.ignore_differences[0].managed_fields_managers,
+        ["kube-controller-manager"]
+    );
 }
 
 #[test]
 fn refusals_name_the_field() {
     let cases = [
-        (json!({"sourceHydrator": {}}), "spec.sourceHydrator is not supported"),
-        (json!({"source": {"repoURL": "r", "plugin": {"name": "x"}}}), "spec.source.plugin is not supported"),
-        (json!({"source": {"repoURL": "https://charts.example.com", "chart": "nginx", "targetRevision": "1.2.3"}}), "Helm repository or OCI registry"),
-        (json!({"source": {"repoURL": "r", "helm": {}, "kustomize": {}}}), "multiple application sources defined"),
-        (json!({"source": {"repoURL": "r", "directory": {"jsonnet": {"extVars": [{"name": "a", "value": "b"}]}}}}), "does not evaluate Jsonnet"),
-        (json!({"source": {"repoURL": "r", "kustomize": {"kubeVersion": "1.30"}}}), "spec.source.kustomize.kubeVersion is not supported"),
-        (json!({"source": {"repoURL": "r", "helm": {"typo": 1}}}), "unknown field spec.source.helm.typo"),
-        (json!({"destination": {"server": "s", "name": "n"}}), "can't have both name and server"),
+        (
+            json!({"sourceHydrator": {}}),
+            "spec.sourceHydrator is not supported",
+        ),
+        (
+            json!({"source": {"repoURL": "r", "plugin": {"name": "x"}}}),
+            "spec.source.plugin is not supported",
+        ),
+        (
+            json!({"source": {"repoURL": "https://charts.example.com", "chart": "nginx", "targetRevision": "1.2.3"}}),
+            "Helm repository or OCI registry",
+        ),
+        (
+            json!({"source": {"repoURL": "r", "helm": {}, "kustomize": {}}}),
+            "multiple application sources defined",
+        ),
+        (
+            json!({"source": {"repoURL": "r", "directory": {"jsonnet": {"extVars": [{"name": "a", "value": "b"}]}}}}),
+            "does not evaluate Jsonnet",
+        ),
+        (
+            json!({"source": {"repoURL": "r", "kustomize": {"kubeVersion": "1.30"}}}),
+            "spec.source.kustomize.kubeVersion is not supported",
+        ),
+        (
+            json!({"source": {"repoURL": "r", "helm": {"typo": 1}}}),
+            "unknown field spec.source.helm.typo",
+        ),
+        (
+            json!({"destination": {"server": "s", "name": "n"}}),
+            "can't have both name and server",
+        ),
         (json!({"bogus": 1}), "unknown field spec.bogus"),
     ];
     for (patch, message) in cases {
         let mut spec = base();
         crate::argocd::appset::merge_patch(&mut spec, &patch);
-        let err = plan(&app(spec), &ArgoSettings::default()).unwrap_err().to_string();
-        assert!(err.starts_with("Application web:") && err.contains(message), "{err}");
+        let err = plan(&app(spec), &ArgoSettings::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("Application web:") && err.contains(message),
+            "{err}"
+        );
     }
 }
 
@@ -69,8 +104,14 @@ fn multi_source_with_refs() {
         "destination": {"name": "prod", "namespace": "web"}});
     let p = plan(&app(spec), &ArgoSettings::default()).unwrap();
     assert!(p.multi_source);
-    assert_eq!(p.sources.iter().map(|s| s.index).collect::<Vec<_>>(), [0, 2]);
-    assert_eq!(p.refs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["values", "extra"]);
+    assert_eq!(
+        p.sources.iter().map(|s| s.index).collect::<Vec<_>>(),
+        [0, 2]
+    );
+    assert_eq!(
+        p.refs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["values", "extra"]
+    );
     assert_eq!(p.refs[0].target_revision, "v2");
 }
 
