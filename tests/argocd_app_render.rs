@@ -4,6 +4,8 @@
 //! of the Kustomize and Helm apps were made with `kubectl kustomize` and
 //! `helm template` (tests/fixtures/argocd/expected, see their headers).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;

@@ -2,6 +2,8 @@
 //! CD's unit tests (shared/interop/cases), run against tether's
 //! implementation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use serde_json::{Value, json};

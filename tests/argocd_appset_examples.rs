@@ -2,6 +2,8 @@
 //! appset-examples) generated over their own example tree, with the
 //! Applications Argo CD documents for them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use serde_json::Value;

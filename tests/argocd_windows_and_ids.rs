@@ -1,5 +1,7 @@
 //! Argo CD's sync-window and tracking-id cases (shared/interop/cases).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -187,9 +187,8 @@ impl AppProject {
                 any = true;
             } else if (!name && is_deny(&item.name))
                 || (!server && is_deny(&item.server) && namespace)
+                || (!namespace && is_deny(&item.namespace) && server)
             {
-                return false;
-            } else if !namespace && is_deny(&item.namespace) && server {
                 return false;
             }
         }

@@ -225,7 +225,7 @@ fn check_app_names_the_project_and_the_rule() {
         p.check_app(
             &["https://github.com/acme/gitops.git"],
             &dest,
-            &[cm.clone()],
+            std::slice::from_ref(&cm),
             &namespaced
         ),
         Ok(())

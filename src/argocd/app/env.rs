@@ -49,9 +49,7 @@ pub fn envsubst(s: &str, env: &BTreeMap<String, String>) -> String {
             let (name, width) = shell_name(&s[i + 1..]);
             if name.is_empty() && width > 0 {
                 // Bad syntax (`${}`, `${x`): Go drops it.
-            } else if name.is_empty() {
-                out.push('$');
-            } else if name == "$" {
+            } else if name.is_empty() || name == "$" {
                 out.push('$');
             } else {
                 out.push_str(env.get(name).map(String::as_str).unwrap_or(""));

@@ -82,6 +82,10 @@ pub enum ArgKind {
 /// A parse error: byte offset and message.
 pub type ParseError = (usize, String);
 
+/// Nodes of a list and the keyword that ended it (`end`/`else` with its
+/// position; None at the end of input).
+type ListEnd = (Vec<Node>, Option<(usize, String)>);
+
 /// Parses `text`; `funcs` says which function names exist.
 pub fn parse(text: &str, funcs: &dyn Fn(&str) -> bool) -> Result<Tree, ParseError> {
     let tokens = lex(text)?;
@@ -152,7 +156,7 @@ impl Parser<'_> {
     /// ended it (None = end of input) with the keyword's position. The
     /// `{{end}}`/`{{else}}` keyword is consumed, not its right delimiter for
     /// `else` (which may continue with `if`/`with`).
-    fn list(&mut self) -> Result<(Vec<Node>, Option<(usize, String)>), ParseError> {
+    fn list(&mut self) -> Result<ListEnd, ParseError> {
         let mut nodes = Vec::new();
         loop {
             let t = self.next();
@@ -286,14 +290,7 @@ impl Parser<'_> {
             }
             Some((pos, _)) => {
                 self.skip_space();
-                let chained = match &self.peek().kind {
-                    Tok::Ident(w)
-                        if (w == "if" && context == "if") || (w == "with" && context == "with") =>
-                    {
-                        true
-                    }
-                    _ => false,
-                };
+                let chained = matches!(&self.peek().kind, Tok::Ident(w) if (w == "if" && context == "if") || (w == "with" && context == "with"));
                 if chained {
                     // `{{else if x}}…{{end}}` is an `if` inside the else
                     // branch that shares the outer `{{end}}`.
@@ -351,7 +348,7 @@ impl Parser<'_> {
                     self.skip_space();
                     let t = self.next();
                     let Tok::Variable(second) = t.kind else {
-                        return Err((t.pos, format!("range can only initialize variables")));
+                        return Err((t.pos, "range can only initialize variables".to_string()));
                     };
                     self.skip_space();
                     let t = self.next();

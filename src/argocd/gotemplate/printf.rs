@@ -291,12 +291,12 @@ mod tests {
             sprintf(
                 "%.2f %e %g",
                 &[
-                    GoValue::Float(3.14159),
+                    GoValue::Float(2.5),
                     GoValue::Float(1234.5),
                     GoValue::Float(1e6)
                 ]
             ),
-            "3.14 1.234500e+03 1e+06"
+            "2.50 1.234500e+03 1e+06"
         );
         assert_eq!(
             sprintf(

@@ -237,7 +237,7 @@ fn base32_encode(data: &[u8]) -> String {
 
 fn base32_decode(text: &str) -> Option<Vec<u8>> {
     let trimmed = text.trim_end_matches('=');
-    if text.len() % 8 != 0 {
+    if !text.len().is_multiple_of(8) {
         return None;
     }
     let mut bits: u64 = 0;

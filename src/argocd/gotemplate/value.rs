@@ -126,10 +126,8 @@ impl GoValue {
 }
 
 fn float_to_json(f: f64) -> Value {
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        if f >= i64::MIN as f64 && f <= i64::MAX as f64 {
-            return Value::Number((f as i64).into());
-        }
+    if f.fract() == 0.0 && f.abs() < 1e21 && f >= i64::MIN as f64 && f <= i64::MAX as f64 {
+        return Value::Number((f as i64).into());
     }
     Number::from_f64(f).map_or(Value::Null, Value::Number)
 }
