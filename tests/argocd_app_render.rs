@@ -274,3 +274,17 @@ spec:
         "{err}"
     );
 }
+
+#[test]
+fn parameter_override_files_in_the_app_folder_apply() {
+    let app = yaml(&format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: guestbook, namespace: argocd}}\n\
+         spec:\n  source: {{repoURL: {REPO}, path: apps/guestbook}}\n\
+         \x20 destination: {{server: https://kubernetes.default.svc, namespace: guestbook}}\n"
+    ));
+    let mut tree = (*repo().0).clone();
+    tree.insert("apps/guestbook/.argocd-source-guestbook.yaml", "directory:\n  recurse: true\n  include: 'nested/*'\n");
+    let out = render(&plan(&app, &ArgoSettings::default()).unwrap(), &Repo(Arc::new(tree)), &namespaced).unwrap();
+    let names: Vec<&str> = out.objects.iter().map(|o| o["metadata"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["guestbook-extra"]);
+}

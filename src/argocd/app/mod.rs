@@ -102,6 +102,8 @@ pub struct PlannedSource {
     pub target_revision: String,
     pub name: String,
     pub tool: ToolBlock,
+    /// The source as written, for `.argocd-source.yaml` overrides.
+    pub raw: Value,
 }
 
 /// The tool block a source sets (or none: detect from the files).

@@ -129,3 +129,27 @@ fn tool_detection_follows_argo_cd() {
     assert_eq!(detect(&t, "odd"), Tool::Helm);
     assert_eq!(detect(&t, "plain"), Tool::Directory);
 }
+
+#[test]
+fn argocd_source_files_override_the_source() {
+    let p = plan(&app(base()), &ArgoSettings::default()).unwrap();
+    let files: Vec<(String, &[u8])> = vec![
+        (
+            ".argocd-source.yaml".into(),
+            b"kustomize:\n  namePrefix: a-\npath: elsewhere\n".as_slice(),
+        ),
+        (
+            ".argocd-source-team-a_web.yaml".into(),
+            b"kustomize:\n  nameSuffix: -b\n".as_slice(),
+        ),
+    ];
+    let merged = spec::with_overrides(&p.sources[0], &files, "spec.source").unwrap();
+    assert_eq!(merged.path, "./apps/web/", "path stays as written");
+    match merged.tool {
+        ToolBlock::Kustomize(k) => assert_eq!(
+            (k.name_prefix.as_str(), k.name_suffix.as_str()),
+            ("a-", "-b")
+        ),
+        other => panic!("{other:?}"),
+    }
+}

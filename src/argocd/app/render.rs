@@ -57,6 +57,27 @@ pub fn render(
         if !dir.is_empty() && !tree.has(&dir) {
             return Err(err(format!("app path does not exist: {dir}")));
         }
+        let overrides: Vec<(String, &[u8])> = [
+            ".argocd-source.yaml".to_string(),
+            format!(".argocd-source-{}.yaml", plan.instance),
+        ]
+        .into_iter()
+        .filter_map(|f| {
+            let path = if dir.is_empty() {
+                f.clone()
+            } else {
+                format!("{dir}/{f}")
+            };
+            tree.get(&path).map(|b| (path, b))
+        })
+        .collect();
+        let overridden;
+        let source = if overrides.is_empty() {
+            source
+        } else {
+            overridden = super::spec::with_overrides(source, &overrides, &at).map_err(&err)?;
+            &overridden
+        };
         let tool = source.tool_for(&tree);
         let env = env::build_env(
             &plan.instance,

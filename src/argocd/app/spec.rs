@@ -119,6 +119,37 @@ const SOURCE_FIELDS: &[&str] = &[
     "chart",
 ];
 
+/// A source with the parameter override files of its folder merged in
+/// (`.argocd-source.yaml`, then `.argocd-source-<app>.yaml`), as the
+/// repo-server merges them; `repoURL`, `path`, `targetRevision` and
+/// `chart` stay as written.
+pub fn with_overrides(
+    planned: &PlannedSource,
+    files: &[(String, &[u8])],
+    at: &str,
+) -> R<PlannedSource> {
+    let mut merged = planned.raw.clone();
+    for (name, bytes) in files {
+        let text = String::from_utf8_lossy(bytes);
+        let patch: Value = serde_yaml::from_str::<serde_yaml::Value>(&text)
+            .map_err(|e| format!("{name}: {e}"))
+            .and_then(|y| serde_json::to_value(y).map_err(|e| format!("{name}: {e}")))?;
+        crate::argocd::appset::merge_patch(&mut merged, &patch);
+    }
+    if let (Value::Object(m), Value::Object(orig)) = (&mut merged, &planned.raw) {
+        for key in ["repoURL", "path", "targetRevision", "chart"] {
+            match orig.get(key) {
+                Some(v) => m.insert(key.to_string(), v.clone()),
+                None => m.remove(key),
+            };
+        }
+    }
+    match source(&merged, planned.index, at)? {
+        (Some(p), _) => Ok(p),
+        (None, _) => Ok(planned.clone()),
+    }
+}
+
 /// One entry of `source` / `sources`.
 pub fn source(v: &Value, index: usize, at: &str) -> R<(Option<PlannedSource>, Option<RefSource>)> {
     let s = obj(v, at)?.ok_or_else(|| format!("{at} must be a mapping"))?;
@@ -188,6 +219,7 @@ pub fn source(v: &Value, index: usize, at: &str) -> R<(Option<PlannedSource>, Op
         target_revision,
         name,
         tool,
+        raw: v.clone(),
     };
     Ok((Some(planned), ref_source))
 }
