@@ -283,8 +283,20 @@ fn parameter_override_files_in_the_app_folder_apply() {
          \x20 destination: {{server: https://kubernetes.default.svc, namespace: guestbook}}\n"
     ));
     let mut tree = (*repo().0).clone();
-    tree.insert("apps/guestbook/.argocd-source-guestbook.yaml", "directory:\n  recurse: true\n  include: 'nested/*'\n");
-    let out = render(&plan(&app, &ArgoSettings::default()).unwrap(), &Repo(Arc::new(tree)), &namespaced).unwrap();
-    let names: Vec<&str> = out.objects.iter().map(|o| o["metadata"]["name"].as_str().unwrap()).collect();
+    tree.insert(
+        "apps/guestbook/.argocd-source-guestbook.yaml",
+        "directory:\n  recurse: true\n  include: 'nested/*'\n",
+    );
+    let out = render(
+        &plan(&app, &ArgoSettings::default()).unwrap(),
+        &Repo(Arc::new(tree)),
+        &namespaced,
+    )
+    .unwrap();
+    let names: Vec<&str> = out
+        .objects
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["guestbook-extra"]);
 }

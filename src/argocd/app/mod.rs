@@ -12,6 +12,7 @@ mod kustomize;
 mod objects;
 mod render;
 mod spec;
+mod tool_spec;
 
 pub use objects::{
     COMPARE_OPTIONS_ANNOTATION, HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, ObjectPolicy,

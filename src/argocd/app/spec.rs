@@ -1,16 +1,17 @@
 //! Reading an Application's `spec` into plain data, field by field:
 //! every field is either used, carried as data, or refused by name.
 
+use super::tool_spec::{directory, helm, kustomize};
 use super::{
-    AppDestination, ArgoIgnoreDifference, ArgoSyncPolicy, Automated, DirectorySource,
-    HelmParameter, HelmSource, KustomizeSource, PlannedSource, RefSource, ToolBlock,
+    AppDestination, ArgoIgnoreDifference, ArgoSyncPolicy, Automated, PlannedSource, RefSource,
+    ToolBlock,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-type R<T> = Result<T, String>;
+pub(super) type R<T> = Result<T, String>;
 
-fn obj<'a>(v: &'a Value, at: &str) -> R<Option<&'a Map<String, Value>>> {
+pub(super) fn obj<'a>(v: &'a Value, at: &str) -> R<Option<&'a Map<String, Value>>> {
     match v {
         Value::Null => Ok(None),
         Value::Object(m) => Ok(Some(m)),
@@ -18,7 +19,7 @@ fn obj<'a>(v: &'a Value, at: &str) -> R<Option<&'a Map<String, Value>>> {
     }
 }
 
-fn string(m: &Map<String, Value>, key: &str, at: &str) -> R<String> {
+pub(super) fn string(m: &Map<String, Value>, key: &str, at: &str) -> R<String> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.clone()),
@@ -26,7 +27,7 @@ fn string(m: &Map<String, Value>, key: &str, at: &str) -> R<String> {
     }
 }
 
-fn boolean(m: &Map<String, Value>, key: &str, at: &str) -> R<bool> {
+pub(super) fn boolean(m: &Map<String, Value>, key: &str, at: &str) -> R<bool> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
@@ -34,7 +35,7 @@ fn boolean(m: &Map<String, Value>, key: &str, at: &str) -> R<bool> {
     }
 }
 
-fn strings(m: &Map<String, Value>, key: &str, at: &str) -> R<Vec<String>> {
+pub(super) fn strings(m: &Map<String, Value>, key: &str, at: &str) -> R<Vec<String>> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(a)) => a
@@ -49,7 +50,11 @@ fn strings(m: &Map<String, Value>, key: &str, at: &str) -> R<Vec<String>> {
     }
 }
 
-fn string_map(m: &Map<String, Value>, key: &str, at: &str) -> R<BTreeMap<String, String>> {
+pub(super) fn string_map(
+    m: &Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> R<BTreeMap<String, String>> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(BTreeMap::new()),
         Some(Value::Object(o)) => o
@@ -68,7 +73,12 @@ fn string_map(m: &Map<String, Value>, key: &str, at: &str) -> R<BTreeMap<String,
 }
 
 /// Refuses keys outside `known` and the `refused` ones with their reason.
-fn check_keys(m: &Map<String, Value>, at: &str, known: &[&str], refused: &[(&str, &str)]) -> R<()> {
+pub(super) fn check_keys(
+    m: &Map<String, Value>,
+    at: &str,
+    known: &[&str],
+    refused: &[(&str, &str)],
+) -> R<()> {
     for (k, v) in m {
         if v.is_null() {
             continue;
@@ -222,206 +232,6 @@ pub fn source(v: &Value, index: usize, at: &str) -> R<(Option<PlannedSource>, Op
         raw: v.clone(),
     };
     Ok((Some(planned), ref_source))
-}
-
-fn helm(v: &Value, at: &str) -> R<HelmSource> {
-    let h = obj(v, at)?.cloned().unwrap_or_default();
-    check_keys(
-        &h,
-        at,
-        &[
-            "valueFiles",
-            "ignoreMissingValueFiles",
-            "values",
-            "valuesObject",
-            "parameters",
-            "fileParameters",
-            "releaseName",
-            "namespace",
-            "kubeVersion",
-            "apiVersions",
-            "skipCrds",
-            "skipTests",
-            "skipSchemaValidation",
-            "passCredentials",
-            "version",
-        ],
-        &[],
-    )?;
-    match string(&h, "version", at)?.as_str() {
-        "" | "v3" => {}
-        other => {
-            return Err(format!(
-                "{at}.version {other:?}: only Helm v3 charts are supported"
-            ));
-        }
-    }
-    let values = match h.get("valuesObject").filter(|v| !v.is_null()) {
-        Some(obj) => Some(crate::render::to_yaml_stream(std::slice::from_ref(obj))),
-        None => Some(string(&h, "values", at)?).filter(|v| !v.is_empty()),
-    };
-    let parameters = match h.get("parameters") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|p| {
-                let p = p
-                    .as_object()
-                    .ok_or(format!("{at}.parameters entries must be mappings"))?;
-                Ok(HelmParameter {
-                    name: string(p, "name", &format!("{at}.parameters"))?,
-                    value: string(p, "value", &format!("{at}.parameters"))?,
-                    force_string: boolean(p, "forceString", &format!("{at}.parameters"))?,
-                })
-            })
-            .collect::<R<_>>()?,
-        Some(_) => return Err(format!("{at}.parameters must be a list")),
-    };
-    let file_parameters = match h.get("fileParameters") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|p| {
-                let p = p
-                    .as_object()
-                    .ok_or(format!("{at}.fileParameters entries must be mappings"))?;
-                Ok((string(p, "name", at)?, string(p, "path", at)?))
-            })
-            .collect::<R<_>>()?,
-        Some(_) => return Err(format!("{at}.fileParameters must be a list")),
-    };
-    Ok(HelmSource {
-        value_files: strings(&h, "valueFiles", at)?,
-        ignore_missing_value_files: boolean(&h, "ignoreMissingValueFiles", at)?,
-        values,
-        parameters,
-        file_parameters,
-        release_name: Some(string(&h, "releaseName", at)?).filter(|s| !s.is_empty()),
-        namespace: Some(string(&h, "namespace", at)?).filter(|s| !s.is_empty()),
-        kube_version: Some(string(&h, "kubeVersion", at)?).filter(|s| !s.is_empty()),
-        api_versions: strings(&h, "apiVersions", at)?,
-        skip_crds: boolean(&h, "skipCrds", at)?,
-        skip_tests: boolean(&h, "skipTests", at)?,
-        skip_schema_validation: boolean(&h, "skipSchemaValidation", at)?,
-    })
-}
-
-fn kustomize(v: &Value, at: &str) -> R<KustomizeSource> {
-    let k = obj(v, at)?.cloned().unwrap_or_default();
-    check_keys(
-        &k,
-        at,
-        &[
-            "namePrefix",
-            "nameSuffix",
-            "images",
-            "replicas",
-            "commonLabels",
-            "commonAnnotations",
-            "commonAnnotationsEnvsubst",
-            "forceCommonLabels",
-            "forceCommonAnnotations",
-            "namespace",
-            "patches",
-            "components",
-            "ignoreMissingComponents",
-            "labelWithoutSelector",
-            "labelIncludeTemplates",
-            "version",
-        ],
-        &[
-            (
-                "kubeVersion",
-                "it only reaches Helm charts inflated by kustomize, and tether's kustomize cannot pass it",
-            ),
-            (
-                "apiVersions",
-                "it only reaches Helm charts inflated by kustomize, and tether's kustomize cannot pass it",
-            ),
-        ],
-    )?;
-    let replicas = match k.get("replicas") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|r| {
-                let name = r
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .ok_or(format!("{at}.replicas entries need a name"))?;
-                let count = match r.get("count") {
-                    Some(Value::Number(n)) => n
-                        .as_i64()
-                        .ok_or(format!("{at}.replicas {name}: count must be an integer"))?,
-                    Some(Value::String(s)) => s.parse().map_err(|_| {
-                        format!("{at}.replicas {name}: count {s:?} is not an integer")
-                    })?,
-                    _ => return Err(format!("{at}.replicas {name}: count is required")),
-                };
-                Ok((name.to_string(), count))
-            })
-            .collect::<R<_>>()?,
-        Some(_) => return Err(format!("{at}.replicas must be a list")),
-    };
-    let patches = match k.get("patches") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.clone(),
-        Some(_) => return Err(format!("{at}.patches must be a list")),
-    };
-    Ok(KustomizeSource {
-        name_prefix: string(&k, "namePrefix", at)?,
-        name_suffix: string(&k, "nameSuffix", at)?,
-        images: strings(&k, "images", at)?,
-        replicas,
-        common_labels: string_map(&k, "commonLabels", at)?,
-        common_annotations: string_map(&k, "commonAnnotations", at)?,
-        common_annotations_envsubst: boolean(&k, "commonAnnotationsEnvsubst", at)?,
-        force_common_labels: boolean(&k, "forceCommonLabels", at)?,
-        force_common_annotations: boolean(&k, "forceCommonAnnotations", at)?,
-        namespace: string(&k, "namespace", at)?,
-        patches,
-        components: strings(&k, "components", at)?,
-        ignore_missing_components: boolean(&k, "ignoreMissingComponents", at)?,
-        label_without_selector: boolean(&k, "labelWithoutSelector", at)?,
-        label_include_templates: boolean(&k, "labelIncludeTemplates", at)?,
-    })
-}
-
-fn directory(v: &Value, at: &str) -> R<DirectorySource> {
-    let d = obj(v, at)?.cloned().unwrap_or_default();
-    check_keys(
-        &d,
-        at,
-        &[
-            "recurse",
-            "include",
-            "exclude",
-            "disableExtensionFilter",
-            "jsonnet",
-        ],
-        &[],
-    )?;
-    let jsonnet_used = d
-        .get("jsonnet")
-        .and_then(Value::as_object)
-        .is_some_and(|j| {
-            j.values().any(|v| match v {
-                Value::Null => false,
-                Value::Array(a) => !a.is_empty(),
-                _ => true,
-            })
-        });
-    if jsonnet_used {
-        return Err(format!(
-            "{at}.jsonnet is not supported: tether does not evaluate Jsonnet"
-        ));
-    }
-    Ok(DirectorySource {
-        recurse: boolean(&d, "recurse", at)?,
-        include: string(&d, "include", at)?,
-        exclude: string(&d, "exclude", at)?,
-        disable_extension_filter: boolean(&d, "disableExtensionFilter", at)?,
-    })
 }
 
 pub fn sync_policy(spec: &Map<String, Value>) -> R<ArgoSyncPolicy> {

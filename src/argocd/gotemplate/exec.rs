@@ -3,8 +3,8 @@
 //! ranges over lists, sorted maps and integers, variables with scopes,
 //! `break`/`continue`, named templates.
 
+use super::ast::{Arg, ArgKind, Command, Control, Node, Pipe, Tree};
 use super::funcs::{self, Func};
-use super::parse::{Arg, ArgKind, Command, Control, Node, Pipe, Tree};
 use super::value::{GoValue, sprint};
 use super::{MissingKey, Options};
 

@@ -15,12 +15,14 @@
 //! ```
 
 mod argo_funcs;
+mod ast;
 mod exec;
 mod funcs;
 mod json;
 mod lexer;
 mod parse;
 mod printf;
+mod sprig_case;
 mod sprig_data;
 mod sprig_lists;
 mod sprig_misc;

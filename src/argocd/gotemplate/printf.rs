@@ -2,7 +2,7 @@
 //! precision, and the verbs `v s d f F e E g G x X o O b c q t T U %`,
 //! with Go's `%!verb(type=value)` notes for mismatches.
 
-use super::parse::go_quote;
+use super::ast::go_quote;
 use super::value::{GoValue, format_float_g, sprint};
 
 #[derive(Default, Clone, Copy)]
