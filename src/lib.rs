@@ -4,6 +4,7 @@
 //!
 //! The engine builds without the TUI (`--no-default-features`).
 
+pub mod argocd;
 pub mod cli;
 pub mod cluster;
 pub mod config;

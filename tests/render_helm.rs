@@ -50,6 +50,7 @@ fn renders_a_chart_with_release_namespace_value_files_and_inline_values() {
             namespace: Some("prod".into()),
             value_files: vec!["values-prod.yaml".into()],
             values: Some(json!({"image": {"tag": "1.5.0"}})),
+            ..Default::default()
         }),
         ..Default::default()
     };

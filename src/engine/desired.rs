@@ -283,6 +283,7 @@ pub fn render_options(app: &AppSpec) -> render::RenderOptions {
             namespace: app.destination.namespace.clone(),
             value_files: helm.value_files,
             values: helm.values,
+            ..Default::default()
         }),
         kustomize: app.kustomize_mode(),
     }

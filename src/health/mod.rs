@@ -1,6 +1,7 @@
 //! Health assessment per kind, as Argo CD assesses it: pure functions from a
 //! live object to a [`Health`]. Our own code after its documented rules.
 
+mod argocd;
 mod flux;
 mod other;
 mod pod;
@@ -59,6 +60,7 @@ pub fn assess(object: &Value) -> Health {
             "source.toolkit.fluxcd.io",
             "GitRepository" | "OCIRepository" | "Bucket" | "HelmChart",
         ) => flux::source(object),
+        ("argoproj.io", "Application") => argocd::application(object),
         ("", _)
         | ("apps", _)
         | ("batch", _)

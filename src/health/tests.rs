@@ -154,3 +154,27 @@ fn other_kinds() {
         "status": {"observedGeneration": 1, "conditions": [{"type": "Ready", "status": "True"}]}});
     assert_eq!(assess(&stale_cr).status, HealthStatus::Progressing);
 }
+
+#[test]
+fn argo_cd_applications_report_their_own_health() {
+    let app = |health: Value| {
+        json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                                     "metadata": {"name": "child"}, "status": health})
+    };
+    let degraded = assess(&app(
+        json!({"health": {"status": "Degraded", "message": "pod crash"}}),
+    ));
+    assert_eq!(
+        (degraded.status, degraded.message.as_str()),
+        (HealthStatus::Degraded, "pod crash")
+    );
+    assert_eq!(
+        assess(&app(json!({"health": {"status": "Missing"}}))).status,
+        HealthStatus::Missing
+    );
+    assert_eq!(assess(&app(json!({}))).status, HealthStatus::Progressing);
+    assert_eq!(
+        assess(&app(json!({"health": {"status": "Weird"}}))).status,
+        HealthStatus::Unknown
+    );
+}

@@ -25,6 +25,26 @@ pub struct HelmOptions {
     pub value_files: Vec<String>,
     /// Inline values, applied after the value files.
     pub values: Option<Value>,
+    /// Value files given by their content (a file of another repository,
+    /// YAML text), applied in order after `value_files` and before
+    /// `values`; the name is for messages.
+    pub value_contents: Vec<(String, Vec<u8>)>,
+    /// `--set name=value`, in order.
+    pub set: Vec<(String, String)>,
+    /// `--set-string name=value`, in order.
+    pub set_string: Vec<(String, String)>,
+    /// `--set-file name=<file>`: the file's content.
+    pub set_file: Vec<(String, Vec<u8>)>,
+    /// `--kube-version`.
+    pub kube_version: Option<String>,
+    /// `--api-versions`, each.
+    pub api_versions: Vec<String>,
+    /// Leave out `--include-crds` (the chart's `crds/` folder).
+    pub skip_crds: bool,
+    /// `--skip-tests`.
+    pub skip_tests: bool,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
 }
 
 /// The helm binary: `$TETHER_HELM`, else `helm` found on PATH.
@@ -72,17 +92,45 @@ pub fn template_with_binary(
         .iter()
         .map(|f| Values::File(join(path, f)))
         .collect();
+    for (_, content) in &options.value_contents {
+        values.push(Values::Text(String::from_utf8_lossy(content).into_owned()));
+    }
     if let Some(inline) = &options.values {
         let text = serde_yaml::to_string(inline)
             .map_err(|e| RenderError::Helm(format!("inline helm values: {e}")))?;
         values.push(Values::Text(text));
+    }
+    let mut flags = Vec::new();
+    if let Some(version) = &options.kube_version {
+        flags.extend(["--kube-version".to_string(), version.clone()]);
+    }
+    for (flag, pairs) in [
+        ("--set", &options.set),
+        ("--set-string", &options.set_string),
+    ] {
+        for (name, value) in pairs {
+            flags.extend([flag.to_string(), format!("{name}={value}")]);
+        }
+    }
+    for version in &options.api_versions {
+        flags.extend(["--api-versions".to_string(), version.clone()]);
+    }
+    for (on, flag) in [
+        (!options.skip_crds, "--include-crds"),
+        (options.skip_schema_validation, "--skip-schema-validation"),
+        (options.skip_tests, "--skip-tests"),
+    ] {
+        if on {
+            flags.push(flag.to_string());
+        }
     }
     let call = TemplateCall {
         chart: path,
         release: Some(&options.release_name),
         namespace: options.namespace.as_deref(),
         values,
-        flags: vec!["--include-crds".to_string()],
+        flags,
+        set_files: options.set_file.clone(),
     };
     let stdout = run_template(helm, tree, &call)
         .map_err(|message| RenderError::Helm(format!("{path}: helm template failed: {message}")))?;
@@ -108,6 +156,8 @@ pub(crate) struct TemplateCall<'a> {
     pub namespace: Option<&'a str>,
     pub values: Vec<Values>,
     pub flags: Vec<String>,
+    /// `--set-file name=<file>` with the file's content.
+    pub set_files: Vec<(String, Vec<u8>)>,
 }
 
 /// Runs `helm template` on a copy of the chart written from `tree` to a
@@ -139,6 +189,13 @@ pub(crate) fn run_template(
         command.arg("--values").arg(on_disk);
     }
     command.args(&call.flags);
+    for (i, (name, content)) in call.set_files.iter().enumerate() {
+        let on_disk = work.path().join(format!("set-file-{i}"));
+        std::fs::write(&on_disk, content).map_err(|e| format!("cannot write {name}: {e}"))?;
+        command
+            .arg("--set-file")
+            .arg(format!("{name}={}", on_disk.display()));
+    }
     // Helm's own configuration and caches stay out of the user's home.
     command
         .env("HELM_CONFIG_HOME", work.path().join("helm"))

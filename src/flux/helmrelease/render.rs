@@ -47,6 +47,7 @@ pub fn render_with_binary(
         namespace: Some(plan.namespace.clone()),
         value_files: Vec::new(),
         values: Some(plan.values.clone()),
+        ..HelmOptions::default()
     };
     let render_error = |source: RenderError| FluxError::Render {
         object: object.clone(),

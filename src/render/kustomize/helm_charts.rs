@@ -298,6 +298,7 @@ fn inflate(
         namespace: Some(chart.namespace.as_str()).filter(|n| !n.is_empty()),
         values,
         flags,
+        set_files: Vec::new(),
     };
     let binary = helm::helm_binary().map_err(|e| entry(e.to_string()))?;
     let stdout = helm::run_template(&binary, tree, &call)
