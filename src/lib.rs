@@ -12,6 +12,7 @@ pub mod engine;
 pub mod health;
 pub mod import;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod sim;
 pub mod source;

@@ -1,0 +1,3 @@
+//! Admission policies before sync (DESIGN.md §7).
+
+pub mod cel;
