@@ -12,7 +12,8 @@
 //!   `ServerSideApply=true` / `PruneLast=true` (always on, accepted for
 //!   Argo CD compatibility) or
 //!   `PrunePropagationPolicy=foreground|background|orphan`;
-//! - `ignoreDifferences[].jsonPointers` start with `/`.
+//! - `ignoreDifferences[].jsonPointers` start with `/`;
+//! - `policies.path` stays inside its repo (DESIGN.md §7).
 //!
 //! ```
 //! use std::path::Path;
@@ -34,7 +35,7 @@ pub use validate::{
     is_known_sync_option,
 };
 
-use crate::model::{AppSpec, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping};
+use crate::model::{AppSpec, ArgoSettings, ClusterMapping, ImportSpec, PolicySource, RepoMapping};
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
 
@@ -57,6 +58,9 @@ pub struct Config {
     pub argocd: ArgoSettings,
     /// Folders scanned for Argo CD and Flux objects, repos resolved.
     pub import: Vec<ImportSpec>,
+    /// Where the ValidatingAdmissionPolicies checked before every sync
+    /// live (DESIGN.md §7), repo resolved; None when not configured.
+    pub policies: Option<PolicySource>,
 }
 
 /// The document's shape (DESIGN.md §2 and §6).
@@ -73,6 +77,8 @@ struct Document {
     argocd: ArgoSettings,
     #[serde(default)]
     import: Vec<ImportSpec>,
+    #[serde(default)]
+    policies: Option<PolicySource>,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -127,7 +133,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     })?;
     let violation = validate::first_violation(&doc.apps).or_else(|| {
         import::first_violation(&doc.repos, &doc.clusters, &doc.import, doc.apps.is_empty())
-    });
+    })
+    .or_else(|| import::policies_violation(doc.policies.as_ref()));
     if let Some(v) = violation {
         let line = locate(text, &v.segs()).unwrap_or(1);
         return Err(invalid(line, format!("{}: {}", v.field(), v.problem)));
@@ -157,6 +164,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             i
         })
         .collect();
+    let policies = doc.policies.map(|mut p| {
+        p.repo = resolve_repo(base, &p.repo);
+        p
+    });
     Ok(Config {
         path: path.to_path_buf(),
         apps,
@@ -164,6 +175,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         clusters: doc.clusters,
         argocd: doc.argocd,
         import,
+        policies,
     })
 }
 
