@@ -145,7 +145,10 @@ impl<'a> Checker<'a> {
             }) if !self.bound(namespace) && !ROOT_VARIABLES.contains(&namespace.as_str()) => {
                 let qualified = format!("{namespace}.{name}");
                 if !GLOBAL.iter().any(|(f, _)| *f == qualified) {
-                    return Err(unsupported(&qualified, NAMESPACES.contains(&namespace.as_str())));
+                    return Err(unsupported(
+                        &qualified,
+                        NAMESPACES.contains(&namespace.as_str()),
+                    ));
                 }
             }
             Some(receiver) => {

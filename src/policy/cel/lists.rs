@@ -9,7 +9,13 @@ use std::cmp::Ordering;
 
 /// Declares the list functions on `env`.
 pub fn register(env: &mut Env) -> Result<(), DeclarationError> {
-    env.add_member_overload("isSorted", "k8s_list_is_sorted", LIST_TYPE, vec![], is_sorted)?;
+    env.add_member_overload(
+        "isSorted",
+        "k8s_list_is_sorted",
+        LIST_TYPE,
+        vec![],
+        is_sorted,
+    )?;
     env.add_member_overload("sum", "k8s_list_sum", LIST_TYPE, vec![], sum)?;
     env.add_member_overload("min", "k8s_list_min", LIST_TYPE, vec![], min)?;
     env.add_member_overload("max", "k8s_list_max", LIST_TYPE, vec![], max)?;

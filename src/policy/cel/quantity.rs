@@ -47,7 +47,11 @@ impl Quantity {
     /// decimal number, then a suffix (`Ki`…`Ei`, `n`, `u`, `m`, none, `k`,
     /// `M`…`E`, or an exponent `e3`/`E-2`).
     pub fn parse(text: &str) -> Result<Quantity, String> {
-        let bad = || format!("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$', got {text:?}");
+        let bad = || {
+            format!(
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$', got {text:?}"
+            )
+        };
         let (negative, rest) = match text.as_bytes().first() {
             Some(b'-') => (true, &text[1..]),
             Some(b'+') => (false, &text[1..]),
@@ -66,7 +70,9 @@ impl Quantity {
         let mut mantissa: i128 = if digits.is_empty() {
             0
         } else {
-            digits.parse().map_err(|_| format!("quantity {text:?} is too large"))?
+            digits
+                .parse()
+                .map_err(|_| format!("quantity {text:?} is too large"))?
         };
         let mut exponent = -i32::try_from(fraction.len()).map_err(|_| bad())?;
         match suffix {
@@ -199,7 +205,12 @@ impl StaticVal for Quantity {}
 pub fn register(env: &mut Env) -> Result<(), DeclarationError> {
     let q = || QUANTITY;
     env.add_overload("quantity", "string_to_quantity", vec![STRING_TYPE], parse)?;
-    env.add_overload("isQuantity", "is_quantity_string", vec![STRING_TYPE], is_quantity)?;
+    env.add_overload(
+        "isQuantity",
+        "is_quantity_string",
+        vec![STRING_TYPE],
+        is_quantity,
+    )?;
     env.add_overload("sign", "quantity_sign", vec![q()], sign)?;
     env.add_member_overload("sign", "quantity_member_sign", q(), vec![], sign)?;
     env.add_member_overload("isGreaterThan", "quantity_gt", q(), vec![q()], greater)?;
@@ -207,7 +218,13 @@ pub fn register(env: &mut Env) -> Result<(), DeclarationError> {
     env.add_member_overload("compareTo", "quantity_compare", q(), vec![q()], compare_to)?;
     env.add_member_overload("asInteger", "quantity_as_int", q(), vec![], as_integer)?;
     env.add_member_overload("isInteger", "quantity_is_int", q(), vec![], is_integer)?;
-    env.add_member_overload("asApproximateFloat", "quantity_float", q(), vec![], as_float)?;
+    env.add_member_overload(
+        "asApproximateFloat",
+        "quantity_float",
+        q(),
+        vec![],
+        as_float,
+    )?;
     env.add_member_overload("add", "quantity_add", q(), vec![q()], add)?;
     env.add_member_overload("add", "quantity_add_int", q(), vec![INT_TYPE], add)?;
     env.add_member_overload("sub", "quantity_sub", q(), vec![q()], sub)?;
@@ -243,10 +260,7 @@ fn sign<'b, 'v>(args: Vec<CowVal<'b, 'v>>) -> Result<CowVal<'b, 'v>, ExecutionEr
     Ok(CowVal::owned(CelInt::from(q.mantissa.signum() as i64)))
 }
 
-fn ordering<'b, 'v>(
-    function: &str,
-    args: Vec<CowVal<'b, 'v>>,
-) -> Result<Ordering, ExecutionError> {
+fn ordering<'b, 'v>(function: &str, args: Vec<CowVal<'b, 'v>>) -> Result<Ordering, ExecutionError> {
     let [a, b] = take(args)?;
     Ok(quantity_arg(function, a.as_ref())?.compare(quantity_arg(function, b.as_ref())?))
 }
@@ -320,7 +334,9 @@ mod tests {
         assert_eq!(q("500m").as_i64(), None);
         assert_eq!(q("0.1n"), q("1n"), "finer than nano rounds up");
         assert_eq!(q("000"), q("0"));
-        for bad in ["", "Mi", "200K", "Three", "1,3G", "1.2.3", "5 Mi", "1e", "--1"] {
+        for bad in [
+            "", "Mi", "200K", "Three", "1,3G", "1.2.3", "5 Mi", "1e", "--1",
+        ] {
             assert!(Quantity::parse(bad).is_err(), "{bad:?} parsed");
         }
     }

@@ -1,5 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use super::supported::{GLOBAL, MACROS, MEMBER};
 use super::values::from_json;
 use super::*;
@@ -38,14 +36,24 @@ fn objects_read_as_typed_json() {
     });
     let holds = |e: &str| eval(e, deployment.clone());
     assert_eq!(holds("object.spec.replicas <= 5"), Ok(true));
-    assert_eq!(holds("object.spec.replicas + 1 == 4"), Ok(true), "ints stay int");
+    assert_eq!(
+        holds("object.spec.replicas + 1 == 4"),
+        Ok(true),
+        "ints stay int"
+    );
     assert_eq!(holds("object.spec.ratio < 1"), Ok(true));
     assert_eq!(
         holds("object.spec.template.spec.containers.all(c, c.image.contains(':'))"),
         Ok(false)
     );
-    assert_eq!(holds("has(object.metadata.labels) && 'app' in object.metadata.labels"), Ok(true));
-    assert_eq!(holds("object.?metadata.?annotations.orValue({}).size() == 0"), Ok(true));
+    assert_eq!(
+        holds("has(object.metadata.labels) && 'app' in object.metadata.labels"),
+        Ok(true)
+    );
+    assert_eq!(
+        holds("object.?metadata.?annotations.orValue({}).size() == 0"),
+        Ok(true)
+    );
     let missing = holds("object.metadata.annotations.size() == 0").unwrap_err();
     assert!(missing.contains("No such key: annotations"), "{missing}");
 }
@@ -74,9 +82,11 @@ fn variables_are_read_in_order_and_failures_stay_where_they_are_read() {
     act.define("double", &first);
     let broken = Expression::compile("object.spec.missing", &declared(&["double"])).unwrap();
     act.define("broken", &broken);
-    let reads_first = Expression::compile("variables.double == 6", &declared(&["double", "broken"]));
+    let reads_first =
+        Expression::compile("variables.double == 6", &declared(&["double", "broken"]));
     assert_eq!(reads_first.unwrap().evaluate_bool(&act), Ok(true));
-    let reads_broken = Expression::compile("variables.broken == 1", &declared(&["double", "broken"]));
+    let reads_broken =
+        Expression::compile("variables.broken == 1", &declared(&["double", "broken"]));
     let error = reads_broken.unwrap().evaluate_bool(&act).unwrap_err();
     assert!(error.contains("No such key: missing"), "{error}");
     let quantity = Expression::compile("quantity('1Gi')", &[]).unwrap();
@@ -96,19 +106,29 @@ fn the_authorizer_compiles_and_fails_when_evaluated() {
     )
     .unwrap();
     let error = e.evaluate_bool(&activation(json!({}))).unwrap_err();
-    assert!(error.contains("authorizer checks are not available"), "{error}");
+    assert!(
+        error.contains("authorizer checks are not available"),
+        "{error}"
+    );
     assert!(Expression::compile("object.check('x')", &[]).is_err());
 }
 
 #[test]
 fn non_bool_results_and_strings() {
     let e = Expression::compile("1 + 1", &[]).unwrap();
-    assert!(e.evaluate_bool(&activation(json!({}))).unwrap_err().contains("not a bool"));
+    assert!(
+        e.evaluate_bool(&activation(json!({})))
+            .unwrap_err()
+            .contains("not a bool")
+    );
     let m = Expression::compile("'replicas: ' + string(object.spec.replicas)", &[]).unwrap();
     assert_eq!(
         m.evaluate_string(&activation(json!({"spec": {"replicas": 7}}))),
         Ok(Some("replicas: 7".to_string()))
     );
     let n = Expression::compile("object.spec.replicas", &[]).unwrap();
-    assert_eq!(n.evaluate_string(&activation(json!({"spec": {"replicas": 7}}))), Ok(None));
+    assert_eq!(
+        n.evaluate_string(&activation(json!({"spec": {"replicas": 7}}))),
+        Ok(None)
+    );
 }

@@ -42,7 +42,10 @@ impl Url {
             let (scheme, rest) = text
                 .split_once(':')
                 .ok_or_else(|| bad("not an absolute URL or an absolute path"))?;
-            let valid = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            let valid = scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
                 && scheme
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));

@@ -2,10 +2,10 @@
 //! evaluated once per request, in order; one that fails is an error only
 //! where an expression reads it (as the API server evaluates them lazily).
 
+use cel::ExecutionError;
 use cel::common::traits::Indexer;
 use cel::common::types::{CelString, MAP_TYPE, Type};
 use cel::common::value::{CowVal, Val};
-use cel::ExecutionError;
 use std::collections::BTreeMap;
 
 /// The values (or errors) of the variables evaluated so far.
