@@ -260,7 +260,9 @@ fn policies_section_is_checked_with_its_line() {
         "/srv/tether.yaml:4: policies: unknown field \"paths\", expected one of \"repo\", \"path\", \"revision\""
     );
     assert_eq!(
-        parse("policies: {path: policies}\n").unwrap_err().to_string(),
+        parse("policies: {path: policies}\n")
+            .unwrap_err()
+            .to_string(),
         "/srv/tether.yaml:4: policies: missing field \"repo\""
     );
 }

@@ -310,6 +310,7 @@ fn plan_for(app: &str) -> EngineEvent {
                 result("ConfigMap", "web-config", Some(0), "configured"),
                 result("Deployment", "web", Some(1), "created"),
             ],
+            violations: Vec::new(),
         }),
     }
 }

@@ -129,6 +129,7 @@ async fn keys_commands_snapshots_events_and_quit() {
                 revision: "abc".to_string(),
                 dry_run: true,
                 resources: Vec::new(),
+                violations: Vec::new(),
             }),
         })
         .unwrap();

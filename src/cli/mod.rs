@@ -3,6 +3,7 @@
 //! stderr and an exit code.
 
 mod args;
+mod check;
 mod controller;
 mod demo;
 mod diff;
@@ -46,6 +47,7 @@ async fn dispatch(cli: Cli) -> CliResult {
             status::run(&load_engine(cli.config.as_deref(), kube)?, &args).await
         }
         Command::Sync(args) => sync::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
+        Command::Check(args) => check::run(&load_engine(cli.config.as_deref(), kube)?, &args),
         Command::Diff(args) => diff::run(&load_engine(cli.config.as_deref(), kube)?, &args).await,
         Command::Manifests(args) => {
             manifests::run(&load_engine(cli.config.as_deref(), kube)?, &args).await
@@ -107,5 +109,7 @@ pub fn load_engine(
     for warning in &warnings {
         eprintln!("tether: warning: {warning}");
     }
-    Ok(Engine::new(apps, kube).with_warnings(warnings))
+    Ok(Engine::new(apps, kube)
+        .with_warnings(warnings)
+        .with_policies(config.policies.clone()))
 }

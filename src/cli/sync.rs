@@ -1,4 +1,5 @@
-//! `tether sync APP [--prune] [--dry-run] [--revision REV]`.
+//! `tether sync APP [--prune] [--dry-run] [--revision REV]`. Policy
+//! warnings go to stderr; a dry-run an admission policy denies exits 2.
 
 use super::args::SyncArgs;
 use super::output::{CliError, CliResult, kind_label, print_out, table, write_structured};
@@ -27,8 +28,17 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         .sync(&args.app, &options)
         .await
         .map_err(CliError::new)?;
+    for violation in &report.violations {
+        eprintln!("tether: {violation}");
+    }
+    // A dry-run that a policy denies predicts a refused sync.
+    let code = if report.violations.iter().any(|v| v.denies()) {
+        2
+    } else {
+        0
+    };
     if write_structured(args.output.format, &report)? {
-        return Ok(0);
+        return Ok(code);
     }
     let rows: Vec<Vec<String>> = report
         .resources
@@ -50,5 +60,11 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         &report.revision[..report.revision.len().min(7)],
         report.summary()
     ));
-    Ok(0)
+    if code != 0 {
+        eprintln!(
+            "tether: a sync of {} would be refused by admission policies",
+            report.app
+        );
+    }
+    Ok(code)
 }

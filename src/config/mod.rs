@@ -131,10 +131,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             None => invalid(line, message),
         }
     })?;
-    let violation = validate::first_violation(&doc.apps).or_else(|| {
-        import::first_violation(&doc.repos, &doc.clusters, &doc.import, doc.apps.is_empty())
-    })
-    .or_else(|| import::policies_violation(doc.policies.as_ref()));
+    let violation = validate::first_violation(&doc.apps)
+        .or_else(|| {
+            import::first_violation(&doc.repos, &doc.clusters, &doc.import, doc.apps.is_empty())
+        })
+        .or_else(|| import::policies_violation(doc.policies.as_ref()));
     if let Some(v) = violation {
         let line = locate(text, &v.segs()).unwrap_or(1);
         return Err(invalid(line, format!("{}: {}", v.field(), v.problem)));

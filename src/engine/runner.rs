@@ -9,7 +9,7 @@ use super::metrics::Metrics;
 use super::sync::{SyncMode, SyncReport, sync_app};
 use super::{ClusterState, EngineError, Snapshot};
 use crate::cluster::{AppStateRecord, ClusterSet, KubeOptions, read_state};
-use crate::model::{AppSpec, AppStatus, Revision};
+use crate::model::{AppSpec, AppStatus, PolicySource, Revision};
 use std::collections::BTreeSet;
 
 /// Options of one sync request.
@@ -65,6 +65,9 @@ pub struct Engine {
     metrics: Metrics,
     pub(super) desired: DesiredCache,
     warnings: Vec<String>,
+    /// tether.yaml `policies:` (DESIGN.md §7), checked before every sync.
+    pub(super) policies: Option<PolicySource>,
+    pub(super) policy_cache: super::policies::PolicyCache,
 }
 
 impl Engine {
@@ -85,7 +88,16 @@ impl Engine {
             metrics: Metrics::default(),
             desired: DesiredCache::default(),
             warnings: Vec::new(),
+            policies: None,
+            policy_cache: Default::default(),
         }
+    }
+
+    /// Checks every sync against the admission policies of `policies`
+    /// (tether.yaml `policies:`); None checks nothing.
+    pub fn with_policies(mut self, policies: Option<PolicySource>) -> Self {
+        self.policies = policies;
+        self
     }
 
     /// The engine's Prometheus metrics.
@@ -205,6 +217,7 @@ impl Engine {
             self.managed_app(name)?
         };
         let desired = render_app(app, options.revision.as_ref())?;
+        let policies = self.policy_set(&app.name)?;
         let client = self
             .clusters
             .client(app.destination.context.as_deref())
@@ -215,6 +228,7 @@ impl Engine {
             prune: options.prune,
             by: options.by.clone().unwrap_or_else(whoami),
             progress: options.progress.clone(),
+            policies,
             ..Default::default()
         };
         let result = sync_app(app, &client, desired, &mode).await;

@@ -8,14 +8,17 @@ use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::order::{Step, plan_steps};
+use super::policies::{check_against_cluster, refusal};
 use super::prune::find_extras;
 use super::record::{inventory_of, now, record};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;
 use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
+use crate::policy::{PolicySet, Violation};
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What a sync did (or, for a dry-run, would do) to one object.
@@ -42,10 +45,15 @@ pub struct SyncReport {
     pub revision: String,
     pub dry_run: bool,
     pub resources: Vec<ResourceResult>,
+    /// What the admission policies found: warnings and audits of a sync;
+    /// for a dry-run also the denials that would refuse the sync.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
 }
 
 impl SyncReport {
-    /// `N created, M configured, K unchanged[, D deleted]`.
+    /// `N created, M configured, K unchanged[, D deleted][, P policy
+    /// denials][, W policy warnings]`.
     pub fn summary(&self) -> String {
         let count = |a: &str| self.resources.iter().filter(|r| r.action == a).count();
         let mut text = format!(
@@ -57,6 +65,14 @@ impl SyncReport {
         let deleted = count("deleted");
         if deleted > 0 {
             text.push_str(&format!(", {deleted} deleted"));
+        }
+        let denials = self.violations.iter().filter(|v| v.denies()).count();
+        let warnings = self.violations.len() - denials;
+        if denials > 0 {
+            text.push_str(&format!(", {denials} policy denials"));
+        }
+        if warnings > 0 {
+            text.push_str(&format!(", {warnings} policy warnings"));
         }
         text
     }
@@ -73,6 +89,8 @@ pub struct SyncMode {
     pub step_timeout: Duration,
     /// Where each applied resource is reported as it happens.
     pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
+    /// Admission policies checked before anything is applied.
+    pub policies: Option<Arc<PolicySet>>,
 }
 
 impl Default for SyncMode {
@@ -83,11 +101,14 @@ impl Default for SyncMode {
             by: String::new(),
             step_timeout: Duration::from_secs(300),
             progress: None,
+            policies: None,
         }
     }
 }
 
 /// Applies `desired` to the cluster step by step, then prunes and records.
+/// When an admission policy denies an object, nothing is applied or
+/// recorded (a dry-run reports the denials instead).
 pub async fn sync_app(
     app: &AppSpec,
     client: &ClusterClient,
@@ -96,6 +117,22 @@ pub async fn sync_app(
 ) -> Result<SyncReport, EngineError> {
     let started = now();
     prepare_for_cluster(app, client, &mut desired.objects).await;
+    let mut violations = match &mode.policies {
+        Some(policies) => {
+            check_against_cluster(policies, client, &desired.objects, mode.dry_run).await
+        }
+        None => Vec::new(),
+    };
+    for v in &mut violations {
+        v.message = desired.secrets.mask_text(&v.message);
+    }
+    if !mode.dry_run && violations.iter().any(Violation::denies) {
+        let error = EngineError::Policy {
+            app: app.name.clone(),
+            message: refusal(&violations),
+        };
+        return Err(error.masked(&desired.secrets));
+    }
     let mut state = read_state(client, &app.name)
         .await
         .map_err(|e| EngineError::cluster(&app.name, e))?;
@@ -138,6 +175,7 @@ pub async fn sync_app(
         revision: desired.revision.clone(),
         dry_run: mode.dry_run,
         resources,
+        violations,
     };
     if !mode.dry_run {
         state.inventory = inventory_of(&desired.objects);

@@ -41,8 +41,11 @@ impl fmt::Display for Violation {
             ),
             action => write!(
                 f,
-                "{action}: validation failed for ValidatingAdmissionPolicy '{}'{binding} on {}: {}",
-                self.policy, self.object, self.message
+                "{}: validation failed for ValidatingAdmissionPolicy '{}'{binding} on {}: {}",
+                if action == "Warn" { "warning" } else { "audit" },
+                self.policy,
+                self.object,
+                self.message
             ),
         }
     }

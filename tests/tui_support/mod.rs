@@ -339,6 +339,7 @@ pub fn plan_event(app: &str) -> EngineEvent {
                 ),
                 result("Ingress", "web-old", Some(1), "deleted", &[]),
             ],
+            violations: Vec::new(),
         }),
     }
 }
