@@ -74,46 +74,18 @@ pub async fn check_against_cluster(
     objects: &[Value],
     dry_run: bool,
 ) -> Vec<Violation> {
+    if policies.is_empty() {
+        return Vec::new();
+    }
+    let seen = futures::future::join_all(objects.iter().map(|o| as_admitted(client, o))).await;
+    let mut kinds = Kinds::new();
     let mut admitted = Vec::with_capacity(objects.len());
     let mut live = Vec::with_capacity(objects.len());
-    let mut kinds = Kinds::new();
-    for object in objects {
-        let Some(gvk) = gvk_of(object) else {
-            admitted.push(object.clone());
-            live.push(None);
-            continue;
-        };
-        let meta = |p: &str| {
-            object
-                .pointer(p)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        let name = meta("/metadata/name").unwrap_or_default();
-        let current = match client.resolve(&gvk).await {
-            Ok(kind) => {
-                kinds.insert(
-                    &gvk.group,
-                    &gvk.kind,
-                    KindInfo {
-                        plural: kind.resource.plural.clone(),
-                        namespaced: kind.namespaced,
-                    },
-                );
-                let namespace = meta("/metadata/namespace");
-                client
-                    .get(&gvk, namespace.as_deref(), &name)
-                    .await
-                    .ok()
-                    .flatten()
-            }
-            Err(_) => None,
-        };
-        let seen = match client.apply(object, true).await {
-            Ok(outcome) => outcome.object,
-            Err(_) => object.clone(),
-        };
-        admitted.push(seen);
+    for (object, current, kind) in seen {
+        if let Some((group, name, info)) = kind {
+            kinds.insert(&group, &name, info);
+        }
+        admitted.push(object);
         live.push(current);
     }
     let namespaces = live_namespaces(client, objects).await;
@@ -128,6 +100,37 @@ pub async fn check_against_cluster(
     };
     let seen = objects.iter().chain(&admitted).chain(live.iter().flatten());
     mask(policies.check(&input), seen)
+}
+
+/// One object as the cluster would admit it: the server-side dry-run's
+/// result (else the object itself), the live object, and what discovery
+/// says of its kind (group, kind, info).
+async fn as_admitted(
+    client: &ClusterClient,
+    object: &Value,
+) -> (Value, Option<Value>, Option<(String, String, KindInfo)>) {
+    let Some(gvk) = gvk_of(object) else {
+        return (object.clone(), None, None);
+    };
+    let Ok(kind) = client.resolve(&gvk).await else {
+        return (object.clone(), None, None);
+    };
+    let meta = |p: &str| object.pointer(p).and_then(Value::as_str);
+    let name = meta("/metadata/name").unwrap_or_default();
+    let current = client
+        .get(&gvk, meta("/metadata/namespace"), name)
+        .await
+        .ok()
+        .flatten();
+    let seen = match client.apply(object, true).await {
+        Ok(outcome) => outcome.object,
+        Err(_) => object.clone(),
+    };
+    let info = KindInfo {
+        plural: kind.resource.plural.clone(),
+        namespaced: kind.namespaced,
+    };
+    (seen, current, Some((gvk.group, gvk.kind, info)))
 }
 
 /// `violations` with every value of the Secrets among `objects` masked
@@ -190,9 +193,33 @@ async fn live_namespaces(client: &ClusterClient, objects: &[Value]) -> HashMap<S
     out
 }
 
+/// The admission gate of a sync: the violations of `desired` (prepared
+/// for the cluster), secret values masked; an error refusing the sync
+/// when one denies and this is no dry-run.
+pub(crate) async fn admit(
+    app: &crate::model::AppSpec,
+    client: &ClusterClient,
+    policies: &PolicySet,
+    desired: &super::Desired,
+    dry_run: bool,
+) -> Result<Vec<Violation>, super::EngineError> {
+    let mut violations = check_against_cluster(policies, client, &desired.objects, dry_run).await;
+    for v in &mut violations {
+        v.message = desired.secrets.mask_text(&v.message);
+    }
+    if !dry_run && violations.iter().any(Violation::denies) {
+        let error = super::EngineError::Policy {
+            app: app.name.clone(),
+            message: refusal(&violations),
+        };
+        return Err(error.masked(&desired.secrets));
+    }
+    Ok(violations)
+}
+
 /// The message of a refused sync: every denial (at most five), then how
 /// many more.
-pub fn refusal(violations: &[Violation]) -> String {
+fn refusal(violations: &[Violation]) -> String {
     let denials: Vec<&Violation> = violations.iter().filter(|v| v.denies()).collect();
     let mut text = denials
         .iter()

@@ -8,7 +8,7 @@ use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::order::{Step, plan_steps};
-use super::policies::{check_against_cluster, refusal};
+use super::policies::admit;
 use super::prune::find_extras;
 use super::record::{inventory_of, now, record};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
@@ -117,22 +117,10 @@ pub async fn sync_app(
 ) -> Result<SyncReport, EngineError> {
     let started = now();
     prepare_for_cluster(app, client, &mut desired.objects).await;
-    let mut violations = match &mode.policies {
-        Some(policies) => {
-            check_against_cluster(policies, client, &desired.objects, mode.dry_run).await
-        }
+    let violations = match &mode.policies {
+        Some(policies) => admit(app, client, policies, &desired, mode.dry_run).await?,
         None => Vec::new(),
     };
-    for v in &mut violations {
-        v.message = desired.secrets.mask_text(&v.message);
-    }
-    if !mode.dry_run && violations.iter().any(Violation::denies) {
-        let error = EngineError::Policy {
-            app: app.name.clone(),
-            message: refusal(&violations),
-        };
-        return Err(error.masked(&desired.secrets));
-    }
     let mut state = read_state(client, &app.name)
         .await
         .map_err(|e| EngineError::cluster(&app.name, e))?;

@@ -132,6 +132,34 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn agrees_with_the_discovery_of_a_real_api_server() {
+        // The sim serves discovery recorded from a Kubernetes API server.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sim/data/discovery.json");
+        let data: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let kinds = Kinds::new();
+        let mut checked = 0;
+        for (group_version, list) in data["resources"].as_object().unwrap() {
+            let (group, version) = group_version
+                .rsplit_once('/')
+                .unwrap_or(("", group_version));
+            for resource in list["resources"].as_array().unwrap() {
+                let name = resource["name"].as_str().unwrap();
+                if name.contains('/') {
+                    continue;
+                }
+                let info = kinds.info(group, version, resource["kind"].as_str().unwrap());
+                assert_eq!(info.plural, name, "{group_version} {resource}");
+                assert_eq!(
+                    info.namespaced, resource["namespaced"],
+                    "{group_version} {name}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "{checked}");
+    }
+
+    #[test]
     fn built_in_and_custom_kinds() {
         let mut kinds = Kinds::new();
         let deployment = kinds.info("apps", "v1", "Deployment");

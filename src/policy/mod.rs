@@ -154,6 +154,11 @@ impl PolicySet {
         Ok(set)
     }
 
+    /// Whether the folder defines no policy (nothing to check).
+    pub fn is_empty(&self) -> bool {
+        self.policies.is_empty()
+    }
+
     /// Bindings without a policy, policies without a binding.
     pub fn warnings(&self) -> &[String] {
         &self.warnings

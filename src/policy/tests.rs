@@ -297,11 +297,11 @@ fn rules_operations_scope_exclusions_and_match_policy() {
     let update_only = json!({"resourceRules": [{"apiGroups": ["apps"], "apiVersions": ["v1"],
                                                "operations": ["UPDATE"], "resources": ["deployments"]}]});
     assert!(
-        check(update_only.clone(), &[d.clone()], &[]).is_empty(),
+        check(update_only.clone(), std::slice::from_ref(&d), &[]).is_empty(),
         "offline is CREATE"
     );
     assert_eq!(
-        check(update_only, &[d.clone()], &[Some(d.clone())]).len(),
+        check(update_only, std::slice::from_ref(&d), &[Some(d.clone())]).len(),
         1
     );
 
@@ -327,7 +327,7 @@ fn rules_operations_scope_exclusions_and_match_policy() {
         json!({"matchPolicy": policy, "resourceRules": [{"apiGroups": ["apps"],
         "apiVersions": ["v1beta1"], "operations": ["CREATE"], "resources": ["deployments"]}]})
     };
-    assert!(check(beta("Exact"), &[d.clone()], &[]).is_empty());
+    assert!(check(beta("Exact"), std::slice::from_ref(&d), &[]).is_empty());
     assert_eq!(check(beta("Equivalent"), &[d], &[]).len(), 1);
 }
 

@@ -71,6 +71,14 @@ fn unsupported_and_unknown_names_fail_to_compile() {
     assert!(error("'abc'.matches('[')").contains("invalid literal in matches()"));
     assert!(error("duration('5 minutes') > duration('1m')").contains("invalid literal"));
     assert!(error("variables.foo == 1").contains("variables.foo is not declared"));
+    assert!(error("cel.bind(x, 1, x == 1)").contains("\"cel.bind\""));
+    let two_vars = Expression::compile("{'a': 1}.all(k, v, v > 0)", &[]);
+    assert!(two_vars.is_err(), "{two_vars:?}");
+    assert!(error("{'a': 1}.transformMap(k, v, v + 1) == {'a': 2}").contains("two-variable"));
+    assert!(
+        error("timestamp('yesterday') < timestamp('2025-01-01T00:00:00Z')")
+            .contains("invalid literal")
+    );
     assert!(Expression::compile("[1].all(object, object > 0)", &[]).is_ok());
 }
 
