@@ -299,3 +299,31 @@ impl super::Engine {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn messages_never_show_secret_values() {
+        let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"},
+            "data": {"password": "aHVudGVyMjAyNA=="}, "stringData": {"token": "tok-12345"}});
+        let violation = |message: &str| Violation {
+            policy: "p".into(),
+            binding: "b".into(),
+            object: "Secret/db".into(),
+            message: message.into(),
+            action: "Deny".into(),
+        };
+        let masked = mask(
+            vec![
+                violation("password hunter2024 is weak"),
+                violation("aHVudGVyMjAyNA== and tok-12345 leak"),
+            ],
+            [&secret].into_iter(),
+        );
+        assert_eq!(masked[0].message, "password (masked) is weak");
+        assert_eq!(masked[1].message, "(masked) and (masked) leak");
+    }
+}
