@@ -15,6 +15,7 @@ pub mod health;
 pub mod import;
 pub mod live;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod sim;
 pub mod source;

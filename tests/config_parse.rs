@@ -68,7 +68,7 @@ fn unknown_field_names_field_and_line() {
 fn unknown_top_level_field_is_an_error() {
     assert_eq!(
         error_of("unknown_top_level.yaml"),
-        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\""
+        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\", \"policies\""
     );
 }
 
@@ -265,4 +265,39 @@ fn import_sections_are_checked_with_their_line() {
     assert_eq!(ok.import[0].repo, std::path::Path::new("/srv/gitops"));
     assert!(ok.import[0].manage);
     assert!(ok.apps.is_empty());
+}
+
+#[test]
+fn policies_section_is_checked_with_its_line() {
+    let base = std::path::Path::new("/srv/tether.yaml");
+    let apps = "apps:\n  - name: web\n    source: {repo: ./gitops, path: apps/web}\n";
+    let parse = |text: &str| tether::config::parse(&format!("{apps}{text}"), base);
+    let ok = parse("policies: {repo: ./gitops, path: policies}\n").unwrap();
+    let policies = ok.policies.unwrap();
+    assert_eq!(policies.repo, std::path::Path::new("/srv/gitops"));
+    assert_eq!(policies.path, "policies");
+    assert_eq!(policies.revision, Revision::Git("HEAD".into()));
+    let ok = parse("policies:\n  repo: ../checks\n  revision: v2\n").unwrap();
+    let policies = ok.policies.unwrap();
+    assert_eq!(policies.repo, std::path::Path::new("/srv/../checks"));
+    assert_eq!(policies.revision, Revision::Git("v2".into()));
+    assert!(parse("").unwrap().policies.is_none());
+    assert_eq!(
+        parse("policies:\n  repo: ./gitops\n  path: /etc/policies\n")
+            .unwrap_err()
+            .to_string(),
+        "/srv/tether.yaml:6: policies.path: path \"/etc/policies\" must be a folder inside the repository (relative, without ..)"
+    );
+    assert_eq!(
+        parse("policies: {repo: ./gitops, paths: [a]}\n")
+            .unwrap_err()
+            .to_string(),
+        "/srv/tether.yaml:4: policies: unknown field \"paths\", expected one of \"repo\", \"path\", \"revision\""
+    );
+    assert_eq!(
+        parse("policies: {path: policies}\n")
+            .unwrap_err()
+            .to_string(),
+        "/srv/tether.yaml:4: policies: missing field \"repo\""
+    );
 }

@@ -311,6 +311,7 @@ fn plan_for(app: &str) -> EngineEvent {
                 result("Deployment", "web", Some(1), "created"),
             ],
             record_error: None,
+            violations: Vec::new(),
         }),
     }
 }
@@ -595,4 +596,45 @@ fn help_scrolls_when_it_does_not_fit() {
     );
     keys(&mut app, "g");
     assert_eq!(app.mode(), &Mode::Help(0));
+}
+
+#[test]
+fn the_sync_plan_shows_admission_policy_findings() {
+    let mut app = new_app(false);
+    keys(&mut app, "jj");
+    keys(&mut app, "s");
+    let EngineEvent::Plan { app: name, plan } = plan_for("web-prod") else {
+        unreachable!()
+    };
+    let mut plan = (*plan).clone();
+    let violation = |policy: &str, action: &str, message: &str| tether::policy::Violation {
+        policy: policy.to_string(),
+        binding: format!("{policy}-binding"),
+        object: "Deployment.apps/web/web".to_string(),
+        message: message.to_string(),
+        action: action.to_string(),
+    };
+    plan.violations = vec![
+        violation("max-replicas", "Deny", "at most 1 replica"),
+        violation("limits", "Warn", "containers without limits: web"),
+    ];
+    app.apply_event(EngineEvent::Plan {
+        app: name,
+        plan: Arc::new(plan),
+    });
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("admission policies deny 1 object(s): the sync will be refused"),
+        "{text}"
+    );
+    assert!(
+        text.contains("policy max-replicas denies Deployment.apps/web/web: at most 1 replica"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "policy limits warns on Deployment.apps/web/web: containers without limits: web"
+        ),
+        "{text}"
+    );
 }

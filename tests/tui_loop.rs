@@ -130,6 +130,7 @@ async fn keys_commands_snapshots_events_and_quit() {
                 dry_run: true,
                 resources: Vec::new(),
                 record_error: None,
+                violations: Vec::new(),
             }),
         })
         .unwrap();

@@ -80,8 +80,12 @@ pub enum Command {
     /// The desired state of an app exactly as a sync would apply it
     /// (namespaces and tracking marks included; Secret values masked).
     Manifests(ManifestsArgs),
-    /// Apply an app's desired state to its cluster.
+    /// Apply an app's desired state to its cluster (refused when an
+    /// admission policy of tether.yaml `policies:` denies it).
     Sync(SyncArgs),
+    /// Check an app's desired state against the admission policies of
+    /// tether.yaml `policies:`, offline (exit 0 pass, 1 denied, 2 error).
+    Check(CheckArgs),
     /// Stop automated sync and self-heal of an app for everyone (recorded in the cluster).
     Pause(PauseArgs),
     /// Restart automated sync of a paused app.
@@ -299,4 +303,15 @@ pub struct ControllerArgs {
     /// Where /metrics and /healthz are served.
     #[arg(long, default_value = "127.0.0.1:9464")]
     pub metrics_addr: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The app (its name, or KIND/NAMESPACE/NAME for an imported one).
+    pub app: String,
+    /// Check this revision (branch, tag, commit, WORKTREE) instead of the app's own.
+    #[arg(long)]
+    pub revision: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArg,
 }

@@ -3,6 +3,7 @@
 //! stderr and an exit code.
 
 mod args;
+mod check;
 mod controller;
 mod demo;
 mod diff;
@@ -53,6 +54,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Ui(args) => ui_command(engine().await?, args).await,
         Command::Apps(args) | Command::Status(args) => status::run(&engine().await?, &args).await,
         Command::Sync(args) => sync::run(&engine().await?, &args).await,
+        Command::Check(args) => check::run(&engine().await?, &args),
         Command::Diff(args) => diff::run(&engine().await?, &args).await,
         Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
         Command::Pause(args) => history::pause(&engine().await?, &args).await,
@@ -140,6 +142,7 @@ pub fn load_engine(
     let mapping = crate::import::mapping_context(&config, index);
     Ok(Engine::new(apps, kube)
         .with_warnings(warnings)
+        .with_policies(config.policies.clone())
         .with_live(contexts, mapping))
 }
 

@@ -1,4 +1,5 @@
-//! `tether sync APP [--prune] [--dry-run] [--revision REV]`.
+//! `tether sync APP [--prune] [--dry-run] [--revision REV]`. Policy
+//! warnings go to stderr; a dry-run an admission policy denies exits 2.
 
 use super::args::SyncArgs;
 use super::live::LiveRun;
@@ -64,6 +65,15 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         .sync(&args.app, &options)
         .await
         .map_err(CliError::new)?;
+    for violation in &report.violations {
+        eprintln!("tether: {violation}");
+    }
+    // A dry-run that a policy denies predicts a refused sync.
+    let code = if report.violations.iter().any(|v| v.denies()) {
+        2
+    } else {
+        0
+    };
     // The objects were applied, but the history lacks this sync: say so
     // and fail, rather than lose the record quietly.
     let unsaved = report
@@ -71,7 +81,7 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         .as_ref()
         .map(|e| CliError::new(format!("{}: synced, but {e}", report.app)));
     if write_structured(args.output.format, &report)? {
-        return unsaved.map_or(Ok(0), Err);
+        return unsaved.map_or(Ok(code), Err);
     }
     let rows: Vec<Vec<String>> = report
         .resources
@@ -93,5 +103,11 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         &report.revision[..report.revision.len().min(7)],
         report.summary()
     ));
-    unsaved.map_or(Ok(0), Err)
+    if code != 0 {
+        eprintln!(
+            "tether: a sync of {} would be refused by admission policies",
+            report.app
+        );
+    }
+    unsaved.map_or(Ok(code), Err)
 }

@@ -1,8 +1,9 @@
 //! The rules of the Argo CD / Flux sections of tether.yaml (DESIGN.md §6):
-//! `repos:`, `clusters:` and `import:`.
+//! `repos:`, `clusters:` and `import:`; and of `policies:` (§7), a Git
+//! folder like an import's.
 
 use super::validate::{Step, Violation};
-use crate::model::{ClusterMapping, ImportSpec, RepoMapping};
+use crate::model::{ClusterMapping, ImportSpec, PolicySource, RepoMapping};
 use std::collections::HashMap;
 use std::path::{Component, Path};
 
@@ -56,18 +57,32 @@ pub(crate) fn first_violation(
         }
     }
     for (i, entry) in import.iter().enumerate() {
-        if Path::new(&entry.path)
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-        {
+        if let Some(problem) = folder_problem(&entry.path) {
             return Some(Violation::new(
                 vec![Step::Key("import"), Step::Index(i), Step::Key("path")],
-                format!(
-                    "path {:?} must be a folder inside the repository (relative, without ..)",
-                    entry.path
-                ),
+                problem,
             ));
         }
     }
     None
+}
+
+/// The broken rule of `policies:`, if any: its path must stay inside the
+/// repository.
+pub(crate) fn policies_violation(policies: Option<&PolicySource>) -> Option<Violation> {
+    let problem = folder_problem(&policies?.path)?;
+    Some(Violation::new(
+        vec![Step::Key("policies"), Step::Key("path")],
+        problem,
+    ))
+}
+
+/// Why `path` is not a folder inside a repository (absolute, or with `..`).
+fn folder_problem(path: &str) -> Option<String> {
+    Path::new(path)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        .then(|| {
+            format!("path {path:?} must be a folder inside the repository (relative, without ..)")
+        })
 }

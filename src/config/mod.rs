@@ -15,7 +15,8 @@
 //! - `render.kustomize` (top level, and per app) is `native` or `binary`;
 //! - `ignoreDifferences[].jsonPointers` start with `/`;
 //! - `ignoreDifferences[].jqPathExpressions` compile
-//!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary).
+//!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary);
+//! - `policies.path` stays inside its repo (DESIGN.md §7).
 //!
 //! ```
 //! use std::path::Path;
@@ -37,7 +38,9 @@ pub use validate::{
     is_known_sync_option,
 };
 
-use crate::model::{AppSpec, ArgoSettings, ClusterMapping, ImportSpec, RenderSpec, RepoMapping};
+use crate::model::{
+    AppSpec, ArgoSettings, ClusterMapping, ImportSpec, PolicySource, RenderSpec, RepoMapping,
+};
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
 
@@ -63,6 +66,9 @@ pub struct Config {
     pub import: Vec<ImportSpec>,
     /// The top-level `render:` defaults (also for imported apps).
     pub render: RenderSpec,
+    /// Where the ValidatingAdmissionPolicies checked before every sync
+    /// live (DESIGN.md §7), repo resolved; None when not configured.
+    pub policies: Option<PolicySource>,
 }
 
 /// The document's shape (DESIGN.md §2 and §6), with `render:` defaults
@@ -82,6 +88,8 @@ struct Document {
     import: Vec<ImportSpec>,
     #[serde(default)]
     render: RenderSpec,
+    #[serde(default)]
+    policies: Option<PolicySource>,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -134,9 +142,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             None => invalid(line, message),
         }
     })?;
-    let violation = validate::first_violation(&doc.apps).or_else(|| {
-        import::first_violation(&doc.repos, &doc.clusters, &doc.import, doc.apps.is_empty())
-    });
+    let violation = validate::first_violation(&doc.apps)
+        .or_else(|| {
+            import::first_violation(&doc.repos, &doc.clusters, &doc.import, doc.apps.is_empty())
+        })
+        .or_else(|| import::policies_violation(doc.policies.as_ref()));
     if let Some(v) = violation {
         let line = locate(text, &v.segs()).unwrap_or(1);
         return Err(invalid(line, format!("{}: {}", v.field(), v.problem)));
@@ -168,6 +178,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             i
         })
         .collect();
+    let policies = doc.policies.map(|mut p| {
+        p.repo = resolve_repo(base, &p.repo);
+        p
+    });
     Ok(Config {
         path: path.to_path_buf(),
         apps,
@@ -176,6 +190,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         argocd: doc.argocd,
         import,
         render: doc.render,
+        policies,
     })
 }
 

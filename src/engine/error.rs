@@ -25,6 +25,9 @@ pub enum EngineError {
         action: String,
         reason: String,
     },
+    /// The admission policies cannot be read, or they deny the sync.
+    #[error("app {app}: {message}")]
+    Policy { app: String, message: String },
     #[error("no app named {0:?} in the configuration")]
     UnknownApp(String),
     #[error("{name:?} names {} apps; say which: {}", candidates.len(), candidates.join(", "))]
@@ -55,6 +58,10 @@ impl EngineError {
                 message: secrets.mask_text(&message),
             },
             EngineError::Sync { app, message } => EngineError::Sync {
+                app,
+                message: secrets.mask_text(&message),
+            },
+            EngineError::Policy { app, message } => EngineError::Policy {
                 app,
                 message: secrets.mask_text(&message),
             },

@@ -11,7 +11,7 @@ use super::record::{PendingRecord, save_with};
 use super::sync::{SyncMode, SyncReport, sync_app};
 use super::{ClusterState, EngineError, Snapshot};
 use crate::cluster::{AppStateRecord, ClusterClient, ClusterSet, KubeOptions, Timing, read_state};
-use crate::model::{AppSpec, AppStatus, Revision};
+use crate::model::{AppSpec, AppStatus, PolicySource, Revision};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -95,6 +95,9 @@ pub struct Engine {
     /// Sync records not saved in their cluster yet, by app.
     unsaved: Mutex<HashMap<String, Vec<PendingRecord>>>,
     pub(crate) options: EngineOptions,
+    /// tether.yaml `policies:` (DESIGN.md §7), checked before every sync.
+    pub(super) policies: Option<PolicySource>,
+    pub(super) policy_cache: super::policies::PolicyCache,
 }
 
 impl Engine {
@@ -118,7 +121,16 @@ impl Engine {
             live: Default::default(),
             unsaved: Mutex::new(HashMap::new()),
             options: EngineOptions::default(),
+            policies: None,
+            policy_cache: Default::default(),
         }
+    }
+
+    /// Checks every sync against the admission policies of `policies`
+    /// (tether.yaml `policies:`); None checks nothing.
+    pub fn with_policies(mut self, policies: Option<PolicySource>) -> Self {
+        self.policies = policies;
+        self
     }
 
     /// This engine with other timeouts, retries and backoffs (before any
@@ -279,6 +291,7 @@ impl Engine {
         };
         let app = app.as_ref();
         let mut desired = render_app(app, options.revision.as_ref())?;
+        let policies = self.policy_set(&app.name)?;
         let client = self
             .clusters
             .client(app.destination.context.as_deref())
@@ -301,6 +314,7 @@ impl Engine {
             prune: options.prune,
             by: options.by.clone().unwrap_or_else(whoami),
             progress: options.progress.clone(),
+            policies,
             ..Default::default()
         };
         let outcome = sync_app(app, &client, desired, &mode).await;

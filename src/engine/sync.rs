@@ -8,14 +8,17 @@ use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::order::{Step, plan_steps};
+use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;
 use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
+use crate::policy::{PolicySet, Violation};
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What a sync did (or, for a dry-run, would do) to one object.
@@ -46,10 +49,15 @@ pub struct SyncReport {
     /// (the engine keeps it and saves it with the app's next state write).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_error: Option<String>,
+    /// What the admission policies found: warnings and audits of a sync;
+    /// for a dry-run also the denials that would refuse the sync.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
 }
 
 impl SyncReport {
-    /// `N created, M configured, K unchanged[, D deleted]`.
+    /// `N created, M configured, K unchanged[, D deleted][, P policy
+    /// denials][, W policy warnings]`.
     pub fn summary(&self) -> String {
         let count = |a: &str| self.resources.iter().filter(|r| r.action == a).count();
         let mut text = format!(
@@ -61,6 +69,14 @@ impl SyncReport {
         let deleted = count("deleted");
         if deleted > 0 {
             text.push_str(&format!(", {deleted} deleted"));
+        }
+        let denials = self.violations.iter().filter(|v| v.denies()).count();
+        let warnings = self.violations.len() - denials;
+        if denials > 0 {
+            text.push_str(&format!(", {denials} policy denials"));
+        }
+        if warnings > 0 {
+            text.push_str(&format!(", {warnings} policy warnings"));
         }
         text
     }
@@ -77,6 +93,8 @@ pub struct SyncMode {
     pub step_timeout: Duration,
     /// Where each applied resource is reported as it happens.
     pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
+    /// Admission policies checked before anything is applied.
+    pub policies: Option<Arc<PolicySet>>,
 }
 
 impl Default for SyncMode {
@@ -87,6 +105,7 @@ impl Default for SyncMode {
             by: String::new(),
             step_timeout: Duration::from_secs(300),
             progress: None,
+            policies: None,
         }
     }
 }
@@ -99,7 +118,9 @@ pub struct SyncOutcome {
 }
 
 /// Applies `desired` to the cluster step by step, then prunes; returns
-/// the report and the record to save.
+/// the report and the record to save. When an admission policy denies an
+/// object, nothing is applied or recorded (a dry-run reports the denials
+/// instead).
 pub async fn sync_app(
     app: &AppSpec,
     client: &ClusterClient,
@@ -108,8 +129,25 @@ pub async fn sync_app(
 ) -> SyncOutcome {
     let started = now();
     prepare_for_cluster(app, client, &mut desired.objects).await;
+    let violations = match &mode.policies {
+        Some(policies) => match admit(app, client, policies, &desired, mode.dry_run).await {
+            Ok(violations) => violations,
+            Err(e) => {
+                return SyncOutcome {
+                    result: Err(e),
+                    record: None,
+                };
+            }
+        },
+        None => Vec::new(),
+    };
     let revision = desired.revision.clone();
-    let result = run(app, client, &desired, mode).await;
+    let result = run(app, client, &desired, mode)
+        .await
+        .map(|report| SyncReport {
+            violations,
+            ..report
+        });
     let record = (!mode.dry_run).then(|| match &result {
         Ok(report) => PendingRecord::new(
             &revision,
@@ -166,6 +204,7 @@ async fn run(
         dry_run: mode.dry_run,
         resources,
         record_error: None,
+        violations: Vec::new(),
     })
 }
 

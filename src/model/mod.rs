@@ -4,6 +4,7 @@
 mod app;
 mod import;
 mod key;
+mod policy;
 mod resource;
 mod status;
 mod tracking;
@@ -19,6 +20,7 @@ pub use import::{
     TrackingMethod,
 };
 pub use key::{GroupVersionKind, ResourceKey};
+pub use policy::PolicySource;
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
 pub use tracking::{ARGOCD_TRACKING_ANNOTATION, TETHER_TRACKING_LABEL, Tracking};

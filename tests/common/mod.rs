@@ -197,6 +197,23 @@ impl Env {
                 context: None,
             },
         )
+        .with_policies(config.policies)
+    }
+
+    /// Commits `files` (path, text) under policies/ and points tether.yaml's
+    /// `policies:` at that folder.
+    pub fn add_policies(&self, files: &[(&str, &str)]) -> String {
+        let changes: Vec<_> = files
+            .iter()
+            .map(|(name, text)| file(&format!("policies/{name}"), text))
+            .collect();
+        let commit = self.commit(&changes, "Add admission policies");
+        let mut text = std::fs::read_to_string(&self.config).unwrap();
+        if !text.contains("policies:") {
+            text.push_str("policies: {repo: ./gitops, path: policies}\n");
+            std::fs::write(&self.config, text).unwrap();
+        }
+        commit
     }
 
     /// Commits changes to the app's repository.

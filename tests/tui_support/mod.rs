@@ -342,6 +342,7 @@ pub fn plan_event(app: &str) -> EngineEvent {
                 result("Ingress", "web-old", Some(1), "deleted", &[]),
             ],
             record_error: None,
+            violations: Vec::new(),
         }),
     }
 }

@@ -1,5 +1,5 @@
 //! Confirmation dialogs: sync (with the engine's plan: counts, waves,
-//! takeovers), pause reason input, resume.
+//! takeovers, admission policy findings), pause reason input, resume.
 
 use crate::engine::SyncReport;
 use crate::tui::action::Action;
@@ -121,7 +121,7 @@ pub(super) fn yes_no(app: &App) -> String {
 }
 
 /// `plan @ rev: N create · M update · D delete · K unchanged`, then per
-/// wave its changes, then the field takeovers.
+/// wave its changes, then the field takeovers and policy findings.
 fn plan_lines(app: &App, plan: &SyncReport) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let count = |a: &str| plan.resources.iter().filter(|r| r.action == a).count();
@@ -186,6 +186,42 @@ fn plan_lines(app: &App, plan: &SyncReport) -> Vec<Line<'static>> {
             lines.push(Line::from(Span::styled(
                 format!("takes {takeover} on {}/{}", r.kind, r.name),
                 theme.style("status_line.warning"),
+            )));
+        }
+    }
+    lines.extend(violation_lines(app, plan));
+    lines
+}
+
+/// Admission policy findings of the plan: denials (the sync will be
+/// refused), then warnings and audits, a few of each.
+fn violation_lines(app: &App, plan: &SyncReport) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let mut lines = Vec::new();
+    let (denials, others): (Vec<_>, Vec<_>) = plan.violations.iter().partition(|v| v.denies());
+    if !denials.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "admission policies deny {} object(s): the sync will be refused",
+                denials.len()
+            ),
+            theme.style("status_line.error"),
+        )));
+    }
+    for (group, scope, verb) in [
+        (&denials, "status_line.error", "denies"),
+        (&others, "status_line.warning", "warns on"),
+    ] {
+        for v in group.iter().take(MAX_PER_WAVE) {
+            lines.push(Line::from(Span::styled(
+                format!("  policy {} {verb} {}: {}", v.policy, v.object, v.message),
+                theme.style(scope),
+            )));
+        }
+        if group.len() > MAX_PER_WAVE {
+            lines.push(Line::from(Span::styled(
+                format!("  … {} more", group.len() - MAX_PER_WAVE),
+                theme.style("dialog"),
             )));
         }
     }
