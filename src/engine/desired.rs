@@ -350,21 +350,9 @@ pub fn prepare(app: &AppSpec, objects: &mut [Value], is_namespaced: impl Fn(&str
     }
 }
 
-/// Kinds that are cluster-scoped in every Kubernetes; used when discovery
-/// cannot be asked (no cluster needed to render).
+/// Whether a kind is namespaced, by the table of built-in cluster-scoped
+/// kinds; used when discovery cannot be asked (no cluster needed to
+/// render).
 pub fn is_namespaced_offline(group: &str, kind: &str) -> bool {
-    !matches!(
-        (group, kind),
-        ("", "Namespace")
-            | ("", "Node")
-            | ("", "PersistentVolume")
-            | ("rbac.authorization.k8s.io", "ClusterRole")
-            | ("rbac.authorization.k8s.io", "ClusterRoleBinding")
-            | ("apiextensions.k8s.io", "CustomResourceDefinition")
-            | ("storage.k8s.io", "StorageClass")
-            | ("scheduling.k8s.io", "PriorityClass")
-            | ("networking.k8s.io", "IngressClass")
-            | ("admissionregistration.k8s.io", _)
-            | ("apiregistration.k8s.io", "APIService")
-    )
+    !crate::model::is_cluster_scoped_builtin(group, kind)
 }

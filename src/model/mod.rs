@@ -19,7 +19,7 @@ pub use import::{
     AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping,
     TrackingMethod,
 };
-pub use key::{GroupVersionKind, ResourceKey};
+pub use key::{GroupVersionKind, ResourceKey, is_cluster_scoped_builtin};
 pub use policy::PolicySource;
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
