@@ -24,11 +24,31 @@ pub(crate) enum Dialect {
     Kubectl,
     /// `kustomize build`: timestamps become RFC 3339.
     Kustomize,
+    /// As [`Dialect::Kustomize`], but annotations are read like any
+    /// other field (strategic merge patches: `null` deletes).
+    KustomizePatch,
+    /// As [`Dialect::Kustomize`], but the plain values of
+    /// `metadata.labels` and `metadata.annotations` are kept as written
+    /// (`null` too): kustomize's label and annotation maps of text.
+    KustomizeMetaText,
+    /// YAML 1.1 as go-yaml v2 reads it, then made JSON (sigs.k8s.io/yaml):
+    /// how kustomize reads kustomization files, JSON 6902 patches and
+    /// configuration files. `yes`, `on`, `n` are booleans; timestamps
+    /// stay as written.
+    Yaml11,
 }
+
+/// YAML 1.1 booleans besides the `true`/`false` forms.
+const YAML11_TRUE: &[&str] = &["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"];
+const YAML11_FALSE: &[&str] = &["n", "N", "no", "No", "NO", "off", "Off", "OFF"];
 
 /// The value of a plain scalar; Err for the infinities and NaN, which JSON
 /// cannot hold.
 pub(crate) fn resolve_plain(text: &str, dialect: Dialect) -> Result<Value, String> {
+    let dialect = match dialect {
+        Dialect::KustomizePatch | Dialect::KustomizeMetaText => Dialect::Kustomize,
+        other => other,
+    };
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
         "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
@@ -38,6 +58,12 @@ pub(crate) fn resolve_plain(text: &str, dialect: Dialect) -> Result<Value, Strin
             return Err(format!(
                 "the number {text} cannot be represented (infinite or NaN)"
             ));
+        }
+        _ if dialect == Dialect::Yaml11 && YAML11_TRUE.contains(&text) => {
+            return Ok(Value::Bool(true));
+        }
+        _ if dialect == Dialect::Yaml11 && YAML11_FALSE.contains(&text) => {
+            return Ok(Value::Bool(false));
         }
         _ => {}
     }
@@ -58,8 +84,8 @@ fn number_or_time(text: &str, dialect: Dialect) -> Option<Value> {
     }
     if let Some(stamp) = timestamp(text) {
         return Some(Value::String(match dialect {
-            Dialect::Kustomize => stamp,
-            Dialect::Kubectl => text.to_string(),
+            Dialect::Kustomize | Dialect::KustomizePatch | Dialect::KustomizeMetaText => stamp,
+            Dialect::Kubectl | Dialect::Yaml11 => text.to_string(),
         }));
     }
     let plain: String = text.chars().filter(|c| *c != '_').collect();

@@ -111,7 +111,8 @@ pub(crate) fn run(
                 res
             })
             .collect();
-        super::accumulate::append_all(file, resources, new)?;
+        super::resmap::append_all(resources, new)
+            .map_err(|e| KustomizeError::transform(file, e))?;
     }
     Ok(())
 }

@@ -19,14 +19,14 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
     let bytes = tree.get(file).unwrap_or_default();
     let text = std::str::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
     let mut value =
-        convert::load(text, Dialect::Kubectl).map_err(|e| invalid(yaml_error(text, e)))?;
+        convert::load(text, Dialect::Yaml11).map_err(|e| invalid(yaml_error(text, e)))?;
     if value.is_null() {
         return Err(invalid(
             "kustomization is empty (no resources, generators or transformers)".into(),
         ));
     }
+    drop_nulls(&mut value);
     if let Some(map) = value.as_object_mut() {
-        map.retain(|_, v| !v.is_null());
         canonical_keys(map);
         if map.keys().all(|k| k == "apiVersion" || k == "kind") {
             return Err(invalid(
@@ -37,6 +37,19 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
     let k: Kustomization = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
     check_type(&k).map_err(invalid)?;
     Ok(k)
+}
+
+/// Removes null-valued mapping entries at any depth: Go's JSON decoder,
+/// which kustomize reads its files with, treats `null` as absent.
+pub(crate) fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// Renames `namePREFIX:` and the like to the canonical field name.
@@ -100,8 +113,80 @@ pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, Ku
 /// The objects of a YAML/JSON file (streams split, Lists flattened).
 pub(crate) fn objects(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
     let bytes = tree.get(file).unwrap_or_default();
-    documents::parse_file_as(file, bytes, Dialect::Kustomize)
-        .map_err(|e| KustomizeError::Parse(Box::new(e)))
+    objects_of(file, bytes)
+}
+
+/// The objects of YAML/JSON text named `file` in errors, as kustomize's
+/// resource factory reads them: empty documents skipped, `…List` kinds
+/// with `items` expanded, every object needing a kind and (but Lists) a
+/// name.
+pub(crate) fn objects_of(file: &str, bytes: &[u8]) -> Result<Vec<Value>, KustomizeError> {
+    objects_as(file, bytes, Dialect::Kustomize)
+}
+
+/// [`objects_of`] read as `dialect` reads it.
+pub(crate) fn objects_as(
+    file: &str,
+    bytes: &[u8],
+    dialect: Dialect,
+) -> Result<Vec<Value>, KustomizeError> {
+    let invalid = |line: usize, message: String| {
+        KustomizeError::Parse(Box::new(crate::render::RenderError::Invalid {
+            file: file.to_string(),
+            line,
+            message,
+        }))
+    };
+    let docs = documents::load_documents(file, bytes, dialect)
+        .map_err(|e| KustomizeError::Parse(Box::new(e)))?;
+    let mut queue: std::collections::VecDeque<(usize, Value)> = docs.into_iter().collect();
+    let mut out = Vec::new();
+    while let Some((line, doc)) = queue.pop_front() {
+        if doc.is_null() || doc.as_object().is_some_and(serde_json::Map::is_empty) {
+            continue;
+        }
+        let Some(obj) = doc.as_object() else {
+            return Err(invalid(
+                line,
+                "expected a Kubernetes object (a mapping)".into(),
+            ));
+        };
+        let text = |v: Option<&Value>| v.map(super::resource::scalar_text).unwrap_or_default();
+        let kind = match obj.get("kind") {
+            Some(Value::Null) | None => String::new(),
+            v => text(v),
+        };
+        if kind.is_empty() {
+            return Err(invalid(line, "the document has no kind".into()));
+        }
+        if kind.ends_with("List") {
+            match obj.get("items") {
+                Some(Value::Array(items)) => {
+                    for item in items {
+                        queue.push_back((line, item.clone()));
+                    }
+                    continue;
+                }
+                Some(Value::Null) => continue,
+                Some(_) => {
+                    return Err(invalid(line, format!("expected array in {kind}/items")));
+                }
+                None => {
+                    out.push(doc);
+                    continue;
+                }
+            }
+        }
+        let name = match obj.get("metadata").and_then(|m| m.get("name")) {
+            Some(Value::Null) | None => String::new(),
+            v => text(v),
+        };
+        if name.is_empty() {
+            return Err(invalid(line, "the document has no metadata.name".into()));
+        }
+        out.push(doc);
+    }
+    Ok(out)
 }
 
 /// The text of a file (patches, env files).
@@ -113,14 +198,14 @@ pub(crate) fn text<'a>(tree: &'a FileTree, file: &str) -> Result<&'a str, Kustom
     })
 }
 
-/// The documents of a YAML file as plain values (no object checks).
+/// The documents of a YAML file as plain values (no object checks), read
+/// as YAML 1.1 as kustomize reads configuration and replacement files.
 pub(crate) fn yaml_docs(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
     let text = text(tree, file)?;
-    let documents =
-        convert::load_all(text, Dialect::Kubectl).map_err(|e| KustomizeError::File {
-            file: file.to_string(),
-            message: yaml_error(text, e),
-        })?;
+    let documents = convert::load_all(text, Dialect::Yaml11).map_err(|e| KustomizeError::File {
+        file: file.to_string(),
+        message: yaml_error(text, e),
+    })?;
     Ok(documents.into_iter().filter(|v| !v.is_null()).collect())
 }
 

@@ -1,80 +1,17 @@
-//! One object being built, with the identity history kustomize keeps to fix
-//! name references after prefixes, suffixes and hashes.
+//! One object being built, with what kustomize tracks about it in its
+//! build annotations: previous identities (to fix name references after
+//! prefixes, suffixes, namespaces and hashes), name prefixes and
+//! suffixes, generator behavior and the hash-suffix flag.
 
+use super::resid::{Gvk, ResId};
 use serde_json::{Map, Value};
-
-/// The (apiVersion, kind) pairs kustomize 5.8 (kubectl 1.37) knows to be
-/// cluster-scoped; everything else, custom resources included, is treated
-/// as namespaced.
-const CLUSTER_SCOPED: &[(&str, &str)] = &[
-    (
-        "admissionregistration.k8s.io/v1",
-        "MutatingWebhookConfiguration",
-    ),
-    (
-        "admissionregistration.k8s.io/v1",
-        "ValidatingWebhookConfiguration",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "MutatingWebhookConfiguration",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "ValidatingWebhookConfiguration",
-    ),
-    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
-    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
-    ("apiregistration.k8s.io/v1", "APIService"),
-    ("apiregistration.k8s.io/v1beta1", "APIService"),
-    ("certificates.k8s.io/v1", "CertificateSigningRequest"),
-    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
-    (
-        "flowcontrol.apiserver.k8s.io/v1beta1",
-        "PriorityLevelConfiguration",
-    ),
-    ("networking.k8s.io/v1", "IngressClass"),
-    ("networking.k8s.io/v1beta1", "IngressClass"),
-    ("node.k8s.io/v1", "RuntimeClass"),
-    ("node.k8s.io/v1beta1", "RuntimeClass"),
-    ("policy/v1beta1", "PodSecurityPolicy"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
-    ("scheduling.k8s.io/v1", "PriorityClass"),
-    ("scheduling.k8s.io/v1beta1", "PriorityClass"),
-    ("storage.k8s.io/v1", "CSIDriver"),
-    ("storage.k8s.io/v1", "CSINode"),
-    ("storage.k8s.io/v1", "StorageClass"),
-    ("storage.k8s.io/v1", "VolumeAttachment"),
-    ("storage.k8s.io/v1beta1", "CSIDriver"),
-    ("storage.k8s.io/v1beta1", "CSINode"),
-    ("storage.k8s.io/v1beta1", "StorageClass"),
-    ("storage.k8s.io/v1beta1", "VolumeAttachment"),
-    ("v1", "ComponentStatus"),
-    ("v1", "Namespace"),
-    ("v1", "Node"),
-    ("v1", "NodeProxyOptions"),
-    ("v1", "PersistentVolume"),
-];
-
-/// Whether objects of `api_version` and `kind` are cluster-scoped.
-pub(crate) fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
-    CLUSTER_SCOPED.contains(&(api_version, kind))
-}
-
-/// Whether `kind` is cluster-scoped in some API version (for references,
-/// which name a kind but not its version).
-pub(crate) fn is_cluster_kind(kind: &str) -> bool {
-    CLUSTER_SCOPED.iter().any(|(_, k)| *k == kind)
-}
 
 /// How a generated object combines with one of the same id from a base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Behavior {
-    /// A new object (the default).
+    /// Not a generated object, or no behavior given.
+    Unspecified,
+    /// A new object.
     Create,
     /// Data merged into the base object.
     Merge,
@@ -82,16 +19,24 @@ pub(crate) enum Behavior {
     Replace,
 }
 
+/// A previous identity: name, effective namespace and kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PrevId {
+    pub name: String,
+    pub namespace: String,
+    pub kind: String,
+}
+
 /// An object plus what kustomize tracks about it.
 #[derive(Debug, Clone)]
 pub(crate) struct Resource {
     /// The object itself.
     pub obj: Value,
-    /// Every (name, namespace) it has had, oldest first (current excluded).
-    pub history: Vec<(String, String)>,
+    /// Previous identities, oldest first.
+    pub prev: Vec<PrevId>,
     /// A generated ConfigMap/Secret whose name gets the content hash.
     pub needs_hash: bool,
-    /// Generator behavior (Create for everything not generated).
+    /// Generator behavior.
     pub behavior: Behavior,
     /// Where it came from, as the `config.kubernetes.io/origin` text.
     pub origin: String,
@@ -101,10 +46,8 @@ pub(crate) struct Resource {
     pub suffixes: Vec<String>,
     /// Legacy `vars` that read a field of this object.
     pub var_names: Vec<String>,
-    /// (apiVersion, kind) it had before a patch allowed to change its kind.
-    pub prev_types: Vec<(String, String)>,
-    /// Rendered from a `helmCharts` chart: helm placed it in its namespace,
-    /// so `namespace:` leaves it alone (kustomize's helm-generated mark).
+    /// Rendered from a `helmCharts` chart: `namespace:` leaves it alone
+    /// (kustomize's helm-generated mark).
     pub helm_generated: bool,
 }
 
@@ -113,19 +56,18 @@ impl Resource {
     pub fn new(obj: Value) -> Self {
         Self {
             obj,
-            history: Vec::new(),
+            prev: Vec::new(),
             needs_hash: false,
-            behavior: Behavior::Create,
+            behavior: Behavior::Unspecified,
             origin: String::new(),
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             var_names: Vec::new(),
-            prev_types: Vec::new(),
             helm_generated: false,
         }
     }
 
-    /// `apiVersion` (may be empty).
+    /// `apiVersion` (empty when not a string).
     pub fn api_version(&self) -> &str {
         self.obj
             .get("apiVersion")
@@ -135,18 +77,12 @@ impl Resource {
 
     /// API group (empty for core).
     pub fn group(&self) -> &str {
-        self.api_version().split_once('/').map_or("", |(g, _)| g)
+        super::resid::split_api_version(self.api_version()).0
     }
 
     /// API version without group.
     pub fn version(&self) -> &str {
-        let v = self.api_version();
-        v.split_once('/').map_or(v, |(_, v)| v)
-    }
-
-    /// Whether this object lives outside namespaces.
-    pub fn is_cluster_scoped(&self) -> bool {
-        is_cluster_scoped(self.api_version(), self.kind())
+        super::resid::split_api_version(self.api_version()).1
     }
 
     /// `kind`.
@@ -154,22 +90,80 @@ impl Resource {
         self.obj.get("kind").and_then(Value::as_str).unwrap_or("")
     }
 
-    /// `metadata.name`.
-    pub fn name(&self) -> &str {
-        self.meta_str("name")
+    /// Group, version and kind.
+    pub fn gvk(&self) -> Gvk {
+        Gvk::new(self.api_version(), self.kind())
+    }
+
+    /// Whether this object lives outside namespaces.
+    pub fn is_cluster_scoped(&self) -> bool {
+        self.gvk().is_cluster_scoped()
+    }
+
+    /// `metadata.name` (as text).
+    pub fn name(&self) -> String {
+        self.meta_text("name")
     }
 
     /// `metadata.namespace` ("" when unset).
-    pub fn namespace(&self) -> &str {
-        self.meta_str("namespace")
+    pub fn namespace(&self) -> String {
+        self.meta_text("namespace")
     }
 
-    fn meta_str(&self, key: &str) -> &str {
+    fn meta_text(&self, key: &str) -> String {
         self.obj
             .get("metadata")
             .and_then(|m| m.get(key))
-            .and_then(Value::as_str)
-            .unwrap_or("")
+            .map(scalar_text)
+            .unwrap_or_default()
+    }
+
+    /// Whether the object is gone (deleted by a patch) or empty.
+    pub fn is_empty(&self) -> bool {
+        self.obj.as_object().is_none_or(Map::is_empty)
+    }
+
+    /// The current identity.
+    pub fn cur_id(&self) -> ResId {
+        ResId::new(self.gvk(), &self.name(), &self.namespace())
+    }
+
+    /// The previous identities, oldest first: the current apiVersion with
+    /// the kinds, names and namespaces stored (never cluster-scoped, as
+    /// kustomize rebuilds them).
+    pub fn prev_ids(&self) -> Vec<ResId> {
+        let (group, version) = super::resid::split_api_version(self.api_version());
+        self.prev
+            .iter()
+            .map(|p| ResId {
+                gvk: Gvk {
+                    group: group.to_string(),
+                    version: version.to_string(),
+                    kind: p.kind.clone(),
+                },
+                name: p.name.clone(),
+                namespace: p.namespace.clone(),
+                cluster: false,
+            })
+            .collect()
+    }
+
+    /// The original identity.
+    pub fn org_id(&self) -> ResId {
+        self.prev_ids()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| self.cur_id())
+    }
+
+    /// Remembers the current identity as a previous one.
+    pub fn store_previous_id(&mut self) {
+        let id = self.cur_id();
+        self.prev.push(PrevId {
+            name: id.name.clone(),
+            namespace: id.effective_namespace().to_string(),
+            kind: id.gvk.kind,
+        });
     }
 
     /// The metadata mapping, created if absent (None only if the object
@@ -183,88 +177,91 @@ impl Resource {
         ensure_object(meta)
     }
 
-    /// Sets (Some) or removes (None) the string field `key` of metadata.
-    pub fn set_meta(&mut self, key: &str, value: Option<&str>) {
+    /// Sets (non-empty) or removes (empty) the string field `key` of
+    /// metadata, as kyaml's name and namespace setters do.
+    pub fn set_meta(&mut self, key: &str, value: &str) {
         let Some(meta) = self.metadata_mut() else {
             return;
         };
-        match value {
-            Some(v) => meta.insert(key.to_string(), Value::String(v.to_string())),
-            None => meta.remove(key),
-        };
-    }
-
-    /// Renames the object, remembering the old name for references.
-    pub fn set_name(&mut self, name: &str) {
-        self.remember();
-        self.set_meta("name", Some(name));
-    }
-
-    /// Moves the object to a namespace, remembering the old one.
-    pub fn set_namespace(&mut self, ns: &str) {
-        self.remember();
-        self.set_meta("namespace", Some(ns));
-    }
-
-    fn remember(&mut self) {
-        let now = (self.name().to_string(), self.namespace().to_string());
-        if self.history.last() != Some(&now) {
-            self.history.push(now);
-        }
-    }
-
-    /// Whether the object was ever called `name`.
-    pub fn was_named(&self, name: &str) -> bool {
-        self.name() == name || self.history.iter().any(|(n, _)| n == name)
-    }
-
-    /// The original name (before any prefix, suffix or hash).
-    pub fn original_name(&self) -> &str {
-        self.history
-            .first()
-            .map_or(self.name(), |(n, _)| n.as_str())
-    }
-
-    /// The original namespace.
-    pub fn original_namespace(&self) -> &str {
-        self.history
-            .first()
-            .map_or(self.namespace(), |(_, ns)| ns.as_str())
-    }
-
-    /// Whether this resource has (or had) the identity of `probe`: same
-    /// group, version and kind, and a (name, namespace) it went by.
-    pub fn answers_to(&self, probe: &Resource) -> bool {
-        let same_type = |(v, k): (&str, &str)| v == probe.api_version() && k == probe.kind();
-        let typed = same_type((self.api_version(), self.kind()))
-            || self.prev_types.iter().any(|(v, k)| same_type((v, k)));
-        if !typed {
-            return false;
-        }
-        let scoped = !self.is_cluster_scoped();
-        let same = |name: &str, ns: &str| {
-            name == probe.name() && (!scoped || effective_ns(ns) == effective_ns(probe.namespace()))
-        };
-        same(self.name(), self.namespace()) || self.history.iter().any(|(n, ns)| same(n, ns))
-    }
-
-    /// Identity used for duplicate detection and sorting: kind.group,
-    /// namespace (empty for cluster-scoped) and name.
-    pub fn id(&self) -> String {
-        let ns = if self.is_cluster_scoped() {
-            ""
+        if value.is_empty() {
+            meta.remove(key);
         } else {
-            effective_ns(self.namespace())
+            meta.insert(key.to_string(), Value::String(value.to_string()));
+        }
+    }
+
+    /// Sets `kind`.
+    pub fn set_kind(&mut self, kind: &str) {
+        if let Some(m) = self.obj.as_object_mut() {
+            m.insert("kind".into(), Value::String(kind.to_string()));
+        }
+    }
+
+    /// `metadata.<key>` (labels or annotations) as text values.
+    pub fn meta_map(&self, key: &str) -> Vec<(String, String)> {
+        match self
+            .obj
+            .get("metadata")
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_object)
+        {
+            Some(m) => m.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Replaces `metadata.<key>` with string values (removed when empty),
+    /// as kyaml's SetLabels / SetAnnotations do.
+    pub fn set_meta_map(&mut self, key: &str, pairs: Vec<(String, String)>) {
+        let Some(meta) = self.metadata_mut() else {
+            return;
         };
-        let group = self.group();
-        let dot = if group.is_empty() { "" } else { "." };
-        format!("{}{dot}{group}/{ns}/{}", self.kind(), self.name())
+        if pairs.is_empty() {
+            meta.remove(key);
+            return;
+        }
+        let mut sorted = pairs;
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let map = sorted
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        meta.insert(key.to_string(), Value::Object(map));
+    }
+
+    /// Whether `prefixes`/`suffixes` of this and `other` agree as
+    /// kustomize's name-reference sieve requires.
+    pub fn affixes_equal(&self, other: &Resource, allow_empty: bool) -> bool {
+        let check = |a: &[String], b: &[String]| {
+            (allow_empty && (a.is_empty() || b.is_empty())) || same_ending(a, b)
+        };
+        check(&self.prefixes, &other.prefixes) && check(&self.suffixes, &other.suffixes)
     }
 }
 
-/// "default" and "" are the same namespace for identities.
-pub(crate) fn effective_ns(ns: &str) -> &str {
-    if ns.is_empty() { "default" } else { ns }
+/// kustomize's `SameEndingSubSlice`: the shorter list ends the longer one.
+fn same_ending(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return long.is_empty();
+    }
+    long.ends_with(short)
+}
+
+/// The text of a scalar as a YAML node holds it (what kustomize reads
+/// names, labels and annotations as): strings as they are, numbers and
+/// booleans written out, null as `null`, collections as "".
+pub(crate) fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => crate::render::scalars::go_float(f),
+            _ => n.to_string(),
+        },
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Array(_) | Value::Object(_) => String::new(),
+    }
 }
 
 /// `v` as a mapping, replacing it with an empty one if it is something else.
