@@ -86,6 +86,16 @@ pub(crate) fn selects(fs: &FieldSpec, api_version: &str, kind: &str) -> bool {
 /// The setter called on each node a path reaches.
 pub(crate) type Setter<'a> = &'a mut dyn FnMut(&mut Value) -> Result<(), String>;
 
+/// A setter also told where the node is.
+pub(crate) type PathSetter<'a> = &'a mut dyn FnMut(&mut Value, &[Seg]) -> Result<(), String>;
+
+/// A step of a path into an object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Seg {
+    Key(String),
+    Index(usize),
+}
+
 /// Calls `set` on every node `fs` reaches in `obj` (which must be of a
 /// type `fs` selects), creating nodes as `create` says; Err when the path
 /// runs into a scalar or `set` fails.
@@ -95,13 +105,24 @@ pub(crate) fn apply(
     create: CreateKind,
     set: Setter<'_>,
 ) -> Result<(), String> {
+    apply_at(obj, fs, create, &mut |node, _| set(node))
+}
+
+/// [`apply`] with the path of each node given to the setter.
+pub(crate) fn apply_at(
+    obj: &mut Value,
+    fs: &FieldSpec,
+    create: CreateKind,
+    set: PathSetter<'_>,
+) -> Result<(), String> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
     if !selects(fs, api_version, kind) {
         return Ok(());
     }
     let path = split_path(&fs.path, '/');
-    walk(obj, &path, fs.create, create, set)
+    let mut at = Vec::new();
+    walk(obj, &path, fs.create, create, &mut at, set)
         .map_err(|e| format!("considering field '{}': {e}", fs.path))
 }
 
@@ -110,20 +131,24 @@ fn walk(
     path: &[String],
     create_fs: bool,
     create: CreateKind,
-    set: Setter<'_>,
+    at: &mut Vec<Seg>,
+    set: PathSetter<'_>,
 ) -> Result<(), String> {
     let Some((first, rest)) = path.split_first() else {
-        return set(node);
+        return set(node, at);
     };
     match node {
         Value::Null => Ok(()),
         Value::Array(items) => {
-            for item in items {
-                walk(item, path, create_fs, create, set)?;
+            for (i, item) in items.iter_mut().enumerate() {
+                at.push(Seg::Index(i));
+                let r = walk(item, path, create_fs, create, at, set);
+                at.pop();
+                r?;
             }
             Ok(())
         }
-        Value::Object(map) => walk_map(map, first, rest, create_fs, create, set),
+        Value::Object(map) => walk_map(map, first, rest, create_fs, create, at, set),
         _ => Err("expected sequence or mapping node".into()),
     }
 }
@@ -134,7 +159,8 @@ fn walk_map(
     rest: &[String],
     create_fs: bool,
     create: CreateKind,
-    set: Setter<'_>,
+    at: &mut Vec<Seg>,
+    set: PathSetter<'_>,
 ) -> Result<(), String> {
     let (name, is_seq) = match first.strip_suffix("[]") {
         Some(n) => (n, true),
@@ -176,7 +202,10 @@ fn walk_map(
             (f, _) => f,
         };
     }
-    walk(field, rest, create_fs, create, set)
+    at.push(Seg::Key(name.to_string()));
+    let r = walk(field, rest, create_fs, create, at, set);
+    at.pop();
+    r
 }
 
 /// kyaml's `FieldSetter`: with a `name`, sets that key of the mapping

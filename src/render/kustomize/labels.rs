@@ -2,8 +2,9 @@
 //! `commonAnnotations` and their plugins): each pair written, as a
 //! string, into every field the field specs reach.
 
+use super::alias::{self, Loc};
 use super::config::{TransformerConfig, merge_all, merge_one};
-use super::fieldspec::{self, CreateKind};
+use super::fieldspec::{self, CreateKind, Seg};
 use super::resource::Resource;
 use super::spec::{FieldSpec, LabelSpec, StringMap};
 use serde_json::Value;
@@ -18,12 +19,28 @@ pub(crate) fn set_all(
         return Ok(());
     }
     for res in resources.iter_mut() {
-        for (k, v) in pairs {
-            for fs in specs {
-                fieldspec::apply(&mut res.obj, fs, CreateKind::Map, &mut |node| {
-                    fieldspec::set_entry(node, k, Value::String(v.clone()))
-                })?;
+        // kyaml puts one node per key into every map that lacked the key:
+        // those fields share it from now on.
+        let mut groups: Vec<Vec<Loc>> = Vec::new();
+        alias::track(res, |res| -> Result<(), String> {
+            for (k, v) in pairs {
+                let mut created: Vec<Loc> = Vec::new();
+                for fs in specs {
+                    fieldspec::apply_at(&mut res.obj, fs, CreateKind::Map, &mut |node, at| {
+                        if node.as_object().is_some_and(|m| !m.contains_key(k)) {
+                            let mut loc = at.to_vec();
+                            loc.push(Seg::Key(k.clone()));
+                            created.push(loc);
+                        }
+                        fieldspec::set_entry(node, k, Value::String(v.clone()))
+                    })?;
+                }
+                groups.push(created);
             }
+            Ok(())
+        })?;
+        for group in groups {
+            alias::share(res, group);
         }
     }
     Ok(())

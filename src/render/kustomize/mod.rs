@@ -3,6 +3,7 @@
 //! built-in transformers, with kustomize's output order.
 
 mod accumulate;
+mod alias;
 mod build_metadata;
 mod config;
 mod crds;

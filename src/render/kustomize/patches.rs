@@ -239,9 +239,15 @@ pub(crate) fn apply_smp(res: &mut Resource, patch: &SmPatch) -> Result<(), Strin
     if patch.allow_name_change || patch.allow_kind_change {
         res.store_previous_id();
     }
-    let target = std::mem::take(&mut res.obj);
-    let merged = openapi::with_schema(|api| smp::merge(target, patch.obj.clone(), api))?;
-    res.obj = merged.unwrap_or(Value::Null);
+    for at in replaced_paths(&patch.obj) {
+        super::alias::forget_under(res, &at);
+    }
+    super::alias::track(res, |res| -> Result<(), String> {
+        let target = std::mem::take(&mut res.obj);
+        let merged = openapi::with_schema(|api| smp::merge(target, patch.obj.clone(), api))?;
+        res.obj = merged.unwrap_or(Value::Null);
+        Ok(())
+    })?;
     if res.is_empty() {
         return Ok(());
     }
@@ -253,6 +259,27 @@ pub(crate) fn apply_smp(res: &mut Resource, patch: &SmPatch) -> Result<(), Strin
     }
     res.set_meta("namespace", &ns);
     Ok(())
+}
+
+/// Paths of the maps a patch replaces (`$patch: replace`): their fields
+/// get new nodes.
+fn replaced_paths(patch: &Value) -> Vec<super::alias::Loc> {
+    fn walk(v: &Value, at: &mut Vec<super::fieldspec::Seg>, out: &mut Vec<super::alias::Loc>) {
+        let Some(m) = v.as_object() else {
+            return;
+        };
+        if m.get("$patch").and_then(Value::as_str) == Some("replace") {
+            out.push(at.clone());
+        }
+        for (k, child) in m {
+            at.push(super::fieldspec::Seg::Key(k.clone()));
+            walk(child, at, out);
+            at.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(patch, &mut Vec::new(), &mut out);
+    out
 }
 
 /// JSON 6902 operations on the selected resources, their annotations
@@ -273,6 +300,7 @@ pub(crate) fn json_patch(
         if store_previous {
             res.store_previous_id();
         }
+        super::alias::forget(res);
         json6902::apply(&mut res.obj, &ops).map_err(|e| {
             at.error(format!(
                 "JSON patch {label} on {}: {e}",

@@ -248,16 +248,16 @@ fn apply_target(t: &Target, value: &Value, resources: &mut [Resource]) -> Result
         if rejected || !select.selects(res) {
             continue;
         }
-        for p in &paths {
-            path::copy_to_target(
-                &mut res.obj,
-                value,
-                p,
-                t.options
-                    .as_ref()
-                    .map(|o| (o.create, o.delimiter.as_str(), o.index)),
-            )?;
-        }
+        let options = t
+            .options
+            .as_ref()
+            .map(|o| (o.create, o.delimiter.as_str(), o.index));
+        super::alias::track(res, |res| -> Result<(), String> {
+            for p in &paths {
+                path::copy_to_target(&mut res.obj, value, p, options)?;
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }

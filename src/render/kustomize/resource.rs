@@ -49,6 +49,8 @@ pub(crate) struct Resource {
     /// Rendered from a `helmCharts` chart: `namespace:` leaves it alone
     /// (kustomize's helm-generated mark).
     pub helm_generated: bool,
+    /// Groups of fields sharing one value ([`super::alias`]).
+    pub aliases: Vec<Vec<super::alias::Loc>>,
 }
 
 impl Resource {
@@ -64,6 +66,7 @@ impl Resource {
             suffixes: Vec::new(),
             var_names: Vec::new(),
             helm_generated: false,
+            aliases: Vec::new(),
         }
     }
 

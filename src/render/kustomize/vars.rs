@@ -118,11 +118,14 @@ pub(crate) fn resolve(
         return Ok(());
     }
     for res in resources.iter_mut() {
-        for fs in specs {
-            fieldspec::apply(&mut res.obj, fs, CreateKind::No, &mut |node| {
-                substitute(node, &values)
-            })?;
-        }
+        super::alias::track(res, |res| -> Result<(), String> {
+            for fs in specs {
+                fieldspec::apply(&mut res.obj, fs, CreateKind::No, &mut |node| {
+                    substitute(node, &values)
+                })?;
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
