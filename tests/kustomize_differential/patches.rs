@@ -416,8 +416,12 @@ fn field_paths(kind: &str) -> Vec<&'static str> {
 /// One replacement from one visible object into others.
 pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
     let src = visible.choose(rng).unwrap();
+    // kustomize re-reads text it writes into names it set itself (a
+    // `null` copied there becomes null); tether keeps a string, so odd
+    // values are not copied into names.
+    let into_names = rng.random_bool(0.3);
     let mut r = Vec::new();
-    if rng.random_bool(0.15) {
+    if rng.random_bool(0.15) && !into_names {
         r.push(("sourceValue", super::objects::value(rng, false)));
     } else {
         let mut source = vec![("kind", Node::s(src.kind.clone()))];

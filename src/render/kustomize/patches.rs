@@ -136,6 +136,14 @@ pub(crate) fn parse_patch(
             for p in &mut s {
                 p.allow_name_change = allow("allowNameChange");
                 p.allow_kind_change = allow("allowKindChange");
+                if p.allow_name_change || p.allow_kind_change {
+                    // kustomize marks the patch with an annotation, which
+                    // rewrites its annotations as text.
+                    let text = Resource::new(p.meta_text.clone()).meta_map("annotations");
+                    let mut marked = Resource::new(std::mem::take(&mut p.obj));
+                    marked.set_meta_map("annotations", text);
+                    p.obj = marked.obj;
+                }
             }
             if s.is_empty() {
                 return Ok((Parsed::Nothing, label));
