@@ -7,8 +7,8 @@ use super::patches::{self, Origin};
 use super::resource::Resource;
 use super::spec::{Kustomization, VarSpec};
 use super::{
-    KustomizeError, crds, generators, helm_charts, images, labels, load, meta, namespace, openapi,
-    paths, plugins, replacements, resmap, vars,
+    KustomizeError, build_metadata, crds, generators, helm_charts, images, labels, load, meta,
+    namespace, openapi, paths, plugins, replacements, resmap, vars,
 };
 use crate::model::FileTree;
 
@@ -52,6 +52,9 @@ pub(crate) struct Builder<'a> {
     /// The namespace of the nearest kustomization including the one being
     /// built that sets one: its `helmCharts` render into it.
     helm_root_ns: Option<String>,
+    /// The top kustomization asks for build metadata: objects carry
+    /// their origin annotation during the build.
+    pub origin_mode: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -62,6 +65,19 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             root: None,
             helm_root_ns: None,
+            origin_mode: false,
+        }
+    }
+
+    /// A builder for a folder read on the side (plugin configurations):
+    /// same tree, top folder and origin mode, no folders entered.
+    pub fn child(&self) -> Builder<'a> {
+        Builder {
+            tree: self.tree,
+            stack: Vec::new(),
+            root: self.root.clone(),
+            helm_root_ns: self.helm_root_ns.clone(),
+            origin_mode: self.origin_mode,
         }
     }
 
@@ -249,10 +265,17 @@ impl<'a> Builder<'a> {
         let at = Origin { dir, file };
         let err = |e: String| KustomizeError::transform(file, e);
         let (resources, tc) = (&mut level.resources, &level.config);
+        let origin_of = |kind: &str| build_metadata::builtin(&self.relative(file), kind);
+        let stamp = |resources: &mut Vec<Resource>, kind: &str| {
+            if self.origin_mode {
+                build_metadata::stamp(resources, &origin_of(kind));
+            }
+            drop_empty(resources);
+        };
         if !k.patches_strategic_merge.is_empty() {
             let list = patches::legacy_smp(self, &at, &k.patches_strategic_merge)?;
             patches::apply_by_id(&at, &list, resources)?;
-            drop_empty(resources);
+            stamp(resources, "PatchStrategicMergeTransformer");
         }
         for p in &k.patches {
             let (parsed, label) = patches::parse_patch(
@@ -263,7 +286,7 @@ impl<'a> Builder<'a> {
                 p.options.as_ref(),
             )?;
             patches::apply(&at, &label, parsed, p.target.as_ref(), resources)?;
-            drop_empty(resources);
+            stamp(resources, "PatchTransformer");
         }
         if let Some(ns) = k.namespace.as_deref().filter(|n| !n.is_empty()) {
             namespace::NamespaceChange {
@@ -274,26 +297,32 @@ impl<'a> Builder<'a> {
             }
             .apply(resources)
             .map_err(err)?;
+            stamp(resources, "NamespaceTransformer");
         }
         if let Some(p) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
             meta::add_affix(resources, p, meta::End::Prefix, &tc.name_prefix).map_err(err)?;
+            stamp(resources, "PrefixTransformer");
         }
         if let Some(s) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
             meta::add_affix(resources, s, meta::End::Suffix, &tc.name_suffix).map_err(err)?;
+            stamp(resources, "SuffixTransformer");
         }
         if !k.labels.is_empty() || !k.common_labels.is_empty() {
             for spec in &k.labels {
                 let specs = labels::label_specs(spec, tc).map_err(err)?;
                 drop_empty(resources);
                 labels::set_all(resources, &specs, &spec.pairs).map_err(err)?;
+                stamp(resources, "LabelTransformer");
             }
             drop_empty(resources);
             labels::set_all(resources, &tc.common_labels, &k.common_labels).map_err(err)?;
+            stamp(resources, "LabelTransformer");
         }
         if !k.common_annotations.is_empty() {
             drop_empty(resources);
             labels::set_all(resources, &tc.common_annotations, &k.common_annotations)
                 .map_err(err)?;
+            stamp(resources, "AnnotationsTransformer");
         }
         for p in &k.patches_json6902 {
             let target = p.target.clone().unwrap_or_default();
@@ -322,19 +351,22 @@ impl<'a> Builder<'a> {
                 return Err(err("patchesJson6902: patch appears to be empty".into()));
             }
             patches::json_patch(&at, &label, &ops, &target, resources, false)?;
-            drop_empty(resources);
+            stamp(resources, "PatchJson6902Transformer");
         }
         for r in &k.replicas {
             meta::set_replicas(resources, &r.name, r.count, &tc.replicas).map_err(err)?;
+            stamp(resources, "ReplicaCountTransformer");
         }
         for image in k.images.iter().chain(&k.image_tags) {
             drop_empty(resources);
             images::apply(image, &tc.images, resources).map_err(err)?;
+            stamp(resources, "ImageTagTransformer");
         }
         if !k.replacements.is_empty() {
             let list = replacements::load(self, dir, file, &k.replacements)?;
             drop_empty(resources);
             replacements::apply(&list, resources).map_err(|e| err(format!("replacements: {e}")))?;
+            stamp(resources, "ReplacementTransformer");
         }
         plugins::transform(self, &at, &k.transformers, resources)?;
         drop_empty(resources);
@@ -356,8 +388,12 @@ impl<'a> Builder<'a> {
                     kustomization: file.to_string(),
                     message: format!("resources entry {entry:?}: {e}"),
                 })?;
-            let origin = format!("path: {}\n", self.relative(&path));
-            found.iter_mut().for_each(|r| r.origin.clone_from(&origin));
+            if self.origin_mode {
+                let origin = format!("path: {}\n", self.relative(&path));
+                found
+                    .iter_mut()
+                    .for_each(|r| build_metadata::set_origin(r, &origin));
+            }
             return resmap::append_all(&mut level.resources, found)
                 .map_err(|e| KustomizeError::transform(file, e));
         }

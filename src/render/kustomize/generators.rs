@@ -43,11 +43,13 @@ pub(crate) fn run_one(
     file: &str,
     kind: Kind,
     spec: &GeneratorSpec,
-    origin: String,
+    origin: Option<String>,
     resources: &mut Vec<Resource>,
 ) -> Result<(), KustomizeError> {
     let mut res = generate(b, dir, file, kind, spec, &GeneratorOptions::default())?;
-    res.origin = origin;
+    if let (true, Some(o)) = (b.origin_mode, origin) {
+        super::build_metadata::set_origin(&mut res, &o);
+    }
     add(file, res, resources)
 }
 
@@ -109,10 +111,10 @@ fn generate(
     } else {
         "ConfigMapGenerator"
     };
-    res.origin = format!(
-        "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {generator}\n",
-        b.relative(file)
-    );
+    if b.origin_mode {
+        let origin = super::build_metadata::builtin(&b.relative(file), generator);
+        super::build_metadata::set_origin(&mut res, &origin);
+    }
     res.needs_hash = options.disable_name_suffix_hash != Some(true);
     res.behavior = match spec.behavior.as_deref().unwrap_or("") {
         "create" => Behavior::Create,

@@ -108,6 +108,13 @@ pub(crate) fn run(
             .map(|obj| {
                 let mut res = Resource::new(obj);
                 res.helm_generated = true;
+                if b.origin_mode {
+                    let origin = super::build_metadata::builtin(
+                        &b.relative(file),
+                        "HelmChartInflationGenerator",
+                    );
+                    super::build_metadata::set_origin(&mut res, &origin);
+                }
                 res
             })
             .collect();

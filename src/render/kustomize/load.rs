@@ -95,36 +95,37 @@ fn check_type(k: &Kustomization) -> Result<(), String> {
 /// made strings (`port: 8080` → `"8080"`), as kustomize does (labels are
 /// left alone, as it leaves them).
 pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, KustomizeError> {
-    let mut objects = objects(tree, file)?;
-    for obj in &mut objects {
-        let map = obj
-            .get_mut("metadata")
-            .and_then(|m| m.get_mut("annotations"))
-            .and_then(Value::as_object_mut);
-        for v in map.into_iter().flat_map(|m| m.values_mut()) {
-            if let Value::Bool(_) | Value::Number(_) = v {
-                *v = Value::String(v.to_string());
-            }
-        }
-    }
-    Ok(objects.into_iter().map(Resource::new).collect())
+    let bytes = tree.get(file).unwrap_or_default();
+    resources_of(file, bytes)
 }
 
-/// The objects of a YAML/JSON file (streams split, Lists flattened).
-pub(crate) fn objects(tree: &FileTree, file: &str) -> Result<Vec<Value>, KustomizeError> {
-    let bytes = tree.get(file).unwrap_or_default();
-    objects_of(file, bytes)
+/// The objects of YAML/JSON text as resources, with the text of their
+/// annotations as written.
+pub(crate) fn resources_of(file: &str, bytes: &[u8]) -> Result<Vec<Resource>, KustomizeError> {
+    let objects = objects_as(file, bytes, Dialect::KustomizePatch)?;
+    let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let texts = if mentions(b"annotations") {
+        objects_as(file, bytes, Dialect::KustomizeMetaText)?
+    } else {
+        Vec::new()
+    };
+    Ok(objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, obj)| {
+            let mut res = Resource::new(obj);
+            if let Some(t) = texts.get(i) {
+                res.learn_annotation_texts(t);
+            }
+            res
+        })
+        .collect())
 }
 
 /// The objects of YAML/JSON text named `file` in errors, as kustomize's
-/// resource factory reads them: empty documents skipped, `…List` kinds
-/// with `items` expanded, every object needing a kind and (but Lists) a
-/// name.
-pub(crate) fn objects_of(file: &str, bytes: &[u8]) -> Result<Vec<Value>, KustomizeError> {
-    objects_as(file, bytes, Dialect::Kustomize)
-}
-
-/// [`objects_of`] read as `dialect` reads it.
+/// resource factory reads them (as `dialect` reads YAML): empty documents
+/// skipped, `…List` kinds with `items` expanded, every object needing a
+/// kind and (but Lists) a name.
 pub(crate) fn objects_as(
     file: &str,
     bytes: &[u8],

@@ -59,6 +59,7 @@ pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     let _schema = openapi::start_build();
     let mut builder = accumulate::Builder::new(tree);
     let (file, top) = builder.load(dir, None)?;
+    builder.origin_mode = !top.build_metadata.is_empty();
     builder.set_schema(dir, &file, &top, true)?;
     let (k, level) = builder.build_dir(dir, None)?;
     let err = |e: String| KustomizeError::transform(&file, e);
@@ -96,7 +97,7 @@ fn check_final(resources: &[resource::Resource]) -> Result<(), String> {
 /// but `false`) are inputs to the build (e.g. replacement sources), not
 /// part of its output.
 fn is_local_config(r: &resource::Resource) -> bool {
-    r.meta_map("annotations")
+    r.annotation_texts()
         .iter()
         .any(|(k, v)| k == "config.kubernetes.io/local-config" && v != "false")
 }
@@ -105,23 +106,7 @@ fn is_local_config(r: &resource::Resource) -> bool {
 /// values become their text (null written as nothing becomes ""), and
 /// empty or null annotations disappear.
 fn annotations_as_text(r: &mut resource::Resource) {
-    let pairs: Vec<(String, String)> = r
-        .obj
-        .get("metadata")
-        .and_then(|m| m.get("annotations"))
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| {
-                    let text = match v {
-                        Value::Null => String::new(),
-                        other => resource::scalar_text(other),
-                    };
-                    (k.clone(), text)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let pairs = r.annotation_texts();
     if r.obj.get("metadata").is_some() {
         r.set_meta_map("annotations", pairs);
     }

@@ -143,6 +143,7 @@ pub(crate) fn parse_patch(
                     let mut marked = Resource::new(std::mem::take(&mut p.obj));
                     marked.set_meta_map("annotations", text);
                     p.obj = marked.obj;
+                    p.meta_text = p.obj.clone();
                 }
             }
             if s.is_empty() {
@@ -231,6 +232,7 @@ pub(crate) fn apply_to_selected(
             }
         }
         copy.obj = rewritten.obj;
+        copy.meta_text = copy.obj.clone();
         apply_smp(&mut resources[i], &copy).map_err(|e| at.error(e))?;
     }
     let kept: Vec<Resource> = std::mem::take(resources)
@@ -256,6 +258,7 @@ pub(crate) fn apply_smp(res: &mut Resource, patch: &SmPatch) -> Result<(), Strin
         res.obj = merged.unwrap_or(Value::Null);
         Ok(())
     })?;
+    res.learn_annotation_texts(&patch.meta_text);
     if res.is_empty() {
         return Ok(());
     }
@@ -309,6 +312,7 @@ pub(crate) fn json_patch(
             res.store_previous_id();
         }
         super::alias::forget(res);
+        res.ann_text.clear();
         json6902::apply(&mut res.obj, &ops).map_err(|e| {
             at.error(format!(
                 "JSON patch {label} on {}: {e}",

@@ -23,32 +23,34 @@ fn configs(
 ) -> Result<Vec<Resource>, KustomizeError> {
     let mut out: Vec<Resource> = Vec::new();
     let mut paths = Vec::new();
+    let origin = |r: &mut Resource, path: &str| {
+        if b.origin_mode {
+            super::build_metadata::set_origin(r, &format!("path: {}\n", b.relative(path)));
+        }
+    };
     for entry in entries {
-        match load::objects_of("(inline)", entry.as_bytes()) {
-            Ok(objects) if !is_plain_text(entry) => {
-                let found = objects.into_iter().map(Resource::new).collect();
+        match load::resources_of("(inline)", entry.as_bytes()) {
+            Ok(mut found) => {
+                found.iter_mut().for_each(|r| origin(r, at.file));
                 resmap::append_all(&mut out, found)
                     .map_err(|e| at.error(format!("{field}: {e}")))?;
             }
-            _ => paths.push(entry.clone()),
+            Err(_) => paths.push(entry.clone()),
         }
     }
     for entry in paths {
         let path = b.resolve(at.dir, at.file, field, &entry)?;
         let found = if b.tree().contains(&path) {
-            load::resources(b.tree(), &path)?
+            let mut found = load::resources(b.tree(), &path)?;
+            found.iter_mut().for_each(|r| origin(r, &path));
+            found
         } else {
-            let mut sub = Builder::new(b.tree());
+            let mut sub = b.child();
             sub.build_dir(&path, Some((at.file, &entry)))?.1.resources
         };
         resmap::append_all(&mut out, found).map_err(|e| at.error(format!("{field}: {e}")))?;
     }
     Ok(out)
-}
-
-/// A one-line entry without YAML structure is a path, not a config.
-fn is_plain_text(entry: &str) -> bool {
-    !entry.contains('\n') && !entry.contains(": ") && !entry.trim_start().starts_with('{')
 }
 
 /// The built-in plugin of a config resource; Err for other plugins.
@@ -88,11 +90,8 @@ pub(crate) fn generate(
             continue;
         };
         let spec: GeneratorSpec = *spec;
-        let config_name = res.name();
-        let origin = format!(
-            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {name}\n  name: {config_name}\n",
-            b.relative(at.file)
-        );
+        let _ = name;
+        let origin = super::build_metadata::of_plugin(&res);
         generators::run_one(b, at.dir, at.file, kind, &spec, origin, resources)?;
     }
     Ok(())
@@ -115,10 +114,15 @@ pub(crate) fn transform(
             return Err(at.error(format!("plugin {} not a transformer", res.org_id())));
         }
         let config = prepare(b, at, config)?;
-        loaded.push(config);
+        let origin = super::build_metadata::of_plugin(&res).filter(|_| b.origin_mode);
+        loaded.push((config, origin));
     }
-    for config in loaded {
+    for (config, origin) in loaded {
         run(at, config, resources)?;
+        if let Some(origin) = origin {
+            super::build_metadata::stamp(resources, &origin);
+        }
+        super::accumulate::drop_empty(resources);
     }
     Ok(())
 }

@@ -87,8 +87,12 @@ pub(crate) fn absorb(resources: &mut Vec<Resource>, mut res: Resource) -> Result
             for field in ["data", "binaryData"] {
                 merge_data(&mut res, old, field);
             }
-            if !old.origin.is_empty() {
-                res.origin.clone_from(&old.origin);
+            let origin = old
+                .annotation_texts()
+                .into_iter()
+                .find(|(k, _)| k == super::build_metadata::ORIGIN);
+            if let Some((_, text)) = origin {
+                super::build_metadata::set_origin(&mut res, &text);
             }
         }
         Behavior::Create | Behavior::Unspecified => {
@@ -112,8 +116,15 @@ pub(crate) fn absorb(resources: &mut Vec<Resource>, mut res: Resource) -> Result
 /// of the old object, the hash suffix only if both want it.
 fn copy_merge_metadata(res: &mut Resource, old: &Resource) {
     for key in ["labels", "annotations"] {
-        let mut merged = old.meta_map(key);
-        for (k, v) in res.meta_map(key) {
+        let texts = |r: &Resource| {
+            if key == "annotations" {
+                r.annotation_texts()
+            } else {
+                r.meta_map(key)
+            }
+        };
+        let mut merged = texts(old);
+        for (k, v) in texts(res) {
             match merged.iter_mut().find(|(mk, _)| *mk == k) {
                 Some(entry) => entry.1 = v,
                 None => merged.push((k, v)),

@@ -38,8 +38,6 @@ pub(crate) struct Resource {
     pub needs_hash: bool,
     /// Generator behavior.
     pub behavior: Behavior,
-    /// Where it came from, as the `config.kubernetes.io/origin` text.
-    pub origin: String,
     /// Name prefixes added to it, innermost kustomization first.
     pub prefixes: Vec<String>,
     /// Name suffixes added to it, innermost kustomization first.
@@ -51,6 +49,10 @@ pub(crate) struct Resource {
     pub helm_generated: bool,
     /// Groups of fields sharing one value ([`super::alias`]).
     pub aliases: Vec<Vec<super::alias::Loc>>,
+    /// Annotation values as written where their text differs from the
+    /// value read (`0644`, `~`): (key, value, text). kustomize keeps
+    /// the text, which is what it writes back.
+    pub ann_text: Vec<(String, Value, String)>,
 }
 
 impl Resource {
@@ -61,12 +63,12 @@ impl Resource {
             prev: Vec::new(),
             needs_hash: false,
             behavior: Behavior::Unspecified,
-            origin: String::new(),
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             var_names: Vec::new(),
             helm_generated: false,
             aliases: Vec::new(),
+            ann_text: Vec::new(),
         }
     }
 
@@ -210,6 +212,57 @@ impl Resource {
         {
             Some(m) => m.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect(),
             None => Vec::new(),
+        }
+    }
+
+    /// The annotations as kustomize reads them: each value's text as
+    /// written (as the value is now if it changed since).
+    pub fn annotation_texts(&self) -> Vec<(String, String)> {
+        let Some(map) = self
+            .obj
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_object)
+        else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|(k, v)| {
+                let written = self
+                    .ann_text
+                    .iter()
+                    .find(|(tk, tv, _)| tk == k && tv == v)
+                    .map(|(_, _, t)| t.clone());
+                (k.clone(), written.unwrap_or_else(|| scalar_text(v)))
+            })
+            .collect()
+    }
+
+    /// Records the written text of the annotations of `texts` (the same
+    /// object read keeping annotation text).
+    pub fn learn_annotation_texts(&mut self, texts: &Value) {
+        let Some(written) = texts
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let current: Vec<(String, Value)> = self
+            .obj
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        for (k, v) in current {
+            let Some(text) = written.get(&k).map(scalar_text) else {
+                continue;
+            };
+            self.ann_text.retain(|(tk, _, _)| *tk != k);
+            if text != scalar_text(&v) {
+                self.ann_text.push((k, v, text));
+            }
         }
     }
 

@@ -78,7 +78,7 @@ impl Matcher {
     /// The annotation selector against `res`'s annotations.
     pub fn annotations_match(&self, res: &Resource) -> Result<bool, String> {
         let sel = self.annotations.as_ref().map_err(Clone::clone)?;
-        Ok(sel.matches(&res.meta_map("annotations")))
+        Ok(sel.matches(&res.annotation_texts()))
     }
 }
 
