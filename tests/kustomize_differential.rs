@@ -141,6 +141,9 @@ fn generated_kustomizations_build_as_kubectl_builds_them() {
         let kept = keep_dir().join(format!("seed-{seed}-case-{i}"));
         let _ = std::fs::remove_dir_all(&kept);
         let outcome = run_case(&kept, &case);
+        if let Outcome::Differ(why) = &outcome {
+            std::fs::write(kept.join("DIFFERENCE.txt"), why).unwrap();
+        }
         println!("case {i} kept in {}: {outcome:?}", kept.display());
         return;
     }

@@ -4,7 +4,7 @@
 use super::kustomization::{self, Gen, Role};
 use super::objects::{self, Names, Obj};
 use super::plugins;
-use super::yaml::{self, Node, Style};
+use super::yaml::{self, Node};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};

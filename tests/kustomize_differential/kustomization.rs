@@ -2,7 +2,7 @@
 //! random and aimed at the objects it can see.
 
 use super::case::{Folder, Visible};
-use super::objects::{IMAGES, Names, value};
+use super::objects::{IMAGES, Names};
 use super::patches;
 use super::plugins;
 use super::yaml::{self, Node, Style};
@@ -165,9 +165,121 @@ pub fn add_fields(
             .collect();
         k.push(("buildMetadata".into(), Node::Seq(opts)));
     }
+    if g.chance(0.07) && role != Role::Component {
+        openapi(g, k, folder);
+    }
     if g.chance(0.2) {
         k.shuffle(g.rng);
     }
+}
+
+/// An `openapi` field: a custom schema giving Widgets (and maybe
+/// Deployments) merge keys and maybe a cluster scope, or the built-in
+/// version.
+fn openapi(g: &mut Gen<'_>, k: &mut Vec<(String, Node)>, folder: &mut Folder) {
+    if g.chance(0.2) {
+        k.push((
+            "openapi".into(),
+            Node::map(vec![("version", Node::s("v1.21.2"))]),
+        ));
+        return;
+    }
+    let keyed = |items: &str, key: &str| {
+        Node::map(vec![
+            ("type", Node::s("array")),
+            (
+                "items",
+                Node::map(vec![("$ref", Node::s(format!("#/definitions/{items}")))]),
+            ),
+            ("x-kubernetes-patch-merge-key", Node::s(key)),
+            ("x-kubernetes-patch-strategy", Node::s("merge")),
+        ])
+    };
+    let gvk = |group: &str, version: &str, kind: &str| {
+        Node::Seq(vec![Node::map(vec![
+            ("group", Node::s(group)),
+            ("kind", Node::s(kind)),
+            ("version", Node::s(version)),
+        ])])
+    };
+    let object = |props: Vec<(&str, Node)>| {
+        Node::map(vec![
+            ("type", Node::s("object")),
+            ("properties", Node::map(props)),
+        ])
+    };
+    let reference = |to: &str| Node::map(vec![("$ref", Node::s(format!("#/definitions/{to}")))]);
+    let mut widget = object(vec![("spec", reference("com.example.v1.WidgetSpec"))]);
+    widget.set(
+        "x-kubernetes-group-version-kind",
+        gvk("example.com", "v1", "Widget"),
+    );
+    let mut defs = vec![
+        ("com.example.v1.Widget", widget),
+        (
+            "com.example.v1.WidgetSpec",
+            object(vec![
+                ("items", keyed("com.example.v1.Item", "name")),
+                ("template", reference("io.k8s.api.core.v1.PodTemplateSpec")),
+            ]),
+        ),
+        (
+            "com.example.v1.Item",
+            object(vec![("name", Node::map(vec![("type", Node::s("string"))]))]),
+        ),
+    ];
+    if g.chance(0.5) {
+        let mut deploy = object(vec![("spec", reference("apps.DeploymentSpec"))]);
+        deploy.set(
+            "x-kubernetes-group-version-kind",
+            gvk("apps", "v1", "Deployment"),
+        );
+        defs.push(("apps.Deployment", deploy));
+        defs.push((
+            "apps.DeploymentSpec",
+            object(vec![("template", reference("apps.Template"))]),
+        ));
+        defs.push((
+            "apps.Template",
+            object(vec![("spec", reference("apps.PodSpec"))]),
+        ));
+        defs.push((
+            "apps.PodSpec",
+            object(vec![("containers", keyed("apps.Container", "name"))]),
+        ));
+        defs.push(("apps.Container", object(vec![])));
+    }
+    let mut doc = vec![("definitions", Node::map(defs))];
+    if g.chance(0.3) {
+        let get = Node::map(vec![(
+            "get",
+            Node::map(vec![(
+                "x-kubernetes-group-version-kind",
+                Node::map(vec![
+                    ("group", Node::s("example.com")),
+                    ("kind", Node::s("Widget")),
+                    ("version", Node::s("v1")),
+                ]),
+            )]),
+        )]);
+        let path = if g.chance(0.5) {
+            "/apis/example.com/v1/widgets"
+        } else {
+            "/apis/example.com/v1/namespaces/{namespace}/widgets"
+        };
+        doc.push(("paths", Node::map(vec![(path, get)])));
+    }
+    let doc = Node::map(doc);
+    let text = if g.chance(0.7) {
+        serde_json::to_string_pretty(&to_json(&doc)).unwrap()
+    } else {
+        yaml::odd_yaml(&doc, g.rng, false)
+    };
+    folder.add("openapi.json", text);
+    k.push((
+        "openapi".into(),
+        Node::map(vec![("path", Node::s("openapi.json"))]),
+    ));
 }
 
 fn renamable(kind: &str) -> bool {
@@ -387,31 +499,60 @@ fn teach_widgets(g: &mut Gen<'_>, k: &mut Vec<(String, Node)>, folder: &mut Fold
             Node::Seq(vec![Node::s("widget-config.yaml")]),
         ));
     } else {
-        // The legacy crds field: an OpenAPI document with reference hints.
-        let crd = Node::map(vec![(
-            "definitions",
-            Node::map(vec![(
+        // The legacy crds field: OpenAPI definitions by type name, whose
+        // properties carry reference and label hints.
+        let prop = |ext: Vec<(&str, Node)>| Node::map(ext);
+        let crd = Node::map(vec![
+            (
                 "com.example.v1.Widget",
                 Node::map(vec![(
-                    "properties",
+                    "Schema",
                     Node::map(vec![(
-                        "spec",
-                        Node::map(vec![(
-                            "properties",
-                            Node::map(vec![(
-                                "secretName",
-                                Node::map(vec![
-                                    ("type", Node::s("string")),
-                                    ("x-kubernetes-object-ref-api-version", Node::s("v1")),
-                                    ("x-kubernetes-object-ref-kind", Node::s("Secret")),
-                                ]),
-                            )]),
-                        )]),
+                        "properties",
+                        Node::map(vec![
+                            ("apiVersion", prop(vec![("type", Node::s("string"))])),
+                            ("kind", prop(vec![("type", Node::s("string"))])),
+                            ("metadata", prop(vec![("type", Node::s("object"))])),
+                            (
+                                "spec",
+                                prop(vec![("$ref", Node::s("com.example.v1.WidgetSpec"))]),
+                            ),
+                        ]),
                     )]),
                 )]),
-            )]),
-        )]);
-        let text = yaml::to_yaml(&crd, g.rng, Style::plain());
+            ),
+            (
+                "com.example.v1.WidgetSpec",
+                Node::map(vec![(
+                    "Schema",
+                    Node::map(vec![(
+                        "properties",
+                        Node::map(vec![
+                            (
+                                "configRef",
+                                prop(vec![
+                                    ("x-kubernetes-object-ref-api-version", Node::s("v1")),
+                                    ("x-kubernetes-object-ref-kind", Node::s("ConfigMap")),
+                                ]),
+                            ),
+                            (
+                                "selector",
+                                prop(vec![("x-kubernetes-label-selector", Node::s(""))]),
+                            ),
+                            (
+                                "owner",
+                                prop(vec![("x-kubernetes-annotation", Node::s(""))]),
+                            ),
+                        ]),
+                    )]),
+                )]),
+            ),
+        ]);
+        let text = if g.chance(0.5) {
+            serde_json::to_string_pretty(&to_json(&crd)).unwrap()
+        } else {
+            yaml::to_yaml(&crd, g.rng, Style::plain())
+        };
         folder.add("widget-crd.json", text);
         k.push(("crds".into(), Node::Seq(vec![Node::s("widget-crd.json")])));
     }
@@ -462,10 +603,12 @@ fn patches_field(
             e.push(("target", patches::target(g.rng, &v)));
         }
         if !json && g.chance(0.1) {
-            e.push((
-                "options",
-                Node::map(vec![("allowNameChange", Node::Bool(true))]),
-            ));
+            let key = if g.chance(0.8) {
+                "allowNameChange"
+            } else {
+                "allowKindChange"
+            };
+            e.push(("options", Node::map(vec![(key, Node::Bool(true))])));
         }
         list.push(Node::map(e));
     }
@@ -674,9 +817,4 @@ pub fn to_json(n: &Node) -> serde_json::Value {
         Node::Seq(s) => Value::Array(s.iter().map(to_json).collect()),
         Node::Map(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
     }
-}
-
-/// A random data value (re-exported for plugins).
-pub fn data_value(g: &mut Gen<'_>) -> Node {
-    value(g.rng, g.odd)
 }

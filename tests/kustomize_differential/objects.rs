@@ -1025,6 +1025,12 @@ fn widget(rng: &mut StdRng, names: &Names) -> Obj {
     if rng.random_bool(0.5) {
         spec.push(("template", tpl));
     }
+    if rng.random_bool(0.3) {
+        spec.push(("selector", Node::map(vec![("app", Node::s(name))])));
+    }
+    if rng.random_bool(0.2) {
+        spec.push(("owner", Node::map(vec![("team", Node::s("shop"))])));
+    }
     if rng.random_bool(0.5) {
         spec.push((
             "items",

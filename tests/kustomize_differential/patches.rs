@@ -435,7 +435,7 @@ pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
                 }),
             ));
         }
-        let path = if rng.random_bool(0.6) {
+        let path = if into_names || rng.random_bool(0.6) {
             "metadata.name"
         } else {
             *field_paths(&src.kind).choose(rng).unwrap()
@@ -469,10 +469,16 @@ pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
                 )])]),
             ));
         }
-        let first = if rng.random_bool(0.4) {
+        let first = if into_names {
             "metadata.name"
         } else {
-            *field_paths(&tgt.kind).choose(rng).unwrap()
+            field_paths(&tgt.kind)
+                .into_iter()
+                .filter(|p| *p != "metadata.name")
+                .collect::<Vec<_>>()
+                .choose(rng)
+                .copied()
+                .unwrap_or("metadata.labels.app")
         };
         let mut paths = vec![Node::s(first)];
         if rng.random_bool(0.3) {

@@ -181,6 +181,7 @@ fn config(g: &mut Gen<'_>, visible: &mut [Visible], index: usize) -> Node {
             ));
             c
         }
+        11 if g.rng.random_bool(0.3) => head("HashTransformer", "hash"),
         _ => {
             let mut c = head("LabelTransformer", "labels2");
             c.push(("labels", Node::map(vec![("only", Node::s("deployments"))])));

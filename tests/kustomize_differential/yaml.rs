@@ -44,14 +44,6 @@ impl Node {
         }
     }
 
-    /// The value of key `k` of a mapping, mutable.
-    pub fn get_mut(&mut self, k: &str) -> Option<&mut Node> {
-        match self {
-            Node::Map(m) => m.iter_mut().find(|(key, _)| key == k).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
     /// Sets key `k` of a mapping (appending it when new).
     pub fn set(&mut self, k: &str, v: Node) {
         if let Node::Map(m) = self {
