@@ -126,9 +126,14 @@ impl Builder {
     fn opens_annotations(&self) -> bool {
         let pending = |frame: &Frame, name: &str| matches!(frame, Frame::Map { key: Some(Key::Name(k)), .. } if k == name);
         let at = |field: &str| matches!(self.stack.as_slice(), [root, meta] if pending(root, "metadata") && pending(meta, field));
+        // An item of a `List` document (its text counts when kyaml's
+        // reader unwraps the list).
+        let in_item = |field: &str| matches!(self.stack.as_slice(), [list, Frame::Seq { .. }, root, meta] if pending(list, "items") && pending(root, "metadata") && pending(meta, field));
         match self.dialect {
             Dialect::Yaml11 | Dialect::KustomizePatch => false,
-            Dialect::KustomizeMetaText => at("annotations") || at("labels"),
+            Dialect::KustomizeMetaText => {
+                at("annotations") || at("labels") || in_item("annotations") || in_item("labels")
+            }
             Dialect::Kubectl | Dialect::Kustomize => at("annotations"),
         }
     }

@@ -102,35 +102,67 @@ pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, Ku
 /// The objects of YAML/JSON text as resources, with the text of their
 /// annotations as written.
 pub(crate) fn resources_of(file: &str, bytes: &[u8]) -> Result<Vec<Resource>, KustomizeError> {
-    let objects = objects_as(file, bytes, Dialect::KustomizePatch)?;
-    let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    let texts = if mentions(b"annotations") {
-        objects_as(file, bytes, Dialect::KustomizeMetaText)?
-    } else {
-        Vec::new()
-    };
-    Ok(objects
+    Ok(objects_and_texts(file, bytes)?
         .into_iter()
-        .enumerate()
-        .map(|(i, obj)| {
+        .map(|(obj, text)| {
             let mut res = Resource::new(obj);
-            if let Some(t) = texts.get(i) {
-                res.learn_annotation_texts(t);
+            if let Some(t) = text {
+                res.learn_annotation_texts(&t);
             }
             res
         })
         .collect())
 }
 
+/// The objects of `bytes` with, for each, its labels and annotations as
+/// written when they keep that text (None: the object itself). kyaml
+/// keeps the nodes of a one-document `List` file's items, but other
+/// lists reach kustomize through JSON, which rewrites every value.
+pub(crate) fn objects_and_texts(
+    file: &str,
+    bytes: &[u8],
+) -> Result<Vec<(Value, Option<Value>)>, KustomizeError> {
+    let objects = objects_read(file, bytes, Dialect::KustomizePatch)?;
+    let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let mut texts = if mentions(b"annotations") || mentions(b"labels") {
+        objects_read(file, bytes, Dialect::KustomizeMetaText)?
+    } else {
+        Vec::new()
+    }
+    .into_iter();
+    Ok(objects
+        .into_iter()
+        .map(|(obj, converted)| {
+            let text = texts.next().filter(|_| !converted).map(|(t, _)| t);
+            (obj, text)
+        })
+        .collect())
+}
+
+/// Whether kyaml's reader sees one document in `bytes` (its separator is
+/// a line starting with `---` after a newline and ended by one).
+fn one_document(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("\n---") {
+        if rest[at + 4..].contains('\n') {
+            return false;
+        }
+        rest = &rest[at + 4..];
+    }
+    true
+}
+
 /// The objects of YAML/JSON text named `file` in errors, as kustomize's
 /// resource factory reads them (as `dialect` reads YAML): empty documents
 /// skipped, `…List` kinds with `items` expanded, every object needing a
-/// kind and (but Lists) a name.
-pub(crate) fn objects_as(
+/// kind and (but Lists) a name; with whether each went through JSON (an
+/// item of a list kyaml's reader did not unwrap).
+fn objects_read(
     file: &str,
     bytes: &[u8],
     dialect: Dialect,
-) -> Result<Vec<Value>, KustomizeError> {
+) -> Result<Vec<(Value, bool)>, KustomizeError> {
     let invalid = |line: usize, message: String| {
         KustomizeError::Parse(Box::new(crate::render::RenderError::Invalid {
             file: file.to_string(),
@@ -140,9 +172,14 @@ pub(crate) fn objects_as(
     };
     let docs = documents::load_documents(file, bytes, dialect)
         .map_err(|e| KustomizeError::Parse(Box::new(e)))?;
-    let mut queue: std::collections::VecDeque<(usize, Value)> = docs.into_iter().collect();
+    let unwrap = one_document(bytes);
+    // (line, object, went through JSON, read from the file itself)
+    let mut queue: std::collections::VecDeque<(usize, Value, bool, bool)> = docs
+        .into_iter()
+        .map(|(line, doc)| (line, doc, false, true))
+        .collect();
     let mut out = Vec::new();
-    while let Some((line, doc)) = queue.pop_front() {
+    while let Some((line, doc, converted, top)) = queue.pop_front() {
         if doc.is_null() || doc.as_object().is_some_and(serde_json::Map::is_empty) {
             continue;
         }
@@ -160,11 +197,23 @@ pub(crate) fn objects_as(
         if kind.is_empty() {
             return Err(invalid(line, "the document has no kind".into()));
         }
+        let unwrapped = top
+            && unwrap
+            && (kind == "List" || kind == "ResourceList")
+            && (obj.contains_key("items") || obj.contains_key("functionConfig"));
+        if unwrapped {
+            if let Some(Value::Array(items)) = obj.get("items") {
+                for item in items {
+                    queue.push_back((line, item.clone(), false, false));
+                }
+            }
+            continue;
+        }
         if kind.ends_with("List") {
             match obj.get("items") {
                 Some(Value::Array(items)) => {
                     for item in items {
-                        queue.push_back((line, item.clone()));
+                        queue.push_back((line, item.clone(), true, false));
                     }
                     continue;
                 }
@@ -173,7 +222,7 @@ pub(crate) fn objects_as(
                     return Err(invalid(line, format!("expected array in {kind}/items")));
                 }
                 None => {
-                    out.push(doc);
+                    out.push((doc, converted));
                     continue;
                 }
             }
@@ -185,7 +234,7 @@ pub(crate) fn objects_as(
         if name.is_empty() {
             return Err(invalid(line, "the document has no metadata.name".into()));
         }
-        out.push(doc);
+        out.push((doc, converted));
     }
     Ok(out)
 }

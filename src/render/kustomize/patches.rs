@@ -55,12 +55,12 @@ impl SmPatch {
 
 /// The strategic merge patches in `text` (kustomize's resource reader).
 pub(crate) fn sm_patches(text: &str, label: &str) -> Result<Vec<SmPatch>, KustomizeError> {
-    let objects = load::objects_as(label, text.as_bytes(), Dialect::KustomizePatch)?;
-    let texts = load::objects_as(label, text.as_bytes(), Dialect::KustomizeMetaText)?;
-    Ok(objects
+    Ok(load::objects_and_texts(label, text.as_bytes())?
         .into_iter()
-        .zip(texts)
-        .map(|(o, t)| SmPatch::new(o, t))
+        .map(|(o, t)| {
+            let t = t.unwrap_or_else(|| o.clone());
+            SmPatch::new(o, t)
+        })
         .collect())
 }
 
