@@ -130,7 +130,7 @@ impl Builder {
         // reader unwraps the list).
         let in_item = |field: &str| matches!(self.stack.as_slice(), [list, Frame::Seq { .. }, root, meta] if pending(list, "items") && pending(root, "metadata") && pending(meta, field));
         match self.dialect {
-            Dialect::Yaml11 | Dialect::KustomizePatch => false,
+            Dialect::Yaml11 | Dialect::KustomizePatch | Dialect::KustomizeText => false,
             Dialect::KustomizeMetaText => {
                 at("annotations") || at("labels") || in_item("annotations") || in_item("labels")
             }
@@ -167,8 +167,12 @@ impl Builder {
             self.place(Value::Null, Some(key));
             return;
         }
-        let verbatim = matches!(self.stack.last(), Some(Frame::Map { verbatim: true, .. }));
-        let keep_empty = self.dialect == Dialect::KustomizeMetaText;
+        let verbatim = self.dialect == Dialect::KustomizeText
+            || matches!(self.stack.last(), Some(Frame::Map { verbatim: true, .. }));
+        let keep_empty = matches!(
+            self.dialect,
+            Dialect::KustomizeMetaText | Dialect::KustomizeText
+        );
         let value = if plain && (!verbatim || (text.is_empty() && !keep_empty)) {
             match resolve_plain(text, self.dialect) {
                 Ok(v) => v,
@@ -177,6 +181,8 @@ impl Builder {
                     Value::Null
                 }
             }
+        } else if self.dialect == Dialect::KustomizeText && style != ScalarStyle::Plain {
+            Value::String(format!("{}{text}", crate::render::scalars::QUOTED))
         } else {
             Value::String(text.to_string())
         };

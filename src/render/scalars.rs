@@ -31,12 +31,18 @@ pub(crate) enum Dialect {
     /// `metadata.labels` and `metadata.annotations` are kept as written
     /// (`null` too): kustomize's label and annotation maps of text.
     KustomizeMetaText,
+    /// Every scalar as the text written (kyaml's node values), quoted and
+    /// block scalars starting with [`QUOTED`] (kyaml keeps the quoting).
+    KustomizeText,
     /// YAML 1.1 as go-yaml v2 reads it, then made JSON (sigs.k8s.io/yaml):
     /// how kustomize reads kustomization files, JSON 6902 patches and
     /// configuration files. `yes`, `on`, `n` are booleans; timestamps
     /// stay as written.
     Yaml11,
 }
+
+/// What starts a quoted string read as [`Dialect::KustomizeText`].
+pub(crate) const QUOTED: char = '\u{1}';
 
 /// YAML 1.1 booleans besides the `true`/`false` forms.
 const YAML11_TRUE: &[&str] = &["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"];
@@ -46,7 +52,9 @@ const YAML11_FALSE: &[&str] = &["n", "N", "no", "No", "NO", "off", "Off", "OFF"]
 /// cannot hold.
 pub(crate) fn resolve_plain(text: &str, dialect: Dialect) -> Result<Value, String> {
     let dialect = match dialect {
-        Dialect::KustomizePatch | Dialect::KustomizeMetaText => Dialect::Kustomize,
+        Dialect::KustomizePatch | Dialect::KustomizeMetaText | Dialect::KustomizeText => {
+            Dialect::Kustomize
+        }
         other => other,
     };
     match text {
@@ -84,7 +92,10 @@ fn number_or_time(text: &str, dialect: Dialect) -> Option<Value> {
     }
     if let Some(stamp) = timestamp(text) {
         return Some(Value::String(match dialect {
-            Dialect::Kustomize | Dialect::KustomizePatch | Dialect::KustomizeMetaText => stamp,
+            Dialect::Kustomize
+            | Dialect::KustomizePatch
+            | Dialect::KustomizeMetaText
+            | Dialect::KustomizeText => stamp,
             Dialect::Kubectl | Dialect::Yaml11 => text.to_string(),
         }));
     }

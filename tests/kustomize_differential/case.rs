@@ -21,6 +21,8 @@ pub struct Visible {
     pub orig_namespace: Option<String>,
     pub labels: Vec<(String, String)>,
     pub containers: Vec<String>,
+    /// Field paths (replacement syntax) the object has, as written.
+    pub paths: Vec<&'static str>,
 }
 
 impl Visible {
@@ -35,6 +37,7 @@ impl Visible {
             orig_namespace: namespace.map(Into::into),
             labels: Vec::new(),
             containers: Vec::new(),
+            paths: vec!["metadata.name"],
         }
     }
 
@@ -48,6 +51,7 @@ impl Visible {
             orig_namespace: o.namespace.clone(),
             labels: o.labels.clone(),
             containers: o.containers.clone(),
+            paths: super::patches::existing_paths(&o.kind, &o.body),
         }
     }
 }

@@ -413,6 +413,61 @@ fn field_paths(kind: &str) -> Vec<&'static str> {
     out
 }
 
+/// The [`field_paths`] of `kind` that `body` has.
+pub fn existing_paths(kind: &str, body: &Node) -> Vec<&'static str> {
+    field_paths(kind)
+        .into_iter()
+        .filter(|p| has_path(body, p))
+        .collect()
+}
+
+/// Whether `node` has the field at `path` (replacement syntax).
+fn has_path(node: &Node, path: &str) -> bool {
+    let Some((step, rest)) = path.split_once('.').map_or(Some((path, "")), Some) else {
+        return false;
+    };
+    let next: Vec<&Node> = match node {
+        Node::Seq(items) if step == "*" => items.iter().collect(),
+        Node::Seq(items) => match step.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            Some(kv) => {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                items
+                    .iter()
+                    .filter(|i| i.get(k).and_then(Node::as_str) == Some(v))
+                    .collect()
+            }
+            None => step
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))
+                .into_iter()
+                .collect(),
+        },
+        Node::Map(_) => node.get(step).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    if rest.is_empty() {
+        return !next.is_empty();
+    }
+    !next.is_empty() && next.iter().all(|n| has_path(n, rest))
+}
+
+/// A path `v` has (mostly), else any path an object of its kind may have.
+fn pick_path(rng: &mut StdRng, v: &Visible, names: bool) -> &'static str {
+    let ok = |p: &&str| names || *p != "metadata.name";
+    let have: Vec<&'static str> = v.paths.iter().copied().filter(ok).collect();
+    if !have.is_empty() && rng.random_bool(0.85) {
+        return have.choose(rng).copied().unwrap();
+    }
+    field_paths(&v.kind)
+        .into_iter()
+        .filter(ok)
+        .collect::<Vec<_>>()
+        .choose(rng)
+        .copied()
+        .unwrap_or("metadata.labels.app")
+}
+
 /// One replacement from one visible object into others.
 pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
     let src = visible.choose(rng).unwrap();
@@ -435,18 +490,19 @@ pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
                 }),
             ));
         }
-        let path = if into_names || rng.random_bool(0.6) {
+        let path = if into_names || rng.random_bool(0.5) {
             "metadata.name"
         } else {
-            *field_paths(&src.kind).choose(rng).unwrap()
+            pick_path(rng, src, true)
         };
         source.push(("fieldPath", Node::s(path)));
         if rng.random_bool(0.2) {
+            let index = if rng.random_bool(0.8) { 0 } else { 1 };
             source.push((
                 "options",
                 Node::map(vec![
                     ("delimiter", Node::s(*["-", ":", "/"].choose(rng).unwrap())),
-                    ("index", Node::Int(rng.random_range(0..2))),
+                    ("index", Node::Int(index)),
                 ]),
             ));
         }
@@ -456,7 +512,8 @@ pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
     for _ in 0..rng.random_range(1..=2) {
         let tgt = visible.choose(rng).unwrap();
         let mut select = vec![("kind", Node::s(tgt.kind.clone()))];
-        if rng.random_bool(0.5) {
+        let named = rng.random_bool(0.5);
+        if named {
             select.push(("name", Node::s(tgt.orig_name.clone())));
         }
         let mut t = vec![("select", Node::map(select))];
@@ -472,16 +529,10 @@ pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
         let first = if into_names {
             "metadata.name"
         } else {
-            field_paths(&tgt.kind)
-                .into_iter()
-                .filter(|p| *p != "metadata.name")
-                .collect::<Vec<_>>()
-                .choose(rng)
-                .copied()
-                .unwrap_or("metadata.labels.app")
+            pick_path(rng, tgt, false)
         };
         let mut paths = vec![Node::s(first)];
-        if rng.random_bool(0.3) {
+        if rng.random_bool(0.2) {
             paths.push(Node::s(
                 *[
                     "metadata.annotations.copied",
@@ -492,14 +543,23 @@ pub fn replacement(rng: &mut StdRng, visible: &[Visible]) -> Node {
                 .unwrap(),
             ));
         }
+        let one_path = paths.len() == 1;
         t.push(("fieldPaths", Node::Seq(paths)));
         let mut opts = Vec::new();
-        if rng.random_bool(0.6) {
+        // Mostly made to work: a path some selected object may lack is
+        // created.
+        let sure = named && one_path && tgt.paths.contains(&first);
+        if rng.random_bool(if sure { 0.5 } else { 0.9 }) {
             opts.push(("create", Node::Bool(true)));
         }
         if rng.random_bool(0.15) {
             opts.push(("delimiter", Node::s("-")));
-            opts.push(("index", Node::Int(rng.random_range(-1..3))));
+            let index = if rng.random_bool(0.8) {
+                rng.random_range(-1..1)
+            } else {
+                rng.random_range(1..3)
+            };
+            opts.push(("index", Node::Int(index)));
         }
         if !opts.is_empty() {
             t.push(("options", Node::map(opts)));

@@ -423,7 +423,12 @@ impl<'a> Builder<'a> {
         self.enter(&path, &comp_file)?;
         let outcome = self.accumulate(&path, &comp_file, &k, level);
         self.stack.pop();
-        outcome
+        outcome?;
+        // kustomize then moves the resources into a new accumulator, one
+        // by one: two with the same id (renamed by the component) fail.
+        resmap::check_unique(level.resources.iter()).map_err(|e| {
+            KustomizeError::transform(file, format!("merging from component {entry:?}: {e}"))
+        })
     }
 
     /// `path` relative to the top kustomization's folder.

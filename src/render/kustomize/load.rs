@@ -102,6 +102,15 @@ pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, Ku
 /// The objects of YAML/JSON text as resources, with the text of their
 /// annotations as written.
 pub(crate) fn resources_of(file: &str, bytes: &[u8]) -> Result<Vec<Resource>, KustomizeError> {
+    let mut quoted = if bytes
+        .iter()
+        .any(|b| matches!(b, b'"' | b'\'' | b'|' | b'>'))
+    {
+        objects_read(file, bytes, Dialect::KustomizeText)?
+    } else {
+        Vec::new()
+    }
+    .into_iter();
     Ok(objects_and_texts(file, bytes)?
         .into_iter()
         .map(|(obj, text)| {
@@ -109,9 +118,37 @@ pub(crate) fn resources_of(file: &str, bytes: &[u8]) -> Result<Vec<Resource>, Ku
             if let Some(t) = text {
                 res.learn_annotation_texts(&t);
             }
+            if let Some((q, false)) = quoted.next() {
+                quoted_strings(&q, "", &mut res.quoted);
+            }
             res
         })
         .collect())
+}
+
+/// The strings of `v` (read as [`Dialect::KustomizeText`]) written
+/// quoted that would read as strings plain, by JSON pointer.
+fn quoted_strings(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) => {
+            if let Some(text) = s.strip_prefix(crate::render::scalars::QUOTED)
+                && !super::smp::looks_quoted(text)
+            {
+                out.push((at.to_string(), text.to_string()));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                quoted_strings(item, &format!("{at}/{i}"), out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, item) in m {
+                quoted_strings(item, &format!("{at}/{}", super::smp::pointer_token(k)), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The objects of `bytes` with, for each, its labels and annotations as
@@ -136,6 +173,16 @@ pub(crate) fn objects_and_texts(
             let text = texts.next().filter(|_| !converted).map(|(t, _)| t);
             (obj, text)
         })
+        .collect())
+}
+
+/// The objects of `bytes` with every value as the text written (as
+/// kyaml's nodes hold it, quoted ones marked); None for objects that went
+/// through JSON.
+pub(crate) fn verbatim(file: &str, bytes: &[u8]) -> Result<Vec<Option<Value>>, KustomizeError> {
+    Ok(objects_read(file, bytes, Dialect::KustomizeText)?
+        .into_iter()
+        .map(|(obj, converted)| (!converted).then_some(obj))
         .collect())
 }
 

@@ -68,6 +68,16 @@ pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
     nameref::fix(&level.config.name_reference, &mut resources).map_err(err)?;
     vars::resolve(&level.vars, &level.config.var_reference, &mut resources).map_err(err)?;
     resources.retain(|r| !r.is_empty() && !is_local_config(r));
+    // Annotations are rewritten as text before the output (kustomize's
+    // RemoveBuildAnnotations), so only other fields must decode.
+    for r in &resources {
+        r.check_meta_maps(&["annotations"]).map_err(err)?;
+        let mut obj = r.obj.clone();
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.shift_remove("annotations");
+        }
+        resource::check_decodable(&obj).map_err(err)?;
+    }
     check_final(&resources).map_err(err)?;
     order::sort(&mut resources, k.sort_options.as_ref());
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
@@ -89,8 +99,7 @@ fn check_final(resources: &[resource::Resource]) -> Result<(), String> {
             ));
         }
     }
-    let mut check = Vec::new();
-    resmap::append_all(&mut check, resources.to_vec())
+    resmap::check_unique(resources.iter())
 }
 
 /// Objects annotated `config.kubernetes.io/local-config` (with any value

@@ -33,15 +33,19 @@ pub(crate) struct SmPatch {
     /// Its labels and annotations as written (kustomize rewrites them as
     /// text when it copies a patch for its targets).
     pub meta_text: Value,
+    /// The patch with every plain value as the text written (None: as
+    /// `obj` says).
+    pub text: Option<Value>,
     pub allow_name_change: bool,
     pub allow_kind_change: bool,
 }
 
 impl SmPatch {
-    fn new(obj: Value, meta_text: Value) -> Self {
+    fn new(obj: Value, meta_text: Value, text: Option<Value>) -> Self {
         Self {
             obj,
             meta_text,
+            text,
             allow_name_change: false,
             allow_kind_change: false,
         }
@@ -55,11 +59,12 @@ impl SmPatch {
 
 /// The strategic merge patches in `text` (kustomize's resource reader).
 pub(crate) fn sm_patches(text: &str, label: &str) -> Result<Vec<SmPatch>, KustomizeError> {
+    let mut written = load::verbatim(label, text.as_bytes())?.into_iter();
     Ok(load::objects_and_texts(label, text.as_bytes())?
         .into_iter()
         .map(|(o, t)| {
             let t = t.unwrap_or_else(|| o.clone());
-            SmPatch::new(o, t)
+            SmPatch::new(o, t, written.next().flatten())
         })
         .collect())
 }
@@ -254,7 +259,17 @@ pub(crate) fn apply_smp(res: &mut Resource, patch: &SmPatch) -> Result<(), Strin
     }
     super::alias::track(res, |res| -> Result<(), String> {
         let target = std::mem::take(&mut res.obj);
-        let merged = openapi::with_schema(|api| smp::merge(target, patch.obj.clone(), api))?;
+        let mut quoted = std::mem::take(&mut res.quoted);
+        let merged = openapi::with_schema(|api| {
+            smp::merge(
+                target,
+                patch.obj.clone(),
+                patch.text.as_ref(),
+                &mut quoted,
+                api,
+            )
+        })?;
+        res.quoted = quoted;
         res.obj = merged.unwrap_or(Value::Null);
         Ok(())
     })?;
@@ -311,8 +326,10 @@ pub(crate) fn json_patch(
         if store_previous {
             res.store_previous_id();
         }
+        super::resource::check_decodable(&res.obj).map_err(|e| at.error(e))?;
         super::alias::forget(res);
         res.ann_text.clear();
+        res.quoted.clear();
         json6902::apply(&mut res.obj, &ops).map_err(|e| {
             at.error(format!(
                 "JSON patch {label} on {}: {e}",

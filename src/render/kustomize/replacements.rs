@@ -230,6 +230,7 @@ fn apply_target(t: &Target, value: &Value, resources: &mut [Resource]) -> Result
         .map(Matcher::new)
         .collect::<Result<_, _>>()?;
     for res in resources.iter_mut() {
+        res.check_meta_maps(&["annotations", "labels"])?;
         if !label_sel.labels_match(res)? || !label_sel.annotations_match(res)? {
             continue;
         }

@@ -283,20 +283,23 @@ fn match_items(
 
 /// The value `value` written to scalar `target` (kept typed as kyaml
 /// keeps it, which may not be possible: Err), or replacing it.
-fn set_scalar(target: &mut Value, text: &str, created: bool) -> Result<(), String> {
+fn set_scalar(target: &mut Value, text: &str, created: bool) {
     let parsed = plain(text);
-    let ok = |ty: &str| -> Result<(), String> { Err(format!("cannot decode `{text}` as a {ty}")) };
-    *target = match (&*target, &parsed) {
-        _ if created => parsed,
-        (Value::String(_), _) => Value::String(text.to_string()),
-        (Value::Number(_), Value::Number(_)) => parsed,
-        (Value::Bool(_), Value::Bool(_)) => parsed,
-        (Value::Null, Value::Null) => parsed,
-        (Value::Number(_), _) => return ok("number"),
-        (Value::Bool(_), _) => return ok("bool"),
-        _ => return ok("null"),
+    let ty = match &*target {
+        Value::String(s) => match super::resource::undecodable_parts(s) {
+            Some((ty, _)) => ty.to_string(),
+            None => "string".into(),
+        },
+        Value::Number(_) => "number".into(),
+        Value::Bool(_) => "bool".into(),
+        _ => "null".into(),
     };
-    Ok(())
+    *target = match (ty.as_str(), &parsed) {
+        _ if created => parsed,
+        ("string", _) => Value::String(text.to_string()),
+        ("number", Value::Number(_)) | ("bool", Value::Bool(_)) | ("null", Value::Null) => parsed,
+        (ty, _) => super::resource::undecodable(ty, text),
+    };
 }
 
 /// Writes `value` to the field `path` of `obj` (kustomize's
@@ -336,9 +339,11 @@ pub(crate) fn copy_to_target(
                     *target = value;
                     return Ok(());
                 }
-                return set_scalar(target, "", false);
+                set_scalar(target, "", false);
+                return Ok(());
             }
-            return set_scalar(target, &text_of(&value), created);
+            set_scalar(target, &text_of(&value), created);
+            return Ok(());
         }
         *target = value;
         Ok(())

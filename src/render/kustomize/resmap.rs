@@ -33,6 +33,24 @@ pub(crate) fn append_all(resources: &mut Vec<Resource>, new: Vec<Resource>) -> R
     Ok(())
 }
 
+/// Err when two of `resources` share their current id (as appending
+/// them one by one to an empty resource map would fail).
+pub(crate) fn check_unique<'r>(
+    resources: impl Iterator<Item = &'r Resource>,
+) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for res in resources {
+        let id = res.cur_id();
+        if !seen.insert(key(&id)) {
+            return Err(format!(
+                "may not add resource with an already registered id: {}",
+                id.describe()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The indexes of resources whose current or any previous id equals `id`
 /// (empty resources skipped).
 pub(crate) fn matching_any_id(resources: &[Resource], id: &ResId) -> Vec<usize> {

@@ -53,6 +53,10 @@ pub(crate) struct Resource {
     /// value read (`0644`, `~`): (key, value, text). kustomize keeps
     /// the text, which is what it writes back.
     pub ann_text: Vec<(String, Value, String)>,
+    /// Strings written quoted although they would read as strings plain
+    /// (`"abc"`), by JSON pointer: kyaml keeps a field's quoting when a
+    /// patch sets it, so a plain number set there stays a string.
+    pub quoted: Vec<(String, String)>,
 }
 
 impl Resource {
@@ -69,6 +73,7 @@ impl Resource {
             helm_generated: false,
             aliases: Vec::new(),
             ann_text: Vec::new(),
+            quoted: Vec::new(),
         }
     }
 
@@ -215,6 +220,25 @@ impl Resource {
         }
     }
 
+    /// Err where kustomize would panic reading `metadata.<key>` (for each
+    /// of `keys`): kyaml reads the node's content as key-value pairs, and a
+    /// list with an odd number of items has no value for its last key.
+    pub fn check_meta_maps(&self, keys: &[&str]) -> Result<(), String> {
+        for key in keys {
+            let field = self.obj.get("metadata").and_then(|m| m.get(*key));
+            if let Some(Value::Array(items)) = field
+                && items.len() % 2 == 1
+            {
+                return Err(format!(
+                    "kustomize fails (a Go panic) reading metadata.{key} of {}: a list of {} items",
+                    self.cur_id().describe(),
+                    items.len()
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The annotations as kustomize reads them: each value's text as
     /// written (as the value is now if it changed since).
     pub fn annotation_texts(&self) -> Vec<(String, String)> {
@@ -309,7 +333,10 @@ fn same_ending(a: &[String], b: &[String]) -> bool {
 /// booleans written out, null as `null`, collections as "".
 pub(crate) fn scalar_text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => match undecodable_parts(s) {
+            Some((_, text)) => text.to_string(),
+            None => s.clone(),
+        },
         Value::Number(n) => match n.as_f64() {
             Some(f) if n.is_f64() => crate::render::scalars::go_float(f),
             _ => n.to_string(),
@@ -326,4 +353,34 @@ pub(crate) fn ensure_object(v: &mut Value) -> Option<&mut Map<String, Value>> {
         *v = Value::Object(Map::new());
     }
     v.as_object_mut()
+}
+
+/// kyaml keeps a node's type when a replacement writes text into it, even
+/// text the type cannot read (`cfg` into `replicas`); kustomize fails only
+/// when it turns the object into JSON (a JSON patch, the output). Such a
+/// value is held as a string: this marker, the type, NUL, the text.
+const UNDECODABLE: &str = "\u{0}undecodable:";
+
+/// The value of a node of type `ty` (number, bool, null) holding `text`.
+pub(crate) fn undecodable(ty: &str, text: &str) -> Value {
+    Value::String(format!("{UNDECODABLE}{ty}\u{0}{text}"))
+}
+
+/// The type and text of an [`undecodable`] value.
+pub(crate) fn undecodable_parts(s: &str) -> Option<(&str, &str)> {
+    s.strip_prefix(UNDECODABLE)?.split_once('\u{0}')
+}
+
+/// Err when `v` holds an [`undecodable`] value (as decoding it fails in
+/// kustomize).
+pub(crate) fn check_decodable(v: &Value) -> Result<(), String> {
+    match v {
+        Value::String(s) => match undecodable_parts(s) {
+            Some((ty, text)) => Err(format!("cannot decode `{text}` as a {ty}")),
+            None => Ok(()),
+        },
+        Value::Array(items) => items.iter().try_for_each(check_decodable),
+        Value::Object(m) => m.values().try_for_each(check_decodable),
+        _ => Ok(()),
+    }
 }

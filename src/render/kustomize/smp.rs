@@ -12,13 +12,33 @@ use super::openapi::{OpenApi, Schema};
 use super::resource::scalar_text;
 use crate::render::scalars::{Dialect, resolve_plain};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 /// Merges `patch` into `target` with the schema in use; None when the
 /// patch deletes the object.
-pub(crate) fn merge(target: Value, patch: Value, api: &OpenApi) -> Result<Option<Value>, String> {
-    let w = Walker { api };
-    let out = w.walk(Some(target), Some(patch), None, false)?;
+/// `text` is the patch with its plain values as written (kyaml keeps a
+/// field's quoting when a patch sets it, and the patch's text then counts).
+/// `quoted` lists the target's quoted strings that read as strings plain
+/// (by JSON pointer); it is updated for the fields the patch sets.
+pub(crate) fn merge(
+    target: Value,
+    patch: Value,
+    text: Option<&Value>,
+    quoted: &mut Vec<(String, String)>,
+    api: &OpenApi,
+) -> Result<Option<Value>, String> {
+    let w = Walker {
+        api,
+        quoted: RefCell::new(std::mem::take(quoted)),
+    };
+    let out = w.walk(Some(target), Some(patch), text, None, false, "")?;
+    *quoted = w.quoted.into_inner();
     Ok(out.value)
+}
+
+/// `key` as a JSON pointer token.
+pub(crate) fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// The result of a walk: the new node (None: clear the field), whether
@@ -65,6 +85,7 @@ enum Directive {
 
 struct Walker<'a> {
     api: &'a OpenApi,
+    quoted: RefCell<Vec<(String, String)>>,
 }
 
 fn missing_or_null(v: &Option<Value>) -> bool {
@@ -110,8 +131,10 @@ impl<'a> Walker<'a> {
         &self,
         dest: Option<Value>,
         origin: Option<Value>,
+        text: Option<&Value>,
         schema: Option<&'a Schema>,
         aliased: bool,
+        path: &str,
     ) -> Result<Out, String> {
         let schema = self.schema_of([&dest, &origin], schema);
         let first = [&dest, &origin]
@@ -134,7 +157,7 @@ impl<'a> Walker<'a> {
             Some("SequenceNode") => {
                 check("SequenceNode")?;
                 if schema.is_some_and(Schema::merges) {
-                    self.walk_keyed_list(dest, origin, schema, aliased)
+                    self.walk_keyed_list(dest, origin, text, schema, aliased, path)
                 } else {
                     Ok(visit_plain_list(dest, origin))
                 }
@@ -145,9 +168,9 @@ impl<'a> Walker<'a> {
             }
             Some(_) => {
                 check("MappingNode")?;
-                self.walk_map(dest, origin, schema, aliased)
+                self.walk_map(dest, origin, text, schema, aliased, path)
             }
-            None => self.walk_map(dest, origin, schema, aliased),
+            None => self.walk_map(dest, origin, text, schema, aliased, path),
         }
     }
 
@@ -155,8 +178,10 @@ impl<'a> Walker<'a> {
         &self,
         dest: Option<Value>,
         mut origin: Option<Value>,
+        text: Option<&Value>,
         schema: Option<&'a Schema>,
         aliased: bool,
+        path: &str,
     ) -> Result<Out, String> {
         let visited = visit_map(dest, &mut origin, aliased)?;
         let Some(mut node) = visited.value else {
@@ -182,7 +207,11 @@ impl<'a> Walker<'a> {
             let field_schema = schema.and_then(|s| self.api.field(s, &key));
             let d = node.get(&key).cloned();
             let o = origin.as_ref().and_then(|o| o.get(&key)).cloned();
-            let out = self.walk(d, o, field_schema, aliased)?;
+            let t = text.and_then(|t| t.get(&key));
+            let at = format!("{path}/{}", pointer_token(&key));
+            let mut out = self.walk(d, o, t, field_schema, aliased, &at)?;
+            let existing = node.get(&key).filter(|_| visited.is_dest);
+            self.keep_quoting(existing, &mut out, t, &at);
             set_field(&mut node, &key, out);
         }
         Ok(Out {
@@ -196,8 +225,10 @@ impl<'a> Walker<'a> {
         &self,
         dest: Option<Value>,
         mut origin: Option<Value>,
+        text: Option<&Value>,
         schema: Option<&'a Schema>,
         aliased: bool,
+        path: &str,
     ) -> Result<Out, String> {
         let visited = visit_keyed_list(dest, &mut origin, aliased)?;
         let Some(node) = visited.value else {
@@ -208,7 +239,8 @@ impl<'a> Walker<'a> {
         let sources = [Some(&node), origin.as_ref()];
         let values = element_values(sources, &keys);
         let list = if !values.is_empty() || !keys.is_empty() {
-            self.set_elements(values, &keys, node, origin.as_ref(), schema, aliased)?
+            let origin = origin.as_ref();
+            self.set_elements(values, &keys, node, origin, text, schema, aliased, path)?
         } else {
             let values = primitive_values(sources);
             self.set_elements(
@@ -216,8 +248,10 @@ impl<'a> Walker<'a> {
                 &[String::new()],
                 node,
                 origin.as_ref(),
+                text,
                 schema,
                 aliased,
+                path,
             )?
         };
         Ok(Out {
@@ -234,8 +268,10 @@ impl<'a> Walker<'a> {
         keys: &[String],
         dest: Value,
         origin: Option<&Value>,
+        text: Option<&Value>,
         schema: Option<&'a Schema>,
         aliased: bool,
+        path: &str,
     ) -> Result<Option<Value>, String> {
         let mut dest = dest;
         let mut items: Vec<Value> = Vec::new();
@@ -257,9 +293,15 @@ impl<'a> Walker<'a> {
             );
             let dest_index = element_index(&dest, &k, &v);
             let d = dest_index.and_then(|i| dest.as_array().and_then(|a| a.get(i)).cloned());
+            let origin_index = origin.and_then(|o| element_index(o, &k, &v));
             let o = origin
-                .and_then(|o| element_index(o, &k, &v).and_then(|i| o.as_array()?.get(i).cloned()));
-            let out = self.walk(d, o, elem_schema, aliased)?;
+                .zip(origin_index)
+                .and_then(|(o, i)| o.as_array()?.get(i).cloned());
+            let t = text
+                .zip(origin_index)
+                .and_then(|(t, i)| t.as_array()?.get(i));
+            let at = format!("{path}/{}", dest_index.unwrap_or(usize::MAX));
+            let out = self.walk(d, o, t, elem_schema, aliased, &at)?;
             let mut val = out.value;
             let removed = val
                 .as_ref()
@@ -295,6 +337,74 @@ impl<'a> Walker<'a> {
         let merged = append_list(Value::Array(items), &dest, &valid_keys)?;
         Ok(Some(merged))
     }
+}
+
+impl Walker<'_> {
+    /// kyaml's `FieldSetter` gives a value set into an existing field
+    /// (`existing`, None when the field is new) that field's quoting: a
+    /// plain number or boolean from the patch set over a quoted string
+    /// stays a string, of the patch's text (`written`). Strings that would
+    /// read as something else unquoted (`"0644"`, `""`, `"yes"`) are
+    /// quoted; others as `self.quoted` says, which learns the quoting of
+    /// what the patch sets.
+    fn keep_quoting(
+        &self,
+        existing: Option<&Value>,
+        out: &mut Out,
+        written: Option<&Value>,
+        at: &str,
+    ) {
+        let Some(new) = out.value.as_ref().filter(|_| !out.is_dest) else {
+            return;
+        };
+        let (text, written_quoted) = match written {
+            Some(Value::String(t)) => match t.strip_prefix(crate::render::scalars::QUOTED) {
+                Some(rest) => (Some(rest.to_string()), true),
+                None => (Some(t.clone()), false),
+            },
+            _ => (None, false),
+        };
+        let mut quoted = self.quoted.borrow_mut();
+        let Some(Value::String(old)) = existing else {
+            // A new field: quoted as the patch writes it.
+            if let (Value::String(s), true) = (new, written_quoted)
+                && !looks_quoted(s)
+                && !at.contains(&usize::MAX.to_string())
+            {
+                quoted.push((at.to_string(), s.clone()));
+            }
+            return;
+        };
+        let listed = quoted.iter().position(|(p, v)| p == at && v == old);
+        if !(looks_quoted(old) || listed.is_some()) {
+            return;
+        }
+        let text = match new {
+            Value::Number(_) | Value::Bool(_) => text.unwrap_or_else(|| scalar_text(new)),
+            Value::String(s) => s.clone(),
+            _ => return,
+        };
+        if let Some(i) = listed {
+            quoted.remove(i);
+        }
+        if !looks_quoted(&text) {
+            quoted.push((at.to_string(), text.clone()));
+        }
+        out.value = Some(Value::String(text));
+    }
+}
+
+/// Whether a string was (most likely) written or printed quoted: it would
+/// read as something else plain, in YAML 1.2 or 1.1 (kyaml quotes the
+/// strings it makes that YAML 1.1 reads otherwise).
+pub(crate) fn looks_quoted(s: &str) -> bool {
+    // Line breaks are only written quoted or as blocks, which read as
+    // strings too.
+    if s.is_empty() || s.contains('\n') {
+        return true;
+    }
+    let other = |d: Dialect| !matches!(resolve_plain(s, d), Ok(Value::String(t)) if t == s);
+    other(Dialect::Kustomize) || other(Dialect::Yaml11)
 }
 
 /// kyaml's `FieldSetter` for a walked field: cleared when the walk
@@ -713,7 +823,11 @@ mod tests {
     use serde_json::json;
 
     fn smp(target: Value, patch: Value) -> Value {
-        super::super::openapi::with_schema(|api| merge(target, patch, api).unwrap().unwrap())
+        super::super::openapi::with_schema(|api| {
+            merge(target, patch, None, &mut Vec::new(), api)
+                .unwrap()
+                .unwrap()
+        })
     }
 
     fn deploy(containers: Value) -> Value {
