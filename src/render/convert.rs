@@ -121,10 +121,21 @@ impl Builder {
     }
 
     /// Whether the mapping about to open is the document's
-    /// `metadata.annotations`.
+    /// `metadata.annotations` (of a manifest; YAML 1.1 inputs are not
+    /// manifests).
     fn opens_annotations(&self) -> bool {
         let pending = |frame: &Frame, name: &str| matches!(frame, Frame::Map { key: Some(Key::Name(k)), .. } if k == name);
-        matches!(self.stack.as_slice(), [root, meta] if pending(root, "metadata") && pending(meta, "annotations"))
+        let at = |field: &str| matches!(self.stack.as_slice(), [root, meta] if pending(root, "metadata") && pending(meta, field));
+        // An item of a `List` document (its text counts when kyaml's
+        // reader unwraps the list).
+        let in_item = |field: &str| matches!(self.stack.as_slice(), [list, Frame::Seq { .. }, root, meta] if pending(list, "items") && pending(root, "metadata") && pending(meta, field));
+        match self.dialect {
+            Dialect::Yaml11 | Dialect::KustomizePatch | Dialect::KustomizeText => false,
+            Dialect::KustomizeMetaText => {
+                at("annotations") || at("labels") || in_item("annotations") || in_item("labels")
+            }
+            Dialect::Kubectl | Dialect::Kustomize => at("annotations"),
+        }
     }
 
     /// Whether the node about to be placed is a mapping key.
@@ -137,6 +148,14 @@ impl Builder {
         if self.next_is_key() {
             let key = if plain && text == "<<" {
                 Key::Merge
+            } else if plain && self.dialect == Dialect::Yaml11 {
+                match yaml11_key(text) {
+                    Ok(name) => Key::Name(name),
+                    Err(message) => {
+                        self.fail(message);
+                        Key::Name(text.to_string())
+                    }
+                }
             } else if plain && matches!(resolve_plain(text, self.dialect), Ok(Value::Null)) {
                 Key::Name("null".to_string())
             } else {
@@ -148,8 +167,13 @@ impl Builder {
             self.place(Value::Null, Some(key));
             return;
         }
-        let verbatim = matches!(self.stack.last(), Some(Frame::Map { verbatim: true, .. }));
-        let value = if plain && (!verbatim || text.is_empty()) {
+        let verbatim = self.dialect == Dialect::KustomizeText
+            || matches!(self.stack.last(), Some(Frame::Map { verbatim: true, .. }));
+        let keep_empty = matches!(
+            self.dialect,
+            Dialect::KustomizeMetaText | Dialect::KustomizeText
+        );
+        let value = if plain && (!verbatim || (text.is_empty() && !keep_empty)) {
             match resolve_plain(text, self.dialect) {
                 Ok(v) => v,
                 Err(message) => {
@@ -157,6 +181,8 @@ impl Builder {
                     Value::Null
                 }
             }
+        } else if self.dialect == Dialect::KustomizeText && style != ScalarStyle::Plain {
+            Value::String(format!("{}{text}", crate::render::scalars::QUOTED))
         } else {
             Value::String(text.to_string())
         };
@@ -198,6 +224,19 @@ impl Builder {
             self.anchors.insert(anchor, value.clone());
         }
         self.place(value, None);
+    }
+}
+
+/// A plain mapping key as sigs.k8s.io/yaml makes it a JSON key: booleans
+/// and numbers written out, null refused.
+fn yaml11_key(text: &str) -> Result<String, String> {
+    match resolve_plain(text, Dialect::Yaml11)? {
+        Value::Null => Err(format!("unsupported map key {text:?} (null)")),
+        Value::String(s) => Ok(s),
+        Value::Number(n) if n.is_f64() => Ok(n
+            .as_f64()
+            .map_or_else(|| n.to_string(), super::scalars::go_float)),
+        other => Ok(other.to_string()),
     }
 }
 
@@ -245,7 +284,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
             }
             Event::MappingStart(anchor, _) => {
                 if !self.collection_as_key() {
-                    let verbatim = self.dialect != Dialect::YamlV2 && self.opens_annotations();
+                    let verbatim = self.dialect != Dialect::Yaml11 && self.opens_annotations();
                     self.stack.push(Frame::Map {
                         entries: Map::new(),
                         key: None,

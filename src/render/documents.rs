@@ -25,6 +25,20 @@ pub(crate) fn parse_file_as(
     bytes: &[u8],
     dialect: Dialect,
 ) -> Result<Vec<Value>, RenderError> {
+    let mut out = Vec::new();
+    for (line, value) in load_documents(file, bytes, dialect)? {
+        push_objects(file, line, value, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The documents of one file (empty ones as null), each with the 1-based
+/// line it starts at, read as `dialect` reads them; no object checks.
+pub(crate) fn load_documents(
+    file: &str,
+    bytes: &[u8],
+    dialect: Dialect,
+) -> Result<Vec<(usize, Value)>, RenderError> {
     let text = std::str::from_utf8(bytes).map_err(|_| RenderError::Encoding {
         file: file.to_string(),
     })?;
@@ -38,7 +52,7 @@ pub(crate) fn parse_file_as(
                 format: "JSON",
                 message: strip_location(&e.to_string()),
             })?;
-            push_objects(file, 1, value, &mut out)?;
+            out.push((1, value));
         }
         return Ok(out);
     }
@@ -70,7 +84,7 @@ pub(crate) fn parse_file_as(
                 },
             }
         })?;
-        push_objects(file, line, value, &mut out)?;
+        out.push((line, value));
     }
     Ok(out)
 }

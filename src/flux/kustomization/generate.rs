@@ -31,7 +31,7 @@ pub fn find_or_generate(tree: &FileTree, dir: &str) -> Result<KustomizationFile,
             continue;
         };
         let text = std::str::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))?;
-        let value = convert::load(text, Dialect::YamlV2).map_err(|e| match e {
+        let value = convert::load(text, Dialect::Yaml11).map_err(|e| match e {
             convert::LoadError::Syntax { line, message } => {
                 format!("{path}:{line}: invalid YAML: {message}")
             }

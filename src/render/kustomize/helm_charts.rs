@@ -108,10 +108,18 @@ pub(crate) fn run(
             .map(|obj| {
                 let mut res = Resource::new(obj);
                 res.helm_generated = true;
+                if b.origin_mode {
+                    let origin = super::build_metadata::builtin(
+                        &b.relative(file),
+                        "HelmChartInflationGenerator",
+                    );
+                    super::build_metadata::set_origin(&mut res, &origin);
+                }
                 res
             })
             .collect();
-        super::accumulate::append_all(file, resources, new)?;
+        super::resmap::append_all(resources, new)
+            .map_err(|e| KustomizeError::transform(file, e))?;
     }
     Ok(())
 }
