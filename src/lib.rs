@@ -16,3 +16,4 @@ pub mod sim;
 pub mod source;
 #[cfg(feature = "tui")]
 pub mod tui;
+pub mod yaml;

@@ -23,11 +23,12 @@ fn helm_available() -> bool {
 fn tree() -> FileTree {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut tree = FileTree::new();
-    for (path, bytes) in tether::source::read_folder(&fixtures, "helm")
-        .unwrap()
-        .iter()
-    {
-        tree.insert(path.replacen("helm/", "charts/", 1), bytes);
+    let folder = tether::source::read_folder(&fixtures, "helm").unwrap();
+    for path in folder.paths() {
+        tree.insert(
+            path.replacen("helm/", "charts/", 1),
+            folder.read(path).unwrap(),
+        );
     }
     tree
 }
@@ -51,6 +52,7 @@ fn renders_a_chart_with_release_namespace_value_files_and_inline_values() {
             value_files: vec!["values-prod.yaml".into()],
             values: Some(json!({"image": {"tag": "1.5.0"}})),
         }),
+        ..Default::default()
     };
     let objects = render_with(&tree(), "charts/web", &options).unwrap();
     let deploy = find(&objects, "Deployment", "shop-web");
@@ -93,6 +95,7 @@ fn helm_errors_name_the_chart() {
             value_files: vec!["values-nope.yaml".into()],
             ..Default::default()
         }),
+        ..Default::default()
     };
     let err = render_with(&tree(), "charts/web", &missing)
         .unwrap_err()

@@ -104,6 +104,14 @@ pub struct RenderArgs {
     /// --revision is given, else the files on disk).
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+    /// kustomize's load restrictor: rootOnly (LoadRestrictionsRootOnly, the
+    /// default) or none (LoadRestrictionsNone: files anywhere in the repository).
+    #[arg(long, value_name = "RESTRICTOR", value_parser = parse_load_restrictor)]
+    pub load_restrictor: Option<crate::model::LoadRestrictor>,
+}
+
+fn parse_load_restrictor(s: &str) -> Result<crate::model::LoadRestrictor, String> {
+    serde_yaml::from_str(&format!("{s:?}")).map_err(|e| crate::yaml::YamlError::Serde(e).message())
 }
 
 #[derive(Debug, Args)]

@@ -2,13 +2,17 @@
 
 use super::args::RenderArgs;
 use super::output::{CliError, CliResult, print_out};
-use crate::engine::{follow_kustomizations, read_sources};
-use crate::model::{FileTree, Revision};
+use crate::engine::{follow_kustomizations, read_sources_with};
+use crate::model::{FileTree, RenderLimits, Revision};
 use crate::render;
 use crate::source::{Repo, read_folder};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &RenderArgs) -> CliResult {
+    let limits = RenderLimits {
+        load_restrictor: args.load_restrictor.unwrap_or_default(),
+        ..RenderLimits::default()
+    };
     let (tree, path) = match locate(args)? {
         Located::Git {
             repo,
@@ -17,13 +21,17 @@ pub fn run(args: &RenderArgs) -> CliResult {
         } => {
             let repo = Repo::open(&repo).map_err(CliError::new)?;
             (
-                read_sources(&repo, &revision, &path).map_err(CliError::new)?,
+                read_sources_with(&repo, &revision, &path, &limits).map_err(CliError::new)?,
                 path,
             )
         }
-        Located::Disk { root, path } => (disk_tree(&root, &path)?, path),
+        Located::Disk { root, path } => (disk_tree(&root, &path, &limits)?, path),
     };
-    let objects = render::render(&tree, &path).map_err(CliError::new)?;
+    let options = render::RenderOptions {
+        limits,
+        ..render::RenderOptions::default()
+    };
+    let objects = render::render_with(&tree, &path, &options).map_err(CliError::new)?;
     print_out(&render::to_yaml_stream(&objects));
     Ok(0)
 }
@@ -94,10 +102,8 @@ fn relative(path: &Path, root: &Path) -> Result<String, CliError> {
         .replace('\\', "/"))
 }
 
-fn disk_tree(root: &Path, path: &str) -> Result<FileTree, CliError> {
-    let folder = read_folder(root, path).map_err(CliError::new)?;
-    if render::detect(&folder, path) == render::SourceKind::Kustomize {
-        return Ok(follow_kustomizations(folder, |p| read_folder(root, p).ok()));
-    }
-    Ok(folder)
+fn disk_tree(root: &Path, path: &str, limits: &RenderLimits) -> Result<FileTree, CliError> {
+    let mut folder = read_folder(root, path).map_err(CliError::new)?;
+    folder.set_read_limit(limits.max_read_bytes);
+    Ok(follow_kustomizations(folder, |p| read_folder(root, p).ok()))
 }

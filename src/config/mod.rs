@@ -33,7 +33,7 @@ pub use validate::{
     is_known_sync_option,
 };
 
-use crate::model::AppSpec;
+use crate::model::{AppSpec, RenderSettings};
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
 
@@ -49,11 +49,13 @@ pub struct Config {
     pub apps: Vec<AppSpec>,
 }
 
-/// The document's shape: only `apps` at the top level.
+/// The document's shape: `apps`, and `render` settings for all of them.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Document {
     apps: Vec<AppSpec>,
+    #[serde(default)]
+    render: RenderSettings,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -98,9 +100,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             "the file is empty; expected a top-level \"apps\" list".into(),
         ));
     }
-    let doc: Document = serde_yaml::from_str(text).map_err(|e| {
-        let line = e.location().map_or(1, |l| l.line());
-        let message = serde_message(&e);
+    let doc: Document = crate::yaml::from_str(text).map_err(|e| {
+        let line = e.line().unwrap_or(1);
+        let message = e.message().replace('`', "\"");
         match empty_revision(text, &message) {
             Some((line, message)) => invalid(line, message),
             None => invalid(line, message),
@@ -116,6 +118,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         .into_iter()
         .map(|mut app| {
             app.source.repo = resolve_repo(base, &app.source.repo);
+            app.render = app.render.over(&doc.render);
             app
         })
         .collect();

@@ -1,3 +1,4 @@
+use super::limits::RenderSettings;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
@@ -16,6 +17,10 @@ pub struct AppSpec {
     pub sync_policy: Option<SyncPolicy>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_differences: Vec<IgnoreDifference>,
+    /// How the app renders (load restrictor, limits); after loading
+    /// tether.yaml, the top-level `render:` fills what the app leaves unset.
+    #[serde(default, skip_serializing_if = "RenderSettings::is_unset")]
+    pub render: RenderSettings,
 }
 
 impl AppSpec {

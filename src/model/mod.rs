@@ -3,6 +3,7 @@
 
 mod app;
 mod key;
+mod limits;
 mod resource;
 mod status;
 mod tree;
@@ -13,7 +14,10 @@ pub use app::{
     SyncPolicy,
 };
 pub use key::{GroupVersionKind, ResourceKey};
+pub use limits::{
+    ByteSize, LoadRestrictor, RenderLimits, RenderSettings, Seconds, parse_seconds, parse_size,
+};
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
-pub use tree::FileTree;
+pub use tree::{EntryKind, FileTree, LoadFailure, Loader, TreeError};
 pub use values::ValuePath;

@@ -44,35 +44,49 @@ pub(crate) fn parse_file_as(
     }
     for chunk in split_stream(text) {
         let line = chunk.first_line + first_content_line(&chunk.text);
-        let value = super::convert::load(&chunk.text, dialect).map_err(|e| {
-            // serde_yaml's messages name the problem best; its parser agrees
-            // with ours on what is YAML.
-            if let Err(serde) = serde_yaml::from_str::<serde_yaml::Value>(&chunk.text) {
-                return RenderError::Syntax {
-                    file: file.to_string(),
-                    line: chunk.first_line
-                        + serde.location().map_or(0, |l| l.line().saturating_sub(1)),
-                    format: "YAML",
-                    message: strip_location(&serde.to_string()),
-                };
-            }
-            match e {
-                LoadError::Syntax { line: at, message } => RenderError::Syntax {
-                    file: file.to_string(),
-                    line: chunk.first_line + at.saturating_sub(1),
-                    format: "YAML",
-                    message,
-                },
-                LoadError::Invalid(message) => RenderError::Invalid {
-                    file: file.to_string(),
-                    line,
-                    message,
-                },
-            }
-        })?;
+        let value = super::convert::load(&chunk.text, dialect)
+            .map_err(|e| chunk_error(file, &chunk, line, e))?;
         push_objects(file, line, value, &mut out)?;
     }
     Ok(out)
+}
+
+/// The error for a chunk that did not load, located in the file.
+/// serde_yaml's messages name syntax problems best (its parser agrees
+/// with ours on what is YAML); limits are reported as found, without
+/// handing the text to another parser.
+fn chunk_error(file: &str, chunk: &Chunk, line: usize, e: LoadError) -> RenderError {
+    let in_file = |at: usize| chunk.first_line + at.saturating_sub(1);
+    if let LoadError::Limit { line: at, message } = e {
+        return RenderError::Invalid {
+            file: file.to_string(),
+            line: in_file(at),
+            message: format!("invalid YAML: {message}"),
+        };
+    }
+    if let Some(serde) = crate::yaml::libyaml_error(&chunk.text) {
+        return RenderError::Syntax {
+            file: file.to_string(),
+            line: in_file(serde.location().map_or(1, |l| l.line())),
+            format: "YAML",
+            message: strip_location(&serde.to_string()),
+        };
+    }
+    match e {
+        LoadError::Syntax { line: at, message } | LoadError::Limit { line: at, message } => {
+            RenderError::Syntax {
+                file: file.to_string(),
+                line: in_file(at),
+                format: "YAML",
+                message,
+            }
+        }
+        LoadError::Invalid(message) => RenderError::Invalid {
+            file: file.to_string(),
+            line,
+            message,
+        },
+    }
 }
 
 /// Splits a YAML stream at `---` lines (and drops `...` end markers). The

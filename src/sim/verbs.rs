@@ -22,7 +22,7 @@ fn opts(req: &Req, p: &ResourcePath) -> WriteOpts {
 
 fn json_body(req: &Req) -> Result<Value, ApiError> {
     serde_json::from_slice(&req.body)
-        .or_else(|_| serde_yaml::from_slice::<Value>(&req.body))
+        .or_else(|_| crate::yaml::from_slice::<Value>(&req.body))
         .map_err(|e| {
             ApiError::bad_request(format!("the body of the request could not be decoded: {e}"))
         })

@@ -30,7 +30,7 @@ mod vars;
 
 pub use error::KustomizeError;
 
-use crate::model::FileTree;
+use crate::model::{FileTree, RenderLimits};
 use serde_json::Value;
 
 /// The objects `kustomize build` produces for folder `dir` of `tree`, in
@@ -46,7 +46,16 @@ use serde_json::Value;
 /// assert_eq!(objects[0]["metadata"]["name"], "prod-app");
 /// ```
 pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
-    let mut builder = accumulate::Builder::new(tree);
+    build_with(tree, dir, &RenderLimits::default())
+}
+
+/// [`build`] with a load restrictor and limits other than the defaults.
+pub fn build_with(
+    tree: &FileTree,
+    dir: &str,
+    limits: &RenderLimits,
+) -> Result<Vec<Value>, KustomizeError> {
+    let mut builder = accumulate::Builder::new(tree, *limits);
     let (k, level) = builder.build_dir(dir, None)?;
     let (mut resources, config) = (level.resources, level.config);
     let file = paths::kustomization_file(tree, dir).unwrap_or_default();

@@ -54,6 +54,9 @@ pub(crate) fn apply_patches(
             json_patch(at, &label, target, &ops, resources)?;
             continue;
         }
+        for doc in &docs {
+            check_smp(doc).map_err(|e| at.error(format!("{field} entry {label}: {e}")))?;
+        }
         let options = spec.options.clone().unwrap_or_default();
         let allow = |k: &str| options.get(k).and_then(Value::as_bool).unwrap_or(false);
         let rules = Rules {
@@ -129,6 +132,27 @@ fn parse_docs(text: &str) -> Result<Vec<Value>, String> {
     let documents =
         convert::load_all(text, Dialect::Kustomize).map_err(|e| load::yaml_error(text, e))?;
     Ok(documents.into_iter().filter(|v| !v.is_null()).collect())
+}
+
+/// kustomize reads a patch as a strategic merge patch only when it names
+/// an object (`kind` and `metadata.name`); anything else is neither kind
+/// of patch. A mapping with `op` and `path` is a JSON patch written
+/// without its list, which merging would add to the object as fields.
+fn check_smp(doc: &Value) -> Result<(), String> {
+    let Some(map) = doc.as_object() else {
+        return Err(
+            "a patch must be a mapping (strategic merge) or a list of operations (JSON 6902)"
+                .into(),
+        );
+    };
+    if map.contains_key("op") && map.contains_key("path") {
+        return Err("this is one JSON 6902 operation written as a mapping; a JSON patch is a list of operations (start it with `- op:`), kubectl refuses it too".into());
+    }
+    let named = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    if !named(map.get("kind")) || !named(doc.pointer("/metadata/name")) {
+        return Err("unable to parse as a strategic merge patch (it needs kind and metadata.name) or as a JSON 6902 patch (a list of operations)".into());
+    }
+    Ok(())
 }
 
 /// Which identity changes a strategic merge patch may make.

@@ -73,10 +73,10 @@ fn configs(
             continue;
         }
         let path = b.resolve(at.dir, at.file, field, entry)?;
-        if !b.tree().contains(&path) {
+        if !b.tree().is_file(&path) {
             // A folder is a kustomization whose output is the configurations.
-            let mut sub = Builder::new(b.tree());
-            let (_, level) = sub.build_dir(&path, Some((at.file, entry)))?;
+            let mut sub = Builder::new(b.tree(), b.limits());
+            let (_, level) = sub.build_dir(&path, Some((at.file, field, entry)))?;
             let file = format!("{path}/kustomization.yaml");
             out.extend(level.resources.into_iter().map(|r| (r.obj, file.clone())));
             continue;
