@@ -4,6 +4,7 @@
 mod app;
 mod key;
 mod limits;
+mod names;
 mod resource;
 mod status;
 mod tree;
@@ -17,6 +18,7 @@ pub use key::{GroupVersionKind, ResourceKey};
 pub use limits::{
     ByteSize, LoadRestrictor, RenderLimits, RenderSettings, Seconds, parse_seconds, parse_size,
 };
+pub use names::{NameRule, name_problem, name_rule, namespace_problem};
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
 pub use tree::{EntryKind, FileTree, LoadFailure, Loader, TreeError};

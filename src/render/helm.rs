@@ -62,7 +62,7 @@ pub fn template_limited(
     options: &HelmOptions,
     limits: &RenderLimits,
 ) -> Result<Vec<Value>, RenderError> {
-    run_chart(&helm_binary()?, tree, path, options, limits)
+    template_with(&helm_binary()?, tree, path, options, limits)
 }
 
 /// [`template`] with an explicit helm binary.
@@ -72,10 +72,11 @@ pub fn template_with_binary(
     path: &str,
     options: &HelmOptions,
 ) -> Result<Vec<Value>, RenderError> {
-    run_chart(helm, tree, path, options, &RenderLimits::default())
+    template_with(helm, tree, path, options, &RenderLimits::default())
 }
 
-fn run_chart(
+/// [`template`] with an explicit helm binary and limits.
+pub fn template_with(
     helm: &Path,
     tree: &FileTree,
     path: &str,

@@ -13,7 +13,7 @@
 
 mod convert;
 mod detect;
-mod documents;
+pub(crate) mod documents;
 mod error;
 mod fold;
 pub mod helm;

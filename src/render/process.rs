@@ -4,13 +4,17 @@
 //! which the whole group is killed. On Linux the child also gets
 //! `PR_SET_PDEATHSIG = SIGKILL`, so it dies with the thread that started
 //! it even when tether itself is killed; on every exit path of [`run`]
-//! (deadline, error, panic unwinding) the group is killed and reaped.
+//! (deadline, error, panic unwinding) the group is killed and reaped, and
+//! [`kill_all`] (called when the binary exits) kills the groups still
+//! running. What cannot be cleaned up: when tether is killed with SIGKILL,
+//! children that the external program itself started (helm plugins)
+//! outlive it; the program itself does not.
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -63,8 +67,8 @@ pub enum ProcessError {
     },
     /// It ran past the deadline and was killed with its children.
     #[error(
-        "{program} did not finish within {}s and was stopped (render.timeout)",
-        timeout.as_secs()
+        "{program} did not finish within {} and was stopped with its child processes (render.timeout)",
+        human(*timeout)
     )]
     Timeout {
         /// The program.
@@ -82,6 +86,15 @@ pub enum ProcessError {
     },
 }
 
+/// `60s`, or `300ms` under a second.
+fn human(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else {
+        format!("{}s", d.as_secs())
+    }
+}
+
 /// Runs `command` to completion within `limits`, stdin closed; its output
 /// whatever the exit status (the caller judges the status).
 pub fn run(mut command: Command, limits: &ProcessLimits) -> Result<Finished, ProcessError> {
@@ -96,7 +109,7 @@ pub fn run(mut command: Command, limits: &ProcessLimits) -> Result<Finished, Pro
         program: program.clone(),
         message: e.to_string(),
     })?;
-    let mut group = Group { child, done: false };
+    let mut group = Group::new(child);
     let over = Arc::new(AtomicBool::new(false));
     let stdout = capture(group.child.stdout.take(), limits.max_output, over.clone());
     let stderr = capture(group.child.stderr.take(), limits.max_output, over.clone());
@@ -165,6 +178,27 @@ fn capture(
     })
 }
 
+/// Process groups started by [`run`] and not yet finished.
+static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Kills every process group [`run`] started that is still running (for
+/// the binary to call on its way out).
+pub fn kill_all() {
+    let live = LIVE.lock().map(|l| l.clone()).unwrap_or_default();
+    for pid in live {
+        kill_group(pid);
+    }
+}
+
+fn kill_group(pid: u32) {
+    if let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
+
 /// The child and its process group, killed when dropped unless it ended.
 struct Group {
     child: Child,
@@ -172,6 +206,13 @@ struct Group {
 }
 
 impl Group {
+    fn new(child: Child) -> Self {
+        if let Ok(mut live) = LIVE.lock() {
+            live.push(child.id());
+        }
+        Self { child, done: false }
+    }
+
     fn kill(&mut self) {
         self.kill_rest();
         let _ = self.child.kill();
@@ -181,9 +222,7 @@ impl Group {
 
     /// SIGKILL to the whole group (the leader included, if still there).
     fn kill_rest(&self) {
-        if let Some(pid) = rustix::process::Pid::from_raw(self.child.id() as i32) {
-            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-        }
+        kill_group(self.child.id());
     }
 }
 
@@ -191,6 +230,10 @@ impl Drop for Group {
     fn drop(&mut self) {
         if !self.done {
             self.kill();
+        }
+        let id = self.child.id();
+        if let Ok(mut live) = LIVE.lock() {
+            live.retain(|p| *p != id);
         }
     }
 }
@@ -222,5 +265,103 @@ fn confine(command: &mut Command, max_memory: u64) {
             rustix::process::setrlimit(rustix::process::Resource::Data, limit)?;
             Ok(())
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(script);
+        c
+    }
+
+    fn limits(timeout_ms: u64) -> ProcessLimits {
+        ProcessLimits {
+            timeout: Duration::from_millis(timeout_ms),
+            max_memory: 1 << 30,
+            max_output: 1 << 20,
+        }
+    }
+
+    fn alive(pid: &str) -> bool {
+        std::path::Path::new(&format!("/proc/{}", pid.trim())).exists()
+            && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+                .unwrap_or_default()
+                .contains(") Z ")
+    }
+
+    #[test]
+    fn a_finished_process_returns_its_output_and_status() {
+        let done = run(sh("echo out; echo err >&2; exit 3"), &limits(5000)).unwrap();
+        assert_eq!(done.stdout, b"out\n");
+        assert_eq!(done.stderr, b"err\n");
+        assert_eq!(done.status.code(), Some(3));
+    }
+
+    #[test]
+    fn the_deadline_kills_the_whole_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("child");
+        let script = format!("sleep 60 & echo $! > {}; wait", pidfile.display());
+        let err = run(sh(&script), &limits(300)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "sh did not finish within 300ms and was stopped with its child processes (render.timeout)"
+        );
+        let child = std::fs::read_to_string(&pidfile).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!alive(&child), "the grandchild {child} survived");
+    }
+
+    #[test]
+    fn children_left_behind_by_a_finished_process_are_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("child");
+        let script = format!("sleep 60 & echo $! > {}; echo done", pidfile.display());
+        let done = run(sh(&script), &limits(5000)).unwrap();
+        assert_eq!(done.stdout, b"done\n");
+        let child = std::fs::read_to_string(&pidfile).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!alive(&child), "the background child {child} survived");
+    }
+
+    #[test]
+    fn output_past_the_cap_stops_the_process() {
+        let mut l = limits(10_000);
+        l.max_output = 1000;
+        let err = run(sh("yes"), &l).unwrap_err();
+        assert_eq!(
+            err,
+            ProcessError::TooMuchOutput {
+                program: "sh".into(),
+                limit: 1000
+            }
+        );
+    }
+
+    #[test]
+    fn the_child_runs_with_the_data_limit_and_its_own_group() {
+        let out = run(sh("ulimit -d; ps -o pgid= -p $$"), &limits(5000)).unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some(((1u64 << 30) / 1024).to_string().as_str())
+        );
+        let pgid: u32 = lines.next().unwrap_or("0").trim().parse().unwrap_or(0);
+        assert_ne!(pgid, std::process::id(), "own process group");
+    }
+
+    #[test]
+    fn a_missing_program_is_a_spawn_error() {
+        let err = run(Command::new("/nonexistent/helm"), &limits(1000)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot run /nonexistent/helm: "),
+            "{err}"
+        );
     }
 }

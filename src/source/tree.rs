@@ -51,11 +51,26 @@ impl Repo {
             self.walk(&repo, root, "", &mut out)?;
             return Ok(out);
         }
-        let entry = repo
-            .find_tree(root)
-            .and_then(|t| t.lookup_entry_by_path(path))
-            .map_err(self.git_err("reading a tree"))?
-            .ok_or_else(|| self.path_not_found(path, spec))?;
+        let lookup = |p: &str| {
+            repo.find_tree(root)
+                .and_then(|t| t.lookup_entry_by_path(p))
+                .map_err(self.git_err("reading a tree"))
+        };
+        // Looking through a submodule's gitlink fails (its commit is not
+        // in this repository): that is "not found" here too.
+        let Some(entry) = lookup(path).ok().flatten() else {
+            // A path through a link or a submodule: the tree holds that
+            // entry, so that readers can say why the path is not there.
+            for ancestor in ancestors(path) {
+                if let Some(e) = lookup(ancestor).ok().flatten()
+                    && (e.mode().is_link() || e.mode().is_commit())
+                {
+                    self.add_entry(&repo, ancestor, e.mode(), e.object_id(), &mut out)?;
+                    return Ok(out);
+                }
+            }
+            return Err(self.path_not_found(path, spec));
+        };
         let (mode, oid) = (entry.mode(), entry.object_id());
         if mode.is_tree() {
             self.walk(&repo, oid, path, &mut out)?;
@@ -178,12 +193,36 @@ pub fn read_folder(root: &Path, path: &str) -> Result<FileTree, SourceError> {
 /// Adds `root/path` (a file, link or folder) to `out`; false when there
 /// is nothing at that path.
 fn list_disk(root: &Path, path: &str, out: &mut FileTree) -> Result<bool, SourceError> {
+    for ancestor in ancestors(path) {
+        let full = root.join(ancestor);
+        match std::fs::symlink_metadata(&full) {
+            Ok(meta) if meta.file_type().is_symlink() || is_submodule(&full, ancestor) => {
+                // A path through a link or a submodule: see read_commit_tree.
+                add_disk_entry(&full, ancestor, &meta, out)?;
+                return Ok(true);
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(false),
+        }
+    }
     let full = root.join(path);
     let Ok(meta) = std::fs::symlink_metadata(&full) else {
         return Ok(false);
     };
     add_disk_entry(&full, path, &meta, out)?;
     Ok(true)
+}
+
+/// The proper ancestors of a relative path, shortest first (`a`, `a/b`
+/// for `a/b/c`).
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(i, _)| &path[..i])
+}
+
+/// Whether folder `full` (repository path `path`) is a submodule's work
+/// tree: a folder below the root holding its own `.git`.
+fn is_submodule(full: &Path, path: &str) -> bool {
+    !path.is_empty() && full.is_dir() && full.join(".git").exists()
 }
 
 /// One entry on disk: a folder (recursively; a submodule when it holds
@@ -202,7 +241,7 @@ fn add_disk_entry(
         })?;
         out.insert_link(path, target.to_string_lossy().replace('\\', "/"));
     } else if kind.is_dir() {
-        if !path.is_empty() && full.join(".git").exists() {
+        if is_submodule(full, path) {
             out.insert_submodule(path);
         } else {
             list_dir(full, path, out)?;

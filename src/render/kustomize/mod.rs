@@ -65,6 +65,15 @@ pub fn build_with(
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     resources.retain(|r| !is_local_config(r));
     resources.iter_mut().for_each(drop_empty_annotations);
+    if let Some(problem) = resources
+        .iter()
+        .find_map(|r| crate::render::documents::bad_name(&r.obj))
+    {
+        return Err(KustomizeError::transform(
+            &file,
+            format!("{problem} (the name the build produced)"),
+        ));
+    }
     order::sort(&mut resources, k.sort_options.as_ref());
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
 }
