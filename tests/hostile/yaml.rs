@@ -222,3 +222,45 @@ pub fn fake_helm(dir: &Path, body: &str) -> std::path::PathBuf {
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
 }
+
+#[test]
+fn the_deepest_document_allowed_renders_on_a_small_stack() {
+    // 510 levels (the limit is 512) through reading, kustomize and
+    // printing, on a thread with the 2 MiB stack of tokio's blocking pool.
+    let depth = tether::yaml::MAX_DEPTH - 2;
+    let spec = format!("{}x{}", "{a: ".repeat(depth - 2), "}".repeat(depth - 2));
+    let cr =
+        format!("apiVersion: x.io/v1\nkind: Deep\nmetadata: {{name: deep}}\nspec:\n  s: {spec}\n");
+    let block: String = (0..depth - 2)
+        .map(|i| format!("{}k:\n", "  ".repeat(i + 1)))
+        .collect::<String>()
+        + &format!("{}v\n", "  ".repeat(depth - 1));
+    let cr_block =
+        format!("apiVersion: x.io/v1\nkind: Deep\nmetadata: {{name: block}}\nspec:\n{block}");
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let t = tree(&[
+                ("flow/cr.yaml", &cr),
+                ("block/cr.yaml", &cr_block),
+                (
+                    "k/kustomization.yaml",
+                    "resources: [cr.yaml]\ncommonLabels: {a: b}\n",
+                ),
+                ("k/cr.yaml", &cr_block),
+            ]);
+            let flow = tether::render::render(&t, "flow");
+            let block = tether::render::render(&t, "block").unwrap();
+            let k = tether::render::render(&t, "k").unwrap();
+            (
+                flow.map(|o| o.len()).map_err(|e| e.to_string()),
+                tether::render::to_yaml_stream(&block).len(),
+                tether::render::to_yaml_stream(&k).len(),
+            )
+        })
+        .unwrap();
+    let (flow, block, k) = handle.join().unwrap();
+    // Flow nesting stops at 255 levels; block nesting goes to the limit.
+    assert!(flow.unwrap_err().contains("255 levels"));
+    assert!(block > 0 && k > 0);
+}
