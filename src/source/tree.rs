@@ -16,7 +16,7 @@ use super::{Repo, SourceError};
 use crate::model::{FileTree, LoadFailure, Loader, Revision};
 use gix::bstr::ByteSlice;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 impl Repo {
     /// The entries under `path` (a folder or a single file, relative to
@@ -47,8 +47,10 @@ impl Repo {
             .map_err(self.git_err("reading a commit"))?
             .detach();
         let mut out = FileTree::new();
+        // One handle (and its object cache) for every lazy load of this tree.
+        let shared = Arc::new(Mutex::new(repo.clone()));
         if path.is_empty() {
-            self.walk(&repo, root, "", &mut out)?;
+            self.walk(&repo, &shared, root, "", &mut out)?;
             return Ok(out);
         }
         let lookup = |p: &str| {
@@ -65,7 +67,7 @@ impl Repo {
                 if let Some(e) = lookup(ancestor).ok().flatten()
                     && (e.mode().is_link() || e.mode().is_commit())
                 {
-                    self.add_entry(&repo, ancestor, e.mode(), e.object_id(), &mut out)?;
+                    self.add_entry(&repo, &shared, ancestor, e.mode(), e.object_id(), &mut out)?;
                     return Ok(out);
                 }
             }
@@ -73,9 +75,9 @@ impl Repo {
         };
         let (mode, oid) = (entry.mode(), entry.object_id());
         if mode.is_tree() {
-            self.walk(&repo, oid, path, &mut out)?;
+            self.walk(&repo, &shared, oid, path, &mut out)?;
         } else {
-            self.add_entry(&repo, path, mode, oid, &mut out)?;
+            self.add_entry(&repo, &shared, path, mode, oid, &mut out)?;
         }
         Ok(out)
     }
@@ -84,6 +86,7 @@ impl Repo {
     fn walk(
         &self,
         repo: &gix::Repository,
+        shared: &Shared,
         id: gix::ObjectId,
         prefix: &str,
         out: &mut FileTree,
@@ -104,9 +107,9 @@ impl Repo {
         for (name, mode, oid) in entries {
             let child = join(prefix, &name);
             if mode.is_tree() {
-                self.walk(repo, oid, &child, out)?;
+                self.walk(repo, shared, oid, &child, out)?;
             } else {
-                self.add_entry(repo, &child, mode, oid, out)?;
+                self.add_entry(repo, shared, &child, mode, oid, out)?;
             }
         }
         Ok(())
@@ -117,6 +120,7 @@ impl Repo {
     fn add_entry(
         &self,
         repo: &gix::Repository,
+        shared: &Shared,
         path: &str,
         mode: gix::objs::tree::EntryMode,
         oid: gix::ObjectId,
@@ -131,29 +135,9 @@ impl Repo {
         } else if mode.is_commit() {
             out.insert_submodule(path);
         } else if mode.is_blob() {
-            out.insert_lazy(path, self.blob_loader(oid));
+            out.insert_lazy(path, blob_loader(shared.clone(), oid));
         }
         Ok(())
-    }
-
-    /// Loads blob `oid` when asked, refusing it unread when its header says
-    /// it is larger than allowed.
-    fn blob_loader(&self, oid: gix::ObjectId) -> Loader {
-        let shared = self.inner.clone();
-        Arc::new(move |limit| {
-            let repo = shared.to_thread_local();
-            let size = repo
-                .find_header(oid)
-                .map_err(|e| LoadFailure::Failed(e.to_string()))?
-                .size();
-            if size > limit {
-                return Err(LoadFailure::TooLarge { size });
-            }
-            let mut blob = repo
-                .find_blob(oid)
-                .map_err(|e| LoadFailure::Failed(e.to_string()))?;
-            Ok(blob.take_data())
-        })
     }
 
     fn read_work_tree(&self, rev: &Revision, path: &str) -> Result<FileTree, SourceError> {
@@ -174,6 +158,30 @@ impl Repo {
             repo: self.path.clone(),
         }
     }
+}
+
+/// The repository handle the lazy loads of one listing share.
+type Shared = Arc<Mutex<gix::Repository>>;
+
+/// Loads blob `oid` when asked, refusing it unread when its header says
+/// it is larger than allowed.
+fn blob_loader(shared: Shared, oid: gix::ObjectId) -> Loader {
+    Arc::new(move |limit| {
+        let repo = shared
+            .lock()
+            .map_err(|_| LoadFailure::Failed("the repository handle is poisoned".into()))?;
+        let size = repo
+            .find_header(oid)
+            .map_err(|e| LoadFailure::Failed(e.to_string()))?
+            .size();
+        if size > limit {
+            return Err(LoadFailure::TooLarge { size });
+        }
+        let mut blob = repo
+            .find_blob(oid)
+            .map_err(|e| LoadFailure::Failed(e.to_string()))?;
+        Ok(blob.take_data())
+    })
 }
 
 /// The entries under `root/path` on disk, outside any repository, with
