@@ -8,6 +8,8 @@ mod names;
 mod resource;
 mod status;
 mod tree;
+mod tree_error;
+mod tree_links;
 mod values;
 
 pub use app::{

@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
+pub use super::tree_error::TreeError;
+
 /// Files of part of a repository at one revision: relative path (with `/`
 /// separators, no leading `./`) → content, symbolic link or submodule.
 /// The source layer lists it from a Git tree or the work tree; renderers
@@ -16,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 /// bytes all loads of the tree may return together.
 #[derive(Clone, Default)]
 pub struct FileTree {
-    entries: BTreeMap<String, Entry>,
+    pub(super) entries: BTreeMap<String, Entry>,
     budget: Option<Arc<ReadBudget>>,
 }
 
@@ -49,13 +51,13 @@ pub enum LoadFailure {
 }
 
 #[derive(Clone)]
-enum Entry {
+pub(super) enum Entry {
     File(Arc<Content>),
     Link(String),
     Submodule,
 }
 
-struct Content {
+pub(super) struct Content {
     loader: Option<Loader>,
     loaded: OnceLock<Result<Vec<u8>, TreeError>>,
 }
@@ -65,87 +67,6 @@ struct Content {
 struct ReadBudget {
     limit: u64,
     used: AtomicU64,
-}
-
-/// Most symbolic links followed for one path, as Linux allows.
-const MAX_LINK_HOPS: usize = 40;
-
-/// Why a path of a [`FileTree`] could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TreeError {
-    /// Nothing at the path.
-    #[error("{path}: no such file or folder")]
-    NotFound {
-        /// The path asked for.
-        path: String,
-    },
-    /// The path is a folder, not a file.
-    #[error("{path}: is a folder, not a file")]
-    Folder {
-        /// The path asked for.
-        path: String,
-    },
-    /// The path is, or lies inside, a Git submodule.
-    #[error(
-        "{path}: inside the Git submodule {submodule}; tether does not read submodules (their files are not in this repository's tree), vendor the files instead"
-    )]
-    Submodule {
-        /// The path asked for.
-        path: String,
-        /// The submodule's folder.
-        submodule: String,
-    },
-    /// A symbolic link leads outside the repository (an absolute target,
-    /// or one climbing above the repository root).
-    #[error(
-        "{path}: symbolic link {link} -> {target} points outside the repository; tether does not follow it"
-    )]
-    LinkOutside {
-        /// The path asked for.
-        path: String,
-        /// The link on the way.
-        link: String,
-        /// Its target as written.
-        target: String,
-    },
-    /// Symbolic links that lead back to themselves.
-    #[error("{path}: too many levels of symbolic links (a link loop through {link})")]
-    LinkLoop {
-        /// The path asked for.
-        path: String,
-        /// A link of the loop.
-        link: String,
-    },
-    /// A symbolic link whose target does not exist.
-    #[error("{path}: symbolic link {link} -> {target} points to nothing")]
-    LinkDangling {
-        /// The path asked for.
-        path: String,
-        /// The dangling link.
-        link: String,
-        /// Its target as written.
-        target: String,
-    },
-    /// Loading would pass the read limit of the render.
-    #[error(
-        "{path}: reading its {size} bytes would pass the limit of {limit} bytes read per render (render.maxReadBytes)"
-    )]
-    TooLarge {
-        /// The file.
-        path: String,
-        /// Its size.
-        size: u64,
-        /// The limit.
-        limit: u64,
-    },
-    /// The content could not be read.
-    #[error("{path}: cannot read: {message}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The cause.
-        message: String,
-    },
 }
 
 impl fmt::Debug for FileTree {
@@ -291,13 +212,11 @@ impl FileTree {
         let Some(loader) = &content.loader else {
             return Ok(Vec::new());
         };
-        let (limit, left) = match &self.budget {
-            Some(b) => (
-                b.limit,
-                b.limit.saturating_sub(b.used.load(Ordering::Relaxed)),
-            ),
-            None => (u64::MAX, u64::MAX),
+        let (limit, read) = match &self.budget {
+            Some(b) => (b.limit, b.used.load(Ordering::Relaxed)),
+            None => (u64::MAX, 0),
         };
+        let left = limit.saturating_sub(read);
         match loader(left) {
             Ok(bytes) => {
                 if let Some(b) = &self.budget {
@@ -309,117 +228,13 @@ impl FileTree {
                 path: path.to_string(),
                 size,
                 limit,
+                read,
             }),
             Err(LoadFailure::Failed(message)) => Err(TreeError::Io {
                 path: path.to_string(),
                 message,
             }),
         }
-    }
-
-    /// `path` with every symbolic link on it replaced by its target,
-    /// followed inside the tree: the path of the real file or folder (it
-    /// need not exist). Links leading outside the repository, loops and
-    /// paths inside submodules are errors.
-    pub fn resolve_links(&self, path: &str) -> Result<String, TreeError> {
-        let mut pending: Vec<String> = path
-            .split('/')
-            .filter(|c| !c.is_empty() && *c != ".")
-            .rev()
-            .map(str::to_string)
-            .collect();
-        let mut done: Vec<String> = Vec::new();
-        let mut hops = 0;
-        while let Some(part) = pending.pop() {
-            if part == ".." {
-                done.pop();
-                continue;
-            }
-            done.push(part);
-            let here = done.join("/");
-            match self.entries.get(&here) {
-                Some(Entry::Link(target)) => {
-                    hops += 1;
-                    if hops > MAX_LINK_HOPS {
-                        return Err(TreeError::LinkLoop {
-                            path: path.to_string(),
-                            link: here,
-                        });
-                    }
-                    done.pop();
-                    let outside = || TreeError::LinkOutside {
-                        path: path.to_string(),
-                        link: here.clone(),
-                        target: target.clone(),
-                    };
-                    if target.starts_with('/') {
-                        return Err(outside());
-                    }
-                    // `..` may not climb above the root, from where the link is.
-                    let mut depth = done.len() as isize;
-                    for c in target.split('/') {
-                        match c {
-                            "" | "." => {}
-                            ".." => depth -= 1,
-                            _ => depth += 1,
-                        }
-                        if depth < 0 {
-                            return Err(outside());
-                        }
-                    }
-                    pending.extend(
-                        target
-                            .split('/')
-                            .filter(|c| !c.is_empty() && *c != ".")
-                            .rev()
-                            .map(str::to_string),
-                    );
-                }
-                Some(Entry::Submodule) if !pending.is_empty() => {
-                    return Err(TreeError::Submodule {
-                        path: path.to_string(),
-                        submodule: here,
-                    });
-                }
-                _ => {}
-            }
-        }
-        Ok(done.join("/"))
-    }
-
-    /// The link on `path` whose target is missing, as a
-    /// [`TreeError::LinkDangling`]; None when every link on it leads to
-    /// something or `path` goes through no link.
-    pub fn dangling_link(&self, path: &str) -> Option<TreeError> {
-        let mut prefix = String::new();
-        for part in path.split('/').filter(|c| !c.is_empty()) {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(part);
-            if let Some(Entry::Link(target)) = self.entries.get(&prefix) {
-                let real = self.resolve_links(&prefix).ok()?;
-                if !self.has(&real) {
-                    return Some(TreeError::LinkDangling {
-                        path: path.to_string(),
-                        link: prefix,
-                        target: target.clone(),
-                    });
-                }
-            }
-        }
-        None
-    }
-
-    /// The targets of the tree's links, resolved, that the tree does not
-    /// hold (for the source layer to add).
-    pub fn missing_link_targets(&self) -> Vec<String> {
-        self.entries
-            .iter()
-            .filter(|(_, e)| matches!(e, Entry::Link(_)))
-            .filter_map(|(p, _)| self.resolve_links(p).ok())
-            .filter(|real| !real.is_empty() && !self.has(real))
-            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -491,45 +306,7 @@ mod tests {
         assert_eq!(t.bytes_read(), 5);
         assert_eq!(
             t.read("big.bin").unwrap_err().to_string(),
-            "big.bin: reading its 4294967296 bytes would pass the limit of 100 bytes read per render (render.maxReadBytes)"
+            "big.bin: reading its 4294967296 bytes would pass the limit of 100 bytes read per render (render.maxReadBytes); 5 bytes were read before it"
         );
-    }
-
-    #[test]
-    fn links_resolve_inside_the_tree_and_say_why_not() {
-        let mut t = FileTree::new();
-        t.insert("base/cm.yaml", "cm");
-        t.insert_link("app/cm.yaml", "../base/cm.yaml");
-        t.insert_link("app/base", "../base");
-        t.insert_link("app/etc", "/etc/passwd");
-        t.insert_link("app/up", "../../x");
-        t.insert_link("app/l1", "l2");
-        t.insert_link("app/l2", "l1");
-        t.insert_link("app/gone", "nothing.yaml");
-        t.insert_submodule("vendor/lib");
-        assert_eq!(t.read("app/cm.yaml").unwrap(), b"cm");
-        assert_eq!(t.read("app/base/cm.yaml").unwrap(), b"cm");
-        assert_eq!(t.resolve_links("app/base/cm.yaml").unwrap(), "base/cm.yaml");
-        assert_eq!(
-            t.read("app/etc").unwrap_err().to_string(),
-            "app/etc: symbolic link app/etc -> /etc/passwd points outside the repository; tether does not follow it"
-        );
-        assert!(matches!(
-            t.read("app/up"),
-            Err(TreeError::LinkOutside { .. })
-        ));
-        assert_eq!(
-            t.read("app/l1").unwrap_err().to_string(),
-            "app/l1: too many levels of symbolic links (a link loop through app/l1)"
-        );
-        assert_eq!(
-            t.dangling_link("app/gone").unwrap().to_string(),
-            "app/gone: symbolic link app/gone -> nothing.yaml points to nothing"
-        );
-        assert!(matches!(
-            t.read("vendor/lib/x.yaml"),
-            Err(TreeError::Submodule { .. })
-        ));
-        assert_eq!(t.missing_link_targets(), vec!["app/nothing.yaml"]);
     }
 }
