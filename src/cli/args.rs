@@ -151,6 +151,14 @@ pub struct RenderArgs {
     /// different, 2 error.
     #[arg(long)]
     pub check: bool,
+    /// kustomize's load restrictor: rootOnly (LoadRestrictionsRootOnly, the
+    /// default) or none (LoadRestrictionsNone: files anywhere in the repository).
+    #[arg(long, value_name = "RESTRICTOR", value_parser = parse_load_restrictor)]
+    pub load_restrictor: Option<crate::model::LoadRestrictor>,
+}
+
+fn parse_load_restrictor(s: &str) -> Result<crate::model::LoadRestrictor, String> {
+    serde_yaml::from_str(&format!("{s:?}")).map_err(|e| crate::yaml::YamlError::Serde(e).message())
 }
 
 #[derive(Debug, Args)]

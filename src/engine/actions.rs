@@ -122,9 +122,11 @@ impl Engine {
             Revision::WorkTree => Revision::Git("HEAD".to_string()),
             other => other.clone(),
         };
-        let commits = repo
-            .log_path(&revision, &app.source.path, COMMIT_LIMIT)
-            .map_err(|e| source_err(&e))?
+        let log = repo
+            .log_path_bounded(&revision, &app.source.path, COMMIT_LIMIT)
+            .map_err(|e| source_err(&e))?;
+        let commits = log
+            .commits
             .into_iter()
             .map(|c| CommitRecord {
                 id: c.id,
@@ -143,6 +145,7 @@ impl Engine {
             app: app.name.clone(),
             commits,
             syncs,
+            shallow: log.shallow_boundary,
         })
     }
 
@@ -157,18 +160,27 @@ impl Engine {
             return Ok(c.to_string());
         }
         let newest = repo
-            .log_path(&Revision::Git("HEAD".to_string()), &app.source.path, 1)
+            .log_path_bounded(&Revision::Git("HEAD".to_string()), &app.source.path, 1)
             .map_err(|e| EngineError::Source {
                 app: app.name.clone(),
                 message: e.to_string(),
             })?;
+        let boundary = newest.shallow_boundary;
         newest
+            .commits
             .into_iter()
             .next()
             .map(|c| c.id)
             .ok_or_else(|| EngineError::Source {
                 app: app.name.clone(),
-                message: format!("no commit touches {}", app.source.path),
+                message: match boundary {
+                    Some(id) => format!(
+                        "no commit touching {} is in this shallow clone (its history stops at {}); fetch more history (git fetch --deepen=N) or name the commit to revert",
+                        app.source.path,
+                        &id[..id.len().min(7)]
+                    ),
+                    None => format!("no commit touches {}", app.source.path),
+                },
             })
     }
 

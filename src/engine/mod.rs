@@ -32,7 +32,7 @@ pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
 pub use compare::{EXTRA_MESSAGE, compare_resource, summarize};
 pub use desired::{
     Desired, TRACKING_LABEL, follow_kustomizations, is_namespaced_offline, prepare, read_sources,
-    render_app, render_options,
+    read_sources_with, render_app, render_options, secret_strings,
 };
 pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;

@@ -5,7 +5,8 @@
 //! keeps a plain scalar a string), scalar keys (`80:`, `true:`) as strings.
 
 use super::scalars::{Dialect, resolve_plain};
-use saphyr_parser::{Event, Parser, ScalarStyle, Span, SpannedEventReceiver};
+use crate::yaml::{Budget, LimitError, MAX_DEPTH};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -16,19 +17,40 @@ pub(crate) enum LoadError {
     Syntax { line: usize, message: String },
     /// YAML, but not something JSON can hold.
     Invalid(String),
+    /// A limit of [`crate::yaml`] was broken (depth, aliasing, control
+    /// characters); the line is 1-based in the text given.
+    Limit { line: usize, message: String },
+}
+
+impl From<LimitError> for LoadError {
+    fn from(e: LimitError) -> Self {
+        LoadError::Limit {
+            line: e.line,
+            message: e.message,
+        }
+    }
 }
 
 /// Every document of `text`, in order (empty documents as null), read as
-/// `dialect` reads it.
+/// `dialect` reads it. The events are read one by one (no recursion), and
+/// the [`Budget`] stops the read at the first broken limit, before the
+/// value is built.
 pub(crate) fn load_all(text: &str, dialect: Dialect) -> Result<Vec<Value>, LoadError> {
+    crate::yaml::check_characters(text)?;
     let mut builder = Builder::new(dialect);
-    let mut parser = Parser::new_from_str(text);
-    parser
-        .load(&mut builder, true)
-        .map_err(|e| LoadError::Syntax {
-            line: e.marker().line().max(1),
-            message: e.info().to_string(),
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| match crate::yaml::scan_error(&e) {
+            Some(limit) => LoadError::from(limit),
+            None => LoadError::Syntax {
+                line: e.marker().line().max(1),
+                message: e.info().to_string(),
+            },
         })?;
+        builder.on_event(event, span);
+        if let Some(limit) = builder.limit.take() {
+            return Err(limit.into());
+        }
+    }
     match builder.error {
         Some(message) => Err(LoadError::Invalid(message)),
         None => Ok(builder.documents),
@@ -76,6 +98,10 @@ struct Builder {
     error: Option<String>,
     /// How many documents there were when the current one started.
     documents_before: usize,
+    /// Depth and alias counts of the stream.
+    budget: Budget,
+    /// The limit the stream broke; reading stops there.
+    limit: Option<LimitError>,
 }
 
 impl Builder {
@@ -87,6 +113,8 @@ impl Builder {
             documents: Vec::new(),
             error: None,
             documents_before: 0,
+            budget: Budget::new(MAX_DEPTH),
+            limit: None,
         }
     }
 
@@ -264,9 +292,42 @@ fn merge_into(entries: &mut Map<String, Value>, merge: Value) -> Result<(), Stri
     Ok(())
 }
 
-impl<'input> SpannedEventReceiver<'input> for Builder {
-    fn on_event(&mut self, event: Event<'input>, _span: Span) {
-        if self.error.is_some() {
+impl Builder {
+    /// Counts the event against the budget; false when it broke a limit.
+    fn within_budget(&mut self, event: &Event<'_>, span: Span) -> bool {
+        let counted = match event {
+            Event::DocumentStart(_) => {
+                self.budget.document();
+                Ok(())
+            }
+            Event::Scalar(_, _, anchor, _) => {
+                self.budget.scalar(*anchor);
+                Ok(())
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.budget.open(*anchor)
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.budget.close();
+                Ok(())
+            }
+            Event::Alias(id) => self.budget.alias(*id),
+            _ => Ok(()),
+        };
+        match counted {
+            Ok(()) => true,
+            Err(message) => {
+                self.limit = Some(LimitError {
+                    line: span.start.line().max(1),
+                    message,
+                });
+                false
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: Event<'_>, span: Span) {
+        if self.error.is_some() || !self.within_budget(&event, span) {
             return;
         }
         match event {

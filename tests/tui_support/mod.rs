@@ -241,6 +241,7 @@ pub fn history_event(app: &str) -> EngineEvent {
     EngineEvent::History {
         app: app.to_string(),
         history: Arc::new(AppHistory {
+            shallow: None,
             app: app.to_string(),
             commits: vec![
                 commit(

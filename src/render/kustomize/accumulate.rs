@@ -10,7 +10,7 @@ use super::{
     KustomizeError, build_metadata, crds, generators, helm_charts, images, labels, load, meta,
     namespace, openapi, paths, plugins, replacements, resmap, vars,
 };
-use crate::model::FileTree;
+use crate::model::{EntryKind, FileTree, LoadRestrictor, RenderLimits};
 
 /// What a kustomization produced so far: its resources, its
 /// transformer configuration and its vars.
@@ -46,6 +46,8 @@ pub(crate) fn drop_empty(resources: &mut Vec<Resource>) {
 /// State of one build: the tree and the folders being built (for cycles).
 pub(crate) struct Builder<'a> {
     tree: &'a FileTree,
+    /// The load restrictor and the object and size limits.
+    limits: RenderLimits,
     stack: Vec<String>,
     /// The folder of the top kustomization (origins are relative to it).
     root: Option<String>,
@@ -58,10 +60,11 @@ pub(crate) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    /// A builder reading `tree`.
-    pub fn new(tree: &'a FileTree) -> Self {
+    /// A builder reading `tree` within `limits`.
+    pub fn new(tree: &'a FileTree, limits: RenderLimits) -> Self {
         Self {
             tree,
+            limits,
             stack: Vec::new(),
             root: None,
             helm_root_ns: None,
@@ -74,6 +77,7 @@ impl<'a> Builder<'a> {
     pub fn child(&self) -> Builder<'a> {
         Builder {
             tree: self.tree,
+            limits: self.limits,
             stack: Vec::new(),
             root: self.root.clone(),
             helm_root_ns: self.helm_root_ns.clone(),
@@ -90,7 +94,7 @@ impl<'a> Builder<'a> {
     pub fn load(
         &self,
         dir: &str,
-        named_by: Option<(&str, &str)>,
+        named_by: Option<(&str, &'static str, &str)>,
     ) -> Result<(String, Kustomization), KustomizeError> {
         let file = self.kustomization_file(dir, named_by)?;
         let k = load::kustomization(self.tree, &file)?;
@@ -104,12 +108,17 @@ impl<'a> Builder<'a> {
         Ok((file, k))
     }
 
+    /// The limits of the build.
+    pub fn limits(&self) -> RenderLimits {
+        self.limits
+    }
+
     /// The kustomization of folder `dir` and the resources it produces
     /// (hashes and reference fixes not yet applied).
     pub fn build_dir(
         &mut self,
         dir: &str,
-        named_by: Option<(&str, &str)>,
+        named_by: Option<(&str, &'static str, &str)>,
     ) -> Result<(Kustomization, Level), KustomizeError> {
         let (file, k) = self.load(dir, named_by)?;
         self.root.get_or_insert_with(|| dir.to_string());
@@ -158,7 +167,7 @@ impl<'a> Builder<'a> {
     fn kustomization_file(
         &self,
         dir: &str,
-        named_by: Option<(&str, &str)>,
+        named_by: Option<(&str, &'static str, &str)>,
     ) -> Result<String, KustomizeError> {
         let files = paths::kustomization_files(self.tree, dir);
         if files.len() > 1 {
@@ -171,10 +180,10 @@ impl<'a> Builder<'a> {
             });
         }
         files.into_iter().next().ok_or_else(|| match named_by {
-            Some((file, entry)) => KustomizeError::Transform {
+            Some((file, field, entry)) => KustomizeError::Transform {
                 kustomization: file.to_string(),
                 message: format!(
-                    "resources entry {entry:?} is a folder without kustomization.yaml, kustomization.yml or Kustomization"
+                    "{field} entry {entry:?} is a folder without kustomization.yaml, kustomization.yml or Kustomization"
                 ),
             },
             None => KustomizeError::Invalid {
@@ -213,6 +222,7 @@ impl<'a> Builder<'a> {
         self.helm_root_ns = inherited_ns;
         outcome?;
         self.transform(dir, file, k, level)?;
+        self.check_size(file, &level.resources)?;
         vars::bind(&k.vars, &mut level.vars, &mut level.resources)
             .map_err(|e| KustomizeError::transform(file, format!("merging vars: {e}")))
     }
@@ -382,7 +392,7 @@ impl<'a> Builder<'a> {
         level: &mut Level,
     ) -> Result<(), KustomizeError> {
         let path = self.resolve(dir, file, "resources", entry)?;
-        if self.tree.contains(&path) {
+        if self.tree.is_file(&path) {
             let mut found =
                 load::resources(self.tree, &path).map_err(|e| KustomizeError::Transform {
                     kustomization: file.to_string(),
@@ -397,8 +407,35 @@ impl<'a> Builder<'a> {
             return resmap::append_all(&mut level.resources, found)
                 .map_err(|e| KustomizeError::transform(file, e));
         }
-        let (_, sub) = self.build_dir(&path, Some((file, entry)))?;
+        let (_, sub) = self.build_dir(&path, Some((file, "resources", entry)))?;
         level.absorb(file, sub)
+    }
+
+    /// Refuses a level holding more objects, or more bytes of them as
+    /// JSON, than the render may produce (nested bases multiply objects).
+    fn check_size(&self, file: &str, resources: &[Resource]) -> Result<(), KustomizeError> {
+        let limits = &self.limits;
+        if resources.len() > limits.max_objects {
+            return Err(KustomizeError::Limit {
+                kustomization: file.to_string(),
+                message: format!(
+                    "produces {} objects, more than the {} a render may produce (render.maxObjects)",
+                    resources.len(),
+                    limits.max_objects
+                ),
+            });
+        }
+        let bytes = crate::render::json_size(resources.iter().map(|r| &r.obj));
+        if bytes > limits.max_output_bytes {
+            return Err(KustomizeError::Limit {
+                kustomization: file.to_string(),
+                message: format!(
+                    "produces {bytes} bytes of objects, more than the {} a render may produce (render.maxOutputBytes)",
+                    limits.max_output_bytes
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Applies the component at `entry` to the resources so far.
@@ -410,7 +447,15 @@ impl<'a> Builder<'a> {
         level: &mut Level,
     ) -> Result<(), KustomizeError> {
         let path = self.resolve(dir, file, "components", entry)?;
-        let (comp_file, k) = self.load(&path, Some((file, entry)))?;
+        if self.tree.kind(&path) != Some(EntryKind::Folder) {
+            return Err(KustomizeError::Transform {
+                kustomization: file.to_string(),
+                message: format!(
+                    "components entry {entry:?} is a file; a component is a folder holding a kustomization.yaml with kind: Component"
+                ),
+            });
+        }
+        let (comp_file, k) = self.load(&path, Some((file, "components", entry)))?;
         self.set_schema(&path, &comp_file, &k, false)?;
         if k.kind.as_deref() != Some("Component") {
             return Err(KustomizeError::Transform {
@@ -436,8 +481,11 @@ impl<'a> Builder<'a> {
         paths::relative(self.root.as_deref().unwrap_or(""), path)
     }
 
-    /// The tree path of an entry of `field` in `file`; errors for remote or
-    /// absent entries.
+    /// The tree path of an entry of `field` in `file` (kustomization
+    /// folder `dir`), symbolic links resolved. Errors for remote entries,
+    /// absolute paths, paths above the repository, links out of it or in a
+    /// loop, submodules, missing entries, and — under the load restrictor
+    /// `rootOnly` — files outside `dir`.
     pub fn resolve(
         &self,
         dir: &str,
@@ -452,16 +500,55 @@ impl<'a> Builder<'a> {
                 entry: entry.to_string(),
             });
         }
-        let missing = || KustomizeError::Missing {
+        let refuse = |reason: String| KustomizeError::Entry {
             kustomization: file.to_string(),
             field,
             entry: entry.to_string(),
+            reason,
         };
-        let path = paths::join(dir, entry).ok_or_else(missing)?;
-        if self.tree.contains(&path) || paths::is_dir(self.tree, &path) {
-            Ok(path)
-        } else {
-            Err(missing())
+        if entry.starts_with('/') {
+            return Err(refuse(
+                "an absolute path; tether reads the repository, not the disk: write the path relative to the kustomization's folder".into(),
+            ));
         }
+        let joined = paths::join(dir, entry).ok_or_else(|| {
+            refuse("climbs above the root of the repository; tether reads only files of the repository".into())
+        })?;
+        let real = self
+            .tree
+            .resolve_links(&joined)
+            .map_err(|e| refuse(e.to_string()))?;
+        match self.tree.kind(&real) {
+            Some(EntryKind::Folder) => Ok(real),
+            Some(EntryKind::File) => self.restrict(dir, &joined, real).map_err(refuse),
+            Some(EntryKind::Submodule) => Err(refuse(format!(
+                "{real} is a Git submodule; tether does not read submodules (their files are not in this repository's tree), vendor the files instead"
+            ))),
+            Some(EntryKind::Link) | None => match self.tree.dangling_link(&joined) {
+                Some(e) => Err(refuse(e.to_string())),
+                None => Err(KustomizeError::Missing {
+                    kustomization: file.to_string(),
+                    field,
+                    entry: entry.to_string(),
+                }),
+            },
+        }
+    }
+
+    /// kustomize's load restrictor for file `real` (reached as `joined`)
+    /// read by the kustomization of folder `dir`.
+    fn restrict(&self, dir: &str, joined: &str, real: String) -> Result<String, String> {
+        if self.limits.load_restrictor == LoadRestrictor::None || crate::render::within(&real, dir)
+        {
+            return Ok(real);
+        }
+        let via = if joined == real {
+            String::new()
+        } else {
+            format!(" (through the symbolic link {joined})")
+        };
+        Err(format!(
+            "security; file '{real}'{via} is not in or below '{dir}': kustomize's load restrictor (LoadRestrictionsRootOnly) keeps every file a kustomization reads inside its folder; make the file's folder a base with its own kustomization, or set render.loadRestrictor: none"
+        ))
     }
 }

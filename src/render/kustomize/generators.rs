@@ -234,7 +234,7 @@ fn pairs(
             ),
         };
         let path = b.resolve(dir, file, field, rel)?;
-        let bytes = b.tree().get(&path).unwrap_or_default().to_vec();
+        let bytes = load::bytes(b.tree(), &path)?.to_vec();
         out.push((key, bytes));
     }
     for (i, (k, _)) in out.iter().enumerate() {

@@ -6,7 +6,6 @@ use super::spec::{FIELDS, Kustomization};
 use crate::model::FileTree;
 use crate::render::scalars::Dialect;
 use crate::render::{convert, documents};
-use serde::Deserialize;
 use serde_json::Value;
 
 /// The kustomization at `file`, parsed; unknown fields and bad YAML are
@@ -16,7 +15,7 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
         file: file.to_string(),
         message,
     };
-    let bytes = tree.get(file).unwrap_or_default();
+    let bytes = self::bytes(tree, file)?;
     let text = std::str::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
     let mut value =
         convert::load(text, Dialect::Yaml11).map_err(|e| invalid(yaml_error(text, e)))?;
@@ -24,6 +23,17 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
         return Err(invalid(
             "kustomization is empty (no resources, generators or transformers)".into(),
         ));
+    }
+    if !value.is_object() {
+        return Err(invalid(format!(
+            "a kustomization is a mapping of fields (resources:, patches:, …), not {}",
+            match value {
+                Value::Array(_) => "a list",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                _ => "a boolean",
+            }
+        )));
     }
     drop_nulls(&mut value);
     if let Some(map) = value.as_object_mut() {
@@ -34,7 +44,16 @@ pub(crate) fn kustomization(tree: &FileTree, file: &str) -> Result<Kustomization
             ));
         }
     }
-    let k: Kustomization = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+    let k: Kustomization = serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.inner().to_string();
+        let top_level = !field.contains(['.', '[']);
+        if field == "." || (top_level && inner.starts_with("unknown field")) {
+            invalid(inner)
+        } else {
+            invalid(format!("{field}: {inner}"))
+        }
+    })?;
     check_type(&k).map_err(invalid)?;
     Ok(k)
 }
@@ -288,11 +307,16 @@ fn objects_read(
 
 /// The text of a file (patches, env files).
 pub(crate) fn text<'a>(tree: &'a FileTree, file: &str) -> Result<&'a str, KustomizeError> {
-    let bytes = tree.get(file).unwrap_or_default();
+    let bytes = bytes(tree, file)?;
     std::str::from_utf8(bytes).map_err(|_| KustomizeError::File {
         file: file.to_string(),
         message: "not UTF-8 text".into(),
     })
+}
+
+/// The content of a file (links followed inside the tree).
+pub(crate) fn bytes<'a>(tree: &'a FileTree, file: &str) -> Result<&'a [u8], KustomizeError> {
+    Ok(tree.read(file)?)
 }
 
 /// The documents of a YAML file as plain values (no object checks), read
@@ -309,13 +333,15 @@ pub(crate) fn yaml_docs(tree: &FileTree, file: &str) -> Result<Vec<Value>, Kusto
 /// The message for YAML that did not load: serde_yaml's wording when it
 /// also refuses the text (it names the problem best), else ours.
 pub(crate) fn yaml_error(text: &str, error: convert::LoadError) -> String {
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        if let Err(e) = serde_yaml::Value::deserialize(doc) {
-            return format!("invalid YAML: {e}");
-        }
+    if let convert::LoadError::Limit { line, message } = error {
+        return format!("invalid YAML at line {line}: {message}");
+    }
+    if let Some(e) = crate::yaml::libyaml_error(text) {
+        return format!("invalid YAML: {e}");
     }
     match error {
-        convert::LoadError::Syntax { line, message } => {
+        convert::LoadError::Syntax { line, message }
+        | convert::LoadError::Limit { line, message } => {
             format!("invalid YAML: {message} at line {line}")
         }
         convert::LoadError::Invalid(message) => message,

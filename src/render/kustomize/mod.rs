@@ -42,7 +42,7 @@ pub use error::KustomizeError;
 /// The top-level fields a kustomization file may hold (canonical spelling).
 pub(crate) use spec::FIELDS as KUSTOMIZATION_FIELDS;
 
-use crate::model::FileTree;
+use crate::model::{FileTree, RenderLimits};
 use serde_json::Value;
 
 /// The objects `kustomize build` produces for folder `dir` of `tree`, in
@@ -58,8 +58,17 @@ use serde_json::Value;
 /// assert_eq!(objects[0]["metadata"]["name"], "prod-app");
 /// ```
 pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
+    build_with(tree, dir, &RenderLimits::default())
+}
+
+/// [`build`] with a load restrictor and limits other than the defaults.
+pub fn build_with(
+    tree: &FileTree,
+    dir: &str,
+    limits: &RenderLimits,
+) -> Result<Vec<Value>, KustomizeError> {
     let _schema = openapi::start_build();
-    let mut builder = accumulate::Builder::new(tree);
+    let mut builder = accumulate::Builder::new(tree, *limits);
     let (file, top) = builder.load(dir, None)?;
     builder.origin_mode = !top.build_metadata.is_empty();
     builder.set_schema(dir, &file, &top, true)?;
@@ -81,6 +90,15 @@ pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
         resource::check_decodable(&obj).map_err(err)?;
     }
     check_final(&resources).map_err(err)?;
+    if let Some(problem) = resources
+        .iter()
+        .find_map(|r| crate::render::documents::bad_name(&r.obj))
+    {
+        return Err(KustomizeError::transform(
+            &file,
+            format!("{problem} (the name the build produced)"),
+        ));
+    }
     order::sort(&mut resources, k.sort_options.as_ref());
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     resources.iter_mut().for_each(annotations_as_text);

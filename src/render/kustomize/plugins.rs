@@ -40,13 +40,15 @@ fn configs(
     }
     for entry in paths {
         let path = b.resolve(at.dir, at.file, field, &entry)?;
-        let found = if b.tree().contains(&path) {
+        let found = if b.tree().is_file(&path) {
             let mut found = load::resources(b.tree(), &path)?;
             found.iter_mut().for_each(|r| origin(r, &path));
             found
         } else {
             let mut sub = b.child();
-            sub.build_dir(&path, Some((at.file, &entry)))?.1.resources
+            sub.build_dir(&path, Some((at.file, field, &entry)))?
+                .1
+                .resources
         };
         resmap::append_all(&mut out, found).map_err(|e| at.error(format!("{field}: {e}")))?;
     }
