@@ -108,30 +108,16 @@ impl Engine {
     }
 
     /// Commits touching the app path (newest first) and its sync records.
+    /// A live Argo CD or Flux app's sync records are its object's
+    /// `status.history` (see [`Engine::live_history`]).
     pub async fn history(&self, name: &str) -> Result<AppHistory, EngineError> {
         let app = self.app(name)?;
         let app = app.as_ref();
-        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
-            app: app.name.clone(),
-            message: e.to_string(),
-        };
+        if self.live_of(app).is_ok() {
+            return self.live_history(app).await;
+        }
         super::desired::mapped(app)?;
-        let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
-        let revision = match &app.source.revision {
-            Revision::WorkTree => Revision::Git("HEAD".to_string()),
-            other => other.clone(),
-        };
-        let commits = repo
-            .log_path(&revision, &app.source.path, COMMIT_LIMIT)
-            .map_err(|e| source_err(&e))?
-            .into_iter()
-            .map(|c| CommitRecord {
-                id: c.id,
-                author: c.author,
-                time: c.time,
-                summary: c.summary,
-            })
-            .collect();
+        let commits = self.commits_at(app, &app.source.revision)?;
         let client = self.client_for(app).await?;
         let state = read_state(&client, &app.name)
             .await
@@ -143,6 +129,35 @@ impl Engine {
             commits,
             syncs,
         })
+    }
+
+    /// Commits touching the app path at `revision` (the work tree: HEAD),
+    /// newest first.
+    pub(super) fn commits_at(
+        &self,
+        app: &AppSpec,
+        revision: &Revision,
+    ) -> Result<Vec<CommitRecord>, EngineError> {
+        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
+            app: app.name.clone(),
+            message: e.to_string(),
+        };
+        let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
+        let revision = match revision {
+            Revision::WorkTree => Revision::Git("HEAD".to_string()),
+            other => other.clone(),
+        };
+        Ok(repo
+            .log_path(&revision, &app.source.path, COMMIT_LIMIT)
+            .map_err(|e| source_err(&e))?
+            .into_iter()
+            .map(|c| CommitRecord {
+                id: c.id,
+                author: c.author,
+                time: c.time,
+                summary: c.summary,
+            })
+            .collect())
     }
 
     /// The commit `revert` takes by default: the newest touching the app path.

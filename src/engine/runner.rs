@@ -304,9 +304,15 @@ impl Engine {
         Ok(desired)
     }
 
-    /// Connection state of every cluster the apps use.
+    /// Connection state of every cluster the apps use and every context
+    /// watched for live apps.
     pub async fn cluster_states(&self) -> Vec<ClusterState> {
-        let names: BTreeSet<String> = self.apps.iter().map(|a| self.cluster_name(a)).collect();
+        let names: BTreeSet<String> = self
+            .apps
+            .iter()
+            .map(|a| self.cluster_name(a))
+            .chain(self.live.contexts.iter().cloned())
+            .collect();
         let mut out = Vec::with_capacity(names.len());
         for name in names {
             let state = match self.clusters.client(Some(&name)).await {
@@ -348,8 +354,10 @@ impl Engine {
             .iter()
             .map(|a| a.source.repo.display().to_string())
             .collect();
+        let appsets = self.appset_rows(&apps);
         Snapshot {
             apps,
+            appsets,
             clusters,
             repos: repos.into_iter().collect(),
             generation,

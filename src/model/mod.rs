@@ -2,6 +2,7 @@
 //! and health states, per-app status and history records. No I/O here.
 
 mod app;
+mod appset;
 mod import;
 mod key;
 mod resource;
@@ -14,6 +15,7 @@ pub use app::{
     AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, Revision, SourceSpec,
     SyncPolicy,
 };
+pub use appset::AppSetStatus;
 pub use import::{
     AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping,
     TrackingMethod,

@@ -71,6 +71,7 @@ pub fn fixture() -> Snapshot {
         ],
         repos: vec!["./gitops".to_string()],
         generation: 7,
+        ..Snapshot::default()
     }
 }
 
