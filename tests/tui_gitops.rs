@@ -635,8 +635,17 @@ fn flux_has_no_rollback_and_offers_to_revert_the_commit() {
         text.contains("Flux has no rollback: this reverts the commit"),
         "{text}"
     );
+    // Flux prunes as its object says; S asks for a reconcile like s.
+    keys(&mut app, "n<esc>S");
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("Flux prunes as the object's spec.prune says"),
+        "{text}"
+    );
+    assert!(!text.contains("will be deleted"), "{text}");
+    keys(&mut app, "nh");
+    app.apply_event(history_of(infra));
     // A record whose revision is no listed commit: only the advice.
-    keys(&mut app, "n");
     assert!(keys(&mut app, "jjx").is_empty());
     assert!(
         app.status()
@@ -663,6 +672,22 @@ fn refresh_of_a_live_app_also_asks_its_controller() {
             }),
         ]
     );
+    // In a view of the app too.
+    keys(&mut app, "t");
+    assert_eq!(
+        keys(&mut app, "r"),
+        [
+            Effect::Send(EngineCommand::Tree { app: EU.into() }),
+            Effect::Send(EngineCommand::Live {
+                app: EU.into(),
+                action: LiveAction::Refresh {
+                    hard: false,
+                    with_source: false
+                },
+            }),
+        ]
+    );
+    keys(&mut app, "<esc>");
     // A suspended Flux object would refuse it.
     select(&mut app, "staging/flux-system/podinfo");
     assert_eq!(keys(&mut app, "r"), [Effect::Send(EngineCommand::Refresh)]);

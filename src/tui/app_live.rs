@@ -28,7 +28,6 @@ impl App {
     pub(super) fn live_action(&mut self, action: Action, app: &str) -> Option<Vec<Effect>> {
         let row = self.live_row(app)?;
         let (engine, paused) = (row.engine, row.paused);
-        let suspended = row.suspended == Some(true);
         let effects = match action {
             Action::Sync | Action::SyncPrune => self.start_live(
                 app,
@@ -69,28 +68,38 @@ impl App {
             }
             Action::Refresh => {
                 let mut effects = vec![Effect::Send(EngineCommand::Refresh)];
-                // A refresh asks the controller, which is a write; a
-                // suspended Flux object refuses it.
-                if self.read_only || suspended {
-                    self.info("refresh requested");
-                } else {
-                    self.info(format!(
-                        "refresh of {app} requested from {}",
-                        engine.product()
-                    ));
-                    effects.push(Effect::Send(EngineCommand::Live {
-                        app: app.to_string(),
-                        action: LiveAction::Refresh {
-                            hard: false,
-                            with_source: false,
-                        },
-                    }));
+                match self.live_refresh(app) {
+                    Some(ask) => {
+                        self.info(format!(
+                            "refresh of {app} requested from {}",
+                            engine.product()
+                        ));
+                        effects.push(ask);
+                    }
+                    None => self.info("refresh requested"),
                 }
                 effects
             }
             _ => return None,
         };
         Some(effects)
+    }
+
+    /// The request asking the controller of the live app `app` to refresh
+    /// it, when one may be sent: it is a write, so not in read-only mode,
+    /// and a suspended Flux object refuses it.
+    pub(super) fn live_refresh(&self, app: &str) -> Option<Effect> {
+        let row = self.live_row(app)?;
+        if self.read_only || row.suspended == Some(true) {
+            return None;
+        }
+        Some(Effect::Send(EngineCommand::Live {
+            app: app.to_string(),
+            action: LiveAction::Refresh {
+                hard: false,
+                with_source: false,
+            },
+        }))
     }
 
     /// Opens the confirmation of `action` on `app` and asks for its plan.

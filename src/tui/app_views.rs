@@ -243,8 +243,16 @@ impl App {
         (view.app().map(str::to_string), resource)
     }
 
-    /// Asks again for what the shown view shows.
+    /// Asks again for what the shown view shows (and a live app's
+    /// controller to refresh it).
     fn reload_view(&mut self) -> Vec<Effect> {
+        let (app, _) = self.view_target();
+        let mut effects = self.reload_shown_view();
+        effects.extend(app.and_then(|a| self.live_refresh(&a)));
+        effects
+    }
+
+    fn reload_shown_view(&mut self) -> Vec<Effect> {
         let Some(view) = self.views.pop() else {
             return Vec::new();
         };

@@ -5,7 +5,7 @@
 
 use super::dialog::{popup, yes_no};
 use crate::engine::{LiveAction, LivePlan, PAUSE_REASON};
-use crate::model::AppStatus;
+use crate::model::{AppEngine, AppStatus};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::KeyContext;
@@ -96,6 +96,14 @@ fn confirm_lines(app: &App, name: &str, action: &LiveAction, width: usize) -> Co
         LiveAction::Rollback { .. } => lines.push(text(
             "automated sync is turned off first, so it does not undo the rollback".to_string(),
         )),
+        LiveAction::Sync { prune: true, .. }
+            if row.is_some_and(|r| r.engine == AppEngine::Flux) =>
+        {
+            lines.push(text(
+                "Flux prunes as the object's spec.prune says: this asks for a reconcile"
+                    .to_string(),
+            ));
+        }
         LiveAction::Sync { prune: true, .. } => lines.push(Line::from(Span::styled(
             "objects no longer in Git will be deleted",
             theme.style("status_line.warning"),
