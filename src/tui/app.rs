@@ -5,6 +5,7 @@ use super::action::Action;
 use super::apps_table::AppsTable;
 use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
+pub use super::state::progress::SyncProgress;
 use super::state::revert::RevertState;
 use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
@@ -69,31 +70,6 @@ pub enum Mode {
         /// What to do.
         action: LiveAction,
     },
-}
-
-/// A sync (or another long action) in flight: its steps so far.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncProgress {
-    /// The app being synced.
-    pub app: String,
-    /// `Kind/name action` per applied resource, in order.
-    pub lines: Vec<String>,
-    /// What runs, for the panel's title: `Syncing`, `Rolling back`…
-    pub doing: &'static str,
-    /// How the engine's message starts when it ends well (`synced`).
-    pub done: &'static str,
-}
-
-impl SyncProgress {
-    /// A sync of `app`, nothing applied yet.
-    pub fn sync(app: &str) -> SyncProgress {
-        SyncProgress {
-            app: app.to_string(),
-            lines: Vec::new(),
-            doing: "Syncing",
-            done: "synced",
-        }
-    }
 }
 
 /// How a status message should look.
