@@ -109,16 +109,44 @@ impl Engine {
     }
 
     /// Commits touching the app path (newest first) and its sync records.
+    /// A live Argo CD or Flux app's sync records are its object's
+    /// `status.history` (see [`Engine::live_history`]).
     pub async fn history(&self, name: &str) -> Result<AppHistory, EngineError> {
         let app = self.app(name)?;
         let app = app.as_ref();
+        if self.live_of(app).is_ok() {
+            return self.live_history(app).await;
+        }
+        super::desired::mapped(app)?;
+        let (commits, shallow) = self.commits_at(app, &app.source.revision)?;
+        let client = self.client_for(app).await?;
+        let state = read_state(&client, &app.name)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        let mut syncs = state.history;
+        syncs.reverse();
+        Ok(AppHistory {
+            app: app.name.clone(),
+            commits,
+            syncs,
+            shallow,
+        })
+    }
+
+    /// Commits touching the app path at `revision` (the work tree: HEAD),
+    /// newest first, and in a shallow clone the boundary commit where the
+    /// log stops.
+    pub(super) fn commits_at(
+        &self,
+        app: &AppSpec,
+        revision: &Revision,
+    ) -> Result<(Vec<CommitRecord>, Option<String>), EngineError> {
         let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
             app: app.name.clone(),
             message: e.to_string(),
         };
-        super::desired::mapped(app)?;
         let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
-        let revision = match &app.source.revision {
+        let revision = match revision {
             Revision::WorkTree => Revision::Git("HEAD".to_string()),
             other => other.clone(),
         };
@@ -135,18 +163,7 @@ impl Engine {
                 summary: c.summary,
             })
             .collect();
-        let client = self.client_for(app).await?;
-        let state = read_state(&client, &app.name)
-            .await
-            .map_err(|e| EngineError::cluster(&app.name, e))?;
-        let mut syncs = state.history;
-        syncs.reverse();
-        Ok(AppHistory {
-            app: app.name.clone(),
-            commits,
-            syncs,
-            shallow: log.shallow_boundary,
-        })
+        Ok((commits, log.shallow_boundary))
     }
 
     /// The commit `revert` takes by default: the newest touching the app path.

@@ -15,6 +15,7 @@ mod imported;
 mod leases;
 mod live;
 mod live_actions;
+mod live_views;
 mod live_wait;
 mod metrics;
 mod order;
@@ -27,6 +28,8 @@ mod sources;
 mod sync;
 mod tree;
 
+pub use crate::live::patches::PAUSE_REASON;
+pub use crate::live::{OperationResource, OperationView};
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
 pub use compare::{EXTRA_MESSAGE, compare_resource, summarize};

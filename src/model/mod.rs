@@ -2,6 +2,7 @@
 //! and health states, per-app status and history records. No I/O here.
 
 mod app;
+mod appset;
 mod import;
 mod key;
 mod limits;
@@ -19,6 +20,7 @@ pub use app::{
     AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, KustomizeMode, Revision,
     SourceSpec, SyncPolicy,
 };
+pub use appset::AppSetStatus;
 pub use import::{
     AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping,
     TrackingMethod,
