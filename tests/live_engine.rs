@@ -46,7 +46,12 @@ async fn engine(env: &Env) -> Arc<Engine> {
         kubeconfig: Some(env.kubeconfig.clone()),
         context: None,
     };
-    let engine = tether::cli::load_engine(Some(&env.config), kube, false).unwrap();
+    let engine = tether::cli::load_engine(
+        Some(&env.config),
+        kube,
+        &tether::cli::LoadOptions::default(),
+    )
+    .unwrap();
     engine.refresh_live().await;
     Arc::new(engine)
 }

@@ -88,12 +88,10 @@ fn render_kind(
     options: &RenderOptions,
 ) -> Result<Vec<Value>, RenderError> {
     match detect(tree, path) {
-        SourceKind::Kustomize => {
-            return match options.kustomize {
-                KustomizeMode::Native => Ok(kustomize::build_with(tree, path, &options.limits)?),
-                KustomizeMode::Binary => kustomize_binary::build(tree, path, &options.limits),
-            };
-        }
+        SourceKind::Kustomize => match options.kustomize {
+            KustomizeMode::Native => Ok(kustomize::build_with(tree, path, &options.limits)?),
+            KustomizeMode::Binary => kustomize_binary::build(tree, path, &options.limits),
+        },
         SourceKind::Helm => {
             let mut helm = options.helm.clone().unwrap_or_default();
             if helm.release_name.is_empty() {

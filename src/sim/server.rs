@@ -94,8 +94,8 @@ impl SimServer {
             source,
         })?;
         let watch_cancel = Arc::new(Mutex::new(CancellationToken::new()));
-        let workers = (opts.cost.slots > 0)
-            .then(|| Arc::new(tokio::sync::Semaphore::new(opts.cost.slots)));
+        let workers =
+            (opts.cost.slots > 0).then(|| Arc::new(tokio::sync::Semaphore::new(opts.cost.slots)));
         let state = Arc::new(SimState {
             opts,
             workers,

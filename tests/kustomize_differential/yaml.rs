@@ -421,7 +421,7 @@ fn is_printable(s: &str) -> bool {
         c == '\n'
             || c == '\t'
             || (' '..='~').contains(&c)
-            || c >= '\u{a0}' && c <= '\u{fffd}' && c != '\u{feff}'
+            || ('\u{a0}'..='\u{fffd}').contains(&c) && c != '\u{feff}'
     })
 }
 

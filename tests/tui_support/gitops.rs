@@ -245,6 +245,7 @@ pub fn history_of(app: &str) -> EngineEvent {
         app: app.into(),
         history: Arc::new(AppHistory {
             app: app.rsplit('/').next().unwrap().into(),
+            shallow: None,
             commits: vec![CommitRecord {
                 id: "9a8b7c6d5e4f3a2b".into(),
                 author: "Ada <ada@example.com>".into(),

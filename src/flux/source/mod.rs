@@ -279,7 +279,7 @@ mod tests {
     }
 
     fn paths(t: &FileTree) -> Vec<&str> {
-        t.iter().map(|(p, _)| p).collect()
+        t.paths().collect()
     }
 
     #[test]

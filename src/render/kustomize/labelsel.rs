@@ -110,7 +110,7 @@ impl Tok {
     }
 
     /// In a values context `in`/`notin` are identifiers.
-    fn as_value(self) -> Tok {
+    fn into_value(self) -> Tok {
         match self {
             Tok::In => Tok::Identifier("in".into()),
             Tok::NotIn => Tok::Identifier("notin".into()),
@@ -200,7 +200,7 @@ impl Parser {
             .get(self.pos)
             .cloned()
             .unwrap_or(Tok::End)
-            .as_value()
+            .into_value()
     }
 
     fn next_value(&mut self) -> Tok {
@@ -382,10 +382,8 @@ fn new_requirement(key: String, op: Op, values: Vec<String>) -> Result<Requireme
         Op::In | Op::NotIn if values.is_empty() => {
             return Err("for 'in', 'notin' operators, values set can't be empty".into());
         }
-        Op::GreaterThan | Op::LessThan => {
-            if values.iter().any(|v| v.parse::<i64>().is_err()) {
-                return Err("for 'Gt', 'Lt' operators, the value must be an integer".into());
-            }
+        Op::GreaterThan | Op::LessThan if values.iter().any(|v| v.parse::<i64>().is_err()) => {
+            return Err("for 'Gt', 'Lt' operators, the value must be an integer".into());
         }
         _ => {}
     }

@@ -39,14 +39,12 @@ pub(crate) fn add_affix(
             if !id.gvk.is_selected(&fs.gvk()) {
                 continue;
             }
-            if fs.path == "metadata/name" {
-                if !affix.is_empty() {
-                    match end {
-                        End::Prefix => res.prefixes.push(affix.to_string()),
-                        End::Suffix => res.suffixes.push(affix.to_string()),
-                    }
-                    res.store_previous_id();
+            if fs.path == "metadata/name" && !affix.is_empty() {
+                match end {
+                    End::Prefix => res.prefixes.push(affix.to_string()),
+                    End::Suffix => res.suffixes.push(affix.to_string()),
                 }
+                res.store_previous_id();
             }
             fieldspec::apply(&mut res.obj, fs, CreateKind::Scalar, &mut |node| {
                 let old = match &*node {

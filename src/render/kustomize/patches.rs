@@ -208,7 +208,7 @@ pub(crate) fn apply(
             let Some(sel) = target else {
                 return Err(at.error(format!("{label}: a JSON patch needs a target")));
             };
-            json_patch(at, &label, &ops, sel, resources, true)
+            json_patch(at, label, &ops, sel, resources, true)
         }
     }
 }

@@ -21,8 +21,8 @@ pub(crate) enum Config {
     PatchStrategicMerge(SmConfig),
     Replacement(Vec<Value>),
     Hash,
-    ConfigMapGenerator(Box<GeneratorSpec>),
-    SecretGenerator(Box<GeneratorSpec>),
+    GenerateConfigMap(Box<GeneratorSpec>),
+    GenerateSecret(Box<GeneratorSpec>),
     /// A built-in tether does not run.
     Unsupported(String),
 }
@@ -43,8 +43,8 @@ impl Config {
             Config::PatchStrategicMerge(_) => "PatchStrategicMergeTransformer".into(),
             Config::Replacement(_) => "ReplacementTransformer".into(),
             Config::Hash => "HashTransformer".into(),
-            Config::ConfigMapGenerator(_) => "ConfigMapGenerator".into(),
-            Config::SecretGenerator(_) => "SecretGenerator".into(),
+            Config::GenerateConfigMap(_) => "ConfigMapGenerator".into(),
+            Config::GenerateSecret(_) => "SecretGenerator".into(),
             Config::Unsupported(k) => k.clone(),
         }
     }
@@ -242,9 +242,9 @@ pub(crate) fn parse(obj: &Value) -> Result<Config, String> {
                 spec.namespace = Some(meta("namespace"));
             }
             if kind == "ConfigMapGenerator" {
-                Config::ConfigMapGenerator(Box::new(spec))
+                Config::GenerateConfigMap(Box::new(spec))
             } else {
-                Config::SecretGenerator(Box::new(spec))
+                Config::GenerateSecret(Box::new(spec))
             }
         }
         "IAMPolicyGenerator" | "ValueAddTransformer" | "HelmChartInflationGenerator" => {

@@ -78,8 +78,8 @@ pub(crate) fn generate(
     for res in configs(b, at, "generators", entries)? {
         let config = builtin(at, "generators", &res)?;
         let (kind, name) = match &config {
-            Config::ConfigMapGenerator(_) => (Kind::ConfigMap, "ConfigMapGenerator"),
-            Config::SecretGenerator(_) => (Kind::Secret, "SecretGenerator"),
+            Config::GenerateConfigMap(_) => (Kind::ConfigMap, "ConfigMapGenerator"),
+            Config::GenerateSecret(_) => (Kind::Secret, "SecretGenerator"),
             other => {
                 return Err(at.error(format!(
                     "failed to load generator: plugin {} not a generator ({})",
@@ -88,7 +88,7 @@ pub(crate) fn generate(
                 )));
             }
         };
-        let (Config::ConfigMapGenerator(spec) | Config::SecretGenerator(spec)) = config else {
+        let (Config::GenerateConfigMap(spec) | Config::GenerateSecret(spec)) = config else {
             continue;
         };
         let spec: GeneratorSpec = *spec;
@@ -111,7 +111,7 @@ pub(crate) fn transform(
         let config = builtin(at, "transformers", &res)?;
         if matches!(
             config,
-            Config::ConfigMapGenerator(_) | Config::SecretGenerator(_)
+            Config::GenerateConfigMap(_) | Config::GenerateSecret(_)
         ) {
             return Err(at.error(format!("plugin {} not a transformer", res.org_id())));
         }

@@ -262,6 +262,8 @@ impl<'a> Walker<'a> {
     }
 
     /// kyaml's `setAssociativeSequenceElements` (patch items prepended).
+    /// Takes what kyaml's walker carries for one list, argument by argument.
+    #[allow(clippy::too_many_arguments)]
     fn set_elements(
         &self,
         mut values_list: Vec<Vec<String>>,
