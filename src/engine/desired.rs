@@ -86,6 +86,7 @@ fn render_at(
     mapped(app)?;
     if let Some(rendered) = super::imported::render_imported(app, repo, revision) {
         let (objects, secrets) = rendered?;
+        check_names(app, &objects)?;
         return Ok(Desired {
             revision: id,
             objects,
@@ -104,11 +105,26 @@ fn render_at(
                 message: secrets.mask_text(&e.to_string()),
             }
         })?;
+    check_names(app, &objects)?;
     Ok(Desired {
         revision: id,
         objects,
         secrets: Arc::new(secrets),
     })
+}
+
+/// Refuses a render holding an object whose name or namespace the API
+/// server would refuse for its kind: names go into request URLs, so one
+/// such as `../x` must stop here. (Renderers print such names as kustomize
+/// and helm do; the engine is where they would be sent.)
+fn check_names(app: &AppSpec, objects: &[Value]) -> Result<(), EngineError> {
+    match objects.iter().find_map(render::bad_name) {
+        Some(problem) => Err(EngineError::Render {
+            app: app.name.clone(),
+            message: format!("{problem} (in the rendered objects)"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The values an app marks secret (`source.helm.secretValues`), read from
