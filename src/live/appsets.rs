@@ -3,7 +3,7 @@
 //! app-of-apps Application whose tracking id it carries.
 
 use super::LiveApp;
-use crate::model::{AppOriginKind, AppSetStatus, HealthStatus};
+use crate::model::{AppOriginKind, AppSetStatus};
 use serde_json::Value;
 
 fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
@@ -18,14 +18,7 @@ pub fn appset_status(appset: &LiveApp) -> AppSetStatus {
         .and_then(Value::as_array)
         .map(|all| all.iter().filter_map(generator_kind).collect())
         .unwrap_or_default();
-    let health = match text(object, "/status/health/status") {
-        "Healthy" => HealthStatus::Healthy,
-        "Progressing" => HealthStatus::Progressing,
-        "Degraded" => HealthStatus::Degraded,
-        "Suspended" => HealthStatus::Suspended,
-        "Missing" => HealthStatus::Missing,
-        _ => HealthStatus::Unknown,
-    };
+    let health = super::status::health_of(text(object, "/status/health/status"));
     AppSetStatus {
         name: appset.name().to_string(),
         namespace: appset.namespace().to_string(),

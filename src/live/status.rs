@@ -18,7 +18,8 @@ fn sync_of(word: &str) -> SyncStatus {
     }
 }
 
-fn health_of(word: &str) -> HealthStatus {
+/// A health word as Argo CD writes it (anything else: Unknown).
+pub(crate) fn health_of(word: &str) -> HealthStatus {
     match word {
         "Healthy" => HealthStatus::Healthy,
         "Progressing" => HealthStatus::Progressing,
