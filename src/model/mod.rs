@@ -4,6 +4,7 @@
 mod app;
 mod import;
 mod key;
+mod pipeline;
 mod policy;
 mod resource;
 mod status;
@@ -20,6 +21,7 @@ pub use import::{
     TrackingMethod,
 };
 pub use key::{GroupVersionKind, ResourceKey};
+pub use pipeline::{GateSpec, PipelineSpec, PromoteSpec, StageSpec};
 pub use policy::PolicySource;
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
