@@ -86,6 +86,10 @@ pub enum Command {
     /// Check an app's desired state against the admission policies of
     /// tether.yaml `policies:`, offline (exit 0 pass, 1 denied, 2 error).
     Check(CheckArgs),
+    /// Diff two apps' desired states without what differs between stages
+    /// by design (namespace, name prefix/suffix, tracking marks); exit 0
+    /// same, 1 differs, 2 error.
+    Compare(super::stage_args::CompareArgs),
     /// Stop automated sync and self-heal of an app for everyone (recorded in the cluster).
     Pause(PauseArgs),
     /// Restart automated sync of a paused app.

@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod compare;
 mod controller;
 mod demo;
 mod diff;
@@ -12,6 +13,7 @@ mod live;
 mod manifests;
 mod output;
 mod render;
+mod stage_args;
 mod status;
 mod sync;
 #[cfg(feature = "tui")]
@@ -55,6 +57,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Apps(args) | Command::Status(args) => status::run(&engine().await?, &args).await,
         Command::Sync(args) => sync::run(&engine().await?, &args).await,
         Command::Check(args) => check::run(&engine().await?, &args),
+        Command::Compare(args) => compare::run(&engine().await?, &args),
         Command::Diff(args) => diff::run(&engine().await?, &args).await,
         Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
         Command::Pause(args) => history::pause(&engine().await?, &args).await,

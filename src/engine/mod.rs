@@ -24,6 +24,7 @@ mod prune;
 mod record;
 mod runner;
 mod sources;
+mod stage_compare;
 mod sync;
 mod tree;
 
@@ -44,4 +45,5 @@ pub use permissions::WRITE_ACTIONS;
 pub use policies::{CheckReport, check_against_cluster, requester};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
+pub use stage_compare::{StageDiff, StageResourceDiff};
 pub use sync::{ResourceResult, SyncReport};

@@ -25,6 +25,7 @@ mod write;
 
 pub use error::SourceError;
 pub use revert::{RevertChange, RevertOutcome, RevertPreview};
+pub(crate) use tree::normalize as normalize_path;
 pub use tree::read_folder;
 pub use write::init_repo;
 
