@@ -12,6 +12,7 @@ mod history;
 mod live;
 mod manifests;
 mod output;
+mod promote;
 mod render;
 mod stage_args;
 mod status;
@@ -58,6 +59,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Sync(args) => sync::run(&engine().await?, &args).await,
         Command::Check(args) => check::run(&engine().await?, &args),
         Command::Compare(args) => compare::run(&engine().await?, &args),
+        Command::Promote(args) => promote::run(&engine().await?, &args).await,
         Command::Diff(args) => diff::run(&engine().await?, &args).await,
         Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
         Command::Pause(args) => history::pause(&engine().await?, &args).await,
@@ -146,6 +148,8 @@ pub fn load_engine(
     Ok(Engine::new(apps, kube)
         .with_warnings(warnings)
         .with_policies(config.policies.clone())
+        .with_pipelines(config.pipelines.clone())
+        .with_sync_windows(&config.sync_windows)
         .with_live(contexts, mapping))
 }
 

@@ -36,3 +36,19 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub output: OutputArg,
 }
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// The pipeline (tether.yaml `pipelines[].name`).
+    pub pipeline: String,
+    /// The stage (app) to promote into, from the stage before it.
+    pub stage: String,
+    /// Print the file diff and the gates; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Promote even when a gate fails (gates are not checked).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub output: OutputArg,
+}

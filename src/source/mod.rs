@@ -16,6 +16,7 @@
 //! assert_eq!(repo.resolve(&Revision::default()).unwrap().id, id);
 //! ```
 
+mod checkout;
 mod error;
 mod log;
 mod resolve;

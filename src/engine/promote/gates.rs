@@ -1,0 +1,178 @@
+//! The gates of a promotion into a stage (DESIGN.md §7): the previous
+//! stage Synced and Healthy (for the soak time, counted from its last
+//! successful sync at the revision it runs), its verification Job
+//! succeeded, and no sync window blocking the stage.
+
+use super::super::{Engine, EngineError};
+use crate::argocd::parse_go_duration;
+use crate::model::{AppSpec, AppStatus, GateSpec, HealthStatus, HistoryEntry, SyncStatus};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// One gate and its state (`tether pipeline` JSON `gates[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateState {
+    /// `healthy`, `soak`, `verifyJob` or `syncWindow`.
+    pub name: String,
+    pub ok: bool,
+    /// Why, in one sentence.
+    pub message: String,
+}
+
+impl GateState {
+    fn new(name: &str, ok: bool, message: String) -> Self {
+        Self {
+            name: name.to_string(),
+            ok,
+            message,
+        }
+    }
+}
+
+/// When `status`'s app became Synced and Healthy at the revision it runs:
+/// the end of its last successful sync of that revision (None when it is
+/// not Synced and Healthy, or no such sync is recorded).
+pub fn healthy_since(status: &AppStatus, syncs: &[HistoryEntry]) -> Option<DateTime<Utc>> {
+    if status.sync != SyncStatus::Synced || status.health != HealthStatus::Healthy {
+        return None;
+    }
+    syncs
+        .iter()
+        .rev()
+        .filter(|h| h.result == "Succeeded" && h.revision == status.revision)
+        .find_map(|h| DateTime::parse_from_rfc3339(&h.finished).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The gates into `target` from `previous` at `now`.
+pub fn evaluate(
+    engine: &Engine,
+    gates: &GateSpec,
+    previous: &AppStatus,
+    since: Option<DateTime<Utc>>,
+    target: &AppSpec,
+    now: DateTime<Utc>,
+) -> Vec<GateState> {
+    let short = previous.revision.get(..7).unwrap_or(&previous.revision);
+    let healthy = previous.sync == SyncStatus::Synced && previous.health == HealthStatus::Healthy;
+    let mut out = vec![GateState::new(
+        "healthy",
+        healthy,
+        if healthy {
+            format!("{} is Synced and Healthy at {short}", previous.name)
+        } else {
+            let why = if previous.message.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", previous.message)
+            };
+            format!(
+                "{} is {:?} and {:?} at {short}{why}",
+                previous.name, previous.sync, previous.health
+            )
+        },
+    )];
+    if let Some(soak) = &gates.soak {
+        out.push(soak_gate(&previous.name, soak, healthy, since, now));
+    }
+    if let Some(job) = &gates.verify_job {
+        let found = previous
+            .resources
+            .iter()
+            .find(|r| r.kind == "Job" && r.group == "batch" && r.name == *job);
+        out.push(match found {
+            Some(r) if r.health == HealthStatus::Healthy && r.sync == SyncStatus::Synced => {
+                GateState::new("verifyJob", true, format!("Job {job} succeeded at {short}"))
+            }
+            Some(r) => GateState::new(
+                "verifyJob",
+                false,
+                format!(
+                    "Job {job} of {} is {:?} and {:?}{}",
+                    previous.name,
+                    r.sync,
+                    r.health,
+                    if r.message.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", r.message)
+                    }
+                ),
+            ),
+            None => GateState::new(
+                "verifyJob",
+                false,
+                format!("{} has no Job {job} at {short}", previous.name),
+            ),
+        });
+    }
+    let windows = engine.window_check(target, true, now);
+    out.push(GateState::new(
+        "syncWindow",
+        windows.allowed(),
+        if windows.allowed() {
+            format!("no sync window blocks {}", target.name)
+        } else {
+            windows.reason()
+        },
+    ));
+    out
+}
+
+fn soak_gate(
+    app: &str,
+    soak: &str,
+    healthy: bool,
+    since: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> GateState {
+    let Ok(nanos) = parse_go_duration(soak) else {
+        return GateState::new("soak", false, format!("soak {soak:?} is not a duration"));
+    };
+    let need = chrono::Duration::nanoseconds(nanos);
+    match (healthy, since) {
+        (false, _) => GateState::new(
+            "soak",
+            false,
+            format!("{app} is not Healthy, soak {soak} not started"),
+        ),
+        (true, None) => GateState::new(
+            "soak",
+            false,
+            format!(
+                "no successful sync of {app} at the revision it runs is recorded; soak {soak} cannot be counted"
+            ),
+        ),
+        (true, Some(since)) => {
+            let held = now - since;
+            let at = since.format("%Y-%m-%dT%H:%M:%SZ");
+            if held >= need {
+                GateState::new(
+                    "soak",
+                    true,
+                    format!("Healthy since {at}, longer than {soak}"),
+                )
+            } else {
+                GateState::new(
+                    "soak",
+                    false,
+                    format!(
+                        "Healthy since {at}: {}s of {soak}",
+                        held.num_seconds().max(0)
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// The first failed gate as an error naming it and its state.
+pub fn first_failure(app: &str, gates: &[GateState]) -> Option<EngineError> {
+    gates.iter().find(|g| !g.ok).map(|g| EngineError::Sync {
+        app: app.to_string(),
+        message: format!(
+            "promotion refused by gate {}: {} (--force promotes anyway), nothing was written",
+            g.name, g.message
+        ),
+    })
+}
