@@ -94,6 +94,11 @@ pub enum Command {
     /// into a stage of a pipeline, keeping the files' comments and
     /// layout; prints the commit id.
     Promote(super::stage_args::PromoteArgs),
+    /// Pipelines stage by stage: what each runs, sync, health, gates and
+    /// what the next promotion would change.
+    Pipeline(super::stage_args::PipelineArgs),
+    /// Sync windows of tether.yaml and the apps each blocks now.
+    Windows(super::stage_args::WindowsArgs),
     /// Stop automated sync and self-heal of an app for everyone (recorded in the cluster).
     Pause(PauseArgs),
     /// Restart automated sync of a paused app.

@@ -12,6 +12,7 @@ mod history;
 mod live;
 mod manifests;
 mod output;
+mod pipeline;
 mod promote;
 mod render;
 mod stage_args;
@@ -60,6 +61,8 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Check(args) => check::run(&engine().await?, &args),
         Command::Compare(args) => compare::run(&engine().await?, &args),
         Command::Promote(args) => promote::run(&engine().await?, &args).await,
+        Command::Pipeline(args) => pipeline::run(&engine().await?, &args).await,
+        Command::Windows(args) => pipeline::windows(&engine().await?, &args),
         Command::Diff(args) => diff::run(&engine().await?, &args).await,
         Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
         Command::Pause(args) => history::pause(&engine().await?, &args).await,

@@ -52,3 +52,17 @@ pub struct PromoteArgs {
     #[command(flatten)]
     pub output: OutputArg,
 }
+
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    /// Only this pipeline (default: all of tether.yaml).
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct WindowsArgs {
+    #[command(flatten)]
+    pub output: OutputArg,
+}

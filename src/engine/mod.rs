@@ -45,7 +45,9 @@ pub use metrics::Metrics;
 pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, wave_of};
 pub use permissions::WRITE_ACTIONS;
 pub use policies::{CheckReport, check_against_cluster, requester};
-pub use promote::{FileChange, GateState, ImageRef, Moved, PromoteOptions, Promotion};
+pub use promote::{
+    FileChange, GateState, ImageRef, Moved, PipelineView, PromoteOptions, Promotion, StageView,
+};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
 pub use stage_compare::{StageDiff, StageResourceDiff};

@@ -10,9 +10,11 @@
 mod gates;
 mod images;
 mod values;
+mod view;
 
 pub use gates::{GateState, healthy_since};
 pub use images::{ImageRef, images_of, version_of};
+pub use view::{PipelineView, StageView};
 
 use super::stage_compare::{KUSTOMIZATION_NAMES, join};
 use super::{Engine, EngineError, desired::render_app};
@@ -200,6 +202,45 @@ impl Engine {
             message,
             commit,
         })
+    }
+
+    /// How many resources of stage `index` (≥ 1) the next promotion into
+    /// it would change: its manifests rendered with the promotion's edits
+    /// against its manifests at HEAD.
+    pub fn pending_changes(&self, spec: &PipelineSpec, index: usize) -> Result<usize, EngineError> {
+        let (Some(before), Some(stage)) = (
+            index.checked_sub(1).and_then(|i| spec.stages.get(i)),
+            spec.stages.get(index),
+        ) else {
+            return Ok(0);
+        };
+        let (from, to) = (self.app(&before.app)?, self.app(&stage.app)?);
+        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
+            app: to.name.clone(),
+            message: e.to_string(),
+        };
+        let repo = Repo::open(&to.source.repo).map_err(|e| source_err(&e))?;
+        let edits = plan_edits(spec, &from, &to, &repo)?;
+        if edits.files.is_empty() {
+            return Ok(0);
+        }
+        let head = Revision::Git("HEAD".to_string());
+        let current = render_app(&to, Some(&head))?.objects;
+        let mut tree = super::desired::read_sources(&repo, &head, &to.source.path)
+            .map_err(|e| source_err(&e))?;
+        for (path, (_, new)) in edits.files {
+            tree.insert(path, new);
+        }
+        let next = crate::render::render_with(
+            &tree,
+            &to.source.path,
+            &super::desired::render_options(&to),
+        )
+        .map_err(|e| EngineError::Render {
+            app: to.name.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(view::changed_count(&current, &next))
     }
 
     /// The gates into stage `index` (≥ 1) of `spec`, evaluated now.
