@@ -158,6 +158,10 @@ fn refusals_write_nothing() {
         ) && text
             .contains("-    newTag: \"1.1.0\"   # promoted\n+    newTag: \"1.2.0\"   # promoted\n")
             && text.contains("# gate healthy FAILS: web-dev is Unknown")
+            && text.contains("--- a/Deployment/staging-web\n+++ b/Deployment/staging-web\n")
+            && text.contains(
+                "-        image: ghcr.io/acme/web:1.1.0\n+        image: ghcr.io/acme/web:1.2.0\n"
+            )
             && text
                 .contains("promote web: web-dev → web-staging (ghcr.io/acme/web 1.1.0 → 1.2.0)\n"),
         "{text}"

@@ -39,6 +39,9 @@ pub async fn run(engine: &Engine, args: &PromoteArgs) -> CliResult {
                 .to_string(),
         );
     }
+    for resource in &promotion.manifests {
+        print_out(&resource.diff);
+    }
     for gate in &promotion.gates {
         let state = if gate.ok { "ok" } else { "FAILS" };
         print_out(&format!("# gate {} {state}: {}\n", gate.name, gate.message));

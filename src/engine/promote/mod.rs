@@ -18,9 +18,11 @@ pub use view::{PipelineView, StageView};
 
 use super::stage_compare::{KUSTOMIZATION_NAMES, join};
 use super::{Engine, EngineError, desired::render_app};
+use crate::diff::SecretStrings;
 use crate::model::{AppSpec, FileTree, PipelineSpec, Revision};
 use crate::source::Repo;
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -63,6 +65,9 @@ pub struct Promotion {
     pub moved: Vec<Moved>,
     /// Empty when forced (gates are not evaluated then).
     pub gates: Vec<GateState>,
+    /// Dry-run: the stage's manifests before and after, per changed
+    /// resource (Secret values masked); empty for a real promotion.
+    pub manifests: Vec<super::StageResourceDiff>,
     pub message: String,
     /// The new commit; None for a dry-run.
     pub commit: Option<String>,
@@ -174,6 +179,12 @@ impl Engine {
                 after: String::from_utf8_lossy(new).into_owned(),
             })
             .collect();
+        let manifests = if options.dry_run {
+            let (current, next, secrets) = rendered_change(&to, &repo, &edits)?;
+            view::manifest_diffs(&current, &next, &secrets)
+        } else {
+            Vec::new()
+        };
         let commit = if options.dry_run {
             None
         } else {
@@ -199,6 +210,7 @@ impl Engine {
             changes,
             moved: edits.moved,
             gates,
+            manifests,
             message,
             commit,
         })
@@ -224,22 +236,7 @@ impl Engine {
         if edits.files.is_empty() {
             return Ok(0);
         }
-        let head = Revision::Git("HEAD".to_string());
-        let current = render_app(&to, Some(&head))?.objects;
-        let mut tree = super::desired::read_sources(&repo, &head, &to.source.path)
-            .map_err(|e| source_err(&e))?;
-        for (path, (_, new)) in edits.files {
-            tree.insert(path, new);
-        }
-        let next = crate::render::render_with(
-            &tree,
-            &to.source.path,
-            &super::desired::render_options(&to),
-        )
-        .map_err(|e| EngineError::Render {
-            app: to.name.clone(),
-            message: e.to_string(),
-        })?;
+        let (current, next, _) = rendered_change(&to, &repo, &edits)?;
         Ok(view::changed_count(&current, &next))
     }
 
@@ -273,6 +270,33 @@ impl Engine {
             chrono::Utc::now(),
         ))
     }
+}
+
+/// The stage's manifests at HEAD and with `edits` applied, and the values
+/// it marks secret.
+fn rendered_change(
+    to: &AppSpec,
+    repo: &Repo,
+    edits: &Edits,
+) -> Result<(Vec<Value>, Vec<Value>, std::sync::Arc<SecretStrings>), EngineError> {
+    let head = Revision::Git("HEAD".to_string());
+    let current = render_app(to, Some(&head))?;
+    let mut tree = super::desired::read_sources(repo, &head, &to.source.path).map_err(|e| {
+        EngineError::Source {
+            app: to.name.clone(),
+            message: e.to_string(),
+        }
+    })?;
+    for (path, (_, new)) in &edits.files {
+        tree.insert(path.clone(), new.clone());
+    }
+    let next =
+        crate::render::render_with(&tree, &to.source.path, &super::desired::render_options(to))
+            .map_err(|e| EngineError::Render {
+                app: to.name.clone(),
+                message: current.secrets.mask_text(&e.to_string()),
+            })?;
+    Ok((current.objects, next, current.secrets))
 }
 
 /// The Helm values files of an app, as repository paths.

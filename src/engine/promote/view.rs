@@ -6,11 +6,14 @@
 use super::super::{Engine, desired::render_app};
 use super::gates::{self, GateState, healthy_since};
 use super::images::{ImageRef, images_of};
+use crate::diff::{SecretStrings, mask_secret, to_yaml};
+use crate::engine::StageResourceDiff;
 use crate::model::{
     AppSpec, AppStatus, GroupVersionKind, HealthStatus, PipelineSpec, Revision, SyncStatus,
 };
 use serde::Serialize;
 use serde_json::Value;
+use similar::TextDiff;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many past successful syncs of the previous stage are rendered to
@@ -62,37 +65,84 @@ pub struct PipelineView {
     pub stages: Vec<StageView>,
 }
 
-/// Objects of `a` and `b` (by apiVersion group, kind, namespace, name)
-/// that differ or exist on one side only.
-pub fn changed_count(a: &[Value], b: &[Value]) -> usize {
-    let by_key = |objects: &[Value]| -> BTreeMap<(String, String, String, String), Value> {
-        objects
-            .iter()
-            .map(|o| {
-                let text = |p: &str| {
-                    o.pointer(p)
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string()
-                };
-                let group = text("/apiVersion")
-                    .rsplit_once('/')
-                    .map_or(String::new(), |(g, _)| g.to_string());
+type Key = (String, String, String, String);
+
+/// Objects by apiVersion group, kind, namespace and name.
+fn by_key(objects: &[Value]) -> BTreeMap<Key, Value> {
+    objects
+        .iter()
+        .map(|o| {
+            let text = |p: &str| {
+                o.pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let group = text("/apiVersion")
+                .rsplit_once('/')
+                .map_or(String::new(), |(g, _)| g.to_string());
+            (
                 (
-                    (
-                        group,
-                        text("/kind"),
-                        text("/metadata/namespace"),
-                        text("/metadata/name"),
-                    ),
-                    o.clone(),
-                )
-            })
-            .collect()
-    };
+                    group,
+                    text("/kind"),
+                    text("/metadata/namespace"),
+                    text("/metadata/name"),
+                ),
+                o.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Objects of `a` and `b` that differ or exist on one side only.
+pub fn changed_count(a: &[Value], b: &[Value]) -> usize {
     let (a, b) = (by_key(a), by_key(b));
     let keys: BTreeSet<_> = a.keys().chain(b.keys()).collect();
     keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).count()
+}
+
+/// The changed objects from `before` to `after` as unified YAML diffs,
+/// Secret values masked.
+pub fn manifest_diffs(
+    before: &[Value],
+    after: &[Value],
+    secrets: &SecretStrings,
+) -> Vec<StageResourceDiff> {
+    let (a, b) = (by_key(before), by_key(after));
+    let keys: BTreeSet<&Key> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|key| {
+            let salt = format!("{}/{}", key.2, key.3);
+            let masked = |o: Option<&Value>| {
+                o.map(|o| {
+                    let mut o = o.clone();
+                    mask_secret(&mut o, &salt);
+                    secrets.mask_values(&mut [&mut o], &salt);
+                    o
+                })
+            };
+            let (old, new) = (masked(a.get(key)), masked(b.get(key)));
+            let change = match (&old, &new) {
+                (None, _) => "create",
+                (_, None) => "delete",
+                _ => "update",
+            };
+            let label = format!("{}/{}", key.1, key.3);
+            StageResourceDiff {
+                group: key.0.clone(),
+                kind: key.1.clone(),
+                namespace: key.2.clone(),
+                name: key.3.clone(),
+                change: change.to_string(),
+                diff: TextDiff::from_lines(&to_yaml(old.as_ref()), &to_yaml(new.as_ref()))
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{label}"), &format!("b/{label}"))
+                    .to_string(),
+            }
+        })
+        .collect()
 }
 
 impl Engine {
