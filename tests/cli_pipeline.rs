@@ -11,6 +11,23 @@ use serde_json::Value;
 use std::time::Duration;
 use tether::sim::{SimOptions, SimServer, write_kubeconfig};
 
+const RECALL: &str = "apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: recall}
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
+  validations:
+    - expression: \"object.spec.template.spec.containers.all(c, !c.image.endsWith(':1.2.0'))\"
+      message: 1.2.0 is recalled
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: recall}
+spec: {policyName: recall, validationActions: [Deny]}
+";
+
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -89,6 +106,30 @@ async fn stages_gates_and_windows() {
             .starts_with("web-staging is OutOfSync and Missing at "),
         "{prod}"
     );
+
+    // An admission policy that recalls 1.2.0 stops the promotion.
+    stages
+        .repo
+        .commit_files(
+            "main",
+            &[common::file("policies/recall.yaml", RECALL)],
+            "recall 1.2.0",
+            &common::signature(1_700_000_200),
+        )
+        .unwrap();
+    let plain = std::fs::read_to_string(&stages.config).unwrap();
+    std::fs::write(
+        &stages.config,
+        format!("{plain}policies: {{repo: ./gitops, path: policies}}\n"),
+    )
+    .unwrap();
+    let out = run(&["promote", "web", "web-staging"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "tether: app web-staging: promotion refused by gate policies: policy recall denies Deployment.apps/web-staging/staging-web: 1.2.0 is recalled (--force promotes anyway), nothing was written\n"
+    );
+    std::fs::write(&stages.config, plain).unwrap();
 
     // Gates pass: the promotion into staging goes through without --force.
     let out = run(&["promote", "web", "web-staging"]);

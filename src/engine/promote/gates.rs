@@ -1,7 +1,8 @@
 //! The gates of a promotion into a stage (DESIGN.md §7): the previous
 //! stage Synced and Healthy (for the soak time, counted from its last
-//! successful sync at the revision it runs), its verification Job
-//! succeeded, and no sync window blocking the stage.
+//! successful sync), its verification Job succeeded, no sync window
+//! blocking the stage, and (in `promote`) no admission policy denying the
+//! stage's manifests as the promotion leaves them.
 
 use super::super::{Engine, EngineError};
 use crate::argocd::parse_go_duration;
@@ -20,7 +21,7 @@ pub struct GateState {
 }
 
 impl GateState {
-    fn new(name: &str, ok: bool, message: String) -> Self {
+    pub(super) fn new(name: &str, ok: bool, message: String) -> Self {
         Self {
             name: name.to_string(),
             ok,
@@ -29,9 +30,10 @@ impl GateState {
     }
 }
 
-/// When `status`'s app became Synced and Healthy at the revision it runs:
-/// the end of its last successful sync of that revision (None when it is
-/// not Synced and Healthy, or no such sync is recorded).
+/// Since when `status`'s app runs what it runs, Synced and Healthy: the
+/// end of its last successful sync (None when it is not Synced and
+/// Healthy, or no successful sync is recorded). A later commit that does
+/// not change its manifests keeps it Synced and does not restart this.
 pub fn healthy_since(status: &AppStatus, syncs: &[HistoryEntry]) -> Option<DateTime<Utc>> {
     if status.sync != SyncStatus::Synced || status.health != HealthStatus::Healthy {
         return None;
@@ -39,7 +41,7 @@ pub fn healthy_since(status: &AppStatus, syncs: &[HistoryEntry]) -> Option<DateT
     syncs
         .iter()
         .rev()
-        .filter(|h| h.result == "Succeeded" && h.revision == status.revision)
+        .filter(|h| h.result == "Succeeded")
         .find_map(|h| DateTime::parse_from_rfc3339(&h.finished).ok())
         .map(|t| t.with_timezone(&Utc))
 }

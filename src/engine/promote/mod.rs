@@ -143,7 +143,9 @@ impl Engine {
         let gates = if options.force {
             Vec::new()
         } else {
-            self.gates_into(&spec, index).await?
+            let mut gates = self.gates_into(&spec, index).await?;
+            gates.extend(self.policy_gate(&to, &repo, &edits)?);
+            gates
         };
         if !options.dry_run
             && let Some(e) = gates::first_failure(&to.name, &gates)
@@ -238,6 +240,44 @@ impl Engine {
         }
         let (current, next, _) = rendered_change(&to, &repo, &edits)?;
         Ok(view::changed_count(&current, &next))
+    }
+
+    /// The admission policies of tether.yaml on the stage's manifests as
+    /// the promotion leaves them (None when no policies are configured).
+    fn policy_gate(
+        &self,
+        to: &AppSpec,
+        repo: &Repo,
+        edits: &Edits,
+    ) -> Result<Option<GateState>, EngineError> {
+        let Some(policies) = self.policy_set(&to.name)? else {
+            return Ok(None);
+        };
+        let (_, mut next, secrets) = rendered_change(to, repo, edits)?;
+        super::compare::prepare_offline(to, &mut next);
+        let user = super::requester();
+        let found = policies.check(&crate::policy::CheckInput::offline(&next, &user));
+        let denied: Vec<_> = super::policies::mask(found, next.iter())
+            .into_iter()
+            .filter(|v| v.denies())
+            .collect();
+        Ok(Some(match denied.first() {
+            None => GateState::new("policies", true, "no admission policy denies".into()),
+            Some(v) => GateState::new(
+                "policies",
+                false,
+                format!(
+                    "policy {} denies {}: {}{}",
+                    v.policy,
+                    v.object,
+                    secrets.mask_text(&v.message),
+                    match denied.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more)", n - 1),
+                    }
+                ),
+            ),
+        }))
     }
 
     /// The gates into stage `index` (≥ 1) of `spec`, evaluated now.
