@@ -63,6 +63,8 @@ pub enum EngineCommand {
     RevertPreview { app: String, commit: Option<String> },
     /// Commit that revert in the app's checkout.
     Revert { app: String, commit: Option<String> },
+    /// The stages of a pipeline → [`EngineEvent::Pipeline`].
+    Pipeline { name: String },
 }
 
 /// Something that happened, for status lines and views. Results of
@@ -118,6 +120,11 @@ pub enum EngineEvent {
         app: String,
         commit: String,
         diff: String,
+    },
+    /// A pipeline's stages (`name` is the pipeline's).
+    Pipeline {
+        name: String,
+        view: Arc<super::PipelineView>,
     },
 }
 

@@ -8,20 +8,26 @@ use super::theme_file::BUNDLED as BUNDLED_THEMES;
 use std::sync::Arc;
 
 /// The `:` commands, for the help screen: (how to type it, what it does).
-pub const COMMANDS: [(&str, &str); 9] = [
+pub const COMMANDS: [(&str, &str); 10] = [
     (":q  :quit", "quit tether"),
     (":apps", "apps table, views closed, filter cleared"),
     (":tree APP", "resource tree of APP"),
     (":diff APP", "diff of APP"),
     (":history APP", "history of APP"),
     (":ctx", "clusters (kubeconfig contexts)"),
+    (
+        ":pipeline NAME  :pl NAME",
+        "stages, gates and pending changes of a pipeline",
+    ),
     (":theme NAME", "switch theme"),
     (":keymap NAME", "switch keymap"),
     (":help", "show this help"),
 ];
 
 /// Command words and whether they take an argument.
-const VERBS: [(&str, bool); 10] = [
+const VERBS: [(&str, bool); 12] = [
+    ("pipeline", true),
+    ("pl", true),
     ("apps", false),
     ("tree", true),
     ("diff", true),
@@ -138,6 +144,10 @@ impl App {
             }
             "help" => self.mode = Mode::Help(0),
             "ctx" | "context" | "contexts" => self.open_contexts(),
+            "pipeline" | "pl" if argument.is_empty() => {
+                self.warn(format!(":{verb} needs a pipeline name"));
+            }
+            "pipeline" | "pl" => return self.open_pipeline(argument),
             "theme" | "keymap" if argument.is_empty() => {
                 self.warn(format!(":{verb} needs a name"));
             }

@@ -6,6 +6,7 @@ use super::app::{App, Effect, Mode};
 use super::keys::KeyChord;
 use super::state::diff_state::DiffState;
 use super::state::history::HistoryState;
+use super::state::pipeline::PipelineState;
 use super::state::tree::TreeState;
 use super::state::views::EventsState;
 use super::state::{ListCursor, Loadable, RequestKind, TextState, View};
@@ -136,6 +137,13 @@ impl App {
         self.request(RequestKind::History, app, None, command)
     }
 
+    /// Shows the stages of pipeline `name`.
+    pub(super) fn open_pipeline(&mut self, name: &str) -> Vec<Effect> {
+        self.push(View::Pipeline(PipelineState::loading(name)));
+        let command = EngineCommand::Pipeline { name: name.into() };
+        self.request(RequestKind::Pipeline, name, None, command)
+    }
+
     /// Shows the clusters.
     pub(super) fn open_contexts(&mut self) {
         self.push(View::Contexts(ListCursor::default()));
@@ -252,6 +260,7 @@ impl App {
             View::Tree(t) => self.open_tree(&t.app),
             View::Diff(d) => self.open_diff(&d.app),
             View::History(h) => self.open_history(&h.app),
+            View::Pipeline(p) => self.open_pipeline(&p.name),
             View::Events(e) => self.open_events(&e.app, e.resource),
             View::Yaml(y) => self.open_yaml(&y.app, y.resource),
             View::Contexts(cursor) => {
@@ -306,6 +315,10 @@ impl App {
                 y.scroll = y.scroll.saturating_add_signed(delta).min(last);
             }
             (View::Contexts(c), _) => c.move_by(delta, clusters, page),
+            (View::Pipeline(p), _) => {
+                let len = p.len();
+                p.cursor.move_by(delta, len, page);
+            }
         }
         if at_end {
             self.info("no more hunks");

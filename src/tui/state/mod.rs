@@ -6,6 +6,7 @@ pub mod cursor;
 pub mod diff_lines;
 pub mod diff_state;
 pub mod history;
+pub mod pipeline;
 pub mod requests;
 pub mod revert;
 pub mod tree;

@@ -22,6 +22,8 @@ pub enum RequestKind {
     Yaml,
     /// What a revert of a commit would change.
     RevertPreview,
+    /// A pipeline's stages (the request's `app` is the pipeline's name).
+    Pipeline,
 }
 
 /// What the slot waits for.

@@ -3,6 +3,7 @@
 use super::cursor::ListCursor;
 use super::diff_state::DiffState;
 use super::history::HistoryState;
+use super::pipeline::PipelineState;
 use super::requests::RequestKind;
 use super::tree::TreeState;
 use crate::model::{EventRecord, ResourceKey};
@@ -64,6 +65,8 @@ pub enum View {
     Yaml(TextState),
     /// The clusters (kubeconfig contexts), from the snapshot.
     Contexts(ListCursor),
+    /// A pipeline's stages.
+    Pipeline(PipelineState),
 }
 
 impl View {
@@ -75,6 +78,7 @@ impl View {
             View::History(_) => RequestKind::History,
             View::Events(_) => RequestKind::Events,
             View::Yaml(_) => RequestKind::Yaml,
+            View::Pipeline(_) => RequestKind::Pipeline,
             View::Contexts(_) => return None,
         })
     }
@@ -87,6 +91,7 @@ impl View {
             View::History(s) => &s.app,
             View::Events(s) => &s.app,
             View::Yaml(s) => &s.app,
+            View::Pipeline(s) => &s.name,
             View::Contexts(_) => return None,
         })
     }
@@ -109,6 +114,7 @@ impl View {
             View::History(s) => s.history == Loadable::Loading,
             View::Events(s) => s.events == Loadable::Loading,
             View::Yaml(s) => s.text == Loadable::Loading,
+            View::Pipeline(s) => s.view == Loadable::Loading,
             View::Contexts(_) => false,
         }
     }

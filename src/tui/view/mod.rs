@@ -9,6 +9,7 @@ mod events;
 mod header;
 mod help;
 mod history;
+mod pipeline;
 mod progress;
 mod revert;
 mod status;
@@ -75,6 +76,7 @@ fn render_view(app: &App, frame: &mut Frame, area: Rect, view: &View) {
         View::Events(state) => events::render(app, frame, area, state),
         View::Yaml(state) => yaml::render(app, frame, area, state),
         View::Contexts(cursor) => contexts::render(app, frame, area, *cursor),
+        View::Pipeline(state) => pipeline::render(app, frame, area, state),
     }
 }
 
