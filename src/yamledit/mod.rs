@@ -242,10 +242,26 @@ pub fn append_item(
             None => splice(text, seq.start + 1, seq.start + 1, &item),
         });
     }
-    let dash = text[line_start(text, seq.start)..seq.start].chars().count();
+    let dash = dash_column(text, seq, items);
     let lines = block_item(&" ".repeat(dash), entries);
     let at = line_end(text, seq.end);
     Ok(splice(text, at, at, &as_lines(text, at, &lines)))
+}
+
+/// The column of the dashes of a block list: the `-` before its first
+/// item on that item's line (a list at its key's column, `key:\n- a`,
+/// reports its start after the dash), else where the list starts.
+fn dash_column(text: &str, seq: &Node, items: &[Node]) -> usize {
+    if let Some(first) = items.first() {
+        let start = line_start(text, first.start);
+        let before = &text[start..first.start];
+        if let Some(i) = before.rfind('-')
+            && before[..i].trim().is_empty()
+        {
+            return before[..i].chars().count();
+        }
+    }
+    text[line_start(text, seq.start)..seq.start].chars().count()
 }
 
 /// `- k: v` lines of a block list item at `indent`.

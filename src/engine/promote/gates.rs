@@ -141,9 +141,7 @@ fn soak_gate(
         (true, None) => GateState::new(
             "soak",
             false,
-            format!(
-                "no successful sync of {app} at the revision it runs is recorded; soak {soak} cannot be counted"
-            ),
+            format!("no successful sync of {app} is recorded; soak {soak} cannot be counted"),
         ),
         (true, Some(since)) => {
             let held = now - since;
@@ -177,4 +175,156 @@ pub fn first_failure(app: &str, gates: &[GateState]) -> Option<EngineError> {
             g.name, g.message
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ResourceStatus;
+
+    fn engine() -> Engine {
+        Engine::new(Vec::new(), Default::default())
+    }
+
+    fn app(name: &str) -> AppSpec {
+        serde_yaml::from_str(&format!(
+            "name: {name}\nsource: {{repo: /r, path: p}}\ndestination: {{context: c, namespace: n}}\n"
+        ))
+        .unwrap()
+    }
+
+    fn status(health: HealthStatus, jobs: &[(&str, HealthStatus)]) -> AppStatus {
+        AppStatus {
+            name: "web-dev".into(),
+            revision: "abcdef0123".into(),
+            sync: SyncStatus::Synced,
+            health,
+            resources: jobs
+                .iter()
+                .map(|(name, h)| ResourceStatus {
+                    group: "batch".into(),
+                    version: "v1".into(),
+                    kind: "Job".into(),
+                    namespace: "n".into(),
+                    name: (*name).into(),
+                    sync: SyncStatus::Synced,
+                    health: *h,
+                    message: String::new(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn states(gates: &[GateState]) -> Vec<(&str, bool, &str)> {
+        gates
+            .iter()
+            .map(|g| (g.name.as_str(), g.ok, g.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn soak_and_verification_job_gates_say_why() {
+        let spec = GateSpec {
+            soak: Some("10m".into()),
+            verify_job: Some("smoke".into()),
+        };
+        let now = DateTime::parse_from_rfc3339("2026-01-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let since = now - chrono::Duration::minutes(4);
+        let engine = engine();
+        let target = app("web-prod");
+        let ok = status(HealthStatus::Healthy, &[("smoke", HealthStatus::Healthy)]);
+        assert_eq!(
+            states(&evaluate(&engine, &spec, &ok, Some(since), &target, now)),
+            vec![
+                ("healthy", true, "web-dev is Synced and Healthy at abcdef0"),
+                (
+                    "soak",
+                    false,
+                    "Healthy since 2026-01-01T11:56:00Z: 240s of 10m"
+                ),
+                ("verifyJob", true, "Job smoke succeeded at abcdef0"),
+                ("syncWindow", true, "no sync window blocks web-prod"),
+            ]
+        );
+        let later = now + chrono::Duration::minutes(6);
+        let gates = evaluate(&engine, &spec, &ok, Some(since), &target, later);
+        assert_eq!(
+            states(&gates)[1],
+            (
+                "soak",
+                true,
+                "Healthy since 2026-01-01T11:56:00Z, longer than 10m"
+            )
+        );
+        let failed = status(HealthStatus::Degraded, &[("smoke", HealthStatus::Degraded)]);
+        let gates = evaluate(&engine, &spec, &failed, None, &target, now);
+        assert_eq!(
+            states(&gates)[..3],
+            [
+                (
+                    "healthy",
+                    false,
+                    "web-dev is Synced and Degraded at abcdef0"
+                ),
+                (
+                    "soak",
+                    false,
+                    "web-dev is not Healthy, soak 10m not started"
+                ),
+                (
+                    "verifyJob",
+                    false,
+                    "Job smoke of web-dev is Synced and Degraded"
+                ),
+            ]
+        );
+        let missing = status(HealthStatus::Healthy, &[]);
+        let gates = evaluate(&engine, &spec, &missing, None, &target, now);
+        assert_eq!(
+            states(&gates)[1..3],
+            [
+                (
+                    "soak",
+                    false,
+                    "no successful sync of web-dev is recorded; soak 10m cannot be counted"
+                ),
+                ("verifyJob", false, "web-dev has no Job smoke at abcdef0"),
+            ]
+        );
+        let refused = first_failure("web-prod", &gates).unwrap().to_string();
+        assert_eq!(
+            refused,
+            "app web-prod: promotion refused by gate soak: no successful sync of web-dev is recorded; soak 10m cannot be counted (--force promotes anyway), nothing was written"
+        );
+    }
+
+    #[test]
+    fn healthy_since_is_the_last_successful_sync() {
+        let entry = |finished: &str, result: &str| HistoryEntry {
+            id: 1,
+            revision: "r".into(),
+            started: finished.into(),
+            finished: finished.into(),
+            result: result.into(),
+            by: String::new(),
+            message: String::new(),
+        };
+        let syncs = vec![
+            entry("2026-01-01T10:00:00Z", "Succeeded"),
+            entry("2026-01-01T11:00:00Z", "Succeeded"),
+            entry("2026-01-01T11:30:00Z", "Failed"),
+        ];
+        let healthy = status(HealthStatus::Healthy, &[]);
+        assert_eq!(
+            healthy_since(&healthy, &syncs).map(|t| t.to_rfc3339()),
+            Some("2026-01-01T11:00:00+00:00".to_string())
+        );
+        assert_eq!(
+            healthy_since(&status(HealthStatus::Progressing, &[]), &syncs),
+            None
+        );
+    }
 }

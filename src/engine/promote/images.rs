@@ -236,6 +236,12 @@ images:
             out,
             format!("{KUSTOMIZATION}  - name: ghcr.io/acme/ui\n    newTag: \"3.0\"\n")
         );
+        let flush = "images:\n- name: ghcr.io/acme/web\n  newTag: v1\n# end\n";
+        let out = set_kustomize_image(flush, &new).unwrap();
+        assert_eq!(
+            out,
+            "images:\n- name: ghcr.io/acme/web\n  newTag: v1\n- name: ghcr.io/acme/ui\n  newTag: \"3.0\"\n# end\n"
+        );
         let out = set_kustomize_image("resources:\n- a.yaml\n", &new).unwrap();
         assert_eq!(
             out,
