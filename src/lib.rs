@@ -21,4 +21,5 @@ pub mod sim;
 pub mod source;
 #[cfg(feature = "tui")]
 pub mod tui;
+pub mod yaml;
 pub mod yamledit;

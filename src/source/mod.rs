@@ -25,6 +25,7 @@ mod tree;
 mod write;
 
 pub use error::SourceError;
+pub use log::PathLog;
 pub use revert::{RevertChange, RevertOutcome, RevertPreview};
 pub(crate) use tree::normalize as normalize_path;
 pub use tree::read_folder;

@@ -52,7 +52,7 @@ fn plain_safe(value: &str) -> bool {
         return false;
     }
     let string = Value::String(value.to_string());
-    [Dialect::Kubectl, Dialect::Kustomize, Dialect::YamlV2]
+    [Dialect::Kubectl, Dialect::Kustomize, Dialect::Yaml11]
         .into_iter()
         .all(|d| resolve_plain(value, d).is_ok_and(|v| v == string))
 }

@@ -312,13 +312,17 @@ impl Engine {
     }
 }
 
+/// A stage's manifests at HEAD, with a promotion's edits applied, and
+/// the values it marks secret.
+type RenderedChange = (Vec<Value>, Vec<Value>, std::sync::Arc<SecretStrings>);
+
 /// The stage's manifests at HEAD and with `edits` applied, and the values
 /// it marks secret.
 fn rendered_change(
     to: &AppSpec,
     repo: &Repo,
     edits: &Edits,
-) -> Result<(Vec<Value>, Vec<Value>, std::sync::Arc<SecretStrings>), EngineError> {
+) -> Result<RenderedChange, EngineError> {
     let head = Revision::Git("HEAD".to_string());
     let current = render_app(to, Some(&head))?;
     let mut tree = super::desired::read_sources(repo, &head, &to.source.path).map_err(|e| {

@@ -1,8 +1,10 @@
 //! The view stack's entries: one variant per view above the apps table.
 
+use super::appsets::AppSetAppsState;
 use super::cursor::ListCursor;
 use super::diff_state::DiffState;
 use super::history::HistoryState;
+use super::operation::OperationState;
 use super::pipeline::PipelineState;
 use super::requests::RequestKind;
 use super::tree::TreeState;
@@ -65,6 +67,12 @@ pub enum View {
     Yaml(TextState),
     /// The clusters (kubeconfig contexts), from the snapshot.
     Contexts(ListCursor),
+    /// The ApplicationSets, from the snapshot.
+    AppSets(ListCursor),
+    /// The apps one ApplicationSet generated.
+    AppSetApps(AppSetAppsState),
+    /// The Argo CD operation of a live app.
+    Operation(OperationState),
     /// A pipeline's stages.
     Pipeline(PipelineState),
 }
@@ -79,7 +87,8 @@ impl View {
             View::Events(_) => RequestKind::Events,
             View::Yaml(_) => RequestKind::Yaml,
             View::Pipeline(_) => RequestKind::Pipeline,
-            View::Contexts(_) => return None,
+            View::Operation(_) => RequestKind::Operation,
+            View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => return None,
         })
     }
 
@@ -92,7 +101,8 @@ impl View {
             View::Events(s) => &s.app,
             View::Yaml(s) => &s.app,
             View::Pipeline(s) => &s.name,
-            View::Contexts(_) => return None,
+            View::Operation(s) => &s.app,
+            View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => return None,
         })
     }
 
@@ -115,7 +125,8 @@ impl View {
             View::Events(s) => s.events == Loadable::Loading,
             View::Yaml(s) => s.text == Loadable::Loading,
             View::Pipeline(s) => s.view == Loadable::Loading,
-            View::Contexts(_) => false,
+            View::Operation(s) => s.operation == Loadable::Loading,
+            View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => false,
         }
     }
 }
