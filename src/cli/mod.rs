@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod compare;
 mod controller;
 mod demo;
 mod diff;
@@ -11,7 +12,10 @@ mod history;
 mod live;
 mod manifests;
 mod output;
+mod pipeline;
+mod promote;
 mod render;
+mod stage_args;
 mod status;
 mod sync;
 #[cfg(feature = "tui")]
@@ -55,6 +59,10 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Apps(args) | Command::Status(args) => status::run(&engine().await?, &args).await,
         Command::Sync(args) => sync::run(&engine().await?, &args).await,
         Command::Check(args) => check::run(&engine().await?, &args),
+        Command::Compare(args) => compare::run(&engine().await?, &args),
+        Command::Promote(args) => promote::run(&engine().await?, &args).await,
+        Command::Pipeline(args) => pipeline::run(&engine().await?, &args).await,
+        Command::Windows(args) => pipeline::windows(&engine().await?, &args),
         Command::Diff(args) => diff::run(&engine().await?, &args).await,
         Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
         Command::Pause(args) => history::pause(&engine().await?, &args).await,
@@ -141,6 +149,8 @@ pub fn load_engine(
     Ok(Engine::new(apps, kube)
         .with_warnings(warnings)
         .with_policies(config.policies.clone())
+        .with_pipelines(config.pipelines.clone())
+        .with_sync_windows(&config.sync_windows)
         .with_live(contexts, mapping))
 }
 

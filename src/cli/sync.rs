@@ -60,6 +60,7 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         revision: args.revision.as_deref().map(Revision::parse),
         by: None,
         progress: None,
+        override_window: args.override_window,
     };
     let report = engine
         .sync(&args.app, &options)

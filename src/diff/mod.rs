@@ -6,6 +6,7 @@ mod managers;
 mod mask;
 mod normalize;
 mod paths;
+mod stages;
 mod subset;
 mod unified;
 
@@ -13,5 +14,8 @@ pub use managers::{FieldChange, changed_paths, managers_of};
 pub use mask::{SecretStrings, is_secret, mark_changed, mask_secret};
 pub use normalize::{LAST_APPLIED, apply_ignores, remove_pointer, strip_noise};
 pub use paths::{PathStep, delete_paths, pointer_steps};
+pub use stages::{
+    NameAffix, StageBlindness, TRACKING_ANNOTATIONS, TRACKING_LABELS, make_comparable,
+};
 pub use subset::{normalize_desired, subset_differences};
 pub use unified::{align_keys, to_yaml, unified};

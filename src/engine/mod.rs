@@ -21,12 +21,15 @@ mod metrics;
 mod order;
 mod permissions;
 mod policies;
+mod promote;
 mod prune;
 mod record;
 mod runner;
 mod sources;
+mod stage_compare;
 mod sync;
 mod tree;
+mod windows;
 
 pub use crate::live::patches::PAUSE_REASON;
 pub use crate::live::{OperationResource, OperationView};
@@ -45,6 +48,11 @@ pub use metrics::Metrics;
 pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, wave_of};
 pub use permissions::WRITE_ACTIONS;
 pub use policies::{CheckReport, check_against_cluster, requester};
+pub use promote::{
+    FileChange, GateState, ImageRef, Moved, PipelineView, PromoteOptions, Promotion, StageView,
+};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
+pub use stage_compare::{StageDiff, StageResourceDiff};
 pub use sync::{ResourceResult, SyncReport};
+pub use windows::{WindowCheck, WindowRow, describe as describe_window};

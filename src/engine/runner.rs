@@ -49,6 +49,8 @@ pub struct SyncOptions {
     pub by: Option<String>,
     /// Where to report each applied resource as it happens.
     pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
+    /// Sync even when a sync window blocks it now (recorded in `by`).
+    pub override_window: bool,
 }
 
 /// The login name of this process's uid, from /proc and /etc/passwd.
@@ -98,6 +100,10 @@ pub struct Engine {
     /// tether.yaml `policies:` (DESIGN.md §7), checked before every sync.
     pub(super) policies: Option<PolicySource>,
     pub(super) policy_cache: super::policies::PolicyCache,
+    /// tether.yaml `pipelines:` (DESIGN.md §7).
+    pub(super) pipelines: Vec<crate::model::PipelineSpec>,
+    /// tether.yaml `syncWindows:`, for every app.
+    pub(super) sync_windows: crate::argocd::SyncWindows,
 }
 
 impl Engine {
@@ -123,6 +129,8 @@ impl Engine {
             options: EngineOptions::default(),
             policies: None,
             policy_cache: Default::default(),
+            pipelines: Vec::new(),
+            sync_windows: Default::default(),
         }
     }
 
@@ -130,6 +138,22 @@ impl Engine {
     /// (tether.yaml `policies:`); None checks nothing.
     pub fn with_policies(mut self, policies: Option<PolicySource>) -> Self {
         self.policies = policies;
+        self
+    }
+
+    /// The pipelines of tether.yaml `pipelines:` (promote, pipeline view).
+    pub fn with_pipelines(mut self, pipelines: Vec<crate::model::PipelineSpec>) -> Self {
+        self.pipelines = pipelines;
+        self
+    }
+
+    /// The windows of tether.yaml `syncWindows:` (already checked by
+    /// [`crate::config::parse`]; a bad one is dropped here with a warning).
+    pub fn with_sync_windows(mut self, specs: &[crate::argocd::SyncWindowSpec]) -> Self {
+        match crate::argocd::SyncWindows::new(specs) {
+            Ok(windows) => self.sync_windows = windows,
+            Err(e) => self.warnings.push(format!("syncWindows: {e}")),
+        }
         self
     }
 
@@ -290,6 +314,22 @@ impl Engine {
             self.managed_app(name)?
         };
         let app = app.as_ref();
+        let mut by = options.by.clone().unwrap_or_else(whoami);
+        if !options.dry_run {
+            let windows = self.window_check(app, true, chrono::Utc::now());
+            if !windows.allowed() && !options.override_window {
+                return Err(EngineError::Sync {
+                    app: app.name.clone(),
+                    message: format!(
+                        "{}; sync refused (--override-window syncs anyway)",
+                        windows.reason()
+                    ),
+                });
+            }
+            if !windows.allowed() {
+                by = format!("{by}, overriding {}", windows.blocking.join("; "));
+            }
+        }
         let mut desired = render_app(app, options.revision.as_ref())?;
         let policies = self.policy_set(&app.name)?;
         let client = self
@@ -312,7 +352,7 @@ impl Engine {
         let mode = SyncMode {
             dry_run: options.dry_run,
             prune: options.prune,
-            by: options.by.clone().unwrap_or_else(whoami),
+            by,
             progress: options.progress.clone(),
             policies,
             ..Default::default()

@@ -7,6 +7,7 @@ mod import;
 mod key;
 mod limits;
 mod names;
+mod pipeline;
 mod policy;
 mod resource;
 mod status;
@@ -30,6 +31,7 @@ pub use limits::{
     ByteSize, LoadRestrictor, RenderLimits, RenderSettings, Seconds, parse_seconds, parse_size,
 };
 pub use names::{NameRule, name_problem, name_rule, namespace_problem};
+pub use pipeline::{GateSpec, PipelineSpec, PromoteSpec, StageSpec};
 pub use policy::PolicySource;
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
