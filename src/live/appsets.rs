@@ -100,6 +100,7 @@ pub fn parent_of(app: &LiveApp) -> Option<String> {
 mod tests {
     use super::*;
     use crate::live::{APPLICATION, APPLICATION_SET};
+    use crate::model::HealthStatus;
     use serde_json::json;
     use std::sync::Arc;
 
