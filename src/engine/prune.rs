@@ -86,7 +86,10 @@ pub async fn find_extras(
             let Some(key) = ResourceKey::from_object(object) else {
                 continue;
             };
-            if desired_keys.contains(&key) || is_protected(object) || !tracking.owns(object) {
+            if desired_keys.contains(&key)
+                || is_protected(object)
+                || !super::tracking::owns(tracking, object)
+            {
                 continue;
             }
             extras.push(Extra {
@@ -180,14 +183,9 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn protection_and_tracking_are_read_from_metadata() {
+    fn protection_is_read_from_metadata() {
         let protected = json!({"metadata": {"annotations": {PRUNE_ANNOTATION: "false"}}});
         assert!(is_protected(&protected));
-        let tracked = json!({"metadata": {"labels": {"tether.dev/app": "web"}}});
-        let web = Tracking::Tether { app: "web".into() };
-        let api = Tracking::Tether { app: "api".into() };
-        assert!(web.owns(&tracked));
-        assert!(!api.owns(&tracked));
-        assert!(!web.owns(&json!({"metadata": {}})));
+        assert!(!is_protected(&json!({"metadata": {}})));
     }
 }

@@ -343,7 +343,7 @@ async fn apply_one(
 /// The app whose mark (of the same scheme) `live` carries, when it is
 /// not this one.
 fn tracked_by_other(live: &Value, tracking: &crate::model::Tracking) -> Option<String> {
-    let owner = tracking.owner_of(live)?;
+    let owner = super::tracking::owner_of(tracking, live)?;
     (owner != tracking.owner()).then_some(owner)
 }
 

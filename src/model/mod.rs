@@ -16,13 +16,13 @@ pub use app::{
     RenderSpec, Revision, SourceSpec, SyncPolicy,
 };
 pub use import::{
-    AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping,
-    TrackingMethod,
+    AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, ImportedAppSet,
+    RepoMapping, TrackingMethod,
 };
 pub use key::{GroupVersionKind, ResourceKey};
 pub use policy::PolicySource;
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
-pub use tracking::{ARGOCD_TRACKING_ANNOTATION, TETHER_TRACKING_LABEL, Tracking};
+pub use tracking::{TETHER_TRACKING_LABEL, Tracking};
 pub use tree::FileTree;
 pub use values::ValuePath;
