@@ -5,6 +5,7 @@
 mod actions;
 mod api;
 mod automation;
+mod checkouts;
 mod compare;
 mod desired;
 mod diff;
@@ -25,10 +26,12 @@ mod record;
 mod runner;
 mod sources;
 mod sync;
+mod tracking;
 mod tree;
 
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
+pub use checkouts::CheckoutRepos;
 pub use compare::{EXTRA_MESSAGE, compare_resource, summarize};
 pub use desired::{
     Desired, TRACKING_LABEL, follow_kustomizations, is_namespaced_offline, prepare, read_sources,

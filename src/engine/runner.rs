@@ -290,15 +290,19 @@ impl Engine {
             self.managed_app(name)?
         };
         let app = app.as_ref();
-        let mut desired = render_app(app, options.revision.as_ref())?;
+        let desired = render_app(app, options.revision.as_ref())?;
         let policies = self.policy_set(&app.name)?;
         let client = self
             .clusters
             .client(app.destination.context.as_deref())
             .await
             .map_err(|e| EngineError::cluster(&app.name, e))?;
-        super::compare::prepare_for_cluster(app, &client, &mut desired.objects).await;
-        let touched = touched_by(&client, &desired.objects).await;
+        // The checks look at the objects as they will be applied; the sync
+        // prepares its own copy (preparing twice is not idempotent: marks
+        // would reach objects added unmarked).
+        let mut prepared = desired.objects.clone();
+        super::compare::prepare_for_cluster(app, &client, &mut prepared).await;
+        let touched = touched_by(&client, &prepared).await;
         let mut checks = object_checks(&client, &touched, false).await;
         if !options.dry_run {
             checks.extend(state_checks());

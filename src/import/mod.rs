@@ -16,7 +16,7 @@ mod scan;
 pub use argo::{git_revision, map_application};
 pub use clusters::{ClusterIndex, IN_CLUSTER_NAME, IN_CLUSTER_SERVER};
 pub use flux::{HELM_PREFIX, KUSTOMIZE_PREFIX, git_ref_revision, map_flux_app};
-pub use repos::{RepoIndex, normalize_url};
+pub use repos::RepoIndex;
 pub use scan::{Found, GITOPS_GROUPS, is_kept, scan_import, scan_tree};
 
 use crate::config::Config;
