@@ -489,3 +489,194 @@ data: {level: aHVudGVyMi1kZWJ1Zw==}
     );
     assert!(text.contains("(masked sha256:"), "it shows masked: {text}");
 }
+
+/// The Argo CD fixture repository (tests/fixtures/argocd/repo) as files
+/// of the env's repository, at the same paths.
+fn argo_fixture_repo() -> Vec<(String, Option<Vec<u8>>)> {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/argocd");
+    tether::source::read_folder(&fixtures, "repo")
+        .unwrap()
+        .iter()
+        .map(|(path, bytes)| {
+            (
+                path.strip_prefix("repo/").unwrap().to_string(),
+                Some(bytes.to_vec()),
+            )
+        })
+        .collect()
+}
+
+/// The objects of tests/fixtures/argocd/expected/NAME (made with `kubectl
+/// kustomize` / `helm template`), the revision placeholder replaced.
+fn expected_objects(name: &str, short_sha: &str) -> Vec<Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/argocd/expected")
+        .join(name);
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("busybox:0123456", &format!("busybox:{short_sha}"));
+    let mut out: Vec<Value> = serde_yaml::Deserializer::from_str(&text)
+        .map(|d| {
+            serde_json::to_value(<serde_yaml::Value as serde::Deserialize>::deserialize(d).unwrap())
+                .unwrap()
+        })
+        .collect();
+    out.sort_by_key(|o| format!("{}/{}", o["kind"], o["metadata"]["name"]));
+    out
+}
+
+const SHOP_PROD: &str = r#"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: shop-prod, namespace: argocd}
+spec:
+  project: default
+  destination: {name: in-cluster, namespace: shop}
+  source:
+    repoURL: https://github.com/acme/gitops.git
+    path: kustomize/overlay
+    targetRevision: main
+    kustomize:
+      namePrefix: prod-
+      images: ["nginx=registry.example.com/nginx:1.26", "busybox:$ARGOCD_APP_REVISION_SHORT"]
+      replicas: [{name: web, count: 3}]
+      commonLabels: {team: shop}
+      commonAnnotations: {owner: $ARGOCD_APP_NAME}
+      commonAnnotationsEnvsubst: true
+      namespace: shop
+      patches:
+        - target: {kind: Deployment}
+          patch: |-
+            - op: add
+              path: /spec/template/spec/priorityClassName
+              value: high
+      components: [../components/monitoring, ../components/missing]
+      ignoreMissingComponents: true
+  syncPolicy:
+    automated: {prune: true}
+    syncOptions: [CreateNamespace=true]
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_argo_cd_app_renders_as_the_repo_server_and_syncs_without_drift() {
+    let env = Env::new().await;
+    imported_env(&env, true);
+    let mut files = argo_fixture_repo();
+    files.push(file("clusters/test/shop.yaml", SHOP_PROD));
+    let commit = env.commit(&files, "an Argo CD Kustomize app");
+    let app = "Application/argocd/shop-prod";
+    let out = tokio::task::block_in_place(|| tether(&env, &["manifests", app, "-o", "json"]));
+    let mut objects: Vec<Value> = serde_json::from_value(json(&out)).unwrap();
+    objects.sort_by_key(|o| format!("{}/{}", o["kind"], o["metadata"]["name"]));
+    // CreateNamespace=true: created by a sync, but (without
+    // managedNamespaceMetadata) not the app's, as in Argo CD.
+    let namespace = objects.remove(
+        objects
+            .iter()
+            .position(|o| o["kind"] == "Namespace")
+            .unwrap(),
+    );
+    assert_eq!(
+        namespace,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
+    );
+    assert_eq!(
+        objects,
+        expected_objects("kustomize-app.yaml", &commit[..7]),
+        "the objects kubectl kustomize builds, with Argo CD's overrides and tracking"
+    );
+
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", app]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diff = |env: &Env| {
+        let out = tokio::task::block_in_place(|| tether(env, &["diff", app]));
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, text) = diff(&env);
+    assert_eq!(code, Some(0), "no drift after a sync: {text}");
+
+    // Another field manager (an autoscaler) changes the replicas: drift...
+    let deployments = env.api_in("apps/v1", "Deployment", "shop").await;
+    let patch = serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "prod-web", "namespace": "shop"},
+        "spec": {"replicas": 7}
+    });
+    deployments
+        .patch(
+            "prod-web",
+            &kube::api::PatchParams::apply("hpa-controller").force(),
+            &kube::api::Patch::Apply(&patch),
+        )
+        .await
+        .unwrap();
+    let (code, text) = diff(&env);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("replicas"), "{text}");
+
+    // ...that `managedFieldsManagers` naming that manager ignores, while a
+    // rule naming another manager does not. (Each commit changes the
+    // sidecar's `$ARGOCD_APP_REVISION_SHORT` tag: ignored by pointer.)
+    let with_rule = |manager: &str| {
+        SHOP_PROD.replace(
+            "  syncPolicy:",
+            &format!(
+                "  ignoreDifferences:\n    - {{group: apps, kind: Deployment, managedFieldsManagers: [{manager}], jsonPointers: [/spec/template/spec/containers/1/image]}}\n  syncPolicy:"
+            ),
+        )
+    };
+    env.commit(
+        &[file("clusters/test/shop.yaml", &with_rule("kubectl"))],
+        "ignore another manager",
+    );
+    let (code, text) = diff(&env);
+    assert_eq!(code, Some(1), "{text}");
+    env.commit(
+        &[file(
+            "clusters/test/shop.yaml",
+            &with_rule("hpa-controller"),
+        )],
+        "ignore the autoscaler's fields",
+    );
+    let (code, text) = diff(&env);
+    assert_eq!(
+        code,
+        Some(0),
+        "the autoscaler's replicas are ignored: {text}"
+    );
+
+    // managedNamespaceMetadata: the namespace is the app's, with its labels.
+    env.commit(
+        &[file(
+            "clusters/test/shop.yaml",
+            &SHOP_PROD.replace(
+                "    syncOptions:",
+                "    managedNamespaceMetadata: {labels: {team: shop}}\n    syncOptions:",
+            ),
+        )],
+        "managed namespace metadata",
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["manifests", app, "-o", "json"]));
+    let objects = json(&out);
+    let namespace = objects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "Namespace")
+        .unwrap();
+    assert_eq!(namespace["metadata"]["labels"]["team"], "shop");
+    assert_eq!(
+        namespace["metadata"]["annotations"]["argocd.argoproj.io/tracking-id"],
+        "shop-prod:/Namespace:shop/shop"
+    );
+}
