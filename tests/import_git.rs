@@ -680,3 +680,76 @@ async fn an_argo_cd_app_renders_as_the_repo_server_and_syncs_without_drift() {
         "shop-prod:/Namespace:shop/shop"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_application_set_generates_imported_apps_that_name_it() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let appset = r#"apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: envs, namespace: argocd}
+spec:
+  goTemplate: true
+  generators:
+    - git:
+        repoURL: https://github.com/acme/gitops.git
+        revision: HEAD
+        directories: [{path: "envs/*"}]
+  template:
+    metadata: {name: "web-{{.path.basename}}"}
+    spec:
+      project: default
+      source: {repoURL: https://github.com/acme/gitops.git, targetRevision: HEAD, path: "{{.path.path}}"}
+      destination: {server: https://kubernetes.default.svc, namespace: "{{.path.basename}}"}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: broken, namespace: argocd}
+spec:
+  generators: [{git: {repoURL: https://github.com/acme/unknown.git, directories: [{path: "*"}]}}]
+  template: {metadata: {name: "x-{{path.basename}}"}, spec: {}}
+"#;
+    let settings = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n";
+    env.commit(
+        &[
+            file("clusters/test/appsets.yaml", appset),
+            file("envs/dev/settings.yaml", settings),
+            file("envs/prod/settings.yaml", settings),
+        ],
+        "an ApplicationSet over env folders",
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["apps", "-o", "json"]));
+    let apps = json(&out);
+    let generated: Vec<&Value> = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["parent"] == "ApplicationSet/argocd/envs")
+        .collect();
+    let names: Vec<&str> = generated
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web-dev", "web-prod"], "{apps}");
+    assert_eq!(generated[1]["namespace"], "prod");
+    assert_eq!(generated[1]["engine"], "argocd");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ApplicationSet/argocd/broken generates no apps")
+            && stderr.contains("generators[0]")
+            && stderr.contains("https://github.com/acme/unknown.git"),
+        "a failing generator is a warning naming the ApplicationSet, generator and cause: {stderr}"
+    );
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["manifests", "Application/argocd/web-prod", "-o", "json"],
+        )
+    });
+    let objects = json(&out);
+    assert_eq!(objects[0]["metadata"]["namespace"], "prod");
+    assert_eq!(
+        objects[0]["metadata"]["annotations"]["argocd.argoproj.io/tracking-id"],
+        "web-prod:/ConfigMap:prod/settings"
+    );
+}
