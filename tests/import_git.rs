@@ -41,6 +41,16 @@ spec:
   destination:
     server: https://far.example.com:6443
     namespace: x
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: shop
+  namespace: argocd
+spec:
+  sourceRepos: ['*']
+  destinations: [{server: '*', namespace: '*'}]
+  clusterResourceWhitelist: [{group: '*', kind: '*'}]
 ";
 
 const FLUX: &str = "apiVersion: source.toolkit.fluxcd.io/v1
@@ -751,5 +761,86 @@ spec:
     assert_eq!(
         objects[0]["metadata"]["annotations"]["argocd.argoproj.io/tracking-id"],
         "web-prod:/ConfigMap:prod/settings"
+    );
+}
+
+/// The AppProject `shop` of [`APPLICATIONS`] with `spec` as given.
+fn shop_project(spec: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {{name: shop, namespace: argocd}}\nspec:\n{spec}"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_project_denials_name_the_project_and_rule_and_refuse_the_sync() {
+    let env = Env::new().await;
+    imported_env(&env, true);
+    let role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: web-reader}\nrules: []\n";
+    env.commit(
+        &[file("apps/web/role.yaml", role)],
+        "a cluster-scoped object",
+    );
+    let app = "Application/argocd/web";
+    let everything = "  sourceRepos: ['*']\n  destinations: [{server: '*', namespace: '*'}]\n";
+    let cases = [
+        (
+            "  sourceRepos: [https://github.com/acme/other.git]\n  destinations: [{server: '*', namespace: '*'}]\n  clusterResourceWhitelist: [{group: '*', kind: '*'}]\n".to_string(),
+            "AppProject shop (sourceRepos): application repo https://github.com/acme/gitops.git is not permitted in project 'shop'",
+        ),
+        (
+            "  sourceRepos: ['*']\n  destinations: [{server: https://kubernetes.default.svc, namespace: other}]\n".to_string(),
+            "AppProject shop (destinations): application destination server 'https://kubernetes.default.svc' and namespace 'web' do not match any of the allowed destinations in project 'shop'",
+        ),
+        (
+            format!("{everything}  clusterResourceWhitelist: [{{group: '*', kind: '*'}}]\n  namespaceResourceBlacklist: [{{group: apps, kind: Deployment}}]\n"),
+            "AppProject shop (namespaceResourceWhitelist/Blacklist): resource apps:Deployment is not permitted in project shop (Deployment web)",
+        ),
+        (
+            format!("{everything}  clusterResourceWhitelist: [{{group: '*', kind: '*'}}]\n  namespaceResourceWhitelist: [{{group: '', kind: ConfigMap}}, {{group: apps, kind: Deployment}}]\n"),
+            "AppProject shop (namespaceResourceWhitelist/Blacklist): resource :Service is not permitted in project shop (Service web)",
+        ),
+        (
+            everything.to_string(),
+            "AppProject shop (clusterResourceWhitelist/Blacklist): resource rbac.authorization.k8s.io:ClusterRole is not permitted in project shop (ClusterRole web-reader)",
+        ),
+    ];
+    for (spec, expected) in &cases {
+        let argo = APPLICATIONS.replace(
+            &APPLICATIONS[APPLICATIONS
+                .find("apiVersion: argoproj.io/v1alpha1\nkind: AppProject")
+                .unwrap()..],
+            &shop_project(spec),
+        );
+        env.commit(&[file("clusters/test/argo.yaml", &argo)], "project rules");
+        let out = tokio::task::block_in_place(|| tether(&env, &["status", app, "-o", "json"]));
+        let status = json(&out);
+        let message = status[0]["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{expected}\n  in: {message}");
+        assert_eq!(status[0]["sync"], "Unknown");
+    }
+    // The last case: sync and diff refuse, nothing is applied.
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", app]));
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("AppProject shop (clusterResourceWhitelist/Blacklist)"),
+        "{stderr}"
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["diff", app]));
+    assert_eq!(out.status.code(), Some(2));
+    let deployments = env.api("apps/v1", "Deployment").await;
+    assert!(
+        deployments.get_opt("web").await.unwrap().is_none(),
+        "nothing applied"
+    );
+
+    // A project that is not there.
+    let argo = APPLICATIONS.replace("project: shop", "project: nope");
+    env.commit(&[file("clusters/test/argo.yaml", &argo)], "unknown project");
+    let out = tokio::task::block_in_place(|| tether(&env, &["status", app, "-o", "json"]));
+    let message = json(&out)[0]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("application references project nope which does not exist"),
+        "{message}"
     );
 }

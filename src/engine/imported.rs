@@ -71,8 +71,8 @@ pub(crate) fn render_imported(
 
 /// An Application as the repo-server renders it: its plan, every source
 /// read from its checkout (the primary source at `revision`), then the
-/// objects split into the ones synced and the hooks; `Skip` hooks are
-/// dropped. Only Secrets are masked (Argo CD marks no values secret).
+/// project checked ([`super::argo_project`]), then the objects split into
+/// the ones synced and the hooks; `Skip` hooks are dropped. Only Secrets are masked (Argo CD marks no values secret).
 fn argo_application(origin: &AppOrigin, revision: &Revision) -> Result<ImportedRender, String> {
     let settings = crate::argocd::app::ArgoSettings::from(&origin.argocd);
     let plan = plan(&origin.object, &settings).map_err(|e| e.to_string())?;
@@ -85,6 +85,7 @@ fn argo_application(origin: &AppOrigin, revision: &Revision) -> Result<ImportedR
         );
     }
     let rendered = render(&plan, &repos, &is_namespaced_offline).map_err(|e| e.to_string())?;
+    super::argo_project::check_project(origin, &rendered.objects, &is_namespaced_offline)?;
     let mut out = ImportedRender {
         objects: Vec::new(),
         hooks: Vec::new(),
