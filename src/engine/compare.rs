@@ -252,15 +252,22 @@ pub async fn app_status(
                 .await
                 .ok()
                 .flatten();
+            let (sync, message) = if extra.ignore_extraneous {
+                (SyncStatus::Synced, EXTRA_IGNORED_MESSAGE)
+            } else if extra.no_prune {
+                (SyncStatus::OutOfSync, EXTRA_NO_PRUNE_MESSAGE)
+            } else {
+                (SyncStatus::OutOfSync, EXTRA_MESSAGE)
+            };
             resources.push(ResourceStatus {
                 group: extra.key.group,
                 version: extra.version,
                 kind: extra.key.kind,
                 namespace: extra.key.namespace.unwrap_or_default(),
                 name: extra.key.name,
-                sync: SyncStatus::OutOfSync,
+                sync,
                 health: live.map_or(HealthStatus::Missing, |l| health::assess(&l).status),
-                message: EXTRA_MESSAGE.to_string(),
+                message: message.to_string(),
             });
         }
     }
@@ -269,6 +276,13 @@ pub async fn app_status(
 
 /// The message of a tracked object that Git no longer describes.
 pub const EXTRA_MESSAGE: &str = "extra: tracked but no longer in Git (sync with prune deletes it)";
+/// An extra object an Argo CD app keeps from pruning (`Prune=false`).
+pub const EXTRA_NO_PRUNE_MESSAGE: &str =
+    "extra: tracked but no longer in Git; Prune=false: a prune keeps it";
+/// An extra object that does not count for an Argo CD app's sync status
+/// (`compare-options: IgnoreExtraneous`).
+pub const EXTRA_IGNORED_MESSAGE: &str =
+    "extra: tracked but no longer in Git; IgnoreExtraneous: the app stays Synced";
 
 /// Rolls resource states up into the app's: OutOfSync if any resource is,
 /// Unknown if any is unknown; health is the worst.

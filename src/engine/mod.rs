@@ -13,6 +13,7 @@ mod diff;
 mod error;
 mod events;
 mod handle;
+mod hooks;
 mod imported;
 mod leases;
 mod live;

@@ -7,6 +7,7 @@ use super::EngineError;
 use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
+use super::hooks::run_phase;
 use super::order::{Step, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
@@ -183,9 +184,35 @@ async fn run(
                 "cannot read the app state (inventory and history), nothing applied: {e}"
             ),
         })?;
-    let steps = plan_steps(desired.objects.clone());
+    let hooks = &desired.hooks;
     let mut resources = Vec::with_capacity(desired.objects.len());
-    let mut outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
+    // As Argo CD, the namespace CreateNamespace=true creates exists before
+    // the PreSync hooks run.
+    let (early, rest): (Vec<Value>, Vec<Value>) = desired
+        .objects
+        .iter()
+        .cloned()
+        .partition(|o| !hooks.is_empty() && is_created_namespace(app, o));
+    let mut outcome = Ok(());
+    for namespace in &early {
+        match apply_one(app, client, namespace, None, mode.dry_run).await {
+            Ok(result) => resources.push(result),
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    let steps = plan_steps(rest);
+    if outcome.is_ok() {
+        outcome = run_phase(app, client, hooks, "PreSync", mode, &mut resources).await;
+    }
+    if outcome.is_ok() {
+        outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
+    }
+    if outcome.is_ok() {
+        outcome = run_phase(app, client, hooks, "Sync", mode, &mut resources).await;
+    }
     if outcome.is_ok() && mode.prune {
         outcome = prune_extras(
             app,
@@ -196,6 +223,27 @@ async fn run(
             &mut resources,
         )
         .await;
+    }
+    if outcome.is_ok() && !hooks.is_empty() {
+        // PostSync hooks run once every object is healthy.
+        if !mode.dry_run {
+            let all = Step {
+                wave: None,
+                objects: desired.objects.clone(),
+            };
+            outcome = wait_healthy(app, client, &all, mode.step_timeout).await;
+        }
+        if outcome.is_ok() {
+            outcome = run_phase(app, client, hooks, "PostSync", mode, &mut resources).await;
+        }
+    }
+    if let Err(e) = &mut outcome
+        && !hooks.is_empty()
+        && let Err(EngineError::Sync { message, .. }) =
+            run_phase(app, client, hooks, "SyncFail", mode, &mut resources).await
+        && let EngineError::Sync { message: first, .. } = e
+    {
+        first.push_str(&format!(" (and {message})"));
     }
     outcome.map_err(|e| e.masked(&desired.secrets))?;
     Ok(SyncReport {
@@ -244,6 +292,14 @@ async fn apply_steps(
         }
     }
     Ok(())
+}
+
+/// The destination namespace, when `CreateNamespace=true` creates it.
+fn is_created_namespace(app: &AppSpec, object: &Value) -> bool {
+    app.has_sync_option("CreateNamespace=true")
+        && object.get("kind").and_then(Value::as_str) == Some("Namespace")
+        && object.pointer("/metadata/name").and_then(Value::as_str)
+            == app.destination.namespace.as_deref()
 }
 
 /// `wave 2`, or `Namespaces and CRDs` for the first step.
