@@ -724,6 +724,7 @@ spec:
         &[
             file("clusters/test/appsets.yaml", appset),
             file("envs/dev/settings.yaml", settings),
+            file("envs/dev/settings-again.yaml", settings),
             file("envs/prod/settings.yaml", settings),
         ],
         "an ApplicationSet over env folders",
@@ -749,6 +750,19 @@ spec:
             && stderr.contains("generators[0]")
             && stderr.contains("https://github.com/acme/unknown.git"),
         "a failing generator is a warning naming the ApplicationSet, generator and cause: {stderr}"
+    );
+    // The same object twice: Argo CD's warning is in the app's message.
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["status", "Application/argocd/web-dev", "-o", "json"],
+        )
+    });
+    let message = json(&out)[0]["message"].as_str().unwrap().to_string();
+    assert!(
+        message
+            .contains("RepeatedResourceWarning: Resource /ConfigMap/dev/settings appeared 2 times"),
+        "{message}"
     );
     let out = tokio::task::block_in_place(|| {
         tether(

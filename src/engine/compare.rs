@@ -271,7 +271,16 @@ pub async fn app_status(
             });
         }
     }
-    summarize(app, cluster, desired.revision, resources)
+    let mut status = summarize(app, cluster, desired.revision, resources);
+    // Conditions the controller would raise (Argo CD's
+    // RepeatedResourceWarning) follow the app's own message.
+    for warning in &desired.warnings {
+        if !status.message.is_empty() {
+            status.message.push_str("; ");
+        }
+        status.message.push_str(warning);
+    }
+    status
 }
 
 /// The message of a tracked object that Git no longer describes.
