@@ -858,3 +858,53 @@ async fn app_project_denials_name_the_project_and_rule_and_refuse_the_sync() {
         "{message}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn diff_revision_previews_a_branch_of_an_imported_argo_cd_app() {
+    let env = Env::new().await;
+    imported_env(&env, true);
+    let app = "Application/argocd/web";
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", app]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let git = Command::new("git")
+        .arg("-C")
+        .arg(&env.repo_path)
+        .args(["branch", "feature"])
+        .output()
+        .unwrap();
+    assert!(
+        git.status.success(),
+        "{}",
+        String::from_utf8_lossy(&git.stderr)
+    );
+    env.repo
+        .commit_files(
+            "feature",
+            &[file(
+                "apps/web/configmap.yaml",
+                &common::CONFIGMAP.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"),
+            )],
+            "more logs",
+            &common::signature(1_700_000_200),
+        )
+        .unwrap();
+    let diff = |args: &[&str]| {
+        let out = tokio::task::block_in_place(|| tether(&env, args));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, text) = diff(&["diff", app]);
+    assert_eq!(code, Some(0), "main is what is deployed: {text}");
+    let (code, text) = diff(&["diff", app, "--revision", "feature"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("ConfigMap web/web-config") && text.contains("+  LOG_LEVEL: debug"),
+        "{text}"
+    );
+}
