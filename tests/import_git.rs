@@ -908,3 +908,70 @@ async fn diff_revision_previews_a_branch_of_an_imported_argo_cd_app() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_argo_cd_helm_app_with_a_values_source_renders_as_helm_template() {
+    if tether::render::helm::helm_binary().is_err() {
+        common::skipped("helm not on PATH; the imported Argo CD Helm app was not rendered");
+        return;
+    }
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let app = r#"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web-prod, namespace: argocd}
+spec:
+  project: default
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+  sources:
+    - repoURL: https://github.com/acme/gitops.git
+      path: charts/web
+      targetRevision: main
+      helm:
+        valueFiles: [values-staging.yaml, $values/envs/prod/values.yaml, missing.yaml]
+        ignoreMissingValueFiles: true
+        parameters:
+          - {name: image.tag, value: "1.26"}
+          - {name: config.flags, value: "a,b", forceString: true}
+        fileParameters:
+          - {name: motd, path: $values/envs/prod/motd.txt}
+        valuesObject: {config: {logLevel: warn}}
+        skipTests: true
+        kubeVersion: "1.30.0"
+    - repoURL: git@github.com:acme/gitops.git
+      targetRevision: main
+      ref: values
+"#;
+    let mut files = argo_fixture_repo();
+    files.push(file("clusters/test/helm.yaml", app));
+    env.commit(&files, "an Argo CD Helm app");
+    // The SSH URL is another repository for Argo CD: a checkout is needed.
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["status", "Application/argocd/web-prod", "-o", "json"],
+        )
+    });
+    let message = json(&out)[0]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("spec.sources[1].repoURL git@github.com:acme/gitops.git has no local checkout: add `repos: [{url: git@github.com:acme/gitops.git, path: ./CHECKOUT}]`"),
+        "{message}"
+    );
+    let app = app.replace(
+        "git@github.com:acme/gitops.git",
+        "https://github.com/ACME/gitops",
+    );
+    env.commit(
+        &[file("clusters/test/helm.yaml", &app)],
+        "the values source by https",
+    );
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["manifests", "Application/argocd/web-prod", "-o", "json"],
+        )
+    });
+    let mut objects: Vec<Value> = serde_json::from_value(json(&out)).unwrap();
+    objects.sort_by_key(|o| format!("{}/{}", o["kind"], o["metadata"]["name"]));
+    assert_eq!(objects, expected_objects("helm-app.yaml", ""));
+}
