@@ -110,6 +110,17 @@ async fn hooks_prune_false_and_ignore_extraneous_as_argo_cd() {
             file("apps/hooked/plain.yaml", &config_map("plain", "")),
             file("apps/hooked/migrate.yaml", MIGRATE),
             file(
+                "apps/hooked/mid.yaml",
+                &config_map(
+                    "mid",
+                    "argocd.argoproj.io/hook: Sync, argocd.argoproj.io/sync-wave: '1'",
+                ),
+            ),
+            file(
+                "apps/hooked/late.yaml",
+                &config_map("late", "argocd.argoproj.io/sync-wave: '2'"),
+            ),
+            file(
                 "apps/hooked/done.yaml",
                 &config_map("done", "argocd.argoproj.io/hook: PostSync"),
             ),
@@ -151,9 +162,11 @@ async fn hooks_prune_false_and_ignore_extraneous_as_argo_cd() {
             "keep-me created",
             "plain created",
             "settings created",
+            "mid Sync hook",
+            "late created",
             "done PostSync hook"
         ],
-        "the namespace, PreSync, the objects, PostSync once they are healthy"
+        "the namespace, PreSync, wave 0, the Sync hook of wave 1, wave 2, PostSync once all are healthy"
     );
     assert!(
         live_config_map(&env, "done").is_some(),

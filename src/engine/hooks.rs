@@ -1,8 +1,9 @@
 //! Argo CD resource hooks of an imported app that tether manages: the
 //! objects annotated `argocd.argoproj.io/hook` (or Helm hooks, mapped as
 //! Argo CD maps them) run around a sync — PreSync before anything is
-//! applied, Sync after the app's objects, PostSync once they are all
-//! healthy, SyncFail when any step fails — in wave order, each waited on
+//! applied, Sync hooks in their wave after that wave's objects, PostSync
+//! once the objects are all healthy, SyncFail when any step fails — in
+//! wave order, each waited on
 //! until it is done (a Job or Pod finished, anything else healthy). Their
 //! `hook-delete-policy` is honoured: `BeforeHookCreation` (the default)
 //! deletes the previous run first, `HookSucceeded` / `HookFailed` delete
@@ -17,8 +18,21 @@ use crate::health;
 use crate::model::{AppSpec, HealthStatus, ResourceKey};
 use serde_json::Value;
 
+/// The waves of the hooks that run in `phase`, in order, once each.
+pub(crate) fn phase_waves(hooks: &[Value], phase: &str) -> Vec<i64> {
+    let mut waves: Vec<i64> = hooks
+        .iter()
+        .filter_map(|h| object_policy(h).ok())
+        .filter(|p| p.hooks.iter().any(|h| h == phase))
+        .map(|p| p.wave)
+        .collect();
+    waves.sort_unstable();
+    waves.dedup();
+    waves
+}
+
 /// The hooks of `hooks` that run in `phase`, in wave order (stable).
-fn in_phase<'a>(hooks: &'a [Value], phase: &str) -> Vec<(&'a Value, Vec<String>)> {
+fn in_phase<'a>(hooks: &'a [Value], phase: &str) -> Vec<(&'a Value, i64, Vec<String>)> {
     let mut out: Vec<(i64, &Value, Vec<String>)> = hooks
         .iter()
         .filter_map(|hook| {
@@ -34,21 +48,26 @@ fn in_phase<'a>(hooks: &'a [Value], phase: &str) -> Vec<(&'a Value, Vec<String>)
         })
         .collect();
     out.sort_by_key(|(wave, _, _)| *wave);
-    out.into_iter().map(|(_, h, d)| (h, d)).collect()
+    out.into_iter().map(|(w, h, d)| (h, w, d)).collect()
 }
 
 /// Runs the hooks of `phase` (`PreSync`, `Sync`, `PostSync`, `SyncFail`)
-/// one after another; the first that fails stops the phase. A dry-run
-/// applies them as a server dry-run and waits for nothing.
+/// — only those of `wave` when given — one after another; the first that
+/// fails stops the phase. A dry-run applies them as a server dry-run and
+/// waits for nothing.
 pub(crate) async fn run_phase(
     app: &AppSpec,
     client: &ClusterClient,
     hooks: &[Value],
     phase: &str,
+    wave: Option<i64>,
     mode: &SyncMode,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
-    for (hook, delete_policies) in in_phase(hooks, phase) {
+    let selected = in_phase(hooks, phase)
+        .into_iter()
+        .filter(|(_, w, _)| wave.is_none_or(|wanted| *w == wanted));
+    for (hook, hook_wave, delete_policies) in selected {
         let fail = |message: String| EngineError::Sync {
             app: app.name.clone(),
             message: format!("{phase} hook {message}"),
@@ -80,7 +99,7 @@ pub(crate) async fn run_phase(
             kind: key.kind.clone(),
             namespace: key.namespace.clone().unwrap_or_default(),
             name: key.name.clone(),
-            wave: None,
+            wave: Some(hook_wave),
             action: format!("{phase} hook"),
             takeovers: Vec::new(),
         });
@@ -209,11 +228,12 @@ mod tests {
         let pre = in_phase(&hooks, "PreSync");
         let names: Vec<&str> = pre
             .iter()
-            .map(|(h, _)| h["metadata"]["name"].as_str().unwrap())
+            .map(|(h, _, _)| h["metadata"]["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["early", "late"]);
-        assert_eq!(pre[0].1, ["HookFailed", "HookSucceeded"]);
-        assert_eq!(pre[1].1, ["BeforeHookCreation"]);
+        assert_eq!(pre[0].2, ["HookFailed", "HookSucceeded"]);
+        assert_eq!(pre[1].2, ["BeforeHookCreation"]);
+        assert_eq!(phase_waves(&hooks, "PreSync"), [-1, 2]);
         assert_eq!(in_phase(&hooks, "PostSync").len(), 1);
         assert!(in_phase(&hooks, "SyncFail").is_empty());
     }

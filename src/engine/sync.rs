@@ -7,7 +7,7 @@ use super::EngineError;
 use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
-use super::hooks::run_phase;
+use super::hooks::{phase_waves, run_phase};
 use super::order::{Step, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
@@ -205,13 +205,10 @@ async fn run(
     }
     let steps = plan_steps(rest);
     if outcome.is_ok() {
-        outcome = run_phase(app, client, hooks, "PreSync", mode, &mut resources).await;
+        outcome = run_phase(app, client, hooks, "PreSync", None, mode, &mut resources).await;
     }
     if outcome.is_ok() {
-        outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
-    }
-    if outcome.is_ok() {
-        outcome = run_phase(app, client, hooks, "Sync", mode, &mut resources).await;
+        outcome = apply_steps(app, client, &steps, hooks, mode, &mut resources).await;
     }
     if outcome.is_ok() && mode.prune {
         outcome = prune_extras(
@@ -224,7 +221,7 @@ async fn run(
         )
         .await;
     }
-    if outcome.is_ok() && !hooks.is_empty() {
+    if outcome.is_ok() && !phase_waves(hooks, "PostSync").is_empty() {
         // PostSync hooks run once every object is healthy.
         if !mode.dry_run {
             let all = Step {
@@ -234,13 +231,13 @@ async fn run(
             outcome = wait_healthy(app, client, &all, mode.step_timeout).await;
         }
         if outcome.is_ok() {
-            outcome = run_phase(app, client, hooks, "PostSync", mode, &mut resources).await;
+            outcome = run_phase(app, client, hooks, "PostSync", None, mode, &mut resources).await;
         }
     }
     if let Err(e) = &mut outcome
         && !hooks.is_empty()
         && let Err(EngineError::Sync { message, .. }) =
-            run_phase(app, client, hooks, "SyncFail", mode, &mut resources).await
+            run_phase(app, client, hooks, "SyncFail", None, mode, &mut resources).await
         && let EngineError::Sync { message: first, .. } = e
     {
         first.push_str(&format!(" (and {message})"));
@@ -256,15 +253,26 @@ async fn run(
     })
 }
 
+/// Applies the steps in order, each waited on until healthy before the
+/// next; Sync-phase hooks of a wave run after that wave's objects (hooks
+/// of a wave without objects at its place in the order).
 async fn apply_steps(
     app: &AppSpec,
     client: &ClusterClient,
     steps: &[Step],
+    hooks: &[Value],
     mode: &SyncMode,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
     let total: usize = steps.iter().map(|s| s.objects.len()).sum();
+    let mut hook_waves = phase_waves(hooks, "Sync").into_iter().peekable();
     for (i, step) in steps.iter().enumerate() {
+        while let (Some(wave), Some(hook_wave)) = (step.wave, hook_waves.peek().copied())
+            && hook_wave < wave
+        {
+            run_phase(app, client, hooks, "Sync", Some(hook_wave), mode, results).await?;
+            hook_waves.next();
+        }
         for object in &step.objects {
             let result = apply_one(app, client, object, step.wave, mode.dry_run)
                 .await
@@ -286,10 +294,19 @@ async fn apply_steps(
             }
             results.push(result);
         }
+        if let Some(wave) = step.wave
+            && hook_waves.peek() == Some(&wave)
+        {
+            run_phase(app, client, hooks, "Sync", Some(wave), mode, results).await?;
+            hook_waves.next();
+        }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
             wait_healthy(app, client, step, mode.step_timeout).await?;
         }
+    }
+    for wave in hook_waves {
+        run_phase(app, client, hooks, "Sync", Some(wave), mode, results).await?;
     }
     Ok(())
 }
