@@ -72,6 +72,7 @@ fn snapshot() -> Snapshot {
             .collect(),
         repos: vec!["./gitops".to_string()],
         generation: 1,
+        ..Snapshot::default()
     }
 }
 

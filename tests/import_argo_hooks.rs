@@ -14,16 +14,7 @@ use std::process::{Command, Output};
 const APP: &str = "Application/argocd/hooked";
 
 fn tether(env: &Env, args: &[&str]) -> Output {
-    tokio::task::block_in_place(|| {
-        Command::new(env!("CARGO_BIN_EXE_tether"))
-            .arg("--config")
-            .arg(&env.config)
-            .arg("--kubeconfig")
-            .arg(&env.kubeconfig)
-            .args(args)
-            .output()
-            .unwrap()
-    })
+    tokio::task::block_in_place(|| common::tether(env, args))
 }
 
 fn ok(out: &Output) -> Value {

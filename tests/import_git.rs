@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Env, file};
+use common::{Env, file, tether};
 use serde_json::Value;
 use std::process::Command;
 
@@ -73,17 +73,6 @@ spec:
   targetNamespace: web
   prune: true
 ";
-
-fn tether(env: &Env, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("--config")
-        .arg(&env.config)
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// The env's repository with Argo CD and Flux objects under `clusters/`,
 /// and a tether.yaml that imports them (`manage` as given).
@@ -504,9 +493,10 @@ data: {level: aHVudGVyMi1kZWJ1Zw==}
 /// of the env's repository, at the same paths.
 fn argo_fixture_repo() -> Vec<(String, Option<Vec<u8>>)> {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/argocd");
-    tether::source::read_folder(&fixtures, "repo")
+    let tree = tether::source::read_folder(&fixtures, "repo").unwrap();
+    tree.files_under("repo")
         .unwrap()
-        .iter()
+        .into_iter()
         .map(|(path, bytes)| {
             (
                 path.strip_prefix("repo/").unwrap().to_string(),

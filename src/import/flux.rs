@@ -81,7 +81,7 @@ pub fn map_flux_app(
             sync_options: Vec::new(),
         }),
         ignore_differences: Vec::new(),
-        render: None,
+        render: Default::default(),
         origin: None,
     };
     let origin = AppOrigin {

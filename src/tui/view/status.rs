@@ -70,7 +70,10 @@ fn hint(app: &App) -> String {
     }
     if matches!(
         app.mode,
-        Mode::ConfirmSync { .. } | Mode::ConfirmResume { .. } | Mode::ConfirmRevert
+        Mode::ConfirmSync { .. }
+            | Mode::ConfirmResume { .. }
+            | Mode::ConfirmRevert
+            | Mode::ConfirmLive { .. }
     ) {
         let yes = key(KeyContext::Dialog, Action::Confirm).unwrap_or_default();
         let no = key(KeyContext::Dialog, Action::Cancel).unwrap_or_default();
@@ -78,7 +81,8 @@ fn hint(app: &App) -> String {
     }
     if let Some(progress) = &app.progress {
         parts.push(format!(
-            "syncing {} {}",
+            "{} {} {}",
+            progress.doing.to_lowercase(),
             progress.app,
             app.theme.spinner(app.spinner)
         ));
