@@ -754,6 +754,59 @@ spec:
             .contains("RepeatedResourceWarning: Resource /ConfigMap/dev/settings appeared 2 times"),
         "{message}"
     );
+    // The appsets view: both ApplicationSets, with their apps counted.
+    let config = tether::config::load(Some(&env.config)).unwrap();
+    let index = tether::import::ClusterIndex {
+        mappings: config.clusters.clone(),
+        kube_servers: Vec::new(),
+        current: Some(env.context.clone()),
+    };
+    let imported = tether::import::import_apps(&config, index);
+    let engine = std::sync::Arc::new(
+        tether::engine::Engine::new(
+            imported.apps,
+            tether::cluster::KubeOptions {
+                kubeconfig: Some(env.kubeconfig.clone()),
+                context: None,
+            },
+        )
+        .with_imported_appsets(imported.appsets),
+    );
+    let handle = engine.spawn(std::time::Duration::from_secs(60));
+    let mut snapshots = handle.snapshots.clone();
+    let snapshot = loop {
+        let snapshot = snapshots.borrow_and_update().clone();
+        if !snapshot.appsets.is_empty() {
+            break snapshot;
+        }
+        tokio::time::timeout(std::time::Duration::from_secs(10), snapshots.changed())
+            .await
+            .expect("no snapshot with the ApplicationSets")
+            .unwrap();
+    };
+    let rows: Vec<(String, usize, String)> = snapshot
+        .appsets
+        .iter()
+        .map(|r| (r.reference.clone(), r.apps, format!("{:?}", r.health)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "ApplicationSet/argocd/broken".to_string(),
+                0,
+                "Degraded".to_string()
+            ),
+            (
+                "ApplicationSet/argocd/envs".to_string(),
+                2,
+                "Healthy".to_string()
+            ),
+        ]
+    );
+    assert_eq!(snapshot.appsets[1].generators, ["git"]);
+    assert!(snapshot.appsets[0].message.contains("generators[0]"));
+
     let out = tokio::task::block_in_place(|| {
         tether(
             &env,

@@ -121,6 +121,7 @@ pub fn load_engine(
     };
     let mut apps = config.apps.clone();
     let mut warnings = Vec::new();
+    let mut appsets = Vec::new();
     if !config.import.is_empty() {
         let imported = crate::import::import_apps(&config, index.clone());
         let defaults = config.render.clone();
@@ -132,6 +133,7 @@ pub fn load_engine(
             app
         }));
         warnings = imported.warnings;
+        appsets = imported.appsets;
     }
     for warning in &warnings {
         eprintln!("tether: warning: {warning}");
@@ -140,6 +142,7 @@ pub fn load_engine(
     let mapping = crate::import::mapping_context(&config, index);
     Ok(Engine::new(apps, kube)
         .with_warnings(warnings)
+        .with_imported_appsets(appsets)
         .with_policies(config.policies.clone())
         .with_live(contexts, mapping))
 }

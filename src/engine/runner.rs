@@ -91,6 +91,8 @@ pub struct Engine {
     metrics: Metrics,
     pub(super) desired: DesiredCache,
     warnings: Vec<String>,
+    /// ApplicationSets found in `import:` folders (rows of the appsets view).
+    pub(super) imported_appsets: Vec<crate::model::ImportedAppSet>,
     pub(super) live: super::live::LiveScope,
     /// Sync records not saved in their cluster yet, by app.
     unsaved: Mutex<HashMap<String, Vec<PendingRecord>>>,
@@ -118,6 +120,7 @@ impl Engine {
             metrics: Metrics::default(),
             desired: DesiredCache::default(),
             warnings: Vec::new(),
+            imported_appsets: Vec::new(),
             live: Default::default(),
             unsaved: Mutex::new(HashMap::new()),
             options: EngineOptions::default(),
@@ -201,6 +204,12 @@ impl Engine {
     /// Adds import warnings (see [`Engine::warnings`]).
     pub fn with_warnings(mut self, warnings: Vec<String>) -> Self {
         self.warnings = warnings;
+        self
+    }
+
+    /// Adds the ApplicationSets found in `import:` folders.
+    pub fn with_imported_appsets(mut self, appsets: Vec<crate::model::ImportedAppSet>) -> Self {
+        self.imported_appsets = appsets;
         self
     }
 

@@ -20,7 +20,7 @@ pub use app::{
     AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, KustomizeMode, Revision,
     SourceSpec, SyncPolicy,
 };
-pub use appset::AppSetStatus;
+pub use appset::{AppSetStatus, generator_kinds};
 pub use import::{
     AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, ImportedAppSet,
     RepoMapping, TrackingMethod,
