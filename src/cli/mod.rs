@@ -129,6 +129,7 @@ pub fn load_engine(
     };
     let mut apps = config.apps.clone();
     let mut warnings = Vec::new();
+    let mut appsets = Vec::new();
     if !config.import.is_empty() {
         let imported = crate::import::import_apps(&config, index.clone());
         let defaults = config.render.clone();
@@ -140,6 +141,7 @@ pub fn load_engine(
             app
         }));
         warnings = imported.warnings;
+        appsets = imported.appsets;
     }
     for warning in &warnings {
         eprintln!("tether: warning: {warning}");
@@ -148,6 +150,7 @@ pub fn load_engine(
     let mapping = crate::import::mapping_context(&config, index);
     Ok(Engine::new(apps, kube)
         .with_warnings(warnings)
+        .with_imported_appsets(appsets)
         .with_policies(config.policies.clone())
         .with_pipelines(config.pipelines.clone())
         .with_sync_windows(&config.sync_windows)

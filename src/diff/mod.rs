@@ -2,6 +2,7 @@
 //! masking, and the differences between them as paths and as text.
 
 pub mod jq;
+mod managed_ignore;
 mod managers;
 mod mask;
 mod normalize;
@@ -10,6 +11,7 @@ mod stages;
 mod subset;
 mod unified;
 
+pub use managed_ignore::{apply_manager_ignores, trusted_managers};
 pub use managers::{FieldChange, changed_paths, managers_of};
 pub use mask::{SecretStrings, is_secret, mark_changed, mask_secret};
 pub use normalize::{LAST_APPLIED, apply_ignores, remove_pointer, strip_noise};

@@ -4,13 +4,16 @@
 
 mod actions;
 mod api;
+mod argo_project;
 mod automation;
+mod checkouts;
 mod compare;
 mod desired;
 mod diff;
 mod error;
 mod events;
 mod handle;
+mod hooks;
 mod imported;
 mod leases;
 mod live;
@@ -28,6 +31,7 @@ mod runner;
 mod sources;
 mod stage_compare;
 mod sync;
+mod tracking;
 mod tree;
 mod windows;
 
@@ -35,6 +39,7 @@ pub use crate::live::patches::PAUSE_REASON;
 pub use crate::live::{OperationResource, OperationView};
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
+pub use checkouts::CheckoutRepos;
 pub use compare::{EXTRA_MESSAGE, compare_resource, summarize};
 pub use desired::{
     Desired, TRACKING_LABEL, follow_kustomizations, is_namespaced_offline, prepare, read_sources,

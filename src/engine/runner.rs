@@ -93,6 +93,8 @@ pub struct Engine {
     metrics: Metrics,
     pub(super) desired: DesiredCache,
     warnings: Vec<String>,
+    /// ApplicationSets found in `import:` folders (rows of the appsets view).
+    pub(super) imported_appsets: Vec<crate::model::ImportedAppSet>,
     pub(super) live: super::live::LiveScope,
     /// Sync records not saved in their cluster yet, by app.
     unsaved: Mutex<HashMap<String, Vec<PendingRecord>>>,
@@ -124,6 +126,7 @@ impl Engine {
             metrics: Metrics::default(),
             desired: DesiredCache::default(),
             warnings: Vec::new(),
+            imported_appsets: Vec::new(),
             live: Default::default(),
             unsaved: Mutex::new(HashMap::new()),
             options: EngineOptions::default(),
@@ -225,6 +228,12 @@ impl Engine {
     /// Adds import warnings (see [`Engine::warnings`]).
     pub fn with_warnings(mut self, warnings: Vec<String>) -> Self {
         self.warnings = warnings;
+        self
+    }
+
+    /// Adds the ApplicationSets found in `import:` folders.
+    pub fn with_imported_appsets(mut self, appsets: Vec<crate::model::ImportedAppSet>) -> Self {
+        self.imported_appsets = appsets;
         self
     }
 
@@ -330,15 +339,19 @@ impl Engine {
                 by = format!("{by}, overriding {}", windows.blocking.join("; "));
             }
         }
-        let mut desired = render_app(app, options.revision.as_ref())?;
+        let desired = render_app(app, options.revision.as_ref())?;
         let policies = self.policy_set(&app.name)?;
         let client = self
             .clusters
             .client(app.destination.context.as_deref())
             .await
             .map_err(|e| EngineError::cluster(&app.name, e))?;
-        super::compare::prepare_for_cluster(app, &client, &mut desired.objects).await;
-        let touched = touched_by(&client, &desired.objects).await;
+        // The checks look at the objects as they will be applied; the sync
+        // prepares its own copy (preparing twice is not idempotent: marks
+        // would reach objects added unmarked).
+        let mut prepared = desired.objects.clone();
+        super::compare::prepare_for_cluster(app, &client, &mut prepared).await;
+        let touched = touched_by(&client, &prepared).await;
         let mut checks = object_checks(&client, &touched, false).await;
         if !options.dry_run {
             checks.extend(state_checks());
