@@ -110,6 +110,7 @@ pub fn compare_resource(
         sync: SyncStatus::OutOfSync,
         health: HealthStatus::Missing,
         message: "missing from the cluster".to_string(),
+        info: String::new(),
     };
     let Some(live) = live else {
         return status;
@@ -126,6 +127,7 @@ pub fn compare_resource(
     };
     let verdict = health::assess(live);
     status.health = verdict.status;
+    status.info = health::details(live, &[]);
     if differences.is_empty() {
         status.sync = SyncStatus::Synced;
         status.message = verdict.message;
@@ -209,6 +211,7 @@ pub async fn app_status(
                 sync: SyncStatus::OutOfSync,
                 health: live.map_or(HealthStatus::Missing, |l| health::assess(&l).status),
                 message: EXTRA_MESSAGE.to_string(),
+                info: String::new(),
             });
         }
     }

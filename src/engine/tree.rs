@@ -56,7 +56,11 @@ pub async fn build_tree(
             .as_ref()
             .map(|l| descendants(l, &by_owner, 0))
             .unwrap_or_default();
-        nodes.push(root_node(resource, children));
+        let mut node = root_node(resource, children);
+        if let Some(live) = &live {
+            node.info = health::details(live, &owned(live, &by_owner));
+        }
+        nodes.push(node);
     }
     Ok(nodes)
 }
@@ -71,9 +75,20 @@ fn root_node(resource: &ResourceStatus, children: Vec<ResourceNode>) -> Resource
         sync: Some(resource.sync),
         health: resource.health,
         message: resource.message.clone(),
+        info: resource.info.clone(),
         events: Vec::new(),
         children,
     }
+}
+
+/// The live objects `owner` owns.
+fn owned<'a>(owner: &Value, by_owner: &'a HashMap<String, Vec<Arc<Value>>>) -> Vec<&'a Value> {
+    owner
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .and_then(|uid| by_owner.get(uid))
+        .map(|list| list.iter().map(|o| o.as_ref()).collect())
+        .unwrap_or_default()
 }
 
 fn descendants(
@@ -128,6 +143,7 @@ fn node_of(object: &Value, children: Vec<ResourceNode>) -> ResourceNode {
         } else {
             verdict.message
         },
+        info: health::details(object, &[]),
         events: Vec::new(),
         children,
     }

@@ -15,6 +15,10 @@ pub struct ResourceNode {
     pub health: HealthStatus,
     /// Why it is not Healthy (or why it is out of sync), empty otherwise.
     pub message: String,
+    /// Progress of a Rollout or Canary (`health::details`), empty for
+    /// other kinds.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub info: String,
     /// Kubernetes Events about this object, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventRecord>,

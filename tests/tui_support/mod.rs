@@ -99,6 +99,7 @@ fn node(kind: &str, name: &str, sync: Option<SyncStatus>, health: HealthStatus) 
         sync,
         health,
         message: String::new(),
+        info: String::new(),
         events: Vec::new(),
         children: Vec::new(),
     }

@@ -159,6 +159,7 @@ mod tests {
             sync: None,
             health: HealthStatus::Healthy,
             message: String::new(),
+            info: String::new(),
             events: Vec::new(),
             children,
         }
