@@ -63,6 +63,13 @@ pub enum EngineCommand {
     RevertPreview { app: String, commit: Option<String> },
     /// Commit that revert in the app's checkout.
     Revert { app: String, commit: Option<String> },
+    /// A resource action (`promote`, `restart`…) on an object the app
+    /// deploys (DESIGN.md §7).
+    ResourceAction {
+        app: String,
+        resource: ResourceKey,
+        action: String,
+    },
 }
 
 /// Something that happened, for status lines and views. Results of

@@ -22,6 +22,7 @@ mod permissions;
 mod policies;
 mod prune;
 mod record;
+mod resource_actions;
 mod runner;
 mod sources;
 mod sync;
@@ -43,5 +44,6 @@ pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, w
 pub use permissions::WRITE_ACTIONS;
 pub use policies::{CheckReport, check_against_cluster, requester};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
+pub use resource_actions::{ResourceActionPlan, parse_target};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
 pub use sync::{ResourceResult, SyncReport};

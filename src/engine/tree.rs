@@ -59,6 +59,7 @@ pub async fn build_tree(
         let mut node = root_node(resource, children);
         if let Some(live) = &live {
             node.info = health::details(live, &owned(live, &by_owner));
+            node.actions = crate::live::actions::available(live);
         }
         nodes.push(node);
     }
@@ -76,6 +77,7 @@ fn root_node(resource: &ResourceStatus, children: Vec<ResourceNode>) -> Resource
         health: resource.health,
         message: resource.message.clone(),
         info: resource.info.clone(),
+        actions: Vec::new(),
         events: Vec::new(),
         children,
     }
@@ -144,6 +146,7 @@ fn node_of(object: &Value, children: Vec<ResourceNode>) -> ResourceNode {
             verdict.message
         },
         info: health::details(object, &[]),
+        actions: Vec::new(),
         events: Vec::new(),
         children,
     }

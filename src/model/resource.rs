@@ -19,6 +19,10 @@ pub struct ResourceNode {
     /// other kinds.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub info: String,
+    /// Resource actions that apply to the live object now (`promote`,
+    /// `restart`…; `crate::live::actions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
     /// Kubernetes Events about this object, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventRecord>,

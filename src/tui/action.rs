@@ -79,11 +79,14 @@ pub enum Action {
     SortReverse,
     /// Group the apps table: none, by project, by cluster.
     ToggleGroup,
+    /// Choose a resource action (Rollout promote, Deployment restart…)
+    /// for the selected tree node (asks for confirmation).
+    ResourceAction,
 }
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -120,6 +123,7 @@ impl Action {
         Action::SortNext,
         Action::SortReverse,
         Action::ToggleGroup,
+        Action::ResourceAction,
     ];
 
     /// The name keymap files use (the serde name).
@@ -161,6 +165,7 @@ impl Action {
             Action::SortNext => "sort_next",
             Action::SortReverse => "sort_reverse",
             Action::ToggleGroup => "toggle_group",
+            Action::ResourceAction => "resource_action",
         }
     }
 
@@ -172,7 +177,10 @@ impl Action {
     /// Changes clusters or Git: needs a confirmation dialog, and is not
     /// available in read-only mode.
     pub fn dangerous(self) -> bool {
-        matches!(self, Action::Sync | Action::SyncPrune | Action::Revert)
+        matches!(
+            self,
+            Action::Sync | Action::SyncPrune | Action::Revert | Action::ResourceAction
+        )
     }
 
     /// One line for the help screen.
@@ -214,6 +222,7 @@ impl Action {
             Action::SortNext => "sort by the next column",
             Action::SortReverse => "reverse the sort order",
             Action::ToggleGroup => "group by none / project / cluster",
+            Action::ResourceAction => "resource actions: promote, restart…",
         }
     }
 }
@@ -236,7 +245,12 @@ mod tests {
         let dangerous: Vec<_> = Action::ALL.into_iter().filter(|a| a.dangerous()).collect();
         assert_eq!(
             dangerous,
-            vec![Action::Sync, Action::SyncPrune, Action::Revert]
+            vec![
+                Action::Sync,
+                Action::SyncPrune,
+                Action::Revert,
+                Action::ResourceAction
+            ]
         );
     }
 }

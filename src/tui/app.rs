@@ -10,6 +10,7 @@ use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
 use super::view;
 use crate::engine::{EngineCommand, Snapshot, SyncReport};
+use crate::model::ResourceKey;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use std::sync::Arc;
@@ -61,6 +62,20 @@ pub enum Mode {
     /// Showing the preview of a revert (in [`App::revert`]) and asking
     /// whether to commit it.
     ConfirmRevert,
+    /// Choosing a resource action for `resource` of `app`: the actions
+    /// that apply to it now, one selected.
+    ActionMenu {
+        app: String,
+        resource: ResourceKey,
+        actions: Vec<String>,
+        selected: usize,
+    },
+    /// Asking whether to run `action` on `resource` of `app`.
+    ConfirmAction {
+        app: String,
+        resource: ResourceKey,
+        action: String,
+    },
 }
 
 /// A sync in flight: the resources applied so far.
@@ -229,6 +244,17 @@ impl App {
             Mode::PauseReason { app, input } => self.reason_key(&chord, app, input),
             Mode::ConfirmResume { app } => self.resume_key(&chord, app),
             Mode::ConfirmRevert => self.revert_key(&chord),
+            Mode::ActionMenu {
+                app,
+                resource,
+                actions,
+                selected,
+            } => self.action_menu_key(&chord, app, resource, actions, selected),
+            Mode::ConfirmAction {
+                app,
+                resource,
+                action,
+            } => self.confirm_action_key(&chord, app, resource, action),
         }
     }
 

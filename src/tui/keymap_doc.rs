@@ -22,7 +22,7 @@ pub fn readme_section(keymap: &Keymap) -> String {
          contexts); `tree`, `diff` and `history` add their own, and `global` \
          applies wherever a context does not bind the key itself (not in \
          `dialog` and `input`). Dangerous actions (`sync`, `sync_prune`, \
-         `revert`) ask for confirmation and are unbound with `--read-only`. \
+         `revert`, `resource_action`) ask for confirmation and are unbound with `--read-only`. \
          `?` shows the active bindings in the TUI.\n\n",
     );
     out.push_str(&keymap.to_markdown());

@@ -26,6 +26,7 @@ mod app_command;
 mod app_config;
 mod app_events;
 pub mod app_input;
+mod app_resource_action;
 mod app_revert;
 mod app_views;
 pub mod apps_table;

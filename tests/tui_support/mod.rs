@@ -100,6 +100,7 @@ fn node(kind: &str, name: &str, sync: Option<SyncStatus>, health: HealthStatus) 
         health,
         message: String::new(),
         info: String::new(),
+        actions: Vec::new(),
         events: Vec::new(),
         children: Vec::new(),
     }

@@ -160,6 +160,7 @@ mod tests {
             health: HealthStatus::Healthy,
             message: String::new(),
             info: String::new(),
+            actions: Vec::new(),
             events: Vec::new(),
             children,
         }

@@ -70,7 +70,11 @@ fn hint(app: &App) -> String {
     }
     if matches!(
         app.mode,
-        Mode::ConfirmSync { .. } | Mode::ConfirmResume { .. } | Mode::ConfirmRevert
+        Mode::ConfirmSync { .. }
+            | Mode::ConfirmResume { .. }
+            | Mode::ConfirmRevert
+            | Mode::ConfirmAction { .. }
+            | Mode::ActionMenu { .. }
     ) {
         let yes = key(KeyContext::Dialog, Action::Confirm).unwrap_or_default();
         let no = key(KeyContext::Dialog, Action::Cancel).unwrap_or_default();
