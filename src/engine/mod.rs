@@ -6,6 +6,7 @@ mod actions;
 mod api;
 mod automation;
 mod compare;
+mod depends;
 mod desired;
 mod diff;
 mod error;

@@ -81,6 +81,7 @@ pub fn map_flux_app(
             sync_options: Vec::new(),
         }),
         ignore_differences: Vec::new(),
+        depends_on: Vec::new(),
         render: None,
         origin: None,
     };
