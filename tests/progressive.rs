@@ -84,8 +84,10 @@ fn the_tree_summarises_a_rollout_like_kubectl_argo_rollouts_get() {
     assert_eq!(info.pause_reasons, ["CanaryPauseStep"]);
     assert_eq!(
         info.summary(),
-        "Paused: CanaryPauseStep · step 1/8 · weight 21 (actual 0)"
+        "Paused: CanaryPauseStep · step 1/8 · weight 21"
     );
+    // Without its ReplicaSets (or a traffic router) the actual weight is unknown.
+    assert_eq!(info.actual_weight, None);
 
     // A pause step after setWeight 40, two of five pods on the canary.
     let rolling = object(&dir.join("testdata/canary/progressing_setWeightStep.yaml"));

@@ -92,7 +92,7 @@ async fn status_and_tree_show_the_rollouts_step_weight_and_pause() {
         return;
     };
     let engine = env.engine();
-    let want = "Paused: CanaryPauseStep · step 1/4 · weight 25 (actual 0) · analysis Running";
+    let want = "Paused: CanaryPauseStep · step 1/4 · weight 25 · analysis Running";
     let tree = engine.tree(&env.app).await.unwrap();
     let node = tree.iter().find(|n| n.kind == "Rollout").unwrap();
     assert_eq!(node.info, want);

@@ -7,6 +7,7 @@ mod args;
 mod check;
 mod controller;
 mod demo;
+mod demo_canary;
 mod diff;
 mod history;
 mod live;

@@ -20,7 +20,8 @@ pub struct RolloutInfo {
     /// every step is done).
     pub set_weight: Option<i64>,
     /// Canary: the weight the canary actually gets: from the traffic
-    /// router's status, else from the available canary pods.
+    /// router's status, else from the available canary pods (None when
+    /// the ReplicaSets are not known).
     pub actual_weight: Option<i64>,
     /// Why it is paused (`CanaryPauseStep`, `BlueGreenPause`…).
     pub pause_reasons: Vec<String>,
@@ -104,7 +105,7 @@ pub fn rollout_info(ro: &Value, replica_sets: &[&Value]) -> RolloutInfo {
         }
         let set = set_weight(ro, &steps);
         info.set_weight = Some(set);
-        info.actual_weight = Some(actual_weight(ro, &steps, set, replica_sets));
+        info.actual_weight = actual_weight(ro, &steps, set, replica_sets);
     }
     info
 }
@@ -165,16 +166,19 @@ fn set_weight(ro: &Value, steps: &[Value]) -> i64 {
         .unwrap_or(0)
 }
 
-fn actual_weight(ro: &Value, steps: &[Value], set: i64, replica_sets: &[&Value]) -> i64 {
+fn actual_weight(ro: &Value, steps: &[Value], set: i64, replica_sets: &[&Value]) -> Option<i64> {
     if current_step(ro, steps).is_none() {
-        return max_weight(ro);
+        return Some(max_weight(ro));
     }
     let available = number(ro, "/status/availableReplicas").unwrap_or(0);
     if available <= 0 {
-        return 0;
+        return Some(0);
     }
     if ro.pointer("/spec/strategy/canary/trafficRouting").is_some() {
-        return number(ro, "/status/canary/weights/canary/weight").unwrap_or(set);
+        return Some(number(ro, "/status/canary/weights/canary/weight").unwrap_or(set));
+    }
+    if replica_sets.is_empty() {
+        return None;
     }
     let current = text(ro, "/status/currentPodHash");
     let stable = stable_rs(ro);
@@ -186,7 +190,7 @@ fn actual_weight(ro: &Value, steps: &[Value], set: i64, replica_sets: &[&Value])
         })
         .map(|rs| number(rs, "/status/availableReplicas").unwrap_or(0))
         .sum();
-    canary_available * max_weight(ro) / available
+    Some(canary_available * max_weight(ro) / available)
 }
 
 /// The analysis runs of the current step and in the background.
