@@ -2,7 +2,8 @@
 //! depends on `db`; it syncs only once `db` is Synced and Healthy, says
 //! what it waits for in its status and as sync progress (`tether sync`
 //! prints it), automation leaves it alone until then, and a dependency
-//! that never gets ready fails the sync with nothing applied.
+//! that never gets ready fails the sync with nothing applied. A wave that
+//! waits for an object's health says so too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -214,4 +215,41 @@ async fn automation_and_tether_sync_wait_for_dependencies() {
         !message_of(&statuses, "web").contains("waits"),
         "{statuses:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wave_that_waits_says_for_what() {
+    let env = Env::new().await;
+    // The ConfigMap goes in wave 1: wave 0 (the Deployment) must be
+    // healthy first, and the sync says what it waits for meanwhile.
+    let config = common::CONFIGMAP.replace(
+        "  name: web-config\n",
+        "  name: web-config\n  annotations:\n    tether.dev/sync-wave: \"1\"\n",
+    );
+    env.commit(
+        &[file("apps/web/configmap.yaml", &config)],
+        "ConfigMap last",
+    );
+    let (tx, mut rx) = tokio::sync::broadcast::channel(256);
+    let options = SyncOptions {
+        progress: Some(tx),
+        ..SyncOptions::default()
+    };
+    env.engine().sync(&env.app, &options).await.unwrap();
+    let mut lines = Vec::new();
+    while let Ok(EngineEvent::SyncProgress {
+        resource, action, ..
+    }) = rx.try_recv()
+    {
+        lines.push(format!("{resource} {action}"));
+    }
+    let waits = lines
+        .iter()
+        .position(|l| l.starts_with("wave 0 waits for Deployment/web: Progressing"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    let config_map = lines
+        .iter()
+        .position(|l| l.starts_with("ConfigMap/web-config"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(waits < config_map, "{lines:?}");
 }
