@@ -1,6 +1,7 @@
 //! Progressive delivery on the simulated cluster: a Rollout (the real
 //! Argo Rollouts CRD installed) deployed by an app shows its step, weights
-//! and pause reason in `status` and the tree; resource actions land on the
+//! and pause reason in `status` and the tree (a Flagger Canary its phase and
+//! weight); resource actions land on the
 //! object as the patches of DESIGN.md §7, through the engine and `tether
 //! action`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -270,6 +271,74 @@ async fn tether_action_restarts_a_deployment_and_refuses_without_yes() {
         "{}",
         stderr(&out)
     );
+}
+
+const CANARY: &str = "apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata:
+  name: web
+spec:
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  service: {port: 80}
+  analysis: {interval: 1m, threshold: 5, maxWeight: 50, stepWeight: 10}
+";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn canary_actions_suspend_resume_and_skip_its_analysis() {
+    let Some(crds) = common::shared_dir("interop/fixtures/crds") else {
+        common::skipped("interop CRDs not found (../shared/interop/fixtures/crds)");
+        return;
+    };
+    let env = Env::new().await;
+    install_crds(&env.kube().await, &crds, &["flagger"]).await;
+    env.commit(&[file("apps/web/canary.yaml", CANARY)], "Add a canary");
+    let engine = env.engine();
+    engine
+        .sync(&env.app, &SyncOptions::default())
+        .await
+        .unwrap();
+    let canaries = env.api("flagger.app/v1beta1", "Canary").await;
+    let status = json!({"status": {"phase": "Progressing", "canaryWeight": 10, "iterations": 1,
+        "conditions": [{"type": "Promoted", "status": "Unknown", "reason": "Progressing",
+                        "message": "New revision detected, progressing canary analysis."}]}});
+    canaries
+        .patch_status("web", &PatchParams::default(), &Patch::Merge(status))
+        .await
+        .unwrap();
+    let tree = engine.tree(&env.app).await.unwrap();
+    let node = tree.iter().find(|n| n.kind == "Canary").unwrap();
+    assert_eq!(
+        node.info,
+        "Progressing · weight 10% · iteration 1 · New revision detected, progressing canary analysis."
+    );
+    assert_eq!(node.actions, ["suspend", "skip-analysis"]);
+
+    let key = ResourceKey::new("flagger.app", "Canary", Some(&env.namespace), "web");
+    let spec = || async { canaries.get("web").await.unwrap().data["spec"].clone() };
+    engine
+        .resource_action(&env.app, &key, "suspend")
+        .await
+        .unwrap();
+    assert_eq!(spec().await["suspend"], true);
+    let refused = engine.resource_action(&env.app, &key, "suspend").await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("suspended already")
+    );
+    engine
+        .resource_action(&env.app, &key, "resume")
+        .await
+        .unwrap();
+    assert_eq!(spec().await["suspend"], false);
+    engine
+        .resource_action(&env.app, &key, "skip-analysis")
+        .await
+        .unwrap();
+    assert_eq!(spec().await["skipAnalysis"], true);
+    // The patches leave what Git describes in place.
+    assert_eq!(spec().await["analysis"]["maxWeight"], 50);
 }
 
 fn tether(env: &Env, args: &[&str]) -> std::process::Output {
