@@ -73,6 +73,7 @@ fn snapshot() -> Snapshot {
             .collect(),
         repos: vec!["./gitops".to_string()],
         generation: 1,
+        ..Snapshot::default()
     }
 }
 

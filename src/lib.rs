@@ -21,3 +21,4 @@ pub mod sim;
 pub mod source;
 #[cfg(feature = "tui")]
 pub mod tui;
+pub mod yaml;

@@ -14,5 +14,7 @@ fn main() {
     let code = runtime.block_on(tether::cli::run(cli));
     // Background tasks (watches, sims) end with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    // External renderers still running (helm) go with tether.
+    tether::render::process::kill_all();
     std::process::exit(code);
 }

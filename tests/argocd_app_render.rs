@@ -36,10 +36,8 @@ impl RepoSource for Repo {
 fn repo() -> Repo {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/argocd");
     let mut tree = FileTree::new();
-    for (path, bytes) in tether::source::read_folder(&fixtures, "repo")
-        .unwrap()
-        .iter()
-    {
+    let folder = tether::source::read_folder(&fixtures, "repo").unwrap();
+    for (path, bytes) in folder.files_under("").unwrap() {
         tree.insert(path.strip_prefix("repo/").unwrap(), bytes);
     }
     Repo(Arc::new(tree))

@@ -128,7 +128,7 @@ fn render_mode_defaults_at_the_top_and_per_app() {
     );
     let plain = config::parse(&fixture("valid_full.yaml"), Path::new("tether.yaml")).unwrap();
     assert_eq!(plain.apps[0].kustomize_mode(), KustomizeMode::Native);
-    assert_eq!(plain.apps[0].render, None);
+    assert!(plain.apps[0].render.is_unset());
     assert_eq!(
         error_of("bad_render_mode.yaml"),
         "tether.yaml:5: apps[0].render.kustomize: unknown variant \"fast\", expected \"native\" or \"binary\""

@@ -27,10 +27,8 @@ fn helm_available() -> bool {
 fn artifact() -> FileTree {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut tree = FileTree::new();
-    for (path, bytes) in tether::source::read_folder(&fixtures, "helm/web")
-        .unwrap()
-        .iter()
-    {
+    let folder = tether::source::read_folder(&fixtures, "helm/web").unwrap();
+    for (path, bytes) in folder.files_under("").unwrap() {
         tree.insert(path.replacen("helm/", "charts/", 1), bytes);
     }
     tree

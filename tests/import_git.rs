@@ -7,9 +7,8 @@
 
 mod common;
 
-use common::{Env, file};
+use common::{Env, file, tether};
 use serde_json::Value;
-use std::process::Command;
 
 const APPLICATIONS: &str = "apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -63,17 +62,6 @@ spec:
   targetNamespace: web
   prune: true
 ";
-
-fn tether(env: &Env, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("--config")
-        .arg(&env.config)
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// The env's repository with Argo CD and Flux objects under `clusters/`,
 /// and a tether.yaml that imports them (`manage` as given).

@@ -28,8 +28,8 @@ fn case_dirs() -> Vec<PathBuf> {
 fn runnable(dir: &Path) -> bool {
     let has_chart = tether::source::read_folder(dir, "")
         .unwrap()
-        .iter()
-        .any(|(path, _)| path.ends_with("Chart.yaml"));
+        .paths()
+        .any(|path| path.ends_with("Chart.yaml"));
     if has_chart && tether::render::helm::helm_binary().is_err() {
         let _ = writeln!(
             std::io::stderr(),

@@ -101,6 +101,6 @@ fn entries_may_not_climb_out_of_the_tree() {
     let err = render::render(&tree, "app").unwrap_err().to_string();
     assert_eq!(
         err,
-        "app/kustomization.yaml: resources entry \"../../outside.yaml\": no such file or folder"
+        "app/kustomization.yaml: resources entry \"../../outside.yaml\": climbs above the root of the repository; tether reads only files of the repository"
     );
 }

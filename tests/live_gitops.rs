@@ -9,21 +9,9 @@ mod common;
 
 use common::gitops::{create_with_status, documents, get, install_crds, try_create_with_status};
 use common::standins::{argo_controller, flux_controller};
-use common::{Env, shared_dir, skipped};
+use common::{Env, shared_dir, skipped, tether};
 use serde_json::{Value, json};
 use std::path::PathBuf;
-use std::process::Command;
-
-fn tether(env: &Env, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("--config")
-        .arg(&env.config)
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn run(env: &Env, args: &[&str]) -> std::process::Output {
     tokio::task::block_in_place(|| tether(env, args))

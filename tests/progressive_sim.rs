@@ -9,10 +9,9 @@
 mod common;
 
 use common::gitops::{get, install_crds};
-use common::{Env, file};
+use common::{Env, file, tether};
 use kube::api::{Patch, PatchParams};
 use serde_json::{Value, json};
-use std::process::Command;
 use tether::engine::SyncOptions;
 use tether::model::ResourceKey;
 
@@ -339,18 +338,6 @@ async fn canary_actions_suspend_resume_and_skip_its_analysis() {
     assert_eq!(spec().await["skipAnalysis"], true);
     // The patches leave what Git describes in place.
     assert_eq!(spec().await["analysis"]["maxWeight"], 50);
-}
-
-fn tether(env: &Env, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("--config")
-        .arg(&env.config)
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
 }
 
 fn stderr(out: &std::process::Output) -> String {

@@ -23,11 +23,12 @@ fn helm_available() -> bool {
 fn tree() -> FileTree {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut tree = FileTree::new();
-    for (path, bytes) in tether::source::read_folder(&fixtures, "helm")
-        .unwrap()
-        .iter()
-    {
-        tree.insert(path.replacen("helm/", "charts/", 1), bytes);
+    let folder = tether::source::read_folder(&fixtures, "helm").unwrap();
+    for path in folder.paths() {
+        tree.insert(
+            path.replacen("helm/", "charts/", 1),
+            folder.read(path).unwrap(),
+        );
     }
     tree
 }

@@ -143,7 +143,8 @@ fn binary_mode_builds_an_overlay_with_bases_from_other_folders() {
         None,
         &tree,
         "apps/web/prod",
-        std::time::Duration::from_secs(60),
+        &tether::render::process::ProcessLimits::default(),
+        tether::model::LoadRestrictor::RootOnly,
     )
     .unwrap();
     let native = render_with(&tree, "apps/web/prod", &RenderOptions::default()).unwrap();

@@ -91,6 +91,7 @@ fn fixture() -> Snapshot {
         ],
         repos: vec!["./gitops".to_string()],
         generation: 7,
+        ..Snapshot::default()
     }
 }
 

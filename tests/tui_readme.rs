@@ -43,7 +43,7 @@ fn the_section_lists_every_default_binding() {
     let (keymap, _) = Keymap::bundled_default();
     let section = readme_section(&keymap);
     for line in [
-        "| history | `x` | `revert` | revert the selected commit |",
+        "| history | `x` | `revert` | revert the commit / roll back |",
         "| dialog | `y` `enter` | `confirm` | yes / accept |",
         "| apps | `/` | `filter` | filter rows |",
     ] {

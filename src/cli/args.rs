@@ -129,6 +129,18 @@ pub struct DemoArgs {
     /// the second cluster takes the next port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// With --no-ui: empty clusters only, without the demo repository
+    /// and apps (for benchmarks and experiments).
+    #[arg(long, requires = "no_ui")]
+    pub bare: bool,
+    /// With --bare: milliseconds each request costs the simulated server,
+    /// standing in for a real API server (see docs/PERFORMANCE.md).
+    #[arg(long, default_value_t = 0.0, value_name = "MS", requires = "bare")]
+    pub request_ms: f64,
+    /// With --bare: requests the simulated server works on at once (its
+    /// cores); 0 = no limit.
+    #[arg(long, default_value_t = 0, value_name = "N", requires = "bare")]
+    pub request_slots: usize,
     #[command(flatten)]
     pub ui: UiArgs,
 }
@@ -154,6 +166,14 @@ pub struct RenderArgs {
     /// different, 2 error.
     #[arg(long)]
     pub check: bool,
+    /// kustomize's load restrictor: rootOnly (LoadRestrictionsRootOnly, the
+    /// default) or none (LoadRestrictionsNone: files anywhere in the repository).
+    #[arg(long, value_name = "RESTRICTOR", value_parser = parse_load_restrictor)]
+    pub load_restrictor: Option<crate::model::LoadRestrictor>,
+}
+
+fn parse_load_restrictor(s: &str) -> Result<crate::model::LoadRestrictor, String> {
+    serde_yaml::from_str(&format!("{s:?}")).map_err(|e| crate::yaml::YamlError::Serde(e).message())
 }
 
 #[derive(Debug, Args)]

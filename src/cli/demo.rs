@@ -7,7 +7,7 @@ use super::output::{CliError, CliResult, print_out};
 use crate::cluster::KubeOptions;
 use crate::engine::{Engine, SyncOptions};
 use crate::model::Revision;
-use crate::sim::{SimHandle, SimOptions, SimServer, write_kubeconfig};
+use crate::sim::{RequestCost, SimHandle, SimOptions, SimServer, write_kubeconfig};
 use crate::source::{Repo, Signature, init_repo};
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::{ApiResource, GroupVersionKind};
@@ -48,33 +48,7 @@ pub struct Demo {
 impl Demo {
     /// Starts the clusters and writes the repository, config and kubeconfig.
     pub async fn start(first_port: u16) -> Result<Self, CliError> {
-        let dir = tempfile::Builder::new()
-            .prefix("tether-demo-")
-            .tempdir()
-            .map_err(|e| CliError::new(format!("cannot create the demo folder: {e}")))?;
-        let mut sims = Vec::new();
-        for (i, name) in ["staging", "prod"].iter().enumerate() {
-            let port = if first_port == 0 {
-                0
-            } else {
-                first_port + i as u16
-            };
-            let options = SimOptions {
-                port,
-                name: name.to_string(),
-                ..Default::default()
-            };
-            let handle = SimServer::start(options).await.map_err(|e| {
-                CliError::new(format!("cannot start simulated cluster {name}: {e}"))
-            })?;
-            sims.push((name.to_string(), handle));
-        }
-        let kubeconfig = dir.path().join("kubeconfig");
-        let urls: Vec<(String, String)> = sims.iter().map(|(n, h)| (n.clone(), h.url())).collect();
-        let clusters: Vec<(&str, &str)> =
-            urls.iter().map(|(n, u)| (n.as_str(), u.as_str())).collect();
-        write_kubeconfig(&kubeconfig, &clusters, "staging")
-            .map_err(|e| CliError::new(format!("cannot write the demo kubeconfig: {e}")))?;
+        let (dir, sims, kubeconfig) = start_clusters(first_port, RequestCost::default()).await?;
         let commits = write_repo(&dir.path().join("gitops"))?;
         let config = dir.path().join("tether.yaml");
         std::fs::write(&config, DEMO_CONFIG)
@@ -165,6 +139,70 @@ impl Demo {
     }
 }
 
+/// The demo's simulated clusters (staging, prod) on `first_port` and the
+/// next (0: any free ports), each request costing `cost`, and a
+/// kubeconfig naming both in a new temp folder.
+async fn start_clusters(
+    first_port: u16,
+    cost: RequestCost,
+) -> Result<(tempfile::TempDir, Vec<(String, SimHandle)>, PathBuf), CliError> {
+    let dir = tempfile::Builder::new()
+        .prefix("tether-demo-")
+        .tempdir()
+        .map_err(|e| CliError::new(format!("cannot create the demo folder: {e}")))?;
+    let mut sims = Vec::new();
+    for (i, name) in ["staging", "prod"].iter().enumerate() {
+        let port = if first_port == 0 {
+            0
+        } else {
+            first_port + i as u16
+        };
+        let options = SimOptions {
+            port,
+            name: name.to_string(),
+            cost,
+            ..Default::default()
+        };
+        let handle = SimServer::start(options)
+            .await
+            .map_err(|e| CliError::new(format!("cannot start simulated cluster {name}: {e}")))?;
+        sims.push((name.to_string(), handle));
+    }
+    let kubeconfig = dir.path().join("kubeconfig");
+    let urls: Vec<(String, String)> = sims.iter().map(|(n, h)| (n.clone(), h.url())).collect();
+    let clusters: Vec<(&str, &str)> = urls.iter().map(|(n, u)| (n.as_str(), u.as_str())).collect();
+    write_kubeconfig(&kubeconfig, &clusters, "staging")
+        .map_err(|e| CliError::new(format!("cannot write the demo kubeconfig: {e}")))?;
+    Ok((dir, sims, kubeconfig))
+}
+
+/// `tether demo --bare`: the simulated clusters alone, empty, with the
+/// request cost asked for, until Ctrl-C.
+async fn run_bare(args: &DemoArgs) -> CliResult {
+    let cost = RequestCost {
+        time: Duration::from_secs_f64(args.request_ms.max(0.0) / 1000.0),
+        slots: args.request_slots,
+    };
+    let (dir, sims, kubeconfig) = start_clusters(args.port, cost).await?;
+    print_out(&format!(
+        "tether demo: simulated clusters {}\nkubeconfig: {}\nPress Ctrl-C to stop.\n",
+        urls_of(&sims),
+        kubeconfig.display(),
+    ));
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| CliError::new(format!("cannot wait for Ctrl-C: {e}")))?;
+    drop(dir);
+    Ok(0)
+}
+
+fn urls_of(sims: &[(String, SimHandle)]) -> String {
+    sims.iter()
+        .map(|(n, h)| format!("{n}={}", h.url()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// How often the demo's search-prod drifts out of band.
 const DRIFT_EVERY: Duration = Duration::from_secs(30);
 
@@ -226,6 +264,9 @@ fn split_author(author: &str) -> (String, String) {
 }
 
 pub async fn run(args: DemoArgs) -> CliResult {
+    if args.bare {
+        return run_bare(&args).await;
+    }
     let demo = Demo::start(args.port).await?;
     let engine = Arc::new(demo.engine()?);
     if args.no_ui {
@@ -234,11 +275,7 @@ pub async fn run(args: DemoArgs) -> CliResult {
         super::demo_canary::start(demo.kubeconfig.clone());
         print_out(&format!(
             "tether demo: simulated clusters {}\nfolder: {}\nkubeconfig: {}\nconfig: {}\nPress Ctrl-C to stop.\n",
-            demo.sims
-                .iter()
-                .map(|(n, h)| format!("{n}={}", h.url()))
-                .collect::<Vec<_>>()
-                .join(", "),
+            urls_of(&demo.sims),
             demo.path().display(),
             demo.kubeconfig.display(),
             demo.config.display(),

@@ -70,6 +70,12 @@ pub async fn history(engine: &Engine, args: &HistoryArgs) -> CliResult {
         .collect();
     print_out(&format!("Commits touching {}:\n", history.app));
     print_out(&table(&["COMMIT", "TIME", "AUTHOR", "SUMMARY"], &commits));
+    if let Some(boundary) = &history.shallow {
+        print_out(&format!(
+            "(the checkout is a shallow clone: history stops at {}, whose parents are not in it; `git fetch --unshallow` shows more)\n",
+            &boundary[..boundary.len().min(7)]
+        ));
+    }
     let syncs: Vec<Vec<String>> = history
         .syncs
         .iter()

@@ -128,9 +128,7 @@ pub fn load_engine(
         let imported = crate::import::import_apps(&config, index.clone());
         let defaults = config.render.clone();
         apps.extend(imported.apps.into_iter().map(|mut app| {
-            if defaults != Default::default() {
-                app.render = Some(defaults.clone());
-            }
+            app.render = app.render.over(&defaults);
             if let Some(mode) = options.kustomize {
                 app.set_kustomize_mode(mode);
             }

@@ -8,8 +8,8 @@
 
 use super::args::RenderArgs;
 use super::output::{CliError, CliResult, print_out};
-use crate::engine::{follow_kustomizations, read_sources, render_app};
-use crate::model::{AppSpec, FileTree, KustomizeMode, Revision};
+use crate::engine::{follow_kustomizations, read_sources_with, render_app};
+use crate::model::{AppSpec, FileTree, KustomizeMode, RenderLimits, Revision};
 use crate::render::{self, RenderOptions};
 use crate::source::{Repo, read_folder};
 use serde_json::Value;
@@ -19,6 +19,10 @@ pub fn run(args: &RenderArgs, config: Option<&Path>, mode: Option<KustomizeMode>
     if let Some(name) = &args.app {
         return run_app(args, name, config, mode);
     }
+    let limits = RenderLimits {
+        load_restrictor: args.load_restrictor.unwrap_or_default(),
+        ..RenderLimits::default()
+    };
     let path_arg = args.path.as_deref().unwrap_or(".");
     let (tree, path) = match locate(args, path_arg)? {
         Located::Git {
@@ -28,15 +32,16 @@ pub fn run(args: &RenderArgs, config: Option<&Path>, mode: Option<KustomizeMode>
         } => {
             let repo = Repo::open(&repo).map_err(CliError::new)?;
             (
-                read_sources(&repo, &revision, &path).map_err(CliError::new)?,
+                read_sources_with(&repo, &revision, &path, &limits).map_err(CliError::new)?,
                 path,
             )
         }
-        Located::Disk { root, path } => (disk_tree(&root, &path)?, path),
+        Located::Disk { root, path } => (disk_tree(&root, &path, &limits)?, path),
     };
     let with = |kustomize: KustomizeMode| {
         let options = RenderOptions {
             kustomize,
+            limits,
             ..Default::default()
         };
         render::render_with(&tree, &path, &options).map_err(CliError::new)
@@ -75,6 +80,9 @@ fn run_app(
         .find(|a| a.name == name)
         .ok_or_else(|| CliError::new(format!("no app named {name:?} in the configuration")))?;
     let revision = args.revision.as_deref().map(Revision::parse);
+    if let Some(restrictor) = args.load_restrictor {
+        app.render.load_restrictor = Some(restrictor);
+    }
     let mut render = |kustomize: Option<KustomizeMode>| {
         if let Some(kustomize) = kustomize {
             app.set_kustomize_mode(kustomize);
@@ -185,10 +193,8 @@ fn relative(path: &Path, root: &Path) -> Result<String, CliError> {
         .replace('\\', "/"))
 }
 
-fn disk_tree(root: &Path, path: &str) -> Result<FileTree, CliError> {
-    let folder = read_folder(root, path).map_err(CliError::new)?;
-    if render::detect(&folder, path) == render::SourceKind::Kustomize {
-        return Ok(follow_kustomizations(folder, |p| read_folder(root, p).ok()));
-    }
-    Ok(folder)
+fn disk_tree(root: &Path, path: &str, limits: &RenderLimits) -> Result<FileTree, CliError> {
+    let mut folder = read_folder(root, path).map_err(CliError::new)?;
+    folder.set_read_limit(limits.max_read_bytes);
+    Ok(follow_kustomizations(folder, |p| read_folder(root, p).ok()))
 }

@@ -29,8 +29,11 @@ impl ClusterSet {
     /// need no cluster (render) keep working.
     pub fn new(options: KubeOptions) -> Self {
         let kubeconfig = match &options.kubeconfig {
-            Some(path) => Kubeconfig::read_from(path).map_err(|e| describe(path, &e)),
-            None => Kubeconfig::read().map_err(|e| format!("cannot read kubeconfig: {e}")),
+            Some(path) => check_yaml(std::slice::from_ref(path))
+                .and_then(|()| Kubeconfig::read_from(path).map_err(|e| describe(path, &e))),
+            None => check_yaml(&default_files()).and_then(|()| {
+                Kubeconfig::read().map_err(|e| format!("cannot read kubeconfig: {e}"))
+            }),
         };
         Self {
             options,
@@ -169,6 +172,53 @@ fn in_cluster() -> bool {
     std::env::var_os("KUBERNETES_SERVICE_HOST").is_some()
 }
 
+/// The files kube reads without `--kubeconfig`: `$KUBECONFIG`'s, else
+/// `~/.kube/config`.
+fn default_files() -> Vec<PathBuf> {
+    match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        Some(list) => std::env::split_paths(&list).collect(),
+        None => std::env::var_os("HOME")
+            .map(|home| vec![PathBuf::from(home).join(".kube/config")])
+            .unwrap_or_default(),
+    }
+}
+
+/// The YAML limits of [`crate::yaml::check`] on each kubeconfig file
+/// before kube's reader (which has none) sees it; unreadable files are
+/// left to kube to report.
+fn check_yaml(files: &[PathBuf]) -> Result<(), String> {
+    for file in files {
+        if let Ok(text) = std::fs::read_to_string(file) {
+            crate::yaml::check(&text)
+                .map_err(|e| format!("{}:{}: {}", file.display(), e.line, e.message))?;
+        }
+    }
+    Ok(())
+}
+
 fn describe(path: &std::path::Path, err: &dyn std::fmt::Display) -> String {
     format!("cannot read kubeconfig {}: {err}", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deeply_nested_kubeconfig_is_refused_before_kube_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        let deep = format!("apiVersion: v1\nclusters: {}\n", "[".repeat(50_000));
+        std::fs::write(&path, deep).unwrap();
+        let err = check_yaml(std::slice::from_ref(&path)).unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "{}:2: nested more than 255 levels deep in [ ] or {{ }}; tether reads at most 255",
+                path.display()
+            )
+        );
+        std::fs::write(&path, "apiVersion: v1\nclusters: []\n").unwrap();
+        assert!(check_yaml(&[path, dir.path().join("missing")]).is_ok());
+    }
 }

@@ -39,7 +39,7 @@ pub use validate::{
 };
 
 use crate::model::{
-    AppSpec, ArgoSettings, ClusterMapping, ImportSpec, PolicySource, RenderSpec, RepoMapping,
+    AppSpec, ArgoSettings, ClusterMapping, ImportSpec, PolicySource, RenderSettings, RepoMapping,
 };
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
@@ -65,7 +65,7 @@ pub struct Config {
     /// Folders scanned for Argo CD and Flux objects, repos resolved.
     pub import: Vec<ImportSpec>,
     /// The top-level `render:` defaults (also for imported apps).
-    pub render: RenderSpec,
+    pub render: RenderSettings,
     /// Where the ValidatingAdmissionPolicies checked before every sync
     /// live (DESIGN.md §7), repo resolved; None when not configured.
     pub policies: Option<PolicySource>,
@@ -87,7 +87,7 @@ struct Document {
     #[serde(default)]
     import: Vec<ImportSpec>,
     #[serde(default)]
-    render: RenderSpec,
+    render: RenderSettings,
     #[serde(default)]
     policies: Option<PolicySource>,
 }
@@ -134,9 +134,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             "the file is empty; expected a top-level \"apps\" or \"import\" list".into(),
         ));
     }
-    let doc: Document = serde_yaml::from_str(text).map_err(|e| {
-        let line = e.location().map_or(1, |l| l.line());
-        let message = serde_message(&e);
+    let doc: Document = crate::yaml::from_str(text).map_err(|e| {
+        let line = e.line().unwrap_or(1);
+        let message = e.message().replace('`', "\"");
         match empty_revision(text, &message) {
             Some((line, message)) => invalid(line, message),
             None => invalid(line, message),
@@ -157,8 +157,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         .into_iter()
         .map(|mut app| {
             app.source.repo = resolve_repo(base, &app.source.repo);
-            let render = app.render.take().unwrap_or_default().or(&doc.render);
-            app.render = (render != RenderSpec::default()).then_some(render);
+            app.render = app.render.over(&doc.render);
             app
         })
         .collect();

@@ -219,6 +219,21 @@ fn check_app(app: &AppSpec, at: &dyn Fn(&[Step]) -> Vec<Step>) -> Option<Violati
         }
     }
     if let Some(helm) = &app.source.helm {
+        if let Some(values) = helm.values.as_ref().filter(|v| !v.is_object()) {
+            let found = match values {
+                serde_json::Value::Array(_) => "a list",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                _ => "null",
+            };
+            return Some(Violation::new(
+                at(&[Step::Key("source"), Step::Key("helm"), Step::Key("values")]),
+                format!(
+                    "inline Helm values must be a mapping (e.g. {{image: {{tag: \"1.2\"}}}}), not {found}"
+                ),
+            ));
+        }
         for (j, path) in helm.secret_values.iter().enumerate() {
             if let Err(problem) = crate::model::ValuePath::parse(path) {
                 return Some(Violation::new(

@@ -109,30 +109,16 @@ impl Engine {
     }
 
     /// Commits touching the app path (newest first) and its sync records.
+    /// A live Argo CD or Flux app's sync records are its object's
+    /// `status.history` (see [`Engine::live_history`]).
     pub async fn history(&self, name: &str) -> Result<AppHistory, EngineError> {
         let app = self.app(name)?;
         let app = app.as_ref();
-        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
-            app: app.name.clone(),
-            message: e.to_string(),
-        };
+        if self.live_of(app).is_ok() {
+            return self.live_history(app).await;
+        }
         super::desired::mapped(app)?;
-        let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
-        let revision = match &app.source.revision {
-            Revision::WorkTree => Revision::Git("HEAD".to_string()),
-            other => other.clone(),
-        };
-        let commits = repo
-            .log_path(&revision, &app.source.path, COMMIT_LIMIT)
-            .map_err(|e| source_err(&e))?
-            .into_iter()
-            .map(|c| CommitRecord {
-                id: c.id,
-                author: c.author,
-                time: c.time,
-                summary: c.summary,
-            })
-            .collect();
+        let (commits, shallow) = self.commits_at(app, &app.source.revision)?;
         let client = self.client_for(app).await?;
         let state = read_state(&client, &app.name)
             .await
@@ -143,7 +129,41 @@ impl Engine {
             app: app.name.clone(),
             commits,
             syncs,
+            shallow,
         })
+    }
+
+    /// Commits touching the app path at `revision` (the work tree: HEAD),
+    /// newest first, and in a shallow clone the boundary commit where the
+    /// log stops.
+    pub(super) fn commits_at(
+        &self,
+        app: &AppSpec,
+        revision: &Revision,
+    ) -> Result<(Vec<CommitRecord>, Option<String>), EngineError> {
+        let source_err = |e: &dyn std::fmt::Display| EngineError::Source {
+            app: app.name.clone(),
+            message: e.to_string(),
+        };
+        let repo = Repo::open(&app.source.repo).map_err(|e| source_err(&e))?;
+        let revision = match revision {
+            Revision::WorkTree => Revision::Git("HEAD".to_string()),
+            other => other.clone(),
+        };
+        let log = repo
+            .log_path_bounded(&revision, &app.source.path, COMMIT_LIMIT)
+            .map_err(|e| source_err(&e))?;
+        let commits = log
+            .commits
+            .into_iter()
+            .map(|c| CommitRecord {
+                id: c.id,
+                author: c.author,
+                time: c.time,
+                summary: c.summary,
+            })
+            .collect();
+        Ok((commits, log.shallow_boundary))
     }
 
     /// The commit `revert` takes by default: the newest touching the app path.
@@ -157,18 +177,27 @@ impl Engine {
             return Ok(c.to_string());
         }
         let newest = repo
-            .log_path(&Revision::Git("HEAD".to_string()), &app.source.path, 1)
+            .log_path_bounded(&Revision::Git("HEAD".to_string()), &app.source.path, 1)
             .map_err(|e| EngineError::Source {
                 app: app.name.clone(),
                 message: e.to_string(),
             })?;
+        let boundary = newest.shallow_boundary;
         newest
+            .commits
             .into_iter()
             .next()
             .map(|c| c.id)
             .ok_or_else(|| EngineError::Source {
                 app: app.name.clone(),
-                message: format!("no commit touches {}", app.source.path),
+                message: match boundary {
+                    Some(id) => format!(
+                        "no commit touching {} is in this shallow clone (its history stops at {}); fetch more history (git fetch --deepen=N) or name the commit to revert",
+                        app.source.path,
+                        &id[..id.len().min(7)]
+                    ),
+                    None => format!("no commit touches {}", app.source.path),
+                },
             })
     }
 

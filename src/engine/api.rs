@@ -1,8 +1,8 @@
 //! The engine's public surface for its clients (CLI, TUI, controller):
 //! commands in, snapshots and events out.
 
-use super::{AppDiff, SyncReport};
-use crate::model::{AppHistory, AppStatus, EventRecord, ResourceKey, ResourceNode};
+use super::{AppDiff, LiveAction, LivePlan, OperationView, SyncReport};
+use crate::model::{AppHistory, AppSetStatus, AppStatus, EventRecord, ResourceKey, ResourceNode};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -22,6 +22,9 @@ pub struct ClusterState {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
     pub apps: Vec<AppStatus>,
+    /// Argo CD ApplicationSets (live ones of the watched contexts), by
+    /// cluster, namespace and name.
+    pub appsets: Vec<AppSetStatus>,
     pub clusters: Vec<ClusterState>,
     /// Repository checkouts in use (paths as configured).
     pub repos: Vec<String>,
@@ -70,6 +73,16 @@ pub enum EngineCommand {
         resource: ResourceKey,
         action: String,
     },
+    /// What `action` on a live Argo CD / Flux app would send (its patches
+    /// in words, with warnings) → [`EngineEvent::LivePlan`]; sends nothing.
+    LivePlan { app: String, action: LiveAction },
+    /// Runs `action` on a live app: sends its patches, then follows the
+    /// controller (progress as [`EngineEvent::SyncProgress`]) until it
+    /// answers; ends with a `CommandDone`.
+    Live { app: String, action: LiveAction },
+    /// The Argo CD operation of a live app as last read from the watch
+    /// cache → [`EngineEvent::Operation`].
+    Operation { app: String },
 }
 
 /// Something that happened, for status lines and views. Results of
@@ -125,6 +138,17 @@ pub enum EngineEvent {
         app: String,
         commit: String,
         diff: String,
+    },
+    /// The patches a live action would send.
+    LivePlan {
+        app: String,
+        action: LiveAction,
+        plan: Arc<LivePlan>,
+    },
+    /// The Argo CD operation of a live app (running or last).
+    Operation {
+        app: String,
+        operation: Arc<OperationView>,
     },
 }
 

@@ -3,8 +3,8 @@
 
 use super::EngineError;
 use crate::diff::SecretStrings;
-use crate::model::FileTree;
 use crate::model::{AppSpec, ResourceKey, Revision, ValuePath};
+use crate::model::{FileTree, RenderLimits};
 use crate::render;
 use crate::source::Repo;
 use serde_json::Value;
@@ -86,13 +86,17 @@ fn render_at(
     mapped(app)?;
     if let Some(rendered) = super::imported::render_imported(app, repo, revision) {
         let (objects, secrets) = rendered?;
+        check_names(app, &objects)?;
         return Ok(Desired {
             revision: id,
             objects,
             secrets: Arc::new(secrets),
         });
     }
-    let tree = read_sources(repo, revision, &app.source.path).map_err(|e| source_error(app, &e))?;
+    let limits = app.render.limits();
+    let tree = read_sources_with(repo, revision, &app.source.path, &limits)
+        .map_err(|e| source_error(app, &e))?;
+    refuse_helm_without_chart(app, &tree)?;
     let secrets = secret_strings(app, &tree);
     let objects =
         render::render_with(&tree, &app.source.path, &render_options(app)).map_err(|e| {
@@ -101,11 +105,26 @@ fn render_at(
                 message: secrets.mask_text(&e.to_string()),
             }
         })?;
+    check_names(app, &objects)?;
     Ok(Desired {
         revision: id,
         objects,
         secrets: Arc::new(secrets),
     })
+}
+
+/// Refuses a render holding an object whose name or namespace the API
+/// server would refuse for its kind: names go into request URLs, so one
+/// such as `../x` must stop here. (Renderers print such names as kustomize
+/// and helm do; the engine is where they would be sent.)
+fn check_names(app: &AppSpec, objects: &[Value]) -> Result<(), EngineError> {
+    match objects.iter().find_map(render::bad_name) {
+        Some(problem) => Err(EngineError::Render {
+            app: app.name.clone(),
+            message: format!("{problem} (in the rendered objects)"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The values an app marks secret (`source.helm.secretValues`), read from
@@ -129,19 +148,19 @@ pub fn secret_strings(app: &AppSpec, tree: &FileTree) -> SecretStrings {
     let in_chart = |file: &str| render::helm::join(chart, file);
     let parse = |file: &str| {
         tree.get(&in_chart(file))
-            .and_then(|bytes| serde_yaml::from_slice::<Value>(bytes).ok())
+            .and_then(|bytes| crate::yaml::from_slice::<Value>(bytes).ok())
     };
     let mut sources: Vec<(Option<String>, Value)> = Vec::new();
     sources.extend(parse("values.yaml").map(|v| (None, v)));
     let subcharts = in_chart("charts/");
-    for (file, bytes) in tree.under(&in_chart("charts")) {
+    for file in tree.under(&in_chart("charts")) {
         let Some((name, "values.yaml")) = file
             .strip_prefix(subcharts.as_str())
             .and_then(|rest| rest.split_once('/'))
         else {
             continue;
         };
-        if let Ok(values) = serde_yaml::from_slice::<Value>(bytes) {
+        if let Some(Ok(values)) = tree.get(file).map(crate::yaml::from_slice::<Value>) {
             sources.push((Some(name.to_string()), values));
         }
     }
@@ -177,28 +196,62 @@ pub(crate) fn collect_scalars(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// `source.helm` set on a folder that is not a chart is a mistake (the
+/// options would be silently ignored): an error naming the app and field.
+fn refuse_helm_without_chart(app: &AppSpec, tree: &FileTree) -> Result<(), EngineError> {
+    let path = app.source.path.trim_matches('/');
+    let real = tree
+        .resolve_links(path)
+        .unwrap_or_else(|_| path.to_string());
+    let kind = render::detect(tree, &real);
+    if app.source.helm.is_none() || kind == render::SourceKind::Helm {
+        return Ok(());
+    }
+    let what = match kind {
+        render::SourceKind::Kustomize => "a Kustomize folder",
+        _ => "a folder of plain manifests",
+    };
+    Err(EngineError::Render {
+        app: app.name.clone(),
+        message: format!(
+            "source.helm is set, but {path:?} has no {} ({what}); remove source.helm or point source.path at a chart",
+            render::CHART_FILE
+        ),
+    })
+}
+
 /// The files a render of `path` needs: the folder itself, plus — for a
 /// Kustomize root — every file or folder its kustomizations name (bases,
-/// components, patches, generator files), followed to closure, so an
-/// overlay may reach `../base` without the whole repository being read.
+/// components, patches, generator files), and the targets of symbolic
+/// links, followed to closure, so an overlay may reach `../base` without
+/// the whole repository being listed. Contents load on first read, at
+/// most [`RenderLimits::default`]'s `max_read_bytes` in all.
 pub fn read_sources(
     repo: &Repo,
     revision: &Revision,
     path: &str,
 ) -> Result<FileTree, crate::source::SourceError> {
-    let tree = repo.read_tree(revision, path)?;
-    if render::detect(&tree, path.trim_matches('/')) != render::SourceKind::Kustomize {
-        return Ok(tree);
-    }
+    read_sources_with(repo, revision, path, &RenderLimits::default())
+}
+
+/// [`read_sources`] reading at most `limits.max_read_bytes`.
+pub fn read_sources_with(
+    repo: &Repo,
+    revision: &Revision,
+    path: &str,
+    limits: &RenderLimits,
+) -> Result<FileTree, crate::source::SourceError> {
+    let mut tree = repo.read_tree(revision, path)?;
+    tree.set_read_limit(limits.max_read_bytes);
     Ok(follow_kustomizations(tree, |p| {
         repo.read_tree(revision, p).ok()
     }))
 }
 
-/// Extends `tree` with what its kustomizations reference, reading through
-/// `read` until nothing new is named. Any string of a kustomization that
-/// resolves to an existing path is read; others (names, labels) are not
-/// found and ignored.
+/// Extends `tree` with what its kustomizations reference and the targets
+/// of its symbolic links, listing through `read` until nothing new is
+/// named. Any string of a kustomization that resolves to an existing path
+/// is listed; others (names, labels) are not found and ignored.
 pub fn follow_kustomizations(
     mut tree: FileTree,
     read: impl Fn(&str) -> Option<FileTree>,
@@ -206,12 +259,20 @@ pub fn follow_kustomizations(
     let mut tried: HashSet<String> = HashSet::new();
     loop {
         let mut wanted = Vec::new();
-        for (file, bytes) in tree.iter() {
+        for target in tree.missing_link_targets() {
+            if tried.insert(target.clone()) {
+                wanted.push(target);
+            }
+        }
+        for file in tree.paths() {
             let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
             if !render::KUSTOMIZATION_FILES.contains(&name) {
                 continue;
             }
-            let Ok(doc) = serde_yaml::from_slice::<serde_yaml::Value>(bytes) else {
+            let Some(Ok(doc)) = tree
+                .get(file)
+                .map(crate::yaml::from_slice::<serde_yaml::Value>)
+            else {
                 continue;
             };
             let mut strings = Vec::new();
@@ -286,6 +347,7 @@ pub fn render_options(app: &AppSpec) -> render::RenderOptions {
             ..Default::default()
         }),
         kustomize: app.kustomize_mode(),
+        limits: app.render.limits(),
     }
 }
 
@@ -350,21 +412,9 @@ pub fn prepare(app: &AppSpec, objects: &mut [Value], is_namespaced: impl Fn(&str
     }
 }
 
-/// Kinds that are cluster-scoped in every Kubernetes; used when discovery
-/// cannot be asked (no cluster needed to render).
+/// Whether a kind is namespaced, by the table of built-in cluster-scoped
+/// kinds; used when discovery cannot be asked (no cluster needed to
+/// render).
 pub fn is_namespaced_offline(group: &str, kind: &str) -> bool {
-    !matches!(
-        (group, kind),
-        ("", "Namespace")
-            | ("", "Node")
-            | ("", "PersistentVolume")
-            | ("rbac.authorization.k8s.io", "ClusterRole")
-            | ("rbac.authorization.k8s.io", "ClusterRoleBinding")
-            | ("apiextensions.k8s.io", "CustomResourceDefinition")
-            | ("storage.k8s.io", "StorageClass")
-            | ("scheduling.k8s.io", "PriorityClass")
-            | ("networking.k8s.io", "IngressClass")
-            | ("admissionregistration.k8s.io", _)
-            | ("apiregistration.k8s.io", "APIService")
-    )
+    !crate::model::is_cluster_scoped_builtin(group, kind)
 }

@@ -203,6 +203,27 @@ impl Engine {
                 let result = self.resume(&app).await;
                 vec![done(app.clone(), result.map(|()| format!("resumed {app}")))]
             }
+            EngineCommand::LivePlan { app, action } => match self.live_plan(&app, &action).await {
+                Ok(plan) => vec![EngineEvent::LivePlan {
+                    app,
+                    action,
+                    plan: Arc::new(plan),
+                }],
+                Err(e) => vec![done(app, Err(e))],
+            },
+            EngineCommand::Live { app, action } => {
+                let result = self
+                    .live_run(&app, &action, Some(super::LIVE_WAIT), progress)
+                    .await;
+                vec![done(app, result)]
+            }
+            EngineCommand::Operation { app } => match self.live_operation(&app) {
+                Ok(operation) => vec![EngineEvent::Operation {
+                    app,
+                    operation: Arc::new(operation),
+                }],
+                Err(e) => vec![done(app, Err(e))],
+            },
         }
     }
 
@@ -235,6 +256,7 @@ fn changes_state(command: &EngineCommand) -> bool {
     matches!(
         command,
         EngineCommand::Sync { .. }
+            | EngineCommand::Live { .. }
             | EngineCommand::Pause { .. }
             | EngineCommand::Resume { .. }
             | EngineCommand::Revert { .. }

@@ -55,7 +55,7 @@ impl LiveAction {
 }
 
 /// One patch of a plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedPatch {
     /// `Application/argocd/web`.
     pub target: String,
@@ -65,7 +65,7 @@ pub struct PlannedPatch {
 }
 
 /// What an action will send, shown before it runs.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LivePlan {
     /// The app's ref.
     pub app: String,
@@ -95,11 +95,11 @@ impl LivePlan {
 pub const LIVE_WAIT: Duration = Duration::from_secs(300);
 
 /// The live object an app stands for: its context, kind and key.
-struct Live<'a> {
-    app: &'a AppSpec,
-    origin: &'a AppOrigin,
-    context: String,
-    kind: LiveKind,
+pub(super) struct Live<'a> {
+    pub(super) app: &'a AppSpec,
+    pub(super) origin: &'a AppOrigin,
+    pub(super) context: String,
+    pub(super) kind: LiveKind,
 }
 
 impl Live<'_> {
@@ -115,7 +115,7 @@ impl Live<'_> {
     }
 }
 
-fn fail(app: &AppSpec, message: impl Into<String>) -> EngineError {
+pub(super) fn fail(app: &AppSpec, message: impl Into<String>) -> EngineError {
     EngineError::Sync {
         app: app.name.clone(),
         message: message.into(),
@@ -132,7 +132,7 @@ impl Engine {
         })
     }
 
-    fn live_of<'a>(&self, app: &'a AppSpec) -> Result<Live<'a>, EngineError> {
+    pub(super) fn live_of<'a>(&self, app: &'a AppSpec) -> Result<Live<'a>, EngineError> {
         let origin = app
             .origin
             .as_deref()
@@ -148,7 +148,10 @@ impl Engine {
         })
     }
 
-    async fn live_client(&self, live: &Live<'_>) -> Result<Arc<ClusterClient>, EngineError> {
+    pub(super) async fn live_client(
+        &self,
+        live: &Live<'_>,
+    ) -> Result<Arc<ClusterClient>, EngineError> {
         let client = self
             .clusters
             .client(Some(&live.context))
@@ -161,7 +164,11 @@ impl Engine {
         Ok(client)
     }
 
-    async fn fetch(&self, live: &Live<'_>, client: &ClusterClient) -> Result<Value, EngineError> {
+    pub(super) async fn fetch(
+        &self,
+        live: &Live<'_>,
+        client: &ClusterClient,
+    ) -> Result<Value, EngineError> {
         client
             .get(&live.gvk(), Some(&live.origin.namespace), &live.origin.name)
             .await

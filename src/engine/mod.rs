@@ -16,6 +16,7 @@ mod imported;
 mod leases;
 mod live;
 mod live_actions;
+mod live_views;
 mod live_wait;
 mod metrics;
 mod order;
@@ -29,12 +30,14 @@ mod sources;
 mod sync;
 mod tree;
 
+pub use crate::live::patches::PAUSE_REASON;
+pub use crate::live::{OperationResource, OperationView};
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
 pub use compare::{EXTRA_MESSAGE, compare_resource, summarize};
 pub use desired::{
     Desired, TRACKING_LABEL, follow_kustomizations, is_namespaced_offline, prepare, read_sources,
-    render_app, render_options,
+    read_sources_with, render_app, render_options, secret_strings,
 };
 pub use diff::{AppDiff, ResourceDiff};
 pub use error::EngineError;

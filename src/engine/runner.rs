@@ -467,36 +467,43 @@ impl Engine {
         }
     }
 
-    /// Connection state of every cluster the apps use.
+    /// Connection state of every cluster the apps use and every context
+    /// watched for live apps.
     pub async fn cluster_states(&self) -> Vec<ClusterState> {
-        let names: BTreeSet<String> = self.apps.iter().map(|a| self.cluster_name(a)).collect();
-        let mut out = Vec::with_capacity(names.len());
-        for name in names {
-            let state = match self.clusters.client(Some(&name)).await {
-                Ok(client) => match client.ping().await {
-                    Ok(_) => ClusterState {
-                        name,
-                        server: client.server().to_string(),
-                        connected: true,
-                        message: String::new(),
-                    },
-                    Err(e) => ClusterState {
-                        name,
-                        server: client.server().to_string(),
-                        connected: false,
-                        message: e.to_string(),
-                    },
+        let names: BTreeSet<String> = self
+            .apps
+            .iter()
+            .map(|a| self.cluster_name(a))
+            .chain(self.live.contexts.iter().cloned())
+            .collect();
+        // Concurrently: with many contexts watched, one slow cluster must
+        // not hold up the others.
+        futures::future::join_all(names.into_iter().map(|name| self.cluster_state(name))).await
+    }
+
+    async fn cluster_state(&self, name: String) -> ClusterState {
+        match self.clusters.client(Some(&name)).await {
+            Ok(client) => match client.ping().await {
+                Ok(_) => ClusterState {
+                    name,
+                    server: client.server().to_string(),
+                    connected: true,
+                    message: String::new(),
                 },
                 Err(e) => ClusterState {
                     name,
-                    server: String::new(),
+                    server: client.server().to_string(),
                     connected: false,
                     message: e.to_string(),
                 },
-            };
-            out.push(state);
+            },
+            Err(e) => ClusterState {
+                name,
+                server: String::new(),
+                connected: false,
+                message: e.to_string(),
+            },
         }
-        out
     }
 
     pub(crate) async fn snapshot(&self, generation: u64) -> Snapshot {
@@ -512,8 +519,10 @@ impl Engine {
             .iter()
             .map(|a| a.source.repo.display().to_string())
             .collect();
+        let appsets = self.appset_rows(&apps);
         Snapshot {
             apps,
+            appsets,
             clusters,
             repos: repos.into_iter().collect(),
             generation,

@@ -163,9 +163,10 @@ pub fn substitute_object(
     let text = crate::render::to_yaml_stream(std::slice::from_ref(object));
     let output = envsubst::eval(&text, vars, mode)
         .map_err(|e| format!("envsubst error: variable substitution failed: {e}"))?;
-    let value = convert::load(&output, Dialect::YamlV2).map_err(|e| {
+    let value = convert::load(&output, Dialect::Yaml11).map_err(|e| {
         let why = match e {
-            convert::LoadError::Syntax { line, message } => format!("line {line}: {message}"),
+            convert::LoadError::Syntax { line, message }
+            | convert::LoadError::Limit { line, message } => format!("line {line}: {message}"),
             convert::LoadError::Invalid(message) => message,
         };
         format!("envsubst error: YAMLToJSON: the substituted object is not valid YAML: {why}")

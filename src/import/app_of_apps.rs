@@ -75,7 +75,7 @@ fn may_hold_apps(app: &AppSpec) -> bool {
     else {
         return false;
     };
-    tree.iter().any(|(_, bytes)| {
+    tree.paths().filter_map(|p| tree.get(p)).any(|bytes| {
         let text = String::from_utf8_lossy(bytes);
         text.contains("argoproj.io") && text.contains("Application")
     })

@@ -82,7 +82,7 @@ pub fn map_flux_app(
         }),
         ignore_differences: Vec::new(),
         depends_on: depends_on(object, &kind, &namespace),
-        render: None,
+        render: Default::default(),
         origin: None,
     };
     let origin = AppOrigin {

@@ -80,18 +80,25 @@ pub fn is_kept(object: &Value) -> bool {
 pub fn scan_tree(tree: &FileTree, path: &str, import: usize) -> (Vec<Found>, Vec<String>) {
     let charts: Vec<String> = tree
         .under(path)
-        .filter_map(|(file, _)| file.strip_suffix(CHART_FILE))
+        .filter_map(|file| file.strip_suffix(CHART_FILE))
         .filter(|dir| dir.is_empty() || dir.ends_with('/'))
         .map(str::to_string)
         .collect();
     let mut found = Vec::new();
     let mut problems = Vec::new();
-    for (file, bytes) in tree.under(path) {
+    for file in tree.under(path) {
         let hidden = file.split('/').any(|c| c.starts_with('.'));
         let in_chart = charts.iter().any(|c| file.starts_with(c.as_str()));
         if hidden || in_chart || !MANIFEST_EXTENSIONS.iter().any(|e| file.ends_with(e)) {
             continue;
         }
+        let bytes = match tree.read(file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                problems.push(e.to_string());
+                continue;
+            }
+        };
         match crate::render::parse_file(file, bytes) {
             Ok(objects) => found.extend(objects.into_iter().filter(is_kept).map(|object| Found {
                 object,

@@ -5,10 +5,16 @@
 //! here needs an Argo CD API server or a Flux CLI: only the Kubernetes API.
 
 pub mod actions;
+mod appsets;
+mod history;
+mod operation;
 pub mod patches;
 mod read;
 mod status;
 
+pub use appsets::{appset_status, parent_of};
+pub use history::argo_history_entries;
+pub use operation::{OperationResource, OperationView, operation_view};
 pub use read::{LiveView, kind_of, read_contexts};
 pub use status::{argocd_status, live_status};
 

@@ -73,6 +73,7 @@ pub fn argocd_status(app: &LiveApp) -> AppStatus {
         kind: Some("Application".to_string()),
         reference: app.reference(),
         origin: AppOriginKind::Cluster,
+        parent: super::appsets::parent_of(app),
         ..AppStatus::default()
     }
 }
@@ -155,6 +156,7 @@ fn flux_status(app: &LiveApp, view: &LiveView) -> AppStatus {
         kind: Some(app.kind.kind.to_string()),
         reference: app.reference(),
         origin: AppOriginKind::Cluster,
+        parent: super::appsets::parent_of(app),
         suspended: Some(status.suspended),
         ..AppStatus::default()
     }

@@ -1,3 +1,4 @@
+use super::limits::RenderSettings;
 use super::{AppEngine, AppOrigin, Tracking};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -26,10 +27,10 @@ pub struct AppSpec {
     /// render it. None for the apps of tether.yaml.
     #[serde(skip)]
     pub origin: Option<Arc<AppOrigin>>,
-    /// How the app's manifests are rendered; unset fields take the
-    /// top-level `render:` of tether.yaml (merged in when it is loaded).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub render: Option<RenderSpec>,
+    /// How the app renders (load restrictor, limits); after loading
+    /// tether.yaml, the top-level `render:` fills what the app leaves unset.
+    #[serde(default, skip_serializing_if = "RenderSettings::is_unset")]
+    pub render: RenderSettings,
 }
 
 impl AppSpec {
@@ -71,17 +72,12 @@ impl AppSpec {
 
     /// How Kustomize roots of this app are built (native by default).
     pub fn kustomize_mode(&self) -> KustomizeMode {
-        self.render
-            .as_ref()
-            .and_then(|r| r.kustomize)
-            .unwrap_or_default()
+        self.render.kustomize.unwrap_or_default()
     }
 
     /// Sets how Kustomize roots are built (`--kustomize` on the command line).
     pub fn set_kustomize_mode(&mut self, mode: KustomizeMode) {
-        self.render
-            .get_or_insert_with(RenderSpec::default)
-            .kustomize = Some(mode);
+        self.render.kustomize = Some(mode);
     }
 
     /// The project, or `default` as Argo CD names the implicit one.
@@ -197,24 +193,6 @@ pub struct HelmSpec {
     /// it shows up in a diff, a live view or a message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_values: Vec<String>,
-}
-
-/// Renderer choices (`render:` at the top of tether.yaml and per app).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RenderSpec {
-    /// How Kustomize roots are built; None = inherit (native at the top).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kustomize: Option<KustomizeMode>,
-}
-
-impl RenderSpec {
-    /// These choices with unset fields taken from `defaults`.
-    pub fn or(&self, defaults: &RenderSpec) -> RenderSpec {
-        RenderSpec {
-            kustomize: self.kustomize.or(defaults.kustomize),
-        }
-    }
 }
 
 /// How a Kustomize root is built.

@@ -2,27 +2,37 @@
 //! and health states, per-app status and history records. No I/O here.
 
 mod app;
+mod appset;
 mod import;
 mod key;
+mod limits;
+mod names;
 mod policy;
 mod resource;
 mod status;
 mod tracking;
 mod tree;
+mod tree_error;
+mod tree_links;
 mod values;
 
 pub use app::{
-    AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, KustomizeMode,
-    RenderSpec, Revision, SourceSpec, SyncPolicy,
+    AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, KustomizeMode, Revision,
+    SourceSpec, SyncPolicy,
 };
+pub use appset::AppSetStatus;
 pub use import::{
     AppEngine, AppOrigin, AppOriginKind, ArgoSettings, ClusterMapping, ImportSpec, RepoMapping,
     TrackingMethod,
 };
-pub use key::{GroupVersionKind, ResourceKey};
+pub use key::{GroupVersionKind, ResourceKey, is_cluster_scoped_builtin};
+pub use limits::{
+    ByteSize, LoadRestrictor, RenderLimits, RenderSettings, Seconds, parse_seconds, parse_size,
+};
+pub use names::{NameRule, name_problem, name_rule, namespace_problem};
 pub use policy::PolicySource;
 pub use resource::{AppHistory, CommitRecord, EventRecord, ResourceNode};
 pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStatus};
 pub use tracking::{ARGOCD_TRACKING_ANNOTATION, TETHER_TRACKING_LABEL, Tracking};
-pub use tree::FileTree;
+pub use tree::{EntryKind, FileTree, LoadFailure, Loader, TreeError};
 pub use values::ValuePath;

@@ -61,4 +61,8 @@ pub struct AppHistory {
     pub app: String,
     pub commits: Vec<CommitRecord>,
     pub syncs: Vec<super::HistoryEntry>,
+    /// In a shallow clone: the clone's oldest commit, where `commits`
+    /// stops (whether that commit changed the path cannot be told).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shallow: Option<String>,
 }

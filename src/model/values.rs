@@ -36,20 +36,28 @@ impl ValuePath {
         // Whether the segment being read was closed by an index (`a[0]`),
         // so an empty key before the next dot is fine.
         let mut closed = false;
+        // Whether the key being read has an escaped character (`\*` is
+        // the key `*`, not any key).
+        let mut escaped_key = false;
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             match c {
                 '\\' => match chars.next() {
-                    Some(escaped) => key.push(escaped),
+                    Some(escaped) => {
+                        key.push(escaped);
+                        escaped_key = true;
+                    }
                     None => return Err("ends with a lone \\".to_string()),
                 },
                 '.' => {
-                    push_key(&mut steps, &mut key, closed)?;
+                    push_key(&mut steps, &mut key, closed, escaped_key)?;
                     closed = false;
+                    escaped_key = false;
                 }
                 '[' => {
                     if !key.is_empty() {
-                        push_key(&mut steps, &mut key, false)?;
+                        push_key(&mut steps, &mut key, false, escaped_key)?;
+                        escaped_key = false;
                     } else if !closed {
                         return Err("an index [n] must follow a key".to_string());
                     }
@@ -76,7 +84,7 @@ impl ValuePath {
                 other => key.push(other),
             }
         }
-        push_key(&mut steps, &mut key, closed)?;
+        push_key(&mut steps, &mut key, closed, escaped_key)?;
         Ok(Self { steps })
     }
 
@@ -113,14 +121,19 @@ impl ValuePath {
     }
 }
 
-fn push_key(steps: &mut Vec<Step>, key: &mut String, closed: bool) -> Result<(), String> {
+fn push_key(
+    steps: &mut Vec<Step>,
+    key: &mut String,
+    closed: bool,
+    literal: bool,
+) -> Result<(), String> {
     if key.is_empty() {
         if closed {
             return Ok(());
         }
         return Err("has an empty key (two dots, or a dot at an end)".to_string());
     }
-    let step = if key == "*" {
+    let step = if key == "*" && !literal {
         Step::Any
     } else {
         Step::Key(key.clone())
@@ -138,7 +151,17 @@ impl fmt::Display for ValuePath {
                     if i > 0 {
                         f.write_str(".")?;
                     }
-                    f.write_str(&k.replace('.', "\\."))?;
+                    let mut escaped = String::with_capacity(k.len());
+                    for c in k.chars() {
+                        if matches!(c, '\\' | '.' | '[' | ']') {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                    }
+                    if k == "*" {
+                        escaped.insert(0, '\\');
+                    }
+                    f.write_str(&escaped)?;
                 }
                 Step::Index(n) => write!(f, "[{n}]")?,
                 Step::Any => f.write_str(if i > 0 { ".*" } else { "*" })?,

@@ -5,7 +5,8 @@
 //! keeps a plain scalar a string), scalar keys (`80:`, `true:`) as strings.
 
 use super::scalars::{Dialect, resolve_plain};
-use saphyr_parser::{Event, Parser, ScalarStyle, Span, SpannedEventReceiver};
+use crate::yaml::{Budget, LimitError, MAX_DEPTH};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -16,19 +17,40 @@ pub(crate) enum LoadError {
     Syntax { line: usize, message: String },
     /// YAML, but not something JSON can hold.
     Invalid(String),
+    /// A limit of [`crate::yaml`] was broken (depth, aliasing, control
+    /// characters); the line is 1-based in the text given.
+    Limit { line: usize, message: String },
+}
+
+impl From<LimitError> for LoadError {
+    fn from(e: LimitError) -> Self {
+        LoadError::Limit {
+            line: e.line,
+            message: e.message,
+        }
+    }
 }
 
 /// Every document of `text`, in order (empty documents as null), read as
-/// `dialect` reads it.
+/// `dialect` reads it. The events are read one by one (no recursion), and
+/// the [`Budget`] stops the read at the first broken limit, before the
+/// value is built.
 pub(crate) fn load_all(text: &str, dialect: Dialect) -> Result<Vec<Value>, LoadError> {
+    crate::yaml::check_characters(text)?;
     let mut builder = Builder::new(dialect);
-    let mut parser = Parser::new_from_str(text);
-    parser
-        .load(&mut builder, true)
-        .map_err(|e| LoadError::Syntax {
-            line: e.marker().line().max(1),
-            message: e.info().to_string(),
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| match crate::yaml::scan_error(&e) {
+            Some(limit) => LoadError::from(limit),
+            None => LoadError::Syntax {
+                line: e.marker().line().max(1),
+                message: e.info().to_string(),
+            },
         })?;
+        builder.on_event(event, span);
+        if let Some(limit) = builder.limit.take() {
+            return Err(limit.into());
+        }
+    }
     match builder.error {
         Some(message) => Err(LoadError::Invalid(message)),
         None => Ok(builder.documents),
@@ -76,6 +98,10 @@ struct Builder {
     error: Option<String>,
     /// How many documents there were when the current one started.
     documents_before: usize,
+    /// Depth and alias counts of the stream.
+    budget: Budget,
+    /// The limit the stream broke; reading stops there.
+    limit: Option<LimitError>,
 }
 
 impl Builder {
@@ -87,6 +113,8 @@ impl Builder {
             documents: Vec::new(),
             error: None,
             documents_before: 0,
+            budget: Budget::new(MAX_DEPTH),
+            limit: None,
         }
     }
 
@@ -121,10 +149,21 @@ impl Builder {
     }
 
     /// Whether the mapping about to open is the document's
-    /// `metadata.annotations`.
+    /// `metadata.annotations` (of a manifest; YAML 1.1 inputs are not
+    /// manifests).
     fn opens_annotations(&self) -> bool {
         let pending = |frame: &Frame, name: &str| matches!(frame, Frame::Map { key: Some(Key::Name(k)), .. } if k == name);
-        matches!(self.stack.as_slice(), [root, meta] if pending(root, "metadata") && pending(meta, "annotations"))
+        let at = |field: &str| matches!(self.stack.as_slice(), [root, meta] if pending(root, "metadata") && pending(meta, field));
+        // An item of a `List` document (its text counts when kyaml's
+        // reader unwraps the list).
+        let in_item = |field: &str| matches!(self.stack.as_slice(), [list, Frame::Seq { .. }, root, meta] if pending(list, "items") && pending(root, "metadata") && pending(meta, field));
+        match self.dialect {
+            Dialect::Yaml11 | Dialect::KustomizePatch | Dialect::KustomizeText => false,
+            Dialect::KustomizeMetaText => {
+                at("annotations") || at("labels") || in_item("annotations") || in_item("labels")
+            }
+            Dialect::Kubectl | Dialect::Kustomize => at("annotations"),
+        }
     }
 
     /// Whether the node about to be placed is a mapping key.
@@ -137,6 +176,14 @@ impl Builder {
         if self.next_is_key() {
             let key = if plain && text == "<<" {
                 Key::Merge
+            } else if plain && self.dialect == Dialect::Yaml11 {
+                match yaml11_key(text) {
+                    Ok(name) => Key::Name(name),
+                    Err(message) => {
+                        self.fail(message);
+                        Key::Name(text.to_string())
+                    }
+                }
             } else if plain && matches!(resolve_plain(text, self.dialect), Ok(Value::Null)) {
                 Key::Name("null".to_string())
             } else {
@@ -148,8 +195,13 @@ impl Builder {
             self.place(Value::Null, Some(key));
             return;
         }
-        let verbatim = matches!(self.stack.last(), Some(Frame::Map { verbatim: true, .. }));
-        let value = if plain && (!verbatim || text.is_empty()) {
+        let verbatim = self.dialect == Dialect::KustomizeText
+            || matches!(self.stack.last(), Some(Frame::Map { verbatim: true, .. }));
+        let keep_empty = matches!(
+            self.dialect,
+            Dialect::KustomizeMetaText | Dialect::KustomizeText
+        );
+        let value = if plain && (!verbatim || (text.is_empty() && !keep_empty)) {
             match resolve_plain(text, self.dialect) {
                 Ok(v) => v,
                 Err(message) => {
@@ -157,6 +209,8 @@ impl Builder {
                     Value::Null
                 }
             }
+        } else if self.dialect == Dialect::KustomizeText && style != ScalarStyle::Plain {
+            Value::String(format!("{}{text}", crate::render::scalars::QUOTED))
         } else {
             Value::String(text.to_string())
         };
@@ -201,6 +255,19 @@ impl Builder {
     }
 }
 
+/// A plain mapping key as sigs.k8s.io/yaml makes it a JSON key: booleans
+/// and numbers written out, null refused.
+fn yaml11_key(text: &str) -> Result<String, String> {
+    match resolve_plain(text, Dialect::Yaml11)? {
+        Value::Null => Err(format!("unsupported map key {text:?} (null)")),
+        Value::String(s) => Ok(s),
+        Value::Number(n) if n.is_f64() => Ok(n
+            .as_f64()
+            .map_or_else(|| n.to_string(), super::scalars::go_float)),
+        other => Ok(other.to_string()),
+    }
+}
+
 /// Adds the entries of a `<<` value (a mapping or a list of them) that
 /// `entries` lacks: explicit keys win, and earlier mappings over later.
 fn merge_into(entries: &mut Map<String, Value>, merge: Value) -> Result<(), String> {
@@ -225,9 +292,42 @@ fn merge_into(entries: &mut Map<String, Value>, merge: Value) -> Result<(), Stri
     Ok(())
 }
 
-impl<'input> SpannedEventReceiver<'input> for Builder {
-    fn on_event(&mut self, event: Event<'input>, _span: Span) {
-        if self.error.is_some() {
+impl Builder {
+    /// Counts the event against the budget; false when it broke a limit.
+    fn within_budget(&mut self, event: &Event<'_>, span: Span) -> bool {
+        let counted = match event {
+            Event::DocumentStart(_) => {
+                self.budget.document();
+                Ok(())
+            }
+            Event::Scalar(_, _, anchor, _) => {
+                self.budget.scalar(*anchor);
+                Ok(())
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.budget.open(*anchor)
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.budget.close();
+                Ok(())
+            }
+            Event::Alias(id) => self.budget.alias(*id),
+            _ => Ok(()),
+        };
+        match counted {
+            Ok(()) => true,
+            Err(message) => {
+                self.limit = Some(LimitError {
+                    line: span.start.line().max(1),
+                    message,
+                });
+                false
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: Event<'_>, span: Span) {
+        if self.error.is_some() || !self.within_budget(&event, span) {
             return;
         }
         match event {
@@ -245,7 +345,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
             }
             Event::MappingStart(anchor, _) => {
                 if !self.collection_as_key() {
-                    let verbatim = self.dialect != Dialect::YamlV2 && self.opens_annotations();
+                    let verbatim = self.dialect != Dialect::Yaml11 && self.opens_annotations();
                     self.stack.push(Frame::Map {
                         entries: Map::new(),
                         key: None,

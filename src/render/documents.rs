@@ -25,6 +25,20 @@ pub(crate) fn parse_file_as(
     bytes: &[u8],
     dialect: Dialect,
 ) -> Result<Vec<Value>, RenderError> {
+    let mut out = Vec::new();
+    for (line, value) in load_documents(file, bytes, dialect)? {
+        push_objects(file, line, value, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The documents of one file (empty ones as null), each with the 1-based
+/// line it starts at, read as `dialect` reads them; no object checks.
+pub(crate) fn load_documents(
+    file: &str,
+    bytes: &[u8],
+    dialect: Dialect,
+) -> Result<Vec<(usize, Value)>, RenderError> {
     let text = std::str::from_utf8(bytes).map_err(|_| RenderError::Encoding {
         file: file.to_string(),
     })?;
@@ -38,41 +52,55 @@ pub(crate) fn parse_file_as(
                 format: "JSON",
                 message: strip_location(&e.to_string()),
             })?;
-            push_objects(file, 1, value, &mut out)?;
+            out.push((1, value));
         }
         return Ok(out);
     }
     for chunk in split_stream(text) {
         let line = chunk.first_line + first_content_line(&chunk.text);
-        let value = super::convert::load(&chunk.text, dialect).map_err(|e| {
-            // serde_yaml's messages name the problem best; its parser agrees
-            // with ours on what is YAML.
-            if let Err(serde) = serde_yaml::from_str::<serde_yaml::Value>(&chunk.text) {
-                return RenderError::Syntax {
-                    file: file.to_string(),
-                    line: chunk.first_line
-                        + serde.location().map_or(0, |l| l.line().saturating_sub(1)),
-                    format: "YAML",
-                    message: strip_location(&serde.to_string()),
-                };
-            }
-            match e {
-                LoadError::Syntax { line: at, message } => RenderError::Syntax {
-                    file: file.to_string(),
-                    line: chunk.first_line + at.saturating_sub(1),
-                    format: "YAML",
-                    message,
-                },
-                LoadError::Invalid(message) => RenderError::Invalid {
-                    file: file.to_string(),
-                    line,
-                    message,
-                },
-            }
-        })?;
-        push_objects(file, line, value, &mut out)?;
+        let value = super::convert::load(&chunk.text, dialect)
+            .map_err(|e| chunk_error(file, &chunk, line, e))?;
+        out.push((line, value));
     }
     Ok(out)
+}
+
+/// The error for a chunk that did not load, located in the file.
+/// serde_yaml's messages name syntax problems best (its parser agrees
+/// with ours on what is YAML); limits are reported as found, without
+/// handing the text to another parser.
+fn chunk_error(file: &str, chunk: &Chunk, line: usize, e: LoadError) -> RenderError {
+    let in_file = |at: usize| chunk.first_line + at.saturating_sub(1);
+    if let LoadError::Limit { line: at, message } = e {
+        return RenderError::Invalid {
+            file: file.to_string(),
+            line: in_file(at),
+            message: format!("invalid YAML: {message}"),
+        };
+    }
+    if let Some(serde) = crate::yaml::libyaml_error(&chunk.text) {
+        return RenderError::Syntax {
+            file: file.to_string(),
+            line: in_file(serde.location().map_or(1, |l| l.line())),
+            format: "YAML",
+            message: strip_location(&serde.to_string()),
+        };
+    }
+    match e {
+        LoadError::Syntax { line: at, message } | LoadError::Limit { line: at, message } => {
+            RenderError::Syntax {
+                file: file.to_string(),
+                line: in_file(at),
+                format: "YAML",
+                message,
+            }
+        }
+        LoadError::Invalid(message) => RenderError::Invalid {
+            file: file.to_string(),
+            line,
+            message,
+        },
+    }
 }
 
 /// Splits a YAML stream at `---` lines (and drops `...` end markers). The
@@ -152,25 +180,47 @@ fn push_objects(
             )));
         }
     };
-    let is_list = obj
-        .get("kind")
-        .and_then(Value::as_str)
-        .is_some_and(|k| k.ends_with("List"))
-        && obj.get("items").is_some_and(Value::is_array);
-    if is_list {
-        if let Some(Value::Array(items)) = obj.get("items") {
-            for (i, item) in items.iter().enumerate() {
-                if let Some(problem) = missing_field(item) {
-                    return Err(invalid(format!("items[{i}] of the List {problem}")));
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let named = obj
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .is_some_and(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+    // A kind ending in List with items (or without a name) is a list of
+    // objects, as kubectl reads it; a named object of a kind that happens
+    // to end in List (a CRD) is an object.
+    if kind.ends_with("List") && (obj.contains_key("items") || !named) {
+        match obj.get("items") {
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(problem) = missing_field(item) {
+                        return Err(invalid(format!("items[{i}] of the {kind} {problem}")));
+                    }
+                    if let Some(problem) = bad_name(item) {
+                        return Err(invalid(format!("items[{i}] of the {kind}: {problem}")));
+                    }
+                    out.push(item.clone());
                 }
-                out.push(item.clone());
+                return Ok(());
+            }
+            Some(Value::Null) | None => {
+                return Err(invalid(format!(
+                    "the {kind} has no items; expected `items:` with a list of objects"
+                )));
+            }
+            Some(other) => {
+                return Err(invalid(format!(
+                    "the items of the {kind} are {}; expected a list of objects",
+                    type_name(other)
+                )));
             }
         }
-        return Ok(());
     }
     let value = Value::Object(obj);
     if let Some(problem) = missing_field(&value) {
         return Err(invalid(format!("the document {problem}")));
+    }
+    if let Some(problem) = bad_name(&value) {
+        return Err(invalid(problem));
     }
     out.push(value);
     Ok(())
@@ -192,6 +242,26 @@ fn missing_field(obj: &Value) -> Option<&'static str> {
         return Some("has no metadata.name");
     }
     None
+}
+
+/// What is wrong with the object's name or namespace by the API server's
+/// rules for its kind (`Service "Web": metadata.name: …`), so that it is
+/// refused here, naming its file, rather than in a request URL.
+pub(crate) fn bad_name(obj: &Value) -> Option<String> {
+    let text = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or("");
+    let kind = text("/kind");
+    let group = text("/apiVersion").rsplit_once('/').map_or("", |(g, _)| g);
+    let name = text("/metadata/name");
+    let rule = crate::model::name_rule(group, kind);
+    if let Some(problem) = crate::model::name_problem(rule, name) {
+        return Some(format!("{kind} {name:?}: metadata.name: {problem}"));
+    }
+    let namespace = text("/metadata/namespace");
+    if namespace.is_empty() {
+        return None;
+    }
+    crate::model::namespace_problem(namespace)
+        .map(|problem| format!("{kind} {name:?}: metadata.namespace {namespace:?}: {problem}"))
 }
 
 fn type_name(v: &Value) -> &'static str {

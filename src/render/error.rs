@@ -49,6 +49,21 @@ pub enum RenderError {
     /// follows the folder and the program) or ran past its deadline.
     #[error("{0}")]
     KustomizeBinary(String),
+    /// A file of the tree could not be read (missing, a link out of the
+    /// repository or in a loop, inside a submodule, over the read limit).
+    #[error(transparent)]
+    Tree(#[from] crate::model::TreeError),
+    /// The render passed one of its limits (objects, bytes).
+    #[error("{0}")]
+    Limit(String),
+    /// A file cannot be used as it is (a link out of the rendered folder).
+    #[error("{file}: {message}")]
+    File {
+        /// Path of the file in the tree.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A Kustomize build failed (the message names the kustomization file
     /// and the entry).
     #[error(transparent)]

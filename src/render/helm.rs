@@ -6,7 +6,8 @@
 
 use super::RenderError;
 use super::documents::parse_file;
-use crate::model::FileTree;
+use super::process::{self, ProcessLimits};
+use crate::model::{FileTree, RenderLimits};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,13 +65,24 @@ pub fn helm_binary() -> Result<PathBuf, RenderError> {
         })
 }
 
-/// Renders the chart at `path` of `tree` with `helm template`.
+/// Renders the chart at `path` of `tree` with `helm template`, within the
+/// default [`RenderLimits`].
 pub fn template(
     tree: &FileTree,
     path: &str,
     options: &HelmOptions,
 ) -> Result<Vec<Value>, RenderError> {
-    template_with_binary(&helm_binary()?, tree, path, options)
+    template_limited(tree, path, options, &RenderLimits::default())
+}
+
+/// [`template`] within `limits` (deadline, memory and output of helm).
+pub fn template_limited(
+    tree: &FileTree,
+    path: &str,
+    options: &HelmOptions,
+    limits: &RenderLimits,
+) -> Result<Vec<Value>, RenderError> {
+    template_with(&helm_binary()?, tree, path, options, limits)
 }
 
 /// [`template`] with an explicit helm binary.
@@ -79,6 +91,17 @@ pub fn template_with_binary(
     tree: &FileTree,
     path: &str,
     options: &HelmOptions,
+) -> Result<Vec<Value>, RenderError> {
+    template_with(helm, tree, path, options, &RenderLimits::default())
+}
+
+/// [`template`] with an explicit helm binary and limits.
+pub fn template_with(
+    helm: &Path,
+    tree: &FileTree,
+    path: &str,
+    options: &HelmOptions,
+    limits: &RenderLimits,
 ) -> Result<Vec<Value>, RenderError> {
     for file in &options.value_files {
         if !tree.has(&join(path, file)) {
@@ -92,13 +115,25 @@ pub fn template_with_binary(
         .iter()
         .map(|f| Values::File(join(path, f)))
         .collect();
-    for (_, content) in &options.value_contents {
-        values.push(Values::Text(String::from_utf8_lossy(content).into_owned()));
+    for (name, content) in &options.value_contents {
+        values.push(Values::Text {
+            text: String::from_utf8_lossy(content).into_owned(),
+            origin: name.clone(),
+        });
     }
     if let Some(inline) = &options.values {
+        if !inline.is_object() {
+            return Err(RenderError::Helm(format!(
+                "{path}: source.helm.values of tether.yaml must be a mapping of values, not {}",
+                json_type(inline)
+            )));
+        }
         let text = serde_yaml::to_string(inline)
             .map_err(|e| RenderError::Helm(format!("inline helm values: {e}")))?;
-        values.push(Values::Text(text));
+        values.push(Values::Text {
+            text,
+            origin: "source.helm.values of tether.yaml".to_string(),
+        });
     }
     let mut flags = Vec::new();
     if let Some(version) = &options.kube_version {
@@ -132,7 +167,7 @@ pub fn template_with_binary(
         flags,
         set_files: options.set_file.clone(),
     };
-    let stdout = run_template(helm, tree, &call)
+    let stdout = run_template(helm, tree, &call, &ProcessLimits::from(limits))
         .map_err(|message| RenderError::Helm(format!("{path}: helm template failed: {message}")))?;
     parse_file(&format!("{path} (helm template)"), &stdout)
 }
@@ -142,8 +177,29 @@ pub fn template_with_binary(
 pub(crate) enum Values {
     /// A file of the tree.
     File(String),
-    /// YAML text.
-    Text(String),
+    /// YAML text, and where it comes from (for helm's messages).
+    Text { text: String, origin: String },
+}
+
+impl Values {
+    /// How helm's messages should name it.
+    fn origin(&self) -> &str {
+        match self {
+            Values::File(file) => file,
+            Values::Text { origin, .. } => origin,
+        }
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
 }
 
 /// One `helm template` run: the chart folder of the tree, the release,
@@ -161,11 +217,14 @@ pub(crate) struct TemplateCall<'a> {
 }
 
 /// Runs `helm template` on a copy of the chart written from `tree` to a
-/// temporary folder; the rendered stream, or helm's message.
+/// temporary folder, within `limits` ([`process::run`]); the rendered
+/// stream, or helm's message with the temporary paths replaced by what
+/// they stand for.
 pub(crate) fn run_template(
     helm: &Path,
     tree: &FileTree,
     call: &TemplateCall<'_>,
+    limits: &ProcessLimits,
 ) -> Result<Vec<u8>, String> {
     let work = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
     let chart = work.path().join("chart");
@@ -179,15 +238,18 @@ pub(crate) fn run_template(
     if let Some(ns) = call.namespace {
         command.arg("--namespace").arg(ns);
     }
+    let mut renames: Vec<(String, String)> = Vec::new();
     for (i, values) in call.values.iter().enumerate() {
         let on_disk = work.path().join(format!("values-{i}.yaml"));
         let bytes = match values {
-            Values::File(file) => tree.get(file).unwrap_or_default(),
-            Values::Text(text) => text.as_bytes(),
+            Values::File(file) => tree.read(file).map_err(|e| e.to_string())?,
+            Values::Text { text, .. } => text.as_bytes(),
         };
         std::fs::write(&on_disk, bytes).map_err(|e| format!("cannot write values: {e}"))?;
+        renames.push((on_disk.display().to_string(), values.origin().to_string()));
         command.arg("--values").arg(on_disk);
     }
+    renames.push((chart.display().to_string(), call.chart.to_string()));
     command.args(&call.flags);
     for (i, (name, content)) in call.set_files.iter().enumerate() {
         let on_disk = work.path().join(format!("set-file-{i}"));
@@ -201,14 +263,42 @@ pub(crate) fn run_template(
         .env("HELM_CONFIG_HOME", work.path().join("helm"))
         .env("HELM_CACHE_HOME", work.path().join("helm/.cache"))
         .env("HELM_DATA_HOME", work.path().join("helm/.data"));
-    let output = command
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", helm.display()))?;
+    let output = process::run(command, limits).map_err(|e| e.to_string())?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(stderr.trim().trim_start_matches("Error: ").to_string());
+        return Err(helm_message(&stderr, &renames));
     }
     Ok(output.stdout)
+}
+
+/// helm's error text for a tether user: `Error:` prefixes dropped, the
+/// temporary files named by what they hold, and the advice about helm's
+/// `--debug` flag (which tether does not have) turned into a command the
+/// user can run.
+fn helm_message(stderr: &str, renames: &[(String, String)]) -> String {
+    let mut text = stderr.trim().to_string();
+    for (temp, origin) in renames {
+        text = text.replace(temp.as_str(), origin);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut advised = false;
+    for line in text.lines() {
+        let line = line.trim_start_matches("Error: ");
+        if line.contains("--debug flag") {
+            advised = true;
+            continue;
+        }
+        if !line.trim().is_empty() {
+            lines.push(line.to_string());
+        }
+    }
+    let mut message = lines.join("; ");
+    if advised && message.contains("YAML parse error") {
+        message.push_str(
+            " (to see the rendered text, run `helm template --debug` on the chart folder)",
+        );
+    }
+    message
 }
 
 /// `dir/file` of a file tree (just `file` at the root).
@@ -227,11 +317,15 @@ fn write_chart(tree: &FileTree, path: &str, dest: &Path) -> Result<(), RenderErr
     } else {
         format!("{path}/")
     };
-    for (file, bytes) in tree.under(path) {
+    for file in tree.under(path) {
         let relative = &file[prefix.len()..];
         if relative.split('/').any(|c| c == ".." || c.is_empty()) {
             continue;
         }
+        if tree.kind(file) == Some(crate::model::EntryKind::Submodule) {
+            continue;
+        }
+        let bytes = tree.read(file)?;
         let target = dest.join(relative);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)

@@ -14,8 +14,8 @@
 
 use super::RenderError;
 use super::documents::parse_file;
-use super::external::{RunError, run_with_deadline};
-use crate::model::FileTree;
+use super::process::{self, ProcessError, ProcessLimits};
+use crate::model::{FileTree, LoadRestrictor, RenderLimits, TreeError};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,9 +26,6 @@ pub const KUSTOMIZE_ENV: &str = "TETHER_KUSTOMIZE";
 
 /// Environment variable with the deadline of one build, in seconds.
 pub const TIMEOUT_ENV: &str = "TETHER_KUSTOMIZE_TIMEOUT";
-
-/// How long one build may run unless [`TIMEOUT_ENV`] says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A kustomize program and how it is called.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,37 +92,43 @@ impl KustomizeProgram {
     }
 }
 
-/// The deadline of one build: [`TIMEOUT_ENV`] seconds, else
-/// [`DEFAULT_TIMEOUT`].
-pub fn timeout() -> Duration {
+/// The deadline of one build: [`TIMEOUT_ENV`] seconds when set, else
+/// `render.timeout` (`configured`).
+pub fn timeout(configured: Duration) -> Duration {
     std::env::var(TIMEOUT_ENV)
         .ok()
         .and_then(|s| s.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s > 0.0)
-        .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64)
+        .map_or(configured, Duration::from_secs_f64)
 }
 
 /// Builds the kustomization in folder `dir` of `tree` with the program
 /// [`KustomizeProgram::find`] picks, helm from [`super::helm::helm_binary`]
-/// when there is one, and [`timeout`].
-pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, RenderError> {
+/// when there is one, within `limits` (deadline: [`timeout`]; the load
+/// restrictor is passed on).
+pub fn build(tree: &FileTree, dir: &str, limits: &RenderLimits) -> Result<Vec<Value>, RenderError> {
     let helm = super::helm::helm_binary().ok();
+    let mut process = ProcessLimits::from(limits);
+    process.timeout = timeout(limits.timeout);
     build_with(
         &KustomizeProgram::find()?,
         helm.as_deref(),
         tree,
         dir,
-        timeout(),
+        &process,
+        limits.load_restrictor,
     )
 }
 
-/// [`build`] with an explicit program, helm and deadline.
+/// [`build`] with an explicit program, helm, process limits and load
+/// restrictor.
 pub fn build_with(
     program: &KustomizeProgram,
     helm: Option<&Path>,
     tree: &FileTree,
     dir: &str,
-    deadline: Duration,
+    limits: &ProcessLimits,
+    restrictor: LoadRestrictor,
 ) -> Result<Vec<Value>, RenderError> {
     let failed = |message: String| {
         RenderError::KustomizeBinary(format!(
@@ -147,16 +150,19 @@ pub fn build_with(
     if let Some(helm) = helm {
         command.arg("--helm-command").arg(helm);
     }
+    if restrictor == LoadRestrictor::None {
+        command.arg("--load-restrictor").arg("LoadRestrictionsNone");
+    }
     // Helm's configuration and caches stay out of the user's home.
     command
         .current_dir(&root)
         .env("HELM_CONFIG_HOME", work.path().join("helm"))
         .env("HELM_CACHE_HOME", work.path().join("helm/.cache"))
         .env("HELM_DATA_HOME", work.path().join("helm/.data"));
-    let done = run_with_deadline(command, deadline).map_err(|e| match e {
-        RunError::TimedOut { deadline, .. } => failed(format!(
-            "it did not finish within {}s and was stopped (set {TIMEOUT_ENV} to allow longer)",
-            deadline.as_secs_f32()
+    let done = process::run(command, limits).map_err(|e| match e {
+        ProcessError::Timeout { timeout, .. } => failed(format!(
+            "it did not finish within {}s and was stopped with its child processes (render.timeout, or {TIMEOUT_ENV})",
+            timeout.as_secs_f32()
         )),
         other => failed(other.to_string()),
     })?;
@@ -204,13 +210,20 @@ fn private_dir() -> std::io::Result<tempfile::TempDir> {
 /// (`..`, absolute, empty components) are skipped.
 fn materialise(tree: &FileTree, root: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(root)?;
-    for (file, bytes) in tree.iter() {
+    for file in tree.paths() {
         if file
             .split('/')
             .any(|c| c.is_empty() || c == "." || c == "..")
         {
             continue;
         }
+        // Links inside the tree are written as the files they lead to;
+        // links to folders and submodules are not files to write.
+        let bytes = match tree.read(file) {
+            Ok(bytes) => bytes,
+            Err(TreeError::Folder { .. } | TreeError::Submodule { .. }) => continue,
+            Err(e) => return Err(std::io::Error::other(e)),
+        };
         let target = root.join(file);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;

@@ -24,30 +24,54 @@ pub(crate) enum Dialect {
     Kubectl,
     /// `kustomize build`: timestamps become RFC 3339.
     Kustomize,
-    /// sigs.k8s.io/yaml (go-yaml v2, YAML 1.1), as Flux's controllers read
-    /// text back (`YAMLToJSON`): also `y`, `yes`, `on`, `n`, `no`, `off`
-    /// (in their three spellings) are booleans; timestamps stay as written.
-    YamlV2,
+    /// As [`Dialect::Kustomize`], but annotations are read like any
+    /// other field (strategic merge patches: `null` deletes).
+    KustomizePatch,
+    /// As [`Dialect::Kustomize`], but the plain values of
+    /// `metadata.labels` and `metadata.annotations` are kept as written
+    /// (`null` too): kustomize's label and annotation maps of text.
+    KustomizeMetaText,
+    /// Every scalar as the text written (kyaml's node values), quoted and
+    /// block scalars starting with [`QUOTED`] (kyaml keeps the quoting).
+    KustomizeText,
+    /// YAML 1.1 as go-yaml v2 reads it, then made JSON (sigs.k8s.io/yaml):
+    /// how kustomize reads kustomization files, JSON 6902 patches and
+    /// configuration files. `yes`, `on`, `n` are booleans; timestamps
+    /// stay as written.
+    Yaml11,
 }
+
+/// What starts a quoted string read as [`Dialect::KustomizeText`].
+pub(crate) const QUOTED: char = '\u{1}';
+
+/// YAML 1.1 booleans besides the `true`/`false` forms.
+const YAML11_TRUE: &[&str] = &["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"];
+const YAML11_FALSE: &[&str] = &["n", "N", "no", "No", "NO", "off", "Off", "OFF"];
 
 /// The value of a plain scalar; Err for the infinities and NaN, which JSON
 /// cannot hold.
 pub(crate) fn resolve_plain(text: &str, dialect: Dialect) -> Result<Value, String> {
+    let dialect = match dialect {
+        Dialect::KustomizePatch | Dialect::KustomizeMetaText | Dialect::KustomizeText => {
+            Dialect::Kustomize
+        }
+        other => other,
+    };
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
         "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
         "false" | "False" | "FALSE" => return Ok(Value::Bool(false)),
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" if dialect == Dialect::YamlV2 => {
-            return Ok(Value::Bool(true));
-        }
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" if dialect == Dialect::YamlV2 => {
-            return Ok(Value::Bool(false));
-        }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
         | ".nan" | ".NaN" | ".NAN" => {
             return Err(format!(
                 "the number {text} cannot be represented (infinite or NaN)"
             ));
+        }
+        _ if dialect == Dialect::Yaml11 && YAML11_TRUE.contains(&text) => {
+            return Ok(Value::Bool(true));
+        }
+        _ if dialect == Dialect::Yaml11 && YAML11_FALSE.contains(&text) => {
+            return Ok(Value::Bool(false));
         }
         _ => {}
     }
@@ -68,8 +92,11 @@ fn number_or_time(text: &str, dialect: Dialect) -> Option<Value> {
     }
     if let Some(stamp) = timestamp(text) {
         return Some(Value::String(match dialect {
-            Dialect::Kustomize => stamp,
-            Dialect::Kubectl | Dialect::YamlV2 => text.to_string(),
+            Dialect::Kustomize
+            | Dialect::KustomizePatch
+            | Dialect::KustomizeMetaText
+            | Dialect::KustomizeText => stamp,
+            Dialect::Kubectl | Dialect::Yaml11 => text.to_string(),
         }));
     }
     let plain: String = text.chars().filter(|c| *c != '_').collect();

@@ -121,6 +121,17 @@ pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let cost = state.opts.cost.time;
+    if !cost.is_zero() {
+        let worker = match &state.workers {
+            Some(workers) => workers.clone().acquire_owned().await.ok(),
+            None => None,
+        };
+        // A thread's sleep keeps sub-millisecond times exact (tokio's
+        // timer rounds up to whole milliseconds).
+        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(cost)).await;
+        drop(worker);
+    }
     let reg = state.registry().clone();
     // Discovery documents and errors of the built-in codecs follow the
     // Accept header like resources do; unacceptable ones are answered JSON.

@@ -61,4 +61,4 @@ pub use access::AccessRule;
 pub use error::SimError;
 pub use faults::{Fault, FaultEffect, FaultHandle};
 pub use kubeconfig::{write_kubeconfig, write_kubeconfig_as};
-pub use server::{SimHandle, SimOptions, SimServer};
+pub use server::{RequestCost, SimHandle, SimOptions, SimServer};

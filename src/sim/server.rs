@@ -38,6 +38,22 @@ pub struct SimOptions {
     pub pod_ready_delay: Duration,
     /// Cluster name, e.g. `staging`.
     pub name: String,
+    /// What each request costs the server, to stand in for a real API
+    /// server in benchmarks (zero: answered as fast as the sim can).
+    pub cost: RequestCost,
+}
+
+/// A model of a real API server's work: every request (a watch only for
+/// its start) occupies one of `slots` workers for `time` before it is
+/// answered, so a server with 2 slots does at most 2 requests at once,
+/// as an API server and etcd sharing 2 cores would. The sim's own work
+/// comes on top (it is small: see docs/PERFORMANCE.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestCost {
+    /// Time one request takes the server.
+    pub time: Duration,
+    /// Requests worked on at once; 0 = no limit.
+    pub slots: usize,
 }
 
 impl Default for SimOptions {
@@ -46,6 +62,7 @@ impl Default for SimOptions {
             port: 0,
             pod_ready_delay: Duration::from_secs(1),
             name: "sim".to_string(),
+            cost: RequestCost::default(),
         }
     }
 }
@@ -77,8 +94,11 @@ impl SimServer {
             source,
         })?;
         let watch_cancel = Arc::new(Mutex::new(CancellationToken::new()));
+        let workers =
+            (opts.cost.slots > 0).then(|| Arc::new(tokio::sync::Semaphore::new(opts.cost.slots)));
         let state = Arc::new(SimState {
             opts,
+            workers,
             store: Mutex::new(Store::new(START_RV)),
             registry: RwLock::new(Registry::builtin()?),
             faults: FaultHandle::new(watch_cancel.clone()),

@@ -13,6 +13,8 @@ use super::store::Store;
 #[derive(Debug)]
 pub(crate) struct SimState {
     pub opts: SimOptions,
+    /// The workers of [`super::RequestCost`] (None: no limit).
+    pub workers: Option<Arc<tokio::sync::Semaphore>>,
     pub store: Mutex<Store>,
     pub registry: RwLock<Registry>,
     pub faults: FaultHandle,

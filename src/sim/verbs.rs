@@ -35,7 +35,7 @@ fn object_body(req: &Req, rt: &ResourceType) -> Result<Value, ApiError> {
 /// A patch document (its media type names the patch type).
 fn json_body(req: &Req) -> Result<Value, ApiError> {
     serde_json::from_slice(&req.body)
-        .or_else(|_| serde_yaml::from_slice::<Value>(&req.body))
+        .or_else(|_| crate::yaml::from_slice::<Value>(&req.body))
         .map_err(|e| {
             ApiError::bad_request(format!("the body of the request could not be decoded: {e}"))
         })

@@ -107,6 +107,15 @@ pub enum SourceError {
         /// The repository.
         repo: PathBuf,
     },
+    /// The commit to revert is the edge of a shallow clone: its parent is
+    /// not in the repository.
+    #[error("cannot revert commit {commit} of repository {}: its parent is not in the repository, which is a shallow clone; fetch more history (git fetch --deepen=1) first", repo.display())]
+    ShallowParent {
+        /// Full id of the commit.
+        commit: String,
+        /// The repository.
+        repo: PathBuf,
+    },
     /// The commit to revert is a merge; choosing a mainline parent is not supported.
     #[error("commit {commit} of repository {} is a merge commit with {parents} parents; reverting merges needs a mainline parent, which tether does not support", repo.display())]
     MergeCommit {

@@ -5,7 +5,29 @@ use crate::model::Revision;
 use gix::revision::walk::Sorting;
 use gix::traverse::commit::simple::CommitTimeOrder;
 
+/// The commits that changed a path, and where a shallow clone cut the
+/// history short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathLog {
+    /// Newest first.
+    pub commits: Vec<CommitInfo>,
+    /// The oldest commit of a shallow clone met on the way (full id): its
+    /// parents are not in the repository, so whether it changed the path
+    /// cannot be told, and nothing older is listed.
+    pub shallow_boundary: Option<String>,
+}
+
 impl Repo {
+    /// [`Repo::log_path_bounded`] without the shallow boundary.
+    pub fn log_path(
+        &self,
+        rev: &Revision,
+        path: &str,
+        limit: usize,
+    ) -> Result<Vec<CommitInfo>, SourceError> {
+        Ok(self.log_path_bounded(rev, path, limit)?.commits)
+    }
+
     /// Up to `limit` commits reachable from `rev` that changed anything under
     /// `path` (`""` = the whole repository), newest first by commit time.
     ///
@@ -15,12 +37,16 @@ impl Repo {
     /// away: every reachable commit is considered, each against its first
     /// parent. For linear histories both agree. [`Revision::WorkTree`] lists
     /// the history of HEAD.
-    pub fn log_path(
+    ///
+    /// In a shallow clone (`git clone --depth N`, git-sync's default) the
+    /// walk stops at the clone's boundary commits, which are left out and
+    /// reported in [`PathLog::shallow_boundary`].
+    pub fn log_path_bounded(
         &self,
         rev: &Revision,
         path: &str,
         limit: usize,
-    ) -> Result<Vec<CommitInfo>, SourceError> {
+    ) -> Result<PathLog, SourceError> {
         let spec = match rev {
             Revision::Git(spec) => spec.as_str(),
             Revision::WorkTree => "HEAD",
@@ -33,12 +59,22 @@ impl Repo {
             .sorting(Sorting::ByCommitTime(CommitTimeOrder::NewestFirst))
             .all()
             .map_err(self.git_err("walking the history"))?;
+        let shallow: Vec<gix::ObjectId> = repo
+            .shallow_commits()
+            .map_err(self.git_err("reading the shallow file"))?
+            .map(|commits| commits.iter().copied().collect())
+            .unwrap_or_default();
         let mut out = Vec::new();
+        let mut boundary = None;
         for info in walk {
             if out.len() >= limit {
                 break;
             }
             let info = info.map_err(self.git_err("walking the history"))?;
+            if shallow.contains(&info.id) {
+                boundary.get_or_insert_with(|| info.id.to_string());
+                continue;
+            }
             let commit = info.object().map_err(self.git_err("reading a commit"))?;
             let here = self.id_at(&repo, commit.id, &path)?;
             let before = match commit.parent_ids().next() {
@@ -49,7 +85,10 @@ impl Repo {
                 out.push(self.commit_info(&commit)?);
             }
         }
-        Ok(out)
+        Ok(PathLog {
+            commits: out,
+            shallow_boundary: boundary,
+        })
     }
 
     /// The id of the tree or blob at `path` in commit `id`, None if absent.

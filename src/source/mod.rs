@@ -24,6 +24,7 @@ mod tree;
 mod write;
 
 pub use error::SourceError;
+pub use log::PathLog;
 pub use revert::{RevertChange, RevertOutcome, RevertPreview};
 pub use tree::read_folder;
 pub use write::init_repo;

@@ -208,6 +208,12 @@ impl Repo {
                     repo: self.path.clone(),
                 });
             }
+            [one] if !repo.has_object(*one) => {
+                return Err(SourceError::ShallowParent {
+                    commit: reverted.to_string(),
+                    repo: self.path.clone(),
+                });
+            }
             [one] => *one,
             many => {
                 return Err(SourceError::MergeCommit {

@@ -49,8 +49,15 @@ pub enum Action {
     Yaml,
     /// Pause or resume automated sync of the selected app.
     Pause,
-    /// Revert the selected commit (asks for confirmation).
+    /// Revert the selected commit, or roll a live Argo CD app back to the
+    /// selected sync (asks for confirmation).
     Revert,
+    /// Terminate the running Argo CD operation of the selected app (asks
+    /// for confirmation).
+    Terminate,
+    /// Show the Argo CD operation of the selected app (phase, resources by
+    /// wave), updating live.
+    Operation,
     /// Answer yes in a dialog, or accept typed input.
     Confirm,
     /// Answer no in a dialog, or abandon typed input.
@@ -86,7 +93,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -109,6 +116,8 @@ impl Action {
         Action::Yaml,
         Action::Pause,
         Action::Revert,
+        Action::Terminate,
+        Action::Operation,
         Action::Confirm,
         Action::Cancel,
         Action::DeleteChar,
@@ -151,6 +160,8 @@ impl Action {
             Action::Yaml => "yaml",
             Action::Pause => "pause",
             Action::Revert => "revert",
+            Action::Terminate => "terminate",
+            Action::Operation => "operation",
             Action::Confirm => "confirm",
             Action::Cancel => "cancel",
             Action::DeleteChar => "delete_char",
@@ -174,12 +185,17 @@ impl Action {
         Action::ALL.into_iter().find(|a| a.name() == name)
     }
 
-    /// Changes clusters or Git: needs a confirmation dialog, and is not
-    /// available in read-only mode.
+    /// Changes clusters or Git: needs a confirmation dialog (or a typed
+    /// reason), and is not available in read-only mode.
     pub fn dangerous(self) -> bool {
         matches!(
             self,
-            Action::Sync | Action::SyncPrune | Action::Revert | Action::ResourceAction
+            Action::Sync
+                | Action::SyncPrune
+                | Action::Pause
+                | Action::Revert
+                | Action::Terminate
+                | Action::ResourceAction
         )
     }
 
@@ -189,7 +205,7 @@ impl Action {
             Action::Quit => "quit tether",
             Action::Help => "show this help",
             Action::Back => "back / close / clear filter",
-            Action::Command => "command mode (:apps, :tree APP, :ctx, :q…)",
+            Action::Command => "command mode (:apps, :appsets, :ctx, :q…)",
             Action::Filter => "filter rows",
             Action::MoveUp => "select previous row",
             Action::MoveDown => "select next row",
@@ -207,7 +223,9 @@ impl Action {
             Action::Events => "events",
             Action::Yaml => "YAML",
             Action::Pause => "pause / resume automation",
-            Action::Revert => "revert the selected commit",
+            Action::Revert => "revert the commit / roll back",
+            Action::Terminate => "terminate the Argo CD operation",
+            Action::Operation => "Argo CD operation by wave",
             Action::Confirm => "yes / accept",
             Action::Cancel => "no / abandon",
             Action::DeleteChar => "delete a character",
@@ -248,7 +266,9 @@ mod tests {
             vec![
                 Action::Sync,
                 Action::SyncPrune,
+                Action::Pause,
                 Action::Revert,
+                Action::Terminate,
                 Action::ResourceAction
             ]
         );

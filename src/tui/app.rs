@@ -5,11 +5,12 @@ use super::action::Action;
 use super::apps_table::AppsTable;
 use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
+pub use super::state::progress::SyncProgress;
 use super::state::revert::RevertState;
 use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
 use super::view;
-use crate::engine::{EngineCommand, Snapshot, SyncReport};
+use crate::engine::{EngineCommand, LiveAction, LivePlan, Snapshot, SyncReport};
 use crate::model::ResourceKey;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -76,15 +77,14 @@ pub enum Mode {
         resource: ResourceKey,
         action: String,
     },
-}
-
-/// A sync in flight: the resources applied so far.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncProgress {
-    /// The app being synced.
-    pub app: String,
-    /// `Kind/name action` per applied resource, in order.
-    pub lines: Vec<String>,
+    /// Asking whether to run `action` on the live Argo CD / Flux `app`,
+    /// showing the patches it sends (in [`App::live_plan`]).
+    ConfirmLive {
+        /// The app (its ref).
+        app: String,
+        /// What to do.
+        action: LiveAction,
+    },
 }
 
 /// How a status message should look.
@@ -109,6 +109,8 @@ pub struct StatusMessage {
 
 /// Rows per page until the terminal size is known.
 const DEFAULT_PAGE: usize = 10;
+/// Columns until the terminal size is known.
+const DEFAULT_WIDTH: u16 = 80;
 
 /// Ticks (1/8 s) an info message stays before the status line shows
 /// hints again.
@@ -136,6 +138,12 @@ pub struct App {
     pub(super) requests: Requests,
     /// The plan shown in the sync confirmation.
     pub(super) plan: Option<Loadable<Arc<SyncReport>>>,
+    /// The patches shown in a live app's confirmation or pause dialog.
+    pub(super) live_plan: Option<Loadable<Arc<LivePlan>>>,
+    /// First plan line shown in a live app's confirmation.
+    pub(super) live_scroll: usize,
+    /// Terminal width, for dialogs that wrap.
+    pub(super) width: u16,
     /// The sync in flight, shown in a panel.
     pub(super) progress: Option<SyncProgress>,
     /// The revert being confirmed, with its preview.
@@ -184,6 +192,9 @@ impl App {
             views: Vec::new(),
             requests: Requests::default(),
             plan: None,
+            live_plan: None,
+            live_scroll: 0,
+            width: DEFAULT_WIDTH,
             progress: None,
             revert: None,
             reverting: None,
@@ -194,13 +205,16 @@ impl App {
     }
 
     /// Replaces the snapshot; the selection stays on the same app name.
+    /// Views listing apps follow it; a shown operation is read again.
     pub fn apply_snapshot(&mut self, snapshot: Arc<Snapshot>) {
         self.snapshot = snapshot;
         self.table.update(&self.snapshot);
+        self.follow_snapshot();
     }
 
     /// Tells the app how big the terminal is (for paging).
-    pub fn resize(&mut self, _width: u16, height: u16) {
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.width = width;
         self.page_size = usize::from(view::table_rows(height)).max(1);
         self.table.set_page(self.page_size);
     }
@@ -255,6 +269,7 @@ impl App {
                 resource,
                 action,
             } => self.confirm_action_key(&chord, app, resource, action),
+            Mode::ConfirmLive { app, action } => self.confirm_live_key(&chord, app, action),
         }
     }
 
@@ -322,6 +337,16 @@ impl App {
     /// The plan of the sync being confirmed.
     pub fn plan(&self) -> Option<&Loadable<Arc<SyncReport>>> {
         self.plan.as_ref()
+    }
+
+    /// The patches of the live action being confirmed (or paused for).
+    pub fn live_plan(&self) -> Option<&Loadable<Arc<LivePlan>>> {
+        self.live_plan.as_ref()
+    }
+
+    /// The apps table's scope (`:argocd`, `:ctx NAME`…).
+    pub fn scope(&self) -> &super::state::scope::AppScope {
+        self.table.scope()
     }
 
     /// Whether something waits for the engine.

@@ -4,29 +4,42 @@ use super::action::Action;
 use super::app::{App, Effect, Mode};
 use super::keymap::{BUNDLED as BUNDLED_KEYMAPS, KeyContext};
 use super::keys::KeyChord;
+use super::state::scope::AppScope;
 use super::theme_file::BUNDLED as BUNDLED_THEMES;
+use crate::model::AppEngine;
 use std::sync::Arc;
 
 /// The `:` commands, for the help screen: (how to type it, what it does).
-pub const COMMANDS: [(&str, &str); 9] = [
+pub const COMMANDS: [(&str, &str); 15] = [
     (":q  :quit", "quit tether"),
     (":apps", "apps table, views closed, filter cleared"),
     (":tree APP", "resource tree of APP"),
     (":diff APP", "diff of APP"),
     (":history APP", "history of APP"),
-    (":ctx", "clusters (kubeconfig contexts)"),
+    (":argocd", "list only Argo CD apps"),
+    (":flux", "list only Flux apps"),
+    (":tether", "list only tether's own apps"),
+    (":ctx NAME", "list only the apps of cluster NAME"),
+    (":all", "list every app again"),
+    (":ctx", "clusters; enter lists one's apps"),
+    (":appsets", "ApplicationSets; enter lists their apps"),
     (":theme NAME", "switch theme"),
     (":keymap NAME", "switch keymap"),
     (":help", "show this help"),
 ];
 
 /// Command words and whether they take an argument.
-const VERBS: [(&str, bool); 10] = [
+const VERBS: [(&str, bool); 15] = [
     ("apps", false),
+    ("appsets", false),
     ("tree", true),
     ("diff", true),
     ("history", true),
-    ("ctx", false),
+    ("ctx", true),
+    ("argocd", false),
+    ("flux", false),
+    ("tether", false),
+    ("all", false),
     ("theme", true),
     ("keymap", true),
     ("help", false),
@@ -35,8 +48,8 @@ const VERBS: [(&str, bool); 10] = [
 ];
 
 /// Every full input that completes `input`: command words, then app,
-/// theme or keymap names for the word's argument.
-pub fn completions(input: &str, apps: &[&str]) -> Vec<String> {
+/// context, theme or keymap names for the word's argument.
+pub fn completions_with(input: &str, apps: &[&str], contexts: &[&str]) -> Vec<String> {
     match input.split_once(' ') {
         None => VERBS
             .iter()
@@ -52,6 +65,7 @@ pub fn completions(input: &str, apps: &[&str]) -> Vec<String> {
         Some((verb, partial)) => {
             let names: Vec<&str> = match verb {
                 "tree" | "diff" | "history" => apps.to_vec(),
+                "ctx" => contexts.to_vec(),
                 "theme" => BUNDLED_THEMES.iter().map(|(n, _)| *n).collect(),
                 "keymap" => BUNDLED_KEYMAPS.iter().map(|(n, _)| *n).collect(),
                 _ => Vec::new(),
@@ -104,7 +118,9 @@ impl App {
             }
             Some(Action::Complete) => {
                 let names: Vec<&str> = self.snapshot.apps.iter().map(|a| a.key()).collect();
-                let found = completions(&input, &names);
+                let contexts = self.context_names();
+                let contexts: Vec<&str> = contexts.iter().map(String::as_str).collect();
+                let found = completions_with(&input, &names, &contexts);
                 let prefix = common_prefix(&found);
                 if prefix.len() > input.len() {
                     input = prefix;
@@ -137,7 +153,34 @@ impl App {
                 self.table.set_filter("", &snapshot);
             }
             "help" => self.mode = Mode::Help(0),
-            "ctx" | "context" | "contexts" => self.open_contexts(),
+            "ctx" | "context" | "contexts" if argument.is_empty() => self.open_contexts(),
+            "ctx" | "context" => {
+                let known = self.context_names();
+                if !known.iter().any(|c| c == argument) {
+                    self.error(format!(
+                        "unknown context '{argument}' (known: {})",
+                        known.join(", ")
+                    ));
+                    return Vec::new();
+                }
+                self.show_scope(AppScope {
+                    context: Some(argument.to_string()),
+                    ..self.table.scope().clone()
+                });
+            }
+            "argocd" | "flux" | "tether" => {
+                let engine = match verb {
+                    "argocd" => AppEngine::Argocd,
+                    "flux" => AppEngine::Flux,
+                    _ => AppEngine::Tether,
+                };
+                self.show_scope(AppScope {
+                    engine: Some(engine),
+                    ..self.table.scope().clone()
+                });
+            }
+            "all" => self.show_scope(AppScope::default()),
+            "appsets" | "appset" | "applicationsets" => self.open_appsets(),
             "theme" | "keymap" if argument.is_empty() => {
                 self.warn(format!(":{verb} needs a name"));
             }
@@ -186,6 +229,21 @@ impl App {
         Vec::new()
     }
 
+    /// Every cluster name: the snapshot's clusters and those of its apps.
+    fn context_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .snapshot
+            .clusters
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(self.snapshot.apps.iter().map(|a| a.cluster.clone()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// The app of the shown view, else the selected row's.
     fn current_app(&self) -> Option<String> {
         self.views
@@ -200,9 +258,18 @@ impl App {
 mod tests {
     use super::*;
 
+    fn completions(input: &str, apps: &[&str]) -> Vec<String> {
+        completions_with(input, apps, &[])
+    }
+
     #[test]
     fn completes_words_then_names() {
         assert_eq!(completions("tr", &[]), ["tree "]);
+        assert_eq!(completions("a", &[]), ["apps", "appsets", "argocd", "all"]);
+        assert_eq!(
+            completions_with("ctx p", &[], &["prod", "staging"]),
+            ["ctx prod"]
+        );
         assert_eq!(completions("h", &[]), ["history ", "help"]);
         assert_eq!(
             completions("diff web", &["api", "web-prod", "web-staging"]),

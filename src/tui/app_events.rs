@@ -23,12 +23,25 @@ impl App {
                 resource,
                 action,
             } => {
-                let progress = self.progress.get_or_insert_with(|| SyncProgress {
-                    app: app.clone(),
-                    lines: Vec::new(),
-                });
+                let progress = self
+                    .progress
+                    .get_or_insert_with(|| SyncProgress::sync(&app));
                 if progress.app == app {
                     progress.lines.push(format!("{resource} {action}"));
+                }
+            }
+            EngineEvent::LivePlan { app, action, plan } => {
+                self.live_plan_arrived(&app, &action, plan)
+            }
+            EngineEvent::Operation { app, operation } => {
+                if self.requests.accept(RequestKind::Operation, &app, None)
+                    && let Some(View::Operation(o)) = self
+                        .views
+                        .iter_mut()
+                        .rev()
+                        .find(|v| matches!(v, View::Operation(o) if o.app == app))
+                {
+                    o.set_operation(operation, page);
                 }
             }
             EngineEvent::Plan { app, plan } => {
@@ -116,6 +129,9 @@ impl App {
                 failed_requests = true;
                 match kind {
                     RequestKind::Plan => self.plan = Some(Loadable::Failed(message.clone())),
+                    RequestKind::LivePlan => {
+                        self.live_plan = Some(Loadable::Failed(message.clone()));
+                    }
                     RequestKind::RevertPreview => self.revert_refused(app, &message),
                     _ => {}
                 }
@@ -130,10 +146,9 @@ impl App {
         // A sync ends in "synced …" or in a failure; a failure that answers
         // an on-demand request of the same app (a diff, say) is not the
         // sync's, and a pause or revert of the app does not end it either.
-        let sync_ended = if ok {
-            message.starts_with("synced")
-        } else {
-            !failed_requests
+        let sync_ended = match &self.progress {
+            Some(p) if ok => message.starts_with(p.done),
+            _ => !failed_requests,
         };
         if sync_ended && self.progress.as_ref().is_some_and(|p| p.app == app) {
             self.progress = None;
@@ -155,6 +170,7 @@ fn fail(view: &mut View, message: &str) {
         View::History(h) => h.history = Loadable::Failed(message),
         View::Events(e) => e.events = Loadable::Failed(message),
         View::Yaml(y) => y.text = Loadable::Failed(message),
-        View::Contexts(_) => {}
+        View::Operation(o) => o.operation = Loadable::Failed(message),
+        View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => {}
     }
 }

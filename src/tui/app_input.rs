@@ -70,10 +70,7 @@ impl App {
                 self.close_dialog();
                 let with = if prune { " with prune" } else { "" };
                 self.info(format!("sync of {app}{with} requested"));
-                self.progress = Some(SyncProgress {
-                    app: app.clone(),
-                    lines: Vec::new(),
-                });
+                self.progress = Some(SyncProgress::sync(&app));
                 vec![Effect::Send(EngineCommand::Sync { app, prune })]
             }
             Some(Action::Cancel) => {
@@ -101,12 +98,16 @@ impl App {
         match self.keymap.get(KeyContext::Input, chord) {
             Some(Action::Confirm) => {
                 self.mode = Mode::Normal;
-                self.info(format!("pause of {app} requested"));
                 let reason = input.trim().to_string();
+                if self.live_row(&app).is_some() {
+                    return self.send_live_pause(app, reason);
+                }
+                self.info(format!("pause of {app} requested"));
                 return vec![Effect::Send(EngineCommand::Pause { app, reason })];
             }
             Some(Action::Cancel) => {
                 self.mode = Mode::Normal;
+                self.close_live_plan();
                 self.info(format!("pause of {app} cancelled"));
             }
             Some(Action::DeleteChar) => {

@@ -1,16 +1,20 @@
 //! Reverting a commit from the history view: `x` asks the engine for a
 //! preview (the diff the revert would commit) and shows it in a dialog;
-//! only a shown preview can be confirmed, which sends the revert.
+//! only a shown preview can be confirmed, which sends the revert. On a
+//! sync record of a live Argo CD app `x` rolls back to it instead (a
+//! confirmation showing both patches); Flux has no rollback, so there `x`
+//! offers to revert the commit the record applied.
 
 use super::action::Action;
 use super::app::{App, Effect, Mode};
 use super::apps_table::short_revision;
 use super::keymap::KeyContext;
 use super::keys::KeyChord;
-use super::state::history::{HistoryState, TimelineEntry};
+use super::state::history::{HistoryState, TimelineEntry, same_revision};
 use super::state::revert::RevertState;
 use super::state::{Loadable, RequestKind, View};
-use crate::engine::EngineCommand;
+use crate::engine::{EngineCommand, LiveAction};
+use crate::model::{AppEngine, CommitRecord};
 
 impl App {
     /// `x` in the history of `app`: previews a revert of the selected commit.
@@ -26,24 +30,60 @@ impl App {
                 return Vec::new();
             }
         };
-        let (commit, summary) = match selected {
-            Some(TimelineEntry::Commit(c)) => (c.id.clone(), c.summary.clone()),
-            Some(TimelineEntry::Sync(_)) => {
+        let engine = self.live_row(app).map(|r| r.engine);
+        let (commit, summary, note) = match (selected, engine) {
+            (Some(TimelineEntry::Commit(c)), _) => (c.id.clone(), c.summary.clone(), None),
+            (Some(TimelineEntry::Sync(s)), Some(AppEngine::Argocd)) => {
+                let id = i64::try_from(s.id).unwrap_or(i64::MAX);
+                return self.start_live(app, LiveAction::Rollback { id, prune: false });
+            }
+            (Some(TimelineEntry::Sync(s)), Some(AppEngine::Flux)) => {
+                let Some(c) = self.commit_of_revision(app, &s.revision) else {
+                    self.warn(
+                        "Flux has no rollback; select the commit to undo and press the revert key to revert it in Git",
+                    );
+                    return Vec::new();
+                };
+                let note = "Flux has no rollback: this reverts the commit it applied, in Git";
+                (c.id, c.summary, Some(note.to_string()))
+            }
+            (Some(TimelineEntry::Sync(_)), _) => {
                 self.warn("revert: select a commit; sync records cannot be reverted");
                 return Vec::new();
             }
-            None => {
+            (None, _) => {
                 self.warn("revert: no commit selected");
                 return Vec::new();
             }
         };
-        self.revert = Some(RevertState::loading(app, &commit, &summary));
+        let mut state = RevertState::loading(app, &commit, &summary);
+        state.note = note;
+        self.revert = Some(state);
         self.mode = Mode::ConfirmRevert;
         self.requests.start(RequestKind::RevertPreview, app, None);
         vec![Effect::Send(EngineCommand::RevertPreview {
             app: app.to_string(),
             commit: Some(commit),
         })]
+    }
+
+    /// The commit of the shown history whose id a Flux revision
+    /// (`main@sha1:<hex>`) names.
+    fn commit_of_revision(&self, app: &str, revision: &str) -> Option<CommitRecord> {
+        let hash = revision.rsplit(':').next().unwrap_or(revision);
+        if hash.len() < 7 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        let Some(View::History(h)) = self.views.last() else {
+            return None;
+        };
+        if h.app != app {
+            return None;
+        }
+        h.entries.iter().find_map(|e| match e {
+            TimelineEntry::Commit(c) if same_revision(&c.id, hash) => Some(c.clone()),
+            _ => None,
+        })
     }
 
     /// The engine's preview of a revert: shown when it answers the open

@@ -27,10 +27,25 @@ impl App {
             }
             return Vec::new();
         };
+        let refused = self.read_only && action.dangerous();
+        if !refused && let Some(effects) = self.live_action(action, &app) {
+            return effects;
+        }
         match action {
             Action::Refresh => {
                 self.info("refresh requested");
                 vec![Effect::Send(EngineCommand::Refresh)]
+            }
+            Action::Terminate if self.read_only => {
+                self.warn("read-only: terminate is disabled");
+                Vec::new()
+            }
+            Action::Terminate | Action::Operation => {
+                self.warn(format!(
+                    "{}: only a live Argo CD app runs operations ({app} is not one)",
+                    action.name()
+                ));
+                Vec::new()
             }
             Action::Sync | Action::SyncPrune if self.read_only => {
                 self.warn("read-only: sync is disabled");
@@ -173,7 +188,7 @@ impl App {
 
     /// Shows `view`, replacing the shown one when it is the same kind of
     /// view (so `t t t` does not pile up trees).
-    fn push(&mut self, view: View) {
+    pub(super) fn push(&mut self, view: View) {
         let same = self
             .views
             .last()
@@ -195,11 +210,12 @@ impl App {
         vec![Effect::Send(command)]
     }
 
-    /// Leaves the shown view; its request, if still running, is dropped.
+    /// Leaves the shown view; its request, if still running, is dropped
+    /// (an operation view asks again with every snapshot).
     pub(super) fn pop_view(&mut self) {
         if let Some(view) = self.views.pop()
             && let Some(kind) = view.request_kind()
-            && view.is_loading()
+            && (view.is_loading() || kind == RequestKind::Operation)
         {
             self.requests.cancel(kind);
         }
@@ -219,6 +235,12 @@ impl App {
             Action::Back => self.pop_view(),
             Action::Command => self.mode = Mode::Command(String::new()),
             Action::Refresh => return self.reload_view(),
+            Action::DrillIn | Action::ToggleNode => {
+                if let Some(effects) = self.drill_in_view() {
+                    return effects;
+                }
+                self.move_in_view(action);
+            }
             other => {
                 if !self.move_in_view(other) {
                     let (app, resource) = self.view_target();
@@ -239,13 +261,25 @@ impl App {
             View::Diff(d) => d.selected_key(),
             View::Events(e) => e.resource.clone(),
             View::Yaml(y) => Some(y.resource.clone()),
+            View::AppSetApps(state) => {
+                let app = state.selected(&self.snapshot).map(|a| a.key().to_string());
+                return (app, None);
+            }
             _ => None,
         };
         (view.app().map(str::to_string), resource)
     }
 
-    /// Asks again for what the shown view shows.
+    /// Asks again for what the shown view shows (and a live app's
+    /// controller to refresh it).
     fn reload_view(&mut self) -> Vec<Effect> {
+        let (app, _) = self.view_target();
+        let mut effects = self.reload_shown_view();
+        effects.extend(app.and_then(|a| self.live_refresh(&a)));
+        effects
+    }
+
+    fn reload_shown_view(&mut self) -> Vec<Effect> {
         let Some(view) = self.views.pop() else {
             return Vec::new();
         };
@@ -255,8 +289,13 @@ impl App {
             View::History(h) => self.open_history(&h.app),
             View::Events(e) => self.open_events(&e.app, e.resource),
             View::Yaml(y) => self.open_yaml(&y.app, y.resource),
-            View::Contexts(cursor) => {
-                self.views.push(View::Contexts(cursor));
+            View::Operation(o) => {
+                let mut effects = vec![Effect::Send(EngineCommand::Refresh)];
+                effects.extend(self.open_operation_again(o));
+                effects
+            }
+            view @ (View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_)) => {
+                self.views.push(view);
                 vec![Effect::Send(EngineCommand::Refresh)]
             }
         }
@@ -277,6 +316,7 @@ impl App {
         };
         let theme = self.theme.syntax_theme().to_string();
         let clusters = self.snapshot.clusters.len();
+        let snapshot = std::sync::Arc::clone(&self.snapshot);
         let Some(view) = self.views.last_mut() else {
             return false;
         };
@@ -307,6 +347,9 @@ impl App {
                 y.scroll = y.scroll.saturating_add_signed(delta).min(last);
             }
             (View::Contexts(c), _) => c.move_by(delta, clusters, page),
+            (View::AppSets(c), _) => c.move_by(delta, snapshot.appsets.len(), page),
+            (View::AppSetApps(a), _) => a.move_by(delta, &snapshot, page),
+            (View::Operation(o), _) => o.cursor.move_by(delta, o.rows.len(), page),
         }
         if at_end {
             self.info("no more hunks");
@@ -341,6 +384,8 @@ fn app_scoped(action: Action) -> bool {
         Action::Sync
             | Action::SyncPrune
             | Action::Pause
+            | Action::Terminate
+            | Action::Operation
             | Action::Tree
             | Action::DrillIn
             | Action::Diff

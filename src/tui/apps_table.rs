@@ -1,6 +1,7 @@
 //! The apps table's state: sort order, filter and a selection that follows
 //! the selected app's name across snapshots.
 
+use super::state::scope::AppScope;
 use crate::engine::Snapshot;
 use crate::model::{AppStatus, SyncStatus};
 use std::cmp::Ordering;
@@ -83,8 +84,8 @@ impl Grouping {
     }
 }
 
-/// Rows of the apps table: the snapshot's apps sorted by cluster then name,
-/// narrowed by a case-insensitive filter.
+/// Rows of the apps table: the snapshot's apps in scope, sorted by cluster
+/// then name, narrowed by a case-insensitive filter.
 #[derive(Debug, Clone)]
 pub struct AppsTable {
     /// Indices into the snapshot's apps, sorted, filtered.
@@ -94,6 +95,8 @@ pub struct AppsTable {
     /// Name of the selected app, to find it again after a change.
     selected_name: Option<String>,
     filter: String,
+    /// Which engine's and context's apps are listed.
+    scope: AppScope,
     /// First row shown; kept so the view does not jump while moving.
     offset: usize,
     /// Rows that fit on screen (at least 1).
@@ -110,6 +113,7 @@ impl Default for AppsTable {
             selected: 0,
             selected_name: None,
             filter: String::new(),
+            scope: AppScope::default(),
             offset: 0,
             page: 1,
             sort: SortColumn::default(),
@@ -130,8 +134,12 @@ impl AppsTable {
     /// same app name when it is still visible.
     pub fn update(&mut self, snapshot: &Snapshot) {
         let needle = self.filter.to_lowercase();
+        let scope = &self.scope;
         let mut visible: Vec<usize> = (0..snapshot.apps.len())
-            .filter(|&i| needle.is_empty() || matches(&snapshot.apps[i], &needle))
+            .filter(|&i| {
+                let app = &snapshot.apps[i];
+                scope.admits(app) && (needle.is_empty() || matches(app, &needle))
+            })
             .collect();
         let (sort, descending, grouping) = (self.sort, self.descending, self.grouping);
         visible.sort_by(|&a, &b| {
@@ -198,6 +206,17 @@ impl AppsTable {
     /// The filter text.
     pub fn filter(&self) -> &str {
         &self.filter
+    }
+
+    /// Lists only the apps of `scope` and recomputes the rows.
+    pub fn set_scope(&mut self, scope: AppScope, snapshot: &Snapshot) {
+        self.scope = scope;
+        self.update(snapshot);
+    }
+
+    /// Which apps are listed.
+    pub fn scope(&self) -> &AppScope {
+        &self.scope
     }
 
     /// Moves the selection by `delta` rows, stopping at the ends.

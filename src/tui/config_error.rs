@@ -25,16 +25,10 @@ impl ConfigError {
         }
     }
 
-    /// A YAML syntax or shape error, with the location the parser reports.
-    pub fn from_yaml(file: &str, err: &serde_yaml::Error) -> Self {
-        let line = err.location().map(|l| l.line());
-        let text = err.to_string();
-        // The parser appends " at line L column C"; the prefix says it already.
-        let message = match text.find(" at line ") {
-            Some(i) => text[..i].to_string(),
-            None => text,
-        };
-        Self::new(file, line, message)
+    /// A YAML syntax, shape or limit error, with the location the reader
+    /// reports.
+    pub fn from_yaml(file: &str, err: &crate::yaml::YamlError) -> Self {
+        Self::new(file, err.line(), err.message())
     }
 }
 

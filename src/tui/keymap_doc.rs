@@ -2,6 +2,7 @@
 //! default for the README) so that the documentation cannot drift from
 //! the bindings; `tests/tui_readme.rs` checks it.
 
+use super::action::Action;
 use super::keymap::Keymap;
 
 /// The line that opens the generated section in README.md.
@@ -16,15 +17,21 @@ pub fn readme_section(keymap: &Keymap) -> String {
         "<!-- generated from keymaps/default.yaml by tether::tui::keymap_doc; \
          run `TETHER_UPDATE_README=1 cargo test --test tui_readme` after changing bindings -->\n\n",
     );
-    out.push_str(
+    let dangerous: Vec<String> = Action::ALL
+        .into_iter()
+        .filter(|a| a.dangerous())
+        .map(|a| format!("`{}`", a.name()))
+        .collect();
+    out.push_str(&format!(
         "Keys of the bundled default keymap, per context. `view` bindings apply \
          in every view above the apps table (tree, diff, history, events, YAML, \
-         contexts); `tree`, `diff` and `history` add their own, and `global` \
-         applies wherever a context does not bind the key itself (not in \
-         `dialog` and `input`). Dangerous actions (`sync`, `sync_prune`, \
-         `revert`, `resource_action`) ask for confirmation and are unbound with `--read-only`. \
+         contexts, ApplicationSets, operation); `tree`, `diff` and `history` add \
+         their own, and `global` applies wherever a context does not bind the key \
+         itself (not in `dialog` and `input`). Dangerous actions ({}) ask for \
+         confirmation (pause: a reason) and are unbound with `--read-only`. \
          `?` shows the active bindings in the TUI.\n\n",
-    );
+        dangerous.join(", ")
+    ));
     out.push_str(&keymap.to_markdown());
     out.push('\n');
     out.push_str(CUSTOMISING);

@@ -99,7 +99,7 @@ impl KeymapFile {
     /// the error.
     pub fn parse(file: &str, text: &str) -> Result<KeymapFile, ConfigError> {
         let value: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| ConfigError::from_yaml(file, &e))?;
+            crate::yaml::from_str(text).map_err(|e| ConfigError::from_yaml(file, &e))?;
         let mut parsed = KeymapFile::default();
         let root = match value {
             serde_yaml::Value::Null => return Ok(parsed),

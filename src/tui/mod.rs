@@ -26,6 +26,8 @@ mod app_command;
 mod app_config;
 mod app_events;
 pub mod app_input;
+mod app_live;
+mod app_nav;
 mod app_resource_action;
 mod app_revert;
 mod app_views;
@@ -64,7 +66,8 @@ pub struct TuiOptions {
     /// Keymap name (bundled `default`, `vim`, or a user file
     /// `keymaps/<name>.yaml` in the config dir); None = `default`.
     pub keymap: Option<String>,
-    /// Hide and refuse dangerous actions (sync, prune, revert).
+    /// Hide and refuse dangerous actions (sync, prune, pause, revert,
+    /// terminate, rollback; no refresh requests to live controllers).
     pub read_only: bool,
     /// Shown in the header, e.g. the config file or `demo`.
     pub title: String,

@@ -149,7 +149,7 @@ fn parse(file: &str, text: &str) -> Result<ThemeYaml, ConfigError> {
     if text.trim().is_empty() {
         return Ok(ThemeYaml::default());
     }
-    serde_yaml::from_str(text).map_err(|e| ConfigError::from_yaml(file, &e))
+    crate::yaml::from_str(text).map_err(|e| ConfigError::from_yaml(file, &e))
 }
 
 impl RawTheme {

@@ -56,6 +56,18 @@ data:
 /// A test environment: a cluster (a fresh sim, or the real one of
 /// `TETHER_E2E_KUBECONFIG`), a repository with the `web` app under
 /// apps/web, and tether.yaml + kubeconfig in a temp dir.
+/// Runs the tether binary with `env`'s tether.yaml and kubeconfig.
+pub fn tether(env: &Env, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tether"))
+        .arg("--config")
+        .arg(&env.config)
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub sim: Option<SimHandle>,

@@ -2,6 +2,8 @@
 //! engine's answers (tree, diff, history, events, YAML, plan) for web-prod.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod gitops;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -71,6 +73,7 @@ pub fn fixture() -> Snapshot {
         ],
         repos: vec!["./gitops".to_string()],
         generation: 7,
+        ..Snapshot::default()
     }
 }
 
@@ -243,6 +246,7 @@ pub fn history_event(app: &str) -> EngineEvent {
     EngineEvent::History {
         app: app.to_string(),
         history: Arc::new(AppHistory {
+            shallow: None,
             app: app.to_string(),
             commits: vec![
                 commit(

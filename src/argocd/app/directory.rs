@@ -22,7 +22,7 @@ pub fn render(tree: &FileTree, dir: &str, opts: &DirectorySource) -> Result<Vec<
     let mut out = Vec::new();
     // The order of a walk with sorted entries: a folder's files come
     // where its name sorts, not after every longer name.
-    let mut files: Vec<(&str, &[u8])> = tree.under(dir).collect();
+    let mut files = tree.files_under(dir).map_err(|e| e.to_string())?;
     files.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
     for (path, content) in files {
         let rel = if dir.is_empty() {

@@ -123,8 +123,7 @@ fn doublestar(tree: &FileTree, pattern: &str) -> Result<Vec<String>, String> {
     re.push('$');
     let re = regex::Regex::new(&re).map_err(|e| e.to_string())?;
     Ok(tree
-        .iter()
-        .map(|(p, _)| p)
+        .paths()
         .filter(|p| re.is_match(p))
         .map(str::to_string)
         .collect())

@@ -350,7 +350,7 @@ impl PlannedSource {
 /// Argo CD's tool detection for folder `dir`.
 pub fn detect(tree: &FileTree, dir: &str) -> Tool {
     let mut tool = Tool::Directory;
-    for (path, _) in tree.under(dir) {
+    for path in tree.under(dir) {
         let rel = if dir.is_empty() {
             path
         } else {

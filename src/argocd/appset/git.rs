@@ -254,7 +254,7 @@ fn go_dir(file: &str) -> String {
 /// order a depth-first walk with sorted entries visits them.
 pub fn all_directories(tree: &FileTree) -> Vec<String> {
     let mut dirs: BTreeSet<String> = BTreeSet::new();
-    for (path, _) in tree.iter() {
+    for path in tree.paths() {
         let parts: Vec<&str> = path.split('/').collect();
         for i in 1..parts.len() {
             if parts[..i].iter().any(|p| p.starts_with('.')) {
@@ -304,11 +304,16 @@ pub fn matching_files(
         pathspec_regex(pattern)
     }
     .ok_or_else(|| format!("invalid file pattern {pattern:?}"))?;
-    Ok(tree
-        .iter()
-        .filter(|(p, _)| re.is_match(p))
-        .map(|(p, c)| (p.to_string(), c.to_vec()))
-        .collect())
+    tree.paths()
+        .filter(|p| re.is_match(p))
+        .filter(|p| tree.kind(p) != Some(crate::model::EntryKind::Submodule))
+        .map(|p| {
+            Ok((
+                p.to_string(),
+                tree.read(p).map_err(|e| e.to_string())?.to_vec(),
+            ))
+        })
+        .collect()
 }
 
 /// A `git ls-files -- <pathspec>` pathspec: without wildcards a file or a

@@ -98,7 +98,7 @@ fn with_values_files(hr: &HelmRelease, tree: &FileTree, dir: &str) -> Result<Fil
             Err(e) => return Err(e),
         };
         let text = String::from_utf8_lossy(tree.get(&path).unwrap_or_default()).into_owned();
-        let values = match convert::load(&text, Dialect::YamlV2) {
+        let values = match convert::load(&text, Dialect::Yaml11) {
             Ok(Value::Object(map)) => map,
             Ok(Value::Null) => Map::new(),
             _ => return Err(format!("unmarshaling values from '{file}' failed")),

@@ -107,11 +107,14 @@ pub fn compose(
 
 /// helm's `ReadValues`: a YAML mapping (empty: no values).
 fn read_values(text: &str) -> Result<GoMap, String> {
-    match convert::load(text, Dialect::YamlV2) {
+    match convert::load(text, Dialect::Yaml11) {
         Ok(Value::Object(map)) => Ok(map_from_json(&map)),
         Ok(Value::Null) => Ok(new_map()),
         Ok(_) => Err("the values are not a YAML mapping".to_string()),
-        Err(convert::LoadError::Syntax { line, message }) => Err(format!(
+        Err(
+            convert::LoadError::Syntax { line, message }
+            | convert::LoadError::Limit { line, message },
+        ) => Err(format!(
             "the values are not valid YAML (line {line}: {message})"
         )),
         Err(convert::LoadError::Invalid(message)) => Err(message),

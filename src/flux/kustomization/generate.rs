@@ -31,8 +31,9 @@ pub fn find_or_generate(tree: &FileTree, dir: &str) -> Result<KustomizationFile,
             continue;
         };
         let text = std::str::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))?;
-        let value = convert::load(text, Dialect::YamlV2).map_err(|e| match e {
-            convert::LoadError::Syntax { line, message } => {
+        let value = convert::load(text, Dialect::Yaml11).map_err(|e| match e {
+            convert::LoadError::Syntax { line, message }
+            | convert::LoadError::Limit { line, message } => {
                 format!("{path}:{line}: invalid YAML: {message}")
             }
             convert::LoadError::Invalid(message) => format!("{path}: {message}"),
@@ -100,7 +101,7 @@ fn known_fields(map: Map<String, Value>) -> Map<String, Value> {
 /// descended.
 fn walk(tree: &FileTree, root: &str, dir: &str, out: &mut Vec<String>) {
     let mut entries: Vec<(String, bool)> = Vec::new();
-    for (path, _) in tree.under(dir) {
+    for path in tree.under(dir) {
         let rel = if dir.is_empty() {
             path
         } else {

@@ -156,9 +156,9 @@ impl GitRepository {
         for (inc, artifact) in self.include.iter().zip(included) {
             let from = clean(&inc.from_path);
             let to = clean(&inc.to_path);
-            for (path, bytes) in artifact.under(&from) {
+            for path in artifact.under(&from) {
                 let rel = path[from.len()..].trim_start_matches('/');
-                tree.insert(join(&to, rel), bytes.to_vec());
+                artifact.copy_entry(path, &mut tree, join(&to, rel));
             }
         }
         Ok(filter_artifact(&tree, self.ignore.as_deref()))
@@ -178,8 +178,8 @@ impl GitRepository {
                     path: dir,
                 });
             }
-            for (path, bytes) in checkout.under(&dir) {
-                out.insert(path, bytes.to_vec());
+            for path in checkout.under(&dir) {
+                checkout.copy_entry(path, &mut out, path);
             }
         }
         Ok(out)
@@ -193,8 +193,9 @@ impl GitRepository {
 pub fn filter_artifact(checkout: &FileTree, spec_ignore: Option<&str>) -> FileTree {
     let mut patterns = Vec::new();
     let mut ignore_files: Vec<(&str, &[u8])> = checkout
-        .iter()
-        .filter(|(p, _)| p.rsplit('/').next() == Some(IGNORE_FILE))
+        .paths()
+        .filter(|p| p.rsplit('/').next() == Some(IGNORE_FILE))
+        .filter_map(|p| Some((p, checkout.get(p)?)))
         .collect();
     ignore_files.sort_by_key(|(p, _)| walk_key(p));
     for (path, bytes) in ignore_files {
@@ -206,9 +207,9 @@ pub fn filter_artifact(checkout: &FileTree, spec_ignore: Option<&str>) -> FileTr
     }
     let matcher = Matcher::for_artifact(patterns);
     let mut out = FileTree::new();
-    for (path, bytes) in checkout.iter() {
+    for path in checkout.paths() {
         if !matcher.excludes_file(path) {
-            out.insert(path, bytes.to_vec());
+            checkout.copy_entry(path, &mut out, path);
         }
     }
     out
@@ -278,7 +279,7 @@ mod tests {
     }
 
     fn paths(t: &FileTree) -> Vec<&str> {
-        t.iter().map(|(p, _)| p).collect()
+        t.paths().collect()
     }
 
     #[test]

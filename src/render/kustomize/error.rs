@@ -14,6 +14,28 @@ pub enum KustomizeError {
         /// The entry as written.
         entry: String,
     },
+    /// An entry that names something tether refuses to read (absolute,
+    /// outside the repository or the kustomization's folder, a link loop,
+    /// a submodule).
+    #[error("{kustomization}: {field} entry {entry:?}: {reason}")]
+    Entry {
+        /// The kustomization file naming the entry.
+        kustomization: String,
+        /// The field (`resources`, `patches`, …).
+        field: &'static str,
+        /// The entry as written.
+        entry: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The build passed a limit of the render (objects, bytes).
+    #[error("{kustomization}: {message}")]
+    Limit {
+        /// The kustomization whose level passed it.
+        kustomization: String,
+        /// Which limit, and by how much.
+        message: String,
+    },
     /// A remote (URL or git) resource; tether renders only what is in the tree.
     #[error(
         "{kustomization}: {field} entry {entry:?} is remote; tether does not fetch remote bases (vendor it into the repository)"
@@ -66,6 +88,9 @@ pub enum KustomizeError {
         /// What failed, naming the entry.
         message: String,
     },
+    /// A file could not be read (over the read limit, I/O).
+    #[error(transparent)]
+    Tree(#[from] crate::model::TreeError),
     /// A resource file is not valid YAML/JSON or not a Kubernetes object.
     #[error("{0}")]
     Parse(Box<crate::render::RenderError>),

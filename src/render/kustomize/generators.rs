@@ -2,7 +2,7 @@
 //! files and env files, with `generatorOptions`, and merged into or
 //! replacing a base's object by `behavior`.
 
-use super::accumulate::{Builder, append_all};
+use super::accumulate::Builder;
 use super::resource::{Behavior, Resource};
 use super::spec::{GeneratorOptions, GeneratorSpec, Kustomization};
 use super::{KustomizeError, load};
@@ -43,11 +43,13 @@ pub(crate) fn run_one(
     file: &str,
     kind: Kind,
     spec: &GeneratorSpec,
-    origin: String,
+    origin: Option<String>,
     resources: &mut Vec<Resource>,
 ) -> Result<(), KustomizeError> {
     let mut res = generate(b, dir, file, kind, spec, &GeneratorOptions::default())?;
-    res.origin = origin;
+    if let (true, Some(o)) = (b.origin_mode, origin) {
+        super::build_metadata::set_origin(&mut res, &o);
+    }
     add(file, res, resources)
 }
 
@@ -109,16 +111,16 @@ fn generate(
     } else {
         "ConfigMapGenerator"
     };
-    res.origin = format!(
-        "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {generator}\n",
-        b.relative(file)
-    );
+    if b.origin_mode {
+        let origin = super::build_metadata::builtin(&b.relative(file), generator);
+        super::build_metadata::set_origin(&mut res, &origin);
+    }
     res.needs_hash = options.disable_name_suffix_hash != Some(true);
-    res.behavior = match spec.behavior.as_deref().unwrap_or("create") {
-        "create" | "" => Behavior::Create,
+    res.behavior = match spec.behavior.as_deref().unwrap_or("") {
+        "create" => Behavior::Create,
         "merge" => Behavior::Merge,
         "replace" => Behavior::Replace,
-        other => return Err(error(file, format!("{field}: unknown behavior {other:?}"))),
+        _ => Behavior::Unspecified,
     };
     Ok(res)
 }
@@ -232,7 +234,7 @@ fn pairs(
             ),
         };
         let path = b.resolve(dir, file, field, rel)?;
-        let bytes = b.tree().get(&path).unwrap_or_default().to_vec();
+        let bytes = load::bytes(b.tree(), &path)?.to_vec();
         out.push((key, bytes));
     }
     for (i, (k, _)) in out.iter().enumerate() {
@@ -272,89 +274,8 @@ fn remove_quotes(s: &str) -> &str {
     }
 }
 
-/// Adds a generated object by its behavior: create appends, merge and
-/// replace update the base object with the same id.
-fn add(file: &str, mut res: Resource, resources: &mut Vec<Resource>) -> Result<(), KustomizeError> {
-    let hits: Vec<usize> = (0..resources.len())
-        .filter(|i| resources[*i].answers_to(&res))
-        .collect();
-    let [i] = hits.as_slice() else {
-        if res.behavior == Behavior::Create || !hits.is_empty() {
-            return append_all(file, resources, vec![res]);
-        }
-        return Err(error(
-            file,
-            format!("{} does not exist; cannot merge or replace", res.id()),
-        ));
-    };
-    let old = &resources[*i];
-    if res.behavior == Behavior::Create {
-        return append_all(file, resources, vec![res]);
-    }
-    let merge_maps = |key: &str, with_old: bool| {
-        let mut merged = if with_old {
-            field_map(&old.obj, key)
-        } else {
-            Map::new()
-        };
-        merged.extend(field_map(&res.obj, key));
-        merged
-    };
-    let merge = res.behavior == Behavior::Merge;
-    let data = merge_maps("data", merge);
-    let binary = merge_maps("binaryData", merge);
-    let labels = merged_meta(old, &res, "labels");
-    let annotations = merged_meta(old, &res, "annotations");
-    let (name, ns, history) = (
-        old.name().to_string(),
-        old.namespace().to_string(),
-        old.history.clone(),
-    );
-    set_map(res.obj.as_object_mut(), "data", data);
-    set_map(res.obj.as_object_mut(), "binaryData", binary);
-    set_map(res.metadata_mut(), "labels", labels);
-    set_map(res.metadata_mut(), "annotations", annotations);
-    res.set_meta("name", Some(&name));
-    res.set_meta("namespace", Some(ns.as_str()).filter(|n| !n.is_empty()));
-    res.history = history;
-    // kustomize keeps the base's build annotations: the hash suffix stays
-    // only if both the base object and the generator want it.
-    res.needs_hash = res.needs_hash && resources[*i].needs_hash;
-    res.prefixes.clone_from(&resources[*i].prefixes);
-    res.suffixes.clone_from(&resources[*i].suffixes);
-    if merge {
-        res.origin.clone_from(&resources[*i].origin);
-    }
-    resources[*i] = res;
-    Ok(())
-}
-
-fn field_map(obj: &Value, key: &str) -> Map<String, Value> {
-    obj.get(key)
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn merged_meta(old: &Resource, new: &Resource, key: &str) -> Map<String, Value> {
-    let get = |r: &Resource| {
-        r.obj
-            .get("metadata")
-            .map(|m| field_map(m, key))
-            .unwrap_or_default()
-    };
-    let mut out = get(old);
-    out.extend(get(new));
-    out
-}
-
-fn set_map(target: Option<&mut Map<String, Value>>, key: &str, map: Map<String, Value>) {
-    let Some(target) = target else {
-        return;
-    };
-    if map.is_empty() {
-        target.remove(key);
-    } else {
-        target.insert(key.to_string(), Value::Object(map));
-    }
+/// Adds a generated object by its behavior (kustomize's `AbsorbAll`).
+fn add(file: &str, res: Resource, resources: &mut Vec<Resource>) -> Result<(), KustomizeError> {
+    super::resmap::absorb(resources, res)
+        .map_err(|e| error(file, format!("merging from generator: {e}")))
 }

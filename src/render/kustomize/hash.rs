@@ -12,7 +12,8 @@ pub(crate) fn add_suffixes(resources: &mut [Resource]) {
     for res in resources.iter_mut().filter(|r| r.needs_hash) {
         let hash = hash(&res.obj);
         let name = format!("{}-{hash}", res.name());
-        res.set_name(&name);
+        res.store_previous_id();
+        res.set_meta("name", &name);
     }
 }
 

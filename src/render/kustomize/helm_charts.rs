@@ -108,10 +108,18 @@ pub(crate) fn run(
             .map(|obj| {
                 let mut res = Resource::new(obj);
                 res.helm_generated = true;
+                if b.origin_mode {
+                    let origin = super::build_metadata::builtin(
+                        &b.relative(file),
+                        "HelmChartInflationGenerator",
+                    );
+                    super::build_metadata::set_origin(&mut res, &origin);
+                }
                 res
             })
             .collect();
-        super::accumulate::append_all(file, resources, new)?;
+        super::resmap::append_all(resources, new)
+            .map_err(|e| KustomizeError::transform(file, e))?;
     }
     Ok(())
 }
@@ -249,7 +257,7 @@ fn inflate(
             ValuesMerge::Override | ValuesMerge::Merge => {
                 let from_file = tree
                     .get(&values_file)
-                    .map(serde_yaml::from_slice::<Value>)
+                    .map(crate::yaml::from_slice::<Value>)
                     .transpose()
                     .map_err(|e| entry(format!("{}: {e}", b.relative(&values_file))))?
                     .unwrap_or(Value::Null);
@@ -261,7 +269,10 @@ fn inflate(
             }
         };
         let text = serde_yaml::to_string(&merged).map_err(|e| entry(e.to_string()))?;
-        values.push(Values::Text(text));
+        values.push(Values::Text {
+            text,
+            origin: format!("{} helmCharts valuesInline", b.relative(file)),
+        });
     }
     for extra in &chart.additional_values_files {
         let path = b.resolve(dir, file, "additionalValuesFiles", extra)?;
@@ -301,7 +312,8 @@ fn inflate(
         set_files: Vec::new(),
     };
     let binary = helm::helm_binary().map_err(|e| entry(e.to_string()))?;
-    let stdout = helm::run_template(&binary, tree, &call)
+    let limits = crate::render::process::ProcessLimits::from(&b.limits());
+    let stdout = helm::run_template(&binary, tree, &call, &limits)
         .map_err(|message| entry(format!("helm template failed: {message}")))?;
     parse_file_as(
         &format!("{chart_dir} (helm template)"),

@@ -1,78 +1,121 @@
-//! `images:`: new names, tags and digests for container images, matched by
-//! image name wherever `containers`/`initContainers` appear in an object.
+//! The image tag transformer (`images:` and ImageTagTransformer): new
+//! names, tags and digests for images matched by name, first in every
+//! `containers`/`initContainers` list at any depth, then in the fields
+//! the configuration names.
 
-use super::fieldpath::visit;
-use super::resource::Resource;
+use super::fieldspec::{self, CreateKind};
+use super::resource::{Resource, scalar_text};
 use super::spec::{FieldSpec, ImageSpec};
+use regex::Regex;
 use serde_json::Value;
 
-/// kustomize's image field specs (besides its walk over `containers`).
-const FIELD_SPECS: &[&str] = &[
-    "spec/containers/image",
-    "spec/initContainers/image",
-    "spec/volumes/image/reference",
-    "spec/template/spec/containers/image",
-    "spec/template/spec/initContainers/image",
-    "spec/template/spec/volumes/image/reference",
-];
-
-/// Applies every `images` entry to every resource.
-pub(crate) fn apply(images: &[ImageSpec], extra: &[FieldSpec], resources: &mut [Resource]) {
-    for spec in images {
-        for res in resources.iter_mut() {
-            if res.kind() == "CustomResourceDefinition" {
-                continue;
-            }
-            // kustomize runs its legacy walk over every containers list and
-            // then its field specs, so images under these paths are updated
-            // twice (visible with tagSuffix, which it then appends twice).
-            containers(&mut res.obj, spec);
-            for path in FIELD_SPECS {
-                visit(&mut res.obj, path, false, &mut |v| update_value(v, spec));
-            }
-            let custom: Vec<String> = extra
-                .iter()
-                .filter(|f| f.as_field().selects(res))
-                .map(|f| f.path.clone())
-                .collect();
-            for path in custom {
-                visit(&mut res.obj, &path, false, &mut |v| update_value(v, spec));
-            }
+/// Applies one `images` entry to every resource.
+pub(crate) fn apply(
+    spec: &ImageSpec,
+    specs: &[FieldSpec],
+    resources: &mut [Resource],
+) -> Result<(), String> {
+    let matcher = Matcher::new(&spec.name)?;
+    for res in resources.iter_mut() {
+        if res.kind() == "CustomResourceDefinition" {
+            continue;
         }
+        legacy_walk(&mut res.obj, spec, &matcher)?;
+    }
+    for res in resources.iter_mut() {
+        if res.kind() == "CustomResourceDefinition" {
+            continue;
+        }
+        for fs in specs {
+            fieldspec::apply(&mut res.obj, fs, CreateKind::No, &mut |node| {
+                update(node, spec, &matcher)
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// kustomize's image name match: `^<name>(:tag)?(@sha256:digest)?$`,
+/// the name taken as a regular expression (so `*` matches anything).
+struct Matcher(Option<Regex>);
+
+impl Matcher {
+    fn new(name: &str) -> Result<Matcher, String> {
+        let tail = "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$";
+        // Go accepts a repeated `^` (`^*`): the start is then optional.
+        let pattern = match name.strip_prefix('*') {
+            Some(rest) => format!("(?:^)?{rest}{tail}"),
+            None => format!("^{name}{tail}"),
+        };
+        match Regex::new(&pattern) {
+            Ok(re) => Ok(Matcher(Some(re))),
+            Err(_) => Err(format!(
+                "images entry {name:?}: not a valid image name pattern"
+            )),
+        }
+    }
+
+    fn is_match(&self, image: &str) -> bool {
+        self.0.as_ref().is_some_and(|re| re.is_match(image))
     }
 }
 
-/// Finds `containers` and `initContainers` sequences at any depth.
-fn containers(node: &mut Value, spec: &ImageSpec) {
+/// kustomize's legacy walk: every `containers` and `initContainers` list
+/// at any depth, each item's `image`.
+fn legacy_walk(node: &mut Value, spec: &ImageSpec, m: &Matcher) -> Result<(), String> {
     match node {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                let is_list = key == "containers" || key == "initContainers";
-                if let (true, Value::Array(items)) = (is_list, &mut *child) {
-                    for item in items.iter_mut() {
-                        if let Some(image) = item.get_mut("image") {
-                            update_value(image, spec);
+                legacy_walk(child, spec, m)?;
+                if key != "containers" && key != "initContainers" {
+                    continue;
+                }
+                let Value::Array(items) = child else {
+                    continue;
+                };
+                for item in items.iter_mut() {
+                    match item {
+                        Value::Object(c) => {
+                            if let Some(image) = c.get_mut("image") {
+                                update(image, spec, m)?;
+                            }
+                        }
+                        other => {
+                            return Err(format!(
+                                "wrong node kind: expected MappingNode but got {}",
+                                fieldspec::node_kind(other)
+                            ));
                         }
                     }
-                } else {
-                    containers(child, spec);
                 }
             }
+            Ok(())
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| containers(i, spec)),
-        _ => {}
+        Value::Array(items) => items.iter_mut().try_for_each(|i| legacy_walk(i, spec, m)),
+        _ => Ok(()),
     }
 }
 
-fn update_value(v: &mut Value, spec: &ImageSpec) {
-    if let Some(new) = v.as_str().and_then(|s| updated(s, spec)) {
-        *v = Value::String(new);
+fn update(node: &mut Value, spec: &ImageSpec, m: &Matcher) -> Result<(), String> {
+    if node.is_object() || node.is_array() {
+        return Err(format!(
+            "wrong node kind: expected ScalarNode but got {}",
+            fieldspec::node_kind(node)
+        ));
     }
+    let text = match &*node {
+        Value::Null => String::new(),
+        other => scalar_text(other),
+    };
+    if let Some(new) = updated(&text, spec, m) {
+        *node = Value::String(new);
+    }
+    Ok(())
 }
 
 /// The new image reference for `image`, if `spec` names it.
-pub(crate) fn updated(image: &str, spec: &ImageSpec) -> Option<String> {
-    if !matches(image, &spec.name) {
+fn updated(image: &str, spec: &ImageSpec, m: &Matcher) -> Option<String> {
+    if !m.is_match(image) {
         return None;
     }
     let (mut name, mut tag, mut digest) = split(image);
@@ -101,54 +144,28 @@ pub(crate) fn updated(image: &str, spec: &ImageSpec) -> Option<String> {
     Some(name)
 }
 
-/// Whether `image` is `name` with an optional `:tag` and `@alg:digest`.
-fn matches(image: &str, name: &str) -> bool {
-    let Some(mut rest) = image.strip_prefix(name) else {
-        return false;
-    };
-    let tag_char = |c: char| c.is_ascii_alphanumeric() || "_.{}-".contains(c);
-    if let Some(r) = rest.strip_prefix(':') {
-        rest = r.trim_start_matches(tag_char);
-    }
-    if rest.is_empty() {
-        return true;
-    }
-    let Some(digest) = rest.strip_prefix('@') else {
-        return false;
-    };
-    let Some((alg, hex)) = digest.split_once(':') else {
-        return false;
-    };
-    let alg_ok = !alg.is_empty()
-        && alg.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && alg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+._-".contains(c));
-    alg_ok && hex.chars().all(tag_char)
-}
-
-/// `name`, `tag`, `digest` of an image reference (a registry port is part
-/// of the name).
+/// kustomize's `image.Split`: name, tag and digest (a registry port is
+/// part of the name).
 fn split(image: &str) -> (String, String, String) {
-    let start = image.find('/').unwrap_or(0);
-    let search = &image[start..];
-    let at = search.find('@').map(|i| i + start);
-    let colon = search.find(':').map(|i| i + start);
+    let slash = image.find('/').filter(|i| *i > 0).unwrap_or(0);
+    let search = &image[slash..];
+    let at = search.find('@');
+    let colon = search.find(':');
     match (colon, at) {
         (None, None) => (image.to_string(), String::new(), String::new()),
         (c, Some(a)) if c.is_none_or(|c| a < c) => (
-            image[..a].to_string(),
+            image[..slash + a].to_string(),
             String::new(),
-            image[a + 1..].to_string(),
+            image[slash + a + 1..].to_string(),
         ),
         (Some(c), Some(a)) => (
-            image[..c].to_string(),
-            image[c + 1..a].to_string(),
-            image[a + 1..].to_string(),
+            image[..slash + c].to_string(),
+            image[slash + c + 1..slash + a].to_string(),
+            image[slash + a + 1..].to_string(),
         ),
         (Some(c), None) => (
-            image[..c].to_string(),
-            image[c + 1..].to_string(),
+            image[..slash + c].to_string(),
+            image[slash + c + 1..].to_string(),
             String::new(),
         ),
         (None, Some(_)) => (image.to_string(), String::new(), String::new()),
@@ -174,19 +191,22 @@ mod tests {
         }
     }
 
+    fn up(image: &str, s: &ImageSpec) -> Option<String> {
+        updated(image, s, &Matcher::new(&s.name).unwrap())
+    }
+
     #[test]
     fn rewrites_names_tags_and_digests() {
         let s = spec("nginx", Some("reg:5000/nginx"), Some("1.25"), None);
-        assert_eq!(
-            updated("nginx:1.0", &s).as_deref(),
-            Some("reg:5000/nginx:1.25")
-        );
-        assert_eq!(updated("nginx-x:1.0", &s), None);
+        assert_eq!(up("nginx:1.0", &s).as_deref(), Some("reg:5000/nginx:1.25"));
+        assert_eq!(up("nginx-x:1.0", &s), None);
         let d = spec("reg:5000/app", None, None, Some("sha256:abc"));
         assert_eq!(
-            updated("reg:5000/app:v1", &d).as_deref(),
+            up("reg:5000/app:v1", &d).as_deref(),
             Some("reg:5000/app@sha256:abc")
         );
+        let any = spec("*", None, Some("v9"), None);
+        assert_eq!(up("123", &any).as_deref(), Some("123:v9"));
         assert_eq!(
             split("a/b@sha256:x"),
             ("a/b".into(), String::new(), "sha256:x".into())

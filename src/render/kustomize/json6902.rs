@@ -25,7 +25,8 @@ fn apply_one(doc: &mut Value, op: &Value) -> Result<(), String> {
             .and_then(Value::as_str)
             .ok_or(format!("missing {k:?}"))
     };
-    let path = field("path")?;
+    let pointer = |k: &str| field(k).and_then(as_kubectl_reads);
+    let path = pointer("path")?;
     let value = || {
         op.get("value")
             .cloned()
@@ -52,12 +53,12 @@ fn apply_one(doc: &mut Value, op: &Value) -> Result<(), String> {
             }
         }
         "move" => {
-            let moved = remove(doc, field("from")?)?;
+            let moved = remove(doc, pointer("from")?)?;
             add(doc, path, moved)
         }
         "copy" => {
             let copied = doc
-                .pointer(field("from")?)
+                .pointer(pointer("from")?)
                 .cloned()
                 .ok_or("from path not found")?;
             add(doc, path, copied)
@@ -70,6 +71,22 @@ fn apply_one(doc: &mut Value, op: &Value) -> Result<(), String> {
             }
         }
         other => Err(format!("unknown op {other:?}")),
+    }
+}
+
+/// The pointer kubectl applies for `path`: its JSON patch library takes the
+/// text before the first `/` as the (empty) root token, so a path without
+/// a leading `/` loses its first segment (`spec/replicas` is
+/// `/replicas`), and one without any `/` names nothing.
+fn as_kubectl_reads(path: &str) -> Result<&str, String> {
+    if path.is_empty() || path.starts_with('/') {
+        return Ok(path);
+    }
+    match path.find('/') {
+        Some(i) => Ok(&path[i..]),
+        None => Err(format!(
+            "path {path:?} does not start with /; kubectl reads it as naming nothing"
+        )),
     }
 }
 
@@ -159,6 +176,28 @@ mod tests {
                 &json!([{"op": "replace", "path": "/nope/x", "value": 1}])
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn paths_without_a_leading_slash_read_as_kubectl_reads_them() {
+        // `kubectl kustomize` with `path: spec/replicas` sets a top-level
+        // `replicas`; `x/spec/replicas` sets `/spec/replicas`.
+        let mut doc = json!({"spec": {"replicas": 1}});
+        let ops = json!([
+            {"op": "replace", "path": "spec/replicas", "value": 3},
+            {"op": "replace", "path": "x/spec/replicas", "value": 7}
+        ]);
+        apply(&mut doc, &ops).unwrap();
+        assert_eq!(doc, json!({"spec": {"replicas": 7}, "replicas": 3}));
+        let err = apply(
+            &mut doc,
+            &json!([{"op": "replace", "path": "replicas", "value": 5}]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "operation 0 (replace replicas): path \"replicas\" does not start with /; kubectl reads it as naming nothing"
         );
     }
 }

@@ -3,25 +3,35 @@
 //! built-in transformers, with kustomize's output order.
 
 mod accumulate;
+mod alias;
 mod build_metadata;
 mod config;
+mod crds;
+mod defaults;
 mod error;
-mod fieldpath;
+mod fieldspec;
 mod generators;
 mod hash;
 mod helm_charts;
 mod images;
 mod json6902;
 mod labels;
+mod labelsel;
 mod load;
 mod meta;
 mod nameref;
-mod nameref_table;
+mod namespace;
+mod openapi;
+mod openapi_k8s;
 mod order;
 mod patches;
 mod paths;
+mod plugin_config;
 mod plugins;
 mod replacements;
+mod replacements_path;
+mod resid;
+mod resmap;
 mod resource;
 mod selector;
 mod smp;
@@ -32,7 +42,7 @@ pub use error::KustomizeError;
 /// The top-level fields a kustomization file may hold (canonical spelling).
 pub(crate) use spec::FIELDS as KUSTOMIZATION_FIELDS;
 
-use crate::model::FileTree;
+use crate::model::{FileTree, RenderLimits};
 use serde_json::Value;
 
 /// The objects `kustomize build` produces for folder `dir` of `tree`, in
@@ -48,38 +58,77 @@ use serde_json::Value;
 /// assert_eq!(objects[0]["metadata"]["name"], "prod-app");
 /// ```
 pub fn build(tree: &FileTree, dir: &str) -> Result<Vec<Value>, KustomizeError> {
-    let mut builder = accumulate::Builder::new(tree);
+    build_with(tree, dir, &RenderLimits::default())
+}
+
+/// [`build`] with a load restrictor and limits other than the defaults.
+pub fn build_with(
+    tree: &FileTree,
+    dir: &str,
+    limits: &RenderLimits,
+) -> Result<Vec<Value>, KustomizeError> {
+    let _schema = openapi::start_build();
+    let mut builder = accumulate::Builder::new(tree, *limits);
+    let (file, top) = builder.load(dir, None)?;
+    builder.origin_mode = !top.build_metadata.is_empty();
+    builder.set_schema(dir, &file, &top, true)?;
     let (k, level) = builder.build_dir(dir, None)?;
-    let (mut resources, config) = (level.resources, level.config);
-    let file = paths::kustomization_file(tree, dir).unwrap_or_default();
+    let err = |e: String| KustomizeError::transform(&file, e);
+    let mut resources = level.resources;
     hash::add_suffixes(&mut resources);
-    nameref::fix(&file, &config, &mut resources)?;
-    vars::resolve(&file, &builder.vars, &config.var_reference, &mut resources)?;
-    build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
-    resources.retain(|r| !is_local_config(r));
-    resources.iter_mut().for_each(drop_empty_annotations);
+    nameref::fix(&level.config.name_reference, &mut resources).map_err(err)?;
+    vars::resolve(&level.vars, &level.config.var_reference, &mut resources).map_err(err)?;
+    resources.retain(|r| !r.is_empty() && !is_local_config(r));
+    // Annotations are rewritten as text before the output (kustomize's
+    // RemoveBuildAnnotations), so only other fields must decode.
+    for r in &resources {
+        r.check_meta_maps(&["annotations"]).map_err(err)?;
+        let mut obj = r.obj.clone();
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.shift_remove("annotations");
+        }
+        resource::check_decodable(&obj).map_err(err)?;
+    }
+    check_final(&resources).map_err(err)?;
     order::sort(&mut resources, k.sort_options.as_ref());
+    build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
+    resources.iter_mut().for_each(annotations_as_text);
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
 }
 
-/// Objects annotated `config.kubernetes.io/local-config: "true"` are inputs
-/// to the build (e.g. replacement sources), not part of its output.
-fn is_local_config(r: &resource::Resource) -> bool {
-    let annotation = r
-        .obj
-        .pointer("/metadata/annotations/config.kubernetes.io~1local-config");
-    annotation.and_then(Value::as_str) == Some("true")
+/// kustomize re-reads the objects it is about to print: each needs a
+/// kind and a name, and no two may share an id.
+fn check_final(resources: &[resource::Resource]) -> Result<(), String> {
+    for r in resources {
+        if r.kind().is_empty() {
+            return Err(format!("missing kind in object {}", r.cur_id().describe()));
+        }
+        if r.name().is_empty() && !r.kind().ends_with("List") {
+            return Err(format!(
+                "missing metadata.name in object {}",
+                r.cur_id().describe()
+            ));
+        }
+    }
+    resmap::check_unique(resources.iter())
 }
 
-/// kustomize prints no `metadata.annotations` when they are empty or null
-/// (it rewrites them through its annotations API).
-fn drop_empty_annotations(r: &mut resource::Resource) {
-    if let Some(meta) = r.obj.get_mut("metadata").and_then(Value::as_object_mut)
-        && meta
-            .get("annotations")
-            .is_some_and(|a| a.is_null() || a.as_object().is_some_and(|m| m.is_empty()))
-    {
-        meta.remove("annotations");
+/// Objects annotated `config.kubernetes.io/local-config` (with any value
+/// but `false`) are inputs to the build (e.g. replacement sources), not
+/// part of its output.
+fn is_local_config(r: &resource::Resource) -> bool {
+    r.annotation_texts()
+        .iter()
+        .any(|(k, v)| k == "config.kubernetes.io/local-config" && v != "false")
+}
+
+/// kustomize rewrites every object's annotations at the end of a build:
+/// values become their text (null written as nothing becomes ""), and
+/// empty or null annotations disappear.
+fn annotations_as_text(r: &mut resource::Resource) {
+    let pairs = r.annotation_texts();
+    if r.obj.get("metadata").is_some() {
+        r.set_meta_map("annotations", pairs);
     }
 }
 

@@ -1,245 +1,259 @@
-//! Fixing references after renames: a field naming a ConfigMap, Secret,
-//! ServiceAccount… by a name the object used to have gets its current name.
-//! Candidates are sieved as kustomize does: previous name, kind, namespace
-//! of the referrer, then the prefixes and suffixes both were given.
+//! Fixing name references after renames (kustomize's nameReference
+//! transformer): a field naming a ConfigMap, Secret, ServiceAccount… by a
+//! name the object used to have gets its current name. Candidates are
+//! sieved as kustomize sieves them: previous name, type, roleRef kind,
+//! namespace of the referrer, then the prefixes and suffixes both had.
 
-use super::KustomizeError;
-use super::config::TransformerConfig;
-use super::fieldpath::visit;
-use super::nameref_table::ref_fields;
-use super::resource::{Resource, effective_ns, is_cluster_kind};
+use super::config::NameRefSpec;
+use super::fieldspec::{self, CreateKind};
+use super::resid::Gvk;
+use super::resource::{Resource, scalar_text};
+use super::spec::FieldSpec;
 use serde_json::Value;
-
-/// What a referrer needs to know about a possible target.
-#[derive(Debug, Clone)]
-struct Target {
-    kind: String,
-    group: String,
-    /// Names and namespaces it had before its current ones.
-    previous: Vec<(String, String)>,
-    name: String,
-    namespace: String,
-    affixes: (Vec<String>, Vec<String>),
-}
-
-impl Target {
-    fn of(res: &Resource) -> Self {
-        Self {
-            kind: res.kind().to_string(),
-            group: res.group().to_string(),
-            previous: res.history.clone(),
-            name: res.name().to_string(),
-            namespace: res.namespace().to_string(),
-            affixes: (res.prefixes.clone(), res.suffixes.clone()),
-        }
-    }
-
-    fn was_named(&self, name: &str) -> bool {
-        self.previous.iter().any(|(n, _)| n == name)
-    }
-}
-
-/// The object holding references.
-struct Referrer {
-    namespace: Option<String>,
-    affixes: (Vec<String>, Vec<String>),
-}
 
 /// Updates every reference field of every resource; Err when a reference
 /// could mean several renamed objects.
-pub(crate) fn fix(
-    file: &str,
-    config: &TransformerConfig,
-    resources: &mut [Resource],
-) -> Result<(), KustomizeError> {
-    let targets: Vec<Target> = resources
-        .iter()
-        .filter(|r| !r.history.is_empty())
-        .map(Target::of)
-        .collect();
-    if targets.is_empty() {
-        return Ok(());
-    }
-    let fields = ref_fields(&config.name_reference);
-    let mut problems = Vec::new();
-    for res in resources.iter_mut() {
-        let kind = res.kind().to_string();
-        let who = Referrer {
-            namespace: (!res.is_cluster_scoped()).then(|| res.namespace().to_string()),
-            affixes: (res.prefixes.clone(), res.suffixes.clone()),
-        };
-        let group = res.group().to_string();
-        for field in fields.iter().filter(|f| f.held_by(&kind, &group)) {
-            let (target_kind, group) = (field.target.0.as_str(), field.target.1.as_str());
-            let mut pick = |name: &str| match find(&targets, target_kind, group, name, &who) {
-                Ok(found) => found,
-                Err(e) => {
-                    problems.push(format!("{} {}: {e}", res_id(&kind, &who), field.path));
-                    None
+pub(crate) fn fix(specs: &[NameRefSpec], resources: &mut [Resource]) -> Result<(), String> {
+    let snapshot: Vec<Resource> = resources.to_vec();
+    for (i, referrer) in resources.iter_mut().enumerate() {
+        let org = snapshot[i].org_id();
+        let mut filters: Vec<(&FieldSpec, Gvk)> = Vec::new();
+        for nbr in specs {
+            let target = nbr.gvk();
+            for fs in &nbr.field_specs {
+                if org.gvk.is_selected(&fs.gvk()) {
+                    filters.push((fs, target.clone()));
                 }
-            };
-            if field.path.ends_with("roleRef/name") || field.path.ends_with("scaleTargetRef/name") {
-                sibling_kind_ref(&mut res.obj, &field.path, target_kind, &mut pick);
-                continue;
             }
-            visit(&mut res.obj, &field.path, false, &mut |v| {
-                if let Some(new) = v.as_str().and_then(&mut pick) {
-                    *v = Value::String(new);
-                }
-            });
         }
-        if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
-            subjects(
-                &mut res.obj,
-                &targets,
-                who.namespace.as_deref().unwrap_or(""),
-            );
-        }
-        if kind.ends_with("WebhookConfiguration") {
-            webhook_services(&mut res.obj, &targets);
-        }
-    }
-    match problems.into_iter().next() {
-        Some(message) => Err(KustomizeError::Transform {
-            kustomization: file.to_string(),
-            message,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn res_id(kind: &str, who: &Referrer) -> String {
-    format!(
-        "{kind} in namespace {:?}",
-        who.namespace.as_deref().unwrap_or("")
-    )
-}
-
-/// kustomize's `SameEndingSubSlice`: the shorter list ends the longer one.
-fn same_ending(a: &[String], b: &[String]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.is_empty() {
-        return long.is_empty();
-    }
-    long.ends_with(short)
-}
-
-fn affixes_equal(t: &Target, who: &Referrer, allow_empty: bool) -> bool {
-    let check = |a: &[String], b: &[String]| {
-        (allow_empty && (a.is_empty() || b.is_empty())) || same_ending(a, b)
-    };
-    check(&t.affixes.0, &who.affixes.0) && check(&t.affixes.1, &who.affixes.1)
-}
-
-/// The current name of the object of `kind` once called `name` that the
-/// referrer means, if any.
-fn find(
-    targets: &[Target],
-    kind: &str,
-    group: &str,
-    name: &str,
-    who: &Referrer,
-) -> Result<Option<String>, String> {
-    let mut found: Vec<&Target> = targets
-        .iter()
-        .filter(|t| t.kind == kind && (group.is_empty() || t.group == group))
-        .filter(|t| t.was_named(name))
-        .filter(|t| match &who.namespace {
-            Some(ns) if !is_cluster_kind(kind) && kind != "ServiceAccount" => {
-                effective_ns(&t.namespace) == effective_ns(ns)
-            }
-            _ => true,
-        })
-        .collect();
-    if found.len() > 1 {
-        found.retain(|t| affixes_equal(t, who, true));
-        if found.len() > 1 {
-            found.retain(|t| affixes_equal(t, who, false));
-        }
-    }
-    let Some(first) = found.first() else {
-        return Ok(None);
-    };
-    if found
-        .iter()
-        .all(|t| t.name == first.name && t.namespace == first.namespace)
-    {
-        return Ok(Some(first.name.clone()));
-    }
-    let names: Vec<&str> = found.iter().map(|t| t.name.as_str()).collect();
-    Err(format!(
-        "{name:?} could mean several {kind}s: {}",
-        names.join(", ")
-    ))
-}
-
-/// `roleRef`/`scaleTargetRef`: only when the sibling `kind` is `kind`.
-fn sibling_kind_ref(
-    obj: &mut Value,
-    path: &str,
-    kind: &str,
-    pick: &mut dyn FnMut(&str) -> Option<String>,
-) {
-    let parent = path.trim_end_matches("/name");
-    visit(obj, parent, false, &mut |node| {
-        if node.get("kind").and_then(Value::as_str) != Some(kind) {
-            return;
-        }
-        let new = node
-            .get("name")
-            .and_then(Value::as_str)
-            .and_then(&mut *pick);
-        if let (Some(new), Some(map)) = (new, node.as_object_mut()) {
-            map.insert("name".into(), Value::String(new));
-        }
-    });
-}
-
-/// Whether target `t` was ever in namespace `ns` (under any name).
-fn was_in(t: &Target, ns: &str) -> bool {
-    effective_ns(&t.namespace) == effective_ns(ns)
-        || t.previous
-            .iter()
-            .any(|(_, s)| effective_ns(s) == effective_ns(ns))
-}
-
-/// ServiceAccount subjects of (Cluster)RoleBindings: name and namespace.
-fn subjects(obj: &mut Value, targets: &[Target], own_ns: &str) {
-    let Some(list) = obj.get_mut("subjects").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for s in list.iter_mut().filter_map(Value::as_object_mut) {
-        if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
+        if filters.is_empty() {
             continue;
         }
-        let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
-        let name = text("name").unwrap_or_default();
-        let ns = text("namespace").unwrap_or_else(|| own_ns.to_string());
-        let hit = targets
-            .iter()
-            .find(|t| t.kind == "ServiceAccount" && t.was_named(&name) && was_in(t, &ns));
-        if let Some(t) = hit {
-            s.insert("name".into(), Value::String(t.name.clone()));
-            if !t.namespace.is_empty() {
-                s.insert("namespace".into(), Value::String(t.namespace.clone()));
+        let candidates = candidates_for(&snapshot[i], &snapshot)?;
+        for (fs, target) in filters {
+            let f = Filter {
+                referrer: &snapshot[i],
+                path: &fs.path,
+                target: &target,
+                candidates: &candidates,
+            };
+            let mut spec = fs.clone();
+            spec.group = Some(referrer.group().to_string());
+            spec.version = Some(referrer.version().to_string());
+            spec.kind = Some(referrer.kind().to_string());
+            fieldspec::apply(&mut referrer.obj, &spec, CreateKind::No, &mut |node| {
+                f.set(node)
+            })
+            .map_err(|e| {
+                format!(
+                    "updating name reference in '{}' field of '{}': {e}",
+                    fs.path,
+                    snapshot[i].cur_id()
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// kustomize's `SubsetThatCouldBeReferencedByResource`.
+fn candidates_for<'a>(
+    referrer: &Resource,
+    all: &'a [Resource],
+) -> Result<Vec<&'a Resource>, String> {
+    let rid = referrer.cur_id();
+    if rid.cluster {
+        return Ok(all.iter().collect());
+    }
+    let binding_namespaces = role_binding_namespaces(referrer)?;
+    Ok(all
+        .iter()
+        .filter(|t| {
+            let id = t.cur_id();
+            id.cluster || id.is_ns_equals(&rid) || binding_namespaces.contains(&t.namespace())
+        })
+        .collect())
+}
+
+/// The namespaces of a RoleBinding's ServiceAccount subjects.
+fn role_binding_namespaces(r: &Resource) -> Result<Vec<String>, String> {
+    if r.kind() != "RoleBinding" {
+        return Ok(Vec::new());
+    }
+    let Some(subjects) = r.obj.get("subjects").and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for s in subjects {
+        let Some(map) = s.as_object() else {
+            return Ok(out);
+        };
+        let (Some(ns), Some(kind)) = (map.get("namespace"), map.get("kind")) else {
+            continue;
+        };
+        if kind.as_str() == Some("ServiceAccount") {
+            match ns.as_str() {
+                Some(n) => out.push(n.to_string()),
+                None => {
+                    return Err(format!(
+                        "Invalid Input: namespace is blank for resource {:?}",
+                        r.cur_id().to_string()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Filter<'a> {
+    referrer: &'a Resource,
+    path: &'a str,
+    target: &'a Gvk,
+    candidates: &'a [&'a Resource],
+}
+
+impl Filter<'_> {
+    fn set(&self, node: &mut Value) -> Result<(), String> {
+        match node {
+            Value::Null => Ok(()),
+            Value::Object(_) => self.set_mapping(node),
+            Value::Array(items) => {
+                for item in items {
+                    match item {
+                        Value::Null => {}
+                        Value::Object(_) => self.set_mapping(item)?,
+                        Value::Array(_) => {
+                            return Err(
+                                "is expected to be either a string or a map of string".into()
+                            );
+                        }
+                        scalar => self.set_scalar(scalar)?,
+                    }
+                }
+                Ok(())
+            }
+            scalar => self.set_scalar(scalar),
+        }
+    }
+
+    fn set_scalar(&self, node: &mut Value) -> Result<(), String> {
+        let old = scalar_text(node);
+        let all: Vec<&Resource> = self.candidates.to_vec();
+        let Some(referral) = self.select(&old, all, false)? else {
+            return Ok(());
+        };
+        let name = referral.name();
+        if name != old {
+            *node = Value::String(name);
+        }
+        Ok(())
+    }
+
+    fn set_mapping(&self, node: &mut Value) -> Result<(), String> {
+        let Some(map) = node.as_object_mut() else {
+            return Err("expect a mapping node".into());
+        };
+        let Some(name_node) = map.get("name") else {
+            return Err("path config error; no 'name' field in node".into());
+        };
+        let old = scalar_text(name_node);
+        let candidates: Vec<&Resource> = match map.get("namespace") {
+            None => self.candidates.to_vec(),
+            Some(ns) => {
+                let ns = scalar_text(ns);
+                let by_org: Vec<&Resource> = self
+                    .candidates
+                    .iter()
+                    .filter(|r| r.org_id().effective_namespace() == ns)
+                    .copied()
+                    .collect();
+                if by_org.is_empty() {
+                    self.candidates
+                        .iter()
+                        .filter(|r| r.cur_id().effective_namespace() == ns)
+                        .copied()
+                        .collect()
+                } else {
+                    by_org
+                }
+            }
+        };
+        let Some(referral) = self.select(&old, candidates, true)? else {
+            return Ok(());
+        };
+        let (name, namespace) = (referral.name(), referral.namespace());
+        if name == old && namespace.is_empty() {
+            return Ok(());
+        }
+        map.insert("name".into(), Value::String(name));
+        if !namespace.is_empty() {
+            map.insert("namespace".into(), Value::String(namespace));
+        }
+        Ok(())
+    }
+
+    /// kustomize's `selectReferral`.
+    fn select<'r>(
+        &self,
+        old: &str,
+        candidates: Vec<&'r Resource>,
+        with_namespace: bool,
+    ) -> Result<Option<&'r Resource>, String> {
+        let prev = |r: &Resource| r.prev_ids();
+        let mut c: Vec<&Resource> = candidates
+            .into_iter()
+            .filter(|r| prev(r).iter().any(|id| id.name == old))
+            .filter(|r| prev(r).iter().any(|id| id.gvk.is_selected(self.target)))
+            .collect();
+        if self.path.ends_with("roleRef/name")
+            && let Some(gvk) = role_ref_gvk(self.referrer)
+        {
+            c.retain(|r| prev(r).iter().any(|id| id.gvk.is_selected(&gvk)));
+        }
+        let rid = self.referrer.cur_id();
+        if !rid.cluster {
+            c.retain(|r| {
+                let id = r.cur_id();
+                id.cluster || r.kind() == "ServiceAccount" || rid.is_ns_equals(&id)
+            });
+        }
+        if c.len() == 1 {
+            return Ok(c.first().copied());
+        }
+        c.retain(|r| r.affixes_equal(self.referrer, true));
+        if c.len() > 1 {
+            c.retain(|r| r.affixes_equal(self.referrer, false));
+        }
+        match c.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            [first, rest @ ..] => {
+                let same = rest.iter().all(|r| {
+                    r.name() == first.name()
+                        && (!with_namespace || r.namespace() == first.namespace())
+                });
+                if same {
+                    return Ok(Some(*first));
+                }
+                let ids: Vec<String> = c.iter().map(|r| r.cur_id().to_string()).collect();
+                Err(format!(
+                    "found multiple possible referrals: {}",
+                    ids.join(", ")
+                ))
             }
         }
     }
 }
 
-/// `webhooks[].clientConfig.service` {name, namespace} of webhook configurations.
-fn webhook_services(obj: &mut Value, targets: &[Target]) {
-    visit(obj, "webhooks/clientConfig/service", false, &mut |svc| {
-        let text = |k: &str| svc.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        let (name, ns) = (text("name"), text("namespace"));
-        let hit = targets
-            .iter()
-            .find(|t| t.kind == "Service" && t.was_named(&name) && was_in(t, &ns));
-        if let (Some(t), Some(map)) = (hit, svc.as_object_mut()) {
-            map.insert("name".into(), Value::String(t.name.clone()));
-            if !t.namespace.is_empty() {
-                map.insert("namespace".into(), Value::String(t.namespace.clone()));
-            }
-        }
-    });
+/// The Gvk a binding's `roleRef` names (None when incomplete).
+fn role_ref_gvk(r: &Resource) -> Option<Gvk> {
+    let role_ref = r.obj.get("roleRef")?;
+    let api_group = role_ref.get("apiGroup")?;
+    let kind = role_ref.get("kind")?;
+    Some(Gvk {
+        group: scalar_text(api_group),
+        version: String::new(),
+        kind: scalar_text(kind),
+    })
 }

@@ -94,5 +94,5 @@ fn gvk_key(r: &Resource) -> String {
 
 /// Namespace and name, as kustomize compares objects of one kind.
 fn id_key(r: &Resource) -> String {
-    format!("{}|{}", or(r.namespace(), "~X"), or(r.name(), "~N"))
+    format!("{}|{}", or(&r.namespace(), "~X"), or(&r.name(), "~N"))
 }

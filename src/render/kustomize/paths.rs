@@ -54,11 +54,6 @@ pub(crate) fn is_dir(tree: &FileTree, path: &str) -> bool {
     tree.under(path).next().is_some() && !tree.contains(path)
 }
 
-/// The kustomization file of folder `dir`, if it has one.
-pub(crate) fn kustomization_file(tree: &FileTree, dir: &str) -> Option<String> {
-    kustomization_files(tree, dir).into_iter().next()
-}
-
 /// Every kustomization file of folder `dir` (more than one is an error).
 pub(crate) fn kustomization_files(tree: &FileTree, dir: &str) -> Vec<String> {
     KUSTOMIZATION_FILES

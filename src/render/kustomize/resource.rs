@@ -1,80 +1,17 @@
-//! One object being built, with the identity history kustomize keeps to fix
-//! name references after prefixes, suffixes and hashes.
+//! One object being built, with what kustomize tracks about it in its
+//! build annotations: previous identities (to fix name references after
+//! prefixes, suffixes, namespaces and hashes), name prefixes and
+//! suffixes, generator behavior and the hash-suffix flag.
 
+use super::resid::{Gvk, ResId};
 use serde_json::{Map, Value};
-
-/// The (apiVersion, kind) pairs kustomize 5.8 (kubectl 1.37) knows to be
-/// cluster-scoped; everything else, custom resources included, is treated
-/// as namespaced.
-const CLUSTER_SCOPED: &[(&str, &str)] = &[
-    (
-        "admissionregistration.k8s.io/v1",
-        "MutatingWebhookConfiguration",
-    ),
-    (
-        "admissionregistration.k8s.io/v1",
-        "ValidatingWebhookConfiguration",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "MutatingWebhookConfiguration",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "ValidatingWebhookConfiguration",
-    ),
-    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
-    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
-    ("apiregistration.k8s.io/v1", "APIService"),
-    ("apiregistration.k8s.io/v1beta1", "APIService"),
-    ("certificates.k8s.io/v1", "CertificateSigningRequest"),
-    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
-    (
-        "flowcontrol.apiserver.k8s.io/v1beta1",
-        "PriorityLevelConfiguration",
-    ),
-    ("networking.k8s.io/v1", "IngressClass"),
-    ("networking.k8s.io/v1beta1", "IngressClass"),
-    ("node.k8s.io/v1", "RuntimeClass"),
-    ("node.k8s.io/v1beta1", "RuntimeClass"),
-    ("policy/v1beta1", "PodSecurityPolicy"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
-    ("scheduling.k8s.io/v1", "PriorityClass"),
-    ("scheduling.k8s.io/v1beta1", "PriorityClass"),
-    ("storage.k8s.io/v1", "CSIDriver"),
-    ("storage.k8s.io/v1", "CSINode"),
-    ("storage.k8s.io/v1", "StorageClass"),
-    ("storage.k8s.io/v1", "VolumeAttachment"),
-    ("storage.k8s.io/v1beta1", "CSIDriver"),
-    ("storage.k8s.io/v1beta1", "CSINode"),
-    ("storage.k8s.io/v1beta1", "StorageClass"),
-    ("storage.k8s.io/v1beta1", "VolumeAttachment"),
-    ("v1", "ComponentStatus"),
-    ("v1", "Namespace"),
-    ("v1", "Node"),
-    ("v1", "NodeProxyOptions"),
-    ("v1", "PersistentVolume"),
-];
-
-/// Whether objects of `api_version` and `kind` are cluster-scoped.
-pub(crate) fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
-    CLUSTER_SCOPED.contains(&(api_version, kind))
-}
-
-/// Whether `kind` is cluster-scoped in some API version (for references,
-/// which name a kind but not its version).
-pub(crate) fn is_cluster_kind(kind: &str) -> bool {
-    CLUSTER_SCOPED.iter().any(|(_, k)| *k == kind)
-}
 
 /// How a generated object combines with one of the same id from a base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Behavior {
-    /// A new object (the default).
+    /// Not a generated object, or no behavior given.
+    Unspecified,
+    /// A new object.
     Create,
     /// Data merged into the base object.
     Merge,
@@ -82,30 +19,44 @@ pub(crate) enum Behavior {
     Replace,
 }
 
+/// A previous identity: name, effective namespace and kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PrevId {
+    pub name: String,
+    pub namespace: String,
+    pub kind: String,
+}
+
 /// An object plus what kustomize tracks about it.
 #[derive(Debug, Clone)]
 pub(crate) struct Resource {
     /// The object itself.
     pub obj: Value,
-    /// Every (name, namespace) it has had, oldest first (current excluded).
-    pub history: Vec<(String, String)>,
+    /// Previous identities, oldest first.
+    pub prev: Vec<PrevId>,
     /// A generated ConfigMap/Secret whose name gets the content hash.
     pub needs_hash: bool,
-    /// Generator behavior (Create for everything not generated).
+    /// Generator behavior.
     pub behavior: Behavior,
-    /// Where it came from, as the `config.kubernetes.io/origin` text.
-    pub origin: String,
     /// Name prefixes added to it, innermost kustomization first.
     pub prefixes: Vec<String>,
     /// Name suffixes added to it, innermost kustomization first.
     pub suffixes: Vec<String>,
     /// Legacy `vars` that read a field of this object.
     pub var_names: Vec<String>,
-    /// (apiVersion, kind) it had before a patch allowed to change its kind.
-    pub prev_types: Vec<(String, String)>,
-    /// Rendered from a `helmCharts` chart: helm placed it in its namespace,
-    /// so `namespace:` leaves it alone (kustomize's helm-generated mark).
+    /// Rendered from a `helmCharts` chart: `namespace:` leaves it alone
+    /// (kustomize's helm-generated mark).
     pub helm_generated: bool,
+    /// Groups of fields sharing one value ([`super::alias`]).
+    pub aliases: Vec<Vec<super::alias::Loc>>,
+    /// Annotation values as written where their text differs from the
+    /// value read (`0644`, `~`): (key, value, text). kustomize keeps
+    /// the text, which is what it writes back.
+    pub ann_text: Vec<(String, Value, String)>,
+    /// Strings written quoted although they would read as strings plain
+    /// (`"abc"`), by JSON pointer: kyaml keeps a field's quoting when a
+    /// patch sets it, so a plain number set there stays a string.
+    pub quoted: Vec<(String, String)>,
 }
 
 impl Resource {
@@ -113,19 +64,20 @@ impl Resource {
     pub fn new(obj: Value) -> Self {
         Self {
             obj,
-            history: Vec::new(),
+            prev: Vec::new(),
             needs_hash: false,
-            behavior: Behavior::Create,
-            origin: String::new(),
+            behavior: Behavior::Unspecified,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             var_names: Vec::new(),
-            prev_types: Vec::new(),
             helm_generated: false,
+            aliases: Vec::new(),
+            ann_text: Vec::new(),
+            quoted: Vec::new(),
         }
     }
 
-    /// `apiVersion` (may be empty).
+    /// `apiVersion` (empty when not a string).
     pub fn api_version(&self) -> &str {
         self.obj
             .get("apiVersion")
@@ -135,18 +87,12 @@ impl Resource {
 
     /// API group (empty for core).
     pub fn group(&self) -> &str {
-        self.api_version().split_once('/').map_or("", |(g, _)| g)
+        super::resid::split_api_version(self.api_version()).0
     }
 
     /// API version without group.
     pub fn version(&self) -> &str {
-        let v = self.api_version();
-        v.split_once('/').map_or(v, |(_, v)| v)
-    }
-
-    /// Whether this object lives outside namespaces.
-    pub fn is_cluster_scoped(&self) -> bool {
-        is_cluster_scoped(self.api_version(), self.kind())
+        super::resid::split_api_version(self.api_version()).1
     }
 
     /// `kind`.
@@ -154,22 +100,80 @@ impl Resource {
         self.obj.get("kind").and_then(Value::as_str).unwrap_or("")
     }
 
-    /// `metadata.name`.
-    pub fn name(&self) -> &str {
-        self.meta_str("name")
+    /// Group, version and kind.
+    pub fn gvk(&self) -> Gvk {
+        Gvk::new(self.api_version(), self.kind())
+    }
+
+    /// Whether this object lives outside namespaces.
+    pub fn is_cluster_scoped(&self) -> bool {
+        self.gvk().is_cluster_scoped()
+    }
+
+    /// `metadata.name` (as text).
+    pub fn name(&self) -> String {
+        self.meta_text("name")
     }
 
     /// `metadata.namespace` ("" when unset).
-    pub fn namespace(&self) -> &str {
-        self.meta_str("namespace")
+    pub fn namespace(&self) -> String {
+        self.meta_text("namespace")
     }
 
-    fn meta_str(&self, key: &str) -> &str {
+    fn meta_text(&self, key: &str) -> String {
         self.obj
             .get("metadata")
             .and_then(|m| m.get(key))
-            .and_then(Value::as_str)
-            .unwrap_or("")
+            .map(scalar_text)
+            .unwrap_or_default()
+    }
+
+    /// Whether the object is gone (deleted by a patch) or empty.
+    pub fn is_empty(&self) -> bool {
+        self.obj.as_object().is_none_or(Map::is_empty)
+    }
+
+    /// The current identity.
+    pub fn cur_id(&self) -> ResId {
+        ResId::new(self.gvk(), &self.name(), &self.namespace())
+    }
+
+    /// The previous identities, oldest first: the current apiVersion with
+    /// the kinds, names and namespaces stored (never cluster-scoped, as
+    /// kustomize rebuilds them).
+    pub fn prev_ids(&self) -> Vec<ResId> {
+        let (group, version) = super::resid::split_api_version(self.api_version());
+        self.prev
+            .iter()
+            .map(|p| ResId {
+                gvk: Gvk {
+                    group: group.to_string(),
+                    version: version.to_string(),
+                    kind: p.kind.clone(),
+                },
+                name: p.name.clone(),
+                namespace: p.namespace.clone(),
+                cluster: false,
+            })
+            .collect()
+    }
+
+    /// The original identity.
+    pub fn org_id(&self) -> ResId {
+        self.prev_ids()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| self.cur_id())
+    }
+
+    /// Remembers the current identity as a previous one.
+    pub fn store_previous_id(&mut self) {
+        let id = self.cur_id();
+        self.prev.push(PrevId {
+            name: id.name.clone(),
+            namespace: id.effective_namespace().to_string(),
+            kind: id.gvk.kind,
+        });
     }
 
     /// The metadata mapping, created if absent (None only if the object
@@ -183,88 +187,164 @@ impl Resource {
         ensure_object(meta)
     }
 
-    /// Sets (Some) or removes (None) the string field `key` of metadata.
-    pub fn set_meta(&mut self, key: &str, value: Option<&str>) {
+    /// Sets (non-empty) or removes (empty) the string field `key` of
+    /// metadata, as kyaml's name and namespace setters do.
+    pub fn set_meta(&mut self, key: &str, value: &str) {
         let Some(meta) = self.metadata_mut() else {
             return;
         };
-        match value {
-            Some(v) => meta.insert(key.to_string(), Value::String(v.to_string())),
-            None => meta.remove(key),
-        };
-    }
-
-    /// Renames the object, remembering the old name for references.
-    pub fn set_name(&mut self, name: &str) {
-        self.remember();
-        self.set_meta("name", Some(name));
-    }
-
-    /// Moves the object to a namespace, remembering the old one.
-    pub fn set_namespace(&mut self, ns: &str) {
-        self.remember();
-        self.set_meta("namespace", Some(ns));
-    }
-
-    fn remember(&mut self) {
-        let now = (self.name().to_string(), self.namespace().to_string());
-        if self.history.last() != Some(&now) {
-            self.history.push(now);
-        }
-    }
-
-    /// Whether the object was ever called `name`.
-    pub fn was_named(&self, name: &str) -> bool {
-        self.name() == name || self.history.iter().any(|(n, _)| n == name)
-    }
-
-    /// The original name (before any prefix, suffix or hash).
-    pub fn original_name(&self) -> &str {
-        self.history
-            .first()
-            .map_or(self.name(), |(n, _)| n.as_str())
-    }
-
-    /// The original namespace.
-    pub fn original_namespace(&self) -> &str {
-        self.history
-            .first()
-            .map_or(self.namespace(), |(_, ns)| ns.as_str())
-    }
-
-    /// Whether this resource has (or had) the identity of `probe`: same
-    /// group, version and kind, and a (name, namespace) it went by.
-    pub fn answers_to(&self, probe: &Resource) -> bool {
-        let same_type = |(v, k): (&str, &str)| v == probe.api_version() && k == probe.kind();
-        let typed = same_type((self.api_version(), self.kind()))
-            || self.prev_types.iter().any(|(v, k)| same_type((v, k)));
-        if !typed {
-            return false;
-        }
-        let scoped = !self.is_cluster_scoped();
-        let same = |name: &str, ns: &str| {
-            name == probe.name() && (!scoped || effective_ns(ns) == effective_ns(probe.namespace()))
-        };
-        same(self.name(), self.namespace()) || self.history.iter().any(|(n, ns)| same(n, ns))
-    }
-
-    /// Identity used for duplicate detection and sorting: kind.group,
-    /// namespace (empty for cluster-scoped) and name.
-    pub fn id(&self) -> String {
-        let ns = if self.is_cluster_scoped() {
-            ""
+        if value.is_empty() {
+            meta.remove(key);
         } else {
-            effective_ns(self.namespace())
+            meta.insert(key.to_string(), Value::String(value.to_string()));
+        }
+    }
+
+    /// Sets `kind`.
+    pub fn set_kind(&mut self, kind: &str) {
+        if let Some(m) = self.obj.as_object_mut() {
+            m.insert("kind".into(), Value::String(kind.to_string()));
+        }
+    }
+
+    /// `metadata.<key>` (labels or annotations) as text values.
+    pub fn meta_map(&self, key: &str) -> Vec<(String, String)> {
+        match self
+            .obj
+            .get("metadata")
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_object)
+        {
+            Some(m) => m.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Err where kustomize would panic reading `metadata.<key>` (for each
+    /// of `keys`): kyaml reads the node's content as key-value pairs, and a
+    /// list with an odd number of items has no value for its last key.
+    pub fn check_meta_maps(&self, keys: &[&str]) -> Result<(), String> {
+        for key in keys {
+            let field = self.obj.get("metadata").and_then(|m| m.get(*key));
+            if let Some(Value::Array(items)) = field
+                && items.len() % 2 == 1
+            {
+                return Err(format!(
+                    "kustomize fails (a Go panic) reading metadata.{key} of {}: a list of {} items",
+                    self.cur_id().describe(),
+                    items.len()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The annotations as kustomize reads them: each value's text as
+    /// written (as the value is now if it changed since).
+    pub fn annotation_texts(&self) -> Vec<(String, String)> {
+        let Some(map) = self
+            .obj
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_object)
+        else {
+            return Vec::new();
         };
-        let group = self.group();
-        let dot = if group.is_empty() { "" } else { "." };
-        format!("{}{dot}{group}/{ns}/{}", self.kind(), self.name())
+        map.iter()
+            .map(|(k, v)| {
+                let written = self
+                    .ann_text
+                    .iter()
+                    .find(|(tk, tv, _)| tk == k && tv == v)
+                    .map(|(_, _, t)| t.clone());
+                (k.clone(), written.unwrap_or_else(|| scalar_text(v)))
+            })
+            .collect()
+    }
+
+    /// Records the written text of the annotations of `texts` (the same
+    /// object read keeping annotation text).
+    pub fn learn_annotation_texts(&mut self, texts: &Value) {
+        let Some(written) = texts
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let current: Vec<(String, Value)> = self
+            .obj
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        for (k, v) in current {
+            let Some(text) = written.get(&k).map(scalar_text) else {
+                continue;
+            };
+            self.ann_text.retain(|(tk, _, _)| *tk != k);
+            if text != scalar_text(&v) {
+                self.ann_text.push((k, v, text));
+            }
+        }
+    }
+
+    /// Replaces `metadata.<key>` with string values (removed when empty),
+    /// as kyaml's SetLabels / SetAnnotations do.
+    pub fn set_meta_map(&mut self, key: &str, pairs: Vec<(String, String)>) {
+        let Some(meta) = self.metadata_mut() else {
+            return;
+        };
+        if pairs.is_empty() {
+            meta.remove(key);
+            return;
+        }
+        let mut sorted = pairs;
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let map = sorted
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        meta.insert(key.to_string(), Value::Object(map));
+    }
+
+    /// Whether `prefixes`/`suffixes` of this and `other` agree as
+    /// kustomize's name-reference sieve requires.
+    pub fn affixes_equal(&self, other: &Resource, allow_empty: bool) -> bool {
+        let check = |a: &[String], b: &[String]| {
+            (allow_empty && (a.is_empty() || b.is_empty())) || same_ending(a, b)
+        };
+        check(&self.prefixes, &other.prefixes) && check(&self.suffixes, &other.suffixes)
     }
 }
 
-/// "default" and "" are the same namespace for identities.
-pub(crate) fn effective_ns(ns: &str) -> &str {
-    if ns.is_empty() { "default" } else { ns }
+/// kustomize's `SameEndingSubSlice`: the shorter list ends the longer one.
+fn same_ending(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return long.is_empty();
+    }
+    long.ends_with(short)
+}
+
+/// The text of a scalar as a YAML node holds it (what kustomize reads
+/// names, labels and annotations as): strings as they are, numbers and
+/// booleans written out, null as `null`, collections as "".
+pub(crate) fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => match undecodable_parts(s) {
+            Some((_, text)) => text.to_string(),
+            None => s.clone(),
+        },
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => crate::render::scalars::go_float(f),
+            _ => n.to_string(),
+        },
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Array(_) | Value::Object(_) => String::new(),
+    }
 }
 
 /// `v` as a mapping, replacing it with an empty one if it is something else.
@@ -273,4 +353,34 @@ pub(crate) fn ensure_object(v: &mut Value) -> Option<&mut Map<String, Value>> {
         *v = Value::Object(Map::new());
     }
     v.as_object_mut()
+}
+
+/// kyaml keeps a node's type when a replacement writes text into it, even
+/// text the type cannot read (`cfg` into `replicas`); kustomize fails only
+/// when it turns the object into JSON (a JSON patch, the output). Such a
+/// value is held as a string: this marker, the type, NUL, the text.
+const UNDECODABLE: &str = "\u{0}undecodable:";
+
+/// The value of a node of type `ty` (number, bool, null) holding `text`.
+pub(crate) fn undecodable(ty: &str, text: &str) -> Value {
+    Value::String(format!("{UNDECODABLE}{ty}\u{0}{text}"))
+}
+
+/// The type and text of an [`undecodable`] value.
+pub(crate) fn undecodable_parts(s: &str) -> Option<(&str, &str)> {
+    s.strip_prefix(UNDECODABLE)?.split_once('\u{0}')
+}
+
+/// Err when `v` holds an [`undecodable`] value (as decoding it fails in
+/// kustomize).
+pub(crate) fn check_decodable(v: &Value) -> Result<(), String> {
+    match v {
+        Value::String(s) => match undecodable_parts(s) {
+            Some((ty, text)) => Err(format!("cannot decode `{text}` as a {ty}")),
+            None => Ok(()),
+        },
+        Value::Array(items) => items.iter().try_for_each(check_decodable),
+        Value::Object(m) => m.values().try_for_each(check_decodable),
+        _ => Ok(()),
+    }
 }

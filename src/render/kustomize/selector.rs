@@ -1,140 +1,95 @@
-//! Patch and replacement targets: group, version, kind, name and
-//! namespace (anchored regular expressions), label and annotation
-//! selectors (`a=b,c!=d,e in (x,y),!f,g`).
+//! Patch and replacement targets (kustomize's `Selector`): group,
+//! version, kind, name and namespace as anchored regular expressions,
+//! matched against a resource's original and current identities, plus
+//! label and annotation selectors.
 
-use super::fieldpath::split_outside;
-use super::resource::{Resource, effective_ns};
+use super::labelsel::LabelSelector;
+use super::resource::Resource;
 use super::spec::Selector;
 use regex::Regex;
-use serde_json::Value;
 
 /// A compiled selector.
-pub(crate) struct Matcher<'a> {
-    sel: &'a Selector,
+pub(crate) struct Matcher {
     group: Option<Regex>,
     version: Option<Regex>,
     kind: Option<Regex>,
     name: Option<Regex>,
     namespace: Option<Regex>,
+    labels: Result<LabelSelector, String>,
+    annotations: Result<LabelSelector, String>,
 }
 
-impl<'a> Matcher<'a> {
+fn compile(p: Option<&str>) -> Result<Option<Regex>, String> {
+    match p.filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) => Regex::new(&format!("^(?:{p})$"))
+            .map(Some)
+            .map_err(|e| format!("invalid regex {p:?}: {e}")),
+    }
+}
+
+fn is(re: &Option<Regex>, text: &str) -> bool {
+    re.as_ref().is_none_or(|re| re.is_match(text))
+}
+
+impl Matcher {
     /// Compiles `sel`; Err names the bad expression.
-    pub fn new(sel: &'a Selector) -> Result<Self, String> {
-        let compile = |p: &Option<String>| -> Result<Option<Regex>, String> {
-            p.as_deref()
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    Regex::new(&format!("^(?:{p})$"))
-                        .map_err(|e| format!("invalid regex {p:?}: {e}"))
-                })
-                .transpose()
-        };
+    pub fn new(sel: &Selector) -> Result<Self, String> {
         Ok(Self {
-            sel,
-            group: compile(&sel.group)?,
-            version: compile(&sel.version)?,
-            kind: compile(&sel.kind)?,
-            name: compile(&sel.name)?,
-            namespace: compile(&sel.namespace)?,
+            group: compile(sel.group.as_deref())?,
+            version: compile(sel.version.as_deref())?,
+            kind: compile(sel.kind.as_deref())?,
+            name: compile(sel.name.as_deref())?,
+            namespace: compile(sel.namespace.as_deref())?,
+            labels: LabelSelector::parse(sel.label_selector.as_deref().unwrap_or("")),
+            annotations: LabelSelector::parse(sel.annotation_selector.as_deref().unwrap_or("")),
         })
     }
 
-    /// Whether `res` is selected (original or current name and namespace).
-    pub fn matches(&self, res: &Resource) -> bool {
-        let eq =
-            |want: &Option<Regex>, have: &str| want.as_ref().is_none_or(|re| re.is_match(have));
-        if !eq(&self.group, res.group())
-            || !eq(&self.version, res.version())
-            || !eq(&self.kind, res.kind())
+    /// Whether `res` is selected: namespace and name by its original or
+    /// current identity, type by its current one, then labels and
+    /// annotations (whose selectors are only parsed when reached, as in
+    /// kustomize).
+    pub fn matches(&self, res: &Resource) -> Result<bool, String> {
+        let (cur, org) = (res.cur_id(), res.org_id());
+        if !is(&self.namespace, org.effective_namespace())
+            && !is(&self.namespace, cur.effective_namespace())
         {
-            return false;
+            return Ok(false);
         }
-        if let Some(re) = &self.name
-            && !re.is_match(res.original_name())
-            && !re.is_match(res.name())
+        if !is(&self.name, &org.name) && !is(&self.name, &cur.name) {
+            return Ok(false);
+        }
+        if !is(&self.group, &cur.gvk.group)
+            || !is(&self.version, &cur.gvk.version)
+            || !is(&self.kind, &cur.gvk.kind)
         {
-            return false;
+            return Ok(false);
         }
-        if let Some(re) = &self.namespace {
-            let ns = |n: &str| {
-                if res.is_cluster_scoped() {
-                    String::new()
-                } else {
-                    effective_ns(n).to_string()
-                }
-            };
-            if !re.is_match(&ns(res.original_namespace())) && !re.is_match(&ns(res.namespace())) {
-                return false;
-            }
-        }
-        let meta = |k: &str| {
-            res.obj
-                .get("metadata")
-                .and_then(|m| m.get(k))
-                .cloned()
-                .unwrap_or(Value::Null)
-        };
-        self.sel
-            .label_selector
-            .as_deref()
-            .is_none_or(|s| selects(s, &meta("labels")))
-            && self
-                .sel
-                .annotation_selector
-                .as_deref()
-                .is_none_or(|s| selects(s, &meta("annotations")))
+        Ok(self.labels_match(res)? && self.annotations_match(res)?)
+    }
+
+    /// The label selector against `res`'s labels.
+    pub fn labels_match(&self, res: &Resource) -> Result<bool, String> {
+        let sel = self.labels.as_ref().map_err(Clone::clone)?;
+        Ok(sel.matches(&res.meta_map("labels")))
+    }
+
+    /// The annotation selector against `res`'s annotations.
+    pub fn annotations_match(&self, res: &Resource) -> Result<bool, String> {
+        let sel = self.annotations.as_ref().map_err(Clone::clone)?;
+        Ok(sel.matches(&res.annotation_texts()))
     }
 }
 
-/// Whether the label map `labels` satisfies the selector expression.
-pub(crate) fn selects(expr: &str, labels: &Value) -> bool {
-    let get = |k: &str| labels.get(k).and_then(Value::as_str);
-    split_outside(expr, ',', '(', ')').iter().all(|term| {
-        let t = term.trim();
-        if t.is_empty() {
-            return true;
+/// The indexes of the resources `sel` selects, in order.
+pub(crate) fn select(resources: &[Resource], sel: &Selector) -> Result<Vec<usize>, String> {
+    let m = Matcher::new(sel)?;
+    let mut out = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        if m.matches(r)? {
+            out.push(i);
         }
-        if let Some((k, rest)) = t.split_once(" notin ") {
-            return get(k.trim()).is_none_or(|v| !set(rest).contains(&v));
-        }
-        if let Some((k, rest)) = t.split_once(" in ") {
-            return get(k.trim()).is_some_and(|v| set(rest).contains(&v));
-        }
-        if let Some((k, v)) = t.split_once("!=") {
-            return get(k.trim()) != Some(v.trim());
-        }
-        if let Some((k, v)) = t.split_once("==").or_else(|| t.split_once('=')) {
-            return get(k.trim()) == Some(v.trim());
-        }
-        match t.strip_prefix('!') {
-            Some(k) => get(k.trim()).is_none(),
-            None => get(t).is_some(),
-        }
-    })
-}
-
-/// The values of `(a, b)`.
-fn set(s: &str) -> Vec<&str> {
-    s.trim()
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .split(',')
-        .map(str::trim)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn label_selectors() {
-        let l = json!({"app": "web", "tier": "front"});
-        assert!(selects("app=web,tier in (front, back)", &l));
-        assert!(selects("app==web,!missing,tier", &l));
-        assert!(!selects("app!=web", &l));
-        assert!(!selects("tier notin (front)", &l));
     }
+    Ok(out)
 }

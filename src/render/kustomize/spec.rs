@@ -71,7 +71,7 @@ pub(crate) struct Kustomization {
     pub image_tags: Vec<ImageSpec>,
     pub replicas: Vec<ReplicaSpec>,
     pub patches: Vec<PatchSpec>,
-    pub patches_strategic_merge: Vec<Value>,
+    pub patches_strategic_merge: Vec<String>,
     pub patches_json6902: Vec<PatchSpec>,
     pub config_map_generator: Vec<GeneratorSpec>,
     pub secret_generator: Vec<GeneratorSpec>,
@@ -117,18 +117,6 @@ pub(crate) struct FieldSpec {
     pub kind: Option<String>,
     #[serde(default)]
     pub create: bool,
-}
-
-impl FieldSpec {
-    /// This spec as a [`Field`](super::fieldpath::Field) to walk.
-    pub fn as_field(&self) -> super::fieldpath::Field<'_> {
-        super::fieldpath::Field {
-            group: self.group.as_deref(),
-            kind: self.kind.as_deref(),
-            path: &self.path,
-            create: self.create,
-        }
-    }
 }
 
 /// An entry of `images:`.
@@ -223,6 +211,7 @@ pub(crate) struct VarTarget {
     #[serde(alias = "apiversion")]
     pub api_version: Option<String>,
     pub group: Option<String>,
+    pub version: Option<String>,
     pub kind: String,
     pub name: String,
     pub namespace: Option<String>,

@@ -2,236 +2,251 @@
 //! configuration lists, replaced by a field of a named object once every
 //! other transformation is done.
 
-use super::KustomizeError;
-use super::fieldpath::visit;
-use super::resource::Resource;
+use super::fieldspec::{self, CreateKind, smarter_split};
+use super::resid::{Gvk, ResId};
+use super::resource::{Resource, scalar_text};
 use super::spec::{FieldSpec, VarSpec};
 use serde_json::Value;
 
-/// Holders of a pod spec and the path to it.
-const POD_SPECS: &[(&str, &str)] = &[
-    ("Pod", "spec"),
-    ("Deployment", "spec/template/spec"),
-    ("ReplicaSet", "spec/template/spec"),
-    ("DaemonSet", "spec/template/spec"),
-    ("StatefulSet", "spec/template/spec"),
-    ("Job", "spec/template/spec"),
-    ("CronJob", "spec/jobTemplate/spec/template/spec"),
-];
-
-const IN_POD: &[&str] = &[
-    "containers/args",
-    "containers/command",
-    "containers/env/value",
-    "containers/volumeMounts/mountPath",
-    "initContainers/args",
-    "initContainers/command",
-    "initContainers/env/value",
-    "initContainers/volumeMounts/mountPath",
-];
-
-const OTHER: &[(&str, &str)] = &[
-    ("Pod", "spec/volumes/nfs/server"),
-    ("Deployment", "spec/template/spec/volumes/nfs/server"),
-    ("ReplicaSet", "spec/template/spec/volumes/nfs/server"),
-    ("DaemonSet", "spec/template/spec/volumes/nfs/server"),
-    ("StatefulSet", "spec/template/spec/volumes/nfs/server"),
-    ("Job", "spec/template/spec/volumes/nfs/server"),
-    // kustomize's path for CronJobs skips the pod spec's `spec`.
-    (
-        "CronJob",
-        "spec/jobTemplate/spec/template/volumes/nfs/server",
-    ),
-    ("Deployment", "spec/template/metadata/annotations"),
-    ("Ingress", "spec/rules/host"),
-    ("Ingress", "spec/tls/hosts"),
-    ("Ingress", "spec/tls/secretName"),
-    ("Service", "spec/ports/port"),
-    ("Service", "spec/ports/targetPort"),
-    ("StatefulSet", "spec/volumeClaimTemplates/spec/nfs/server"),
-    ("PersistentVolume", "spec/nfs/server"),
-];
-
-/// The var-reference fields of objects of `kind`.
-fn fields(kind: &str) -> Vec<String> {
-    let mut out = vec![
-        "metadata/labels".to_string(),
-        "metadata/annotations".to_string(),
-    ];
-    for (_, base) in POD_SPECS.iter().filter(|(k, _)| *k == kind) {
-        out.extend(IN_POD.iter().map(|p| format!("{base}/{p}")));
-    }
-    out.extend(
-        OTHER
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, p)| (*p).to_string()),
-    );
-    out
-}
-
-/// Resolves `vars` over `resources`; `file` names the top kustomization.
-pub(crate) fn resolve(
-    file: &str,
-    vars: &[VarSpec],
-    extra: &[FieldSpec],
-    resources: &mut [Resource],
-) -> Result<(), KustomizeError> {
-    if vars.is_empty() {
-        return Ok(());
-    }
-    let mut values = Vec::new();
-    for var in vars {
-        values.push((var.name.clone(), value_of(file, var, resources)?));
-    }
-    for res in resources.iter_mut() {
-        let mut paths = fields(res.kind());
-        paths.extend(
-            extra
-                .iter()
-                .filter(|f| f.as_field().selects(res))
-                .map(|f| f.path.clone()),
-        );
-        for path in paths {
-            visit(&mut res.obj, &path, false, &mut |v| substitute(v, &values));
-        }
-    }
-    Ok(())
-}
-
-/// Ties each of a kustomization's `vars` to the one object it names among
-/// that kustomization's resources (kustomize binds vars where they are
-/// declared, so equally named objects of other bases do not clash).
-pub(crate) fn bind(
-    file: &str,
-    vars: &[VarSpec],
-    resources: &mut [Resource],
-) -> Result<(), KustomizeError> {
-    for var in vars {
-        let r = &var.obj_ref;
-        let api = r.api_version.clone().unwrap_or_default();
-        let group = r.group.clone().unwrap_or_else(|| {
-            api.split_once('/')
-                .map_or(String::new(), |(g, _)| g.to_string())
-        });
-        let ns = r.namespace.clone().unwrap_or_default();
-        let hits: Vec<usize> = (0..resources.len())
-            .filter(|i| {
-                let res = &resources[*i];
-                res.kind() == r.kind
-                    && res.was_named(&r.name)
-                    && (group.is_empty() || res.group() == group)
-                    && (ns.is_empty() || res.original_namespace() == ns || res.namespace() == ns)
-            })
-            .collect();
-        match hits.as_slice() {
-            [i] => resources[*i].var_names.push(var.name.clone()),
-            [] => {}
-            _ => {
-                return Err(KustomizeError::Transform {
-                    kustomization: file.to_string(),
-                    message: format!(
-                        "found {} matches for var {:?} (unable to disambiguate)",
-                        hits.len(),
-                        var.name
-                    ),
-                });
+impl VarSpec {
+    /// The type the var's object reference names (its apiVersion wins
+    /// over group and version).
+    fn gvk(&self) -> Gvk {
+        let r = &self.obj_ref;
+        let mut gvk = Gvk {
+            group: r.group.clone().unwrap_or_default(),
+            version: r.version.clone().unwrap_or_default(),
+            kind: r.kind.clone(),
+        };
+        if let Some(api) = r.api_version.as_deref().filter(|a| !a.is_empty()) {
+            let parts: Vec<&str> = api.split('/').collect();
+            match parts.as_slice() {
+                [g, v] => {
+                    gvk.group = (*g).to_string();
+                    gvk.version = (*v).to_string();
+                }
+                [v] => gvk.version = (*v).to_string(),
+                _ => {}
             }
         }
+        gvk
+    }
+
+    fn field_path(&self) -> String {
+        self.field_ref
+            .as_ref()
+            .map(|f| f.field_path.clone())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "metadata.name".into())
+    }
+
+    fn describe(&self) -> String {
+        format!("{{{} {} {{{}}}}}", self.name, self.gvk(), self.field_path())
+    }
+}
+
+/// kustomize's `MergeVars`: ties each var of a kustomization to the one
+/// object it names (by any id), adding it to the set of vars; Err for
+/// an ambiguous object or a var declared twice.
+pub(crate) fn bind(
+    vars: &[VarSpec],
+    known: &mut Vec<VarSpec>,
+    resources: &mut [Resource],
+) -> Result<(), String> {
+    for var in vars {
+        let target = ResId {
+            gvk: var.gvk(),
+            name: var.obj_ref.name.clone(),
+            namespace: var.obj_ref.namespace.clone().unwrap_or_default(),
+            cluster: false,
+        };
+        let by_namespace = !target.namespace.is_empty();
+        let matched: Vec<usize> = (0..resources.len())
+            .filter(|i| !resources[*i].is_empty())
+            .filter(|i| {
+                let r = &resources[*i];
+                r.prev_ids()
+                    .iter()
+                    .chain(std::iter::once(&r.cur_id()))
+                    .any(|id| {
+                        if by_namespace {
+                            target.equals(id)
+                        } else {
+                            target.gvkn_equals(id)
+                        }
+                    })
+            })
+            .collect();
+        if matched.len() > 1 {
+            return Err(format!(
+                "found {} resId matches for var {} (unable to disambiguate)",
+                matched.len(),
+                var.describe()
+            ));
+        }
+        if let [i] = matched.as_slice() {
+            resources[*i].var_names.push(var.name.clone());
+        }
+    }
+    merge(known, vars)
+}
+
+/// Adds vars to the set; Err when one is already there.
+pub(crate) fn merge(known: &mut Vec<VarSpec>, vars: &[VarSpec]) -> Result<(), String> {
+    for var in vars {
+        if known.iter().any(|v| v.name == var.name) {
+            return Err(format!("var '{}' already encountered", var.name));
+        }
+        known.push(var.clone());
     }
     Ok(())
 }
 
-fn value_of(file: &str, var: &VarSpec, resources: &[Resource]) -> Result<Value, KustomizeError> {
-    let error = |m: String| KustomizeError::Transform {
-        kustomization: file.to_string(),
-        message: format!("var {:?}: {m}", var.name),
-    };
+/// Resolves the vars over the resources (kustomize's `ResolveVars`).
+pub(crate) fn resolve(
+    vars: &[VarSpec],
+    specs: &[FieldSpec],
+    resources: &mut [Resource],
+) -> Result<(), String> {
+    let mut sorted: Vec<&VarSpec> = vars.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut values: Vec<(String, Value)> = Vec::new();
+    for var in sorted {
+        values.push((var.name.clone(), value_of(var, resources)?));
+    }
+    if values.is_empty() {
+        return Ok(());
+    }
+    for res in resources.iter_mut() {
+        super::alias::track(res, |res| -> Result<(), String> {
+            for fs in specs {
+                fieldspec::apply(&mut res.obj, fs, CreateKind::No, &mut |node| {
+                    substitute(node, &values)
+                })?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+fn value_of(var: &VarSpec, resources: &[Resource]) -> Result<Value, String> {
     let res = resources
         .iter()
         .find(|r| r.var_names.contains(&var.name))
         .ok_or_else(|| {
-            error(format!(
-                "cannot be mapped to a field of {}/{}",
-                var.obj_ref.kind, var.obj_ref.name
-            ))
+            format!(
+                "var '{}' cannot be mapped to a field in the set of known resources",
+                var.describe()
+            )
         })?;
-    let path = var
-        .field_ref
-        .as_ref()
-        .map_or("metadata.name", |f| f.field_path.as_str());
-    lookup(&res.obj, path).ok_or_else(|| error(format!("field {path:?} not found in {}", res.id())))
-}
-
-/// A dotted field path (`spec.ports[0].port`) in `obj`.
-fn lookup(obj: &Value, path: &str) -> Option<Value> {
-    let mut cur = obj;
-    for part in path.split('.') {
-        let (key, indexes) = part
-            .split_once('[')
-            .map_or((part, ""), |(k, rest)| (k, rest));
-        if !key.is_empty() {
-            cur = cur.get(key)?;
-        }
-        for idx in indexes.split('[').filter(|s| !s.is_empty()) {
-            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
-        }
-    }
-    Some(cur.clone())
-}
-
-/// Replaces `$(NAME)` in a string (or in the string values of a mapping).
-fn substitute(v: &mut Value, values: &[(String, Value)]) {
-    match v {
-        Value::String(s) => {
-            let whole = values.iter().find(|(n, _)| *s == format!("$({n})"));
-            if let Some((_, val)) = whole.filter(|(_, val)| !val.is_string()) {
-                *v = val.clone();
-                return;
+    let mut segs = Vec::new();
+    for s in smarter_split(&var.field_path(), '.') {
+        match s.strip_suffix(']').and_then(|x| x.rsplit_once('[')) {
+            Some((head, idx)) if !idx.is_empty() && idx.bytes().all(|b| b.is_ascii_digit()) => {
+                if !head.is_empty() {
+                    segs.push(head.to_string());
+                }
+                segs.push(idx.to_string());
             }
-            *s = expand(s, values);
+            _ => segs.push(s),
         }
-        Value::Object(map) => map.values_mut().for_each(|x| substitute(x, values)),
-        _ => {}
+    }
+    let not_found = || {
+        format!(
+            "field specified in var '{}' not found in corresponding resource",
+            var.describe()
+        )
+    };
+    super::replacements_path::lookup(&res.obj, &segs)
+        .map_err(|_| not_found())?
+        .ok_or_else(not_found)
+}
+
+/// The value a `$(NAME)` reference maps to (the reference itself when
+/// unknown or not a scalar).
+fn mapped(name: &str, values: &[(String, Value)]) -> Value {
+    match values.iter().find(|(n, _)| n == name) {
+        Some((_, v)) if !v.is_object() && !v.is_array() && !v.is_null() => v.clone(),
+        _ => Value::String(format!("$({name})")),
     }
 }
 
-/// Kubernetes-style expansion: `$(NAME)` → value, `$$` → `$`, unknown
-/// references left as they are.
-fn expand(s: &str, values: &[(String, Value)]) -> String {
+/// kustomize's `DoReplacements` on one string: a whole `$(NAME)` keeps
+/// the value's type.
+fn replace_text(input: &str, values: &[(String, Value)]) -> Value {
+    let b = input.as_bytes();
     let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            out.push('$');
-            rest = tail;
-            continue;
+    let mut checkpoint = 0;
+    let mut cursor = 0;
+    while cursor < b.len() {
+        if b[cursor] == b'$' && cursor + 1 < b.len() {
+            out.push_str(&input[checkpoint..cursor]);
+            let rest = &input[cursor + 1..];
+            let (read, is_var, advance) = read_name(rest);
+            if is_var {
+                let value = mapped(&read, values);
+                if input == format!("$({read})") {
+                    return value;
+                }
+                out.push_str(&match &value {
+                    Value::String(s) => s.clone(),
+                    other => scalar_text(other),
+                });
+            } else {
+                out.push_str(&read);
+            }
+            cursor += advance;
+            checkpoint = cursor + 1;
         }
-        let var = after.strip_prefix('(').and_then(|t| t.split_once(')'));
-        match var.and_then(|(name, tail)| {
-            values
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| (v, tail))
-        }) {
-            Some((value, tail)) => {
-                out.push_str(
-                    &value
-                        .as_str()
-                        .map_or_else(|| value.to_string(), str::to_string),
-                );
-                rest = tail;
-            }
-            None => {
-                out.push('$');
-                rest = after;
-            }
+        cursor += 1;
+    }
+    out.push_str(&input[checkpoint.min(input.len())..]);
+    Value::String(out)
+}
+
+fn read_name(input: &str) -> (String, bool, usize) {
+    let b = input.as_bytes();
+    match b[0] {
+        b'$' => ("$".into(), false, 1),
+        b'(' => match input[1..].find(')') {
+            Some(i) => (input[1..=i].to_string(), true, i + 2),
+            None => ("$(".into(), false, 1),
+        },
+        _ => {
+            let c = input.chars().next().unwrap_or(' ');
+            (format!("${c}"), false, c.len_utf8())
         }
     }
-    out.push_str(rest);
-    out
+}
+
+/// Replaces vars in a string node, the string values of a mapping, or
+/// the items of a list (which must all be strings).
+fn substitute(node: &mut Value, values: &[(String, Value)]) -> Result<(), String> {
+    match node {
+        Value::String(s) => {
+            *node = replace_text(&s.clone(), values);
+            Ok(())
+        }
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                if let Value::String(s) = v {
+                    *v = replace_text(&s.clone(), values);
+                }
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                let Value::String(s) = item else {
+                    return Err("invalid value type expect a string".into());
+                };
+                *item = replace_text(&s.clone(), values);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -242,13 +257,11 @@ mod tests {
     #[test]
     fn expands_known_vars_only() {
         let vals = vec![("A".to_string(), json!("x")), ("P".to_string(), json!(80))];
-        assert_eq!(expand("a=$(A) b=$(B) $$(A)", &vals), "a=x b=$(B) $(A)");
-        let mut port = json!("$(P)");
-        substitute(&mut port, &vals);
-        assert_eq!(port, json!(80));
         assert_eq!(
-            lookup(&json!({"s": {"p": [{"q": 1}]}}), "s.p[0].q"),
-            Some(json!(1))
+            replace_text("a=$(A) b=$(B) $$(A)", &vals),
+            json!("a=x b=$(B) $(A)")
         );
+        assert_eq!(replace_text("$(P)", &vals), json!(80));
+        assert_eq!(replace_text("p$(P)", &vals), json!("p80"));
     }
 }

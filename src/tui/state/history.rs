@@ -109,6 +109,7 @@ mod tests {
             summary: String::new(),
         };
         let history = AppHistory {
+            shallow: None,
             app: "x".to_string(),
             commits: vec![
                 commit("c2", "2026-01-02T00:00:00Z"),

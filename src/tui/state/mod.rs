@@ -2,12 +2,16 @@
 //! pieces they share: a list cursor, values being loaded, and the
 //! newest-request-wins slots for on-demand engine requests.
 
+pub mod appsets;
 pub mod cursor;
 pub mod diff_lines;
 pub mod diff_state;
 pub mod history;
+pub mod operation;
+pub mod progress;
 pub mod requests;
 pub mod revert;
+pub mod scope;
 pub mod tree;
 pub mod views;
 

@@ -22,6 +22,10 @@ pub enum RequestKind {
     Yaml,
     /// What a revert of a commit would change.
     RevertPreview,
+    /// The patches an action on a live Argo CD / Flux app would send.
+    LivePlan,
+    /// The Argo CD operation of a live app.
+    Operation,
 }
 
 /// What the slot waits for.

@@ -32,6 +32,9 @@ pub struct RevertState {
     pub preview: Loadable<RevertPreview>,
     /// First diff line shown.
     pub scroll: usize,
+    /// Why a revert is offered, when it stands in for something else
+    /// (Flux has no rollback).
+    pub note: Option<String>,
 }
 
 impl RevertState {
@@ -43,6 +46,7 @@ impl RevertState {
             summary: summary.to_string(),
             preview: Loadable::Loading,
             scroll: 0,
+            note: None,
         }
     }
 

@@ -1,8 +1,10 @@
 //! The view stack's entries: one variant per view above the apps table.
 
+use super::appsets::AppSetAppsState;
 use super::cursor::ListCursor;
 use super::diff_state::DiffState;
 use super::history::HistoryState;
+use super::operation::OperationState;
 use super::requests::RequestKind;
 use super::tree::TreeState;
 use crate::model::{EventRecord, ResourceKey};
@@ -64,6 +66,12 @@ pub enum View {
     Yaml(TextState),
     /// The clusters (kubeconfig contexts), from the snapshot.
     Contexts(ListCursor),
+    /// The ApplicationSets, from the snapshot.
+    AppSets(ListCursor),
+    /// The apps one ApplicationSet generated.
+    AppSetApps(AppSetAppsState),
+    /// The Argo CD operation of a live app.
+    Operation(OperationState),
 }
 
 impl View {
@@ -75,7 +83,8 @@ impl View {
             View::History(_) => RequestKind::History,
             View::Events(_) => RequestKind::Events,
             View::Yaml(_) => RequestKind::Yaml,
-            View::Contexts(_) => return None,
+            View::Operation(_) => RequestKind::Operation,
+            View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => return None,
         })
     }
 
@@ -87,7 +96,8 @@ impl View {
             View::History(s) => &s.app,
             View::Events(s) => &s.app,
             View::Yaml(s) => &s.app,
-            View::Contexts(_) => return None,
+            View::Operation(s) => &s.app,
+            View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => return None,
         })
     }
 
@@ -109,7 +119,8 @@ impl View {
             View::History(s) => s.history == Loadable::Loading,
             View::Events(s) => s.events == Loadable::Loading,
             View::Yaml(s) => s.text == Loadable::Loading,
-            View::Contexts(_) => false,
+            View::Operation(s) => s.operation == Loadable::Loading,
+            View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => false,
         }
     }
 }

@@ -70,17 +70,30 @@ pub fn render_pause(app: &App, frame: &mut Frame, area: Rect, name: &str, input:
     let theme = &app.theme;
     let accept = first_key(app, KeyContext::Input, Action::Confirm);
     let cancel = first_key(app, KeyContext::Input, Action::Cancel);
-    let lines = vec![
-        Line::from(Span::styled(
-            format!("Pause automated sync and self-heal of {name} for everyone."),
-            theme.style("dialog"),
-        )),
+    let live = app
+        .snapshot
+        .apps
+        .iter()
+        .find(|a| a.key() == name && a.origin == crate::model::AppOriginKind::Cluster);
+    let first = match live {
+        Some(row) => format!(
+            "Pause {name}: {} stops syncing it until it is resumed.",
+            row.engine.product()
+        ),
+        None => format!("Pause automated sync and self-heal of {name} for everyone."),
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(first, theme.style("dialog"))),
         Line::from(Span::styled(
             format!("Reason (optional; {accept} pauses, {cancel} cancels):"),
             theme.style("dialog"),
         )),
         Line::from(Span::styled(format!("> {input}"), theme.style("input"))),
     ];
+    if live.is_some() {
+        let width = usize::from(area.width.saturating_sub(4));
+        lines.extend(super::live_dialog::plan_lines(app, width, Some(input)));
+    }
     let rect = popup(app, frame, area, " Pause ", lines);
     let x = rect.x + 3 + u16::try_from(Span::raw(input).width()).unwrap_or(0);
     frame.set_cursor_position(Position::new(

@@ -51,6 +51,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.read_only {
         title.push(Span::styled(" [read-only]", theme.style("header.label")));
     }
+    let scope = app.table.scope();
+    if !scope.is_all() {
+        title.push(Span::styled("  showing ", theme.style("header.label")));
+        title.push(Span::styled(
+            format!("{} (:all for every app)", scope.describe()),
+            theme.style("filter"),
+        ));
+    }
     let lines = vec![
         Line::from(title),
         Line::from([vec![label("Clusters: ")], clusters(theme, snapshot)].concat()),
@@ -58,8 +66,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             label("Repos:    "),
             Span::styled(snapshot.repos.join(", "), theme.style("header")),
         ]),
-        Line::from([vec![label("Sync:     ")], sync_counts(theme, snapshot)].concat()),
-        Line::from([vec![label("Health:   ")], health_counts(theme, snapshot)].concat()),
+        Line::from([vec![label("Sync:     ")], sync_counts(app, theme)].concat()),
+        Line::from([vec![label("Health:   ")], health_counts(app, theme)].concat()),
     ];
     frame.render_widget(Paragraph::new(lines), info);
     if hints_width > 0 {
@@ -94,13 +102,19 @@ fn clusters<'a>(theme: &Theme, snapshot: &'a Snapshot) -> Vec<Span<'a>> {
     spans
 }
 
-fn sync_counts(theme: &Theme, snapshot: &Snapshot) -> Vec<Span<'static>> {
+/// The apps the counts are of: those of the apps table's scope.
+fn in_scope(app: &App) -> impl Iterator<Item = &crate::model::AppStatus> {
+    let scope = app.table.scope();
+    app.snapshot.apps.iter().filter(move |a| scope.admits(a))
+}
+
+fn sync_counts(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     let states = [
         SyncStatus::Synced,
         SyncStatus::OutOfSync,
         SyncStatus::Unknown,
     ];
-    let counts = states.map(|s| (s, snapshot.apps.iter().filter(|a| a.sync == s).count()));
+    let counts = states.map(|s| (s, in_scope(app).filter(|a| a.sync == s).count()));
     counts
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -108,7 +122,7 @@ fn sync_counts(theme: &Theme, snapshot: &Snapshot) -> Vec<Span<'static>> {
         .collect()
 }
 
-fn health_counts(theme: &Theme, snapshot: &Snapshot) -> Vec<Span<'static>> {
+fn health_counts(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     let states = [
         HealthStatus::Healthy,
         HealthStatus::Progressing,
@@ -117,7 +131,7 @@ fn health_counts(theme: &Theme, snapshot: &Snapshot) -> Vec<Span<'static>> {
         HealthStatus::Missing,
         HealthStatus::Unknown,
     ];
-    let counts = states.map(|s| (s, snapshot.apps.iter().filter(|a| a.health == s).count()));
+    let counts = states.map(|s| (s, in_scope(app).filter(|a| a.health == s).count()));
     counts
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -178,6 +192,26 @@ const HISTORY_HINTS: [Action; 8] = [
     Action::Help,
     Action::Quit,
 ];
+/// Hints of the ApplicationSets and the apps of one.
+const APPSET_HINTS: [Action; 7] = [
+    Action::MoveDown,
+    Action::DrillIn,
+    Action::Tree,
+    Action::Sync,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
+/// Hints of the operation view.
+const OPERATION_HINTS: [Action; 7] = [
+    Action::MoveDown,
+    Action::PageDown,
+    Action::Terminate,
+    Action::Refresh,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
 /// Hints of a yes/no dialog.
 const DIALOG_HINTS: [Action; 2] = [Action::Confirm, Action::Cancel];
 /// Hints of the revert dialog, which scrolls its preview.
@@ -193,6 +227,7 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
     match app.mode {
         Mode::ConfirmSync { .. }
         | Mode::ConfirmResume { .. }
+        | Mode::ConfirmLive { .. }
         | Mode::ConfirmAction { .. }
         | Mode::ActionMenu { .. } => {
             return (KeyContext::Dialog, &DIALOG_HINTS);
@@ -205,6 +240,8 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
         Some(View::Tree(_)) => (KeyContext::Tree, &TREE_HINTS),
         Some(View::Diff(_)) => (KeyContext::Diff, &DIFF_HINTS),
         Some(View::History(_)) => (KeyContext::History, &HISTORY_HINTS),
+        Some(View::AppSets(_) | View::AppSetApps(_)) => (KeyContext::View, &APPSET_HINTS),
+        Some(View::Operation(_)) => (KeyContext::View, &OPERATION_HINTS),
         Some(view) => (view.key_context(), &VIEW_HINTS),
     }
 }
@@ -263,6 +300,7 @@ fn hint_name(action: Action) -> &'static str {
         Action::PageDown => "page",
         Action::Confirm => "yes",
         Action::Cancel => "no",
+        Action::DrillIn => "open",
         other => other.name(),
     }
 }

@@ -2,6 +2,7 @@
 //! into the frame, with no I/O and no locks.
 
 mod actions;
+mod appsets;
 mod common;
 mod contexts;
 mod dialog;
@@ -10,6 +11,8 @@ mod events;
 mod header;
 mod help;
 mod history;
+mod live_dialog;
+mod operation;
 mod progress;
 mod revert;
 mod status;
@@ -24,6 +27,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Block;
 
 pub use help::help_line_count;
+pub use live_dialog::live_body_lines;
 
 /// Lines of the header.
 const HEADER_HEIGHT: u16 = 5;
@@ -47,7 +51,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         (_, None) => table::render(app, frame, body),
         (_, Some(view)) => render_view(app, frame, body, view),
     }
-    if let Some(progress) = &app.progress {
+    // The operation view shows a live sync's progress itself.
+    let shown_in_view = |p: &crate::tui::app::SyncProgress| matches!(app.views.last(), Some(View::Operation(o)) if o.app == p.app);
+    if let Some(progress) = app.progress.as_ref().filter(|p| !shown_in_view(p)) {
         progress::render(app, frame, body, progress);
     }
     status::render(app, frame, status_area);
@@ -59,6 +65,9 @@ pub fn render(app: &App, frame: &mut Frame) {
             dialog::render_pause(app, frame, body, name, input);
         }
         Mode::ConfirmResume { app: name } => dialog::render_resume(app, frame, body, name),
+        Mode::ConfirmLive { app: name, action } => {
+            live_dialog::render_confirm(app, frame, body, name, action);
+        }
         Mode::ConfirmRevert => {
             if let Some(state) = &app.revert {
                 revert::render(app, frame, body, state);
@@ -85,6 +94,9 @@ fn render_view(app: &App, frame: &mut Frame, area: Rect, view: &View) {
         View::Events(state) => events::render(app, frame, area, state),
         View::Yaml(state) => yaml::render(app, frame, area, state),
         View::Contexts(cursor) => contexts::render(app, frame, area, *cursor),
+        View::AppSets(cursor) => appsets::render(app, frame, area, *cursor),
+        View::AppSetApps(state) => appsets::render_apps(app, frame, area, state),
+        View::Operation(state) => operation::render(app, frame, area, state),
     }
 }
 

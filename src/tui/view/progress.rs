@@ -15,7 +15,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, progress: &SyncProgress)
     let height = PANEL_HEIGHT.min(area.height);
     let rect = Rect::new(area.x, area.bottom() - height, area.width, height);
     let title = format!(
-        " Syncing {} {} · {} applied ",
+        " {} {} {} · {} applied ",
+        progress.doing,
         progress.app,
         theme.spinner(app.spinner),
         progress.lines.len()

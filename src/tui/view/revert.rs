@@ -28,8 +28,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &RevertState) {
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block.style(theme.style("text")), rect);
+    let head_height = if state.note.is_some() { 3 } else { 2 };
     let [head, body, foot] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(head_height),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
@@ -40,7 +41,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &RevertState) {
         Loadable::Loading => format!("Revert in {}: previewing…", state.app),
         Loadable::Failed(_) => format!("Revert in {}: refused by the engine", state.app),
     };
-    let head_lines = vec![
+    let mut head_lines = Vec::new();
+    if let Some(note) = &state.note {
+        head_lines.push(Line::from(Span::styled(
+            note.clone(),
+            theme.style("status_line.warning"),
+        )));
+    }
+    head_lines.extend([
         Line::from(Span::styled(question, dialog)),
         Line::from(vec![
             Span::styled(
@@ -49,7 +57,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &RevertState) {
             ),
             Span::styled(format!(" {}", state.summary), dialog),
         ]),
-    ];
+    ]);
     frame.render_widget(Paragraph::new(head_lines), head);
     let (body_lines, hint) = match &state.preview {
         Loadable::Ready(preview) => {

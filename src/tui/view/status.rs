@@ -75,6 +75,7 @@ fn hint(app: &App) -> String {
             | Mode::ConfirmRevert
             | Mode::ConfirmAction { .. }
             | Mode::ActionMenu { .. }
+            | Mode::ConfirmLive { .. }
     ) {
         let yes = key(KeyContext::Dialog, Action::Confirm).unwrap_or_default();
         let no = key(KeyContext::Dialog, Action::Cancel).unwrap_or_default();
@@ -82,7 +83,8 @@ fn hint(app: &App) -> String {
     }
     if let Some(progress) = &app.progress {
         parts.push(format!(
-            "syncing {} {}",
+            "{} {} {}",
+            progress.doing.to_lowercase(),
             progress.app,
             app.theme.spinner(app.spinner)
         ));

@@ -229,8 +229,14 @@ fn shown_columns(content: &[usize], width: usize, engines: bool) -> Vec<usize> {
 fn block(app: &App) -> Block<'static> {
     let theme = &app.theme;
     let total = app.snapshot.apps.len();
+    let scope = app.table.scope().describe();
+    let scope = if scope.is_empty() {
+        String::new()
+    } else {
+        format!("({scope}) ")
+    };
     let mut title = vec![Span::styled(
-        format!(" Apps [{}/{total}] ", app.table.len()),
+        format!(" Apps {scope}[{}/{total}] ", app.table.len()),
         theme.style("title"),
     )];
     let filter = app.table.filter();
