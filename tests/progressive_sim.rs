@@ -201,6 +201,11 @@ async fn rollout_actions_land_on_the_object_and_its_status() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn deployment_actions_on_the_sim() {
+    common::actions::deployment_actions(&Env::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn tether_action_restarts_a_deployment_and_refuses_without_yes() {
     let env = Env::new().await;
     env.engine()
