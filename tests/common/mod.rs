@@ -238,9 +238,14 @@ impl Env {
 
     /// A kube client straight at the cluster, for out-of-band changes.
     pub async fn kube(&self) -> kube::Client {
+        self.kube_for(&self.context).await
+    }
+
+    /// A client of `context` of the env's kubeconfig.
+    pub async fn kube_for(&self, context: &str) -> kube::Client {
         let kubeconfig = kube::config::Kubeconfig::read_from(&self.kubeconfig).unwrap();
         let options = kube::config::KubeConfigOptions {
-            context: Some(self.context.clone()),
+            context: Some(context.to_string()),
             ..Default::default()
         };
         let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
