@@ -5,6 +5,7 @@
 mod action;
 mod args;
 mod check;
+mod compare;
 mod controller;
 mod demo;
 mod demo_canary;
@@ -13,7 +14,10 @@ mod history;
 mod live;
 mod manifests;
 mod output;
+mod pipeline;
+mod promote;
 mod render;
+mod stage_args;
 mod status;
 mod sync;
 #[cfg(feature = "tui")]
@@ -57,6 +61,10 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Apps(args) | Command::Status(args) => status::run(&engine().await?, &args).await,
         Command::Sync(args) => sync::run(&engine().await?, &args).await,
         Command::Check(args) => check::run(&engine().await?, &args),
+        Command::Compare(args) => compare::run(&engine().await?, &args),
+        Command::Promote(args) => promote::run(&engine().await?, &args).await,
+        Command::Pipeline(args) => pipeline::run(&engine().await?, &args).await,
+        Command::Windows(args) => pipeline::windows(&engine().await?, &args),
         Command::Diff(args) => diff::run(&engine().await?, &args).await,
         Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
         Command::Pause(args) => history::pause(&engine().await?, &args).await,
@@ -124,6 +132,7 @@ pub fn load_engine(
     };
     let mut apps = config.apps.clone();
     let mut warnings = Vec::new();
+    let mut appsets = Vec::new();
     if !config.import.is_empty() {
         let imported = crate::import::import_apps(&config, index.clone());
         let defaults = config.render.clone();
@@ -135,6 +144,7 @@ pub fn load_engine(
             app
         }));
         warnings = imported.warnings;
+        appsets = imported.appsets;
     }
     for warning in &warnings {
         eprintln!("tether: warning: {warning}");
@@ -143,7 +153,10 @@ pub fn load_engine(
     let mapping = crate::import::mapping_context(&config, index);
     Ok(Engine::new(apps, kube)
         .with_warnings(warnings)
+        .with_imported_appsets(appsets)
         .with_policies(config.policies.clone())
+        .with_pipelines(config.pipelines.clone())
+        .with_sync_windows(&config.sync_windows)
         .with_live(contexts, mapping))
 }
 

@@ -74,6 +74,7 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         revision: args.revision.as_deref().map(Revision::parse),
         by: None,
         progress: (!args.dry_run).then_some(tx),
+        override_window: args.override_window,
     };
     let result = engine.sync(&args.app, &options).await;
     drop(options);

@@ -4,7 +4,9 @@
 
 mod actions;
 mod api;
+mod argo_project;
 mod automation;
+mod checkouts;
 mod compare;
 mod depends;
 mod desired;
@@ -12,6 +14,7 @@ mod diff;
 mod error;
 mod events;
 mod handle;
+mod hooks;
 mod imported;
 mod leases;
 mod live;
@@ -22,18 +25,23 @@ mod metrics;
 mod order;
 mod permissions;
 mod policies;
+mod promote;
 mod prune;
 mod record;
 mod resource_actions;
 mod runner;
 mod sources;
+mod stage_compare;
 mod sync;
+mod tracking;
 mod tree;
+mod windows;
 
 pub use crate::live::patches::PAUSE_REASON;
 pub use crate::live::{OperationResource, OperationView};
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
+pub use checkouts::CheckoutRepos;
 pub use compare::{EXTRA_MESSAGE, compare_resource, summarize};
 pub use desired::{
     Desired, TRACKING_LABEL, follow_kustomizations, is_namespaced_offline, prepare, read_sources,
@@ -47,7 +55,12 @@ pub use metrics::Metrics;
 pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, wave_of};
 pub use permissions::WRITE_ACTIONS;
 pub use policies::{CheckReport, check_against_cluster, requester};
+pub use promote::{
+    FileChange, GateState, ImageRef, Moved, PipelineView, PromoteOptions, Promotion, StageView,
+};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
 pub use resource_actions::{ResourceActionPlan, parse_target};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
+pub use stage_compare::{StageDiff, StageResourceDiff};
 pub use sync::{ResourceResult, SyncReport};
+pub use windows::{WindowCheck, WindowRow, describe as describe_window};

@@ -109,6 +109,7 @@ pub fn map_flux_app(
             namespace,
         },
         argocd: cx.argocd.clone(),
+        checkouts: Vec::new(),
     };
     Mapped { spec, origin }
 }

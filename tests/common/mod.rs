@@ -7,6 +7,7 @@ pub mod automation;
 pub mod faults;
 pub mod gitops;
 pub mod scenarios;
+pub mod stages;
 pub mod standins;
 
 use kube::api::{Api, DynamicObject};
