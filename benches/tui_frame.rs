@@ -39,6 +39,7 @@ fn snapshot() -> Snapshot {
                     sync,
                     health: healths[r % healths.len()],
                     message: String::new(),
+                    info: String::new(),
                 })
                 .collect();
             AppStatus {

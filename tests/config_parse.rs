@@ -301,3 +301,31 @@ fn policies_section_is_checked_with_its_line() {
         "/srv/tether.yaml:4: policies: missing field \"repo\""
     );
 }
+
+#[test]
+fn depends_on_names_apps_without_cycles() {
+    let base = std::path::Path::new("/srv/tether.yaml");
+    let app = |name: &str, deps: &str| {
+        format!(
+            "  - name: {name}\n    source: {{repo: ./gitops, path: apps/{name}}}\n    dependsOn: [{deps}]\n"
+        )
+    };
+    let parse = |apps: &[String]| tether::config::parse(&format!("apps:\n{}", apps.concat()), base);
+    let ok = parse(&[app("db", ""), app("web", "db")]).unwrap();
+    assert_eq!(ok.apps[1].depends_on, ["db"]);
+    assert!(ok.apps[0].depends_on.is_empty());
+    assert_eq!(
+        parse(&[app("web", "dbb")]).unwrap_err().to_string(),
+        "/srv/tether.yaml:4: apps[0].dependsOn[0]: dependsOn names \"dbb\", which is no app of `apps:`"
+    );
+    assert_eq!(
+        parse(&[app("web", "web")]).unwrap_err().to_string(),
+        "/srv/tether.yaml:4: apps[0].dependsOn[0]: app \"web\" cannot depend on itself"
+    );
+    assert_eq!(
+        parse(&[app("a", "b"), app("b", "c"), app("c", "a")])
+            .unwrap_err()
+            .to_string(),
+        "/srv/tether.yaml:4: apps[0].dependsOn[0]: dependsOn \"b\" makes a cycle: \"b\" depends (through its dependencies) on \"a\""
+    );
+}

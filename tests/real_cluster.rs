@@ -8,6 +8,12 @@ mod common;
 
 use common::{Env, automation, scenarios};
 
+#[tokio::test(flavor = "multi_thread")]
+async fn real_deployment_actions() {
+    let Some(env) = Env::real() else { return };
+    common::actions::deployment_actions(&env).await;
+}
+
 #[tokio::test]
 async fn real_sync_then_drift() {
     let Some(env) = Env::real() else { return };

@@ -567,6 +567,7 @@ fn sync_dialog_counts_resources_not_in_sync() {
         sync,
         health: HealthStatus::Healthy,
         message: String::new(),
+        info: String::new(),
     };
     snapshot.apps[0].resources = vec![
         resource("web", SyncStatus::OutOfSync),

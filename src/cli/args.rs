@@ -113,6 +113,9 @@ pub enum Command {
     Revert(RevertArgs),
     /// Sync the revision of history entry ID and pause the app.
     Rollback(RollbackArgs),
+    /// Run a resource action (Rollout promote/abort/…, Canary suspend/…,
+    /// Deployment restart/pause/resume) on an object the app deploys.
+    Action(ActionArgs),
     /// The headless engine for all apps (automated sync, self-heal), with /metrics and /healthz.
     Controller(ControllerArgs),
 }
@@ -333,6 +336,23 @@ pub struct RollbackArgs {
     pub prune: bool,
     #[command(flatten)]
     pub live: LiveFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionArgs {
+    pub app: String,
+    /// The object: KIND/NAME or KIND/NAMESPACE/NAME (Rollout, Canary, Deployment).
+    pub target: String,
+    /// Rollout: promote, promote-full, skip-current-step, abort, retry,
+    /// pause, resume, restart. Canary: suspend, resume, skip-analysis.
+    /// Deployment: restart, pause, resume.
+    pub action: String,
+    /// Send without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the patches only; send nothing.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -78,7 +78,8 @@ impl Demo {
 
     /// Brings the demo into its story: most apps synced, web-prod one
     /// commit behind, payments-prod never synced, worker crash-looping,
-    /// billing-prod paused with a reason.
+    /// billing-prod paused with a reason, checkout-staging's canary
+    /// Rollout stepping (driven by [`super::demo_canary`]).
     pub async fn seed(&self, engine: &Engine) -> Result<(), CliError> {
         let behind = self
             .commits
@@ -205,7 +206,7 @@ fn urls_of(sims: &[(String, SimHandle)]) -> String {
 /// How often the demo's search-prod drifts out of band.
 const DRIFT_EVERY: Duration = Duration::from_secs(30);
 
-async fn demo_client(kubeconfig: &Path, context: &str) -> Result<kube::Client, String> {
+pub(super) async fn demo_client(kubeconfig: &Path, context: &str) -> Result<kube::Client, String> {
     let config = kube::config::Kubeconfig::read_from(kubeconfig).map_err(|e| e.to_string())?;
     let options = kube::config::KubeConfigOptions {
         context: Some(context.to_string()),
@@ -271,6 +272,7 @@ pub async fn run(args: DemoArgs) -> CliResult {
     if args.no_ui {
         demo.seed(&engine).await?;
         demo.start_drift();
+        super::demo_canary::start(demo.kubeconfig.clone());
         print_out(&format!(
             "tether demo: simulated clusters {}\nfolder: {}\nkubeconfig: {}\nconfig: {}\nPress Ctrl-C to stop.\n",
             urls_of(&demo.sims),
@@ -290,6 +292,7 @@ pub async fn run(args: DemoArgs) -> CliResult {
     tokio::spawn(async move {
         if story.seed(&seeding).await.is_ok() {
             story.start_drift();
+            super::demo_canary::start(story.kubeconfig.clone());
         }
     });
     let code = run_ui(engine, args).await;

@@ -2,11 +2,13 @@
 //! (JSON/YAML). `run` dispatches and turns errors into one sentence on
 //! stderr and an exit code.
 
+mod action;
 mod args;
 mod check;
 mod compare;
 mod controller;
 mod demo;
+mod demo_canary;
 mod diff;
 mod history;
 mod live;
@@ -72,6 +74,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::History(args) => history::history(&engine().await?, &args).await,
         Command::Revert(args) => history::revert(&engine().await?, &args).await,
         Command::Rollback(args) => history::rollback(&engine().await?, &args).await,
+        Command::Action(args) => action::run(&engine().await?, &args).await,
         Command::Controller(args) => controller::run(engine().await?, &args).await,
     }
 }

@@ -97,7 +97,12 @@ fn tree_table(tree: &[ResourceNode]) -> String {
                 n.name.clone(),
                 n.sync.map(|s| s.to_string()).unwrap_or_default(),
                 n.health.to_string(),
-                n.message.clone(),
+                // A Rollout's or Canary's progress says more than its message.
+                if n.info.is_empty() {
+                    n.message.clone()
+                } else {
+                    n.info.clone()
+                },
             ]);
             rows(&n.children, depth + 1, out);
         }

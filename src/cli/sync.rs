@@ -1,10 +1,11 @@
-//! `tether sync APP [--prune] [--dry-run] [--revision REV]`. Policy
-//! warnings go to stderr; a dry-run an admission policy denies exits 2.
+//! `tether sync APP [--prune] [--dry-run] [--revision REV]`. Progress
+//! (what the app waits for, each applied resource) and policy warnings go
+//! to stderr; a dry-run an admission policy denies exits 2.
 
 use super::args::SyncArgs;
 use super::live::LiveRun;
 use super::output::{CliError, CliResult, kind_label, print_out, table, write_structured};
-use crate::engine::{Engine, LiveAction, SyncOptions};
+use crate::engine::{Engine, EngineEvent, LiveAction, SyncOptions};
 use crate::model::{ResourceKey, Revision};
 
 /// `KIND/NAMESPACE/NAME` or `GROUP/KIND/NAMESPACE/NAME` (empty namespace
@@ -54,18 +55,31 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
             )));
         }
     }
+    // Progress goes to stderr as it happens: what the app waits for
+    // (dependsOn), then each applied resource.
+    let (tx, mut rx) = tokio::sync::broadcast::channel(256);
+    let printer = tokio::spawn(async move {
+        while let Ok(event) = rx.recv().await {
+            if let EngineEvent::SyncProgress {
+                resource, action, ..
+            } = event
+            {
+                eprintln!("  {resource} {action}");
+            }
+        }
+    });
     let options = SyncOptions {
         prune: args.prune,
         dry_run: args.dry_run,
         revision: args.revision.as_deref().map(Revision::parse),
         by: None,
-        progress: None,
+        progress: (!args.dry_run).then_some(tx),
         override_window: args.override_window,
     };
-    let report = engine
-        .sync(&args.app, &options)
-        .await
-        .map_err(CliError::new)?;
+    let result = engine.sync(&args.app, &options).await;
+    drop(options);
+    let _ = printer.await;
+    let report = result.map_err(CliError::new)?;
     for violation in &report.violations {
         eprintln!("tether: {violation}");
     }

@@ -114,7 +114,67 @@ pub(crate) fn first_violation(apps: &[AppSpec]) -> Option<Violation> {
             return Some(v);
         }
     }
+    dependency_violation(apps)
+}
+
+/// A `dependsOn` entry that names no app of `apps:` (refs of imported
+/// apps, `KIND/NAMESPACE/NAME`, are looked up when the engine runs), the
+/// app itself, or closes a cycle.
+fn dependency_violation(apps: &[AppSpec]) -> Option<Violation> {
+    let index: HashMap<&str, usize> = apps
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.as_str(), i))
+        .collect();
+    for (i, app) in apps.iter().enumerate() {
+        for (j, dep) in app.depends_on.iter().enumerate() {
+            let at = vec![
+                Step::Key("apps"),
+                Step::Index(i),
+                Step::Key("dependsOn"),
+                Step::Index(j),
+            ];
+            let problem = if dep == &app.name {
+                Some(format!("app {:?} cannot depend on itself", app.name))
+            } else if !dep.contains('/') && !index.contains_key(dep.as_str()) {
+                Some(format!(
+                    "dependsOn names {dep:?}, which is no app of `apps:`"
+                ))
+            } else if leads_back(&index, apps, dep, &app.name) {
+                Some(format!(
+                    "dependsOn {dep:?} makes a cycle: {dep:?} depends (through its dependencies) on {:?}",
+                    app.name
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Some(Violation::new(at, problem));
+            }
+        }
+    }
     None
+}
+
+/// Whether `from` depends, directly or not, on `target`.
+fn leads_back(index: &HashMap<&str, usize>, apps: &[AppSpec], from: &str, target: &str) -> bool {
+    let mut stack = vec![from];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let Some(&i) = index.get(name) else {
+            continue;
+        };
+        for dep in &apps[i].depends_on {
+            if dep == target {
+                return true;
+            }
+            stack.push(dep.as_str());
+        }
+    }
+    false
 }
 
 fn check_app(app: &AppSpec, at: &dyn Fn(&[Step]) -> Vec<Step>) -> Option<Violation> {

@@ -66,6 +66,13 @@ pub enum EngineCommand {
     RevertPreview { app: String, commit: Option<String> },
     /// Commit that revert in the app's checkout.
     Revert { app: String, commit: Option<String> },
+    /// A resource action (`promote`, `restart`…) on an object the app
+    /// deploys (DESIGN.md §7).
+    ResourceAction {
+        app: String,
+        resource: ResourceKey,
+        action: String,
+    },
     /// What `action` on a live Argo CD / Flux app would send (its patches
     /// in words, with warnings) → [`EngineEvent::LivePlan`]; sends nothing.
     LivePlan { app: String, action: LiveAction },

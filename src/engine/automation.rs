@@ -178,6 +178,11 @@ impl Engine {
             if held {
                 continue;
             }
+            // Flux's dependsOn: not before every dependency is ready (the
+            // status message says which one it waits for).
+            if super::depends::waiting_for(app, statuses).is_some() {
+                continue;
+            }
             if status.paused || status.sync != SyncStatus::OutOfSync {
                 if status.sync == SyncStatus::Synced {
                     self.automation.with(&app.name, |a| a.braked = None);

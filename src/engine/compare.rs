@@ -152,6 +152,7 @@ pub fn compare_resource(
         sync: SyncStatus::OutOfSync,
         health: HealthStatus::Missing,
         message: "missing from the cluster".to_string(),
+        info: String::new(),
     };
     let Some(live) = live else {
         return status;
@@ -169,6 +170,7 @@ pub fn compare_resource(
     };
     let verdict = health::assess(live);
     status.health = verdict.status;
+    status.info = health::details(live, &[]);
     if differences.is_empty() {
         status.sync = SyncStatus::Synced;
         status.message = verdict.message;
@@ -268,6 +270,7 @@ pub async fn app_status(
                 sync,
                 health: live.map_or(HealthStatus::Missing, |l| health::assess(&l).status),
                 message: message.to_string(),
+                info: String::new(),
             });
         }
     }

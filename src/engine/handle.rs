@@ -199,6 +199,14 @@ impl Engine {
                 });
                 vec![done(app, message)]
             }
+            EngineCommand::ResourceAction {
+                app,
+                resource,
+                action,
+            } => {
+                let result = self.resource_action(&app, &resource, &action).await;
+                vec![done(app, result)]
+            }
             EngineCommand::Resume { app } => {
                 let result = self.resume(&app).await;
                 vec![done(app.clone(), result.map(|()| format!("resumed {app}")))]

@@ -8,6 +8,7 @@ mod argo_project;
 mod automation;
 mod checkouts;
 mod compare;
+mod depends;
 mod desired;
 mod diff;
 mod error;
@@ -27,6 +28,7 @@ mod policies;
 mod promote;
 mod prune;
 mod record;
+mod resource_actions;
 mod runner;
 mod sources;
 mod stage_compare;
@@ -57,6 +59,7 @@ pub use promote::{
     FileChange, GateState, ImageRef, Moved, PipelineView, PromoteOptions, Promotion, StageView,
 };
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
+pub use resource_actions::{ResourceActionPlan, parse_target};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
 pub use stage_compare::{StageDiff, StageResourceDiff};
 pub use sync::{ResourceResult, SyncReport};

@@ -26,6 +26,9 @@ pub struct EngineOptions {
     /// [`Self::automation_backoff_max`]; reset by a success.
     pub automation_backoff_start: Duration,
     pub automation_backoff_max: Duration,
+    /// How long a sync waits for its dependencies (`dependsOn`) to be
+    /// Synced and Healthy before it fails, applying nothing.
+    pub dependency_timeout: Duration,
 }
 
 impl Default for EngineOptions {
@@ -34,6 +37,7 @@ impl Default for EngineOptions {
             timing: Timing::default(),
             automation_backoff_start: Duration::from_secs(5),
             automation_backoff_max: Duration::from_secs(180),
+            dependency_timeout: Duration::from_secs(300),
         }
     }
 }
@@ -246,8 +250,17 @@ impl Engine {
             .unwrap_or_else(|| "(no context)".to_string())
     }
 
-    /// The status of one app. Failures become Unknown with the cause.
+    /// The status of one app. Failures become Unknown with the cause. An
+    /// app whose dependencies (`dependsOn`) are not Synced and Healthy
+    /// says what it waits for.
     pub async fn status(&self, app: &AppSpec) -> AppStatus {
+        let mut status = self.own_status(app).await;
+        self.mark_waiting(app, &mut status).await;
+        status
+    }
+
+    /// The status of one app, its dependencies not looked at.
+    pub(super) async fn own_status(&self, app: &AppSpec) -> AppStatus {
         if let Some(row) = self.live_row(app) {
             return row;
         }
@@ -308,8 +321,9 @@ impl Engine {
             .apps
             .iter()
             .filter(|a| !live.twins.contains(&a.reference()));
-        let mut rows = futures::future::join_all(own.map(|a| self.status(a))).await;
+        let mut rows = futures::future::join_all(own.map(|a| self.own_status(a))).await;
         rows.extend(live.apps.iter().filter_map(|a| self.live_row(a)));
+        super::depends::mark_all_waiting(&self.apps, &mut rows);
         rows
     }
 
@@ -338,6 +352,10 @@ impl Engine {
             if !windows.allowed() {
                 by = format!("{by}, overriding {}", windows.blocking.join("; "));
             }
+        }
+        if !options.dry_run {
+            self.wait_for_dependencies(app, options.progress.as_ref())
+                .await?;
         }
         let desired = render_app(app, options.revision.as_ref())?;
         let policies = self.policy_set(&app.name)?;

@@ -228,7 +228,7 @@ async fn run(
                 wave: None,
                 objects: desired.objects.clone(),
             };
-            outcome = wait_healthy(app, client, &all, mode.step_timeout).await;
+            outcome = wait_healthy(app, client, &all, mode).await;
         }
         if outcome.is_ok() {
             outcome = run_phase(app, client, hooks, "PostSync", None, mode, &mut resources).await;
@@ -302,7 +302,7 @@ async fn apply_steps(
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
-            wait_healthy(app, client, step, mode.step_timeout).await?;
+            wait_healthy(app, client, step, mode).await?;
         }
     }
     for wave in hook_waves {
@@ -310,6 +310,9 @@ async fn apply_steps(
     }
     Ok(())
 }
+
+/// How often a wave that keeps waiting says so again.
+const WAIT_REPORT: Duration = Duration::from_secs(10);
 
 /// The destination namespace, when `CreateNamespace=true` creates it.
 fn is_created_namespace(app: &AppSpec, object: &Value) -> bool {
@@ -434,15 +437,21 @@ fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
 }
 
 /// Waits until every object of a step is healthy (or suspended), woken
-/// by the live cache rather than polling the API server.
+/// by the live cache rather than polling the API server. What it waits
+/// for goes to the progress channel whenever it changes (and every
+/// [`WAIT_REPORT`] meanwhile): `wave 2 waits for Job/migrate: Progressing:
+/// … (20s)`.
 async fn wait_healthy(
     app: &AppSpec,
     client: &ClusterClient,
     step: &Step,
-    timeout: Duration,
+    mode: &SyncMode,
 ) -> Result<(), EngineError> {
-    let deadline = tokio::time::Instant::now() + timeout;
+    let timeout = mode.step_timeout;
+    let started = tokio::time::Instant::now();
+    let deadline = started + timeout;
     let mut changes = client.subscribe_changes();
+    let mut reported: Option<(String, tokio::time::Instant)> = None;
     loop {
         let mut pending = None;
         for object in &step.objects {
@@ -469,9 +478,35 @@ async fn wait_healthy(
         let Some((key, verdict)) = pending else {
             return Ok(());
         };
-        if tokio::time::timeout_at(deadline, changes.changed())
+        if let Some(progress) = &mode.progress {
+            let what = format!(
+                "waits for {}/{}: {}",
+                key.kind,
+                key.name,
+                if verdict.message.is_empty() {
+                    verdict.status.to_string()
+                } else {
+                    format!("{}: {}", verdict.status, verdict.message)
+                }
+            );
+            let now = tokio::time::Instant::now();
+            let due = reported
+                .as_ref()
+                .is_none_or(|(last, at)| *last != what || now.duration_since(*at) >= WAIT_REPORT);
+            if due {
+                let _ = progress.send(super::EngineEvent::SyncProgress {
+                    app: app.name.clone(),
+                    resource: step_name(step),
+                    action: format!("{what} ({}s)", now.duration_since(started).as_secs()),
+                });
+                reported = Some((what, now));
+            }
+        }
+        let wake = deadline.min(tokio::time::Instant::now() + WAIT_REPORT);
+        if tokio::time::timeout_at(wake, changes.changed())
             .await
             .is_err()
+            && tokio::time::Instant::now() >= deadline
         {
             return Err(EngineError::Sync {
                 app: app.name.clone(),

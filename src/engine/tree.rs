@@ -56,7 +56,12 @@ pub async fn build_tree(
             .as_ref()
             .map(|l| descendants(l, &by_owner, 0))
             .unwrap_or_default();
-        nodes.push(root_node(resource, live.as_deref(), children));
+        let mut node = root_node(resource, live.as_deref(), children);
+        if let Some(live) = &live {
+            node.info = health::details(live, &owned(live, &by_owner));
+            node.actions = crate::live::actions::available(live);
+        }
+        nodes.push(node);
     }
     Ok(nodes)
 }
@@ -91,9 +96,21 @@ fn root_node(
         sync: Some(resource.sync),
         health,
         message,
+        info: resource.info.clone(),
+        actions: Vec::new(),
         events: Vec::new(),
         children,
     }
+}
+
+/// The live objects `owner` owns.
+fn owned<'a>(owner: &Value, by_owner: &'a HashMap<String, Vec<Arc<Value>>>) -> Vec<&'a Value> {
+    owner
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .and_then(|uid| by_owner.get(uid))
+        .map(|list| list.iter().map(|o| o.as_ref()).collect())
+        .unwrap_or_default()
 }
 
 fn descendants(
@@ -148,6 +165,8 @@ fn node_of(object: &Value, children: Vec<ResourceNode>) -> ResourceNode {
         } else {
             verdict.message
         },
+        info: health::details(object, &[]),
+        actions: Vec::new(),
         events: Vec::new(),
         children,
     }

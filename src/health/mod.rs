@@ -2,10 +2,16 @@
 //! live object to a [`Health`]. Our own code after its documented rules.
 
 mod argocd;
+mod canary;
 mod flux;
 mod other;
 mod pod;
+mod rollout;
+mod rollout_info;
 mod workloads;
+
+pub use canary::canary_summary;
+pub use rollout_info::{RolloutInfo, rollout_info};
 
 use crate::model::HealthStatus;
 use serde_json::Value;
@@ -27,6 +33,24 @@ impl Health {
 
     pub fn healthy() -> Self {
         Self::new(HealthStatus::Healthy, "")
+    }
+}
+
+/// What the tree and `status` show beside the health of a progressive
+/// delivery object: a Rollout's phase, step x/n, set and actual weight,
+/// pause reasons and analysis runs; a Canary's phase, weight, iterations
+/// and failed checks. Empty for other kinds. `owned` are the objects the
+/// live object owns (a Rollout's ReplicaSets give its actual weight).
+pub fn details(object: &Value, owned: &[&Value]) -> String {
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match (api_version.split_once('/').map_or("", |(g, _)| g), kind) {
+        ("argoproj.io", "Rollout") => rollout_info(object, owned).summary(),
+        ("flagger.app", "Canary") => canary_summary(object),
+        _ => String::new(),
     }
 }
 
@@ -61,6 +85,8 @@ pub fn assess(object: &Value) -> Health {
             "GitRepository" | "OCIRepository" | "Bucket" | "HelmChart",
         ) => flux::source(object),
         ("argoproj.io", "Application") => argocd::application(object),
+        ("argoproj.io", "Rollout") => rollout::rollout(object),
+        ("flagger.app", "Canary") => canary::canary(object),
         ("", _)
         | ("apps", _)
         | ("batch", _)

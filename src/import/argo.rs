@@ -96,6 +96,7 @@ pub fn map_application(object: &Value, found_in: &str, manage: bool, cx: &Contex
         },
         sync_policy: sync_policy(object, manage),
         ignore_differences: ignore_differences(object),
+        depends_on: Vec::new(),
         render: Default::default(),
         origin: None,
     };

@@ -81,6 +81,7 @@ pub fn map_flux_app(
             sync_options: Vec::new(),
         }),
         ignore_differences: Vec::new(),
+        depends_on: depends_on(object, &kind, &namespace),
         render: Default::default(),
         origin: None,
     };
@@ -188,4 +189,41 @@ pub fn git_ref_revision(git_ref: Option<&Value>) -> Result<Revision, String> {
         .or_else(|| field("tag"))
         .or_else(|| field("branch"));
     Ok(chosen.map_or_else(Revision::default, |r| Revision::Git(r.to_string())))
+}
+
+/// `spec.dependsOn` as app refs: each entry names an object of the same
+/// kind, in the object's namespace unless it gives one.
+fn depends_on(object: &Value, kind: &str, namespace: &str) -> Vec<String> {
+    object
+        .pointer("/spec/dependsOn")
+        .and_then(Value::as_array)
+        .map(|deps| {
+            deps.iter()
+                .filter_map(|d| {
+                    let name = d.get("name")?.as_str()?;
+                    let ns = d
+                        .get("namespace")
+                        .and_then(Value::as_str)
+                        .unwrap_or(namespace);
+                    Some(format!("{kind}/{ns}/{name}"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::depends_on;
+    use serde_json::json;
+
+    #[test]
+    fn flux_depends_on_becomes_app_refs() {
+        let ks = json!({"spec": {"dependsOn": [{"name": "infra"}, {"name": "db", "namespace": "data"}]}});
+        assert_eq!(
+            depends_on(&ks, "Kustomization", "flux-system"),
+            ["Kustomization/flux-system/infra", "Kustomization/data/db"]
+        );
+        assert!(depends_on(&json!({"spec": {}}), "HelmRelease", "x").is_empty());
+    }
 }

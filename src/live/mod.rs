@@ -4,6 +4,7 @@
 //! of the apps table, and driven through patches ([`patches`]). Nothing
 //! here needs an Argo CD API server or a Flux CLI: only the Kubernetes API.
 
+pub mod actions;
 mod appsets;
 mod history;
 mod operation;

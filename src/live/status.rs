@@ -93,6 +93,7 @@ fn argocd_resource(item: &Value) -> ResourceStatus {
             .and_then(Value::as_str)
             .map_or(HealthStatus::Unknown, health_of),
         message: text(item, "/health/message").to_string(),
+        info: String::new(),
     }
 }
 
@@ -115,6 +116,7 @@ fn flux_status(app: &LiveApp, view: &LiveView) -> AppStatus {
             sync: SyncStatus::Unknown,
             health: HealthStatus::Unknown,
             message: String::new(),
+            info: String::new(),
         })
         .collect();
     AppStatus {

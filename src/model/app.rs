@@ -19,6 +19,10 @@ pub struct AppSpec {
     pub sync_policy: Option<SyncPolicy>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_differences: Vec<IgnoreDifference>,
+    /// Apps that must be Synced and Healthy before this one syncs (Flux
+    /// `dependsOn` semantics, DESIGN.md §7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
     /// For an Argo CD or Flux app: the object it came from and how to
     /// render it. None for the apps of tether.yaml.
     #[serde(skip)]

@@ -15,6 +15,14 @@ pub struct ResourceNode {
     pub health: HealthStatus,
     /// Why it is not Healthy (or why it is out of sync), empty otherwise.
     pub message: String,
+    /// Progress of a Rollout or Canary (`health::details`), empty for
+    /// other kinds.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub info: String,
+    /// Resource actions that apply to the live object now (`promote`,
+    /// `restart`…; `crate::live::actions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
     /// Kubernetes Events about this object, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventRecord>,

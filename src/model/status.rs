@@ -54,6 +54,19 @@ impl HealthStatus {
             HealthStatus::Unknown => "Unknown",
         }
     }
+
+    /// The status a controller or Argo CD wrote (`Healthy`, `Degraded`…);
+    /// Unknown for anything else.
+    pub fn parse(text: &str) -> HealthStatus {
+        match text {
+            "Healthy" => HealthStatus::Healthy,
+            "Suspended" => HealthStatus::Suspended,
+            "Progressing" => HealthStatus::Progressing,
+            "Missing" => HealthStatus::Missing,
+            "Degraded" => HealthStatus::Degraded,
+            _ => HealthStatus::Unknown,
+        }
+    }
 }
 
 impl fmt::Display for HealthStatus {
@@ -73,6 +86,10 @@ pub struct ResourceStatus {
     pub sync: SyncStatus,
     pub health: HealthStatus,
     pub message: String,
+    /// Progress of a Rollout or Canary (`health::details`), empty for
+    /// other kinds.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub info: String,
 }
 
 /// Sync and health of one app (DESIGN.md §3 `status` JSON).

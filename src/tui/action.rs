@@ -86,11 +86,14 @@ pub enum Action {
     SortReverse,
     /// Group the apps table: none, by project, by cluster.
     ToggleGroup,
+    /// Choose a resource action (Rollout promote, Deployment restart…)
+    /// for the selected tree node (asks for confirmation).
+    ResourceAction,
 }
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -129,6 +132,7 @@ impl Action {
         Action::SortNext,
         Action::SortReverse,
         Action::ToggleGroup,
+        Action::ResourceAction,
     ];
 
     /// The name keymap files use (the serde name).
@@ -172,6 +176,7 @@ impl Action {
             Action::SortNext => "sort_next",
             Action::SortReverse => "sort_reverse",
             Action::ToggleGroup => "toggle_group",
+            Action::ResourceAction => "resource_action",
         }
     }
 
@@ -185,7 +190,12 @@ impl Action {
     pub fn dangerous(self) -> bool {
         matches!(
             self,
-            Action::Sync | Action::SyncPrune | Action::Pause | Action::Revert | Action::Terminate
+            Action::Sync
+                | Action::SyncPrune
+                | Action::Pause
+                | Action::Revert
+                | Action::Terminate
+                | Action::ResourceAction
         )
     }
 
@@ -230,6 +240,7 @@ impl Action {
             Action::SortNext => "sort by the next column",
             Action::SortReverse => "reverse the sort order",
             Action::ToggleGroup => "group by none / project / cluster",
+            Action::ResourceAction => "resource actions: promote, restart…",
         }
     }
 }
@@ -257,7 +268,8 @@ mod tests {
                 Action::SyncPrune,
                 Action::Pause,
                 Action::Revert,
-                Action::Terminate
+                Action::Terminate,
+                Action::ResourceAction
             ]
         );
     }

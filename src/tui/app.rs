@@ -11,6 +11,7 @@ use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
 use super::view;
 use crate::engine::{EngineCommand, LiveAction, LivePlan, Snapshot, SyncReport};
+use crate::model::ResourceKey;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use std::sync::Arc;
@@ -62,6 +63,20 @@ pub enum Mode {
     /// Showing the preview of a revert (in [`App::revert`]) and asking
     /// whether to commit it.
     ConfirmRevert,
+    /// Choosing a resource action for `resource` of `app`: the actions
+    /// that apply to it now, one selected.
+    ActionMenu {
+        app: String,
+        resource: ResourceKey,
+        actions: Vec<String>,
+        selected: usize,
+    },
+    /// Asking whether to run `action` on `resource` of `app`.
+    ConfirmAction {
+        app: String,
+        resource: ResourceKey,
+        action: String,
+    },
     /// Asking whether to run `action` on the live Argo CD / Flux `app`,
     /// showing the patches it sends (in [`App::live_plan`]).
     ConfirmLive {
@@ -243,6 +258,17 @@ impl App {
             Mode::PauseReason { app, input } => self.reason_key(&chord, app, input),
             Mode::ConfirmResume { app } => self.resume_key(&chord, app),
             Mode::ConfirmRevert => self.revert_key(&chord),
+            Mode::ActionMenu {
+                app,
+                resource,
+                actions,
+                selected,
+            } => self.action_menu_key(&chord, app, resource, actions, selected),
+            Mode::ConfirmAction {
+                app,
+                resource,
+                action,
+            } => self.confirm_action_key(&chord, app, resource, action),
             Mode::ConfirmLive { app, action } => self.confirm_live_key(&chord, app, action),
         }
     }

@@ -100,6 +100,7 @@ impl App {
                 }
             },
             Action::Revert => self.start_revert(&app),
+            Action::ResourceAction => self.open_action_menu(&app, resource),
             _ => Vec::new(),
         }
     }

@@ -2,6 +2,7 @@
 //! repository built by the test, and a tether.yaml pointing at both.
 #![allow(dead_code)]
 
+pub mod actions;
 pub mod automation;
 pub mod faults;
 pub mod gitops;

@@ -270,6 +270,8 @@ pub fn application_node(name: &str) -> ResourceNode {
         sync: Some(SyncStatus::Synced),
         health: HealthStatus::Healthy,
         message: String::new(),
+        info: String::new(),
+        actions: Vec::new(),
         events: Vec::new(),
         children: Vec::new(),
     }

@@ -102,6 +102,8 @@ fn node(kind: &str, name: &str, sync: Option<SyncStatus>, health: HealthStatus) 
         sync,
         health,
         message: String::new(),
+        info: String::new(),
+        actions: Vec::new(),
         events: Vec::new(),
         children: Vec::new(),
     }

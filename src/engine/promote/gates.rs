@@ -210,6 +210,7 @@ mod tests {
                     sync: SyncStatus::Synced,
                     health: *h,
                     message: String::new(),
+                    info: String::new(),
                 })
                 .collect(),
             ..Default::default()

@@ -159,6 +159,8 @@ mod tests {
             sync: None,
             health: HealthStatus::Healthy,
             message: String::new(),
+            info: String::new(),
+            actions: Vec::new(),
             events: Vec::new(),
             children,
         }

@@ -225,7 +225,11 @@ const REVERT_HINTS: [Action; 4] = [
 /// The dialog's or the shown view's key context and its hints.
 fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
     match app.mode {
-        Mode::ConfirmSync { .. } | Mode::ConfirmResume { .. } | Mode::ConfirmLive { .. } => {
+        Mode::ConfirmSync { .. }
+        | Mode::ConfirmResume { .. }
+        | Mode::ConfirmLive { .. }
+        | Mode::ConfirmAction { .. }
+        | Mode::ActionMenu { .. } => {
             return (KeyContext::Dialog, &DIALOG_HINTS);
         }
         Mode::ConfirmRevert => return (KeyContext::Dialog, &REVERT_HINTS),

@@ -30,7 +30,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     for column in lines.chunks(height) {
         let width = column.iter().map(Line::width).max().unwrap_or(0) + COLUMN_GAP;
         let width = u16::try_from(width).unwrap_or(u16::MAX);
-        if x.saturating_add(width) > inner.right() && x > inner.x {
+        // A column that does not fit whole is clipped, not dropped.
+        if x >= inner.right() {
             break;
         }
         let rect = Rect::new(x, inner.y, width.min(inner.right() - x), inner.height);

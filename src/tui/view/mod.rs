@@ -1,6 +1,7 @@
 //! Drawing. Every function here is pure: it reads the [`App`] and writes
 //! into the frame, with no I/O and no locks.
 
+mod actions;
 mod appsets;
 mod common;
 mod contexts;
@@ -73,6 +74,15 @@ pub fn render(app: &App, frame: &mut Frame) {
                 revert::render(app, frame, body, state);
             }
         }
+        Mode::ActionMenu {
+            resource,
+            actions: choices,
+            selected,
+            ..
+        } => actions::render_menu(app, frame, body, resource, choices, *selected),
+        Mode::ConfirmAction {
+            resource, action, ..
+        } => actions::render_confirm(app, frame, body, resource, action),
         _ => {}
     }
 }

@@ -73,6 +73,8 @@ fn hint(app: &App) -> String {
         Mode::ConfirmSync { .. }
             | Mode::ConfirmResume { .. }
             | Mode::ConfirmRevert
+            | Mode::ConfirmAction { .. }
+            | Mode::ActionMenu { .. }
             | Mode::ConfirmLive { .. }
     ) {
         let yes = key(KeyContext::Dialog, Action::Confirm).unwrap_or_default();

@@ -1,5 +1,6 @@
 //! The resource tree: children indented under their parents, sync and
-//! health with glyph and word, and why a node is not Healthy.
+//! health with glyph and word, and why a node is not Healthy (or how far
+//! a Rollout or Canary has come).
 
 use super::common::{Listing, block, empty, paused_note, placeholder, table, width_of};
 use crate::model::HealthStatus;
@@ -62,7 +63,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &TreeState) {
                 },
             );
             let health = health_scope(node.health);
-            let message = if node.health == HealthStatus::Healthy {
+            // A Rollout's or Canary's progress says more than its message.
+            let message = if !node.info.is_empty() {
+                node.info.clone()
+            } else if node.health == HealthStatus::Healthy {
                 String::new()
             } else {
                 node.message.clone()
