@@ -16,7 +16,8 @@
 //! - `ignoreDifferences[].jsonPointers` start with `/`;
 //! - `ignoreDifferences[].jqPathExpressions` compile
 //!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary);
-//! - `policies.path` stays inside its repo (DESIGN.md §7).
+//! - `policies.path` stays inside its repo (DESIGN.md §7);
+//! - `client.applyConcurrency` is at least 1 ([`ClientSettings`]).
 //!
 //! ```
 //! use std::path::Path;
@@ -25,12 +26,14 @@
 //! assert_eq!(config.apps[0].source.repo, Path::new("/srv/gitops"));
 //! ```
 
+mod client;
 mod error;
 mod import;
 mod locate;
 pub mod paths;
 mod validate;
 
+pub use client::ClientSettings;
 pub use error::ConfigError;
 pub use locate::{Seg, locate};
 pub use validate::{
@@ -69,6 +72,8 @@ pub struct Config {
     /// Where the ValidatingAdmissionPolicies checked before every sync
     /// live (DESIGN.md §7), repo resolved; None when not configured.
     pub policies: Option<PolicySource>,
+    /// How requests to API servers are paced (`client:`).
+    pub client: ClientSettings,
 }
 
 /// The document's shape (DESIGN.md §2 and §6), with `render:` defaults
@@ -90,6 +95,8 @@ struct Document {
     render: RenderSettings,
     #[serde(default)]
     policies: Option<PolicySource>,
+    #[serde(default)]
+    client: ClientSettings,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -190,6 +197,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         import,
         render: doc.render,
         policies,
+        client: doc.client,
     })
 }
 

@@ -26,6 +26,7 @@ mod record;
 mod runner;
 mod sources;
 mod sync;
+mod sync_progress;
 mod tree;
 
 pub use crate::live::patches::PAUSE_REASON;
@@ -48,3 +49,4 @@ pub use policies::{CheckReport, check_against_cluster, requester};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
 pub use sync::{ResourceResult, SyncReport};
+pub use sync_progress::{PendingHealth, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED, step_label};

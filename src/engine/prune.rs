@@ -10,6 +10,7 @@ use super::EngineError;
 use super::order::kind_rank;
 use super::permissions::{Touched, object_checks};
 use super::sync::{ResourceResult, SyncMode};
+use super::sync_progress::{SyncReporter, SyncStep};
 use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
 use crate::model::{AppSpec, GroupVersionKind, ResourceKey, Tracking};
 use serde_json::Value;
@@ -111,6 +112,7 @@ pub(crate) async fn prune_extras(
     desired: &[Value],
     inventory: &[crate::cluster::InventoryEntry],
     mode: &SyncMode,
+    reporter: &SyncReporter<'_>,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
     let extras = find_extras(&app.name, &app.tracking(), client, desired, inventory).await?;
@@ -153,7 +155,7 @@ pub(crate) async fn prune_extras(
                     ),
                 })?;
         }
-        results.push(ResourceResult {
+        let result = ResourceResult {
             group: extra.key.group,
             kind: extra.key.kind,
             namespace: extra.key.namespace.unwrap_or_default(),
@@ -161,7 +163,9 @@ pub(crate) async fn prune_extras(
             wave: None,
             action: "deleted".to_string(),
             takeovers: Vec::new(),
-        });
+        };
+        reporter.send(SyncStep::Pruned(result.clone()));
+        results.push(result);
     }
     Ok(())
 }

@@ -26,6 +26,9 @@ pub struct EngineOptions {
     /// [`Self::automation_backoff_max`]; reset by a success.
     pub automation_backoff_start: Duration,
     pub automation_backoff_max: Duration,
+    /// Server-side applies in flight at once within a sync step and kind
+    /// (at least 1).
+    pub apply_concurrency: usize,
 }
 
 impl Default for EngineOptions {
@@ -34,6 +37,7 @@ impl Default for EngineOptions {
             timing: Timing::default(),
             automation_backoff_start: Duration::from_secs(5),
             automation_backoff_max: Duration::from_secs(180),
+            apply_concurrency: super::sync::DEFAULT_APPLY_CONCURRENCY,
         }
     }
 }
@@ -315,6 +319,7 @@ impl Engine {
             by: options.by.clone().unwrap_or_else(whoami),
             progress: options.progress.clone(),
             policies,
+            apply_concurrency: self.options.apply_concurrency,
             ..Default::default()
         };
         let outcome = sync_app(app, &client, desired, &mode).await;

@@ -7,19 +7,26 @@ use super::EngineError;
 use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
-use super::order::{Step, plan_steps};
+use super::order::{Step, apply_batches, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
+use super::sync_progress::{PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;
 use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
 use crate::policy::{PolicySet, Violation};
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Server-side applies in flight at once within a step and kind, unless
+/// configured (tether.yaml `client.applyConcurrency`).
+pub const DEFAULT_APPLY_CONCURRENCY: usize = 8;
 
 /// What a sync did (or, for a dry-run, would do) to one object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -91,7 +98,10 @@ pub struct SyncMode {
     pub by: String,
     /// How long one step may take to become healthy.
     pub step_timeout: Duration,
-    /// Where each applied resource is reported as it happens.
+    /// Server-side applies in flight at once within a step and kind
+    /// (at least 1; see [`super::order::apply_batches`]).
+    pub apply_concurrency: usize,
+    /// Where each step ([`SyncStep`]) is reported as it happens.
     pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
     /// Admission policies checked before anything is applied.
     pub policies: Option<Arc<PolicySet>>,
@@ -104,6 +114,7 @@ impl Default for SyncMode {
             prune: false,
             by: String::new(),
             step_timeout: Duration::from_secs(300),
+            apply_concurrency: DEFAULT_APPLY_CONCURRENCY,
             progress: None,
             policies: None,
         }
@@ -185,7 +196,8 @@ async fn run(
         })?;
     let steps = plan_steps(desired.objects.clone());
     let mut resources = Vec::with_capacity(desired.objects.len());
-    let mut outcome = apply_steps(app, client, &steps, mode, &mut resources).await;
+    let reporter = SyncReporter::new(&app.name, mode.progress.as_ref());
+    let mut outcome = apply_steps(app, client, &steps, mode, &reporter, &mut resources).await;
     if outcome.is_ok() && mode.prune {
         outcome = prune_extras(
             app,
@@ -193,6 +205,7 @@ async fn run(
             &desired.objects,
             &state.inventory,
             mode,
+            &reporter,
             &mut resources,
         )
         .await;
@@ -213,14 +226,28 @@ async fn apply_steps(
     client: &ClusterClient,
     steps: &[Step],
     mode: &SyncMode,
+    reporter: &SyncReporter<'_>,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
     let total: usize = steps.iter().map(|s| s.objects.len()).sum();
     for (i, step) in steps.iter().enumerate() {
-        for object in &step.objects {
-            let result = apply_one(app, client, object, step.wave, mode.dry_run)
-                .await
-                .map_err(|e| EngineError::Sync {
+        reporter.send(SyncStep::Wave {
+            wave: step.wave,
+            resources: step.objects.len(),
+        });
+        for batch in apply_batches(&step.objects) {
+            // Results in apply order, at most `apply_concurrency` in flight.
+            let mut waiting = batch.iter();
+            let mut applies = FuturesOrdered::new();
+            loop {
+                while applies.len() < mode.apply_concurrency.max(1) {
+                    let Some(object) = waiting.next() else { break };
+                    applies.push_back(apply_one(app, client, object, step.wave, mode.dry_run));
+                }
+                let Some(result) = applies.next().await else {
+                    break;
+                };
+                let result = result.map_err(|e| EngineError::Sync {
                     app: app.name.clone(),
                     message: format!(
                         "{}: {}; {} of {total} resources applied before it, later steps not started",
@@ -229,18 +256,13 @@ async fn apply_steps(
                         results.len()
                     ),
                 })?;
-            if let Some(progress) = &mode.progress {
-                let _ = progress.send(super::EngineEvent::SyncProgress {
-                    app: app.name.clone(),
-                    resource: format!("{}/{}", result.kind, result.name),
-                    action: result.action.clone(),
-                });
+                reporter.send(SyncStep::Applied(result.clone()));
+                results.push(result);
             }
-            results.push(result);
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
-            wait_healthy(app, client, step, mode.step_timeout).await?;
+            wait_healthy(app, client, step, mode.step_timeout, reporter).await?;
         }
     }
     Ok(())
@@ -248,8 +270,7 @@ async fn apply_steps(
 
 /// `wave 2`, or `Namespaces and CRDs` for the first step.
 fn step_name(step: &Step) -> String {
-    step.wave
-        .map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"))
+    super::sync_progress::step_label(step.wave)
 }
 
 async fn apply_one(
@@ -361,45 +382,25 @@ fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
 }
 
 /// Waits until every object of a step is healthy (or suspended), woken
-/// by the live cache rather than polling the API server.
+/// by the live cache rather than polling the API server. Says which
+/// objects it waits for, and why, at once and every [`WAIT_REPORT_EVERY`].
 async fn wait_healthy(
     app: &AppSpec,
     client: &ClusterClient,
     step: &Step,
     timeout: Duration,
+    reporter: &SyncReporter<'_>,
 ) -> Result<(), EngineError> {
     let deadline = tokio::time::Instant::now() + timeout;
+    let mut next_report = tokio::time::Instant::now();
     let mut changes = client.subscribe_changes();
     loop {
-        let mut pending = None;
-        for object in &step.objects {
-            let Some(key) = ResourceKey::from_object(object) else {
-                continue;
-            };
-            let gvk = gvk_of(object).unwrap_or_default();
-            let live = client
-                .cached_get(&gvk, key.namespace.as_deref(), &key.name)
-                .await
-                .map_err(|e| EngineError::cluster(&app.name, e))?;
-            let verdict = match &live {
-                Some(l) => health::assess(l),
-                None => health::Health::new(HealthStatus::Missing, "not found after apply"),
-            };
-            if !matches!(
-                verdict.status,
-                HealthStatus::Healthy | HealthStatus::Suspended
-            ) {
-                pending = Some((key, verdict));
-                break;
-            }
-        }
-        let Some((key, verdict)) = pending else {
+        let pending = unhealthy(app, client, step).await?;
+        let Some((key, verdict)) = pending.first() else {
             return Ok(());
         };
-        if tokio::time::timeout_at(deadline, changes.changed())
-            .await
-            .is_err()
-        {
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
             return Err(EngineError::Sync {
                 app: app.name.clone(),
                 message: format!(
@@ -411,5 +412,59 @@ async fn wait_healthy(
                 ),
             });
         }
+        if now >= next_report {
+            reporter.send(SyncStep::Waiting {
+                wave: step.wave,
+                waiting_for: pending.len(),
+                pending: pending
+                    .iter()
+                    .take(WAITING_NAMED)
+                    .map(|(k, h)| PendingHealth::new(k, h))
+                    .collect(),
+            });
+            next_report = now + WAIT_REPORT_EVERY;
+        }
+        let wake = deadline.min(next_report);
+        tokio::select! {
+            changed = changes.changed() => {
+                // The cache is gone (the client shut down): look again at
+                // the next report or the deadline, whichever is first.
+                if changed.is_err() {
+                    tokio::time::sleep_until(wake).await;
+                }
+            }
+            () = tokio::time::sleep_until(wake) => {}
+        }
     }
+}
+
+/// The objects of `step` that are neither healthy nor suspended, in
+/// apply order, with their health.
+async fn unhealthy(
+    app: &AppSpec,
+    client: &ClusterClient,
+    step: &Step,
+) -> Result<Vec<(ResourceKey, health::Health)>, EngineError> {
+    let mut pending = Vec::new();
+    for object in &step.objects {
+        let Some(key) = ResourceKey::from_object(object) else {
+            continue;
+        };
+        let gvk = gvk_of(object).unwrap_or_default();
+        let live = client
+            .cached_get(&gvk, key.namespace.as_deref(), &key.name)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        let verdict = match &live {
+            Some(l) => health::assess(l),
+            None => health::Health::new(HealthStatus::Missing, "not found after apply"),
+        };
+        if !matches!(
+            verdict.status,
+            HealthStatus::Healthy | HealthStatus::Suspended
+        ) {
+            pending.push((key, verdict));
+        }
+    }
+    Ok(pending)
 }

@@ -30,6 +30,14 @@ impl App {
                     progress.lines.push(format!("{resource} {action}"));
                 }
             }
+            EngineEvent::SyncStep { app, step, .. } => {
+                let progress = self
+                    .progress
+                    .get_or_insert_with(|| SyncProgress::sync(&app));
+                if progress.app == app {
+                    progress.lines.push(step.to_string());
+                }
+            }
             EngineEvent::LivePlan { app, action, plan } => {
                 self.live_plan_arrived(&app, &action, plan)
             }

@@ -16,6 +16,7 @@ pub fn quick_options() -> EngineOptions {
         timing: Timing::quick(),
         automation_backoff_start: Duration::from_millis(400),
         automation_backoff_max: Duration::from_millis(1600),
+        ..Default::default()
     }
 }
 

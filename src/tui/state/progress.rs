@@ -6,7 +6,8 @@
 pub struct SyncProgress {
     /// The app being synced.
     pub app: String,
-    /// `Kind/name action` per applied resource, in order.
+    /// One line per step, in order: `Kind/name action` per applied
+    /// resource, a wave started, a wave waiting for health.
     pub lines: Vec<String>,
     /// What runs, for the panel's title: `Syncing`, `Rolling back`…
     pub doing: &'static str,
