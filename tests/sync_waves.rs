@@ -140,7 +140,10 @@ async fn sync_progress_is_json_lines_of_each_step_and_the_result() {
     let out = tokio::task::block_in_place(|| tether(&env, &["sync", &env.app, "--progress"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("s  wave -1: 1 resource\n"), "{stderr}");
-    assert!(stderr.contains("s  ConfigMap/early unchanged\n"), "{stderr}");
+    assert!(
+        stderr.contains("s  ConfigMap/early unchanged\n"),
+        "{stderr}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("synced"), "{stdout}");
     assert!(!stdout.contains("\"event\""), "{stdout}");
@@ -179,10 +182,13 @@ async fn concurrent_applies_keep_waves_in_order_and_results_as_planned() {
     let plan = env
         .engine()
         .with_options(options(1))
-        .sync(&env.app, &tether::engine::SyncOptions {
-            dry_run: true,
-            ..Default::default()
-        })
+        .sync(
+            &env.app,
+            &tether::engine::SyncOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let patches_before = env.faults().requests("configmaps", "patch");
@@ -192,7 +198,10 @@ async fn concurrent_applies_keep_waves_in_order_and_results_as_planned() {
         .sync(&env.app, &Default::default())
         .await
         .unwrap();
-    assert_eq!(report.resources, plan.resources, "same objects, order and actions");
+    assert_eq!(
+        report.resources, plan.resources,
+        "same objects, order and actions"
+    );
     assert!(report.resources.iter().all(|r| r.action == "created"));
     // Every ConfigMap applied once: 36 of the waves and web-config.
     assert_eq!(

@@ -41,8 +41,7 @@ mod tests {
 
     #[test]
     fn flags_override_the_file() {
-        let file: ClientSettings =
-            serde_yaml::from_str("qps: 50\napplyConcurrency: 4\n").unwrap();
+        let file: ClientSettings = serde_yaml::from_str("qps: 50\napplyConcurrency: 4\n").unwrap();
         assert_eq!(file.qps, Some(50));
         assert_eq!(file.apply_concurrency.map(NonZeroUsize::get), Some(4));
         let flagged = file.with_flags(Some(20), Some(40));

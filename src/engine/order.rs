@@ -129,7 +129,9 @@ pub fn plan_steps(mut objects: Vec<Value>) -> Vec<Step> {
 /// order within a wave (ConfigMaps before the Deployments that read them).
 pub fn apply_batches(objects: &[Value]) -> Vec<&[Value]> {
     let kind_of = |o: &Value| {
-        let group = crate::cluster::gvk_of(o).map(|g| g.group).unwrap_or_default();
+        let group = crate::cluster::gvk_of(o)
+            .map(|g| g.group)
+            .unwrap_or_default();
         let kind = o.get("kind").and_then(Value::as_str).unwrap_or_default();
         (group, kind.to_string())
     };
@@ -201,9 +203,7 @@ mod tests {
 
     #[test]
     fn batches_hold_one_kind_and_each_object_once() {
-        let object = |api: &str, kind: &str, name: &str| {
-            json!({"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": "ns"}})
-        };
+        let object = |api: &str, kind: &str, name: &str| json!({"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": "ns"}});
         let objects = vec![
             object("v1", "ConfigMap", "a"),
             object("v1", "ConfigMap", "b"),

@@ -11,7 +11,9 @@ use super::order::{Step, apply_batches, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
-use super::sync_progress::{PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED};
+use super::sync_progress::{
+    PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED,
+};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;

@@ -27,10 +27,7 @@ pub const WAITING_NAMED: usize = 10;
 pub enum SyncStep {
     /// A step started: `wave` None is the first step (Namespaces and
     /// CRDs); `resources` objects are applied in it.
-    Wave {
-        wave: Option<i64>,
-        resources: usize,
-    },
+    Wave { wave: Option<i64>, resources: usize },
     /// One object applied (a dry-run: would be), `action` saying how.
     Applied(ResourceResult),
     /// One object pruned (a dry-run: would be).
@@ -202,7 +199,9 @@ mod tests {
         let waiting = SyncStep::Waiting {
             wave: Some(0),
             waiting_for: 5,
-            pending: (0..5).map(|i| pending(&format!("w{i}"), "0 of 2 ready")).collect(),
+            pending: (0..5)
+                .map(|i| pending(&format!("w{i}"), "0 of 2 ready"))
+                .collect(),
         };
         assert_eq!(
             waiting.to_string(),
@@ -223,8 +222,8 @@ mod tests {
 
     #[test]
     fn steps_serialise_with_their_event_name() {
-        let applied = serde_json::to_value(SyncStep::Applied(result("ConfigMap", "a", "created")))
-            .unwrap();
+        let applied =
+            serde_json::to_value(SyncStep::Applied(result("ConfigMap", "a", "created"))).unwrap();
         assert_eq!(applied["event"], "applied");
         assert_eq!(applied["kind"], "ConfigMap");
         assert_eq!(applied["action"], "created");
@@ -234,7 +233,10 @@ mod tests {
             resources: 2,
         })
         .unwrap();
-        assert_eq!(first, serde_json::json!({"event": "wave", "wave": null, "resources": 2}));
+        assert_eq!(
+            first,
+            serde_json::json!({"event": "wave", "wave": null, "resources": 2})
+        );
         let waiting = serde_json::to_value(SyncStep::Waiting {
             wave: Some(0),
             waiting_for: 1,
