@@ -68,7 +68,7 @@ fn unknown_field_names_field_and_line() {
 fn unknown_top_level_field_is_an_error() {
     assert_eq!(
         error_of("unknown_top_level.yaml"),
-        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\", \"policies\""
+        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\", \"policies\", \"client\""
     );
 }
 
@@ -300,4 +300,16 @@ fn policies_section_is_checked_with_its_line() {
             .to_string(),
         "/srv/tether.yaml:4: policies: missing field \"repo\""
     );
+}
+
+#[test]
+fn client_settings_are_checked_when_loaded() {
+    assert_eq!(
+        error_of("bad_client.yaml"),
+        "tether.yaml:6: client.applyConcurrency: invalid value: integer \"0\", expected a nonzero usize"
+    );
+    let text = fixture("bad_client.yaml").replace("applyConcurrency: 0", "applyConcurrency: 3");
+    let config = config::parse(&text, Path::new("tether.yaml")).unwrap();
+    assert_eq!(config.client.qps, Some(50));
+    assert_eq!(config.client.apply_concurrency.map(|n| n.get()), Some(3));
 }

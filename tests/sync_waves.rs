@@ -136,8 +136,22 @@ async fn sync_progress_is_json_lines_of_each_step_and_the_result() {
         "{result}"
     );
 
-    // For people: lines on stderr, the table on stdout as before.
-    let out = tokio::task::block_in_place(|| tether(&env, &["sync", &env.app, "--progress"]));
+    // For people: lines on stderr, the table on stdout as before (and
+    // paced by --qps/--burst).
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &[
+                "--qps",
+                "500",
+                "--burst",
+                "50",
+                "sync",
+                &env.app,
+                "--progress",
+            ],
+        )
+    });
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("s  wave -1: 1 resource\n"), "{stderr}");
     assert!(

@@ -5,7 +5,7 @@
 use super::app::{App, SyncProgress};
 use super::highlight;
 use super::state::{Loadable, RequestKind, View};
-use crate::engine::EngineEvent;
+use crate::engine::{EngineEvent, SyncStep};
 
 impl App {
     /// Applies one engine event.
@@ -28,6 +28,7 @@ impl App {
                     .get_or_insert_with(|| SyncProgress::sync(&app));
                 if progress.app == app {
                     progress.lines.push(format!("{resource} {action}"));
+                    progress.applied += 1;
                 }
             }
             EngineEvent::SyncStep { app, step, .. } => {
@@ -35,6 +36,9 @@ impl App {
                     .progress
                     .get_or_insert_with(|| SyncProgress::sync(&app));
                 if progress.app == app {
+                    if matches!(step, SyncStep::Applied(_) | SyncStep::Pruned(_)) {
+                        progress.applied += 1;
+                    }
                     progress.lines.push(step.to_string());
                 }
             }
