@@ -397,11 +397,13 @@ async fn wait_healthy(
     let mut next_report = tokio::time::Instant::now();
     let mut changes = client.subscribe_changes();
     loop {
-        let pending = unhealthy(app, client, step).await?;
+        let now = tokio::time::Instant::now();
+        let report = now >= next_report;
+        // Every unhealthy object only when they are to be named.
+        let pending = unhealthy(app, client, step, report).await?;
         let Some((key, verdict)) = pending.first() else {
             return Ok(());
         };
-        let now = tokio::time::Instant::now();
         if now >= deadline {
             return Err(EngineError::Sync {
                 app: app.name.clone(),
@@ -414,7 +416,7 @@ async fn wait_healthy(
                 ),
             });
         }
-        if now >= next_report {
+        if report {
             reporter.send(SyncStep::Waiting {
                 wave: step.wave,
                 waiting_for: pending.len(),
@@ -441,11 +443,12 @@ async fn wait_healthy(
 }
 
 /// The objects of `step` that are neither healthy nor suspended, in
-/// apply order, with their health.
+/// apply order, with their health (only the first unless `all`).
 async fn unhealthy(
     app: &AppSpec,
     client: &ClusterClient,
     step: &Step,
+    all: bool,
 ) -> Result<Vec<(ResourceKey, health::Health)>, EngineError> {
     let mut pending = Vec::new();
     for object in &step.objects {
@@ -466,6 +469,9 @@ async fn unhealthy(
             HealthStatus::Healthy | HealthStatus::Suspended
         ) {
             pending.push((key, verdict));
+            if !all {
+                break;
+            }
         }
     }
     Ok(pending)
