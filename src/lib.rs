@@ -22,3 +22,4 @@ pub mod source;
 #[cfg(feature = "tui")]
 pub mod tui;
 pub mod yaml;
+pub mod yamledit;

@@ -4,19 +4,8 @@
 
 mod common;
 
-use common::Env;
+use common::{Env, tether};
 use std::process::Command;
-
-fn tether(env: &Env, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("--config")
-        .arg(&env.config)
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn status_json_has_the_documented_shape() {

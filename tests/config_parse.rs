@@ -68,7 +68,7 @@ fn unknown_field_names_field_and_line() {
 fn unknown_top_level_field_is_an_error() {
     assert_eq!(
         error_of("unknown_top_level.yaml"),
-        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\", \"policies\", \"client\""
+        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\", \"policies\", \"pipelines\", \"syncWindows\", \"client\""
     );
 }
 

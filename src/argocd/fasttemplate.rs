@@ -12,8 +12,12 @@ use serde_json::{Map, Value};
 /// ```
 /// use serde_json::{Map, Value};
 /// use tether::argocd::fasttemplate;
-/// let params = BTreeMap::from([("path.basename".to_string(), "web".to_string())]);
-/// assert_eq!(fasttemplate("app-{{ path.basename }}-{{nope}}-{{n}}", params).unwrap(), "app-web-{{nope}}-{{n}}");
+/// let mut params = Map::new();
+/// params.insert("path.basename".to_string(), Value::from("web"));
+/// assert_eq!(
+///     fasttemplate("app-{{ path.basename }}-{{nope}}", &params).unwrap(),
+///     "app-web-{{nope}}"
+/// );
 /// ```
 pub fn fasttemplate(template: &str, params: &Map<String, Value>) -> Result<String, String> {
     // Argo CD's isTemplatedRegex `.*{{.*}}.*`: `.` does not match a newline.

@@ -17,39 +17,9 @@ pub const LEGACY_INSTANCE_LABEL_KEY: &str = "applications.argoproj.io/app-name";
 /// Longest label value Kubernetes accepts.
 pub const LABEL_MAX_LENGTH: usize = 63;
 
-/// argocd-cm `application.resourceTrackingMethod`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TrackingMethod {
-    /// The tracking-id annotation (Argo CD's default since 3.0).
-    #[default]
-    Annotation,
-    /// The instance label holds the app name.
-    Label,
-    /// The annotation tracks; the label (truncated to 63 characters) informs.
-    AnnotationAndLabel,
-}
-
-impl TrackingMethod {
-    /// `annotation`, `label` or `annotation+label`; empty means the default.
-    pub fn parse(text: &str) -> Result<Self, ArgoError> {
-        match text {
-            "" | "annotation" => Ok(TrackingMethod::Annotation),
-            "label" => Ok(TrackingMethod::Label),
-            "annotation+label" => Ok(TrackingMethod::AnnotationAndLabel),
-            other => Err(ArgoError::Settings(format!(
-                "trackingMethod {other:?} is not one of annotation, label, annotation+label"
-            ))),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TrackingMethod::Annotation => "annotation",
-            TrackingMethod::Label => "label",
-            TrackingMethod::AnnotationAndLabel => "annotation+label",
-        }
-    }
-}
+/// argocd-cm `application.resourceTrackingMethod`: the one type tether
+/// uses everywhere (tether.yaml `argocd.trackingMethod` reads into it).
+pub use crate::model::TrackingMethod;
 
 /// What argocd-cm says about tracking.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -94,6 +94,19 @@ pub enum Command {
     /// Check an app's desired state against the admission policies of
     /// tether.yaml `policies:`, offline (exit 0 pass, 1 denied, 2 error).
     Check(CheckArgs),
+    /// Diff two apps' desired states without what differs between stages
+    /// by design (namespace, name prefix/suffix, tracking marks); exit 0
+    /// same, 1 differs, 2 error.
+    Compare(super::stage_args::CompareArgs),
+    /// Commit the previous stage's versions (images, Helm values, files)
+    /// into a stage of a pipeline, keeping the files' comments and
+    /// layout; prints the commit id.
+    Promote(super::stage_args::PromoteArgs),
+    /// Pipelines stage by stage: what each runs, sync, health, gates and
+    /// what the next promotion would change.
+    Pipeline(super::stage_args::PipelineArgs),
+    /// Sync windows of tether.yaml and the apps each blocks now.
+    Windows(super::stage_args::WindowsArgs),
     /// Stop automated sync and self-heal of an app for everyone (recorded in the cluster).
     Pause(PauseArgs),
     /// Restart automated sync of a paused app.
@@ -231,6 +244,10 @@ pub struct SyncArgs {
     /// on purpose; `status` says who and why).
     #[arg(long)]
     pub paused_ok: bool,
+    /// Sync even though a sync window blocks the app now (recorded in
+    /// the history as who overrode which window).
+    #[arg(long)]
+    pub override_window: bool,
     /// Live Argo CD apps: sync only this resource (KIND/NAMESPACE/NAME or
     /// GROUP/KIND/NAMESPACE/NAME; repeatable).
     #[arg(long = "resource", value_name = "KIND/NAMESPACE/NAME")]

@@ -1,6 +1,6 @@
 //! `tether manifests APP [--revision REV]`: the desired state exactly as a
 //! sync would apply it — namespaces set, tracking marks added — for every
-//! app, tether's or imported. Secret values are masked as everywhere.
+//! app, tether's or imported (an Argo CD app's hooks last). Secret values are masked as everywhere.
 
 use super::args::{ManifestsArgs, OutputFormat};
 use super::output::{CliError, CliResult, print_out, write_structured};
@@ -16,7 +16,9 @@ pub async fn run(engine: &Engine, args: &ManifestsArgs) -> CliResult {
         .manifests(&args.app, revision.as_ref())
         .await
         .map_err(CliError::new)?;
+    // Argo CD hooks follow the objects: a sync runs them too.
     let mut objects = desired.objects;
+    objects.extend(desired.hooks);
     for object in &mut objects {
         let salt = salt_of(object);
         mask_secret(object, &salt);

@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod compare;
 mod controller;
 mod demo;
 mod diff;
@@ -11,8 +12,11 @@ mod history;
 mod live;
 mod manifests;
 mod output;
+mod pipeline;
 mod progress;
+mod promote;
 mod render;
+mod stage_args;
 mod status;
 mod sync;
 #[cfg(feature = "tui")]
@@ -58,6 +62,10 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Apps(args) | Command::Status(args) => status::run(&engine().await?, &args).await,
         Command::Sync(args) => sync::run(&engine().await?, &args).await,
         Command::Check(args) => check::run(&engine().await?, &args),
+        Command::Compare(args) => compare::run(&engine().await?, &args),
+        Command::Promote(args) => promote::run(&engine().await?, &args).await,
+        Command::Pipeline(args) => pipeline::run(&engine().await?, &args).await,
+        Command::Windows(args) => pipeline::windows(&engine().await?, &args),
         Command::Diff(args) => diff::run(&engine().await?, &args).await,
         Command::Manifests(args) => manifests::run(&engine().await?, &args).await,
         Command::Pause(args) => history::pause(&engine().await?, &args).await,
@@ -127,6 +135,7 @@ pub fn load_engine(
     };
     let mut apps = config.apps.clone();
     let mut warnings = Vec::new();
+    let mut appsets = Vec::new();
     if !config.import.is_empty() {
         let imported = crate::import::import_apps(&config, index.clone());
         let defaults = config.render.clone();
@@ -138,6 +147,7 @@ pub fn load_engine(
             app
         }));
         warnings = imported.warnings;
+        appsets = imported.appsets;
     }
     for warning in &warnings {
         eprintln!("tether: warning: {warning}");
@@ -148,7 +158,10 @@ pub fn load_engine(
     Ok(Engine::new(apps, kube)
         .with_options(engine_options(&client))
         .with_warnings(warnings)
+        .with_imported_appsets(appsets)
         .with_policies(config.policies.clone())
+        .with_pipelines(config.pipelines.clone())
+        .with_sync_windows(&config.sync_windows)
         .with_live(contexts, mapping))
 }
 

@@ -64,6 +64,7 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         revision: args.revision.as_deref().map(Revision::parse),
         by: None,
         progress: printer.as_ref().map(ProgressPrinter::channel),
+        override_window: args.override_window,
     };
     let result = engine.sync(&args.app, &options).await;
     drop(options);

@@ -17,6 +17,8 @@
 //! - `ignoreDifferences[].jqPathExpressions` compile
 //!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary);
 //! - `policies.path` stays inside its repo (DESIGN.md §7);
+//! - `pipelines:` and `syncWindows:` follow the rules in `pipelines.rs`
+//!   (DESIGN.md §7);
 //! - `client.applyConcurrency` is at least 1 ([`ClientSettings`]).
 //!
 //! ```
@@ -31,6 +33,7 @@ mod error;
 mod import;
 mod locate;
 pub mod paths;
+mod pipelines;
 mod validate;
 
 pub use client::ClientSettings;
@@ -41,8 +44,10 @@ pub use validate::{
     is_known_sync_option,
 };
 
+use crate::argocd::SyncWindowSpec;
 use crate::model::{
-    AppSpec, ArgoSettings, ClusterMapping, ImportSpec, PolicySource, RenderSettings, RepoMapping,
+    AppSpec, ArgoSettings, ClusterMapping, ImportSpec, PipelineSpec, PolicySource, RenderSettings,
+    RepoMapping,
 };
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
@@ -72,6 +77,10 @@ pub struct Config {
     /// Where the ValidatingAdmissionPolicies checked before every sync
     /// live (DESIGN.md §7), repo resolved; None when not configured.
     pub policies: Option<PolicySource>,
+    /// Staged rollouts: the same app across stages (DESIGN.md §7).
+    pub pipelines: Vec<PipelineSpec>,
+    /// Sync windows (Argo CD AppProject semantics) for every app.
+    pub sync_windows: Vec<SyncWindowSpec>,
     /// How requests to API servers are paced (`client:`).
     pub client: ClientSettings,
 }
@@ -95,6 +104,10 @@ struct Document {
     render: RenderSettings,
     #[serde(default)]
     policies: Option<PolicySource>,
+    #[serde(default)]
+    pipelines: Vec<PipelineSpec>,
+    #[serde(default, rename = "syncWindows")]
+    sync_windows: Vec<SyncWindowSpec>,
     #[serde(default)]
     client: ClientSettings,
 }
@@ -153,7 +166,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         .or_else(|| {
             import::first_violation(&doc.repos, &doc.clusters, &doc.import, doc.apps.is_empty())
         })
-        .or_else(|| import::policies_violation(doc.policies.as_ref()));
+        .or_else(|| import::policies_violation(doc.policies.as_ref()))
+        .or_else(|| {
+            let others = !doc.import.is_empty() || !doc.clusters.is_empty();
+            pipelines::first_violation(&doc.pipelines, &doc.apps, others)
+        })
+        .or_else(|| pipelines::windows_violation(&doc.sync_windows));
     if let Some(v) = violation {
         let line = locate(text, &v.segs()).unwrap_or(1);
         return Err(invalid(line, format!("{}: {}", v.field(), v.problem)));
@@ -197,6 +215,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         import,
         render: doc.render,
         policies,
+        pipelines: doc.pipelines,
+        sync_windows: doc.sync_windows,
         client: doc.client,
     })
 }

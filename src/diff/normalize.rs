@@ -55,7 +55,7 @@ pub fn strip_noise(object: &Value) -> Value {
 /// rules that come from elsewhere).
 pub fn apply_ignores(object: &mut Value, key: &ResourceKey, ignores: &[IgnoreDifference]) {
     let mut paths = Vec::new();
-    for rule in ignores.iter().filter(|r| matches(r, key)) {
+    for rule in ignores.iter().filter(|r| rule_matches(r, key)) {
         paths.extend(
             rule.json_pointers
                 .iter()
@@ -73,14 +73,43 @@ pub fn apply_ignores(object: &mut Value, key: &ResourceKey, ignores: &[IgnoreDif
     }
 }
 
-fn matches(rule: &IgnoreDifference, key: &ResourceKey) -> bool {
-    rule.group == key.group
-        && rule.kind == key.kind
+/// Whether a rule is about `key`: group and kind equal or matched by a
+/// glob (`*` any run of characters, `?` one, as Argo CD's rules match
+/// them), name and namespace equal when set.
+pub(super) fn rule_matches(rule: &IgnoreDifference, key: &ResourceKey) -> bool {
+    wildcard(&rule.group, &key.group)
+        && wildcard(&rule.kind, &key.kind)
         && rule.name.as_ref().is_none_or(|n| *n == key.name)
         && rule
             .namespace
             .as_ref()
             .is_none_or(|n| Some(n) == key.namespace.as_ref())
+}
+
+/// `*` / `?` wildcard match of the whole text.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    if !pattern.contains(['*', '?']) {
+        return pattern == text;
+    }
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
 }
 
 /// Removes the value at an RFC 6901 pointer, if present (and a mapping
@@ -125,6 +154,10 @@ mod tests {
             d,
             json!({"spec": {"template": {"spec": {"containers": [{"name": "a"}, {"name": "b"}]}}}})
         );
+        assert!(
+            wildcard("*", "") && wildcard("apps*", "apps") && wildcard("*.k8s.io", "rbac.k8s.io")
+        );
+        assert!(!wildcard("apps", "apps2") && !wildcard("?pps", "pps"));
         let other = ResourceKey::new("apps", "StatefulSet", Some("web"), "api");
         let mut s = json!({"spec": {"replicas": 3}});
         apply_ignores(&mut s, &other, &rules);

@@ -76,6 +76,8 @@ pub enum EngineCommand {
     /// The Argo CD operation of a live app as last read from the watch
     /// cache → [`EngineEvent::Operation`].
     Operation { app: String },
+    /// The stages of a pipeline → [`EngineEvent::Pipeline`].
+    Pipeline { name: String },
 }
 
 /// Something that happened, for status lines and views. Results of
@@ -149,6 +151,11 @@ pub enum EngineEvent {
     Operation {
         app: String,
         operation: Arc<OperationView>,
+    },
+    /// A pipeline's stages (`name` is the pipeline's).
+    Pipeline {
+        name: String,
+        view: Arc<super::PipelineView>,
     },
 }
 

@@ -169,7 +169,10 @@ impl Engine {
             let Some(status) = statuses.iter().find(|s| s.name == app.name) else {
                 continue;
             };
-            let held_back = held_back_by(status);
+            let held_back = held_back_by(status).or_else(|| {
+                let windows = self.window_check(app, false, chrono::Utc::now());
+                (!windows.allowed()).then(|| format!("automation waits: {}", windows.reason()))
+            });
             let held = held_back.is_some();
             self.automation.with(&app.name, |a| a.held_back = held_back);
             if held {

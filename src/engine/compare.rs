@@ -4,7 +4,9 @@
 use super::desired::{self, Desired};
 use super::prune::find_extras;
 use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
-use crate::diff::{apply_ignores, normalize_desired, subset_differences};
+use crate::diff::{
+    apply_ignores, apply_manager_ignores, normalize_desired, subset_differences, trusted_managers,
+};
 use crate::health;
 use crate::model::{
     AppEngine, AppSpec, AppStatus, GroupVersionKind, HealthStatus, IgnoreDifference, ResourceKey,
@@ -17,7 +19,10 @@ use std::collections::HashMap;
 /// namespaces and the tracking label. Kinds the cluster does not serve yet
 /// (a CRD in the same app) fall back to the offline table.
 pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects: &mut Vec<Value>) {
-    add_managed_namespace(app, objects);
+    let untracked_ns = untracked_namespace(app);
+    if !untracked_ns {
+        add_managed_namespace(app, objects);
+    }
     let mut scopes: HashMap<(String, String), bool> = crd_scopes(objects);
     for object in objects.iter() {
         if let Some(gvk) = gvk_of(object) {
@@ -38,12 +43,18 @@ pub async fn prepare_for_cluster(app: &AppSpec, client: &ClusterClient, objects:
             .copied()
             .unwrap_or_else(|| desired::is_namespaced_offline(group, kind))
     });
+    if untracked_ns {
+        add_managed_namespace(app, objects);
+    }
 }
 
 /// [`prepare_for_cluster`] without a cluster: namespacing from the table of
 /// kinds every cluster serves alike, CRDs of the app read for their own.
 pub fn prepare_offline(app: &AppSpec, objects: &mut Vec<Value>) {
-    add_managed_namespace(app, objects);
+    let untracked_ns = untracked_namespace(app);
+    if !untracked_ns {
+        add_managed_namespace(app, objects);
+    }
     let scopes = crd_scopes(objects);
     desired::prepare(app, objects, |group, kind| {
         scopes
@@ -51,11 +62,34 @@ pub fn prepare_offline(app: &AppSpec, objects: &mut Vec<Value>) {
             .copied()
             .unwrap_or_else(|| desired::is_namespaced_offline(group, kind))
     });
+    if untracked_ns {
+        add_managed_namespace(app, objects);
+    }
+}
+
+/// An Argo CD app's `syncPolicy.managedNamespaceMetadata`, if set.
+fn managed_namespace_metadata(app: &AppSpec) -> Option<&Value> {
+    let origin = app.origin.as_deref()?;
+    if origin.engine != AppEngine::Argocd {
+        return None;
+    }
+    origin
+        .object
+        .pointer("/spec/syncPolicy/managedNamespaceMetadata")
+        .filter(|m| !m.is_null())
+}
+
+/// Whether the namespace `CreateNamespace=true` creates stays without the
+/// app's mark: Argo CD creates it but counts it among the app's resources
+/// (tracked, compared) only when `managedNamespaceMetadata` is set.
+fn untracked_namespace(app: &AppSpec) -> bool {
+    app.engine() == AppEngine::Argocd && managed_namespace_metadata(app).is_none()
 }
 
 /// With `CreateNamespace=true` the destination namespace is part of the
 /// desired state (unless the manifests define it): synced, shown and kept
-/// like any other object, never an Extra.
+/// like any other object, never an Extra. For an Argo CD app it carries
+/// the labels and annotations of `managedNamespaceMetadata`.
 fn add_managed_namespace(app: &AppSpec, objects: &mut Vec<Value>) {
     let Some(ns) = &app.destination.namespace else {
         return;
@@ -68,9 +102,17 @@ fn add_managed_namespace(app: &AppSpec, objects: &mut Vec<Value>) {
             && o.pointer("/metadata/name").and_then(Value::as_str) == Some(ns)
     });
     if !defined {
-        objects.push(serde_json::json!({
+        let mut namespace = serde_json::json!({
             "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}
-        }));
+        });
+        if let Some(meta) = managed_namespace_metadata(app) {
+            for field in ["labels", "annotations"] {
+                if let Some(entries) = meta.get(field).filter(|e| e.is_object()) {
+                    namespace["metadata"][field] = entries.clone();
+                }
+            }
+        }
+        objects.push(namespace);
     }
 }
 
@@ -122,6 +164,7 @@ pub fn compare_resource(
         let mut seen = live.clone();
         apply_ignores(&mut wanted, &key, ignores);
         apply_ignores(&mut seen, &key, ignores);
+        apply_manager_ignores(&mut wanted, &mut seen, live, &key, ignores);
         subset_differences(&wanted, &seen)
     };
     let verdict = health::assess(live);
@@ -144,10 +187,19 @@ pub async fn resource_status(
     let gvk = gvk_of(desired).unwrap_or_default();
     let key =
         ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
-    match client
-        .cached_get(&gvk, key.namespace.as_deref(), &key.name)
-        .await
-    {
+    // The watch cache drops managedFields: rules naming field managers
+    // need the object as the API server returns it.
+    let read = if trusted_managers(&key, ignores).is_empty() {
+        client
+            .cached_get(&gvk, key.namespace.as_deref(), &key.name)
+            .await
+    } else {
+        client
+            .get(&gvk, key.namespace.as_deref(), &key.name)
+            .await
+            .map(|o| o.map(std::sync::Arc::new))
+    };
+    match read {
         Ok(live) => compare_resource(desired, live.as_deref(), ignores),
         Err(ClusterError::UnknownKind { .. }) => {
             let mut status = compare_resource(desired, None, ignores);
@@ -200,23 +252,46 @@ pub async fn app_status(
                 .await
                 .ok()
                 .flatten();
+            let (sync, message) = if extra.ignore_extraneous {
+                (SyncStatus::Synced, EXTRA_IGNORED_MESSAGE)
+            } else if extra.no_prune {
+                (SyncStatus::OutOfSync, EXTRA_NO_PRUNE_MESSAGE)
+            } else {
+                (SyncStatus::OutOfSync, EXTRA_MESSAGE)
+            };
             resources.push(ResourceStatus {
                 group: extra.key.group,
                 version: extra.version,
                 kind: extra.key.kind,
                 namespace: extra.key.namespace.unwrap_or_default(),
                 name: extra.key.name,
-                sync: SyncStatus::OutOfSync,
+                sync,
                 health: live.map_or(HealthStatus::Missing, |l| health::assess(&l).status),
-                message: EXTRA_MESSAGE.to_string(),
+                message: message.to_string(),
             });
         }
     }
-    summarize(app, cluster, desired.revision, resources)
+    let mut status = summarize(app, cluster, desired.revision, resources);
+    // Conditions the controller would raise (Argo CD's
+    // RepeatedResourceWarning) follow the app's own message.
+    for warning in &desired.warnings {
+        if !status.message.is_empty() {
+            status.message.push_str("; ");
+        }
+        status.message.push_str(warning);
+    }
+    status
 }
 
 /// The message of a tracked object that Git no longer describes.
 pub const EXTRA_MESSAGE: &str = "extra: tracked but no longer in Git (sync with prune deletes it)";
+/// An extra object an Argo CD app keeps from pruning (`Prune=false`).
+pub const EXTRA_NO_PRUNE_MESSAGE: &str =
+    "extra: tracked but no longer in Git; Prune=false: a prune keeps it";
+/// An extra object that does not count for an Argo CD app's sync status
+/// (`compare-options: IgnoreExtraneous`).
+pub const EXTRA_IGNORED_MESSAGE: &str =
+    "extra: tracked but no longer in Git; IgnoreExtraneous: the app stays Synced";
 
 /// Rolls resource states up into the app's: OutOfSync if any resource is,
 /// Unknown if any is unknown; health is the worst.
@@ -281,9 +356,7 @@ fn engine_paused(origin: &crate::model::AppOrigin) -> bool {
     let object = &origin.object;
     match origin.engine {
         AppEngine::Flux => object.pointer("/spec/suspend") == Some(&Value::Bool(true)),
-        AppEngine::Argocd => object
-            .pointer("/spec/syncPolicy/automated")
-            .is_none_or(|a| a.is_null() || a.get("enabled") == Some(&Value::Bool(false))),
+        AppEngine::Argocd => !crate::argocd::is_automated(object),
         AppEngine::Tether => false,
     }
 }

@@ -22,6 +22,12 @@ pub struct Desired {
     pub objects: Vec<Value>,
     /// The values the app marks secret, to mask in every output.
     pub secrets: Arc<SecretStrings>,
+    /// Argo CD hooks (`argocd.argoproj.io/hook` PreSync, Sync, PostSync,
+    /// SyncFail…): run around the sync, never compared or pruned.
+    pub hooks: Vec<Value>,
+    /// What the app's controller would warn about while rendering
+    /// (Argo CD's `RepeatedResourceWarning`).
+    pub warnings: Vec<String>,
 }
 
 /// Rendered desired states by app, reused while the app's revision
@@ -85,11 +91,15 @@ fn render_at(
 ) -> Result<Desired, EngineError> {
     mapped(app)?;
     if let Some(rendered) = super::imported::render_imported(app, repo, revision) {
-        let (objects, secrets) = rendered?;
+        let rendered = rendered?;
+        check_names(app, &rendered.objects)?;
+        check_names(app, &rendered.hooks)?;
         return Ok(Desired {
             revision: id,
-            objects,
-            secrets: Arc::new(secrets),
+            objects: rendered.objects,
+            secrets: Arc::new(rendered.secrets),
+            hooks: rendered.hooks,
+            warnings: rendered.warnings,
         });
     }
     let limits = app.render.limits();
@@ -104,11 +114,28 @@ fn render_at(
                 message: secrets.mask_text(&e.to_string()),
             }
         })?;
+    check_names(app, &objects)?;
     Ok(Desired {
         revision: id,
         objects,
         secrets: Arc::new(secrets),
+        hooks: Vec::new(),
+        warnings: Vec::new(),
     })
+}
+
+/// Refuses a render holding an object whose name or namespace the API
+/// server would refuse for its kind: names go into request URLs, so one
+/// such as `../x` must stop here. (Renderers print such names as kustomize
+/// and helm do; the engine is where they would be sent.)
+fn check_names(app: &AppSpec, objects: &[Value]) -> Result<(), EngineError> {
+    match objects.iter().find_map(render::bad_name) {
+        Some(problem) => Err(EngineError::Render {
+            app: app.name.clone(),
+            message: format!("{problem} (in the rendered objects)"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The values an app marks secret (`source.helm.secretValues`), read from
@@ -385,14 +412,35 @@ pub fn render_app(app: &AppSpec, revision: Option<&Revision>) -> Result<Desired,
 
 /// Sets the destination namespace on namespaced objects without one and
 /// marks every object as the app's (tether's label, or the Argo CD / Flux
-/// marks of an imported app: [`crate::model::Tracking`]).
+/// marks of an imported app: [`super::tracking::mark`]). For an Argo CD
+/// app, cluster-scoped objects also lose a namespace they name, as Argo
+/// CD's controller drops it.
 pub fn prepare(app: &AppSpec, objects: &mut [Value], is_namespaced: impl Fn(&str, &str) -> bool) {
     if let Some(ns) = &app.destination.namespace {
         render::set_default_namespace(objects, ns, &is_namespaced);
     }
+    let argo = app.engine() == crate::model::AppEngine::Argocd;
     let tracking = app.tracking();
     for object in objects.iter_mut() {
-        tracking.mark(object);
+        if argo {
+            clear_cluster_scoped_namespace(object, &is_namespaced);
+        }
+        // The only failure (an Argo CD label value that cannot be cut to
+        // 63 characters) already failed the render, which marks the same.
+        if let Err(e) = super::tracking::mark(&tracking, object) {
+            tracing::warn!(app = app.name, "tracking: {e}");
+        }
+    }
+}
+
+fn clear_cluster_scoped_namespace(object: &mut Value, is_namespaced: &impl Fn(&str, &str) -> bool) {
+    let Some(gvk) = crate::cluster::gvk_of(object) else {
+        return;
+    };
+    if !is_namespaced(&gvk.group, &gvk.kind)
+        && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        meta.remove("namespace");
     }
 }
 

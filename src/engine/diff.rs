@@ -11,8 +11,8 @@ use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use crate::cluster::{ClusterClient, ClusterError, gvk_of};
 use crate::diff::{
-    FieldChange, SecretStrings, align_keys, apply_ignores, changed_paths, managers_of,
-    mark_changed, mask_secret, normalize_desired, strip_noise, to_yaml, unified,
+    FieldChange, SecretStrings, align_keys, apply_ignores, apply_manager_ignores, changed_paths,
+    managers_of, mark_changed, mask_secret, normalize_desired, strip_noise, to_yaml, unified,
 };
 use crate::model::{AppSpec, ResourceKey};
 use serde::Serialize;
@@ -120,11 +120,23 @@ async fn diff_one(
     let prepare = |v: &Value| {
         let mut v = strip_noise(v);
         apply_ignores(&mut v, &key, &app.ignore_differences);
-        mask_secret(&mut v, &salt);
         v
     };
     let mut desired_side = prepare(&predicted);
     let mut live_side = live.as_ref().map(prepare);
+    if let (Some(raw), Some(live_side)) = (&live, &mut live_side) {
+        apply_manager_ignores(
+            &mut desired_side,
+            live_side,
+            raw,
+            &key,
+            &app.ignore_differences,
+        );
+    }
+    mask_secret(&mut desired_side, &salt);
+    if let Some(live_side) = &mut live_side {
+        mask_secret(live_side, &salt);
+    }
     match &mut live_side {
         Some(live_side) => secrets.mask_values(&mut [&mut desired_side, live_side], &salt),
         None => secrets.mask_values(&mut [&mut desired_side], &salt),

@@ -38,6 +38,10 @@ pub enum EngineError {
     /// An action tether may not take on an app another engine manages.
     #[error("{0}")]
     ReadOnly(String),
+    /// A pipeline (DESIGN.md §7) that is unknown, or a promotion that
+    /// cannot be made: `pipeline web: …`.
+    #[error("pipeline {pipeline}: {message}")]
+    Pipeline { pipeline: String, message: String },
 }
 
 impl EngineError {

@@ -145,6 +145,14 @@ impl Engine {
                 }],
                 Err(e) => vec![done(app, Err(e))],
             },
+            EngineCommand::Pipeline { name } => match self.pipeline_views(Some(&name)).await {
+                Ok(mut views) if !views.is_empty() => vec![EngineEvent::Pipeline {
+                    name,
+                    view: Arc::new(views.remove(0)),
+                }],
+                Ok(_) => Vec::new(),
+                Err(e) => vec![done(name, Err(e))],
+            },
             EngineCommand::History { app } => match self.history(&app).await {
                 Ok(history) => vec![EngineEvent::History {
                     app,

@@ -1,41 +1,108 @@
-//! Rendering an imported app as its controller does: a Flux Kustomization
-//! through kustomize-controller's steps ([`crate::flux::kustomization`]),
-//! a HelmRelease through helm-controller's ([`crate::flux::helmrelease`]).
-//! Argo CD Applications render through tether's renderers with Argo CD's
-//! conventions. Values that came from Secrets are masked in every output.
+//! Rendering an imported app as its controller does: an Argo CD
+//! Application through the repo-server's steps ([`crate::argocd::app`],
+//! sources read from local checkouts), a Flux Kustomization through
+//! kustomize-controller's ([`crate::flux::kustomization`]), a HelmRelease
+//! through helm-controller's ([`crate::flux::helmrelease`]). Values that
+//! came from Secrets are masked in every output.
 
 use super::EngineError;
-use super::desired::collect_scalars;
+use super::checkouts::CheckoutRepos;
+use super::desired::{collect_scalars, is_namespaced_offline};
+use crate::argocd::app::{plan, render};
 use crate::diff::SecretStrings;
 use crate::flux::RefObjects;
+use crate::flux::policy::ApplyPolicy;
 use crate::flux::refs::secret_data;
 use crate::model::{AppEngine, AppOrigin, AppSpec, FileTree, Revision, ValuePath};
 use crate::source::Repo;
 use serde_json::Value;
 
-/// The objects and secret values of an imported app, or None for an app
-/// tether's own renderers handle.
+/// What rendering an imported app gives besides the objects to apply.
+pub(crate) struct ImportedRender {
+    /// Objects compared, applied and pruned as the app's.
+    pub objects: Vec<Value>,
+    /// Argo CD hooks (PreSync, Sync, PostSync, SyncFail, …): run by a
+    /// sync, never compared or pruned.
+    pub hooks: Vec<Value>,
+    pub secrets: SecretStrings,
+    /// Conditions the controller would raise (`RepeatedResourceWarning`).
+    pub warnings: Vec<String>,
+}
+
+/// The render of an imported app, or None for an app tether's own
+/// renderers handle.
 pub(crate) fn render_imported(
     app: &AppSpec,
     repo: &Repo,
     revision: &Revision,
-) -> Option<Result<(Vec<Value>, SecretStrings), EngineError>> {
+) -> Option<Result<ImportedRender, EngineError>> {
     let origin = app.origin.as_deref()?;
-    if origin.engine != AppEngine::Flux {
-        return None;
-    }
     let render_err = |message: String| EngineError::Render {
         app: app.name.clone(),
         message,
     };
+    if origin.engine == AppEngine::Argocd {
+        return Some(argo_application(origin, revision).map_err(render_err));
+    }
+    if origin.engine != AppEngine::Flux {
+        return None;
+    }
     let refs = RefObjects::from_objects(origin.related.iter().cloned());
-    Some(match origin.kind.as_str() {
-        "Kustomization" => {
-            flux_kustomization(app, origin, repo, revision, &refs).map_err(render_err)
+    let rendered = match origin.kind.as_str() {
+        "Kustomization" => flux_kustomization(app, origin, repo, revision, &refs),
+        "HelmRelease" => flux_helm_release(app, origin, repo, revision, &refs),
+        other => Err(format!("Flux kind {other} is not an app")),
+    };
+    Some(
+        rendered
+            .map(|(objects, secrets)| ImportedRender {
+                // `ssa: Ignore` / `reconcile: disabled`: never applied.
+                objects: objects
+                    .into_iter()
+                    .filter(|o| crate::flux::policy::object_policy(o).apply != ApplyPolicy::Ignore)
+                    .collect(),
+                hooks: Vec::new(),
+                secrets,
+                warnings: Vec::new(),
+            })
+            .map_err(render_err),
+    )
+}
+
+/// An Application as the repo-server renders it: its plan, every source
+/// read from its checkout (the primary source at `revision`), then the
+/// project checked ([`super::argo_project`]), then the objects split into
+/// the ones synced and the hooks; `Skip` hooks are dropped. Only Secrets are masked (Argo CD marks no values secret).
+fn argo_application(origin: &AppOrigin, revision: &Revision) -> Result<ImportedRender, String> {
+    let settings = crate::argocd::app::ArgoSettings::from(&origin.argocd);
+    let plan = plan(&origin.object, &settings).map_err(|e| e.to_string())?;
+    let mut repos = CheckoutRepos::new(origin.checkouts.clone());
+    if let Some(primary) = plan.sources.first() {
+        repos = repos.pin(
+            &primary.repo_url,
+            &primary.target_revision,
+            revision.clone(),
+        );
+    }
+    let rendered = render(&plan, &repos, &is_namespaced_offline).map_err(|e| e.to_string())?;
+    super::argo_project::check_project(origin, &rendered.objects, &is_namespaced_offline)?;
+    let mut out = ImportedRender {
+        objects: Vec::new(),
+        hooks: Vec::new(),
+        secrets: SecretStrings::default(),
+        warnings: rendered.warnings,
+    };
+    for (object, policy) in rendered.objects.into_iter().zip(rendered.policies) {
+        if policy.is_skipped() {
+            continue;
         }
-        "HelmRelease" => flux_helm_release(app, origin, repo, revision, &refs).map_err(render_err),
-        other => Err(render_err(format!("Flux kind {other} is not an app"))),
-    })
+        if policy.is_hook() {
+            out.hooks.push(object);
+        } else {
+            out.objects.push(object);
+        }
+    }
+    Ok(out)
 }
 
 /// The source artifact a Flux app reads: the app's folder (and what its

@@ -298,7 +298,7 @@ impl Engine {
                 push(live.target(), patches::flux_resume(object).map_err(refuse)?);
             }
             (LiveAction::Rollback { id, prune }, true) => {
-                if patches::argo_automated(object) {
+                if crate::argocd::is_automated(object) {
                     push(
                         live.target(),
                         patches::argo_pause(

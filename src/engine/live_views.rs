@@ -80,11 +80,12 @@ impl Engine {
         Vec::new()
     }
 
-    /// The ApplicationSets of the watched contexts as rows, each with the
-    /// number of `apps` whose parent it is, by cluster, namespace, name.
+    /// The ApplicationSets found in Git and those of the watched contexts
+    /// as rows, each with the number of `apps` whose parent it is, by
+    /// cluster, namespace, name (Git ones first: their cluster is empty).
     pub(super) fn appset_rows(&self, apps: &[AppStatus]) -> Vec<AppSetStatus> {
         let state = self.live_state();
-        if state.view.appsets.is_empty() {
+        if state.view.appsets.is_empty() && self.imported_appsets.is_empty() {
             return Vec::new();
         }
         let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -95,8 +96,9 @@ impl Engine {
             .view
             .appsets
             .iter()
-            .map(|s| {
-                let mut row = appset_status(s);
+            .map(appset_status)
+            .chain(self.imported_appsets.iter().map(AppSetStatus::from))
+            .map(|mut row| {
                 row.apps = counts.get(row.reference.as_str()).copied().unwrap_or(0);
                 row
             })

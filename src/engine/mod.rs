@@ -4,13 +4,16 @@
 
 mod actions;
 mod api;
+mod argo_project;
 mod automation;
+mod checkouts;
 mod compare;
 mod desired;
 mod diff;
 mod error;
 mod events;
 mod handle;
+mod hooks;
 mod imported;
 mod leases;
 mod live;
@@ -21,18 +24,23 @@ mod metrics;
 mod order;
 mod permissions;
 mod policies;
+mod promote;
 mod prune;
 mod record;
 mod runner;
 mod sources;
+mod stage_compare;
 mod sync;
 mod sync_progress;
+mod tracking;
 mod tree;
+mod windows;
 
 pub use crate::live::patches::PAUSE_REASON;
 pub use crate::live::{OperationResource, OperationView};
 pub use api::{ClusterState, EngineCommand, EngineEvent, EngineHandle, Snapshot};
 pub use automation::{HEAL_LIMIT, HEAL_WINDOW};
+pub use checkouts::CheckoutRepos;
 pub use compare::{EXTRA_MESSAGE, compare_resource, summarize};
 pub use desired::{
     Desired, TRACKING_LABEL, follow_kustomizations, is_namespaced_offline, prepare, read_sources,
@@ -46,7 +54,12 @@ pub use metrics::Metrics;
 pub use order::{Step, WAVE_ANNOTATIONS, kind_rank, plan_steps, sort_for_apply, wave_of};
 pub use permissions::WRITE_ACTIONS;
 pub use policies::{CheckReport, check_against_cluster, requester};
+pub use promote::{
+    FileChange, GateState, ImageRef, Moved, PipelineView, PromoteOptions, Promotion, StageView,
+};
 pub use prune::{Extra, PRUNE_ANNOTATION, find_extras};
 pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
+pub use stage_compare::{StageDiff, StageResourceDiff};
 pub use sync::{ResourceResult, SyncReport};
 pub use sync_progress::{PendingHealth, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED, step_label};
+pub use windows::{WindowCheck, WindowRow, describe as describe_window};

@@ -4,7 +4,8 @@
 //! before (the inventory); any list that fails, or a watch that is not
 //! current, stops the prune before anything is deleted, and so does a
 //! delete the user may not do; a delete that fails stops it where it is;
-//! `tether.dev/prune: "false"` is never deleted.
+//! `tether.dev/prune: "false"` is never deleted, nor (Argo CD apps) an
+//! object annotated `Prune=false`; Argo CD hooks are never extras.
 
 use super::EngineError;
 use super::order::kind_rank;
@@ -24,6 +25,21 @@ pub const PRUNE_ANNOTATION: &str = "tether.dev/prune";
 pub struct Extra {
     pub key: ResourceKey,
     pub version: String,
+    /// Argo CD `argocd.argoproj.io/sync-options: Prune=false` on the live
+    /// object: listed, never deleted.
+    pub no_prune: bool,
+    /// Argo CD `argocd.argoproj.io/compare-options: IgnoreExtraneous`:
+    /// listed, does not make the app OutOfSync.
+    pub ignore_extraneous: bool,
+}
+
+/// For an Argo CD app: a live Argo CD or Helm hook, which a sync runs
+/// and its delete policy removes; never an extra.
+fn is_live_hook(object: &Value) -> bool {
+    let annotations = object.pointer("/metadata/annotations");
+    [crate::argocd::app::HOOK_ANNOTATION, "helm.sh/hook"]
+        .iter()
+        .any(|k| annotations.and_then(|a| a.get(k)).is_some())
 }
 
 /// Live objects carrying the mark of `tracking` (the app `app`'s) that
@@ -51,6 +67,7 @@ pub async fn find_extras(
             .or_insert_with(|| entry.version.clone());
     }
 
+    let argo = matches!(tracking, Tracking::Argocd { .. });
     let mut extras = Vec::new();
     for ((group, kind), version) in kinds {
         let gvk = GroupVersionKind {
@@ -87,12 +104,24 @@ pub async fn find_extras(
             let Some(key) = ResourceKey::from_object(object) else {
                 continue;
             };
-            if desired_keys.contains(&key) || is_protected(object) || !tracking.owns(object) {
+            if desired_keys.contains(&key)
+                || is_protected(object)
+                || !super::tracking::owns(tracking, object)
+                || (argo && is_live_hook(object))
+            {
                 continue;
             }
+            // A malformed annotation of a live object is not this
+            // prune's to judge: the object is an ordinary extra.
+            let policy = argo
+                .then(|| crate::argocd::app::object_policy(object).ok())
+                .flatten()
+                .unwrap_or_default();
             extras.push(Extra {
                 key,
                 version: version.clone(),
+                no_prune: policy.prune_disabled(),
+                ignore_extraneous: policy.ignore_extraneous(),
             });
         }
     }
@@ -115,7 +144,22 @@ pub(crate) async fn prune_extras(
     reporter: &SyncReporter<'_>,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
-    let extras = find_extras(&app.name, &app.tracking(), client, desired, inventory).await?;
+    let (kept, extras): (Vec<Extra>, Vec<Extra>) =
+        find_extras(&app.name, &app.tracking(), client, desired, inventory)
+            .await?
+            .into_iter()
+            .partition(|e| e.no_prune);
+    for extra in kept {
+        results.push(ResourceResult {
+            group: extra.key.group,
+            kind: extra.key.kind,
+            namespace: extra.key.namespace.unwrap_or_default(),
+            name: extra.key.name,
+            wave: None,
+            action: "kept (Prune=false)".to_string(),
+            takeovers: Vec::new(),
+        });
+    }
     let touched: Vec<_> = extras
         .iter()
         .map(|e| Touched {
@@ -184,14 +228,9 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn protection_and_tracking_are_read_from_metadata() {
+    fn protection_is_read_from_metadata() {
         let protected = json!({"metadata": {"annotations": {PRUNE_ANNOTATION: "false"}}});
         assert!(is_protected(&protected));
-        let tracked = json!({"metadata": {"labels": {"tether.dev/app": "web"}}});
-        let web = Tracking::Tether { app: "web".into() };
-        let api = Tracking::Tether { app: "api".into() };
-        assert!(web.owns(&tracked));
-        assert!(!api.owns(&tracked));
-        assert!(!web.owns(&json!({"metadata": {}})));
+        assert!(!is_protected(&json!({"metadata": {}})));
     }
 }

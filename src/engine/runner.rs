@@ -53,6 +53,8 @@ pub struct SyncOptions {
     pub by: Option<String>,
     /// Where to report each applied resource as it happens.
     pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
+    /// Sync even when a sync window blocks it now (recorded in `by`).
+    pub override_window: bool,
 }
 
 /// The login name of this process's uid, from /proc and /etc/passwd.
@@ -95,6 +97,8 @@ pub struct Engine {
     metrics: Metrics,
     pub(super) desired: DesiredCache,
     warnings: Vec<String>,
+    /// ApplicationSets found in `import:` folders (rows of the appsets view).
+    pub(super) imported_appsets: Vec<crate::model::ImportedAppSet>,
     pub(super) live: super::live::LiveScope,
     /// Sync records not saved in their cluster yet, by app.
     unsaved: Mutex<HashMap<String, Vec<PendingRecord>>>,
@@ -102,6 +106,10 @@ pub struct Engine {
     /// tether.yaml `policies:` (DESIGN.md §7), checked before every sync.
     pub(super) policies: Option<PolicySource>,
     pub(super) policy_cache: super::policies::PolicyCache,
+    /// tether.yaml `pipelines:` (DESIGN.md §7).
+    pub(super) pipelines: Vec<crate::model::PipelineSpec>,
+    /// tether.yaml `syncWindows:`, for every app.
+    pub(super) sync_windows: crate::argocd::SyncWindows,
 }
 
 impl Engine {
@@ -122,11 +130,14 @@ impl Engine {
             metrics: Metrics::default(),
             desired: DesiredCache::default(),
             warnings: Vec::new(),
+            imported_appsets: Vec::new(),
             live: Default::default(),
             unsaved: Mutex::new(HashMap::new()),
             options: EngineOptions::default(),
             policies: None,
             policy_cache: Default::default(),
+            pipelines: Vec::new(),
+            sync_windows: Default::default(),
         }
     }
 
@@ -134,6 +145,22 @@ impl Engine {
     /// (tether.yaml `policies:`); None checks nothing.
     pub fn with_policies(mut self, policies: Option<PolicySource>) -> Self {
         self.policies = policies;
+        self
+    }
+
+    /// The pipelines of tether.yaml `pipelines:` (promote, pipeline view).
+    pub fn with_pipelines(mut self, pipelines: Vec<crate::model::PipelineSpec>) -> Self {
+        self.pipelines = pipelines;
+        self
+    }
+
+    /// The windows of tether.yaml `syncWindows:` (already checked by
+    /// [`crate::config::parse`]; a bad one is dropped here with a warning).
+    pub fn with_sync_windows(mut self, specs: &[crate::argocd::SyncWindowSpec]) -> Self {
+        match crate::argocd::SyncWindows::new(specs) {
+            Ok(windows) => self.sync_windows = windows,
+            Err(e) => self.warnings.push(format!("syncWindows: {e}")),
+        }
         self
     }
 
@@ -205,6 +232,12 @@ impl Engine {
     /// Adds import warnings (see [`Engine::warnings`]).
     pub fn with_warnings(mut self, warnings: Vec<String>) -> Self {
         self.warnings = warnings;
+        self
+    }
+
+    /// Adds the ApplicationSets found in `import:` folders.
+    pub fn with_imported_appsets(mut self, appsets: Vec<crate::model::ImportedAppSet>) -> Self {
+        self.imported_appsets = appsets;
         self
     }
 
@@ -294,15 +327,35 @@ impl Engine {
             self.managed_app(name)?
         };
         let app = app.as_ref();
-        let mut desired = render_app(app, options.revision.as_ref())?;
+        let mut by = options.by.clone().unwrap_or_else(whoami);
+        if !options.dry_run {
+            let windows = self.window_check(app, true, chrono::Utc::now());
+            if !windows.allowed() && !options.override_window {
+                return Err(EngineError::Sync {
+                    app: app.name.clone(),
+                    message: format!(
+                        "{}; sync refused (--override-window syncs anyway)",
+                        windows.reason()
+                    ),
+                });
+            }
+            if !windows.allowed() {
+                by = format!("{by}, overriding {}", windows.blocking.join("; "));
+            }
+        }
+        let desired = render_app(app, options.revision.as_ref())?;
         let policies = self.policy_set(&app.name)?;
         let client = self
             .clusters
             .client(app.destination.context.as_deref())
             .await
             .map_err(|e| EngineError::cluster(&app.name, e))?;
-        super::compare::prepare_for_cluster(app, &client, &mut desired.objects).await;
-        let touched = touched_by(&client, &desired.objects).await;
+        // The checks look at the objects as they will be applied; the sync
+        // prepares its own copy (preparing twice is not idempotent: marks
+        // would reach objects added unmarked).
+        let mut prepared = desired.objects.clone();
+        super::compare::prepare_for_cluster(app, &client, &mut prepared).await;
+        let touched = touched_by(&client, &prepared).await;
         let mut checks = object_checks(&client, &touched, false).await;
         if !options.dry_run {
             checks.extend(state_checks());
@@ -316,7 +369,7 @@ impl Engine {
         let mode = SyncMode {
             dry_run: options.dry_run,
             prune: options.prune,
-            by: options.by.clone().unwrap_or_else(whoami),
+            by,
             progress: options.progress.clone(),
             policies,
             apply_concurrency: self.options.apply_concurrency,

@@ -7,6 +7,7 @@ use super::EngineError;
 use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
+use super::hooks::{phase_waves, run_phase};
 use super::order::{Step, apply_batches, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
@@ -196,10 +197,36 @@ async fn run(
                 "cannot read the app state (inventory and history), nothing applied: {e}"
             ),
         })?;
-    let steps = plan_steps(desired.objects.clone());
+    let hooks = &desired.hooks;
     let mut resources = Vec::with_capacity(desired.objects.len());
     let reporter = SyncReporter::new(&app.name, mode.progress.as_ref());
-    let mut outcome = apply_steps(app, client, &steps, mode, &reporter, &mut resources).await;
+    // As Argo CD, the namespace CreateNamespace=true creates exists before
+    // the PreSync hooks run.
+    let (early, rest): (Vec<Value>, Vec<Value>) = desired
+        .objects
+        .iter()
+        .cloned()
+        .partition(|o| !hooks.is_empty() && is_created_namespace(app, o));
+    let mut outcome = Ok(());
+    for namespace in &early {
+        match apply_one(app, client, namespace, None, mode.dry_run).await {
+            Ok(result) => {
+                reporter.send(SyncStep::Applied(result.clone()));
+                resources.push(result);
+            }
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    let steps = plan_steps(rest);
+    if outcome.is_ok() {
+        outcome = run_phase(app, client, hooks, "PreSync", None, mode, &mut resources).await;
+    }
+    if outcome.is_ok() {
+        outcome = apply_steps(app, client, &steps, hooks, mode, &reporter, &mut resources).await;
+    }
     if outcome.is_ok() && mode.prune {
         outcome = prune_extras(
             app,
@@ -212,6 +239,27 @@ async fn run(
         )
         .await;
     }
+    if outcome.is_ok() && !phase_waves(hooks, "PostSync").is_empty() {
+        // PostSync hooks run once every object is healthy.
+        if !mode.dry_run {
+            let all = Step {
+                wave: None,
+                objects: desired.objects.clone(),
+            };
+            outcome = wait_healthy(app, client, &all, mode.step_timeout, &reporter).await;
+        }
+        if outcome.is_ok() {
+            outcome = run_phase(app, client, hooks, "PostSync", None, mode, &mut resources).await;
+        }
+    }
+    if let Err(e) = &mut outcome
+        && !hooks.is_empty()
+        && let Err(EngineError::Sync { message, .. }) =
+            run_phase(app, client, hooks, "SyncFail", None, mode, &mut resources).await
+        && let EngineError::Sync { message: first, .. } = e
+    {
+        first.push_str(&format!(" (and {message})"));
+    }
     outcome.map_err(|e| e.masked(&desired.secrets))?;
     Ok(SyncReport {
         app: app.name.clone(),
@@ -223,16 +271,27 @@ async fn run(
     })
 }
 
+/// Applies the steps in order, each waited on until healthy before the
+/// next; Sync-phase hooks of a wave run after that wave's objects (hooks
+/// of a wave without objects at its place in the order).
 async fn apply_steps(
     app: &AppSpec,
     client: &ClusterClient,
     steps: &[Step],
+    hooks: &[Value],
     mode: &SyncMode,
     reporter: &SyncReporter<'_>,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
     let total: usize = steps.iter().map(|s| s.objects.len()).sum();
+    let mut hook_waves = phase_waves(hooks, "Sync").into_iter().peekable();
     for (i, step) in steps.iter().enumerate() {
+        while let (Some(wave), Some(hook_wave)) = (step.wave, hook_waves.peek().copied())
+            && hook_wave < wave
+        {
+            run_phase(app, client, hooks, "Sync", Some(hook_wave), mode, results).await?;
+            hook_waves.next();
+        }
         reporter.send(SyncStep::Wave {
             wave: step.wave,
             resources: step.objects.len(),
@@ -262,12 +321,29 @@ async fn apply_steps(
                 results.push(result);
             }
         }
+        if let Some(wave) = step.wave
+            && hook_waves.peek() == Some(&wave)
+        {
+            run_phase(app, client, hooks, "Sync", Some(wave), mode, results).await?;
+            hook_waves.next();
+        }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
             wait_healthy(app, client, step, mode.step_timeout, reporter).await?;
         }
     }
+    for wave in hook_waves {
+        run_phase(app, client, hooks, "Sync", Some(wave), mode, results).await?;
+    }
     Ok(())
+}
+
+/// The destination namespace, when `CreateNamespace=true` creates it.
+fn is_created_namespace(app: &AppSpec, object: &Value) -> bool {
+    app.has_sync_option("CreateNamespace=true")
+        && object.get("kind").and_then(Value::as_str) == Some("Namespace")
+        && object.pointer("/metadata/name").and_then(Value::as_str)
+            == app.destination.namespace.as_deref()
 }
 
 /// `wave 2`, or `Namespaces and CRDs` for the first step.
@@ -366,7 +442,7 @@ async fn apply_one(
 /// The app whose mark (of the same scheme) `live` carries, when it is
 /// not this one.
 fn tracked_by_other(live: &Value, tracking: &crate::model::Tracking) -> Option<String> {
-    let owner = tracking.owner_of(live)?;
+    let owner = super::tracking::owner_of(tracking, live)?;
     (owner != tracking.owner()).then_some(owner)
 }
 

@@ -56,12 +56,32 @@ pub async fn build_tree(
             .as_ref()
             .map(|l| descendants(l, &by_owner, 0))
             .unwrap_or_default();
-        nodes.push(root_node(resource, children));
+        nodes.push(root_node(resource, live.as_deref(), children));
     }
     Ok(nodes)
 }
 
-fn root_node(resource: &ResourceStatus, children: Vec<ResourceNode>) -> ResourceNode {
+/// A node for a resource of the app. Its health is the status's, or —
+/// when the status does not know it (Argo CD 3 no longer stores
+/// per-resource health; a Flux inventory holds none) — tether's verdict on
+/// the live object, Missing without one.
+fn root_node(
+    resource: &ResourceStatus,
+    live: Option<&Value>,
+    children: Vec<ResourceNode>,
+) -> ResourceNode {
+    let (health, message) = match (resource.health, live) {
+        (HealthStatus::Unknown, Some(object)) => {
+            let verdict = health::assess(object);
+            let message = match verdict.status {
+                HealthStatus::Healthy => String::new(),
+                _ => verdict.message,
+            };
+            (verdict.status, message)
+        }
+        (HealthStatus::Unknown, None) => (HealthStatus::Missing, resource.message.clone()),
+        (known, _) => (known, resource.message.clone()),
+    };
     ResourceNode {
         group: resource.group.clone(),
         version: resource.version.clone(),
@@ -69,8 +89,8 @@ fn root_node(resource: &ResourceStatus, children: Vec<ResourceNode>) -> Resource
         namespace: resource.namespace.clone(),
         name: resource.name.clone(),
         sync: Some(resource.sync),
-        health: resource.health,
-        message: resource.message.clone(),
+        health,
+        message,
         events: Vec::new(),
         children,
     }

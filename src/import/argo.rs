@@ -6,7 +6,7 @@
 use super::{Context, Mapped};
 use crate::model::{
     AppEngine, AppOrigin, AppOriginKind, AppSpec, AutomatedPolicy, DestinationSpec,
-    IgnoreDifference, Revision, SourceSpec, SyncPolicy, Tracking,
+    IgnoreDifference, RepoMapping, Revision, SourceSpec, SyncPolicy, Tracking,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -40,18 +40,27 @@ pub fn map_application(object: &Value, found_in: &str, manage: bool, cx: &Contex
             problems.push(if repo_url.is_empty() {
                 "the Application has no source.repoURL".to_string()
             } else {
-                format!(
-                    "source.repoURL {repo_url} has no local checkout: add `repos: [{{url: {repo_url}, path: ./CHECKOUT}}]` to tether.yaml"
-                )
+                missing_checkout("source.repoURL", repo_url)
             });
             Default::default()
         }
     };
-    if source.is_some_and(|s| s.get("chart").is_some()) {
-        problems.push(format!(
-            "the chart {:?} comes from a Helm repository, which tether does not pull; vendor it into a Git folder and point the Application's source at it",
-            source.and_then(|s| s.get("chart")).and_then(Value::as_str).unwrap_or("")
-        ));
+    let mut checkouts = Vec::new();
+    for (at, source) in all_sources(object) {
+        let url = source.get("repoURL").and_then(Value::as_str).unwrap_or("");
+        if let Some(chart) = source.get("chart").and_then(Value::as_str) {
+            problems.push(format!(
+                "{at}.chart {chart:?} comes from a Helm repository, which tether does not pull; vendor it into a Git folder and point the Application's source at it"
+            ));
+        }
+        match cx.repos.checkout(url) {
+            Some(path) => checkouts.push(RepoMapping {
+                url: url.to_string(),
+                path: path.to_path_buf(),
+            }),
+            None if url == repo_url => {}
+            None => problems.push(missing_checkout(&format!("{at}.repoURL"), url)),
+        }
     }
     let context = match cx.clusters.argo_destination(
         str_at("/spec/destination/server"),
@@ -111,21 +120,42 @@ pub fn map_application(object: &Value, found_in: &str, manage: bool, cx: &Contex
             namespace: dest_ns,
         },
         argocd: cx.argocd.clone(),
+        checkouts,
     };
     Mapped { spec, origin }
+}
+
+fn missing_checkout(field: &str, url: &str) -> String {
+    format!(
+        "{field} {url} has no local checkout: add `repos: [{{url: {url}, path: ./CHECKOUT}}]` to tether.yaml"
+    )
+}
+
+/// Every source with where it is written: `spec.source`, or each of
+/// `spec.sources` (which wins when both are set, as in Argo CD).
+fn all_sources(object: &Value) -> Vec<(String, &Value)> {
+    match object.pointer("/spec/sources").and_then(Value::as_array) {
+        Some(list) if !list.is_empty() => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("spec.sources[{i}]"), s))
+            .collect(),
+        _ => object
+            .pointer("/spec/source")
+            .map(|s| vec![("spec.source".to_string(), s)])
+            .unwrap_or_default(),
+    }
 }
 
 /// `spec.source`, or the first of `spec.sources` that has a path (the
 /// others only lend files through `ref`).
 fn primary_source(object: &Value) -> Option<&Value> {
-    if let Some(source) = object.pointer("/spec/source") {
-        return Some(source);
-    }
-    let sources = object.pointer("/spec/sources")?.as_array()?;
+    let sources = all_sources(object);
     sources
         .iter()
-        .find(|s| s.get("path").is_some())
+        .find(|(_, s)| s.get("path").is_some())
         .or_else(|| sources.first())
+        .map(|(_, s)| *s)
 }
 
 /// `targetRevision` as a revision of the local checkout: empty is `HEAD`.
@@ -191,6 +221,7 @@ fn ignore_differences(object: &Value) -> Vec<IgnoreDifference> {
             namespace: text(r, "namespace"),
             json_pointers: strings(r, "jsonPointers"),
             jq_path_expressions: strings(r, "jqPathExpressions"),
+            managed_fields_managers: strings(r, "managedFieldsManagers"),
         })
         .collect()
 }

@@ -108,6 +108,7 @@ pub fn map_flux_app(
             namespace,
         },
         argocd: cx.argocd.clone(),
+        checkouts: Vec::new(),
     };
     Mapped { spec, origin }
 }

@@ -7,20 +7,22 @@
 //! destination without a context) stays in the list with the reason.
 
 mod app_of_apps;
+mod appsets;
 mod argo;
 mod clusters;
 mod flux;
 mod repos;
 mod scan;
 
+pub use appsets::{appset_reference, expand_appset, generator_clusters};
 pub use argo::{git_revision, map_application};
 pub use clusters::{ClusterIndex, IN_CLUSTER_NAME, IN_CLUSTER_SERVER};
 pub use flux::{HELM_PREFIX, KUSTOMIZE_PREFIX, git_ref_revision, map_flux_app};
-pub use repos::{RepoIndex, normalize_url};
+pub use repos::RepoIndex;
 pub use scan::{Found, GITOPS_GROUPS, is_kept, scan_import, scan_tree};
 
 use crate::config::Config;
-use crate::model::{AppOrigin, AppSpec, ArgoSettings};
+use crate::model::{AppOrigin, AppSpec, ArgoSettings, ImportedAppSet};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -59,8 +61,11 @@ pub struct Imported {
     /// Imported apps, in import order then file order.
     pub apps: Vec<AppSpec>,
     /// Problems that are not one app's: an import folder that cannot be
-    /// read, a file that does not parse. Shown as warnings.
+    /// read, a file that does not parse, an ApplicationSet whose
+    /// generators fail. Shown as warnings.
     pub warnings: Vec<String>,
+    /// The ApplicationSets found, with the refs of the apps they generated.
+    pub appsets: Vec<ImportedAppSet>,
 }
 
 /// What mapping an object of `config` needs, without related objects:
@@ -109,6 +114,13 @@ pub fn import_apps(config: &Config, clusters: ClusterIndex) -> Imported {
         let mapped = match (f.group(), f.kind()) {
             ("argoproj.io", "Application") => {
                 map_application(&f.object, &found_in, entry.manage, &cx)
+            }
+            ("argoproj.io", "ApplicationSet") => {
+                let (appset, apps) = expand_appset(&f.object, &found_in, entry.manage, &cx);
+                out.warnings.extend(appset.error.clone());
+                out.apps.extend(apps);
+                out.appsets.push(appset);
+                continue;
             }
             ("kustomize.toolkit.fluxcd.io", "Kustomization")
             | ("helm.toolkit.fluxcd.io", "HelmRelease") => {

@@ -1,16 +1,18 @@
 //! Remote Git URLs of Argo CD and Flux objects → local checkouts: the
 //! `repos:` entries, then the remotes of every checkout tether.yaml names
 //! (so a checkout of the very repository an Application points at needs no
-//! entry).
+//! entry). URLs compare as Argo CD compares them
+//! ([`crate::argocd::same_repo`]), the one URL rule of tether.
 
+use crate::argocd::same_repo;
 use crate::model::RepoMapping;
 use crate::source::Repo;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// Local checkouts by normalised remote URL.
+/// Local checkouts by remote URL.
 #[derive(Debug, Clone, Default)]
 pub struct RepoIndex {
-    entries: Vec<(String, PathBuf)>,
+    entries: Vec<RepoMapping>,
 }
 
 impl RepoIndex {
@@ -20,16 +22,16 @@ impl RepoIndex {
         mappings: &[RepoMapping],
         checkouts: impl IntoIterator<Item = &'a Path>,
     ) -> Self {
-        let mut entries: Vec<(String, PathBuf)> = mappings
-            .iter()
-            .map(|m| (normalize_url(&m.url), m.path.clone()))
-            .collect();
+        let mut entries = mappings.to_vec();
         for checkout in checkouts {
             let Ok(repo) = Repo::open(checkout) else {
                 continue;
             };
             for url in repo.remote_urls() {
-                entries.push((normalize_url(&url), checkout.to_path_buf()));
+                entries.push(RepoMapping {
+                    url,
+                    path: checkout.to_path_buf(),
+                });
             }
         }
         Self { entries }
@@ -37,38 +39,16 @@ impl RepoIndex {
 
     /// The checkout of `url`, if any.
     pub fn checkout(&self, url: &str) -> Option<&Path> {
-        let wanted = normalize_url(url);
         self.entries
             .iter()
-            .find(|(u, _)| *u == wanted)
-            .map(|(_, p)| p.as_path())
+            .find(|m| same_repo(&m.url, url))
+            .map(|m| m.path.as_path())
     }
-}
 
-/// A Git URL in the form Argo CD compares URLs in: lowercase, without a
-/// trailing `/` or `.git`, scp-style `git@host:org/repo` as
-/// `ssh://git@host/org/repo`, and without a user for https.
-pub fn normalize_url(url: &str) -> String {
-    let mut url = url.trim().to_lowercase();
-    if !url.contains("://")
-        && let Some((user_host, path)) = url.split_once(':')
-        && !path.starts_with("//")
-    {
-        url = format!("ssh://{user_host}/{}", path.trim_start_matches('/'));
+    /// Every URL → checkout pair, `repos:` entries first.
+    pub fn mappings(&self) -> &[RepoMapping] {
+        &self.entries
     }
-    while url.ends_with('/') {
-        url.pop();
-    }
-    if let Some(stripped) = url.strip_suffix(".git") {
-        url = stripped.to_string();
-    }
-    if let Some(rest) = url.strip_prefix("https://")
-        && let Some((user, host)) = rest.split_once('@')
-        && !user.contains('/')
-    {
-        url = format!("https://{host}");
-    }
-    url
 }
 
 #[cfg(test)]
@@ -77,26 +57,34 @@ mod tests {
 
     #[test]
     fn urls_compare_as_argo_cd_compares_them() {
-        let same = [
+        let index = RepoIndex::new(
+            &[
+                RepoMapping {
+                    url: "https://github.com/acme/gitops.git".into(),
+                    path: "/checkouts/gitops".into(),
+                },
+                RepoMapping {
+                    url: "git@github.com:acme/infra.git".into(),
+                    path: "/checkouts/infra".into(),
+                },
+            ],
+            [],
+        );
+        for url in [
             "https://github.com/Acme/GitOps.git",
             "https://github.com/acme/gitops",
             "https://github.com/acme/gitops/",
-            "https://token@github.com/acme/gitops.git",
-        ];
-        for url in same {
+        ] {
             assert_eq!(
-                normalize_url(url),
-                "https://github.com/acme/gitops",
+                index.checkout(url),
+                Some(Path::new("/checkouts/gitops")),
                 "{url}"
             );
         }
         assert_eq!(
-            normalize_url("git@github.com:acme/gitops.git"),
-            "ssh://git@github.com/acme/gitops"
+            index.checkout("ssh://git@github.com/acme/infra"),
+            Some(Path::new("/checkouts/infra"))
         );
-        assert_eq!(
-            normalize_url("ssh://git@github.com/acme/gitops"),
-            "ssh://git@github.com/acme/gitops"
-        );
+        assert_eq!(index.checkout("https://github.com/acme/other"), None);
     }
 }

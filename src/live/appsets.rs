@@ -3,7 +3,7 @@
 //! app-of-apps Application whose tracking id it carries.
 
 use super::LiveApp;
-use crate::model::{AppOriginKind, AppSetStatus, HealthStatus};
+use crate::model::{AppOriginKind, AppSetStatus};
 use serde_json::Value;
 
 fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
@@ -13,19 +13,8 @@ fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
 /// The row of a live ApplicationSet (`apps` is counted by the caller).
 pub fn appset_status(appset: &LiveApp) -> AppSetStatus {
     let object = appset.object.as_ref();
-    let generators = object
-        .pointer("/spec/generators")
-        .and_then(Value::as_array)
-        .map(|all| all.iter().filter_map(generator_kind).collect())
-        .unwrap_or_default();
-    let health = match text(object, "/status/health/status") {
-        "Healthy" => HealthStatus::Healthy,
-        "Progressing" => HealthStatus::Progressing,
-        "Degraded" => HealthStatus::Degraded,
-        "Suspended" => HealthStatus::Suspended,
-        "Missing" => HealthStatus::Missing,
-        _ => HealthStatus::Unknown,
-    };
+    let generators = crate::model::generator_kinds(object);
+    let health = super::status::health_of(text(object, "/status/health/status"));
     AppSetStatus {
         name: appset.name().to_string(),
         namespace: appset.namespace().to_string(),
@@ -37,15 +26,6 @@ pub fn appset_status(appset: &LiveApp) -> AppSetStatus {
         health,
         message: appset_message(object),
     }
-}
-
-/// The kind of one generator: its only key but `selector`/`values`.
-fn generator_kind(generator: &Value) -> Option<String> {
-    generator
-        .as_object()?
-        .keys()
-        .find(|k| !matches!(k.as_str(), "selector" | "values" | "template"))
-        .cloned()
 }
 
 /// A true `ErrorOccurred` condition's message, else the first condition
@@ -92,7 +72,7 @@ pub fn parent_of(app: &LiveApp) -> Option<String> {
     }
     let tracking = object
         .pointer("/metadata/annotations")?
-        .get(crate::model::ARGOCD_TRACKING_ANNOTATION)?
+        .get(crate::argocd::TRACKING_ID_ANNOTATION)?
         .as_str()?;
     let (owner, _) = tracking.split_once(':')?;
     if owner.is_empty() {
@@ -107,6 +87,7 @@ pub fn parent_of(app: &LiveApp) -> Option<String> {
 mod tests {
     use super::*;
     use crate::live::{APPLICATION, APPLICATION_SET};
+    use crate::model::HealthStatus;
     use serde_json::json;
     use std::sync::Arc;
 

@@ -42,13 +42,6 @@ pub fn running_operation(app: &Value) -> Option<String> {
     }
 }
 
-/// Whether automated sync is on (`syncPolicy.automated` set and not
-/// `enabled: false`).
-pub fn argo_automated(app: &Value) -> bool {
-    app.pointer("/spec/syncPolicy/automated")
-        .is_some_and(|a| !a.is_null() && a.get("enabled") != Some(&Value::Bool(false)))
-}
-
 /// What an Argo CD sync asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArgoSync {
@@ -74,7 +67,7 @@ pub fn argo_sync(app: &Value, request: &ArgoSync) -> Result<Value, String> {
     }
     let target = text(app, "/spec/source/targetRevision");
     if let Some(revision) = &request.revision
-        && argo_automated(app)
+        && crate::argocd::is_automated(app)
         && revision != target
         && !(target.is_empty() && revision == "HEAD")
     {
@@ -172,7 +165,7 @@ fn pause_annotations(by: &str, at: &str, reason: &str) -> Map<String, Value> {
 /// Pause an Argo CD app: `syncPolicy.automated` removed and kept, as
 /// JSON, in an annotation with who, when and why.
 pub fn argo_pause(app: &Value, by: &str, at: &str, reason: &str) -> Result<Value, String> {
-    if !argo_automated(app) {
+    if !crate::argocd::is_automated(app) {
         return Err("automated sync is already off".to_string());
     }
     let automated = app
@@ -219,7 +212,7 @@ pub fn argo_resume(app: &Value) -> Result<Value, String> {
 /// entry's revision(s) and source(s), the apply strategy, as the API server
 /// builds it. The app must not be automated (pause it first).
 pub fn argo_rollback(app: &Value, id: i64, user: &str, prune: bool) -> Result<Value, String> {
-    if argo_automated(app) {
+    if crate::argocd::is_automated(app) {
         return Err("automated sync is on; pause the app first".to_string());
     }
     if let Some(phase) = running_operation(app) {

@@ -18,7 +18,8 @@ fn sync_of(word: &str) -> SyncStatus {
     }
 }
 
-fn health_of(word: &str) -> HealthStatus {
+/// A health word as Argo CD writes it (anything else: Unknown).
+pub(crate) fn health_of(word: &str) -> HealthStatus {
     match word {
         "Healthy" => HealthStatus::Healthy,
         "Progressing" => HealthStatus::Progressing,
@@ -37,18 +38,19 @@ pub fn live_status(app: &LiveApp, view: &LiveView) -> AppStatus {
     }
 }
 
-/// An Argo CD Application as Argo CD reports it: `status.sync.status`,
-/// `status.health.status` (Missing stays Missing), the message of a failed
-/// operation or the first `*Error` condition, paused when automated sync
-/// is off.
+/// An Argo CD Application as Argo CD reports it ([`crate::argocd::app_status`]):
+/// `status.sync.status`, `status.health.status` (Missing stays Missing),
+/// the message of a failed operation or the first `*Error` condition,
+/// paused when automated sync is off; a running operation is said first.
 pub fn argocd_status(app: &LiveApp) -> AppStatus {
     let object = app.object.as_ref();
-    let revision = match text(object, "/status/sync/revision") {
-        "" => object
-            .pointer("/status/sync/revisions/0")
-            .and_then(Value::as_str)
-            .unwrap_or(""),
-        r => r,
+    let argo = crate::argocd::app_status(object);
+    let message = match argo.operation_phase.as_deref() {
+        Some(phase @ ("Running" | "Terminating")) => format!(
+            "sync {phase}: {}",
+            text(object, "/status/operationState/message")
+        ),
+        _ => argo.message,
     };
     let resources = object
         .pointer("/status/resources")
@@ -63,11 +65,11 @@ pub fn argocd_status(app: &LiveApp) -> AppStatus {
         },
         cluster: app.context.clone(),
         namespace: text(object, "/spec/destination/namespace").to_string(),
-        revision: revision.to_string(),
-        sync: sync_of(text(object, "/status/sync/status")),
-        health: health_of(text(object, "/status/health/status")),
-        paused: !super::patches::argo_automated(object),
-        message: argocd_message(object),
+        revision: argo.revision,
+        sync: argo.sync,
+        health: argo.health,
+        paused: argo.paused,
+        message,
         resources,
         engine: AppEngine::Argocd,
         kind: Some("Application".to_string()),
@@ -76,30 +78,6 @@ pub fn argocd_status(app: &LiveApp) -> AppStatus {
         parent: super::appsets::parent_of(app),
         ..AppStatus::default()
     }
-}
-
-/// The failing or running operation's message, else the first error
-/// condition's, else the health message.
-fn argocd_message(object: &Value) -> String {
-    let phase = text(object, "/status/operationState/phase");
-    let op_message = text(object, "/status/operationState/message");
-    match phase {
-        "Failed" | "Error" => return format!("sync {phase}: {op_message}"),
-        "Running" | "Terminating" => return format!("sync {phase}: {op_message}"),
-        _ => {}
-    }
-    let conditions = object
-        .pointer("/status/conditions")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if let Some(c) = conditions
-        .iter()
-        .find(|c| text(c, "/type").ends_with("Error"))
-    {
-        return format!("{}: {}", text(c, "/type"), text(c, "/message"));
-    }
-    text(object, "/status/health/message").to_string()
 }
 
 fn argocd_resource(item: &Value) -> ResourceStatus {

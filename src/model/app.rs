@@ -258,4 +258,8 @@ pub struct IgnoreDifference {
     pub json_pointers: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jq_path_expressions: Vec<String>,
+    /// Fields owned (in the live object's `managedFields`) by any of these
+    /// field managers are left out, as Argo CD's `managedFieldsManagers`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub managed_fields_managers: Vec<String>,
 }

@@ -50,6 +50,29 @@ pub enum TrackingMethod {
     AnnotationAndLabel,
 }
 
+impl TrackingMethod {
+    /// `annotation`, `label` or `annotation+label` (argocd-cm spelling);
+    /// empty means the default. Errors say what is allowed.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "" | "annotation" => Ok(TrackingMethod::Annotation),
+            "label" => Ok(TrackingMethod::Label),
+            "annotation+label" => Ok(TrackingMethod::AnnotationAndLabel),
+            other => Err(format!(
+                "trackingMethod {other:?} is not one of annotation, label, annotation+label"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrackingMethod::Annotation => "annotation",
+            TrackingMethod::Label => "label",
+            TrackingMethod::AnnotationAndLabel => "annotation+label",
+        }
+    }
+}
+
 /// `argocd:` — what argocd-cm would say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -189,6 +212,9 @@ pub struct AppOrigin {
     pub tracking: Tracking,
     /// Argo CD settings in effect (for Argo CD apps).
     pub argocd: ArgoSettings,
+    /// The local checkout of every repository the app reads (each source
+    /// of an Argo CD Application, multi-source `ref` sources included).
+    pub checkouts: Vec<RepoMapping>,
 }
 
 impl AppOrigin {
@@ -202,4 +228,65 @@ impl AppOrigin {
             _ => format!("{}/{}/{}", self.kind, self.namespace, self.name),
         }
     }
+
+    /// For an Argo CD Application: the name of its AppProject
+    /// (`spec.project`, empty = `default`).
+    pub fn project_name(&self) -> &str {
+        match self.object.pointer("/spec/project").and_then(Value::as_str) {
+            None | Some("") => "default",
+            Some(p) => p,
+        }
+    }
+
+    /// For an Argo CD Application: its AppProject object among the objects
+    /// found with it (in Argo CD's namespace), if any. None also means
+    /// the implicit `default` project when the name is `default`.
+    pub fn app_project(&self) -> Option<&Value> {
+        if self.engine != AppEngine::Argocd {
+            return None;
+        }
+        let name = self.project_name();
+        self.related.iter().find(|o| {
+            let text = |p: &str| o.pointer(p).and_then(Value::as_str).unwrap_or("");
+            text("/kind") == "AppProject"
+                && text("/apiVersion").starts_with("argoproj.io/")
+                && text("/metadata/name") == name
+                && [String::new(), self.argocd.namespace.clone()]
+                    .contains(&text("/metadata/namespace").to_string())
+        })
+    }
+
+    /// For an Argo CD Application: the `spec.syncWindows` of its
+    /// AppProject as written (empty when there are none), for the sync
+    /// windows checks.
+    pub fn sync_windows(&self) -> &[Value] {
+        self.app_project()
+            .and_then(|p| p.pointer("/spec/syncWindows"))
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// An ApplicationSet found in an `import:` folder, and what it generated
+/// (DESIGN.md §6): for listing it next to its Applications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedAppSet {
+    /// `ApplicationSet/NAMESPACE/NAME`.
+    pub reference: String,
+    pub namespace: String,
+    pub name: String,
+    /// Where it was found: `<checkout>:<file>`.
+    pub found_in: String,
+    /// The refs of the Applications it generated (each app's `parent` is
+    /// [`Self::reference`]), in generator order.
+    pub apps: Vec<String>,
+    /// Why it generated nothing: the ApplicationSet and generator named.
+    pub error: Option<String>,
+    /// `spec.syncPolicy.applicationsSync` (`sync` when unset):
+    /// `sync`, `create-only`, `create-update` or `create-delete`.
+    pub applications_sync: String,
+    /// `spec.syncPolicy.preserveResourcesOnDeletion`.
+    pub preserve_resources_on_deletion: bool,
+    /// The object itself.
+    pub object: Value,
 }

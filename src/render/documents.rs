@@ -239,6 +239,11 @@ fn missing_field(obj: &Value) -> Option<&'static str> {
         return Some("has no kind");
     }
     if !present(obj.get("metadata").and_then(|m| m.get("name"))) {
+        if present(obj.get("metadata").and_then(|m| m.get("generateName"))) {
+            return Some(
+                "has no metadata.name, only generateName, which tether does not support: it applies objects by name (server-side apply)",
+            );
+        }
         return Some("has no metadata.name");
     }
     None
@@ -278,6 +283,18 @@ fn type_name(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generate_name_object_is_refused_saying_why() {
+        let generated = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "job-"}});
+        assert!(
+            missing_field(&generated)
+                .unwrap()
+                .contains("only generateName")
+        );
+        let nameless = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {}});
+        assert_eq!(missing_field(&nameless), Some("has no metadata.name"));
+    }
 
     #[test]
     fn splits_streams_keeping_line_numbers() {

@@ -15,7 +15,7 @@
 use super::RenderError;
 use super::documents::parse_file;
 use super::process::{self, ProcessError, ProcessLimits};
-use crate::model::{FileTree, LoadRestrictor, RenderLimits};
+use crate::model::{FileTree, LoadRestrictor, RenderLimits, TreeError};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -210,13 +210,20 @@ fn private_dir() -> std::io::Result<tempfile::TempDir> {
 /// (`..`, absolute, empty components) are skipped.
 fn materialise(tree: &FileTree, root: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(root)?;
-    for (file, bytes) in tree.files_under("").map_err(std::io::Error::other)? {
+    for file in tree.paths() {
         if file
             .split('/')
             .any(|c| c.is_empty() || c == "." || c == "..")
         {
             continue;
         }
+        // Links inside the tree are written as the files they lead to;
+        // links to folders and submodules are not files to write.
+        let bytes = match tree.read(file) {
+            Ok(bytes) => bytes,
+            Err(TreeError::Folder { .. } | TreeError::Submodule { .. }) => continue,
+            Err(e) => return Err(std::io::Error::other(e)),
+        };
         let target = root.join(file);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;

@@ -27,7 +27,7 @@ mod requote;
 pub(crate) mod scalars;
 
 pub use detect::{CHART_FILE, KUSTOMIZATION_FILES, SourceKind, detect};
-pub(crate) use documents::parse_file;
+pub(crate) use documents::{bad_name, parse_file};
 pub use error::RenderError;
 pub use helm::HelmOptions;
 pub use namespace::set_default_namespace;

@@ -16,6 +16,7 @@
 //! assert_eq!(repo.resolve(&Revision::default()).unwrap().id, id);
 //! ```
 
+mod checkout;
 mod error;
 mod log;
 mod resolve;
@@ -26,6 +27,7 @@ mod write;
 pub use error::SourceError;
 pub use log::PathLog;
 pub use revert::{RevertChange, RevertOutcome, RevertPreview};
+pub(crate) use tree::normalize as normalize_path;
 pub use tree::read_folder;
 pub use write::init_repo;
 

@@ -10,6 +10,8 @@
 
 mod worktree;
 
+pub(crate) use worktree::is_under;
+
 use super::{Repo, Signature, SourceError};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;

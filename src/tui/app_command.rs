@@ -10,7 +10,7 @@ use crate::model::AppEngine;
 use std::sync::Arc;
 
 /// The `:` commands, for the help screen: (how to type it, what it does).
-pub const COMMANDS: [(&str, &str); 15] = [
+pub const COMMANDS: [(&str, &str); 16] = [
     (":q  :quit", "quit tether"),
     (":apps", "apps table, views closed, filter cleared"),
     (":tree APP", "resource tree of APP"),
@@ -23,13 +23,19 @@ pub const COMMANDS: [(&str, &str); 15] = [
     (":all", "list every app again"),
     (":ctx", "clusters; enter lists one's apps"),
     (":appsets", "ApplicationSets; enter lists their apps"),
+    (
+        ":pipeline NAME  :pl NAME",
+        "stages, gates and pending changes of a pipeline",
+    ),
     (":theme NAME", "switch theme"),
     (":keymap NAME", "switch keymap"),
     (":help", "show this help"),
 ];
 
 /// Command words and whether they take an argument.
-const VERBS: [(&str, bool); 15] = [
+const VERBS: [(&str, bool); 17] = [
+    ("pipeline", true),
+    ("pl", true),
     ("apps", false),
     ("appsets", false),
     ("tree", true),
@@ -181,6 +187,10 @@ impl App {
             }
             "all" => self.show_scope(AppScope::default()),
             "appsets" | "appset" | "applicationsets" => self.open_appsets(),
+            "pipeline" | "pl" if argument.is_empty() => {
+                self.warn(format!(":{verb} needs a pipeline name"));
+            }
+            "pipeline" | "pl" => return self.open_pipeline(argument),
             "theme" | "keymap" if argument.is_empty() => {
                 self.warn(format!(":{verb} needs a name"));
             }

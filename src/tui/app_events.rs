@@ -72,6 +72,15 @@ impl App {
                     t.set_nodes(tree, page);
                 }
             }
+            EngineEvent::Pipeline { name, view } => {
+                if let Some(View::Pipeline(p)) =
+                    self.result_view(RequestKind::Pipeline, &name, None)
+                {
+                    p.view = Loadable::Ready(view);
+                    let len = p.len();
+                    p.cursor.move_by(0, len, page);
+                }
+            }
             EngineEvent::History { app, history } => {
                 if let Some(View::History(h)) = self.result_view(RequestKind::History, &app, None) {
                     h.set_history(history, page);
@@ -182,6 +191,7 @@ fn fail(view: &mut View, message: &str) {
         View::History(h) => h.history = Loadable::Failed(message),
         View::Events(e) => e.events = Loadable::Failed(message),
         View::Yaml(y) => y.text = Loadable::Failed(message),
+        View::Pipeline(p) => p.view = Loadable::Failed(message),
         View::Operation(o) => o.operation = Loadable::Failed(message),
         View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => {}
     }

@@ -6,6 +6,7 @@ use super::app::{App, Effect, Mode};
 use super::keys::KeyChord;
 use super::state::diff_state::DiffState;
 use super::state::history::HistoryState;
+use super::state::pipeline::PipelineState;
 use super::state::tree::TreeState;
 use super::state::views::EventsState;
 use super::state::{ListCursor, Loadable, RequestKind, TextState, View};
@@ -151,6 +152,13 @@ impl App {
         self.request(RequestKind::History, app, None, command)
     }
 
+    /// Shows the stages of pipeline `name`.
+    pub(super) fn open_pipeline(&mut self, name: &str) -> Vec<Effect> {
+        self.push(View::Pipeline(PipelineState::loading(name)));
+        let command = EngineCommand::Pipeline { name: name.into() };
+        self.request(RequestKind::Pipeline, name, None, command)
+    }
+
     /// Shows the clusters.
     pub(super) fn open_contexts(&mut self) {
         self.push(View::Contexts(ListCursor::default()));
@@ -286,6 +294,7 @@ impl App {
             View::Tree(t) => self.open_tree(&t.app),
             View::Diff(d) => self.open_diff(&d.app),
             View::History(h) => self.open_history(&h.app),
+            View::Pipeline(p) => self.open_pipeline(&p.name),
             View::Events(e) => self.open_events(&e.app, e.resource),
             View::Yaml(y) => self.open_yaml(&y.app, y.resource),
             View::Operation(o) => {
@@ -349,6 +358,10 @@ impl App {
             (View::AppSets(c), _) => c.move_by(delta, snapshot.appsets.len(), page),
             (View::AppSetApps(a), _) => a.move_by(delta, &snapshot, page),
             (View::Operation(o), _) => o.cursor.move_by(delta, o.rows.len(), page),
+            (View::Pipeline(p), _) => {
+                let len = p.len();
+                p.cursor.move_by(delta, len, page);
+            }
         }
         if at_end {
             self.info("no more hunks");

@@ -6,6 +6,7 @@ pub mod automation;
 pub mod faults;
 pub mod gitops;
 pub mod scenarios;
+pub mod stages;
 pub mod standins;
 
 use kube::api::{Api, DynamicObject};
@@ -56,6 +57,18 @@ data:
 /// A test environment: a cluster (a fresh sim, or the real one of
 /// `TETHER_E2E_KUBECONFIG`), a repository with the `web` app under
 /// apps/web, and tether.yaml + kubeconfig in a temp dir.
+/// Runs the tether binary with `env`'s tether.yaml and kubeconfig.
+pub fn tether(env: &Env, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tether"))
+        .arg("--config")
+        .arg(&env.config)
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub sim: Option<SimHandle>,
@@ -231,9 +244,14 @@ impl Env {
 
     /// A kube client straight at the cluster, for out-of-band changes.
     pub async fn kube(&self) -> kube::Client {
+        self.kube_for(&self.context).await
+    }
+
+    /// A client of `context` of the env's kubeconfig.
+    pub async fn kube_for(&self, context: &str) -> kube::Client {
         let kubeconfig = kube::config::Kubeconfig::read_from(&self.kubeconfig).unwrap();
         let options = kube::config::KubeConfigOptions {
-            context: Some(self.context.clone()),
+            context: Some(context.to_string()),
             ..Default::default()
         };
         let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)

@@ -7,12 +7,13 @@ use tether::model::RenderLimits;
 use tether::render::{RenderOptions, render_with};
 
 /// `levels` kustomizations, each including the next twice under two
-/// prefixes: 2^levels objects from one ConfigMap.
+/// prefixes: 2^levels objects from one ConfigMap. (Not `x`/`y`: kustomize
+/// reads kustomization files as YAML 1.1, where a plain `y` is `true`.)
 fn doubling_tree(levels: usize) -> tether::model::FileTree {
     let mut t = tether::model::FileTree::new();
     for i in 0..levels {
-        t.insert(format!("l{i}/kustomization.yaml"), "resources: [x, y]\n");
-        for side in ["x", "y"] {
+        t.insert(format!("l{i}/kustomization.yaml"), "resources: [l, r]\n");
+        for side in ["l", "r"] {
             t.insert(
                 format!("l{i}/{side}/kustomization.yaml"),
                 format!("resources: [../../l{}]\nnamePrefix: {side}-\n", i + 1),

@@ -160,12 +160,32 @@ fn object_names_that_would_break_the_request_url_are_refused_with_their_file() {
         "ns/cm.yaml:1: ConfigMap \"ok\": metadata.namespace \"../kube-system\": a DNS-1123 label"
     ),);
     assert_eq!(tether::render::render(&t, "rbac").unwrap().len(), 1);
+    // kustomize prints the name it built, whatever it is; the engine,
+    // which would put it in a URL, refuses it.
+    let built = tether::render::render(&t, "kust").unwrap();
+    assert_eq!(built[0]["metadata"]["name"], "../a");
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "kust/kustomization.yaml",
+                "resources: [cm.yaml]\nnamePrefix: ../\n",
+            ),
+            ("kust/cm.yaml", &configmap("a")),
+        ],
+    );
+    tether::source::init_repo(dir.path()).unwrap();
+    let spec = app(
+        "  - {name: kust, source: {repo: ., path: kust, revision: WORKTREE}}\n",
+        dir.path(),
+    );
+    let err = tether::engine::render_app(&spec, None)
+        .unwrap_err()
+        .to_string();
     assert!(
-        render_error(&t, "kust").starts_with(
-            "kust/kustomization.yaml: ConfigMap \"../a\": metadata.name: a DNS-1123 subdomain"
-        ),
-        "{}",
-        render_error(&t, "kust")
+        err.starts_with("app kust: ConfigMap \"../a\": metadata.name: a DNS-1123 subdomain"),
+        "{err}"
     );
 }
 

@@ -251,9 +251,9 @@ fn an_unreferenced_huge_file_is_never_read() {
     assert_eq!(objects.len(), 1);
     assert!(tree.bytes_read() < 1000, "read {} bytes", tree.bytes_read());
     let err = render_at(d, Revision::WorkTree, "plain").unwrap_err();
-    assert_eq!(
-        err,
-        "plain/huge.yaml: reading its 4294967296 bytes would pass the limit of 268435456 bytes read per render (render.maxReadBytes)"
+    assert!(
+        err.starts_with("plain/huge.yaml: reading its 4294967296 bytes would pass the limit of 268435456 bytes read per render (render.maxReadBytes)"),
+        "{err}"
     );
 }
 

@@ -62,7 +62,7 @@ impl ArgoSettings {
     ) -> Result<Self, ArgoError> {
         Ok(Self {
             tracking: TrackingSettings {
-                method: TrackingMethod::parse(tracking_method)?,
+                method: TrackingMethod::parse(tracking_method).map_err(ArgoError::Settings)?,
                 instance_label_key: if instance_label_key.is_empty() {
                     crate::argocd::DEFAULT_INSTANCE_LABEL_KEY.to_string()
                 } else {
@@ -73,6 +73,24 @@ impl ArgoSettings {
             kustomize_build_options: kustomize_build_options.to_string(),
             ..Default::default()
         })
+    }
+}
+
+impl From<&crate::model::ArgoSettings> for ArgoSettings {
+    /// The settings of tether.yaml `argocd:` (kube version and API
+    /// versions unknown: Helm's defaults apply).
+    fn from(config: &crate::model::ArgoSettings) -> Self {
+        Self {
+            tracking: TrackingSettings {
+                method: config.tracking_method,
+                instance_label_key: config.instance_label_key.clone(),
+                installation_id: None,
+            },
+            kustomize_build_options: config.kustomize_build_options.clone(),
+            controller_namespace: config.namespace.clone(),
+            kube_version: None,
+            api_versions: Vec::new(),
+        }
     }
 }
 

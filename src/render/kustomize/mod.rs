@@ -90,15 +90,6 @@ pub fn build_with(
         resource::check_decodable(&obj).map_err(err)?;
     }
     check_final(&resources).map_err(err)?;
-    if let Some(problem) = resources
-        .iter()
-        .find_map(|r| crate::render::documents::bad_name(&r.obj))
-    {
-        return Err(KustomizeError::transform(
-            &file,
-            format!("{problem} (the name the build produced)"),
-        ));
-    }
     order::sort(&mut resources, k.sort_options.as_ref());
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     resources.iter_mut().for_each(annotations_as_text);

@@ -2,39 +2,10 @@
 //! RBAC, ConfigMaps…), webhooks last, the rest by group, version, kind,
 //! then namespace and name.
 
+use super::resid::{ORDER_FIRST, ORDER_LAST};
 use super::resource::Resource;
 use super::spec::SortOptions;
 use std::cmp::Ordering;
-
-const ORDER_FIRST: &[&str] = &[
-    "Namespace",
-    "ResourceQuota",
-    "StorageClass",
-    "CustomResourceDefinition",
-    "ServiceAccount",
-    "PodSecurityPolicy",
-    "Role",
-    "ClusterRole",
-    "RoleBinding",
-    "ClusterRoleBinding",
-    "ConfigMap",
-    "Secret",
-    "Endpoints",
-    "Service",
-    "LimitRange",
-    "PriorityClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "Deployment",
-    "StatefulSet",
-    "CronJob",
-    "PodDisruptionBudget",
-];
-
-const ORDER_LAST: &[&str] = &[
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-];
 
 /// Sorts `resources` as `sortOptions` asks (legacy when absent; `fifo`
 /// keeps the accumulation order).

@@ -93,6 +93,16 @@ pub(crate) fn json_ops(text: &str) -> Result<Vec<Value>, String> {
     }
 }
 
+/// Whether `text` is one JSON 6902 operation written as a mapping (`op`
+/// and `path` keys) instead of a list of them: merged as a strategic merge
+/// patch it would add its keys to the object as fields.
+fn is_one_json_op(text: &str) -> bool {
+    matches!(
+        convert::load(text, Dialect::Yaml11),
+        Ok(Value::Object(map)) if map.contains_key("op") && map.contains_key("path")
+    )
+}
+
 /// A `patches` entry (or PatchTransformer config): parsed patch.
 pub(crate) enum Parsed {
     Smp(Vec<SmPatch>),
@@ -164,6 +174,9 @@ pub(crate) fn parse_patch(
             },
             label,
         )),
+        (Err(_), Err(_)) if is_one_json_op(&text) => Err(at.error(format!(
+            "patches entry {label}: this is one JSON 6902 operation written as a mapping; a JSON patch is a list of operations (start it with `- op:`), kubectl refuses it too"
+        ))),
         (Err(e), Err(_)) => Err(at.error(format!(
             "unable to parse SM or JSON patch from {label}: {e}"
         ))),

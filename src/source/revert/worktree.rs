@@ -56,7 +56,7 @@ impl Repo {
     }
 
     /// Paths with staged, unstaged or untracked changes, sorted.
-    fn dirty_paths(&self, repo: &gix::Repository) -> Result<Vec<String>, SourceError> {
+    pub(crate) fn dirty_paths(&self, repo: &gix::Repository) -> Result<Vec<String>, SourceError> {
         let iter = repo
             .status(gix::progress::Discard)
             .map_err(self.git_err("reading the status"))?
@@ -145,7 +145,7 @@ impl Repo {
 }
 
 /// Whether repository path `path` is `dir` or lies below it (`""` = root).
-fn is_under(path: &str, dir: &str) -> bool {
+pub(crate) fn is_under(path: &str, dir: &str) -> bool {
     let path = path.trim_end_matches('/');
     let dir = dir.trim_end_matches('/');
     dir.is_empty()

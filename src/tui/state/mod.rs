@@ -8,6 +8,7 @@ pub mod diff_lines;
 pub mod diff_state;
 pub mod history;
 pub mod operation;
+pub mod pipeline;
 pub mod progress;
 pub mod requests;
 pub mod revert;

@@ -26,6 +26,8 @@ pub enum RequestKind {
     LivePlan,
     /// The Argo CD operation of a live app.
     Operation,
+    /// A pipeline's stages (the request's `app` is the pipeline's name).
+    Pipeline,
 }
 
 /// What the slot waits for.

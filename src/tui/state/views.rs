@@ -5,6 +5,7 @@ use super::cursor::ListCursor;
 use super::diff_state::DiffState;
 use super::history::HistoryState;
 use super::operation::OperationState;
+use super::pipeline::PipelineState;
 use super::requests::RequestKind;
 use super::tree::TreeState;
 use crate::model::{EventRecord, ResourceKey};
@@ -72,6 +73,8 @@ pub enum View {
     AppSetApps(AppSetAppsState),
     /// The Argo CD operation of a live app.
     Operation(OperationState),
+    /// A pipeline's stages.
+    Pipeline(PipelineState),
 }
 
 impl View {
@@ -83,6 +86,7 @@ impl View {
             View::History(_) => RequestKind::History,
             View::Events(_) => RequestKind::Events,
             View::Yaml(_) => RequestKind::Yaml,
+            View::Pipeline(_) => RequestKind::Pipeline,
             View::Operation(_) => RequestKind::Operation,
             View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => return None,
         })
@@ -96,6 +100,7 @@ impl View {
             View::History(s) => &s.app,
             View::Events(s) => &s.app,
             View::Yaml(s) => &s.app,
+            View::Pipeline(s) => &s.name,
             View::Operation(s) => &s.app,
             View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => return None,
         })
@@ -119,6 +124,7 @@ impl View {
             View::History(s) => s.history == Loadable::Loading,
             View::Events(s) => s.events == Loadable::Loading,
             View::Yaml(s) => s.text == Loadable::Loading,
+            View::Pipeline(s) => s.view == Loadable::Loading,
             View::Operation(s) => s.operation == Loadable::Loading,
             View::Contexts(_) | View::AppSets(_) | View::AppSetApps(_) => false,
         }

@@ -12,6 +12,7 @@ mod help;
 mod history;
 mod live_dialog;
 mod operation;
+mod pipeline;
 mod progress;
 mod revert;
 mod status;
@@ -87,6 +88,7 @@ fn render_view(app: &App, frame: &mut Frame, area: Rect, view: &View) {
         View::AppSets(cursor) => appsets::render(app, frame, area, *cursor),
         View::AppSetApps(state) => appsets::render_apps(app, frame, area, state),
         View::Operation(state) => operation::render(app, frame, area, state),
+        View::Pipeline(state) => pipeline::render(app, frame, area, state),
     }
 }
 

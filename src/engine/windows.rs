@@ -1,0 +1,167 @@
+//! Sync windows (DESIGN.md §7): tether.yaml `syncWindows:` for every app,
+//! and for an imported Argo CD Application the windows of its AppProject
+//! (when the project was found next to it), evaluated with Argo CD's
+//! semantics by [`crate::argocd::SyncWindows`].
+
+use super::Engine;
+use crate::argocd::{AppProject, SyncWindow, SyncWindows, WindowKind, WindowTarget};
+use crate::model::AppSpec;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Why windows keep an app from syncing now; empty `blocking` = allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WindowCheck {
+    /// Each blocking window, described (`deny "0 18 * * 5" for 62h …`).
+    pub blocking: Vec<String>,
+}
+
+impl WindowCheck {
+    pub fn allowed(&self) -> bool {
+        self.blocking.is_empty()
+    }
+
+    /// `sync window deny "…" (syncWindows[0]) is active` for messages.
+    pub fn reason(&self) -> String {
+        match self.blocking.as_slice() {
+            [] => String::new(),
+            [one] => format!("sync window {one} blocks it"),
+            many => format!("sync windows {} block it", many.join("; ")),
+        }
+    }
+}
+
+/// A row of `tether windows` (DESIGN.md §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowRow {
+    /// `syncWindows[0]`, or `AppProject NAME syncWindows[0]`.
+    pub source: String,
+    pub kind: String,
+    pub schedule: String,
+    pub duration: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub time_zone: String,
+    pub manual_sync: bool,
+    pub active: bool,
+    /// The apps a sync of which this window blocks now (by name).
+    pub blocks: Vec<String>,
+}
+
+/// How a window is named in messages.
+pub fn describe(source: &str, window: &SyncWindow) -> String {
+    let spec = &window.spec;
+    let kind = match spec.kind {
+        WindowKind::Allow => "allow",
+        WindowKind::Deny => "deny",
+    };
+    let zone = if spec.time_zone.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", spec.time_zone)
+    };
+    let what = if spec.description.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", spec.description)
+    };
+    format!(
+        "{source} {kind} {:?} for {}{zone}{what}",
+        spec.schedule, spec.duration
+    )
+}
+
+impl Engine {
+    /// Every set of windows that may apply to `app`, with its source name.
+    fn window_sets(&self, app: &AppSpec) -> Vec<(String, SyncWindows)> {
+        let mut out = vec![("syncWindows".to_string(), self.sync_windows.clone())];
+        if let Some(project) = argo_project(app) {
+            out.push((
+                format!("AppProject {} spec.syncWindows", project.name),
+                project.windows,
+            ));
+        }
+        out
+    }
+
+    /// Whether windows let `app` sync at `now` (`manual`: a sync a person
+    /// asked for, which `manualSync` windows let through).
+    pub fn window_check(&self, app: &AppSpec, manual: bool, now: DateTime<Utc>) -> WindowCheck {
+        let cluster = self.cluster_name(app);
+        let target = WindowTarget {
+            app: &app.name,
+            namespace: app.destination.namespace.as_deref().unwrap_or(""),
+            cluster_name: &cluster,
+            cluster_server: "",
+        };
+        let mut blocking = Vec::new();
+        for (source, set) in self.window_sets(app) {
+            let matching = set.matching(&target);
+            let verdict = matching.verdict(manual, now, None);
+            for index in verdict.blocked_by {
+                if let Some(w) = matching.windows.iter().find(|w| w.index == index) {
+                    blocking.push(describe(&format!("{source}[{index}]"), w));
+                }
+            }
+        }
+        WindowCheck { blocking }
+    }
+
+    /// `tether windows`: tether.yaml's windows, and the apps each blocks
+    /// now (automated syncs; manual ones too unless `manualSync`).
+    pub fn windows_report(&self, now: DateTime<Utc>) -> Vec<WindowRow> {
+        let apps = self.apps();
+        self.sync_windows
+            .windows
+            .iter()
+            .map(|w| {
+                let source = format!("syncWindows[{}]", w.index);
+                let described = describe(&source, w);
+                let blocks = apps
+                    .iter()
+                    .filter(|a| {
+                        self.window_check(a, false, now)
+                            .blocking
+                            .iter()
+                            .any(|b| b == &described)
+                    })
+                    .map(|a| a.name.clone())
+                    .collect();
+                WindowRow {
+                    source,
+                    kind: match w.spec.kind {
+                        WindowKind::Allow => "allow".into(),
+                        WindowKind::Deny => "deny".into(),
+                    },
+                    schedule: w.spec.schedule.clone(),
+                    duration: w.spec.duration.clone(),
+                    time_zone: w.spec.time_zone.clone(),
+                    manual_sync: w.spec.manual_sync,
+                    active: w.is_active(now),
+                    blocks,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The AppProject of an imported Argo CD Application, when it was found
+/// next to it (an unreadable one gives no windows: import reports it).
+fn argo_project(app: &AppSpec) -> Option<AppProject> {
+    let origin = app.origin.as_ref()?;
+    if origin.kind != "Application" {
+        return None;
+    }
+    let name = origin
+        .object
+        .pointer("/spec/project")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
+    origin
+        .related
+        .iter()
+        .filter(|o| o.get("kind").and_then(Value::as_str) == Some("AppProject"))
+        .find(|o| o.pointer("/metadata/name").and_then(Value::as_str) == Some(name))
+        .and_then(|o| AppProject::from_object(o).ok())
+}

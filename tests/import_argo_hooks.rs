@@ -1,0 +1,258 @@
+//! An imported Argo CD app that tether manages (`manage: true`) syncs as
+//! Argo CD's controller does: PreSync / Sync / PostSync / SyncFail hooks
+//! run with their delete policies, `Skip` objects are never applied, hooks
+//! are never compared or pruned; `Prune=false` objects are kept by a
+//! prune; `IgnoreExtraneous` extras leave the app Synced.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Env, file, removed};
+use serde_json::Value;
+use std::process::{Command, Output};
+
+const APP: &str = "Application/argocd/hooked";
+
+fn tether(env: &Env, args: &[&str]) -> Output {
+    tokio::task::block_in_place(|| common::tether(env, args))
+}
+
+fn ok(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn config_map(name: &str, annotations: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  annotations: {{{annotations}}}\ndata: {{a: b}}\n"
+    )
+}
+
+const MIGRATE: &str = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook-delete-policy: HookSucceeded
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: busybox}]
+";
+
+const APPLICATION: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: hooked, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: https://github.com/acme/gitops.git, path: apps/hooked}
+  destination: {server: https://kubernetes.default.svc, namespace: hooked}
+  syncPolicy:
+    automated: {prune: true}
+    syncOptions: [CreateNamespace=true]
+";
+
+fn live_config_map(env: &Env, name: &str) -> Option<Value> {
+    let out = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(["get", "configmap", name, "-n", "hooked", "-o", "json"])
+        .output()
+        .unwrap();
+    out.status
+        .success()
+        .then(|| serde_json::from_slice(&out.stdout).unwrap())
+}
+
+fn resource<'a>(status: &'a Value, name: &str) -> &'a Value {
+    status[0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no resource {name} in {status}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hooks_prune_false_and_ignore_extraneous_as_argo_cd() {
+    let env = Env::new().await;
+    env.commit(
+        &[
+            file("clusters/test/app.yaml", APPLICATION),
+            file("apps/hooked/settings.yaml", &config_map("settings", "")),
+            file(
+                "apps/hooked/keep.yaml",
+                &config_map("keep-me", "argocd.argoproj.io/sync-options: Prune=false"),
+            ),
+            file(
+                "apps/hooked/ignore.yaml",
+                &config_map(
+                    "ignore-me",
+                    "argocd.argoproj.io/compare-options: IgnoreExtraneous",
+                ),
+            ),
+            file("apps/hooked/plain.yaml", &config_map("plain", "")),
+            file("apps/hooked/migrate.yaml", MIGRATE),
+            file(
+                "apps/hooked/mid.yaml",
+                &config_map(
+                    "mid",
+                    "argocd.argoproj.io/hook: Sync, argocd.argoproj.io/sync-wave: '1'",
+                ),
+            ),
+            file(
+                "apps/hooked/late.yaml",
+                &config_map("late", "argocd.argoproj.io/sync-wave: '2'"),
+            ),
+            file(
+                "apps/hooked/done.yaml",
+                &config_map("done", "argocd.argoproj.io/hook: PostSync"),
+            ),
+            file(
+                "apps/hooked/skipped.yaml",
+                &config_map("skipped", "argocd.argoproj.io/hook: Skip"),
+            ),
+        ],
+        "an Argo CD app with hooks",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+
+    let report = ok(&tether(&env, &["sync", APP, "-o", "json"]));
+    let actions: Vec<String> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["name"].as_str().unwrap(),
+                r["action"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "hooked created",
+            "migrate PreSync hook",
+            "ignore-me created",
+            "keep-me created",
+            "plain created",
+            "settings created",
+            "mid Sync hook",
+            "late created",
+            "done PostSync hook"
+        ],
+        "the namespace, PreSync, wave 0, the Sync hook of wave 1, wave 2, PostSync once all are healthy"
+    );
+    assert!(
+        live_config_map(&env, "done").is_some(),
+        "the PostSync hook ran"
+    );
+    assert!(
+        live_config_map(&env, "skipped").is_none(),
+        "Skip is never applied"
+    );
+    let jobs = env.api_in("batch/v1", "Job", "hooked").await;
+    let migrate = jobs.get_opt("migrate").await.unwrap();
+    assert!(
+        migrate.is_none_or(|j| j.metadata.deletion_timestamp.is_some()),
+        "HookSucceeded deletes the Job once it completed"
+    );
+    let out = tether(&env, &["diff", APP]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "hooks are not compared, nor extras: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Three objects leave Git.
+    env.commit(
+        &[
+            removed("apps/hooked/keep.yaml"),
+            removed("apps/hooked/ignore.yaml"),
+            removed("apps/hooked/plain.yaml"),
+        ],
+        "remove three objects",
+    );
+    let out = tether(&env, &["status", APP, "-o", "json"]);
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(resource(&status, "plain")["sync"], "OutOfSync");
+    assert_eq!(resource(&status, "keep-me")["sync"], "OutOfSync");
+    assert!(
+        resource(&status, "keep-me")["message"]
+            .as_str()
+            .unwrap()
+            .contains("Prune=false")
+    );
+    assert_eq!(resource(&status, "ignore-me")["sync"], "Synced");
+    assert!(
+        resource(&status, "ignore-me")["message"]
+            .as_str()
+            .unwrap()
+            .contains("IgnoreExtraneous")
+    );
+    let report = ok(&tether(&env, &["sync", APP, "--prune", "-o", "json"]));
+    let action = |name: &str| {
+        report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["name"] == name
+                    && r["kind"] == "ConfigMap"
+                    && !r["action"].as_str().unwrap().ends_with("hook")
+            })
+            .map(|r| r["action"].as_str().unwrap().to_string())
+    };
+    assert_eq!(action("plain").as_deref(), Some("deleted"));
+    assert_eq!(action("ignore-me").as_deref(), Some("deleted"));
+    assert_eq!(action("keep-me").as_deref(), Some("kept (Prune=false)"));
+    assert!(live_config_map(&env, "keep-me").is_some());
+    assert!(live_config_map(&env, "plain").is_none());
+    assert!(
+        live_config_map(&env, "done").is_some(),
+        "a hook is never pruned"
+    );
+
+    // A PreSync hook that cannot run fails the sync; SyncFail hooks run.
+    env.commit(
+        &[
+            file(
+                "apps/hooked/broken.yaml",
+                "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: broken\n  annotations: {argocd.argoproj.io/hook: PreSync}\n",
+            ),
+            file(
+                "apps/hooked/failed.yaml",
+                &config_map("failed", "argocd.argoproj.io/hook: SyncFail"),
+            ),
+        ],
+        "a hook that cannot run",
+    );
+    let out = tether(&env, &["sync", APP]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("PreSync hook") && stderr.contains("Widget"),
+        "{stderr}"
+    );
+    assert!(
+        live_config_map(&env, "failed").is_some(),
+        "the SyncFail hook ran"
+    );
+}
