@@ -68,7 +68,7 @@ fn unknown_field_names_field_and_line() {
 fn unknown_top_level_field_is_an_error() {
     assert_eq!(
         error_of("unknown_top_level.yaml"),
-        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\", \"policies\", \"pipelines\", \"syncWindows\""
+        "tether.yaml:2: unknown field \"clustres\", expected one of \"apps\", \"repos\", \"clusters\", \"argocd\", \"import\", \"render\", \"policies\", \"pipelines\", \"syncWindows\", \"client\""
     );
 }
 
@@ -328,4 +328,16 @@ fn depends_on_names_apps_without_cycles() {
             .to_string(),
         "/srv/tether.yaml:4: apps[0].dependsOn[0]: dependsOn \"b\" makes a cycle: \"b\" depends (through its dependencies) on \"a\""
     );
+}
+
+#[test]
+fn client_settings_are_checked_when_loaded() {
+    assert_eq!(
+        error_of("bad_client.yaml"),
+        "tether.yaml:6: client.applyConcurrency: invalid value: integer \"0\", expected a nonzero usize"
+    );
+    let text = fixture("bad_client.yaml").replace("applyConcurrency: 0", "applyConcurrency: 3");
+    let config = config::parse(&text, Path::new("tether.yaml")).unwrap();
+    assert_eq!(config.client.qps, Some(50));
+    assert_eq!(config.client.apply_concurrency.map(|n| n.get()), Some(3));
 }

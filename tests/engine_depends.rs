@@ -120,25 +120,19 @@ async fn web_syncs_only_after_db_is_synced_and_healthy() {
         "db first"
     );
 
-    let mut lines = Vec::new();
-    while let Ok(EngineEvent::SyncProgress {
-        resource, action, ..
-    }) = rx.try_recv()
-    {
-        lines.push(format!("{resource} {action}"));
-    }
+    let lines = steps(&mut rx);
     assert_eq!(
-        lines[0], "web waits for app db: OutOfSync, Missing",
+        lines[0], "waits for app db: OutOfSync, Missing",
         "{lines:?}"
     );
     let first_apply = lines
         .iter()
-        .position(|l| !l.starts_with("web waits"))
+        .position(|l| !l.starts_with("waits for app"))
         .unwrap();
     assert!(
         lines[..first_apply]
             .iter()
-            .all(|l| l.starts_with("web waits for app db")),
+            .all(|l| l.starts_with("waits for app db")),
         "{lines:?}"
     );
     let statuses = engine.status_all().await;
@@ -191,7 +185,7 @@ async fn automation_and_tether_sync_wait_for_dependencies() {
                 .arg(config)
                 .arg("--kubeconfig")
                 .arg(kubeconfig)
-                .args(["sync", "web"])
+                .args(["sync", "web", "--progress"])
                 .output()
                 .unwrap()
         })
@@ -204,7 +198,7 @@ async fn automation_and_tether_sync_wait_for_dependencies() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("  web waits for app db: OutOfSync, Missing"),
+        stderr.contains("  waits for app db: OutOfSync, Missing"),
         "{stderr}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("synced web"));
@@ -236,20 +230,29 @@ async fn a_wave_that_waits_says_for_what() {
         ..SyncOptions::default()
     };
     env.engine().sync(&env.app, &options).await.unwrap();
-    let mut lines = Vec::new();
-    while let Ok(EngineEvent::SyncProgress {
-        resource, action, ..
-    }) = rx.try_recv()
-    {
-        lines.push(format!("{resource} {action}"));
-    }
+    let lines = steps(&mut rx);
     let waits = lines
         .iter()
-        .position(|l| l.starts_with("wave 0 waits for Deployment/web: Progressing"))
+        .position(|l| {
+            l.starts_with(
+                "wave 0: waiting for 1 resource to be healthy: Deployment/web (Progressing",
+            )
+        })
         .unwrap_or_else(|| panic!("{lines:?}"));
     let config_map = lines
         .iter()
         .position(|l| l.starts_with("ConfigMap/web-config"))
         .unwrap_or_else(|| panic!("{lines:?}"));
     assert!(waits < config_map, "{lines:?}");
+}
+
+/// The sync steps received so far, as `tether sync` prints them.
+fn steps(rx: &mut tokio::sync::broadcast::Receiver<EngineEvent>) -> Vec<String> {
+    let mut lines = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        if let EngineEvent::SyncStep { step, .. } = event {
+            lines.push(step.to_string());
+        }
+    }
+    lines
 }

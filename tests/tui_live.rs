@@ -133,3 +133,50 @@ fn sync_progress_shows_each_resource_as_it_is_applied() {
     assert_eq!(app.progress(), None);
     assert!(screen(&app, 120, 40).contains("web-prod: apply failed: forbidden"));
 }
+
+#[test]
+fn a_tether_sync_shows_its_waves_and_waits_in_the_panel() {
+    use tether::engine::{PendingHealth, ResourceResult, SyncStep};
+    let step = |step: SyncStep| EngineEvent::SyncStep {
+        app: "web-prod".into(),
+        elapsed_ms: 10,
+        step,
+    };
+    let mut app = new_app();
+    keys(&mut app, "/web-prod<enter>s");
+    app.apply_event(plan_event("web-prod"));
+    keys(&mut app, "y");
+    app.apply_event(step(SyncStep::Wave {
+        wave: Some(0),
+        resources: 1,
+    }));
+    app.apply_event(step(SyncStep::Applied(ResourceResult {
+        group: "apps".into(),
+        kind: "Deployment".into(),
+        namespace: "web".into(),
+        name: "web".into(),
+        wave: Some(0),
+        action: "configured".into(),
+        takeovers: Vec::new(),
+    })));
+    app.apply_event(step(SyncStep::Waiting {
+        wave: Some(0),
+        waiting_for: 1,
+        pending: vec![PendingHealth {
+            group: "apps".into(),
+            kind: "Deployment".into(),
+            namespace: "web".into(),
+            name: "web".into(),
+            health: "Progressing".into(),
+            message: "1 of 2 replicas ready".into(),
+        }],
+    }));
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("1 applied"), "{text}");
+    assert!(text.contains("wave 0: 1 resource"), "{text}");
+    assert!(text.contains("Deployment/web configured"), "{text}");
+    assert!(
+        text.contains("wave 0: waiting for 1 resource to be healthy: Deployment/web (Progressing: 1 of 2 replicas ready)"),
+        "{text}"
+    );
+}

@@ -25,6 +25,14 @@ pub struct Cli {
     /// (native) or the kustomize binary (overrides `render.kustomize`).
     #[arg(long, global = true, value_enum, value_name = "MODE")]
     pub kustomize: Option<KustomizeArg>,
+    /// Requests per second to each API server (default: no limit; overrides
+    /// `client.qps`).
+    #[arg(long, global = true, value_name = "N")]
+    pub qps: Option<u32>,
+    /// Requests at once before `--qps` paces them (default: the QPS;
+    /// overrides `client.burst`).
+    #[arg(long, global = true, value_name = "N")]
+    pub burst: Option<u32>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -253,6 +261,10 @@ pub struct SyncArgs {
     /// Live Flux HelmReleases: a one-off upgrade even without changes.
     #[arg(long)]
     pub force: bool,
+    /// Print each step as it happens: to stderr (the default when stderr
+    /// is a terminal), or with `-o json` as JSON lines on stdout.
+    #[arg(long)]
+    pub progress: bool,
     #[command(flatten)]
     pub live: LiveFlags,
     #[command(flatten)]

@@ -15,6 +15,7 @@ mod live;
 mod manifests;
 mod output;
 mod pipeline;
+mod progress;
 mod promote;
 mod render;
 mod stage_args;
@@ -48,6 +49,8 @@ async fn dispatch(cli: Cli) -> CliResult {
     let options = LoadOptions {
         all_contexts: cli.all_contexts,
         kustomize: cli.kustomize.map(crate::model::KustomizeMode::from),
+        qps: cli.qps,
+        burst: cli.burst,
     };
     let config = cli.config.as_deref();
     // Every command that loads the engine gets `--kustomize` and the live
@@ -98,6 +101,9 @@ pub struct LoadOptions {
     pub all_contexts: bool,
     /// `--kustomize`: how every app's Kustomize roots are built.
     pub kustomize: Option<crate::model::KustomizeMode>,
+    /// `--qps` and `--burst`, over tether.yaml `client:`.
+    pub qps: Option<u32>,
+    pub burst: Option<u32>,
 }
 
 /// Loads tether.yaml, reads its `import:` folders, and builds an engine on
@@ -151,13 +157,33 @@ pub fn load_engine(
     }
     let contexts = live_contexts(&config, &clusters, options.all_contexts);
     let mapping = crate::import::mapping_context(&config, index);
+    let client = config.client.with_flags(options.qps, options.burst);
     Ok(Engine::new(apps, kube)
+        .with_options(engine_options(&client))
         .with_warnings(warnings)
         .with_imported_appsets(appsets)
         .with_policies(config.policies.clone())
         .with_pipelines(config.pipelines.clone())
         .with_sync_windows(&config.sync_windows)
         .with_live(contexts, mapping))
+}
+
+/// The engine options of tether.yaml `client:` (with the flags over it);
+/// everything else default. The burst defaults to the QPS.
+fn engine_options(client: &crate::config::ClientSettings) -> crate::engine::EngineOptions {
+    let defaults = crate::engine::EngineOptions::default();
+    let qps = client.qps.unwrap_or(defaults.timing.qps);
+    crate::engine::EngineOptions {
+        timing: crate::cluster::Timing {
+            qps,
+            burst: client.burst.unwrap_or(qps).max(1),
+            ..defaults.timing.clone()
+        },
+        apply_concurrency: client
+            .apply_concurrency
+            .map_or(defaults.apply_concurrency, std::num::NonZeroUsize::get),
+        ..defaults
+    }
 }
 
 /// [`load_engine`], with the live apps of the watched contexts read, so

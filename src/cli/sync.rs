@@ -1,11 +1,12 @@
-//! `tether sync APP [--prune] [--dry-run] [--revision REV]`. Progress
-//! (what the app waits for, each applied resource) and policy warnings go
-//! to stderr; a dry-run an admission policy denies exits 2.
+//! `tether sync APP [--prune] [--dry-run] [--revision REV] [--progress]`.
+//! Policy warnings go to stderr; a dry-run an admission policy denies
+//! exits 2. Each step shows as it happens (cli/progress.rs).
 
 use super::args::SyncArgs;
 use super::live::LiveRun;
 use super::output::{CliError, CliResult, kind_label, print_out, table, write_structured};
-use crate::engine::{Engine, EngineEvent, LiveAction, SyncOptions};
+use super::progress::{ProgressOutput, ProgressPrinter, print_result};
+use crate::engine::{Engine, LiveAction, SyncOptions, SyncReport};
 use crate::model::{ResourceKey, Revision};
 
 /// `KIND/NAMESPACE/NAME` or `GROUP/KIND/NAMESPACE/NAME` (empty namespace
@@ -55,31 +56,31 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
             )));
         }
     }
-    // Progress goes to stderr as it happens: what the app waits for
-    // (dependsOn), then each applied resource.
-    let (tx, mut rx) = tokio::sync::broadcast::channel(256);
-    let printer = tokio::spawn(async move {
-        while let Ok(event) = rx.recv().await {
-            if let EngineEvent::SyncProgress {
-                resource, action, ..
-            } = event
-            {
-                eprintln!("  {resource} {action}");
-            }
-        }
-    });
+    let output = ProgressOutput::of(args);
+    let printer = output.map(ProgressPrinter::start);
     let options = SyncOptions {
         prune: args.prune,
         dry_run: args.dry_run,
         revision: args.revision.as_deref().map(Revision::parse),
         by: None,
-        progress: (!args.dry_run).then_some(tx),
+        progress: printer.as_ref().map(ProgressPrinter::channel),
         override_window: args.override_window,
     };
     let result = engine.sync(&args.app, &options).await;
     drop(options);
-    let _ = printer.await;
-    let report = result.map_err(CliError::new)?;
+    if let Some(printer) = printer {
+        printer.finish().await;
+    }
+    let json_lines = output == Some(ProgressOutput::Json);
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => {
+            if json_lines {
+                print_result::<SyncReport>(&args.app, Err(&e.to_string()));
+            }
+            return Err(CliError::new(e));
+        }
+    };
     for violation in &report.violations {
         eprintln!("tether: {violation}");
     }
@@ -95,6 +96,10 @@ pub async fn run(engine: &Engine, args: &SyncArgs) -> CliResult {
         .record_error
         .as_ref()
         .map(|e| CliError::new(format!("{}: synced, but {e}", report.app)));
+    if json_lines {
+        print_result(&report.app, Ok(&report));
+        return unsaved.map_or(Ok(code), Err);
+    }
     if write_structured(args.output.format, &report)? {
         return unsaved.map_or(Ok(code), Err);
     }

@@ -34,6 +34,7 @@ pub struct ClusterClient {
     kinds: RwLock<HashMap<GroupVersionKind, ResolvedKind>>,
     pub(super) cache: LiveCache,
     backoff: Backoff,
+    pub(super) throttle: super::throttle::Throttle,
     timing: Timing,
     pub(super) access: super::access::AccessCache,
 }
@@ -105,6 +106,7 @@ impl ClusterClient {
                 max: timing.cluster_backoff_max,
             },
             access: super::access::AccessCache::default(),
+            throttle: super::throttle::Throttle::new(timing.qps, timing.burst),
             timing,
         })
     }

@@ -10,6 +10,7 @@ mod kubeconfig;
 mod lease;
 mod request;
 mod state;
+mod throttle;
 mod timing;
 mod writes;
 

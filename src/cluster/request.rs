@@ -3,7 +3,8 @@
 //! dropped connection or `504` only for requests that may be repeated, a
 //! `409` only where the caller says so (server-side apply). A request that
 //! gets no answer in time is not repeated: the cluster is slow or hung,
-//! and the caller reports it.
+//! and the caller reports it. Every attempt waits its turn under the
+//! client's QPS and burst ([`super::Timing::qps`]).
 
 use super::{ClusterClient, ClusterError};
 use std::future::Future;
@@ -36,6 +37,7 @@ impl ClusterClient {
         let timing = self.timing();
         let mut attempt = 0;
         loop {
+            self.throttle.wait().await;
             let error = match tokio::time::timeout(timing.request_timeout, request()).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(e)) => e,

@@ -1,5 +1,5 @@
-//! How long cluster requests may take, how they are retried, and how
-//! failing clusters and watches back off. The defaults suit real clusters;
+//! How long cluster requests may take, how they are retried and paced,
+//! and how failing clusters and watches back off. The defaults suit real clusters;
 //! tests shorten them with [`Timing::quick`] rather than sleeping.
 
 use std::time::Duration;
@@ -34,6 +34,14 @@ pub struct Timing {
     pub watch_backoff_max: Duration,
     /// How long an answer about a permission is trusted.
     pub permission_ttl: Duration,
+    /// Requests per second to one API server, on average (client-go's
+    /// QPS); 0 = no client-side limit (the default: applies are bounded
+    /// by the sync's concurrency, and a server that is busy answers 429,
+    /// which is retried as it asks).
+    pub qps: u32,
+    /// Requests that may go at once before [`Self::qps`] paces them
+    /// (client-go's Burst; at least 1).
+    pub burst: u32,
 }
 
 impl Default for Timing {
@@ -52,6 +60,8 @@ impl Default for Timing {
             watch_backoff_start: Duration::from_millis(800),
             watch_backoff_max: Duration::from_secs(30),
             permission_ttl: Duration::from_secs(60),
+            qps: 0,
+            burst: 0,
         }
     }
 }
@@ -74,6 +84,8 @@ impl Timing {
             watch_backoff_start: Duration::from_millis(50),
             watch_backoff_max: Duration::from_millis(400),
             permission_ttl: Duration::from_secs(60),
+            qps: 0,
+            burst: 0,
         }
     }
 

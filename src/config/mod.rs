@@ -18,7 +18,8 @@
 //!   ([`crate::diff::jq::JqPaths`]: jq, in the bounded vocabulary);
 //! - `policies.path` stays inside its repo (DESIGN.md §7);
 //! - `pipelines:` and `syncWindows:` follow the rules in `pipelines.rs`
-//!   (DESIGN.md §7).
+//!   (DESIGN.md §7);
+//! - `client.applyConcurrency` is at least 1 ([`ClientSettings`]).
 //!
 //! ```
 //! use std::path::Path;
@@ -27,6 +28,7 @@
 //! assert_eq!(config.apps[0].source.repo, Path::new("/srv/gitops"));
 //! ```
 
+mod client;
 mod error;
 mod import;
 mod locate;
@@ -34,6 +36,7 @@ pub mod paths;
 mod pipelines;
 mod validate;
 
+pub use client::ClientSettings;
 pub use error::ConfigError;
 pub use locate::{Seg, locate};
 pub use validate::{
@@ -78,6 +81,8 @@ pub struct Config {
     pub pipelines: Vec<PipelineSpec>,
     /// Sync windows (Argo CD AppProject semantics) for every app.
     pub sync_windows: Vec<SyncWindowSpec>,
+    /// How requests to API servers are paced (`client:`).
+    pub client: ClientSettings,
 }
 
 /// The document's shape (DESIGN.md §2 and §6), with `render:` defaults
@@ -103,6 +108,8 @@ struct Document {
     pipelines: Vec<PipelineSpec>,
     #[serde(default, rename = "syncWindows")]
     sync_windows: Vec<SyncWindowSpec>,
+    #[serde(default)]
+    client: ClientSettings,
 }
 
 /// Finds and parses tether.yaml: `explicit` (`--config FILE`) if given, else
@@ -210,6 +217,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         policies,
         pipelines: doc.pipelines,
         sync_windows: doc.sync_windows,
+        client: doc.client,
     })
 }
 

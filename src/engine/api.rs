@@ -1,7 +1,7 @@
 //! The engine's public surface for its clients (CLI, TUI, controller):
 //! commands in, snapshots and events out.
 
-use super::{AppDiff, LiveAction, LivePlan, OperationView, SyncReport};
+use super::{AppDiff, LiveAction, LivePlan, OperationView, SyncReport, SyncStep};
 use crate::model::{AppHistory, AppSetStatus, AppStatus, EventRecord, ResourceKey, ResourceNode};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, watch};
@@ -102,11 +102,18 @@ pub enum EngineEvent {
     Warning {
         message: String,
     },
-    /// Progress of a running sync: one resource applied.
+    /// Progress of a live action (Argo CD / Flux): one step, in words.
     SyncProgress {
         app: String,
         resource: String,
         action: String,
+    },
+    /// Progress of a running sync of a tether app: one step, `elapsed_ms`
+    /// after the sync started.
+    SyncStep {
+        app: String,
+        elapsed_ms: u64,
+        step: SyncStep,
     },
     Plan {
         app: String,

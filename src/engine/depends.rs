@@ -104,18 +104,15 @@ impl Engine {
         let timeout = self.options.dependency_timeout;
         let deadline = Instant::now() + timeout;
         let mut last: Option<String> = None;
+        let reporter = super::sync_progress::SyncReporter::new(&app.name, progress);
         loop {
             let Some(wait) = self.dependency_wait(app).await else {
                 return Ok(());
             };
             if last.as_ref() != Some(&wait) {
-                if let Some(progress) = progress {
-                    let _ = progress.send(EngineEvent::SyncProgress {
-                        app: app.name.clone(),
-                        resource: app.name.clone(),
-                        action: wait.clone(),
-                    });
-                }
+                reporter.send(super::SyncStep::Blocked {
+                    waits: wait.clone(),
+                });
                 last = Some(wait.clone());
             }
             let now = Instant::now();

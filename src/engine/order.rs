@@ -1,7 +1,9 @@
 //! Apply order: Namespaces and CRDs first, then by kind as Argo CD orders
 //! kinds (the order Helm installs them in), unknown kinds last.
 
+use crate::model::ResourceKey;
 use serde_json::Value;
+use std::collections::HashSet;
 
 const KIND_ORDER: &[&str] = &[
     "Namespace",
@@ -112,6 +114,47 @@ pub fn plan_steps(mut objects: Vec<Value>) -> Vec<Step> {
     steps
 }
 
+/// Splits a step's objects (in apply order) into the batches that are
+/// applied one after another; within a batch up to
+/// [`super::sync::SyncMode::apply_concurrency`] applies are in flight at once, and
+/// their results are taken in apply order.
+///
+/// No object is ever applied twice at the same time, by construction:
+/// steps run one after another (each waits for health before the next
+/// starts), batches of a step one after another (each is drained before
+/// the next starts), and a batch holds each object (group, kind,
+/// namespace, name) at most once — a manifest that repeats an object
+/// starts a new batch, so its second apply follows the first, as before.
+/// A batch holds objects of one group and kind, so kinds keep their
+/// order within a wave (ConfigMaps before the Deployments that read them).
+pub fn apply_batches(objects: &[Value]) -> Vec<&[Value]> {
+    let kind_of = |o: &Value| {
+        let group = crate::cluster::gvk_of(o)
+            .map(|g| g.group)
+            .unwrap_or_default();
+        let kind = o.get("kind").and_then(Value::as_str).unwrap_or_default();
+        (group, kind.to_string())
+    };
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut seen = HashSet::new();
+    for (i, object) in objects.iter().enumerate() {
+        let same_kind = i > start && kind_of(&objects[start]) == kind_of(object);
+        let identity = ResourceKey::from_object(object);
+        let repeated = identity.as_ref().is_some_and(|id| seen.contains(id));
+        if i > start && (!same_kind || repeated) {
+            batches.push(&objects[start..i]);
+            start = i;
+            seen.clear();
+        }
+        seen.extend(identity);
+    }
+    if start < objects.len() {
+        batches.push(&objects[start..]);
+    }
+    batches
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +199,40 @@ mod tests {
                 "Widget"
             ]
         );
+    }
+
+    #[test]
+    fn batches_hold_one_kind_and_each_object_once() {
+        let object = |api: &str, kind: &str, name: &str| json!({"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": "ns"}});
+        let objects = vec![
+            object("v1", "ConfigMap", "a"),
+            object("v1", "ConfigMap", "b"),
+            object("v1", "ConfigMap", "b"),
+            object("v1", "ConfigMap", "c"),
+            object("v1", "Service", "a"),
+            object("apps/v1", "Deployment", "a"),
+            object("example.com/v1", "Deployment", "a"),
+        ];
+        let batches: Vec<Vec<&str>> = apply_batches(&objects)
+            .iter()
+            .map(|b| {
+                b.iter()
+                    .map(|o| o["metadata"]["name"].as_str().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            batches,
+            vec![
+                vec!["a", "b"],
+                vec!["b", "c"],
+                vec!["a"],
+                vec!["a"],
+                vec!["a"]
+            ]
+        );
+        assert!(apply_batches(&[]).is_empty());
+        let total: usize = apply_batches(&objects).iter().map(|b| b.len()).sum();
+        assert_eq!(total, objects.len());
     }
 }

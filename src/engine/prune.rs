@@ -11,6 +11,7 @@ use super::EngineError;
 use super::order::kind_rank;
 use super::permissions::{Touched, object_checks};
 use super::sync::{ResourceResult, SyncMode};
+use super::sync_progress::{SyncReporter, SyncStep};
 use crate::cluster::{ClusterClient, ClusterError, InventoryEntry, gvk_of};
 use crate::model::{AppSpec, GroupVersionKind, ResourceKey, Tracking};
 use serde_json::Value;
@@ -140,6 +141,7 @@ pub(crate) async fn prune_extras(
     desired: &[Value],
     inventory: &[crate::cluster::InventoryEntry],
     mode: &SyncMode,
+    reporter: &SyncReporter<'_>,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
     let (kept, extras): (Vec<Extra>, Vec<Extra>) =
@@ -197,7 +199,7 @@ pub(crate) async fn prune_extras(
                     ),
                 })?;
         }
-        results.push(ResourceResult {
+        let result = ResourceResult {
             group: extra.key.group,
             kind: extra.key.kind,
             namespace: extra.key.namespace.unwrap_or_default(),
@@ -205,7 +207,9 @@ pub(crate) async fn prune_extras(
             wave: None,
             action: "deleted".to_string(),
             takeovers: Vec::new(),
-        });
+        };
+        reporter.send(SyncStep::Pruned(result.clone()));
+        results.push(result);
     }
     Ok(())
 }

@@ -29,6 +29,9 @@ pub struct EngineOptions {
     /// How long a sync waits for its dependencies (`dependsOn`) to be
     /// Synced and Healthy before it fails, applying nothing.
     pub dependency_timeout: Duration,
+    /// Server-side applies in flight at once within a sync step and kind
+    /// (at least 1).
+    pub apply_concurrency: usize,
 }
 
 impl Default for EngineOptions {
@@ -38,6 +41,7 @@ impl Default for EngineOptions {
             automation_backoff_start: Duration::from_secs(5),
             automation_backoff_max: Duration::from_secs(180),
             dependency_timeout: Duration::from_secs(300),
+            apply_concurrency: super::sync::DEFAULT_APPLY_CONCURRENCY,
         }
     }
 }
@@ -386,6 +390,7 @@ impl Engine {
             by,
             progress: options.progress.clone(),
             policies,
+            apply_concurrency: self.options.apply_concurrency,
             ..Default::default()
         };
         let outcome = sync_app(app, &client, desired, &mode).await;

@@ -8,19 +8,28 @@ use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::hooks::{phase_waves, run_phase};
-use super::order::{Step, plan_steps};
+use super::order::{Step, apply_batches, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
+use super::sync_progress::{
+    PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED,
+};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
 use crate::health;
 use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
 use crate::policy::{PolicySet, Violation};
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Server-side applies in flight at once within a step and kind, unless
+/// configured (tether.yaml `client.applyConcurrency`).
+pub const DEFAULT_APPLY_CONCURRENCY: usize = 8;
 
 /// What a sync did (or, for a dry-run, would do) to one object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,7 +101,10 @@ pub struct SyncMode {
     pub by: String,
     /// How long one step may take to become healthy.
     pub step_timeout: Duration,
-    /// Where each applied resource is reported as it happens.
+    /// Server-side applies in flight at once within a step and kind
+    /// (at least 1; see [`super::order::apply_batches`]).
+    pub apply_concurrency: usize,
+    /// Where each step ([`SyncStep`]) is reported as it happens.
     pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
     /// Admission policies checked before anything is applied.
     pub policies: Option<Arc<PolicySet>>,
@@ -105,6 +117,7 @@ impl Default for SyncMode {
             prune: false,
             by: String::new(),
             step_timeout: Duration::from_secs(300),
+            apply_concurrency: DEFAULT_APPLY_CONCURRENCY,
             progress: None,
             policies: None,
         }
@@ -186,6 +199,7 @@ async fn run(
         })?;
     let hooks = &desired.hooks;
     let mut resources = Vec::with_capacity(desired.objects.len());
+    let reporter = SyncReporter::new(&app.name, mode.progress.as_ref());
     // As Argo CD, the namespace CreateNamespace=true creates exists before
     // the PreSync hooks run.
     let (early, rest): (Vec<Value>, Vec<Value>) = desired
@@ -196,7 +210,10 @@ async fn run(
     let mut outcome = Ok(());
     for namespace in &early {
         match apply_one(app, client, namespace, None, mode.dry_run).await {
-            Ok(result) => resources.push(result),
+            Ok(result) => {
+                reporter.send(SyncStep::Applied(result.clone()));
+                resources.push(result);
+            }
             Err(e) => {
                 outcome = Err(e);
                 break;
@@ -208,7 +225,7 @@ async fn run(
         outcome = run_phase(app, client, hooks, "PreSync", None, mode, &mut resources).await;
     }
     if outcome.is_ok() {
-        outcome = apply_steps(app, client, &steps, hooks, mode, &mut resources).await;
+        outcome = apply_steps(app, client, &steps, hooks, mode, &reporter, &mut resources).await;
     }
     if outcome.is_ok() && mode.prune {
         outcome = prune_extras(
@@ -217,6 +234,7 @@ async fn run(
             &desired.objects,
             &state.inventory,
             mode,
+            &reporter,
             &mut resources,
         )
         .await;
@@ -228,7 +246,7 @@ async fn run(
                 wave: None,
                 objects: desired.objects.clone(),
             };
-            outcome = wait_healthy(app, client, &all, mode).await;
+            outcome = wait_healthy(app, client, &all, mode.step_timeout, &reporter).await;
         }
         if outcome.is_ok() {
             outcome = run_phase(app, client, hooks, "PostSync", None, mode, &mut resources).await;
@@ -262,6 +280,7 @@ async fn apply_steps(
     steps: &[Step],
     hooks: &[Value],
     mode: &SyncMode,
+    reporter: &SyncReporter<'_>,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
     let total: usize = steps.iter().map(|s| s.objects.len()).sum();
@@ -273,10 +292,23 @@ async fn apply_steps(
             run_phase(app, client, hooks, "Sync", Some(hook_wave), mode, results).await?;
             hook_waves.next();
         }
-        for object in &step.objects {
-            let result = apply_one(app, client, object, step.wave, mode.dry_run)
-                .await
-                .map_err(|e| EngineError::Sync {
+        reporter.send(SyncStep::Wave {
+            wave: step.wave,
+            resources: step.objects.len(),
+        });
+        for batch in apply_batches(&step.objects) {
+            // Results in apply order, at most `apply_concurrency` in flight.
+            let mut waiting = batch.iter();
+            let mut applies = FuturesOrdered::new();
+            loop {
+                while applies.len() < mode.apply_concurrency.max(1) {
+                    let Some(object) = waiting.next() else { break };
+                    applies.push_back(apply_one(app, client, object, step.wave, mode.dry_run));
+                }
+                let Some(result) = applies.next().await else {
+                    break;
+                };
+                let result = result.map_err(|e| EngineError::Sync {
                     app: app.name.clone(),
                     message: format!(
                         "{}: {}; {} of {total} resources applied before it, later steps not started",
@@ -285,14 +317,9 @@ async fn apply_steps(
                         results.len()
                     ),
                 })?;
-            if let Some(progress) = &mode.progress {
-                let _ = progress.send(super::EngineEvent::SyncProgress {
-                    app: app.name.clone(),
-                    resource: format!("{}/{}", result.kind, result.name),
-                    action: result.action.clone(),
-                });
+                reporter.send(SyncStep::Applied(result.clone()));
+                results.push(result);
             }
-            results.push(result);
         }
         if let Some(wave) = step.wave
             && hook_waves.peek() == Some(&wave)
@@ -302,7 +329,7 @@ async fn apply_steps(
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
-            wait_healthy(app, client, step, mode).await?;
+            wait_healthy(app, client, step, mode.step_timeout, reporter).await?;
         }
     }
     for wave in hook_waves {
@@ -310,9 +337,6 @@ async fn apply_steps(
     }
     Ok(())
 }
-
-/// How often a wave that keeps waiting says so again.
-const WAIT_REPORT: Duration = Duration::from_secs(10);
 
 /// The destination namespace, when `CreateNamespace=true` creates it.
 fn is_created_namespace(app: &AppSpec, object: &Value) -> bool {
@@ -324,8 +348,7 @@ fn is_created_namespace(app: &AppSpec, object: &Value) -> bool {
 
 /// `wave 2`, or `Namespaces and CRDs` for the first step.
 fn step_name(step: &Step) -> String {
-    step.wave
-        .map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"))
+    super::sync_progress::step_label(step.wave)
 }
 
 async fn apply_one(
@@ -437,77 +460,27 @@ fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
 }
 
 /// Waits until every object of a step is healthy (or suspended), woken
-/// by the live cache rather than polling the API server. What it waits
-/// for goes to the progress channel whenever it changes (and every
-/// [`WAIT_REPORT`] meanwhile): `wave 2 waits for Job/migrate: Progressing:
-/// … (20s)`.
+/// by the live cache rather than polling the API server. Says which
+/// objects it waits for, and why, at once and every [`WAIT_REPORT_EVERY`].
 async fn wait_healthy(
     app: &AppSpec,
     client: &ClusterClient,
     step: &Step,
-    mode: &SyncMode,
+    timeout: Duration,
+    reporter: &SyncReporter<'_>,
 ) -> Result<(), EngineError> {
-    let timeout = mode.step_timeout;
-    let started = tokio::time::Instant::now();
-    let deadline = started + timeout;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut next_report = tokio::time::Instant::now();
     let mut changes = client.subscribe_changes();
-    let mut reported: Option<(String, tokio::time::Instant)> = None;
     loop {
-        let mut pending = None;
-        for object in &step.objects {
-            let Some(key) = ResourceKey::from_object(object) else {
-                continue;
-            };
-            let gvk = gvk_of(object).unwrap_or_default();
-            let live = client
-                .cached_get(&gvk, key.namespace.as_deref(), &key.name)
-                .await
-                .map_err(|e| EngineError::cluster(&app.name, e))?;
-            let verdict = match &live {
-                Some(l) => health::assess(l),
-                None => health::Health::new(HealthStatus::Missing, "not found after apply"),
-            };
-            if !matches!(
-                verdict.status,
-                HealthStatus::Healthy | HealthStatus::Suspended
-            ) {
-                pending = Some((key, verdict));
-                break;
-            }
-        }
-        let Some((key, verdict)) = pending else {
+        let now = tokio::time::Instant::now();
+        let report = now >= next_report;
+        // Every unhealthy object only when they are to be named.
+        let pending = unhealthy(app, client, step, report).await?;
+        let Some((key, verdict)) = pending.first() else {
             return Ok(());
         };
-        if let Some(progress) = &mode.progress {
-            let what = format!(
-                "waits for {}/{}: {}",
-                key.kind,
-                key.name,
-                if verdict.message.is_empty() {
-                    verdict.status.to_string()
-                } else {
-                    format!("{}: {}", verdict.status, verdict.message)
-                }
-            );
-            let now = tokio::time::Instant::now();
-            let due = reported
-                .as_ref()
-                .is_none_or(|(last, at)| *last != what || now.duration_since(*at) >= WAIT_REPORT);
-            if due {
-                let _ = progress.send(super::EngineEvent::SyncProgress {
-                    app: app.name.clone(),
-                    resource: step_name(step),
-                    action: format!("{what} ({}s)", now.duration_since(started).as_secs()),
-                });
-                reported = Some((what, now));
-            }
-        }
-        let wake = deadline.min(tokio::time::Instant::now() + WAIT_REPORT);
-        if tokio::time::timeout_at(wake, changes.changed())
-            .await
-            .is_err()
-            && tokio::time::Instant::now() >= deadline
-        {
+        if now >= deadline {
             return Err(EngineError::Sync {
                 app: app.name.clone(),
                 message: format!(
@@ -519,5 +492,63 @@ async fn wait_healthy(
                 ),
             });
         }
+        if report {
+            reporter.send(SyncStep::Waiting {
+                wave: step.wave,
+                waiting_for: pending.len(),
+                pending: pending
+                    .iter()
+                    .take(WAITING_NAMED)
+                    .map(|(k, h)| PendingHealth::new(k, h))
+                    .collect(),
+            });
+            next_report = now + WAIT_REPORT_EVERY;
+        }
+        let wake = deadline.min(next_report);
+        tokio::select! {
+            changed = changes.changed() => {
+                // The cache is gone (the client shut down): look again at
+                // the next report or the deadline, whichever is first.
+                if changed.is_err() {
+                    tokio::time::sleep_until(wake).await;
+                }
+            }
+            () = tokio::time::sleep_until(wake) => {}
+        }
     }
+}
+
+/// The objects of `step` that are neither healthy nor suspended, in
+/// apply order, with their health (only the first unless `all`).
+async fn unhealthy(
+    app: &AppSpec,
+    client: &ClusterClient,
+    step: &Step,
+    all: bool,
+) -> Result<Vec<(ResourceKey, health::Health)>, EngineError> {
+    let mut pending = Vec::new();
+    for object in &step.objects {
+        let Some(key) = ResourceKey::from_object(object) else {
+            continue;
+        };
+        let gvk = gvk_of(object).unwrap_or_default();
+        let live = client
+            .cached_get(&gvk, key.namespace.as_deref(), &key.name)
+            .await
+            .map_err(|e| EngineError::cluster(&app.name, e))?;
+        let verdict = match &live {
+            Some(l) => health::assess(l),
+            None => health::Health::new(HealthStatus::Missing, "not found after apply"),
+        };
+        if !matches!(
+            verdict.status,
+            HealthStatus::Healthy | HealthStatus::Suspended
+        ) {
+            pending.push((key, verdict));
+            if !all {
+                break;
+            }
+        }
+    }
+    Ok(pending)
 }

@@ -5,7 +5,7 @@
 use super::app::{App, SyncProgress};
 use super::highlight;
 use super::state::{Loadable, RequestKind, View};
-use crate::engine::EngineEvent;
+use crate::engine::{EngineEvent, SyncStep};
 
 impl App {
     /// Applies one engine event.
@@ -28,6 +28,18 @@ impl App {
                     .get_or_insert_with(|| SyncProgress::sync(&app));
                 if progress.app == app {
                     progress.lines.push(format!("{resource} {action}"));
+                    progress.applied += 1;
+                }
+            }
+            EngineEvent::SyncStep { app, step, .. } => {
+                let progress = self
+                    .progress
+                    .get_or_insert_with(|| SyncProgress::sync(&app));
+                if progress.app == app {
+                    if matches!(step, SyncStep::Applied(_) | SyncStep::Pruned(_)) {
+                        progress.applied += 1;
+                    }
+                    progress.lines.push(step.to_string());
                 }
             }
             EngineEvent::LivePlan { app, action, plan } => {

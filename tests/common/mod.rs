@@ -98,9 +98,15 @@ pub fn signature(time: i64) -> Signature {
 impl Env {
     /// A fresh simulated cluster.
     pub async fn new() -> Env {
+        Self::with_pod_ready_delay(Duration::from_millis(200)).await
+    }
+
+    /// A fresh simulated cluster whose Pods become ready `delay` after
+    /// they are created.
+    pub async fn with_pod_ready_delay(delay: Duration) -> Env {
         let dir = tempfile::tempdir().unwrap();
         let sim = SimServer::start(SimOptions {
-            pod_ready_delay: Duration::from_millis(200),
+            pod_ready_delay: delay,
             name: "test".to_string(),
             ..Default::default()
         })

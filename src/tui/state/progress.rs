@@ -6,8 +6,12 @@
 pub struct SyncProgress {
     /// The app being synced.
     pub app: String,
-    /// `Kind/name action` per applied resource, in order.
+    /// One line per step, in order: `Kind/name action` per applied
+    /// resource, a wave started, a wave waiting for health.
     pub lines: Vec<String>,
+    /// Resources applied or pruned so far (the other lines say what the
+    /// sync waits for).
+    pub applied: usize,
     /// What runs, for the panel's title: `Syncing`, `Rolling back`…
     pub doing: &'static str,
     /// How the engine's message starts when it ends well (`synced`).
@@ -20,6 +24,7 @@ impl SyncProgress {
         SyncProgress {
             app: app.to_string(),
             lines: Vec::new(),
+            applied: 0,
             doing: "Syncing",
             done: "synced",
         }

@@ -19,7 +19,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, progress: &SyncProgress)
         progress.doing,
         progress.app,
         theme.spinner(app.spinner),
-        progress.lines.len()
+        progress.applied
     );
     let block = Block::bordered()
         .border_style(theme.style("borders"))
