@@ -31,17 +31,6 @@ fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
-fn health_code(s: &str) -> HealthStatus {
-    match s {
-        "Healthy" => HealthStatus::Healthy,
-        "Suspended" => HealthStatus::Suspended,
-        "Progressing" => HealthStatus::Progressing,
-        "Missing" => HealthStatus::Missing,
-        "Degraded" => HealthStatus::Degraded,
-        _ => HealthStatus::Unknown,
-    }
-}
-
 /// Whether the Application syncs automatically.
 pub fn is_automated(app: &Value) -> bool {
     match app.pointer("/spec/syncPolicy/automated") {
@@ -57,7 +46,7 @@ pub fn app_status(app: &Value) -> ArgoAppStatus {
         "OutOfSync" => SyncStatus::OutOfSync,
         _ => SyncStatus::Unknown,
     };
-    let health = health_code(text(app, "/status/health/status"));
+    let health = HealthStatus::parse(text(app, "/status/health/status"));
     let phase = text(app, "/status/operationState/phase");
     let failed_op = matches!(phase, "Failed" | "Error")
         .then(|| text(app, "/status/operationState/message").to_string())

@@ -13,13 +13,6 @@ pub fn application(app: &Value) -> Health {
         "" => return Health::new(HealthStatus::Progressing, ""),
         s => s,
     };
-    let code = match status {
-        "Healthy" => HealthStatus::Healthy,
-        "Suspended" => HealthStatus::Suspended,
-        "Progressing" => HealthStatus::Progressing,
-        "Missing" => HealthStatus::Missing,
-        "Degraded" => HealthStatus::Degraded,
-        _ => HealthStatus::Unknown,
-    };
+    let code = HealthStatus::parse(status);
     Health::new(code, text(app, "/status/health/message"))
 }

@@ -14,7 +14,7 @@ fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
 pub fn appset_status(appset: &LiveApp) -> AppSetStatus {
     let object = appset.object.as_ref();
     let generators = crate::model::generator_kinds(object);
-    let health = super::status::health_of(text(object, "/status/health/status"));
+    let health = crate::model::HealthStatus::parse(text(object, "/status/health/status"));
     AppSetStatus {
         name: appset.name().to_string(),
         namespace: appset.namespace().to_string(),

@@ -18,18 +18,6 @@ fn sync_of(word: &str) -> SyncStatus {
     }
 }
 
-/// A health word as Argo CD writes it (anything else: Unknown).
-pub(crate) fn health_of(word: &str) -> HealthStatus {
-    match word {
-        "Healthy" => HealthStatus::Healthy,
-        "Progressing" => HealthStatus::Progressing,
-        "Degraded" => HealthStatus::Degraded,
-        "Suspended" => HealthStatus::Suspended,
-        "Missing" => HealthStatus::Missing,
-        _ => HealthStatus::Unknown,
-    }
-}
-
 /// The row of a live app.
 pub fn live_status(app: &LiveApp, view: &LiveView) -> AppStatus {
     match app.kind.engine {
@@ -91,7 +79,7 @@ fn argocd_resource(item: &Value) -> ResourceStatus {
         health: item
             .pointer("/health/status")
             .and_then(Value::as_str)
-            .map_or(HealthStatus::Unknown, health_of),
+            .map_or(HealthStatus::Unknown, HealthStatus::parse),
         message: text(item, "/health/message").to_string(),
         info: String::new(),
     }
