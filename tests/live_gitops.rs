@@ -575,3 +575,53 @@ async fn three_contexts_one_down() {
         "the down context is named: {stderr}"
     );
 }
+
+/// `tether diff` of a live Argo CD app whose repository maps to a local
+/// checkout (`repos:`): its source rendered at the revision it runs,
+/// compared with the cluster; exit 1 while the cluster lacks it.
+#[tokio::test(flavor = "multi_thread")]
+async fn diff_of_a_live_app_renders_its_checkout() {
+    let Some((env, _)) = live_env().await else {
+        return;
+    };
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nclusters:\n  - context: {}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let mut app = application("live-diff", false);
+    app["spec"]["destination"]["namespace"] = json!(env.namespace);
+    // Not synced yet: the app runs no revision, so its target (the
+    // checkout's branch) is rendered.
+    app["status"]["sync"] = json!({"status": "OutOfSync"});
+    app["spec"]["source"]["targetRevision"] = json!("HEAD");
+    create_with_status(&env.kube().await, &app).await;
+    let out = run(
+        &env,
+        &[
+            "diff",
+            &format!("{}/argocd/live-diff", env.context),
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diff: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let web = diff["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "Deployment" && r["name"] == "web")
+        .unwrap_or_else(|| panic!("{diff}"))
+        .clone();
+    assert_eq!(web["change"], "create", "{web}");
+    assert_eq!(web["namespace"], env.namespace.as_str(), "{web}");
+}
