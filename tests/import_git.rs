@@ -1018,3 +1018,51 @@ spec:
     objects.sort_by_key(|o| format!("{}/{}", o["kind"], o["metadata"]["name"]));
     assert_eq!(objects, expected_objects("helm-app.yaml", ""));
 }
+
+/// The sync windows of an imported app's AppProject hold it as Argo CD
+/// holds it: a manual sync in an active deny window is refused naming the
+/// window, and `tether windows` lists the project's windows with the apps
+/// they block.
+#[tokio::test(flavor = "multi_thread")]
+async fn app_project_windows_hold_imported_apps() {
+    let env = Env::new().await;
+    let with_window = APPLICATIONS.replace(
+        "  clusterResourceWhitelist: [{group: '*', kind: '*'}]\n",
+        "  clusterResourceWhitelist: [{group: '*', kind: '*'}]\n  syncWindows:\n    - {kind: deny, schedule: '* * * * *', duration: 1h, applications: ['*']}\n",
+    );
+    assert_ne!(with_window, APPLICATIONS);
+    env.commit(
+        &[file("clusters/test/argo.yaml", &with_window)],
+        "a project with a deny window",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {ctx}, manage: true}}\n",
+            ctx = env.context
+        ),
+    )
+    .unwrap();
+    let out = tokio::task::block_in_place(|| tether(&env, &["sync", "Application/argocd/web"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("AppProject shop spec.syncWindows[0] deny \"* * * * *\" for 1h"),
+        "{stderr}"
+    );
+    let out = tokio::task::block_in_place(|| tether(&env, &["windows", "-o", "json"]));
+    let rows = json(&out);
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["source"] == "AppProject shop spec.syncWindows[0]")
+        .unwrap_or_else(|| panic!("{rows}"))
+        .clone();
+    assert_eq!(row["kind"], "deny");
+    assert_eq!(row["active"], true);
+    assert!(
+        row["blocks"].as_array().unwrap().iter().any(|a| a == "web"),
+        "{row}"
+    );
+}

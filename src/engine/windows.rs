@@ -108,15 +108,26 @@ impl Engine {
         WindowCheck { blocking }
     }
 
-    /// `tether windows`: tether.yaml's windows, and the apps each blocks
-    /// now (automated syncs; manual ones too unless `manualSync`).
+    /// `tether windows`: tether.yaml's windows, then those of the
+    /// AppProjects of imported Argo CD apps, and the apps each blocks now
+    /// (automated syncs; manual ones too unless `manualSync`).
     pub fn windows_report(&self, now: DateTime<Utc>) -> Vec<WindowRow> {
         let apps = self.apps();
-        self.sync_windows
-            .windows
-            .iter()
-            .map(|w| {
-                let source = format!("syncWindows[{}]", w.index);
+        let mut sets: Vec<(String, SyncWindows)> = Vec::new();
+        for app in apps.iter() {
+            for (name, set) in self.window_sets(app) {
+                if !sets.iter().any(|(seen, _)| *seen == name) {
+                    sets.push((name, set));
+                }
+            }
+        }
+        if sets.is_empty() {
+            sets.push(("syncWindows".to_string(), self.sync_windows.clone()));
+        }
+        let mut rows = Vec::new();
+        for (set_name, set) in &sets {
+            for w in &set.windows {
+                let source = format!("{set_name}[{}]", w.index);
                 let described = describe(&source, w);
                 let blocks = apps
                     .iter()
@@ -128,7 +139,7 @@ impl Engine {
                     })
                     .map(|a| a.name.clone())
                     .collect();
-                WindowRow {
+                rows.push(WindowRow {
                     source,
                     kind: match w.spec.kind {
                         WindowKind::Allow => "allow".into(),
@@ -140,9 +151,10 @@ impl Engine {
                     manual_sync: w.spec.manual_sync,
                     active: w.is_active(now),
                     blocks,
-                }
-            })
-            .collect()
+                });
+            }
+        }
+        rows
     }
 }
 
