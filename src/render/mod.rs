@@ -17,6 +17,7 @@ mod detect;
 pub(crate) mod documents;
 mod error;
 mod fold;
+pub(crate) mod go_json;
 pub mod helm;
 pub mod kustomize;
 pub mod kustomize_binary;

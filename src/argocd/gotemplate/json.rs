@@ -30,7 +30,7 @@ fn write(out: &mut String, v: &GoValue, html: bool, depth: Option<usize>) {
         GoValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         GoValue::Int(i) => out.push_str(&i.to_string()),
         GoValue::Float(f) => out.push_str(&json_float(*f)),
-        GoValue::String(s) => write_string(out, s, html),
+        GoValue::String(s) => crate::render::go_json::write_string(out, s, html),
         GoValue::List(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -59,7 +59,7 @@ fn write(out: &mut String, v: &GoValue, html: bool, depth: Option<usize>) {
                     out.push(',');
                 }
                 newline(out, depth.map(|d| d + 1));
-                write_string(out, k, html);
+                crate::render::go_json::write_string(out, k, html);
                 out.push(':');
                 if depth.is_some() {
                     out.push(' ');
@@ -70,26 +70,6 @@ fn write(out: &mut String, v: &GoValue, html: bool, depth: Option<usize>) {
             out.push('}');
         }
     }
-}
-
-fn write_string(out: &mut String, s: &str, html: bool) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
-            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A float64 as `encoding/json` writes it: plain decimal between 1e-6
