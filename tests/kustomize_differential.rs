@@ -244,16 +244,41 @@ const KNOWN: &[(u64, u64, &str)] = &[
     (
         1,
         39,
-        "kyaml reads a sequence under a key followed by a comment (`args: # c`) in a strategic merge patch as a map key; kubectl fails, tether merges the list",
+        "a patch adds a list item whose key has a comment after it (`args: # c`) into a list written in flow style (a JSON resource): kyaml writes the item back in flow style with the comment inside and fails to read it; tether merges the list",
     ),
     (
         1,
-        278,
-        "a replacement (delimiter, index 0) whose targets include its own source's metadata.name and another field: kubectl reads the renamed source for the second field (`pre-worker-worker`), tether the value before (`pre-worker`)",
+        1887,
+        "configMapGenerator `behavior: merge` reads the existing data as the text written (`0644`); tether reads the number (420)",
     ),
     (
         1,
-        296,
-        "a replacement target path `metadata.labels.[x=y]` turns the labels into a list: kubectl's next label transformer refuses the sequence, tether keeps the object",
+        2168,
+        "configMapGenerator `behavior: merge` reads the existing data as the text written (`0x1F`); tether reads the number (31)",
+    ),
+    (
+        1,
+        2534,
+        "configMapGenerator `behavior: merge` reads the existing data as the text written (`1_000`); tether reads the number (1000)",
+    ),
+    (
+        1,
+        2851,
+        "as case 39: a commented key inside an item added to a flow-style list; kubectl fails reading kyaml's own output back",
+    ),
+    (
+        1,
+        3095,
+        "a container image set to the text `3` by a replacement in a build that also has an images transformer: kubectl prints the number 3, tether the string \"3\"",
+    ),
+    (
+        1,
+        4199,
+        "a boolean set by a patch over a data value that a legacy strategic merge patch set to `\"\"`: kubectl prints the boolean, tether the string \"true\" (as kubectl does when the `\"\"` comes from the resource file)",
+    ),
+    (
+        1,
+        4484,
+        "a label deleted by a legacy patch (`app: null`) and set to null again in a flow mapping of a later patch: kubectl writes an empty string, tether the text `null`",
     ),
 ];

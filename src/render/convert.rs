@@ -38,6 +38,9 @@ impl From<LimitError> for LoadError {
 pub(crate) fn load_all(text: &str, dialect: Dialect) -> Result<Vec<Value>, LoadError> {
     crate::yaml::check_characters(text)?;
     let mut builder = Builder::new(dialect);
+    if !text.ends_with(['\n', '\r']) {
+        builder.unbroken_end = Some(text.chars().count());
+    }
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| match crate::yaml::scan_error(&e) {
             Some(limit) => LoadError::from(limit),
@@ -102,6 +105,8 @@ struct Builder {
     budget: Budget,
     /// The limit the stream broke; reading stops there.
     limit: Option<LimitError>,
+    /// The length in characters of a text that ends without a line break.
+    unbroken_end: Option<usize>,
 }
 
 impl Builder {
@@ -115,6 +120,7 @@ impl Builder {
             documents_before: 0,
             budget: Budget::new(MAX_DEPTH),
             limit: None,
+            unbroken_end: None,
         }
     }
 
@@ -333,7 +339,18 @@ impl Builder {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.as_ref().map(|t| t.suffix.as_str());
-                self.scalar(&text, style, tag, anchor);
+                // A block scalar that runs to the end of a text without a
+                // final line break has none (YAML 1.2 8.1.1.2; go-yaml
+                // agrees, and kustomize trims inline patches so this is
+                // common there); the parser adds one.
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let text = match self.unbroken_end {
+                    Some(end) if block && span.end.index() >= end => {
+                        text.strip_suffix('\n').unwrap_or(&text)
+                    }
+                    _ => &text,
+                };
+                self.scalar(text, style, tag, anchor);
             }
             Event::SequenceStart(anchor, _) => {
                 if !self.collection_as_key() {
@@ -389,6 +406,16 @@ mod tests {
 
     fn load_k(text: &str) -> Result<Value, LoadError> {
         load(text, Dialect::Kustomize)
+    }
+
+    #[test]
+    fn a_block_scalar_at_an_unbroken_end_has_no_final_line_break() {
+        let v = load_k("a: |\n  x\nb: |+\n  y").unwrap();
+        assert_eq!(v, json!({"a": "x\n", "b": "y"}));
+        let v = load_k("a: >\n  x\n  z").unwrap();
+        assert_eq!(v, json!({"a": "x z"}));
+        let v = load_k("a: |\n  x\n").unwrap();
+        assert_eq!(v, json!({"a": "x\n"}));
     }
 
     #[test]

@@ -112,7 +112,9 @@ fn split_stream(text: &str) -> Vec<Chunk> {
         text: String::new(),
         first_line: 1,
     }];
-    for (i, line) in text.lines().enumerate() {
+    for (i, piece) in text.split_inclusive('\n').enumerate() {
+        let line = piece.strip_suffix('\n').unwrap_or(piece);
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let is_start = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
         if is_start {
             chunks.push(Chunk {
@@ -129,7 +131,11 @@ fn split_stream(text: &str) -> Vec<Chunk> {
         } else if line != "..." {
             chunk.text.push_str(line);
         }
-        chunk.text.push('\n');
+        // A text without a final line break keeps it that way: a block
+        // scalar at its end has no line break either.
+        if piece.ends_with('\n') {
+            chunk.text.push('\n');
+        }
     }
     chunks
 }

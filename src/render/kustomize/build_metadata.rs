@@ -6,6 +6,7 @@
 
 use super::KustomizeError;
 use super::resource::Resource;
+use super::spec::{FieldSpec, StringMap};
 use serde_json::{Map, Value};
 
 /// The kustomize version kubectl 1.37 embeds, as its managed-by label says.
@@ -88,12 +89,23 @@ pub(crate) fn apply(
         match option.as_str() {
             "originAnnotations" => {}
             "managedByLabel" => {
-                for res in resources.iter_mut() {
-                    let label = Value::String(MANAGED_BY.into());
-                    if let Some(map) = meta_map(res, "labels") {
-                        map.insert("app.kubernetes.io/managed-by".into(), label);
+                // kustomize runs its label transformer with this one pair,
+                // so labels that are not a mapping fail the build as there.
+                let specs = [FieldSpec {
+                    path: "metadata/labels".into(),
+                    create: true,
+                    ..FieldSpec::default()
+                }];
+                let pairs = StringMap::from([(
+                    "app.kubernetes.io/managed-by".to_string(),
+                    MANAGED_BY.to_string(),
+                )]);
+                super::labels::set_all(resources, &specs, &pairs).map_err(|message| {
+                    KustomizeError::Transform {
+                        kustomization: file.to_string(),
+                        message,
                     }
-                }
+                })?;
             }
             other => {
                 return Err(KustomizeError::Transform {

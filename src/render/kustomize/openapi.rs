@@ -69,7 +69,9 @@ impl OpenApi {
             Sub::Inline(s) => Some(s),
             Sub::Ref(name) => {
                 let name = name.strip_prefix("#/definitions/").unwrap_or(name);
-                self.definitions.get(name)
+                self.definitions
+                    .get(name)
+                    .or_else(|| self.definitions.get(&builtin_name(name)?))
             }
         }
     }
@@ -111,6 +113,21 @@ impl Schema {
         }
         self.merge_key.iter().cloned().collect()
     }
+}
+
+/// The name the built-in table gives a Kubernetes definition that a
+/// custom schema refers to by its full name
+/// (`io.k8s.api.core.v1.PodTemplateSpec` is `core.v1.PodTemplateSpec`).
+fn builtin_name(full: &str) -> Option<String> {
+    const PREFIXES: [(&str, &str); 4] = [
+        ("io.k8s.api.", ""),
+        ("io.k8s.apimachinery.pkg.apis.meta.v1.", "meta."),
+        ("io.k8s.apiextensions-apiserver.pkg.apis.", "ext."),
+        ("io.k8s.kube-aggregator.pkg.apis.", "agg."),
+    ];
+    PREFIXES
+        .iter()
+        .find_map(|(long, short)| Some(format!("{short}{}", full.strip_prefix(long)?)))
 }
 
 /// kustomize's built-in schema.
@@ -312,19 +329,23 @@ impl State {
             return;
         }
         self.init = true;
+        // A built-in schema loaded before a custom one was set stays, and
+        // the custom definitions are added over it (kyaml adds definitions
+        // to the global schema; it never clears them).
+        if self.builtin == Builtin::Delayed {
+            self.api.add(builtin());
+            self.builtin = Builtin::Parsed;
+        }
         match &self.custom {
             Some(c) => {
                 let c = c.clone();
                 self.api.add(&c);
             }
+            None if self.builtin == Builtin::Parsed => {}
             None => {
                 self.api.add(builtin());
                 self.builtin = Builtin::Parsed;
             }
-        }
-        if self.builtin == Builtin::Delayed {
-            self.api.add(builtin());
-            self.builtin = Builtin::Parsed;
         }
     }
 }

@@ -123,20 +123,31 @@ pub(crate) fn apply(list: &[Replacement], resources: &mut [Resource]) -> Result<
         else {
             return Err("replacements must specify a source and at least one target".into());
         };
-        let value = replacement_value(r, resources)?;
+        let (mut value, live) = replacement_value(r, resources)?;
         for t in targets {
-            apply_target(t, &value, resources)?;
+            apply_target(t, &mut value, live.as_ref(), resources)?;
         }
     }
     Ok(())
 }
 
-fn replacement_value(r: &Replacement, resources: &[Resource]) -> Result<Value, String> {
+/// Where a replacement's value lives when it is the source field itself:
+/// the index of the source resource and the field's path.
+///
+/// kustomize holds the source field as a node of the resource, not a copy,
+/// so a target that writes to that field (a replacement whose targets
+/// include its own source) changes the value the later targets get.
+type LiveSource = (usize, Vec<String>);
+
+fn replacement_value(
+    r: &Replacement,
+    resources: &[Resource],
+) -> Result<(Value, Option<LiveSource>), String> {
     if r.source.is_some() && r.source_value.is_some() {
         return Err("value and resource selectors are mutually exclusive".into());
     }
     if let Some(v) = &r.source_value {
-        return Ok(path::plain(v));
+        return Ok((path::plain(v), None));
     }
     let Some(s) = &r.source else {
         return Err("replacements must specify a source and at least one target".into());
@@ -151,8 +162,8 @@ fn replacement_value(r: &Replacement, resources: &[Resource]) -> Result<Value, S
         namespace: s.namespace.clone().unwrap_or_default(),
         cluster: false,
     };
-    let mut found: Option<&Resource> = None;
-    for res in resources {
+    let mut found: Option<(usize, &Resource)> = None;
+    for (i, res) in resources.iter().enumerate() {
         let ids = res
             .prev_ids()
             .into_iter()
@@ -161,10 +172,10 @@ fn replacement_value(r: &Replacement, resources: &[Resource]) -> Result<Value, S
             if found.is_some() {
                 return Err(format!("multiple matches for selector {selector}"));
             }
-            found = Some(res);
+            found = Some((i, res));
         }
     }
-    let res = found.ok_or_else(|| format!("nothing selected by {selector}"))?;
+    let (at, res) = found.ok_or_else(|| format!("nothing selected by {selector}"))?;
     let field_path = s
         .field_path
         .clone()
@@ -177,7 +188,7 @@ fn replacement_value(r: &Replacement, resources: &[Resource]) -> Result<Value, S
         format!("fieldPath `{field_path}` is missing for replacement source {selector}")
     })?;
     match s.options.as_ref().filter(|o| !o.delimiter.is_empty()) {
-        None => Ok(v),
+        None => Ok((v, Some((at, segs)))),
         Some(o) => {
             if v.is_object() || v.is_array() {
                 return Err("delimiter option can only be used with scalar nodes".into());
@@ -186,7 +197,7 @@ fn replacement_value(r: &Replacement, resources: &[Resource]) -> Result<Value, S
             let parts: Vec<&str> = text.split(o.delimiter.as_str()).collect();
             let part = usize::try_from(o.index).ok().and_then(|i| parts.get(i));
             match part {
-                Some(p) => Ok(path::with_text(&v, p)),
+                Some(p) => Ok((path::with_text(&v, p), None)),
                 None => Err(format!(
                     "options.index {} is out of bounds for value {text}",
                     o.index
@@ -212,7 +223,12 @@ fn get_value(v: &Value) -> String {
     }
 }
 
-fn apply_target(t: &Target, value: &Value, resources: &mut [Resource]) -> Result<(), String> {
+fn apply_target(
+    t: &Target,
+    value: &mut Value,
+    live: Option<&LiveSource>,
+    resources: &mut [Resource],
+) -> Result<(), String> {
     let sel = t
         .select
         .as_ref()
@@ -229,7 +245,7 @@ fn apply_target(t: &Target, value: &Value, resources: &mut [Resource]) -> Result
         .iter()
         .map(Matcher::new)
         .collect::<Result<_, _>>()?;
-    for res in resources.iter_mut() {
+    for (at, res) in resources.iter_mut().enumerate() {
         res.check_meta_maps(&["annotations", "labels"])?;
         if !label_sel.labels_match(res)? || !label_sel.annotations_match(res)? {
             continue;
@@ -253,12 +269,30 @@ fn apply_target(t: &Target, value: &Value, resources: &mut [Resource]) -> Result
             .options
             .as_ref()
             .map(|o| (o.create, o.delimiter.as_str(), o.index));
+        let source = live.filter(|(i, _)| *i == at).map(|(_, segs)| segs);
         super::alias::track(res, |res| -> Result<(), String> {
             for p in &paths {
                 path::copy_to_target(&mut res.obj, value, p, options)?;
+                if let Some(segs) = source {
+                    refresh_live(value, &res.obj, segs, p);
+                }
             }
             Ok(())
         })?;
     }
     Ok(())
+}
+
+/// After a write of target path `written` into the source resource, reads
+/// the source field again: a write to the field itself or inside it is
+/// seen through kustomize's node, a write that replaced a parent of it is
+/// not (the node kustomize holds is no longer in the tree).
+fn refresh_live(value: &mut Value, obj: &Value, source: &[String], written: &str) {
+    let written = smarter_split(written, '.');
+    if written.len() < source.len() && source.starts_with(&written) {
+        return;
+    }
+    if let Ok(Some(now)) = path::lookup(obj, source) {
+        *value = now;
+    }
 }

@@ -313,6 +313,7 @@ pub(crate) fn copy_to_target(
     let (create, delimiter, index) = options.unwrap_or((false, "", 0));
     let segs = super::fieldspec::smarter_split(path, '.');
     let create_kind = create.then(|| kind_of(value));
+    let in_annotations = segs.len() == 3 && segs[0] == "metadata" && segs[1] == "annotations";
     let mut apply = |target: &mut Value, created: bool| -> Result<(), String> {
         let mut value = value.clone();
         if !delimiter.is_empty() {
@@ -340,6 +341,13 @@ pub(crate) fn copy_to_target(
                     return Ok(());
                 }
                 set_scalar(target, "", false);
+                return Ok(());
+            }
+            if created && in_annotations {
+                // The annotations are written back as strings from the
+                // text of each node at the end of kustomize's build, so
+                // a created one keeps the text (`0x1F`, not 31).
+                *target = Value::String(text_of(&value));
                 return Ok(());
             }
             set_scalar(target, &text_of(&value), created);

@@ -62,6 +62,14 @@ pub(crate) struct Resource {
 impl Resource {
     /// A resource read from a file.
     pub fn new(obj: Value) -> Self {
+        // kustomize works out whether the type is cluster-scoped whenever
+        // it makes a resource; for a type its built-in table lacks, that
+        // loads the OpenAPI schema in use at that moment, which decides
+        // whether a later kustomization's `openapi:` schema replaces the
+        // built-in one or is added to it.
+        let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        super::resid::is_cluster_scoped(api_version, kind);
         Self {
             obj,
             prev: Vec::new(),
