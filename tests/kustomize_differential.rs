@@ -248,21 +248,6 @@ const KNOWN: &[(u64, u64, &str)] = &[
     ),
     (
         1,
-        1887,
-        "configMapGenerator `behavior: merge` reads the existing data as the text written (`0644`); tether reads the number (420)",
-    ),
-    (
-        1,
-        2168,
-        "configMapGenerator `behavior: merge` reads the existing data as the text written (`0x1F`); tether reads the number (31)",
-    ),
-    (
-        1,
-        2534,
-        "configMapGenerator `behavior: merge` reads the existing data as the text written (`1_000`); tether reads the number (1000)",
-    ),
-    (
-        1,
         2851,
         "as case 39: a commented key inside an item added to a flow-style list; kubectl fails reading kyaml's own output back",
     ),
@@ -270,11 +255,6 @@ const KNOWN: &[(u64, u64, &str)] = &[
         1,
         3095,
         "a container image set to the text `3` by a replacement in a build that also has an images transformer: kubectl prints the number 3, tether the string \"3\"",
-    ),
-    (
-        1,
-        4199,
-        "a boolean set by a patch over a data value that a legacy strategic merge patch set to `\"\"`: kubectl prints the boolean, tether the string \"true\" (as kubectl does when the `\"\"` comes from the resource file)",
     ),
     (
         1,

@@ -121,39 +121,48 @@ pub(crate) fn resources(tree: &FileTree, file: &str) -> Result<Vec<Resource>, Ku
 /// The objects of YAML/JSON text as resources, with the text of their
 /// annotations as written.
 pub(crate) fn resources_of(file: &str, bytes: &[u8]) -> Result<Vec<Resource>, KustomizeError> {
-    let mut quoted = if bytes
-        .iter()
-        .any(|b| matches!(b, b'"' | b'\'' | b'|' | b'>'))
-    {
-        objects_read(file, bytes, Dialect::KustomizeText)?
-    } else {
-        Vec::new()
-    }
-    .into_iter();
-    Ok(objects_and_texts(file, bytes)?
+    let mut resources: Vec<Resource> = objects_and_texts(file, bytes)?
         .into_iter()
         .map(|(obj, text)| {
             let mut res = Resource::new(obj);
             if let Some(t) = text {
                 res.learn_annotation_texts(&t);
             }
-            if let Some((q, false)) = quoted.next() {
-                quoted_strings(&q, "", &mut res.quoted);
-            }
             res
         })
-        .collect())
+        .collect();
+    // Every scalar as written: which strings were quoted, and the text
+    // of ConfigMap/Secret data that did not read as strings.
+    let quotes = bytes
+        .iter()
+        .any(|b| matches!(b, b'"' | b'\'' | b'|' | b'>'));
+    let typed_data = resources.iter().any(Resource::has_typed_data);
+    if quotes || typed_data {
+        let written = objects_read(file, bytes, Dialect::KustomizeText)?;
+        for (res, (w, converted)) in resources.iter_mut().zip(&written) {
+            if *converted {
+                continue;
+            }
+            if quotes {
+                quoted_strings(w, "", &mut res.quoted);
+            }
+            if typed_data {
+                res.learn_data_texts(w);
+            }
+        }
+    }
+    Ok(resources)
 }
 
 /// The strings of `v` (read as [`Dialect::KustomizeText`]) written
 /// quoted that would read as strings plain, by JSON pointer.
-fn quoted_strings(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+fn quoted_strings(v: &Value, at: &str, out: &mut Vec<super::resource::Quoting>) {
     match v {
         Value::String(s) => {
             if let Some(text) = s.strip_prefix(crate::render::scalars::QUOTED)
                 && !super::smp::looks_quoted(text)
             {
-                out.push((at.to_string(), text.to_string()));
+                out.push((at.to_string(), text.to_string(), true));
             }
         }
         Value::Array(items) => {

@@ -162,19 +162,8 @@ fn copy_merge_metadata(res: &mut Resource, old: &Resource) {
 
 /// `field` (a string map) of `res` over the old object's.
 fn merge_data(res: &mut Resource, old: &Resource, field: &str) {
-    let text = |r: &Resource| -> Vec<(String, String)> {
-        r.obj
-            .get(field)
-            .and_then(serde_json::Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), super::resource::scalar_text(v)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut merged = text(old);
-    for (k, v) in text(res) {
+    let mut merged = old.data_texts(field);
+    for (k, v) in res.data_texts(field) {
         match merged.iter_mut().find(|(mk, _)| *mk == k) {
             Some(entry) => entry.1 = v,
             None => merged.push((k, v)),

@@ -27,6 +27,13 @@ pub(crate) struct PrevId {
     pub kind: String,
 }
 
+/// How the node of a field holding a string is written, where the string
+/// does not say: (JSON pointer, value, quoted). A string that reads as a
+/// string plain (`abc`) is listed when written quoted; one that would
+/// read as something else plain (`""`, `"0644"`) is listed when a patch
+/// set it into a node written plain (kyaml keeps the node's style).
+pub(crate) type Quoting = (String, String, bool);
+
 /// An object plus what kustomize tracks about it.
 #[derive(Debug, Clone)]
 pub(crate) struct Resource {
@@ -53,10 +60,14 @@ pub(crate) struct Resource {
     /// value read (`0644`, `~`): (key, value, text). kustomize keeps
     /// the text, which is what it writes back.
     pub ann_text: Vec<(String, Value, String)>,
-    /// Strings written quoted although they would read as strings plain
-    /// (`"abc"`), by JSON pointer: kyaml keeps a field's quoting when a
-    /// patch sets it, so a plain number set there stays a string.
-    pub quoted: Vec<(String, String)>,
+    /// The quoting of fields whose value does not show it, by JSON
+    /// pointer: kyaml keeps a field's quoting when a patch sets it, so a
+    /// plain number set there stays a string.
+    pub quoted: Vec<Quoting>,
+    /// `data`/`binaryData` values as written where their text differs
+    /// from the value read (`0644`): (field, key, value, text). A
+    /// generator merge reads these maps as kustomize does, as text.
+    pub data_text: Vec<(String, String, Value, String)>,
 }
 
 impl Resource {
@@ -82,6 +93,7 @@ impl Resource {
             aliases: Vec::new(),
             ann_text: Vec::new(),
             quoted: Vec::new(),
+            data_text: Vec::new(),
         }
     }
 
@@ -296,6 +308,58 @@ impl Resource {
                 self.ann_text.push((k, v, text));
             }
         }
+    }
+
+    /// Whether `data` or `binaryData` holds a value that is not a string
+    /// (whose written text may differ from how it is printed).
+    pub fn has_typed_data(&self) -> bool {
+        ["data", "binaryData"].iter().any(|f| {
+            self.obj
+                .get(*f)
+                .and_then(Value::as_object)
+                .is_some_and(|m| m.values().any(|v| !v.is_string()))
+        })
+    }
+
+    /// Records the written text of the `data`/`binaryData` values of
+    /// `texts` (the same object read keeping every scalar's text).
+    pub fn learn_data_texts(&mut self, texts: &Value) {
+        for field in ["data", "binaryData"] {
+            let (Some(now), Some(written)) = (
+                self.obj.get(field).and_then(Value::as_object),
+                texts.get(field).and_then(Value::as_object),
+            ) else {
+                continue;
+            };
+            for (k, v) in now {
+                let Some(Value::String(text)) = written.get(k) else {
+                    continue;
+                };
+                if !v.is_string() && *text != scalar_text(v) {
+                    self.data_text
+                        .push((field.to_string(), k.clone(), v.clone(), text.clone()));
+                }
+            }
+        }
+    }
+
+    /// The `data` or `binaryData` map as kustomize's generator merge
+    /// reads it: each value's text as written (as the value is now if it
+    /// changed since).
+    pub fn data_texts(&self, field: &str) -> Vec<(String, String)> {
+        let Some(map) = self.obj.get(field).and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|(k, v)| {
+                let written = self
+                    .data_text
+                    .iter()
+                    .find(|(f, tk, tv, _)| f == field && tk == k && tv == v)
+                    .map(|(_, _, _, t)| t.clone());
+                (k.clone(), written.unwrap_or_else(|| scalar_text(v)))
+            })
+            .collect()
     }
 
     /// Replaces `metadata.<key>` with string values (removed when empty),

@@ -24,7 +24,7 @@ pub(crate) fn merge(
     target: Value,
     patch: Value,
     text: Option<&Value>,
-    quoted: &mut Vec<(String, String)>,
+    quoted: &mut Vec<super::resource::Quoting>,
     api: &OpenApi,
 ) -> Result<Option<Value>, String> {
     let w = Walker {
@@ -85,7 +85,7 @@ enum Directive {
 
 struct Walker<'a> {
     api: &'a OpenApi,
-    quoted: RefCell<Vec<(String, String)>>,
+    quoted: RefCell<Vec<super::resource::Quoting>>,
 }
 
 fn missing_or_null(v: &Option<Value>) -> bool {
@@ -373,12 +373,24 @@ impl Walker<'_> {
                 && !looks_quoted(s)
                 && !at.contains(&usize::MAX.to_string())
             {
-                quoted.push((at.to_string(), s.clone()));
+                quoted.push((at.to_string(), s.clone(), true));
             }
             return;
         };
-        let listed = quoted.iter().position(|(p, v)| p == at && v == old);
-        if !(looks_quoted(old) || listed.is_some()) {
+        let listed = quoted.iter().position(|(p, v, _)| p == at && v == old);
+        let node_quoted = listed.map_or_else(|| looks_quoted(old), |i| quoted[i].2);
+        if !node_quoted {
+            // A plain node stays plain: a string the patch sets there that
+            // reads as something else plain is remembered as such, so a
+            // later number or boolean is not made a string.
+            if let Some(i) = listed {
+                quoted.remove(i);
+            }
+            if let Value::String(s) = new
+                && looks_quoted(s)
+            {
+                quoted.push((at.to_string(), s.clone(), false));
+            }
             return;
         }
         let text = match new {
@@ -390,7 +402,7 @@ impl Walker<'_> {
             quoted.remove(i);
         }
         if !looks_quoted(&text) {
-            quoted.push((at.to_string(), text.clone()));
+            quoted.push((at.to_string(), text.clone(), true));
         }
         out.value = Some(Value::String(text));
     }
