@@ -19,6 +19,11 @@ pub struct InventoryEntry {
     #[serde(flatten)]
     pub key: ResourceKey,
     pub version: String,
+    /// The object's fingerprint after the sync applied it (a hash of the
+    /// object applied and of the fields tether then owned; never written
+    /// for Secrets): a diff that finds both unchanged skips the dry-run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<String>,
 }
 
 /// The content of an app's state ConfigMap.
@@ -195,6 +200,7 @@ mod tests {
             inventory: vec![InventoryEntry {
                 key: ResourceKey::new("apps", "Deployment", Some("web"), "api"),
                 version: "v1".into(),
+                applied: None,
             }],
             history: Vec::new(),
         };

@@ -6,17 +6,29 @@
 //! created yet — the fallback compares only the fields the desired object
 //! sets, and the resource's `note` says so and why. A live object that
 //! cannot be read is `unknown`, never a `create`.
+//!
+//! Live objects are read with one LIST per kind and namespace
+//! ([`Snapshot`]), and an object whose fingerprint still equals the one the
+//! last sync recorded in the inventory (the same object applied, the same
+//! fields owned by tether) is unchanged without a dry-run: only the other
+//! objects cost a request each, at most [`DRY_RUNS_IN_FLIGHT`] at once.
 
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
-use crate::cluster::{ClusterClient, ClusterError, gvk_of};
+use super::snapshot::{Snapshot, fingerprint};
+use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{
     FieldChange, SecretStrings, align_keys, apply_ignores, apply_manager_ignores, changed_paths,
     managers_of, mark_changed, mask_secret, normalize_desired, strip_noise, to_yaml, unified,
 };
 use crate::model::{AppSpec, ResourceKey};
+use futures::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
+
+/// Server-side dry-runs of one diff in flight at once.
+pub const DRY_RUNS_IN_FLIGHT: usize = 16;
 
 /// The diff of one resource (DESIGN.md §3 `diff` JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,11 +82,51 @@ const NO_DRY_RUN: &str = "compared the fields Git sets with live, without a serv
 pub async fn diff_app(app: &AppSpec, client: &ClusterClient, mut desired: Desired) -> AppDiff {
     prepare_for_cluster(app, client, &mut desired.objects).await;
     let secrets = &desired.secrets;
-    let diffs = desired
+    // The fingerprints of the last sync; without them every object is
+    // compared by a dry-run.
+    let recorded: HashMap<ResourceKey, String> = read_state(client, &app.name)
+        .await
+        .map(|state| {
+            state
+                .inventory
+                .into_iter()
+                .filter_map(|e| Some((e.key, e.applied?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut snapshot = Snapshot::read(client, &desired.objects).await;
+    let work: Vec<(&Value, Option<Option<Value>>)> = desired
         .objects
         .iter()
-        .map(|o| diff_one(app, client, o, secrets));
-    let resources = futures::future::join_all(diffs).await;
+        .map(|o| {
+            let known = ResourceKey::from_object(o).and_then(|k| snapshot.take(&k));
+            (o, known)
+        })
+        .collect();
+    // The futures are made before the stream (a stream mapping with a
+    // borrowing closure is not Send for every lifetime).
+    let diffs: Vec<_> = work
+        .into_iter()
+        .map(|(object, known)| {
+            let unchanged = match (&known, ResourceKey::from_object(object)) {
+                (Some(Some(live)), Some(key)) => recorded
+                    .get(&key)
+                    .filter(|print| fingerprint(object, live).as_ref() == Some(*print))
+                    .map(|_| key),
+                _ => None,
+            };
+            async move {
+                match unchanged {
+                    Some(key) => same(key),
+                    None => diff_one(app, client, object, known, secrets).await,
+                }
+            }
+        })
+        .collect();
+    let resources: Vec<ResourceDiff> = futures::stream::iter(diffs)
+        .buffered(DRY_RUNS_IN_FLIGHT)
+        .collect()
+        .await;
     let forbidden = resources
         .iter()
         .filter(|r| r.note.starts_with(NO_DRY_RUN))
@@ -95,19 +147,39 @@ pub async fn diff_app(app: &AppSpec, client: &ClusterClient, mut desired: Desire
     }
 }
 
+/// A resource the last sync left as it is.
+fn same(key: ResourceKey) -> ResourceDiff {
+    ResourceDiff {
+        group: key.group,
+        kind: key.kind,
+        namespace: key.namespace.unwrap_or_default(),
+        name: key.name,
+        change: "none".to_string(),
+        diff: String::new(),
+        fields: Vec::new(),
+        note: String::new(),
+    }
+}
+
+/// Diffs one object by a dry-run; `known` is its live state when a LIST
+/// already read it (else it is read with a GET).
 async fn diff_one(
     app: &AppSpec,
     client: &ClusterClient,
     desired: &Value,
+    known: Option<Option<Value>>,
     secrets: &SecretStrings,
 ) -> ResourceDiff {
     let key =
         ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
     let gvk = gvk_of(desired).unwrap_or_default();
-    let live = match client.get(&gvk, key.namespace.as_deref(), &key.name).await {
-        Ok(live) => live,
-        Err(ClusterError::UnknownKind { .. }) => None,
-        Err(e) => return unknown(key, secrets.mask_text(&format!("cannot read it: {e}"))),
+    let live = match known {
+        Some(live) => live,
+        None => match client.get(&gvk, key.namespace.as_deref(), &key.name).await {
+            Ok(live) => live,
+            Err(ClusterError::UnknownKind { .. }) => None,
+            Err(e) => return unknown(key, secrets.mask_text(&format!("cannot read it: {e}"))),
+        },
     };
     let (predicted, note) = match client.apply(desired, true).await {
         Ok(outcome) => (outcome.object, String::new()),

@@ -30,6 +30,7 @@ mod prune;
 mod record;
 mod resource_actions;
 mod runner;
+mod snapshot;
 mod sources;
 mod stage_compare;
 mod sync;

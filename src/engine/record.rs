@@ -16,6 +16,7 @@ pub fn inventory_of(objects: &[Value]) -> Vec<InventoryEntry> {
             Some(InventoryEntry {
                 key: ResourceKey::from_object(o)?,
                 version: gvk_of(o)?.version,
+                applied: None,
             })
         })
         .collect()
@@ -98,6 +99,7 @@ mod tests {
         let inventory = vec![InventoryEntry {
             key: ResourceKey::new("", "ConfigMap", Some("web"), "a"),
             version: "v1".into(),
+            applied: None,
         }];
         let ok = PendingRecord::new("abc", "t0", "Succeeded", "ada", "", Some(inventory.clone()));
         let failed = PendingRecord::new("def", "t1", "Failed", "ada", "boom", None);

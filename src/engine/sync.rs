@@ -12,6 +12,7 @@ use super::order::{Step, apply_batches, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
+use super::snapshot::{Snapshot, fingerprint};
 use super::sync_progress::{
     PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED,
 };
@@ -24,6 +25,7 @@ use futures::StreamExt;
 use futures::stream::FuturesOrdered;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -156,7 +158,8 @@ pub async fn sync_app(
         None => Vec::new(),
     };
     let revision = desired.revision.clone();
-    let result = run(app, client, &desired, mode)
+    let mut prints = HashMap::new();
+    let result = run(app, client, &desired, mode, &mut prints)
         .await
         .map(|report| SyncReport {
             violations,
@@ -169,7 +172,15 @@ pub async fn sync_app(
             "Succeeded",
             &mode.by,
             &report.summary(),
-            Some(inventory_of(&desired.objects)),
+            Some(
+                inventory_of(&desired.objects)
+                    .into_iter()
+                    .map(|mut entry| {
+                        entry.applied = prints.remove(&entry.key);
+                        entry
+                    })
+                    .collect(),
+            ),
         ),
         Err(e) => PendingRecord::new(
             &revision,
@@ -183,11 +194,14 @@ pub async fn sync_app(
     SyncOutcome { result, record }
 }
 
+/// Runs a sync; `prints` receives the [`fingerprint`] of every object
+/// applied.
 async fn run(
     app: &AppSpec,
     client: &ClusterClient,
     desired: &Desired,
     mode: &SyncMode,
+    prints: &mut HashMap<ResourceKey, String>,
 ) -> Result<SyncReport, EngineError> {
     let state = read_state(client, &app.name)
         .await
@@ -209,8 +223,9 @@ async fn run(
         .partition(|o| !hooks.is_empty() && is_created_namespace(app, o));
     let mut outcome = Ok(());
     for namespace in &early {
-        match apply_one(app, client, namespace, None, mode.dry_run).await {
-            Ok(result) => {
+        match apply_one(app, client, namespace, None, None, mode.dry_run).await {
+            Ok((result, print)) => {
+                prints.extend(print);
                 reporter.send(SyncStep::Applied(result.clone()));
                 resources.push(result);
             }
@@ -225,7 +240,11 @@ async fn run(
         outcome = run_phase(app, client, hooks, "PreSync", None, mode, &mut resources).await;
     }
     if outcome.is_ok() {
-        outcome = apply_steps(app, client, &steps, hooks, mode, &reporter, &mut resources).await;
+        let mut applied = Applied {
+            results: &mut resources,
+            prints,
+        };
+        outcome = apply_steps(app, client, &steps, hooks, mode, &reporter, &mut applied).await;
     }
     if outcome.is_ok() && mode.prune {
         outcome = prune_extras(
@@ -274,6 +293,12 @@ async fn run(
 /// Applies the steps in order, each waited on until healthy before the
 /// next; Sync-phase hooks of a wave run after that wave's objects (hooks
 /// of a wave without objects at its place in the order).
+/// What a sync's steps applied so far: the results and fingerprints.
+struct Applied<'a> {
+    results: &'a mut Vec<ResourceResult>,
+    prints: &'a mut HashMap<ResourceKey, String>,
+}
+
 async fn apply_steps(
     app: &AppSpec,
     client: &ClusterClient,
@@ -281,7 +306,7 @@ async fn apply_steps(
     hooks: &[Value],
     mode: &SyncMode,
     reporter: &SyncReporter<'_>,
-    results: &mut Vec<ResourceResult>,
+    applied: &mut Applied<'_>,
 ) -> Result<(), EngineError> {
     let total: usize = steps.iter().map(|s| s.objects.len()).sum();
     let mut hook_waves = phase_waves(hooks, "Sync").into_iter().peekable();
@@ -289,7 +314,16 @@ async fn apply_steps(
         while let (Some(wave), Some(hook_wave)) = (step.wave, hook_waves.peek().copied())
             && hook_wave < wave
         {
-            run_phase(app, client, hooks, "Sync", Some(hook_wave), mode, results).await?;
+            run_phase(
+                app,
+                client,
+                hooks,
+                "Sync",
+                Some(hook_wave),
+                mode,
+                applied.results,
+            )
+            .await?;
             hook_waves.next();
         }
         reporter.send(SyncStep::Wave {
@@ -297,13 +331,23 @@ async fn apply_steps(
             resources: step.objects.len(),
         });
         for batch in apply_batches(&step.objects) {
+            // One LIST reads the batch's live objects instead of a GET each.
+            let mut snapshot = Snapshot::read(client, batch).await;
             // Results in apply order, at most `apply_concurrency` in flight.
             let mut waiting = batch.iter();
             let mut applies = FuturesOrdered::new();
             loop {
                 while applies.len() < mode.apply_concurrency.max(1) {
                     let Some(object) = waiting.next() else { break };
-                    applies.push_back(apply_one(app, client, object, step.wave, mode.dry_run));
+                    let known = ResourceKey::from_object(object).and_then(|k| snapshot.take(&k));
+                    applies.push_back(apply_one(
+                        app,
+                        client,
+                        object,
+                        known,
+                        step.wave,
+                        mode.dry_run,
+                    ));
                 }
                 let Some(result) = applies.next().await else {
                     break;
@@ -314,17 +358,28 @@ async fn apply_steps(
                         "{}: {}; {} of {total} resources applied before it, later steps not started",
                         step_name(step),
                         e.detail(),
-                        results.len()
+                        applied.results.len()
                     ),
                 })?;
+                let (result, print) = result;
+                applied.prints.extend(print);
                 reporter.send(SyncStep::Applied(result.clone()));
-                results.push(result);
+                applied.results.push(result);
             }
         }
         if let Some(wave) = step.wave
             && hook_waves.peek() == Some(&wave)
         {
-            run_phase(app, client, hooks, "Sync", Some(wave), mode, results).await?;
+            run_phase(
+                app,
+                client,
+                hooks,
+                "Sync",
+                Some(wave),
+                mode,
+                applied.results,
+            )
+            .await?;
             hook_waves.next();
         }
         let more = i + 1 < steps.len();
@@ -333,7 +388,16 @@ async fn apply_steps(
         }
     }
     for wave in hook_waves {
-        run_phase(app, client, hooks, "Sync", Some(wave), mode, results).await?;
+        run_phase(
+            app,
+            client,
+            hooks,
+            "Sync",
+            Some(wave),
+            mode,
+            applied.results,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -351,23 +415,30 @@ fn step_name(step: &Step) -> String {
     super::sync_progress::step_label(step.wave)
 }
 
+/// Applies one object; `known` is its live state when a LIST of its
+/// batch already read it (else it is read with a GET). Returns what was
+/// done and the object's [`fingerprint`] after the apply.
 async fn apply_one(
     app: &AppSpec,
     client: &ClusterClient,
     object: &Value,
+    known: Option<Option<Value>>,
     wave: Option<i64>,
     dry_run: bool,
-) -> Result<ResourceResult, EngineError> {
+) -> Result<(ResourceResult, Option<(ResourceKey, String)>), EngineError> {
     let key = ResourceKey::from_object(object).ok_or_else(|| EngineError::Sync {
         app: app.name.clone(),
         message: "a manifest has no apiVersion, kind or metadata.name".to_string(),
     })?;
     let gvk = gvk_of(object).unwrap_or_default();
-    let before = match client.get(&gvk, key.namespace.as_deref(), &key.name).await {
-        Ok(found) => found,
-        // Served only once a CRD of an earlier step is established.
-        Err(ClusterError::UnknownKind { .. }) => None,
-        Err(e) => return Err(EngineError::cluster(&app.name, e)),
+    let before = match known {
+        Some(found) => found,
+        None => match client.get(&gvk, key.namespace.as_deref(), &key.name).await {
+            Ok(found) => found,
+            // Served only once a CRD of an earlier step is established.
+            Err(ClusterError::UnknownKind { .. }) => None,
+            Err(e) => return Err(EngineError::cluster(&app.name, e)),
+        },
     };
     if let Some(live) = &before {
         if app.sync_option("FailOnSharedResource") == Some("true")
@@ -382,7 +453,8 @@ async fn apply_one(
             && compare_resource(object, Some(live), &app.ignore_differences).sync
                 == SyncStatus::Synced
         {
-            return Ok(ResourceResult {
+            let print = fingerprint(object, live).map(|p| (key.clone(), p));
+            let result = ResourceResult {
                 group: key.group,
                 kind: key.kind,
                 namespace: key.namespace.unwrap_or_default(),
@@ -390,7 +462,8 @@ async fn apply_one(
                 wave,
                 action: "unchanged".to_string(),
                 takeovers: Vec::new(),
-            });
+            };
+            return Ok((result, print));
         }
     }
     let applied = match client.apply(object, dry_run).await {
@@ -428,7 +501,12 @@ async fn apply_one(
         }
         (Some(_), None) => ("configured", Vec::new()),
     };
-    Ok(ResourceResult {
+    let print = applied
+        .as_ref()
+        .filter(|_| !dry_run)
+        .and_then(|after| fingerprint(object, after))
+        .map(|p| (key.clone(), p));
+    let result = ResourceResult {
         group: key.group,
         kind: key.kind,
         namespace: key.namespace.unwrap_or_default(),
@@ -436,7 +514,8 @@ async fn apply_one(
         wave,
         action: action.to_string(),
         takeovers,
-    })
+    };
+    Ok((result, print))
 }
 
 /// The app whose mark (of the same scheme) `live` carries, when it is
