@@ -6,7 +6,6 @@
 use super::output::{CliError, CliResult, print_out, write_structured};
 use super::stage_args::PromoteArgs;
 use crate::engine::{Engine, PromoteOptions};
-use similar::TextDiff;
 
 pub async fn run(engine: &Engine, args: &PromoteArgs) -> CliResult {
     let options = PromoteOptions {
@@ -24,24 +23,8 @@ pub async fn run(engine: &Engine, args: &PromoteArgs) -> CliResult {
         print_out(&format!("{commit}\n"));
         return Ok(0);
     }
-    for change in &promotion.changes {
-        let before = change.before.as_deref().unwrap_or("");
-        let old = if change.before.is_some() {
-            format!("a/{}", change.path)
-        } else {
-            "/dev/null".to_string()
-        };
-        print_out(
-            &TextDiff::from_lines(before, &change.after)
-                .unified_diff()
-                .context_radius(3)
-                .header(&old, &format!("b/{}", change.path))
-                .to_string(),
-        );
-    }
-    for resource in &promotion.manifests {
-        print_out(&resource.diff);
-    }
+    print_out(&promotion.file_diff());
+    print_out(&promotion.manifest_diff());
     for gate in &promotion.gates {
         let state = if gate.ok { "ok" } else { "FAILS" };
         print_out(&format!("# gate {} {state}: {}\n", gate.name, gate.message));

@@ -212,6 +212,17 @@ const OPERATION_HINTS: [Action; 7] = [
     Action::Help,
     Action::Quit,
 ];
+/// Hints of the pipeline view.
+const PIPELINE_HINTS: [Action; 8] = [
+    Action::MoveDown,
+    Action::CompareStages,
+    Action::Promote,
+    Action::Sync,
+    Action::Refresh,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
 /// Hints of a yes/no dialog.
 const DIALOG_HINTS: [Action; 2] = [Action::Confirm, Action::Cancel];
 /// Hints of the revert dialog, which scrolls its preview.
@@ -232,7 +243,9 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
         | Mode::ActionMenu { .. } => {
             return (KeyContext::Dialog, &DIALOG_HINTS);
         }
-        Mode::ConfirmRevert => return (KeyContext::Dialog, &REVERT_HINTS),
+        Mode::ConfirmRevert | Mode::ConfirmPromote => {
+            return (KeyContext::Dialog, &REVERT_HINTS);
+        }
         _ => {}
     }
     match app.views.last() {
@@ -242,6 +255,7 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
         Some(View::History(_)) => (KeyContext::History, &HISTORY_HINTS),
         Some(View::AppSets(_) | View::AppSetApps(_)) => (KeyContext::View, &APPSET_HINTS),
         Some(View::Operation(_)) => (KeyContext::View, &OPERATION_HINTS),
+        Some(View::Pipeline(_)) => (KeyContext::Pipeline, &PIPELINE_HINTS),
         Some(view) => (view.key_context(), &VIEW_HINTS),
     }
 }
@@ -249,7 +263,7 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
 /// The first key of `action` in `context` or the contexts it falls back to.
 fn first_key(app: &App, context: KeyContext, action: Action) -> Option<String> {
     let chain: &[KeyContext] = match context {
-        KeyContext::Tree | KeyContext::Diff | KeyContext::History => {
+        KeyContext::Tree | KeyContext::Diff | KeyContext::History | KeyContext::Pipeline => {
             &[context, KeyContext::View, KeyContext::Global]
         }
         _ => &[context, KeyContext::Global],
@@ -301,6 +315,7 @@ fn hint_name(action: Action) -> &'static str {
         Action::Confirm => "yes",
         Action::Cancel => "no",
         Action::DrillIn => "open",
+        Action::CompareStages => "compare",
         other => other.name(),
     }
 }
