@@ -592,3 +592,39 @@ async fn promote_from_the_pipeline_view_commits_once_on_confirmation() {
         "{text}"
     );
 }
+
+/// A deny window open now for an app on screen shows in the header,
+/// named with when it closes; one holding only apps out of the table's
+/// scope does not.
+#[test]
+fn the_header_shows_an_active_freeze_of_an_app_on_screen() {
+    let freeze = |name: &str, until: &str, apps: &[&str]| tether::engine::Freeze {
+        source: format!("syncWindows[{name}]"),
+        name: name.into(),
+        until: until.into(),
+        apps: apps.iter().map(|a| a.to_string()).collect(),
+    };
+    let mut snapshot = fixture();
+    snapshot.freezes = vec![
+        freeze("nightly-batch", "Tue 04:00 UTC", &["batch-prod"]),
+        freeze("prod-weekend", "Mon 06:00 CET", &["web-prod", "api-prod"]),
+    ];
+    let mut app = App::from_options(Arc::new(snapshot), &TuiOptions::default(), None);
+    app.resize(120, 40);
+    let text = screen(&app, 120, 40);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains("FREEZE nightly-batch until Tue 04:00 UTC (+1 more)"),
+        "{text}"
+    );
+    keys(&mut app, ":ctx staging<enter>");
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains("FREEZE"), "no staging app is frozen: {text}");
+    keys(&mut app, ":all<enter>/web<enter>");
+    assert!(
+        screen(&app, 120, 40).contains("FREEZE"),
+        "the filter does not change the scope"
+    );
+    // Without freezes, no marker.
+    assert!(!screen(&new_app(), 120, 40).contains("FREEZE"));
+}

@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub clusters: Vec<ClusterState>,
     /// Repository checkouts in use (paths as configured).
     pub repos: Vec<String>,
+    /// Deny sync windows open now, with the apps they block.
+    pub freezes: Vec<super::Freeze>,
     /// Monotonic counter, bumped on every publication.
     pub generation: u64,
 }

@@ -51,6 +51,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.read_only {
         title.push(Span::styled(" [read-only]", theme.style("header.label")));
     }
+    title.extend(freeze(app, theme));
     let scope = app.table.scope();
     if !scope.is_all() {
         title.push(Span::styled("  showing ", theme.style("header.label")));
@@ -100,6 +101,30 @@ fn clusters<'a>(theme: &Theme, snapshot: &'a Snapshot) -> Vec<Span<'a>> {
         spans.push(Span::styled(text, theme.style(scope)));
     }
     spans
+}
+
+/// `FREEZE prod-weekend until Mon 06:00 CET` when a deny sync window is
+/// open now for an app of the table's scope (and how many more are).
+fn freeze(app: &App, theme: &Theme) -> Option<Span<'static>> {
+    let mut open = app
+        .snapshot
+        .freezes
+        .iter()
+        .filter(|f| in_scope(app).any(|a| f.apps.iter().any(|k| k == a.key())));
+    let first = open.next()?;
+    let until = if first.until.is_empty() {
+        String::new()
+    } else {
+        format!(" until {}", first.until)
+    };
+    let more = match open.count() {
+        0 => String::new(),
+        n => format!(" (+{n} more)"),
+    };
+    Some(Span::styled(
+        format!("  FREEZE {}{until}{more}", first.name),
+        theme.style("header.freeze"),
+    ))
 }
 
 /// The apps the counts are of: those of the apps table's scope.
