@@ -2,7 +2,8 @@
 //! TUI's promotion preview shows it: the file diff, the manifest diff and
 //! the gates that fail.
 
-use super::{GateState, Promotion};
+use super::{GateState, Promotion, gates};
+use crate::engine::EngineError;
 use similar::TextDiff;
 
 impl Promotion {
@@ -36,5 +37,11 @@ impl Promotion {
     /// The gates that fail (none when forced: gates are not evaluated).
     pub fn failed_gates(&self) -> impl Iterator<Item = &GateState> {
         self.gates.iter().filter(|g| !g.ok)
+    }
+
+    /// The refusal a real promotion would meet: the first failed gate,
+    /// named with its state (None when every gate passes).
+    pub fn refusal(&self) -> Option<EngineError> {
+        gates::first_failure(&self.to, &self.gates)
     }
 }
