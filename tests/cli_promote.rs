@@ -148,9 +148,17 @@ fn refusals_write_nothing() {
         "tether: pipeline web: web-dev is the first stage: nothing promotes into it\n"
     );
 
-    // A dry-run shows the edit and writes nothing.
+    // A dry-run shows the edit and writes nothing; like the promotion it
+    // previews, it is refused (exit 2) by the failed gate, named.
     let out = stages.tether(&["promote", "web", "web-staging", "--dry-run"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "tether: app web-staging: promotion refused by gate healthy: web-dev is Unknown and Unknown at "
+        ),
+        "{}",
+        stderr(&out)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(
@@ -168,6 +176,17 @@ fn refusals_write_nothing() {
     );
     assert_eq!(stages.head(), head);
     assert_eq!(stages.read("apps/web/staging/kustomization.yaml"), staging);
+    // The JSON of a refused dry-run is printed, with the same exit code.
+    let out = stages.tether(&["promote", "web", "web-staging", "--dry-run", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["gates"][0]["name"], "healthy");
+    assert_eq!(json["gates"][0]["ok"], false);
+    assert_eq!(json["commit"], serde_json::Value::Null);
+    // Forced, gates are not evaluated: the dry-run passes.
+    let out = stages.tether(&["promote", "web", "web-staging", "--dry-run", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stages.head(), head);
 }
 
 #[test]

@@ -110,7 +110,7 @@ fn unknown_context_and_bad_yaml_are_located() {
         KeymapFile::parse("k.yaml", "global:\n  q: quit\nappz:\n  j: move_down\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "k.yaml:3: unknown context 'appz' (expected one of: global, apps, view, tree, diff, history, help, dialog, input)"
+        "k.yaml:3: unknown context 'appz' (expected one of: global, apps, view, tree, diff, history, pipeline, help, dialog, input)"
     );
     let err = KeymapFile::parse("k.yaml", "apps:\n  j: move_down\n   k: [\n").unwrap_err();
     assert_eq!(err.line, Some(3), "{err}");

@@ -160,7 +160,7 @@ fn demo_in_tmux_filter_diff_back_quit() {
 
     tmux.keys(&["Escape"]);
     let screen = tmux.wait_for("back to the apps table", step, |s| {
-        !s.contains("desired | live") && s.contains("Apps [1/12]") && s.contains("payments-prod")
+        !s.contains("desired | live") && s.contains("Apps [1/15]") && s.contains("payments-prod")
     });
     assert!(!screen.contains("web-staging"), "filter kept: {screen}");
 
@@ -181,7 +181,7 @@ fn demo_in_tmux_filter_diff_back_quit() {
     });
     tmux.keys(&["Escape"]);
     tmux.wait_for("back to the apps table again", step, |s| {
-        !s.contains("History payments-prod") && s.contains("Apps [1/12]")
+        !s.contains("History payments-prod") && s.contains("Apps [1/15]")
     });
 
     tmux.keys(&["q"]);

@@ -48,6 +48,9 @@ pub struct SyncWindowSpec {
     pub sync_overrun: bool,
 }
 
+/// Starts of one window followed at most when finding where it ends.
+const MAX_OVERLAPPING_STARTS: usize = 10_000;
+
 /// A window ready to evaluate.
 #[derive(Debug, Clone)]
 pub struct SyncWindow {
@@ -137,6 +140,34 @@ impl SyncWindow {
     /// Whether the window is open at `now`.
     pub fn is_active(&self, now: DateTime<Utc>) -> bool {
         self.active_with_clock(now, now)
+    }
+
+    /// When the window, open at `now`, closes: the end of the latest
+    /// start of its schedule before `now` (None when it is not open).
+    pub fn active_until(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let offset = self.offset_at(now);
+        let local = now + offset;
+        let mut start = self
+            .schedule
+            .next_after(local - self.duration)
+            .filter(|s| *s < local)?;
+        // Starts closer together than the duration keep it open longer
+        // (bounded: a schedule fires at most once a minute).
+        for _ in 0..MAX_OVERLAPPING_STARTS {
+            match self.schedule.next_after(start) {
+                Some(next) if next < local => start = next,
+                _ => break,
+            }
+        }
+        Some(start + self.duration - offset)
+    }
+
+    /// `t` as a clock reading in the window's zone: `Mon 06:00 CET`.
+    pub fn local_time(&self, t: DateTime<Utc>) -> String {
+        match self.zone {
+            Some(zone) => t.with_timezone(&zone).format("%a %H:%M %Z").to_string(),
+            None => t.format("%a %H:%M UTC").to_string(),
+        }
     }
 
     /// Whether the window applies to `target` (`SyncWindows.Matches`):

@@ -19,6 +19,12 @@ use std::time::Duration;
 
 const DEMO_CONFIG: &str = include_str!("../../assets/demo/tether.yaml");
 const DEMO_HISTORY: &str = include_str!("../../assets/demo/history.yaml");
+/// The admission policy the demo enforces (`policies:` of its tether.yaml),
+/// committed with the first commit: images need a pinned tag.
+const DEMO_POLICY: (&str, &str) = (
+    "policies/image-tags.yaml",
+    include_str!("../../assets/policies/image-tags.yaml"),
+);
 /// Demo commits are dated one day apart, ending at this Unix time.
 const DEMO_EPOCH: i64 = 1_763_700_000;
 
@@ -43,13 +49,15 @@ pub struct Demo {
     pub kubeconfig: PathBuf,
     /// Commit ids of the demo history, oldest first.
     pub commits: Vec<String>,
+    /// Their messages, in the same order.
+    pub messages: Vec<String>,
 }
 
 impl Demo {
     /// Starts the clusters and writes the repository, config and kubeconfig.
     pub async fn start(first_port: u16) -> Result<Self, CliError> {
         let (dir, sims, kubeconfig) = start_clusters(first_port, RequestCost::default()).await?;
-        let commits = write_repo(&dir.path().join("gitops"))?;
+        let (commits, messages) = write_repo(&dir.path().join("gitops"))?.into_iter().unzip();
         let config = dir.path().join("tether.yaml");
         std::fs::write(&config, DEMO_CONFIG)
             .map_err(|e| CliError::new(format!("cannot write {}: {e}", config.display())))?;
@@ -59,6 +67,7 @@ impl Demo {
             config,
             kubeconfig,
             commits,
+            messages,
         })
     }
 
@@ -77,24 +86,44 @@ impl Demo {
     }
 
     /// Brings the demo into its story: most apps synced, web-prod one
-    /// commit behind, payments-prod never synced, worker crash-looping,
-    /// billing-prod paused with a reason, checkout-staging's canary
-    /// Rollout stepping (driven by [`super::demo_canary`]).
+    /// commit behind, payments-prod never synced (its `latest` image is
+    /// denied by the demo's policy), worker crash-looping, billing-prod
+    /// paused with a reason, checkout-staging's canary Rollout stepping
+    /// (driven by [`super::demo_canary`]), and the catalog pipeline:
+    /// catalog-staging crash-looping on a newer image than prod, so the
+    /// gate into catalog-prod fails.
     pub async fn seed(&self, engine: &Engine) -> Result<(), CliError> {
         let behind = self
             .commits
             .len()
             .checked_sub(2)
             .and_then(|i| self.commits.get(i));
+        // catalog-staging ran the catalog's first version (2.2.1, what
+        // prod runs) before its newest one.
+        let catalog_added = self.commit_titled("Add catalog");
         for app in engine.apps() {
             let revision = match app.name.as_str() {
                 "payments-prod" => continue,
                 "web-prod" => behind.map(|c| Revision::Git(c.clone())),
                 _ => None,
             };
+            if let (Some(first), "catalog-staging") = (&catalog_added, app.name.as_str()) {
+                let options = SyncOptions {
+                    revision: Some(first.clone()),
+                    by: Some("demo setup".to_string()),
+                    ..Default::default()
+                };
+                engine
+                    .sync(&app.name, &options)
+                    .await
+                    .map_err(CliError::new)?;
+            }
+            // The demo's prod-weekend window would refuse catalog-prod's
+            // first sync on a weekend.
             let options = SyncOptions {
                 revision,
                 by: Some("demo setup".to_string()),
+                override_window: true,
                 ..Default::default()
             };
             engine
@@ -111,6 +140,15 @@ impl Demo {
             .await
             .map_err(CliError::new)?;
         Ok(())
+    }
+
+    /// The commit whose message starts with `title`.
+    fn commit_titled(&self, title: &str) -> Option<Revision> {
+        self.messages
+            .iter()
+            .position(|m| m.starts_with(title))
+            .and_then(|i| self.commits.get(i))
+            .map(|id| Revision::Git(id.clone()))
     }
 
     /// Every [`DRIFT_EVERY`], someone scales search-prod by hand; self-heal
@@ -218,9 +256,15 @@ pub(super) async fn demo_client(kubeconfig: &Path, context: &str) -> Result<kube
     kube::Client::try_from(config).map_err(|e| e.to_string())
 }
 
-fn write_repo(path: &Path) -> Result<Vec<String>, CliError> {
-    let history: History = serde_yaml::from_str(DEMO_HISTORY)
+/// Writes the demo history; returns each commit's id and message.
+fn write_repo(path: &Path) -> Result<Vec<(String, String)>, CliError> {
+    let mut history: History = serde_yaml::from_str(DEMO_HISTORY)
         .map_err(|e| CliError::new(format!("the embedded demo history is invalid: {e}")))?;
+    if let Some(first) = history.commits.first_mut() {
+        first
+            .files
+            .insert(DEMO_POLICY.0.to_string(), DEMO_POLICY.1.to_string());
+    }
     let repo: Repo = init_repo(path).map_err(CliError::new)?;
     set_local_identity(path)?;
     let total = history.commits.len() as i64;
@@ -240,7 +284,7 @@ fn write_repo(path: &Path) -> Result<Vec<String>, CliError> {
         let id = repo
             .commit_files("main", &changes, &commit.message, &signature)
             .map_err(CliError::new)?;
-        ids.push(id);
+        ids.push((id, commit.message));
     }
     Ok(ids)
 }

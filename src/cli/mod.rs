@@ -7,7 +7,7 @@ mod args;
 mod check;
 mod compare;
 mod controller;
-mod demo;
+pub mod demo;
 mod demo_canary;
 mod diff;
 mod history;

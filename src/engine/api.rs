@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub clusters: Vec<ClusterState>,
     /// Repository checkouts in use (paths as configured).
     pub repos: Vec<String>,
+    /// Deny sync windows open now, with the apps they block.
+    pub freezes: Vec<super::Freeze>,
     /// Monotonic counter, bumped on every publication.
     pub generation: u64,
 }
@@ -85,6 +87,16 @@ pub enum EngineCommand {
     Operation { app: String },
     /// The stages of a pipeline → [`EngineEvent::Pipeline`].
     Pipeline { name: String },
+    /// `tether compare A B` with the default normalisation → [`EngineEvent::Compare`]
+    /// (a failure is reported for `b`).
+    Compare { a: String, b: String },
+    /// What `tether promote PIPELINE STAGE --dry-run` would commit →
+    /// [`EngineEvent::PromotePreview`] (a refusal is reported for `stage`);
+    /// writes nothing.
+    PromotePreview { pipeline: String, stage: String },
+    /// `tether promote PIPELINE STAGE`: one commit, gates enforced; ends
+    /// with a `CommandDone` for `stage` (`committed <short>: <message>`).
+    Promote { pipeline: String, stage: String },
 }
 
 /// Something that happened, for status lines and views. Results of
@@ -163,6 +175,18 @@ pub enum EngineEvent {
     Pipeline {
         name: String,
         view: Arc<super::PipelineView>,
+    },
+    /// Two apps' desired states diffed from `a` to `b`.
+    Compare {
+        a: String,
+        b: String,
+        diff: Arc<super::StageDiff>,
+    },
+    /// A promotion planned, not made (its gates evaluated).
+    PromotePreview {
+        pipeline: String,
+        stage: String,
+        promotion: Arc<super::Promotion>,
     },
 }
 

@@ -153,6 +153,42 @@ impl Engine {
                 Ok(_) => Vec::new(),
                 Err(e) => vec![done(name, Err(e))],
             },
+            EngineCommand::Compare { a, b } => {
+                let blind = crate::diff::StageBlindness::default();
+                match self.compare(&a, &b, None, &blind) {
+                    Ok(diff) => vec![EngineEvent::Compare {
+                        a,
+                        b,
+                        diff: Arc::new(diff),
+                    }],
+                    Err(e) => vec![done(b, Err(e))],
+                }
+            }
+            EngineCommand::PromotePreview { pipeline, stage } => {
+                let options = super::PromoteOptions {
+                    dry_run: true,
+                    force: false,
+                };
+                match self.promote(&pipeline, &stage, options).await {
+                    Ok(promotion) => vec![EngineEvent::PromotePreview {
+                        pipeline,
+                        stage,
+                        promotion: Arc::new(promotion),
+                    }],
+                    Err(e) => vec![done(stage, Err(e))],
+                }
+            }
+            EngineCommand::Promote { pipeline, stage } => {
+                let result = self
+                    .promote(&pipeline, &stage, super::PromoteOptions::default())
+                    .await;
+                let message = result.map(|p| {
+                    let id = p.commit.unwrap_or_default();
+                    let short = id.get(..7).unwrap_or(&id).to_string();
+                    format!("committed {short}: {}", p.message)
+                });
+                vec![done(stage, message)]
+            }
             EngineCommand::History { app } => match self.history(&app).await {
                 Ok(history) => vec![EngineEvent::History {
                     app,
@@ -268,5 +304,6 @@ fn changes_state(command: &EngineCommand) -> bool {
             | EngineCommand::Pause { .. }
             | EngineCommand::Resume { .. }
             | EngineCommand::Revert { .. }
+            | EngineCommand::Promote { .. }
     )
 }

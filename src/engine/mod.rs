@@ -66,4 +66,4 @@ pub use runner::{Engine, EngineOptions, SyncOptions, pause_message, whoami};
 pub use stage_compare::{StageDiff, StageResourceDiff};
 pub use sync::{ResourceResult, SyncReport};
 pub use sync_progress::{PendingHealth, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED, step_label};
-pub use windows::{WindowCheck, WindowRow, describe as describe_window};
+pub use windows::{Freeze, WindowCheck, WindowRow, describe as describe_window};

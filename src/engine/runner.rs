@@ -583,6 +583,7 @@ impl Engine {
             appsets,
             clusters,
             repos: repos.into_iter().collect(),
+            freezes: self.freezes(chrono::Utc::now()),
             generation,
         }
     }

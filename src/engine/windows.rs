@@ -49,6 +49,20 @@ pub struct WindowRow {
     pub blocks: Vec<String>,
 }
 
+/// A deny window open now and the apps it holds (the TUI header's
+/// freeze marker).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Freeze {
+    /// Where it is written: `syncWindows[0]`, `AppProject NAME spec.syncWindows[1]`.
+    pub source: String,
+    /// Its description, else its source.
+    pub name: String,
+    /// When it closes, in its own time zone (`Mon 06:00 CET`).
+    pub until: String,
+    /// The refs of the apps it blocks now.
+    pub apps: Vec<String>,
+}
+
 /// How a window is named in messages.
 pub fn describe(source: &str, window: &SyncWindow) -> String {
     let spec = &window.spec;
@@ -89,12 +103,7 @@ impl Engine {
     /// asked for, which `manualSync` windows let through).
     pub fn window_check(&self, app: &AppSpec, manual: bool, now: DateTime<Utc>) -> WindowCheck {
         let cluster = self.cluster_name(app);
-        let target = WindowTarget {
-            app: &app.name,
-            namespace: app.destination.namespace.as_deref().unwrap_or(""),
-            cluster_name: &cluster,
-            cluster_server: "",
-        };
+        let target = target_of(app, &cluster);
         let mut blocking = Vec::new();
         for (source, set) in self.window_sets(app) {
             let matching = set.matching(&target);
@@ -106,6 +115,48 @@ impl Engine {
             }
         }
         WindowCheck { blocking }
+    }
+
+    /// The deny windows open at `now` that match some app, each with the
+    /// apps it blocks, in the order they are written.
+    pub fn freezes(&self, now: DateTime<Utc>) -> Vec<Freeze> {
+        let mut out: Vec<Freeze> = Vec::new();
+        for app in self.apps() {
+            let cluster = self.cluster_name(app);
+            let target = target_of(app, &cluster);
+            for (set_name, set) in self.window_sets(app) {
+                let matching = set.matching(&target);
+                let open = matching
+                    .windows
+                    .iter()
+                    .filter(|w| w.spec.kind == WindowKind::Deny && w.is_active(now));
+                for w in open {
+                    let source = format!("{set_name}[{}]", w.index);
+                    let at = match out.iter().position(|f| f.source == source) {
+                        Some(at) => at,
+                        None => {
+                            let name = if w.spec.description.is_empty() {
+                                source.clone()
+                            } else {
+                                w.spec.description.clone()
+                            };
+                            let until = w.active_until(now).map(|t| w.local_time(t));
+                            out.push(Freeze {
+                                source,
+                                name,
+                                until: until.unwrap_or_default(),
+                                apps: Vec::new(),
+                            });
+                            out.len() - 1
+                        }
+                    };
+                    if let Some(freeze) = out.get_mut(at) {
+                        freeze.apps.push(app.reference());
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// `tether windows`: tether.yaml's windows, then those of the
@@ -155,6 +206,16 @@ impl Engine {
             }
         }
         rows
+    }
+}
+
+/// What windows are matched against for `app` on `cluster`.
+fn target_of<'a>(app: &'a AppSpec, cluster: &'a str) -> WindowTarget<'a> {
+    WindowTarget {
+        app: &app.name,
+        namespace: app.destination.namespace.as_deref().unwrap_or(""),
+        cluster_name: cluster,
+        cluster_server: "",
     }
 }
 

@@ -89,11 +89,16 @@ pub enum Action {
     /// Choose a resource action (Rollout promote, Deployment restart…)
     /// for the selected tree node (asks for confirmation).
     ResourceAction,
+    /// Compare the selected pipeline stage with the next, side by side.
+    CompareStages,
+    /// Promote into the selected pipeline stage: shows the preview, commits
+    /// on confirmation.
+    Promote,
 }
 
 impl Action {
     /// Every action, in help-screen order.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 41] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -133,6 +138,8 @@ impl Action {
         Action::SortReverse,
         Action::ToggleGroup,
         Action::ResourceAction,
+        Action::CompareStages,
+        Action::Promote,
     ];
 
     /// The name keymap files use (the serde name).
@@ -177,6 +184,8 @@ impl Action {
             Action::SortReverse => "sort_reverse",
             Action::ToggleGroup => "toggle_group",
             Action::ResourceAction => "resource_action",
+            Action::CompareStages => "compare_stages",
+            Action::Promote => "promote",
         }
     }
 
@@ -196,6 +205,7 @@ impl Action {
                 | Action::Revert
                 | Action::Terminate
                 | Action::ResourceAction
+                | Action::Promote
         )
     }
 
@@ -241,6 +251,8 @@ impl Action {
             Action::SortReverse => "reverse the sort order",
             Action::ToggleGroup => "group by none / project / cluster",
             Action::ResourceAction => "resource actions: promote, restart…",
+            Action::CompareStages => "compare the stage with the next",
+            Action::Promote => "promote into the stage (preview, then commit)",
         }
     }
 }
@@ -269,7 +281,8 @@ mod tests {
                 Action::Pause,
                 Action::Revert,
                 Action::Terminate,
-                Action::ResourceAction
+                Action::ResourceAction,
+                Action::Promote
             ]
         );
     }

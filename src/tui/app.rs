@@ -6,6 +6,7 @@ use super::apps_table::AppsTable;
 use super::keymap::{KeyContext, Keymap, Resolved};
 use super::keys::KeyChord;
 pub use super::state::progress::SyncProgress;
+use super::state::promote::PromoteState;
 use super::state::revert::RevertState;
 use super::state::{Loadable, Requests, View};
 use super::theme::Theme;
@@ -63,6 +64,9 @@ pub enum Mode {
     /// Showing the preview of a revert (in [`App::revert`]) and asking
     /// whether to commit it.
     ConfirmRevert,
+    /// Showing the preview of a promotion (in [`App::promotion`]) and
+    /// asking whether to commit it.
+    ConfirmPromote,
     /// Choosing a resource action for `resource` of `app`: the actions
     /// that apply to it now, one selected.
     ActionMenu {
@@ -150,6 +154,10 @@ pub struct App {
     pub(super) revert: Option<RevertState>,
     /// The app whose revert was sent and has not finished.
     pub(super) reverting: Option<String>,
+    /// The promotion being confirmed, with its preview.
+    pub(super) promote: Option<PromoteState>,
+    /// The (pipeline, stage) whose promotion was sent and has not finished.
+    pub(super) promoting: Option<(String, String)>,
     /// Commands that engine results call for (reloading the history after
     /// a revert), for the loop to send.
     pub(super) outbox: Vec<EngineCommand>,
@@ -198,6 +206,8 @@ impl App {
             progress: None,
             revert: None,
             reverting: None,
+            promote: None,
+            promoting: None,
             outbox: Vec::new(),
             spinner: 0,
             completions: Vec::new(),
@@ -258,6 +268,7 @@ impl App {
             Mode::PauseReason { app, input } => self.reason_key(&chord, app, input),
             Mode::ConfirmResume { app } => self.resume_key(&chord, app),
             Mode::ConfirmRevert => self.revert_key(&chord),
+            Mode::ConfirmPromote => self.promote_key(&chord),
             Mode::ActionMenu {
                 app,
                 resource,

@@ -81,6 +81,23 @@ impl App {
                     p.cursor.move_by(0, len, page);
                 }
             }
+            EngineEvent::Compare { a, b, diff } => {
+                // Only the comparison asked for: same stages, same order.
+                let asked = self.views.iter().any(|v| {
+                    matches!(v, View::Diff(d) if d.app == b
+                        && d.compare.as_ref().is_some_and(|c| c.app == a))
+                });
+                if asked
+                    && let Some(View::Diff(d)) = self.result_view(RequestKind::Compare, &b, None)
+                {
+                    d.set_comparison(&diff, page, &theme);
+                }
+            }
+            EngineEvent::PromotePreview {
+                pipeline,
+                stage,
+                promotion,
+            } => self.promote_preview(&pipeline, &stage, promotion),
             EngineEvent::History { app, history } => {
                 if let Some(View::History(h)) = self.result_view(RequestKind::History, &app, None) {
                     h.set_history(history, page);
@@ -154,6 +171,7 @@ impl App {
                         self.live_plan = Some(Loadable::Failed(message.clone()));
                     }
                     RequestKind::RevertPreview => self.revert_refused(app, &message),
+                    RequestKind::PromotePreview => self.promote_refused(app, &message),
                     _ => {}
                 }
                 for view in self.views.iter_mut().rev() {
@@ -175,6 +193,7 @@ impl App {
             self.progress = None;
         }
         self.revert_done(app, ok, &message, failed_requests);
+        self.promote_done(app, ok, &message, failed_requests);
         if ok {
             self.info(text);
         } else {

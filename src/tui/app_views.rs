@@ -243,6 +243,8 @@ impl App {
             Action::Back => self.pop_view(),
             Action::Command => self.mode = Mode::Command(String::new()),
             Action::Refresh => return self.reload_view(),
+            Action::CompareStages => return self.compare_stages(),
+            Action::Promote => return self.start_promote(),
             Action::DrillIn | Action::ToggleNode => {
                 if let Some(effects) = self.drill_in_view() {
                     return effects;
@@ -266,6 +268,7 @@ impl App {
         };
         let resource = match view {
             View::Tree(t) => t.selected_key(),
+            View::Diff(d) if d.compare.is_some() => None,
             View::Diff(d) => d.selected_key(),
             View::Events(e) => e.resource.clone(),
             View::Yaml(y) => Some(y.resource.clone()),
@@ -273,6 +276,7 @@ impl App {
                 let app = state.selected(&self.snapshot).map(|a| a.key().to_string());
                 return (app, None);
             }
+            View::Pipeline(p) => return (p.selected_stage().map(str::to_string), None),
             _ => None,
         };
         (view.app().map(str::to_string), resource)
@@ -293,7 +297,10 @@ impl App {
         };
         match view {
             View::Tree(t) => self.open_tree(&t.app),
-            View::Diff(d) => self.open_diff(&d.app),
+            View::Diff(d) => match &d.compare {
+                Some(next) => self.open_compare(&d.app, &next.app),
+                None => self.open_diff(&d.app),
+            },
             View::History(h) => self.open_history(&h.app),
             View::Pipeline(p) => self.open_pipeline(&p.name),
             View::Events(e) => self.open_events(&e.app, e.resource),
@@ -386,6 +393,9 @@ impl App {
         }
         if let Some(revert) = &mut self.revert {
             revert.rehighlight(&theme);
+        }
+        if let Some(promote) = &mut self.promote {
+            promote.rehighlight(&theme);
         }
     }
 }

@@ -125,11 +125,11 @@ impl Keymap {
     }
 
     /// What the keys pressed so far mean in `context`, falling back to
-    /// `view` for the tree, diff and history contexts, and to `global`
+    /// `view` for the tree, diff, history and pipeline contexts, and to `global`
     /// for those and the apps, view and help contexts.
     pub fn resolve(&self, context: KeyContext, keys: &[KeyChord]) -> Resolved {
         let chain: &[KeyContext] = match context {
-            KeyContext::Tree | KeyContext::Diff | KeyContext::History => {
+            KeyContext::Tree | KeyContext::Diff | KeyContext::History | KeyContext::Pipeline => {
                 &[context, KeyContext::View, KeyContext::Global]
             }
             KeyContext::Apps | KeyContext::Help | KeyContext::View => {

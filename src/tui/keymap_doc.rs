@@ -25,8 +25,8 @@ pub fn readme_section(keymap: &Keymap) -> String {
     out.push_str(&format!(
         "Keys of the bundled default keymap, per context. `view` bindings apply \
          in every view above the apps table (tree, diff, history, events, YAML, \
-         contexts, ApplicationSets, operation); `tree`, `diff` and `history` add \
-         their own, and `global` applies wherever a context does not bind the key \
+         contexts, ApplicationSets, operation, pipeline); `tree`, `diff`, `history` \
+         and `pipeline` add their own, and `global` applies wherever a context does not bind the key \
          itself (not in `dialog` and `input`). Dangerous actions ({}) ask for \
          confirmation (pause: a reason) and are unbound with `--read-only`. \
          `?` shows the active bindings in the TUI.\n\n",

@@ -1,7 +1,7 @@
 //! Reading one keymap file (keymaps/*.yaml).
 //!
 //! Format: one top-level mapping per context (`global`, `apps`, `view`,
-//! `tree`, `diff`, `history`, `help`, `dialog`, `input`), each mapping a key to an action name:
+//! `tree`, `diff`, `history`, `pipeline`, `help`, `dialog`, `input`), each mapping a key to an action name:
 //!
 //! ```yaml
 //! global:
@@ -13,7 +13,7 @@
 //!   "x": none        # unbinds x
 //! ```
 //!
-//! Contexts `tree`, `diff` and `history` fall back to `view`, which (like
+//! Contexts `tree`, `diff`, `history` and `pipeline` fall back to `view`, which (like
 //! `apps` and `help`) falls back to `global`.
 //! Sequences are allowed everywhere but in `dialog` and `input`. A key cannot be
 //! both bound and the start of a longer sequence in one context.
@@ -45,17 +45,20 @@ pub enum KeyContext {
     Diff,
     /// The history.
     History,
+    /// A pipeline's stages.
+    Pipeline,
 }
 
 impl KeyContext {
     /// Every context, in help-screen order.
-    pub const ALL: [KeyContext; 9] = [
+    pub const ALL: [KeyContext; 10] = [
         KeyContext::Global,
         KeyContext::Apps,
         KeyContext::View,
         KeyContext::Tree,
         KeyContext::Diff,
         KeyContext::History,
+        KeyContext::Pipeline,
         KeyContext::Help,
         KeyContext::Dialog,
         KeyContext::Input,
@@ -73,6 +76,7 @@ impl KeyContext {
             KeyContext::Tree => "tree",
             KeyContext::Diff => "diff",
             KeyContext::History => "history",
+            KeyContext::Pipeline => "pipeline",
         }
     }
 
@@ -108,7 +112,7 @@ impl KeymapFile {
                 return Err(ConfigError::new(
                     file,
                     Some(1),
-                    "expected a mapping of contexts (global, apps, view, tree, diff, history, help, dialog, input)",
+                    "expected a mapping of contexts (global, apps, view, tree, diff, history, pipeline, help, dialog, input)",
                 ));
             }
         };

@@ -28,6 +28,7 @@ mod app_events;
 pub mod app_input;
 mod app_live;
 mod app_nav;
+mod app_pipeline;
 mod app_resource_action;
 mod app_revert;
 mod app_views;

@@ -9,6 +9,7 @@
 
 mod gates;
 mod images;
+mod text;
 mod values;
 mod view;
 

@@ -5,7 +5,7 @@
 use super::cursor::ListCursor;
 use super::diff_lines::{SideBySide, SideRow, Unified, side_by_side, unified};
 use super::views::Loadable;
-use crate::engine::{AppDiff, ResourceDiff};
+use crate::engine::{AppDiff, ResourceDiff, StageDiff};
 use crate::model::ResourceKey;
 use crate::tui::highlight;
 use ratatui::text::Span;
@@ -31,11 +31,24 @@ pub struct Prepared {
     pub unified_hl: Highlighted,
 }
 
-/// Diff of one app.
+/// The right-hand side of a diff of two pipeline stages (`c` in the
+/// pipeline view): the left column is [`DiffState::app`], the selected
+/// stage, as the next stage would get it; the right one this stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareSide {
+    /// The next stage's app.
+    pub app: String,
+    /// The commit its desired state was rendered at, once known.
+    pub revision: String,
+}
+
+/// Diff of one app (desired | live), or of two stages (`compare`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiffState {
-    /// The app.
+    /// The app (the left column of a stage comparison).
     pub app: String,
+    /// Set when this compares `app` with another stage instead of live.
+    pub compare: Option<CompareSide>,
     /// The engine's diff.
     pub diff: Loadable<Arc<AppDiff>>,
     /// Indices of the listed resources: changed first.
@@ -57,6 +70,7 @@ impl DiffState {
     pub fn loading(app: &str) -> DiffState {
         DiffState {
             app: app.to_string(),
+            compare: None,
             diff: Loadable::Loading,
             order: Vec::new(),
             cursor: ListCursor::default(),
@@ -65,6 +79,48 @@ impl DiffState {
             scroll: 0,
             prepared: None,
         }
+    }
+
+    /// A comparison of stage `app` (left) with stage `next` (right),
+    /// waiting for the engine.
+    pub fn comparing(app: &str, next: &str) -> DiffState {
+        DiffState {
+            compare: Some(CompareSide {
+                app: next.to_string(),
+                revision: String::new(),
+            }),
+            ..DiffState::loading(app)
+        }
+    }
+
+    /// Takes the engine's comparison, diffed from the right-hand stage to
+    /// `app` (so `+` lines are the left column, as desired is in a diff).
+    pub fn set_comparison(&mut self, diff: &StageDiff, page: usize, theme: &str) {
+        let [right, left] = diff.revisions.clone();
+        if let Some(side) = &mut self.compare {
+            side.revision = right;
+        }
+        let resources = diff
+            .resources
+            .iter()
+            .map(|r| ResourceDiff {
+                group: r.group.clone(),
+                kind: r.kind.clone(),
+                namespace: r.namespace.clone(),
+                name: r.name.clone(),
+                change: r.change.clone(),
+                diff: r.diff.clone(),
+                fields: Vec::new(),
+                note: String::new(),
+            })
+            .collect();
+        let as_diff = AppDiff {
+            app: self.app.clone(),
+            revision: left,
+            resources,
+            note: String::new(),
+        };
+        self.set_diff(Arc::new(as_diff), page, theme);
     }
 
     /// Takes the engine's diff.

@@ -10,6 +10,7 @@ pub mod history;
 pub mod operation;
 pub mod pipeline;
 pub mod progress;
+pub mod promote;
 pub mod requests;
 pub mod revert;
 pub mod scope;

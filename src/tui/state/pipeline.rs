@@ -33,6 +33,23 @@ impl PipelineState {
         }
     }
 
+    /// The selected stage's app.
+    pub fn selected_stage(&self) -> Option<&str> {
+        self.stage_at(self.cursor.selected)
+    }
+
+    /// The app of the stage after the selected one.
+    pub fn next_stage(&self) -> Option<&str> {
+        self.stage_at(self.cursor.selected + 1)
+    }
+
+    fn stage_at(&self, index: usize) -> Option<&str> {
+        match &self.view {
+            Loadable::Ready(v) => v.stages.get(index).map(|s| s.app.as_str()),
+            _ => None,
+        }
+    }
+
     /// True before the stages are known, or when there are none.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

@@ -28,6 +28,11 @@ pub enum RequestKind {
     Operation,
     /// A pipeline's stages (the request's `app` is the pipeline's name).
     Pipeline,
+    /// Two stages' desired states (the request's `app` is the selected
+    /// stage's).
+    Compare,
+    /// What a promotion into a stage would commit (`app`: the stage's).
+    PromotePreview,
 }
 
 /// What the slot waits for.

@@ -57,7 +57,7 @@ pub struct TextState {
 pub enum View {
     /// Resource tree of an app.
     Tree(TreeState),
-    /// Desired vs live of an app.
+    /// Desired vs live of an app, or two stages of a pipeline.
     Diff(Box<DiffState>),
     /// Commits and syncs of an app.
     History(HistoryState),
@@ -82,6 +82,7 @@ impl View {
     pub fn request_kind(&self) -> Option<RequestKind> {
         Some(match self {
             View::Tree(_) => RequestKind::Tree,
+            View::Diff(s) if s.compare.is_some() => RequestKind::Compare,
             View::Diff(_) => RequestKind::Diff,
             View::History(_) => RequestKind::History,
             View::Events(_) => RequestKind::Events,
@@ -112,6 +113,7 @@ impl View {
             View::Tree(_) => KeyContext::Tree,
             View::Diff(_) => KeyContext::Diff,
             View::History(_) => KeyContext::History,
+            View::Pipeline(_) => KeyContext::Pipeline,
             _ => KeyContext::View,
         }
     }

@@ -19,11 +19,14 @@ const MAX_OWNERS: usize = 3;
 
 /// Draws the diff of `state` into `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
-    let mut title = vec![Span::styled(
-        format!(" Diff {} ", state.app),
-        app.theme.style("title"),
-    )];
-    title.extend(paused_note(app, &state.app));
+    let heading = match &state.compare {
+        Some(other) => format!(" Compare {} | {} ", state.app, other.app),
+        None => format!(" Diff {} ", state.app),
+    };
+    let mut title = vec![Span::styled(heading, app.theme.style("title"))];
+    if state.compare.is_none() {
+        title.extend(paused_note(app, &state.app));
+    }
     let outer = block(app, String::new()).title(Line::from(title));
     if placeholder(app, frame, area, outer.clone(), "diff", &state.diff) {
         return;
@@ -59,11 +62,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
     };
     let owners = owner_lines(app, resource);
     let owners_height = u16::try_from(owners.len()).unwrap_or(0);
-    let mode = if state.unified {
-        "unified"
-    } else {
-        "desired | live"
+    let columns = match &state.compare {
+        Some(other) => format!("{} | {}", state.app, other.app),
+        None => "desired | live".to_string(),
     };
+    let mode = if state.unified { "unified" } else { &columns };
     let title = format!(
         " {}/{} · {} · {mode} @ {} ",
         resource.kind,
@@ -82,7 +85,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &DiffState) {
             if state.unified {
                 unified(app, frame, text_area, p, state.scroll);
             } else {
-                side_by_side(app, frame, text_area, p, state.scroll, &diff.revision);
+                let short = crate::tui::apps_table::short_revision;
+                let heads = match &state.compare {
+                    Some(other) => [
+                        format!("{} @ {}", state.app, short(&diff.revision)),
+                        format!("{} @ {}", other.app, short(&other.revision)),
+                    ],
+                    None => [
+                        format!("desired @ {}", short(&diff.revision)),
+                        "live".to_string(),
+                    ],
+                };
+                side_by_side(app, frame, text_area, p, state.scroll, heads);
             }
         }
         _ => frame.render_widget(
@@ -173,7 +187,15 @@ fn owner_lines(app: &App, resource: &ResourceDiff) -> Vec<Line<'static>> {
     lines
 }
 
-fn side_by_side(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: usize, rev: &str) {
+/// The two columns under their `heads` (left: desired, right: live).
+fn side_by_side(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    p: &Prepared,
+    scroll: usize,
+    heads: [String; 2],
+) {
     let theme = &app.theme;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
@@ -183,12 +205,12 @@ fn side_by_side(app: &App, frame: &mut Frame, area: Rect, p: &Prepared, scroll: 
         .spacing(1)
         .areas(head);
     let header = theme.style("diff.header");
-    let desired_title = format!("desired @ {}", crate::tui::apps_table::short_revision(rev));
+    let [left_title, right_title] = heads;
+    frame.render_widget(Paragraph::new(Span::styled(left_title, header)), left_head);
     frame.render_widget(
-        Paragraph::new(Span::styled(desired_title, header)),
-        left_head,
+        Paragraph::new(Span::styled(right_title, header)),
+        right_head,
     );
-    frame.render_widget(Paragraph::new(Span::styled("live", header)), right_head);
     let height = usize::from(body.height);
     let mut desired_lines = Vec::with_capacity(height);
     let mut live_lines = Vec::with_capacity(height);

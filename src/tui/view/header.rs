@@ -51,6 +51,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.read_only {
         title.push(Span::styled(" [read-only]", theme.style("header.label")));
     }
+    title.extend(freeze(app, theme));
     let scope = app.table.scope();
     if !scope.is_all() {
         title.push(Span::styled("  showing ", theme.style("header.label")));
@@ -100,6 +101,30 @@ fn clusters<'a>(theme: &Theme, snapshot: &'a Snapshot) -> Vec<Span<'a>> {
         spans.push(Span::styled(text, theme.style(scope)));
     }
     spans
+}
+
+/// `FREEZE prod-weekend until Mon 06:00 CET` when a deny sync window is
+/// open now for an app of the table's scope (and how many more are).
+fn freeze(app: &App, theme: &Theme) -> Option<Span<'static>> {
+    let mut open = app
+        .snapshot
+        .freezes
+        .iter()
+        .filter(|f| in_scope(app).any(|a| f.apps.iter().any(|k| k == a.key())));
+    let first = open.next()?;
+    let until = if first.until.is_empty() {
+        String::new()
+    } else {
+        format!(" until {}", first.until)
+    };
+    let more = match open.count() {
+        0 => String::new(),
+        n => format!(" (+{n} more)"),
+    };
+    Some(Span::styled(
+        format!("  FREEZE {}{until}{more}", first.name),
+        theme.style("header.freeze"),
+    ))
 }
 
 /// The apps the counts are of: those of the apps table's scope.
@@ -212,6 +237,17 @@ const OPERATION_HINTS: [Action; 7] = [
     Action::Help,
     Action::Quit,
 ];
+/// Hints of the pipeline view.
+const PIPELINE_HINTS: [Action; 8] = [
+    Action::MoveDown,
+    Action::CompareStages,
+    Action::Promote,
+    Action::Sync,
+    Action::Refresh,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
 /// Hints of a yes/no dialog.
 const DIALOG_HINTS: [Action; 2] = [Action::Confirm, Action::Cancel];
 /// Hints of the revert dialog, which scrolls its preview.
@@ -232,7 +268,9 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
         | Mode::ActionMenu { .. } => {
             return (KeyContext::Dialog, &DIALOG_HINTS);
         }
-        Mode::ConfirmRevert => return (KeyContext::Dialog, &REVERT_HINTS),
+        Mode::ConfirmRevert | Mode::ConfirmPromote => {
+            return (KeyContext::Dialog, &REVERT_HINTS);
+        }
         _ => {}
     }
     match app.views.last() {
@@ -242,6 +280,7 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
         Some(View::History(_)) => (KeyContext::History, &HISTORY_HINTS),
         Some(View::AppSets(_) | View::AppSetApps(_)) => (KeyContext::View, &APPSET_HINTS),
         Some(View::Operation(_)) => (KeyContext::View, &OPERATION_HINTS),
+        Some(View::Pipeline(_)) => (KeyContext::Pipeline, &PIPELINE_HINTS),
         Some(view) => (view.key_context(), &VIEW_HINTS),
     }
 }
@@ -249,7 +288,7 @@ fn hints_of(app: &App) -> (KeyContext, &'static [Action]) {
 /// The first key of `action` in `context` or the contexts it falls back to.
 fn first_key(app: &App, context: KeyContext, action: Action) -> Option<String> {
     let chain: &[KeyContext] = match context {
-        KeyContext::Tree | KeyContext::Diff | KeyContext::History => {
+        KeyContext::Tree | KeyContext::Diff | KeyContext::History | KeyContext::Pipeline => {
             &[context, KeyContext::View, KeyContext::Global]
         }
         _ => &[context, KeyContext::Global],
@@ -301,6 +340,7 @@ fn hint_name(action: Action) -> &'static str {
         Action::Confirm => "yes",
         Action::Cancel => "no",
         Action::DrillIn => "open",
+        Action::CompareStages => "compare",
         other => other.name(),
     }
 }

@@ -54,6 +54,7 @@ fn section_title(context: KeyContext) -> &'static str {
         KeyContext::Tree => "Tree",
         KeyContext::Diff => "Diff",
         KeyContext::History => "History",
+        KeyContext::Pipeline => "Pipeline",
     }
 }
 

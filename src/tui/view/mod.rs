@@ -15,6 +15,7 @@ mod live_dialog;
 mod operation;
 mod pipeline;
 mod progress;
+mod promote;
 mod revert;
 mod status;
 mod table;
@@ -72,6 +73,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         Mode::ConfirmRevert => {
             if let Some(state) = &app.revert {
                 revert::render(app, frame, body, state);
+            }
+        }
+        Mode::ConfirmPromote => {
+            if let Some(state) = &app.promote {
+                promote::render(app, frame, body, state);
             }
         }
         Mode::ActionMenu {

@@ -73,6 +73,7 @@ fn hint(app: &App) -> String {
         Mode::ConfirmSync { .. }
             | Mode::ConfirmResume { .. }
             | Mode::ConfirmRevert
+            | Mode::ConfirmPromote
             | Mode::ConfirmAction { .. }
             | Mode::ActionMenu { .. }
             | Mode::ConfirmLive { .. }
