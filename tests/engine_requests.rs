@@ -1,7 +1,8 @@
 //! How many requests a sync and a diff send: live objects are read with
-//! one LIST per kind and namespace, and a diff after a sync dry-runs only
-//! the objects whose fingerprint changed (the object in Git, or the fields
-//! tether owns live). Counted on the simulated API server.
+//! one LIST per kind and namespace, and a sync or a diff after a sync
+//! applies or dry-runs only the objects whose fingerprint changed (the
+//! object in Git, or the fields tether owns live). Counted on the
+//! simulated API server.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -36,6 +37,14 @@ async fn a_diff_after_a_sync_dry_runs_only_what_changed() {
     // (the GETs left are tether's own state ConfigMap).
     let sync_gets = faults.requests("configmaps", "get") - gets;
     assert!(sync_gets <= 3, "{sync_gets} ConfigMap GETs in a sync");
+
+    // A sync with nothing changed applies nothing again: every object is
+    // verified by its fingerprint (the writes left are the app's state).
+    let patches = faults.requests("configmaps", "patch");
+    let report = engine.sync("web", &SyncOptions::default()).await.unwrap();
+    assert!(report.resources.iter().all(|r| r.action == "unchanged"));
+    let writes = faults.requests("configmaps", "patch") - patches;
+    assert!(writes <= 1, "{writes} ConfigMap patches in an unchanged sync");
 
     // Nothing changed: no dry-run at all.
     let patches = faults.requests("configmaps", "patch");

@@ -223,7 +223,7 @@ async fn run(
         .partition(|o| !hooks.is_empty() && is_created_namespace(app, o));
     let mut outcome = Ok(());
     for namespace in &early {
-        match apply_one(app, client, namespace, None, None, mode.dry_run).await {
+        match apply_one(app, client, namespace, None, None, None, mode.dry_run).await {
             Ok((result, print)) => {
                 prints.extend(print);
                 reporter.send(SyncStep::Applied(result.clone()));
@@ -240,9 +240,15 @@ async fn run(
         outcome = run_phase(app, client, hooks, "PreSync", None, mode, &mut resources).await;
     }
     if outcome.is_ok() {
+        let recorded = state
+            .inventory
+            .iter()
+            .filter_map(|e| Some((e.key.clone(), e.applied.clone()?)))
+            .collect();
         let mut applied = Applied {
             results: &mut resources,
             prints,
+            recorded,
         };
         outcome = apply_steps(app, client, &steps, hooks, mode, &reporter, &mut applied).await;
     }
@@ -297,6 +303,8 @@ async fn run(
 struct Applied<'a> {
     results: &'a mut Vec<ResourceResult>,
     prints: &'a mut HashMap<ResourceKey, String>,
+    /// The fingerprints the last sync recorded in the inventory.
+    recorded: HashMap<ResourceKey, String>,
 }
 
 async fn apply_steps(
@@ -339,12 +347,15 @@ async fn apply_steps(
             loop {
                 while applies.len() < mode.apply_concurrency.max(1) {
                     let Some(object) = waiting.next() else { break };
-                    let known = ResourceKey::from_object(object).and_then(|k| snapshot.take(&k));
+                    let key = ResourceKey::from_object(object);
+                    let known = key.as_ref().and_then(|k| snapshot.take(k));
+                    let recorded = key.as_ref().and_then(|k| applied.recorded.get(k));
                     applies.push_back(apply_one(
                         app,
                         client,
                         object,
                         known,
+                        recorded,
                         step.wave,
                         mode.dry_run,
                     ));
@@ -418,11 +429,16 @@ fn step_name(step: &Step) -> String {
 /// Applies one object; `known` is its live state when a LIST of its
 /// batch already read it (else it is read with a GET). Returns what was
 /// done and the object's [`fingerprint`] after the apply.
+///
+/// An object whose fingerprint equals `recorded` (the last sync's) is
+/// verified unchanged and not applied again: the same object would be
+/// applied over the same fields tether owns, which changes nothing.
 async fn apply_one(
     app: &AppSpec,
     client: &ClusterClient,
     object: &Value,
     known: Option<Option<Value>>,
+    recorded: Option<&String>,
     wave: Option<i64>,
     dry_run: bool,
 ) -> Result<(ResourceResult, Option<(ResourceKey, String)>), EngineError> {
@@ -449,11 +465,14 @@ async fn apply_one(
                 message: format!("{key} belongs to app {owner} (FailOnSharedResource=true)"),
             });
         }
-        if app.sync_option("ApplyOutOfSyncOnly") == Some("true")
-            && compare_resource(object, Some(live), &app.ignore_differences).sync
-                == SyncStatus::Synced
+        let print = fingerprint(object, live);
+        let verified = print.is_some() && print.as_ref() == recorded;
+        if verified
+            || app.sync_option("ApplyOutOfSyncOnly") == Some("true")
+                && compare_resource(object, Some(live), &app.ignore_differences).sync
+                    == SyncStatus::Synced
         {
-            let print = fingerprint(object, live).map(|p| (key.clone(), p));
+            let print = print.map(|p| (key.clone(), p));
             let result = ResourceResult {
                 group: key.group,
                 kind: key.kind,
