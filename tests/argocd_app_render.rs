@@ -1,8 +1,9 @@
 //! Argo CD Applications rendered by tether as Argo CD would apply them:
 //! a plain directory, a Kustomize overlay with the app's overrides, and a
 //! Helm chart with value files from a second source. The expected objects
-//! of the Kustomize and Helm apps were made with `kubectl kustomize` and
-//! `helm template` (tests/fixtures/argocd/expected, see their headers).
+//! of the Kustomize and Helm apps (tests/fixtures/argocd/apps) are made by
+//! scripts/regen-import-goldens with `kubectl kustomize` and `helm template`
+//! plus Argo CD's own steps (tests/fixtures/argocd/expected, see headers).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -52,6 +53,15 @@ fn namespaced(_: &str, kind: &str) -> bool {
 
 fn yaml(text: &str) -> Value {
     serde_json::to_value(serde_yaml::from_str::<serde_yaml::Value>(text).unwrap()).unwrap()
+}
+
+/// An Application of tests/fixtures/argocd/apps (the script
+/// scripts/regen-import-goldens renders the same files).
+fn app_file(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/argocd/apps")
+        .join(name);
+    yaml(&std::fs::read_to_string(path).unwrap())
 }
 
 fn expected(name: &str) -> Vec<Value> {
@@ -154,35 +164,7 @@ fn directory_app_with_tracking_namespaces_hooks_and_duplicates() {
 
 #[test]
 fn kustomize_app_with_overrides_matches_kubectl_kustomize() {
-    let app = yaml(&format!(
-        r#"apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: {{name: shop-prod, namespace: argocd}}
-spec:
-  project: shop
-  destination: {{name: in-cluster, namespace: shop}}
-  source:
-    repoURL: {REPO}
-    path: kustomize/overlay
-    targetRevision: main
-    kustomize:
-      namePrefix: prod-
-      images: ["nginx=registry.example.com/nginx:1.26", "busybox:$ARGOCD_APP_REVISION_SHORT"]
-      replicas: [{{name: web, count: 3}}]
-      commonLabels: {{team: shop}}
-      commonAnnotations: {{owner: $ARGOCD_APP_NAME}}
-      commonAnnotationsEnvsubst: true
-      namespace: shop
-      patches:
-        - target: {{kind: Deployment}}
-          patch: |-
-            - op: add
-              path: /spec/template/spec/priorityClassName
-              value: high
-      components: [../components/monitoring, ../components/missing]
-      ignoreMissingComponents: true
-"#
-    ));
+    let app = app_file("kustomize-app.yaml");
     let out = render(
         &plan(&app, &ArgoSettings::default()).unwrap(),
         &repo(),
@@ -224,33 +206,7 @@ fn helm_app_with_a_values_source_matches_helm_template() {
     if !helm_available() {
         return;
     }
-    let app = yaml(&format!(
-        r#"apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: {{name: web-prod, namespace: argocd}}
-spec:
-  project: default
-  destination: {{server: https://kubernetes.default.svc, namespace: web}}
-  sources:
-    - repoURL: {REPO}
-      path: charts/web
-      targetRevision: main
-      helm:
-        valueFiles: [values-staging.yaml, $values/envs/prod/values.yaml, missing.yaml]
-        ignoreMissingValueFiles: true
-        parameters:
-          - {{name: image.tag, value: "1.26"}}
-          - {{name: config.flags, value: "a,b", forceString: true}}
-        fileParameters:
-          - {{name: motd, path: $values/envs/prod/motd.txt}}
-        valuesObject: {{config: {{logLevel: warn}}}}
-        skipTests: true
-        kubeVersion: "1.30.0"
-    - repoURL: {REPO}
-      targetRevision: main
-      ref: values
-"#
-    ));
+    let app = app_file("helm-app.yaml");
     let p = plan(&app, &ArgoSettings::default()).unwrap();
     assert_eq!((p.sources.len(), p.refs.len()), (1, 1));
     let out = render(&p, &repo(), &namespaced).unwrap();
