@@ -161,6 +161,7 @@ fn a_tether_sync_shows_its_waves_and_waits_in_the_panel() {
     })));
     app.apply_event(step(SyncStep::Waiting {
         wave: Some(0),
+        before: None,
         waiting_for: 1,
         pending: vec![PendingHealth {
             group: "apps".into(),

@@ -271,7 +271,11 @@ async fn run(
                 wave: None,
                 objects: desired.objects.clone(),
             };
-            outcome = wait_healthy(app, client, &all, mode.step_timeout, &reporter).await;
+            let wait = Wait {
+                step: &all,
+                before: Some("PostSync"),
+            };
+            outcome = wait_healthy(app, client, wait, mode.step_timeout, &reporter).await;
         }
         if outcome.is_ok() {
             outcome = run_phase(app, client, hooks, "PostSync", None, mode, &mut resources).await;
@@ -395,7 +399,8 @@ async fn apply_steps(
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
-            wait_healthy(app, client, step, mode.step_timeout, reporter).await?;
+            let wait = Wait { step, before: None };
+            wait_healthy(app, client, wait, mode.step_timeout, reporter).await?;
         }
     }
     for wave in hook_waves {
@@ -560,13 +565,22 @@ fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
 /// Waits until every object of a step is healthy (or suspended), woken
 /// by the live cache rather than polling the API server. Says which
 /// objects it waits for, and why, at once and every [`WAIT_REPORT_EVERY`].
+/// What a sync waits on: a step's objects, or (`before` a hook phase)
+/// every object of the app.
+struct Wait<'a> {
+    step: &'a Step,
+    before: Option<&'static str>,
+}
+
 async fn wait_healthy(
     app: &AppSpec,
     client: &ClusterClient,
-    step: &Step,
+    wait: Wait<'_>,
     timeout: Duration,
     reporter: &SyncReporter<'_>,
 ) -> Result<(), EngineError> {
+    let step = wait.step;
+    let label = super::sync_progress::wait_label(step.wave, wait.before);
     let deadline = tokio::time::Instant::now() + timeout;
     let mut next_report = tokio::time::Instant::now();
     let mut changes = client.subscribe_changes();
@@ -582,17 +596,22 @@ async fn wait_healthy(
             return Err(EngineError::Sync {
                 app: app.name.clone(),
                 message: format!(
-                    "{}: {key} is not healthy after {}s ({}: {}); later waves were not applied",
-                    step_name(step),
+                    "{label}: {key} is not healthy after {}s ({}: {}); {}",
                     timeout.as_secs(),
                     verdict.status,
-                    verdict.message
+                    verdict.message,
+                    if wait.before.is_some() {
+                        "its hooks did not run"
+                    } else {
+                        "later waves were not applied"
+                    }
                 ),
             });
         }
         if report {
             reporter.send(SyncStep::Waiting {
                 wave: step.wave,
+                before: wait.before.map(str::to_string),
                 waiting_for: pending.len(),
                 pending: pending
                     .iter()

@@ -41,6 +41,10 @@ pub enum SyncStep {
     /// first [`WAITING_NAMED`] of them in `pending`.
     Waiting {
         wave: Option<i64>,
+        /// Set when the wait is not a wave's but the whole app's before
+        /// the hooks of this phase (`PostSync`); `wave` is then None.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        before: Option<String>,
         waiting_for: usize,
         pending: Vec<PendingHealth>,
     },
@@ -78,6 +82,15 @@ pub fn step_label(wave: Option<i64>) -> String {
     wave.map_or("Namespaces and CRDs".to_string(), |w| format!("wave {w}"))
 }
 
+/// What a wait is for: a step ([`step_label`]), or every resource of the
+/// app before the hooks of a phase (`before PostSync hooks`).
+pub fn wait_label(wave: Option<i64>, before: Option<&str>) -> String {
+    match before {
+        Some(phase) => format!("before {phase} hooks"),
+        None => step_label(wave),
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -99,13 +112,14 @@ impl fmt::Display for SyncStep {
             SyncStep::Pruned(r) => write!(f, "{}/{} pruned", r.kind, r.name),
             SyncStep::Waiting {
                 wave,
+                before,
                 waiting_for,
                 pending,
             } => {
                 write!(
                     f,
                     "{}: waiting for {waiting_for} resource{} to be healthy:",
-                    step_label(*wave),
+                    wait_label(*wave, before.as_deref()),
                     plural(*waiting_for)
                 )?;
                 const SHOWN: usize = 3;
@@ -203,6 +217,7 @@ mod tests {
         assert_eq!(pruned.to_string(), "ConfigMap/old pruned");
         let waiting = SyncStep::Waiting {
             wave: Some(0),
+            before: None,
             waiting_for: 5,
             pending: (0..5)
                 .map(|i| pending(&format!("w{i}"), "0 of 2 ready"))
@@ -216,12 +231,23 @@ mod tests {
         );
         let bare = SyncStep::Waiting {
             wave: Some(1),
+            before: None,
             waiting_for: 1,
             pending: vec![pending("api", "")],
         };
         assert_eq!(
             bare.to_string(),
             "wave 1: waiting for 1 resource to be healthy: Deployment/api (Progressing)"
+        );
+        let all = SyncStep::Waiting {
+            wave: None,
+            before: Some("PostSync".into()),
+            waiting_for: 1,
+            pending: vec![pending("api", "")],
+        };
+        assert_eq!(
+            all.to_string(),
+            "before PostSync hooks: waiting for 1 resource to be healthy: Deployment/api (Progressing)"
         );
     }
 
@@ -244,6 +270,7 @@ mod tests {
         );
         let waiting = serde_json::to_value(SyncStep::Waiting {
             wave: Some(0),
+            before: None,
             waiting_for: 1,
             pending: vec![pending("web", "starting")],
         })
