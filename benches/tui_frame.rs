@@ -40,7 +40,7 @@ fn snapshot_at(round: usize) -> Snapshot {
     let apps = (0..APPS)
         .map(|i| {
             let turn = usize::from(changed(i)) * round;
-            let sync = if (i + turn) % 7 == 0 {
+            let sync = if (i + turn).is_multiple_of(7) {
                 SyncStatus::OutOfSync
             } else {
                 SyncStatus::Synced

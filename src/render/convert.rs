@@ -37,7 +37,7 @@ impl From<LimitError> for LoadError {
 /// value is built.
 pub(crate) fn load_all(text: &str, dialect: Dialect) -> Result<Vec<Value>, LoadError> {
     crate::yaml::check_characters(text)?;
-    let mut builder = Builder::new(dialect);
+    let mut builder = Builder::new(dialect, text);
     if !text.ends_with(['\n', '\r']) {
         builder.unbroken_end = Some(text.chars().count());
     }
@@ -84,15 +84,37 @@ enum Frame {
         /// The values of `<<` keys, merged in when the mapping ends.
         merges: Vec<Value>,
         anchor: usize,
+        /// Where the last key read ends (a character index).
+        key_end: usize,
+        /// Keys followed on their line by a comment and holding a list or
+        /// a mapping (`args: # c`), read as [`Dialect::KustomizeText`]:
+        /// kept under [`COMMENTED_KEYS`].
+        commented: Vec<String>,
+        /// The document's root written in flow style (`{…}`).
+        flow_root: bool,
     },
 }
+
+/// In objects read as [`Dialect::KustomizeText`], the entry of a mapping
+/// listing its keys followed on their line by a comment and holding a
+/// list or a mapping (kyaml cannot write such a key back inside a
+/// flow-style collection).
+pub(crate) const COMMENTED_KEYS: &str = "\u{1}commented";
+/// In objects read as [`Dialect::KustomizeText`], the entry of a root
+/// mapping written in flow style (`{…}`, JSON).
+pub(crate) const FLOW_ROOT: &str = "\u{1}flow";
 
 enum Key {
     Name(String),
     Merge,
 }
 
-struct Builder {
+struct Builder<'t> {
+    /// The text read (for what the parser does not report: comments).
+    source: &'t str,
+    ascii: bool,
+    /// A character index of `source` and its byte offset.
+    cursor: std::cell::Cell<(usize, usize)>,
     dialect: Dialect,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Value>,
@@ -109,9 +131,12 @@ struct Builder {
     unbroken_end: Option<usize>,
 }
 
-impl Builder {
-    fn new(dialect: Dialect) -> Self {
+impl<'t> Builder<'t> {
+    fn new(dialect: Dialect, source: &'t str) -> Self {
         Self {
+            source,
+            ascii: source.is_ascii(),
+            cursor: std::cell::Cell::new((0, 0)),
             dialect,
             stack: Vec::new(),
             anchors: HashMap::new(),
@@ -121,6 +146,63 @@ impl Builder {
             budget: Budget::new(MAX_DEPTH),
             limit: None,
             unbroken_end: None,
+        }
+    }
+
+    /// The byte offset of a character index of the source. The parser's
+    /// positions only grow, so a cursor keeps this linear in the text.
+    fn byte_of(&self, index: usize) -> usize {
+        if self.ascii {
+            return index.min(self.source.len());
+        }
+        let (mut chars, mut bytes) = self.cursor.get();
+        if index < chars {
+            (chars, bytes) = (0, 0);
+        }
+        for c in self.source[bytes..].chars() {
+            if chars == index {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor.set((chars, bytes));
+        bytes
+    }
+
+    /// The character at a character index of the source.
+    fn char_at(&self, index: usize) -> Option<char> {
+        self.source[self.byte_of(index)..].chars().next()
+    }
+
+    /// The source between two character indexes.
+    fn between(&self, from: usize, to: usize) -> &str {
+        let (from, to) = (self.byte_of(from), self.byte_of(to));
+        self.source.get(from..to.max(from)).unwrap_or("")
+    }
+
+    /// A list or mapping starting at `span` as the value of a key: when a
+    /// comment follows that key on its line (read as
+    /// [`Dialect::KustomizeText`]), the key is noted.
+    fn note_commented_key(&mut self, span: Span) {
+        if self.dialect != Dialect::KustomizeText {
+            return;
+        }
+        let Some(Frame::Map {
+            key: Some(Key::Name(name)),
+            key_end,
+            ..
+        }) = self.stack.last()
+        else {
+            return;
+        };
+        let gap = self.between(*key_end, span.start.index());
+        let line = gap.split('\n').next().unwrap_or("");
+        if line.contains('#') {
+            let name = name.clone();
+            if let Some(Frame::Map { commented, .. }) = self.stack.last_mut() {
+                commented.push(name);
+            }
         }
     }
 
@@ -244,12 +326,21 @@ impl Builder {
                 mut entries,
                 merges,
                 anchor,
+                commented,
+                flow_root,
                 ..
             } => {
                 for merge in merges {
                     if let Err(message) = merge_into(&mut entries, merge) {
                         self.fail(message);
                     }
+                }
+                if !commented.is_empty() {
+                    let keys = commented.into_iter().map(Value::String).collect();
+                    entries.insert(COMMENTED_KEYS.to_string(), Value::Array(keys));
+                }
+                if flow_root {
+                    entries.insert(FLOW_ROOT.to_string(), Value::Bool(true));
                 }
                 (Value::Object(entries), anchor)
             }
@@ -298,7 +389,7 @@ fn merge_into(entries: &mut Map<String, Value>, merge: Value) -> Result<(), Stri
     Ok(())
 }
 
-impl Builder {
+impl Builder<'_> {
     /// Counts the event against the budget; false when it broke a limit.
     fn within_budget(&mut self, event: &Event<'_>, span: Span) -> bool {
         let counted = match event {
@@ -350,9 +441,17 @@ impl Builder {
                     }
                     _ => &text,
                 };
+                if self.dialect == Dialect::KustomizeText
+                    && let Some(Frame::Map {
+                        key: None, key_end, ..
+                    }) = self.stack.last_mut()
+                {
+                    *key_end = span.end.index();
+                }
                 self.scalar(text, style, tag, anchor);
             }
             Event::SequenceStart(anchor, _) => {
+                self.note_commented_key(span);
                 if !self.collection_as_key() {
                     self.stack.push(Frame::Seq {
                         items: Vec::new(),
@@ -361,14 +460,21 @@ impl Builder {
                 }
             }
             Event::MappingStart(anchor, _) => {
+                self.note_commented_key(span);
                 if !self.collection_as_key() {
                     let verbatim = self.dialect != Dialect::Yaml11 && self.opens_annotations();
+                    let flow_root = self.dialect == Dialect::KustomizeText
+                        && self.stack.is_empty()
+                        && self.char_at(span.start.index()) == Some('{');
                     self.stack.push(Frame::Map {
                         entries: Map::new(),
                         key: None,
                         verbatim,
                         merges: Vec::new(),
                         anchor,
+                        key_end: 0,
+                        commented: Vec::new(),
+                        flow_root,
                     });
                 }
             }
@@ -406,6 +512,23 @@ mod tests {
 
     fn load_k(text: &str) -> Result<Value, LoadError> {
         load(text, Dialect::Kustomize)
+    }
+
+    #[test]
+    fn kustomize_text_notes_commented_collection_keys_and_flow_roots() {
+        let text =
+            "a: # c\n  - x\nb:\n  # own line\n  k: v\nc: [x] # after\nd: # c\n  e: # c\n    f: 1\n";
+        let v = load_all(text, Dialect::KustomizeText).unwrap().remove(0);
+        assert_eq!(v[COMMENTED_KEYS], json!(["a", "d"]));
+        assert_eq!(v["d"][COMMENTED_KEYS], json!(["e"]));
+        assert!(v.get(FLOW_ROOT).is_none());
+        let flow = load_all("{\"a\": {\"b\": 1}}", Dialect::KustomizeText)
+            .unwrap()
+            .remove(0);
+        assert_eq!(flow[FLOW_ROOT], json!(true));
+        // Other dialects read the same text without notes.
+        let plain = load_k(text).unwrap();
+        assert!(plain.get(COMMENTED_KEYS).is_none());
     }
 
     #[test]

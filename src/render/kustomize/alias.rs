@@ -12,7 +12,8 @@ use serde_json::Value;
 /// A field holding a shared value: the path to it.
 pub(crate) type Loc = Vec<Seg>;
 
-fn get<'a>(v: &'a Value, loc: &[Seg]) -> Option<&'a Value> {
+/// The value at `loc` of `v`.
+pub(crate) fn get<'a>(v: &'a Value, loc: &[Seg]) -> Option<&'a Value> {
     let mut cur = v;
     for seg in loc {
         cur = match (seg, cur) {
@@ -24,7 +25,8 @@ fn get<'a>(v: &'a Value, loc: &[Seg]) -> Option<&'a Value> {
     Some(cur)
 }
 
-fn get_mut<'a>(v: &'a mut Value, loc: &[Seg]) -> Option<&'a mut Value> {
+/// The value at `loc` of `v`, to change.
+pub(crate) fn get_mut<'a>(v: &'a mut Value, loc: &[Seg]) -> Option<&'a mut Value> {
     let mut cur = v;
     for seg in loc {
         cur = match (seg, cur) {

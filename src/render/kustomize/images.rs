@@ -3,7 +3,8 @@
 //! `containers`/`initContainers` list at any depth, then in the fields
 //! the configuration names.
 
-use super::fieldspec::{self, CreateKind};
+use super::alias::Loc;
+use super::fieldspec::{self, CreateKind, Seg};
 use super::resource::{Resource, scalar_text};
 use super::spec::{FieldSpec, ImageSpec};
 use regex::Regex;
@@ -20,19 +21,36 @@ pub(crate) fn apply(
         if res.kind() == "CustomResourceDefinition" {
             continue;
         }
-        legacy_walk(&mut res.obj, spec, &matcher)?;
+        let mut written = Vec::new();
+        legacy_walk(&mut res.obj, spec, &matcher, &mut Vec::new(), &mut written)?;
+        remember_untagged(res, written);
     }
     for res in resources.iter_mut() {
         if res.kind() == "CustomResourceDefinition" {
             continue;
         }
+        let mut written = Vec::new();
         for fs in specs {
-            fieldspec::apply(&mut res.obj, fs, CreateKind::No, &mut |node| {
-                update(node, spec, &matcher)
+            fieldspec::apply_at(&mut res.obj, fs, CreateKind::No, &mut |node, at| {
+                if update(node, spec, &matcher)? {
+                    written.push((at.to_vec(), node.clone()));
+                }
+                Ok(())
             })?;
         }
+        remember_untagged(res, written);
     }
     Ok(())
+}
+
+/// kyaml sets a matched image as a new scalar node without a tag: a later
+/// replacement that writes `3` there leaves a number, not a string
+/// ([`Resource::untagged`]).
+fn remember_untagged(res: &mut Resource, written: Vec<(Loc, Value)>) {
+    for (loc, value) in written {
+        res.untagged.retain(|(l, _)| *l != loc);
+        res.untagged.push((loc, value));
+    }
 }
 
 /// kustomize's image name match: `^<name>(:tag)?(@sha256:digest)?$`,
@@ -62,22 +80,39 @@ impl Matcher {
 
 /// kustomize's legacy walk: every `containers` and `initContainers` list
 /// at any depth, each item's `image`.
-fn legacy_walk(node: &mut Value, spec: &ImageSpec, m: &Matcher) -> Result<(), String> {
+fn legacy_walk(
+    node: &mut Value,
+    spec: &ImageSpec,
+    m: &Matcher,
+    at: &mut Loc,
+    written: &mut Vec<(Loc, Value)>,
+) -> Result<(), String> {
     match node {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                legacy_walk(child, spec, m)?;
+                at.push(Seg::Key(key.clone()));
+                let walked = legacy_walk(child, spec, m, at, written);
+                at.pop();
+                walked?;
                 if key != "containers" && key != "initContainers" {
                     continue;
                 }
                 let Value::Array(items) = child else {
                     continue;
                 };
-                for item in items.iter_mut() {
+                for (i, item) in items.iter_mut().enumerate() {
                     match item {
                         Value::Object(c) => {
-                            if let Some(image) = c.get_mut("image") {
-                                update(image, spec, m)?;
+                            if let Some(image) = c.get_mut("image")
+                                && update(image, spec, m)?
+                            {
+                                let mut loc = at.clone();
+                                loc.extend([
+                                    Seg::Key(key.clone()),
+                                    Seg::Index(i),
+                                    Seg::Key("image".into()),
+                                ]);
+                                written.push((loc, image.clone()));
                             }
                         }
                         other => {
@@ -91,12 +126,21 @@ fn legacy_walk(node: &mut Value, spec: &ImageSpec, m: &Matcher) -> Result<(), St
             }
             Ok(())
         }
-        Value::Array(items) => items.iter_mut().try_for_each(|i| legacy_walk(i, spec, m)),
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                at.push(Seg::Index(i));
+                let walked = legacy_walk(item, spec, m, at, written);
+                at.pop();
+                walked?;
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
 
-fn update(node: &mut Value, spec: &ImageSpec, m: &Matcher) -> Result<(), String> {
+/// Sets the image of `node` when `spec` names it; true when it did.
+fn update(node: &mut Value, spec: &ImageSpec, m: &Matcher) -> Result<bool, String> {
     if node.is_object() || node.is_array() {
         return Err(format!(
             "wrong node kind: expected ScalarNode but got {}",
@@ -107,10 +151,13 @@ fn update(node: &mut Value, spec: &ImageSpec, m: &Matcher) -> Result<(), String>
         Value::Null => String::new(),
         other => scalar_text(other),
     };
-    if let Some(new) = updated(&text, spec, m) {
-        *node = Value::String(new);
+    match updated(&text, spec, m) {
+        Some(new) => {
+            *node = Value::String(new);
+            Ok(true)
+        }
+        None => Ok(false),
     }
-    Ok(())
 }
 
 /// The new image reference for `image`, if `spec` names it.

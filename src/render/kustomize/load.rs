@@ -136,6 +136,11 @@ pub(crate) fn resources_of(file: &str, bytes: &[u8]) -> Result<Vec<Resource>, Ku
     let quotes = bytes
         .iter()
         .any(|b| matches!(b, b'"' | b'\'' | b'|' | b'>'));
+    if file.ends_with(".json") {
+        for res in &mut resources {
+            res.flow = true;
+        }
+    }
     let typed_data = resources.iter().any(Resource::has_typed_data);
     if quotes || typed_data {
         let written = objects_read(file, bytes, Dialect::KustomizeText)?;
@@ -143,6 +148,7 @@ pub(crate) fn resources_of(file: &str, bytes: &[u8]) -> Result<Vec<Resource>, Ku
             if *converted {
                 continue;
             }
+            res.flow |= w.get(crate::render::convert::FLOW_ROOT).is_some();
             if quotes {
                 quoted_strings(w, "", &mut res.quoted);
             }

@@ -154,11 +154,15 @@ pub(crate) fn parse_patch(
                 if p.allow_name_change || p.allow_kind_change {
                     // kustomize marks the patch with an annotation, which
                     // rewrites its annotations as text.
+                    // Its labels keep their text (a null label is still
+                    // read as written when the patch is applied).
                     let text = Resource::new(p.meta_text.clone()).meta_map("annotations");
                     let mut marked = Resource::new(std::mem::take(&mut p.obj));
-                    marked.set_meta_map("annotations", text);
+                    marked.set_meta_map("annotations", text.clone());
                     p.obj = marked.obj;
-                    p.meta_text = p.obj.clone();
+                    let mut written = Resource::new(std::mem::take(&mut p.meta_text));
+                    written.set_meta_map("annotations", text);
+                    p.meta_text = written.obj;
                 }
             }
             if s.is_empty() {
@@ -273,6 +277,7 @@ pub(crate) fn apply_smp(res: &mut Resource, patch: &SmPatch) -> Result<(), Strin
     super::alias::track(res, |res| -> Result<(), String> {
         let target = std::mem::take(&mut res.obj);
         let mut quoted = std::mem::take(&mut res.quoted);
+        let flow = res.flow;
         let merged = openapi::with_schema(|api| {
             smp::merge(
                 target,
@@ -280,6 +285,7 @@ pub(crate) fn apply_smp(res: &mut Resource, patch: &SmPatch) -> Result<(), Strin
                 patch.text.as_ref(),
                 &mut quoted,
                 api,
+                flow,
             )
         })?;
         res.quoted = quoted;

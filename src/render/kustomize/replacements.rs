@@ -270,6 +270,9 @@ fn apply_target(
             .as_ref()
             .map(|o| (o.create, o.delimiter.as_str(), o.index));
         let source = live.filter(|(i, _)| *i == at).map(|(_, segs)| segs);
+        // Untagged fields still holding what the images transformer set.
+        res.untagged
+            .retain(|(loc, set)| super::alias::get(&res.obj, loc) == Some(set));
         super::alias::track(res, |res| -> Result<(), String> {
             for p in &paths {
                 path::copy_to_target(&mut res.obj, value, p, options)?;
@@ -279,6 +282,7 @@ fn apply_target(
             }
             Ok(())
         })?;
+        retype_untagged(res);
     }
     Ok(())
 }
@@ -295,4 +299,22 @@ fn refresh_live(value: &mut Value, obj: &Value, source: &[String], written: &str
     if let Ok(Some(now)) = path::lookup(obj, source) {
         *value = now;
     }
+}
+
+/// Text a replacement wrote into an untagged field reads as YAML there
+/// (kyaml sets the node's value and the node has no tag to keep).
+fn retype_untagged(res: &mut Resource) {
+    let mut untagged = std::mem::take(&mut res.untagged);
+    for (loc, set) in &mut untagged {
+        let Some(now) = super::alias::get_mut(&mut res.obj, loc) else {
+            continue;
+        };
+        if now != set
+            && let Value::String(text) = &*now
+        {
+            *now = path::plain(text);
+            *set = now.clone();
+        }
+    }
+    res.untagged = untagged;
 }

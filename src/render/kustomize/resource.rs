@@ -68,6 +68,12 @@ pub(crate) struct Resource {
     /// from the value read (`0644`): (field, key, value, text). A
     /// generator merge reads these maps as kustomize does, as text.
     pub data_text: Vec<(String, String, Value, String)>,
+    /// Fields kyaml holds as scalar nodes without a tag (an image the
+    /// images transformer set), with the value they got then: text a
+    /// replacement writes there reads as YAML (`3` is a number).
+    pub untagged: Vec<(super::alias::Loc, Value)>,
+    /// Written in flow style (a JSON file, or a YAML document `{…}`).
+    pub flow: bool,
 }
 
 impl Resource {
@@ -94,6 +100,8 @@ impl Resource {
             ann_text: Vec::new(),
             quoted: Vec::new(),
             data_text: Vec::new(),
+            untagged: Vec::new(),
+            flow: false,
         }
     }
 

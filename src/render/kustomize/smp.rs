@@ -20,16 +20,20 @@ use std::cell::RefCell;
 /// field's quoting when a patch sets it, and the patch's text then counts).
 /// `quoted` lists the target's quoted strings that read as strings plain
 /// (by JSON pointer); it is updated for the fields the patch sets.
+/// `flow` says the target was written in flow style (JSON): kyaml then
+/// cannot write back a key the patch brings in with a comment after it.
 pub(crate) fn merge(
     target: Value,
     patch: Value,
     text: Option<&Value>,
     quoted: &mut Vec<super::resource::Quoting>,
     api: &OpenApi,
+    flow: bool,
 ) -> Result<Option<Value>, String> {
     let w = Walker {
         api,
         quoted: RefCell::new(std::mem::take(quoted)),
+        flow,
     };
     let out = w.walk(Some(target), Some(patch), text, None, false, "")?;
     *quoted = w.quoted.into_inner();
@@ -86,6 +90,64 @@ enum Directive {
 struct Walker<'a> {
     api: &'a OpenApi,
     quoted: RefCell<Vec<super::resource::Quoting>>,
+    /// The target is written in flow style.
+    flow: bool,
+}
+
+/// The first key of the patch mapping `text` (read keeping comments) that
+/// a comment follows on its line and that holds a list or a mapping.
+fn commented_collection(text: Option<&Value>) -> Option<String> {
+    let text = text?;
+    let keys = text
+        .get(crate::render::convert::COMMENTED_KEYS)?
+        .as_array()?;
+    keys.iter()
+        .filter_map(Value::as_str)
+        .find(|k| text.get(*k).is_some_and(|v| v.is_object() || v.is_array()))
+        .map(str::to_string)
+}
+
+/// A key of the patch mapping `text` that a comment follows on its line,
+/// written with a list or mapping that the merge left empty in `node`
+/// (kyaml then writes `{}` after the comment and cannot read it back).
+fn emptied_commented(text: Option<&Value>, node: &Value) -> Option<String> {
+    let text = text?;
+    let keys = text
+        .get(crate::render::convert::COMMENTED_KEYS)?
+        .as_array()?;
+    let filled = |v: &Value| match v {
+        Value::Object(m) => !m.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => false,
+    };
+    let empty = |v: &Value| match v {
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    };
+    keys.iter()
+        .filter_map(Value::as_str)
+        .find(|k| text.get(*k).is_some_and(filled) && node.get(*k).is_some_and(empty))
+        .map(str::to_string)
+}
+
+/// [`commented_collection`] anywhere in `text`.
+fn commented_anywhere(text: Option<&Value>) -> Option<String> {
+    match text? {
+        Value::Object(m) => commented_collection(text)
+            .or_else(|| m.values().find_map(|v| commented_anywhere(Some(v)))),
+        Value::Array(items) => items.iter().find_map(|v| commented_anywhere(Some(v))),
+        _ => None,
+    }
+}
+
+/// kubectl's failure for a key written `key: # comment` that a patch
+/// copies into a flow-style object.
+fn flow_comment_error(key: &str) -> String {
+    format!(
+        "the patch adds `{key}:` followed by a comment on its line into an object written in flow style (JSON); \
+         kustomize cannot write that back (yaml: invalid map key) — move the comment to its own line"
+    )
 }
 
 fn missing_or_null(v: &Option<Value>) -> bool {
@@ -159,6 +221,13 @@ impl<'a> Walker<'a> {
                 if schema.is_some_and(Schema::merges) {
                     self.walk_keyed_list(dest, origin, text, schema, aliased, path)
                 } else {
+                    // The patch's list is copied whole.
+                    if self.flow
+                        && origin.is_some()
+                        && let Some(key) = commented_anywhere(text)
+                    {
+                        return Err(flow_comment_error(&key));
+                    }
                     Ok(visit_plain_list(dest, origin))
                 }
             }
@@ -187,6 +256,12 @@ impl<'a> Walker<'a> {
         let Some(mut node) = visited.value else {
             return Ok(Out::clear());
         };
+        if self.flow
+            && (aliased || !visited.is_dest)
+            && let Some(key) = commented_collection(text)
+        {
+            return Err(flow_comment_error(&key));
+        }
         if visited.keep_null {
             return Ok(Out {
                 value: Some(node),
@@ -213,6 +288,12 @@ impl<'a> Walker<'a> {
             let existing = node.get(&key).filter(|_| visited.is_dest);
             self.keep_quoting(existing, &mut out, t, &at);
             set_field(&mut node, &key, out);
+        }
+        if aliased && let Some(key) = emptied_commented(text, &node) {
+            return Err(format!(
+                "the patch adds `{key}:` followed by a comment on its line, and its value ends up empty; \
+                 kustomize cannot write that back (yaml: could not find expected ':') — move the comment to its own line"
+            ));
         }
         Ok(Out {
             value: Some(node),
@@ -838,7 +919,7 @@ mod tests {
 
     fn smp(target: Value, patch: Value) -> Value {
         super::super::openapi::with_schema(|api| {
-            merge(target, patch, None, &mut Vec::new(), api)
+            merge(target, patch, None, &mut Vec::new(), api, false)
                 .unwrap()
                 .unwrap()
         })
