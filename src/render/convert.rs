@@ -129,6 +129,8 @@ struct Builder<'t> {
     limit: Option<LimitError>,
     /// The length in characters of a text that ends without a line break.
     unbroken_end: Option<usize>,
+    /// The line (1-based) of the scalar being read.
+    scalar_line: usize,
 }
 
 impl<'t> Builder<'t> {
@@ -146,6 +148,7 @@ impl<'t> Builder<'t> {
             budget: Budget::new(MAX_DEPTH),
             limit: None,
             unbroken_end: None,
+            scalar_line: 1,
         }
     }
 
@@ -272,6 +275,23 @@ impl<'t> Builder<'t> {
                         Key::Name(text.to_string())
                     }
                 }
+            } else if plain
+                && matches!(
+                    self.dialect,
+                    Dialect::Kustomize
+                        | Dialect::KustomizePatch
+                        | Dialect::KustomizeMetaText
+                        | Dialect::KustomizeText
+                )
+                && !matches!(resolve_plain(text, self.dialect), Ok(Value::String(_)))
+            {
+                // kyaml keeps the key's type, and kustomize's JSON step
+                // refuses a mapping with a key that is not a string.
+                let line = self.scalar_line;
+                self.fail(format!(
+                    "the mapping key {text} on line {line} of this document is not a string, which kustomize cannot turn into JSON (json: unsupported type); quote it (\"{text}\")"
+                ));
+                Key::Name(text.to_string())
             } else if plain && matches!(resolve_plain(text, self.dialect), Ok(Value::Null)) {
                 Key::Name("null".to_string())
             } else {
@@ -441,6 +461,7 @@ impl Builder<'_> {
                     }
                     _ => &text,
                 };
+                self.scalar_line = span.start.line().max(1);
                 if self.dialect == Dialect::KustomizeText
                     && let Some(Frame::Map {
                         key: None, key_end, ..

@@ -247,7 +247,12 @@ fn pairs(
     Ok(out)
 }
 
-/// `KEY=value` lines of an env file (comments and blank lines skipped).
+/// `KEY=value` lines of an env file (comments and blank lines skipped),
+/// as kustomize 5.8 reads them: the key is everything before the first
+/// `=` (spaces, `export `, any printable text), a line with an empty key
+/// is dropped, and a line without `=` is a key with an empty value
+/// (kustomize would read that value from its own environment; tether
+/// does not read the environment into a render).
 fn env_pairs(text: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
@@ -257,8 +262,8 @@ fn env_pairs(text: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
             continue;
         }
         let (k, v) = line.split_once('=').unwrap_or((line, ""));
-        if k.is_empty() || k.contains(char::is_whitespace) {
-            return Err(format!("invalid env file line {line:?}"));
+        if k.is_empty() {
+            continue;
         }
         out.push((k.to_string(), v.as_bytes().to_vec()));
     }
