@@ -7,19 +7,17 @@ use super::EngineError;
 use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
+use super::health_wait::wait_healthy;
 use super::hooks::{phase_waves, run_phase};
 use super::order::{Step, apply_batches, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
 use super::snapshot::{Snapshot, fingerprint};
-use super::sync_progress::{
-    PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED,
-};
+use super::sync_progress::{SyncReporter, SyncStep};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
-use crate::health;
-use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
+use crate::model::{AppSpec, ResourceKey, SyncStatus};
 use crate::policy::{PolicySet, Violation};
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
@@ -68,8 +66,8 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    /// `N created, M configured, K unchanged[, D deleted][, P policy
-    /// denials][, W policy warnings]`.
+    /// `N created, M configured, K unchanged[, S skipped][, D
+    /// deleted][, P policy denials][, W policy warnings]`.
     pub fn summary(&self) -> String {
         let count = |a: &str| self.resources.iter().filter(|r| r.action == a).count();
         let mut text = format!(
@@ -78,6 +76,10 @@ impl SyncReport {
             count("configured"),
             count("unchanged")
         );
+        let skipped = count(super::flux_gate::SKIPPED);
+        if skipped > 0 {
+            text.push_str(&format!(", {skipped} skipped"));
+        }
         let deleted = count("deleted");
         if deleted > 0 {
             text.push_str(&format!(", {deleted} deleted"));
@@ -263,6 +265,12 @@ async fn run(
             &mut resources,
         )
         .await;
+    }
+    if outcome.is_ok() && !mode.dry_run {
+        // A Flux Kustomization's `wait` / `healthChecks`.
+        outcome =
+            super::flux_gate::wait_for_gate(app, client, &desired.objects, &resources, &reporter)
+                .await;
     }
     if outcome.is_ok() && !phase_waves(hooks, "PostSync").is_empty() {
         // PostSync hooks run once every object is healthy.
@@ -456,6 +464,9 @@ async fn apply_one(
             Err(e) => return Err(EngineError::cluster(&app.name, e)),
         },
     };
+    if super::flux_gate::skip_reason(app, object, before.as_ref()).is_some() {
+        return Ok((super::flux_gate::skipped_result(key, wave), None));
+    }
     if let Some(live) = &before {
         if app.sync_option("FailOnSharedResource") == Some("true")
             && let Some(owner) = tracked_by_other(live, &app.tracking())
@@ -555,98 +566,4 @@ fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
                 .map(move |m| format!("{path} from {m}"))
         })
         .collect()
-}
-
-/// Waits until every object of a step is healthy (or suspended), woken
-/// by the live cache rather than polling the API server. Says which
-/// objects it waits for, and why, at once and every [`WAIT_REPORT_EVERY`].
-async fn wait_healthy(
-    app: &AppSpec,
-    client: &ClusterClient,
-    step: &Step,
-    timeout: Duration,
-    reporter: &SyncReporter<'_>,
-) -> Result<(), EngineError> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut next_report = tokio::time::Instant::now();
-    let mut changes = client.subscribe_changes();
-    loop {
-        let now = tokio::time::Instant::now();
-        let report = now >= next_report;
-        // Every unhealthy object only when they are to be named.
-        let pending = unhealthy(app, client, step, report).await?;
-        let Some((key, verdict)) = pending.first() else {
-            return Ok(());
-        };
-        if now >= deadline {
-            return Err(EngineError::Sync {
-                app: app.name.clone(),
-                message: format!(
-                    "{}: {key} is not healthy after {}s ({}: {}); later waves were not applied",
-                    step_name(step),
-                    timeout.as_secs(),
-                    verdict.status,
-                    verdict.message
-                ),
-            });
-        }
-        if report {
-            reporter.send(SyncStep::Waiting {
-                wave: step.wave,
-                waiting_for: pending.len(),
-                pending: pending
-                    .iter()
-                    .take(WAITING_NAMED)
-                    .map(|(k, h)| PendingHealth::new(k, h))
-                    .collect(),
-            });
-            next_report = now + WAIT_REPORT_EVERY;
-        }
-        let wake = deadline.min(next_report);
-        tokio::select! {
-            changed = changes.changed() => {
-                // The cache is gone (the client shut down): look again at
-                // the next report or the deadline, whichever is first.
-                if changed.is_err() {
-                    tokio::time::sleep_until(wake).await;
-                }
-            }
-            () = tokio::time::sleep_until(wake) => {}
-        }
-    }
-}
-
-/// The objects of `step` that are neither healthy nor suspended, in
-/// apply order, with their health (only the first unless `all`).
-async fn unhealthy(
-    app: &AppSpec,
-    client: &ClusterClient,
-    step: &Step,
-    all: bool,
-) -> Result<Vec<(ResourceKey, health::Health)>, EngineError> {
-    let mut pending = Vec::new();
-    for object in &step.objects {
-        let Some(key) = ResourceKey::from_object(object) else {
-            continue;
-        };
-        let gvk = gvk_of(object).unwrap_or_default();
-        let live = client
-            .cached_get(&gvk, key.namespace.as_deref(), &key.name)
-            .await
-            .map_err(|e| EngineError::cluster(&app.name, e))?;
-        let verdict = match &live {
-            Some(l) => health::assess(l),
-            None => health::Health::new(HealthStatus::Missing, "not found after apply"),
-        };
-        if !matches!(
-            verdict.status,
-            HealthStatus::Healthy | HealthStatus::Suspended
-        ) {
-            pending.push((key, verdict));
-            if !all {
-                break;
-            }
-        }
-    }
-    Ok(pending)
 }
