@@ -256,3 +256,129 @@ async fn hooks_prune_false_and_ignore_extraneous_as_argo_cd() {
         "the SyncFail hook ran"
     );
 }
+
+const SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata: {name: svc}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+";
+
+/// A Job hook with only `metadata.generateName`.
+fn generated_job(prefix: &str, phase: &str, delete: &str) -> String {
+    MIGRATE
+        .replace("  name: migrate\n", &format!("  generateName: {prefix}\n"))
+        .replace("hook: PreSync", &format!("hook: {phase}"))
+        .replace("HookSucceeded", delete)
+}
+
+fn job_names(env: &Env) -> Vec<String> {
+    let out = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(["get", "jobs", "-n", "hooked", "-o", "json"])
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut names: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|j| j["metadata"]["deletionTimestamp"].is_null())
+        .map(|j| j["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generate_name_hooks_and_sync_hooks_in_kind_order() {
+    let env = Env::new().await;
+    let commit = env.commit(
+        &[
+            file("clusters/test/app.yaml", APPLICATION),
+            file("apps/hooked/plain.yaml", &config_map("plain", "")),
+            file("apps/hooked/svc.yaml", SERVICE),
+            file(
+                "apps/hooked/hook-cm.yaml",
+                &config_map("hook-cm", "argocd.argoproj.io/hook: Sync"),
+            ),
+            file(
+                "apps/hooked/check.yaml",
+                &generated_job("check-", "Sync", "HookSucceeded"),
+            ),
+            file(
+                "apps/hooked/migrate.yaml",
+                &generated_job("migrate-", "PreSync", "BeforeHookCreation"),
+            ),
+        ],
+        "generateName hooks and a Sync hook per kind",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let out = tether(&env, &["manifests", APP]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let report = ok(&tether(&env, &["sync", APP, "-o", "json"]));
+    let actions: Vec<String> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["name"].as_str().unwrap(),
+                r["action"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let revision = &commit[..7];
+    let migrate = actions[1].split(' ').next().unwrap().to_string();
+    assert!(
+        migrate.starts_with(&format!("migrate-{revision}-presync-")),
+        "{actions:?}"
+    );
+    let check = actions[5].split(' ').next().unwrap().to_string();
+    assert!(
+        check.starts_with(&format!("check-{revision}-sync-")),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions,
+        [
+            "hooked created".to_string(),
+            format!("{migrate} PreSync hook"),
+            "hook-cm Sync hook".to_string(),
+            "plain created".to_string(),
+            "svc created".to_string(),
+            format!("{check} Sync hook"),
+        ],
+        "Sync hooks among the wave's objects by kind: ConfigMaps, Service, Job"
+    );
+    assert_eq!(
+        job_names(&env),
+        std::slice::from_ref(&migrate),
+        "HookSucceeded deleted the check Job; the PreSync Job stays"
+    );
+
+    // Each sync creates its generateName hooks anew: BeforeHookCreation
+    // has no previous run of that name to delete.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let report = ok(&tether(&env, &["sync", APP, "-o", "json"]));
+    let second = report["resources"][1]["name"].as_str().unwrap().to_string();
+    assert_ne!(second, migrate);
+    let mut both = vec![migrate, second];
+    both.sort();
+    assert_eq!(job_names(&env), both);
+}

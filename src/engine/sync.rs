@@ -8,8 +8,8 @@ use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
 use super::health_wait::wait_healthy;
-use super::hooks::{phase_waves, run_phase};
-use super::order::{Step, apply_batches, plan_steps};
+use super::hooks::{Hooks, finish_hook, in_phase, phase_waves, run_phase, start_hook};
+use super::order::{Step, apply_batches, kind_rank, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
@@ -213,7 +213,7 @@ async fn run(
                 "cannot read the app state (inventory and history), nothing applied: {e}"
             ),
         })?;
-    let hooks = &desired.hooks;
+    let hooks = &Hooks::new(&desired.hooks, &desired.revision);
     let mut resources = Vec::with_capacity(desired.objects.len());
     let reporter = SyncReporter::new(&app.name, mode.progress.as_ref());
     // As Argo CD, the namespace CreateNamespace=true creates exists before
@@ -304,9 +304,6 @@ async fn run(
     })
 }
 
-/// Applies the steps in order, each waited on until healthy before the
-/// next; Sync-phase hooks of a wave run after that wave's objects (hooks
-/// of a wave without objects at its place in the order).
 /// What a sync's steps applied so far: the results and fingerprints.
 struct Applied<'a> {
     results: &'a mut Vec<ResourceResult>,
@@ -315,11 +312,16 @@ struct Applied<'a> {
     recorded: HashMap<ResourceKey, String>,
 }
 
+/// Applies the steps in order, each waited on until healthy before the
+/// next. The Sync-phase hooks of a wave are created among the wave's
+/// objects in kind order (Argo CD sorts a wave's tasks by kind, then
+/// name), then waited on until done before the wave is; hooks of a wave
+/// without objects run at their place in the order.
 async fn apply_steps(
     app: &AppSpec,
     client: &ClusterClient,
     steps: &[Step],
-    hooks: &[Value],
+    hooks: &Hooks<'_>,
     mode: &SyncMode,
     reporter: &SyncReporter<'_>,
     applied: &mut Applied<'_>,
@@ -342,64 +344,33 @@ async fn apply_steps(
             .await?;
             hook_waves.next();
         }
+        let mut wave_hooks = match step.wave {
+            Some(wave) if hook_waves.peek() == Some(&wave) => {
+                hook_waves.next();
+                in_phase(hooks, "Sync", Some(wave))
+            }
+            _ => Vec::new(),
+        }
+        .into_iter()
+        .peekable();
         reporter.send(SyncStep::Wave {
             wave: step.wave,
             resources: step.objects.len(),
         });
+        let mut started = Vec::new();
         for batch in apply_batches(&step.objects) {
-            // One LIST reads the batch's live objects instead of a GET each.
-            let mut snapshot = Snapshot::read(client, batch).await;
-            // Results in apply order, at most `apply_concurrency` in flight.
-            let mut waiting = batch.iter();
-            let mut applies = FuturesOrdered::new();
-            loop {
-                while applies.len() < mode.apply_concurrency.max(1) {
-                    let Some(object) = waiting.next() else { break };
-                    let key = ResourceKey::from_object(object);
-                    let known = key.as_ref().and_then(|k| snapshot.take(k));
-                    let recorded = key.as_ref().and_then(|k| applied.recorded.get(k));
-                    applies.push_back(apply_one(
-                        app,
-                        client,
-                        object,
-                        known,
-                        recorded,
-                        step.wave,
-                        mode.dry_run,
-                    ));
-                }
-                let Some(result) = applies.next().await else {
-                    break;
-                };
-                let result = result.map_err(|e| EngineError::Sync {
-                    app: app.name.clone(),
-                    message: format!(
-                        "{}: {}; {} of {total} resources applied before it, later steps not started",
-                        step_name(step),
-                        e.detail(),
-                        applied.results.len()
-                    ),
-                })?;
-                let (result, print) = result;
-                applied.prints.extend(print);
-                reporter.send(SyncStep::Applied(result.clone()));
-                applied.results.push(result);
+            let rank = kind_rank(batch[0].get("kind").and_then(Value::as_str).unwrap_or(""));
+            while let Some(hook) = wave_hooks.next_if(|h| h.order().0 <= rank) {
+                started
+                    .extend(start_hook(app, client, &hook, "Sync", mode, applied.results).await?);
             }
+            apply_batch(app, client, step, batch, total, mode, reporter, applied).await?;
         }
-        if let Some(wave) = step.wave
-            && hook_waves.peek() == Some(&wave)
-        {
-            run_phase(
-                app,
-                client,
-                hooks,
-                "Sync",
-                Some(wave),
-                mode,
-                applied.results,
-            )
-            .await?;
-            hook_waves.next();
+        for hook in wave_hooks {
+            started.extend(start_hook(app, client, &hook, "Sync", mode, applied.results).await?);
+        }
+        for hook in started {
+            finish_hook(app, client, hook, mode).await?;
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
@@ -419,6 +390,57 @@ async fn apply_steps(
         .await?;
     }
     Ok(())
+}
+
+/// Applies one batch of a step (objects of one kind), at most
+/// `apply_concurrency` at once, results in apply order.
+#[allow(clippy::too_many_arguments)]
+async fn apply_batch(
+    app: &AppSpec,
+    client: &ClusterClient,
+    step: &Step,
+    batch: &[Value],
+    total: usize,
+    mode: &SyncMode,
+    reporter: &SyncReporter<'_>,
+    applied: &mut Applied<'_>,
+) -> Result<(), EngineError> {
+    // One LIST reads the batch's live objects instead of a GET each.
+    let mut snapshot = Snapshot::read(client, batch).await;
+    let mut waiting = batch.iter();
+    let mut applies = FuturesOrdered::new();
+    loop {
+        while applies.len() < mode.apply_concurrency.max(1) {
+            let Some(object) = waiting.next() else { break };
+            let key = ResourceKey::from_object(object);
+            let known = key.as_ref().and_then(|k| snapshot.take(k));
+            let recorded = key.as_ref().and_then(|k| applied.recorded.get(k));
+            applies.push_back(apply_one(
+                app,
+                client,
+                object,
+                known,
+                recorded,
+                step.wave,
+                mode.dry_run,
+            ));
+        }
+        let Some(result) = applies.next().await else {
+            return Ok(());
+        };
+        let (result, print) = result.map_err(|e| EngineError::Sync {
+            app: app.name.clone(),
+            message: format!(
+                "{}: {}; {} of {total} resources applied before it, later steps not started",
+                step_name(step),
+                e.detail(),
+                applied.results.len()
+            ),
+        })?;
+        applied.prints.extend(print);
+        reporter.send(SyncStep::Applied(result.clone()));
+        applied.results.push(result);
+    }
 }
 
 /// The destination namespace, when `CreateNamespace=true` creates it.
