@@ -382,3 +382,139 @@ async fn generate_name_hooks_and_sync_hooks_in_kind_order() {
     both.sort();
     assert_eq!(job_names(&env), both);
 }
+
+/// The engine of `env`'s tether.yaml with its imported apps.
+fn imported_engine(env: &Env) -> std::sync::Arc<tether::engine::Engine> {
+    let config = tether::config::load(Some(&env.config)).unwrap();
+    let index = tether::import::ClusterIndex {
+        mappings: config.clusters.clone(),
+        kube_servers: Vec::new(),
+        current: Some(env.context.clone()),
+    };
+    let imported = tether::import::import_apps(&config, index);
+    std::sync::Arc::new(tether::engine::Engine::new(
+        imported.apps,
+        tether::cluster::KubeOptions {
+            kubeconfig: Some(env.kubeconfig.clone()),
+            context: None,
+        },
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn automated_prune_never_empties_an_app_without_allow_empty() {
+    let env = Env::new().await;
+    env.commit(
+        &[
+            file("clusters/test/app.yaml", APPLICATION),
+            file("apps/hooked/plain.yaml", &config_map("plain", "")),
+        ],
+        "an automated app",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let handle = imported_engine(&env).spawn(std::time::Duration::from_millis(300));
+    let mut snapshots = handle.snapshots.clone();
+    let mut wait_for = async |what: &str, ok: &dyn Fn(&Value) -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let row = snapshots
+                .borrow_and_update()
+                .apps
+                .iter()
+                .find(|a| a.name == "hooked")
+                .map(|a| serde_json::to_value(a).unwrap());
+            if let Some(row) = row
+                && ok(&row)
+            {
+                return row;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no snapshot where {what}"
+            );
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_secs(2), snapshots.changed()).await;
+        }
+    };
+    wait_for("the automated sync ran", &|row| row["sync"] == "Synced").await;
+    assert!(live_config_map(&env, "plain").is_some());
+
+    // Every object leaves Git: automation refuses to prune them all.
+    let commit = env.commit(
+        &[
+            removed("apps/hooked/plain.yaml"),
+            file("apps/hooked/README.md", "nothing here\n"),
+        ],
+        "empty the app",
+    );
+    let row = wait_for("the sync is refused", &|row| {
+        row["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("auto-sync will wipe out all resources")
+    })
+    .await;
+    assert!(
+        row["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("Skipping sync attempt to {commit}")),
+        "{row}"
+    );
+    assert!(live_config_map(&env, "plain").is_some(), "nothing pruned");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_automated_sync_is_retried_as_sync_policy_retry_says() {
+    let env = Env::new().await;
+    let application = APPLICATION.replace(
+        "    syncOptions: [CreateNamespace=true]\n",
+        "    syncOptions: [CreateNamespace=true]\n    retry: {limit: 1, backoff: {duration: 1s, factor: 2}}\n",
+    );
+    env.commit(
+        &[
+            file("clusters/test/app.yaml", &application),
+            file("apps/hooked/plain.yaml", &config_map("plain", "")),
+            file(
+                "apps/hooked/broken.yaml",
+                "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: broken\n  annotations: {argocd.argoproj.io/hook: PreSync}\n",
+            ),
+        ],
+        "an automated app whose PreSync hook cannot run",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let handle = imported_engine(&env).spawn(std::time::Duration::from_millis(200));
+    // The first attempt, one retry a second later, then no more (tether's
+    // own backoff would wait 5 s before its first retry).
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    let history = ok(&tether(&env, &["history", APP, "-o", "json"]));
+    let failed = history["syncs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["result"] == "Failed")
+        .count();
+    assert_eq!(failed, 2, "{history}");
+    let snapshot = handle.snapshots.borrow().clone();
+    let row = snapshot.apps.iter().find(|a| a.name == "hooked").unwrap();
+    assert!(
+        row.message
+            .contains("failed 2 times (syncPolicy.retry.limit 1)"),
+        "{}",
+        row.message
+    );
+}

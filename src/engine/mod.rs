@@ -4,6 +4,7 @@
 
 mod actions;
 mod api;
+mod argo_automation;
 mod argo_project;
 mod automation;
 mod checkouts;
