@@ -256,3 +256,265 @@ async fn hooks_prune_false_and_ignore_extraneous_as_argo_cd() {
         "the SyncFail hook ran"
     );
 }
+
+const SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata: {name: svc}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+";
+
+/// A Job hook with only `metadata.generateName`.
+fn generated_job(prefix: &str, phase: &str, delete: &str) -> String {
+    MIGRATE
+        .replace("  name: migrate\n", &format!("  generateName: {prefix}\n"))
+        .replace("hook: PreSync", &format!("hook: {phase}"))
+        .replace("HookSucceeded", delete)
+}
+
+fn job_names(env: &Env) -> Vec<String> {
+    let out = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&env.kubeconfig)
+        .args(["get", "jobs", "-n", "hooked", "-o", "json"])
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut names: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|j| j["metadata"]["deletionTimestamp"].is_null())
+        .map(|j| j["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generate_name_hooks_and_sync_hooks_in_kind_order() {
+    let env = Env::new().await;
+    let commit = env.commit(
+        &[
+            file("clusters/test/app.yaml", APPLICATION),
+            file("apps/hooked/plain.yaml", &config_map("plain", "")),
+            file("apps/hooked/svc.yaml", SERVICE),
+            file(
+                "apps/hooked/hook-cm.yaml",
+                &config_map("hook-cm", "argocd.argoproj.io/hook: Sync"),
+            ),
+            file(
+                "apps/hooked/check.yaml",
+                &generated_job("check-", "Sync", "HookSucceeded"),
+            ),
+            file(
+                "apps/hooked/migrate.yaml",
+                &generated_job("migrate-", "PreSync", "BeforeHookCreation"),
+            ),
+        ],
+        "generateName hooks and a Sync hook per kind",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let out = tether(&env, &["manifests", APP]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let report = ok(&tether(&env, &["sync", APP, "-o", "json"]));
+    let actions: Vec<String> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["name"].as_str().unwrap(),
+                r["action"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let revision = &commit[..7];
+    let migrate = actions[1].split(' ').next().unwrap().to_string();
+    assert!(
+        migrate.starts_with(&format!("migrate-{revision}-presync-")),
+        "{actions:?}"
+    );
+    let check = actions[5].split(' ').next().unwrap().to_string();
+    assert!(
+        check.starts_with(&format!("check-{revision}-sync-")),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions,
+        [
+            "hooked created".to_string(),
+            format!("{migrate} PreSync hook"),
+            "hook-cm Sync hook".to_string(),
+            "plain created".to_string(),
+            "svc created".to_string(),
+            format!("{check} Sync hook"),
+        ],
+        "Sync hooks among the wave's objects by kind: ConfigMaps, Service, Job"
+    );
+    assert_eq!(
+        job_names(&env),
+        std::slice::from_ref(&migrate),
+        "HookSucceeded deleted the check Job; the PreSync Job stays"
+    );
+
+    // Each sync creates its generateName hooks anew: BeforeHookCreation
+    // has no previous run of that name to delete.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let report = ok(&tether(&env, &["sync", APP, "-o", "json"]));
+    let second = report["resources"][1]["name"].as_str().unwrap().to_string();
+    assert_ne!(second, migrate);
+    let mut both = vec![migrate, second];
+    both.sort();
+    assert_eq!(job_names(&env), both);
+}
+
+/// The engine of `env`'s tether.yaml with its imported apps.
+fn imported_engine(env: &Env) -> std::sync::Arc<tether::engine::Engine> {
+    let config = tether::config::load(Some(&env.config)).unwrap();
+    let index = tether::import::ClusterIndex {
+        mappings: config.clusters.clone(),
+        kube_servers: Vec::new(),
+        current: Some(env.context.clone()),
+    };
+    let imported = tether::import::import_apps(&config, index);
+    std::sync::Arc::new(tether::engine::Engine::new(
+        imported.apps,
+        tether::cluster::KubeOptions {
+            kubeconfig: Some(env.kubeconfig.clone()),
+            context: None,
+        },
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn automated_prune_never_empties_an_app_without_allow_empty() {
+    let env = Env::new().await;
+    env.commit(
+        &[
+            file("clusters/test/app.yaml", APPLICATION),
+            file("apps/hooked/plain.yaml", &config_map("plain", "")),
+        ],
+        "an automated app",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let handle = imported_engine(&env).spawn(std::time::Duration::from_millis(300));
+    let mut snapshots = handle.snapshots.clone();
+    let mut wait_for = async |what: &str, ok: &dyn Fn(&Value) -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let row = snapshots
+                .borrow_and_update()
+                .apps
+                .iter()
+                .find(|a| a.name == "hooked")
+                .map(|a| serde_json::to_value(a).unwrap());
+            if let Some(row) = row
+                && ok(&row)
+            {
+                return row;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no snapshot where {what}"
+            );
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_secs(2), snapshots.changed()).await;
+        }
+    };
+    wait_for("the automated sync ran", &|row| row["sync"] == "Synced").await;
+    assert!(live_config_map(&env, "plain").is_some());
+
+    // Every object leaves Git: automation refuses to prune them all.
+    let commit = env.commit(
+        &[
+            removed("apps/hooked/plain.yaml"),
+            file("apps/hooked/README.md", "nothing here\n"),
+        ],
+        "empty the app",
+    );
+    let row = wait_for("the sync is refused", &|row| {
+        row["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("auto-sync will wipe out all resources")
+    })
+    .await;
+    assert!(
+        row["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("Skipping sync attempt to {commit}")),
+        "{row}"
+    );
+    assert!(live_config_map(&env, "plain").is_some(), "nothing pruned");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_automated_sync_is_retried_as_sync_policy_retry_says() {
+    let env = Env::new().await;
+    let application = APPLICATION.replace(
+        "    syncOptions: [CreateNamespace=true]\n",
+        "    syncOptions: [CreateNamespace=true]\n    retry: {limit: 1, backoff: {duration: 1s, factor: 2}}\n",
+    );
+    env.commit(
+        &[
+            file("clusters/test/app.yaml", &application),
+            file("apps/hooked/plain.yaml", &config_map("plain", "")),
+            file(
+                "apps/hooked/broken.yaml",
+                "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: broken\n  annotations: {argocd.argoproj.io/hook: PreSync}\n",
+            ),
+        ],
+        "an automated app whose PreSync hook cannot run",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let handle = imported_engine(&env).spawn(std::time::Duration::from_millis(200));
+    // The first attempt, one retry a second later, then no more (tether's
+    // own backoff would wait 5 s before its first retry).
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    let history = ok(&tether(&env, &["history", APP, "-o", "json"]));
+    let failed = history["syncs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["result"] == "Failed")
+        .count();
+    assert_eq!(failed, 2, "{history}");
+    let snapshot = handle.snapshots.borrow().clone();
+    let row = snapshot.apps.iter().find(|a| a.name == "hooked").unwrap();
+    assert!(
+        row.message
+            .contains("failed 2 times (syncPolicy.retry.limit 1)"),
+        "{}",
+        row.message
+    );
+}

@@ -42,6 +42,11 @@ pub(super) struct AppAutomation {
     /// Failed attempts in a row, and when the next one may start.
     failures: u32,
     retry_at: Option<Instant>,
+    /// The revision whose automated sync failed and may not be tried
+    /// again (an imported Argo CD app past its `retry.limit`).
+    gave_up: Option<String>,
+    /// The revision the failures in a row were for (Argo CD apps).
+    failed_revision: Option<String>,
     /// When the Lease was last asked for while another process held it.
     pub(super) asked: Option<Instant>,
 }
@@ -54,10 +59,37 @@ impl AppAutomation {
         self.retry_at = Some(Instant::now() + wait);
     }
 
+    /// Counts a failed automated sync of `revision` of an imported Argo
+    /// CD app: the next attempt waits as `retry` says, or none is made at
+    /// this revision once its limit is reached.
+    fn failed_argo(&mut self, retry: &super::argo_automation::RetryPolicy, revision: &str) {
+        if self.failed_revision.as_deref() != Some(revision) {
+            self.failures = 0;
+            self.failed_revision = Some(revision.to_string());
+        }
+        self.failures = self.failures.saturating_add(1);
+        if retry.allows(self.failures) {
+            self.retry_at = Some(Instant::now() + retry.backoff(self.failures - 1));
+        } else {
+            self.retry_at = None;
+            self.gave_up = Some(revision.to_string());
+            self.blocked.get_or_insert_with(|| {
+                format!(
+                    "automation stopped: the automated sync of {revision} failed {} time{} (syncPolicy.retry.limit {}); a new revision or a manual sync tries again",
+                    self.failures,
+                    if self.failures == 1 { "" } else { "s" },
+                    retry.limit
+                )
+            });
+        }
+    }
+
     fn succeeded(&mut self) {
         self.failures = 0;
         self.retry_at = None;
         self.blocked = None;
+        self.gave_up = None;
+        self.failed_revision = None;
     }
 
     fn waiting(&self) -> bool {
@@ -183,6 +215,14 @@ impl Engine {
             if super::depends::waiting_for(app, statuses).is_some() {
                 continue;
             }
+            // An Argo CD app whose sync of this revision failed past its
+            // retry limit (Argo CD does not auto-sync it again).
+            if self
+                .automation
+                .with(&app.name, |a| a.gave_up.as_ref() == Some(&status.revision))
+            {
+                continue;
+            }
             if status.paused || status.sync != SyncStatus::OutOfSync {
                 if status.sync == SyncStatus::Synced {
                     self.automation.with(&app.name, |a| a.braked = None);
@@ -210,6 +250,7 @@ impl Engine {
                     engine.options.automation_backoff_start,
                     engine.options.automation_backoff_max,
                 );
+                let retry = super::argo_automation::retry_policy(&app);
                 engine.automation.with(&app.name, |a| {
                     a.in_flight = false;
                     match outcome {
@@ -218,7 +259,14 @@ impl Engine {
                         Attempt::Succeeded | Attempt::Skipped => a.succeeded(),
                         Attempt::Failed(blocked) => {
                             a.blocked = blocked;
-                            a.failed(start, max);
+                            match retry {
+                                Some(Ok(retry)) => a.failed_argo(&retry, &revision),
+                                Some(Err(why)) => {
+                                    a.blocked = Some(format!("automation stopped: {why}"));
+                                    a.failed(start, max);
+                                }
+                                None => a.failed(start, max),
+                            }
                         }
                     }
                 });
@@ -274,6 +322,14 @@ impl Engine {
             .as_ref()
             .and_then(|p| p.automated.as_ref())
             .is_some_and(|a| a.prune);
+        // Argo CD's `allowEmpty`: an automated prune never empties an app.
+        if prune
+            && let Ok(desired) = self.desired.render(app)
+            && let Some(why) =
+                super::argo_automation::wipe_out_refusal(app, revision, &desired.objects)
+        {
+            return Attempt::Failed(Some(why));
+        }
         let by = match trigger {
             Trigger::NewRevision => format!("automated sync ({})", self.automation.identity()),
             Trigger::SelfHeal => format!("self-heal ({})", self.automation.identity()),

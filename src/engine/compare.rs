@@ -227,10 +227,11 @@ pub async fn app_status(
     inventory: &[InventoryEntry],
 ) -> AppStatus {
     prepare_for_cluster(app, client, &mut desired.objects).await;
-    let checks = desired
-        .objects
-        .iter()
-        .map(|o| resource_status(client, o, &app.ignore_differences));
+    let checks = desired.objects.iter().map(|o| async move {
+        let mut status = resource_status(client, o, &app.ignore_differences).await;
+        super::flux_gate::mark_skipped(app, client, o, &mut status).await;
+        status
+    });
     let mut resources = futures::future::join_all(checks).await;
     // Tracked objects Git no longer describes: what a prune would delete.
     // When the live state is incomplete they are simply not listed.
@@ -255,11 +256,14 @@ pub async fn app_status(
                 .ok()
                 .flatten();
             let (sync, message) = if extra.ignore_extraneous {
-                (SyncStatus::Synced, EXTRA_IGNORED_MESSAGE)
-            } else if extra.no_prune {
-                (SyncStatus::OutOfSync, EXTRA_NO_PRUNE_MESSAGE)
+                (SyncStatus::Synced, EXTRA_IGNORED_MESSAGE.to_string())
+            } else if let Some(keep) = extra.no_prune {
+                (
+                    SyncStatus::OutOfSync,
+                    format!("{EXTRA_NO_PRUNE_MESSAGE}{keep}: a prune keeps it"),
+                )
             } else {
-                (SyncStatus::OutOfSync, EXTRA_MESSAGE)
+                (SyncStatus::OutOfSync, EXTRA_MESSAGE.to_string())
             };
             resources.push(ResourceStatus {
                 group: extra.key.group,
@@ -269,12 +273,13 @@ pub async fn app_status(
                 name: extra.key.name,
                 sync,
                 health: live.map_or(HealthStatus::Missing, |l| health::assess(&l).status),
-                message: message.to_string(),
+                message,
                 info: String::new(),
             });
         }
     }
     let mut status = summarize(app, cluster, desired.revision, resources);
+    super::flux_gate::roll_up(app, client, &desired.objects, &mut status).await;
     // Conditions the controller would raise (Argo CD's
     // RepeatedResourceWarning) follow the app's own message.
     for warning in &desired.warnings {
@@ -289,8 +294,9 @@ pub async fn app_status(
 /// The message of a tracked object that Git no longer describes.
 pub const EXTRA_MESSAGE: &str = "extra: tracked but no longer in Git (sync with prune deletes it)";
 /// An extra object an Argo CD app keeps from pruning (`Prune=false`).
-pub const EXTRA_NO_PRUNE_MESSAGE: &str =
-    "extra: tracked but no longer in Git; Prune=false: a prune keeps it";
+/// It is followed by the annotation that keeps it (see
+/// [`super::prune::Extra::no_prune`]) and `: a prune keeps it`.
+pub const EXTRA_NO_PRUNE_MESSAGE: &str = "extra: tracked but no longer in Git; ";
 /// An extra object that does not count for an Argo CD app's sync status
 /// (`compare-options: IgnoreExtraneous`).
 pub const EXTRA_IGNORED_MESSAGE: &str =

@@ -93,6 +93,9 @@ fn render_at(
     if let Some(rendered) = super::imported::render_imported(app, repo, revision) {
         let rendered = rendered?;
         check_names(app, &rendered.objects)?;
+        refuse_generated_names(app, &rendered.objects)?;
+        // A hook may have only `generateName` (named at sync time, see
+        // `super::hooks`); the render checks its prefix as a name.
         check_names(app, &rendered.hooks)?;
         return Ok(Desired {
             revision: id,
@@ -115,6 +118,7 @@ fn render_at(
             }
         })?;
     check_names(app, &objects)?;
+    refuse_generated_names(app, &objects)?;
     Ok(Desired {
         revision: id,
         objects,
@@ -133,6 +137,32 @@ fn check_names(app: &AppSpec, objects: &[Value]) -> Result<(), EngineError> {
         Some(problem) => Err(EngineError::Render {
             app: app.name.clone(),
             message: format!("{problem} (in the rendered objects)"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses an object that has only `metadata.generateName`: the render
+/// lets hooks through (an imported Argo CD app names them when it runs
+/// them), but everything else is applied by name.
+fn refuse_generated_names(app: &AppSpec, objects: &[Value]) -> Result<(), EngineError> {
+    let text = |o: &Value, p: &str| {
+        o.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    match objects
+        .iter()
+        .find(|o| text(o, "/metadata/name").is_empty())
+    {
+        Some(o) => Err(EngineError::Render {
+            app: app.name.clone(),
+            message: format!(
+                "{} with generateName {:?} has no metadata.name: only the hooks of an imported Argo CD app may (tether applies objects by name)",
+                text(o, "/kind"),
+                text(o, "/metadata/generateName")
+            ),
         }),
         None => Ok(()),
     }

@@ -181,6 +181,12 @@ async fn diff_one(
             Err(e) => return unknown(key, secrets.mask_text(&format!("cannot read it: {e}"))),
         },
     };
+    if let Some(reason) = super::flux_gate::skip_reason(app, desired, live.as_ref()) {
+        return ResourceDiff {
+            note: format!("not applied: {reason}"),
+            ..same(key)
+        };
+    }
     let (predicted, note) = match client.apply(desired, true).await {
         Ok(outcome) => (outcome.object, String::new()),
         Err(e) => (

@@ -11,7 +11,6 @@ use super::desired::{collect_scalars, is_namespaced_offline};
 use crate::argocd::app::{plan, render};
 use crate::diff::SecretStrings;
 use crate::flux::RefObjects;
-use crate::flux::policy::ApplyPolicy;
 use crate::flux::refs::secret_data;
 use crate::model::{AppEngine, AppOrigin, AppSpec, FileTree, Revision, ValuePath};
 use crate::source::Repo;
@@ -56,11 +55,10 @@ pub(crate) fn render_imported(
     Some(
         rendered
             .map(|(objects, secrets)| ImportedRender {
-                // `ssa: Ignore` / `reconcile: disabled`: never applied.
-                objects: objects
-                    .into_iter()
-                    .filter(|o| crate::flux::policy::object_policy(o).apply != ApplyPolicy::Ignore)
-                    .collect(),
+                // Objects kustomize-controller skips (`ssa: Ignore`,
+                // `reconcile: disabled`) stay: in its inventory, never
+                // pruned; the sync skips them (`super::flux_gate`).
+                objects,
                 hooks: Vec::new(),
                 secrets,
                 warnings: Vec::new(),

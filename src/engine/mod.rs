@@ -4,6 +4,7 @@
 
 mod actions;
 mod api;
+mod argo_automation;
 mod argo_project;
 mod automation;
 mod checkouts;
@@ -13,7 +14,9 @@ mod desired;
 mod diff;
 mod error;
 mod events;
+mod flux_gate;
 mod handle;
+mod health_wait;
 mod hooks;
 mod imported;
 mod leases;

@@ -5,7 +5,9 @@
 //! current, stops the prune before anything is deleted, and so does a
 //! delete the user may not do; a delete that fails stops it where it is;
 //! `tether.dev/prune: "false"` is never deleted, nor (Argo CD apps) an
-//! object annotated `Prune=false`; Argo CD hooks are never extras.
+//! object annotated `Prune=false`, nor (Flux Kustomizations) one marked
+//! `kustomize.toolkit.fluxcd.io/prune: disabled`; Argo CD hooks are
+//! never extras.
 
 use super::EngineError;
 use super::order::kind_rank;
@@ -17,6 +19,9 @@ use crate::model::{AppSpec, GroupVersionKind, ResourceKey, Tracking};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Flux's per-object opt-out of pruning, as [`Extra::no_prune`] names it.
+const FLUX_PRUNE_DISABLED: &str = "kustomize.toolkit.fluxcd.io/prune: disabled";
+
 /// The annotation that keeps an object from ever being pruned.
 pub const PRUNE_ANNOTATION: &str = "tether.dev/prune";
 
@@ -25,9 +30,11 @@ pub const PRUNE_ANNOTATION: &str = "tether.dev/prune";
 pub struct Extra {
     pub key: ResourceKey,
     pub version: String,
-    /// Argo CD `argocd.argoproj.io/sync-options: Prune=false` on the live
-    /// object: listed, never deleted.
-    pub no_prune: bool,
+    /// What keeps it from deletion, on the live object: Argo CD's
+    /// `argocd.argoproj.io/sync-options: Prune=false` (`Prune=false`) or
+    /// Flux's `kustomize.toolkit.fluxcd.io/prune: disabled`. Listed,
+    /// never deleted.
+    pub no_prune: Option<&'static str>,
     /// Argo CD `argocd.argoproj.io/compare-options: IgnoreExtraneous`:
     /// listed, does not make the app OutOfSync.
     pub ignore_extraneous: bool,
@@ -68,6 +75,10 @@ pub async fn find_extras(
     }
 
     let argo = matches!(tracking, Tracking::Argocd { .. });
+    let kustomization = matches!(
+        tracking,
+        Tracking::Flux { prefix, .. } if *prefix == crate::import::KUSTOMIZE_PREFIX
+    );
     let mut extras = Vec::new();
     for ((group, kind), version) in kinds {
         let gvk = GroupVersionKind {
@@ -117,10 +128,17 @@ pub async fn find_extras(
                 .then(|| crate::argocd::app::object_policy(object).ok())
                 .flatten()
                 .unwrap_or_default();
+            let no_prune = if policy.prune_disabled() {
+                Some("Prune=false")
+            } else if kustomization && crate::flux::policy::object_policy(object).prune_disabled {
+                Some(FLUX_PRUNE_DISABLED)
+            } else {
+                None
+            };
             extras.push(Extra {
                 key,
                 version: version.clone(),
-                no_prune: policy.prune_disabled(),
+                no_prune,
                 ignore_extraneous: policy.ignore_extraneous(),
             });
         }
@@ -148,15 +166,16 @@ pub(crate) async fn prune_extras(
         find_extras(&app.name, &app.tracking(), client, desired, inventory)
             .await?
             .into_iter()
-            .partition(|e| e.no_prune);
+            .partition(|e| e.no_prune.is_some());
     for extra in kept {
+        let keep = extra.no_prune.unwrap_or_default();
         results.push(ResourceResult {
             group: extra.key.group,
             kind: extra.key.kind,
             namespace: extra.key.namespace.unwrap_or_default(),
             name: extra.key.name,
             wave: None,
-            action: "kept (Prune=false)".to_string(),
+            action: format!("kept ({keep})"),
             takeovers: Vec::new(),
         });
     }

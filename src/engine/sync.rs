@@ -7,19 +7,17 @@ use super::EngineError;
 use super::compare::compare_resource;
 use super::compare::prepare_for_cluster;
 use super::desired::Desired;
-use super::hooks::{phase_waves, run_phase};
-use super::order::{Step, apply_batches, plan_steps};
+use super::health_wait::{Wait, wait_healthy};
+use super::hooks::{Hooks, finish_hook, in_phase, phase_waves, run_phase, start_hook};
+use super::order::{Step, apply_batches, kind_rank, plan_steps};
 use super::policies::admit;
 use super::prune::prune_extras;
 use super::record::{PendingRecord, inventory_of, now};
 use super::snapshot::{Snapshot, fingerprint};
-use super::sync_progress::{
-    PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED,
-};
+use super::sync_progress::{SyncReporter, SyncStep};
 use crate::cluster::{ClusterClient, ClusterError, gvk_of, read_state};
 use crate::diff::{changed_paths, managers_of, strip_noise};
-use crate::health;
-use crate::model::{AppSpec, HealthStatus, ResourceKey, SyncStatus};
+use crate::model::{AppSpec, ResourceKey, SyncStatus};
 use crate::policy::{PolicySet, Violation};
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
@@ -68,8 +66,8 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    /// `N created, M configured, K unchanged[, D deleted][, P policy
-    /// denials][, W policy warnings]`.
+    /// `N created, M configured, K unchanged[, S skipped][, D
+    /// deleted][, P policy denials][, W policy warnings]`.
     pub fn summary(&self) -> String {
         let count = |a: &str| self.resources.iter().filter(|r| r.action == a).count();
         let mut text = format!(
@@ -78,6 +76,10 @@ impl SyncReport {
             count("configured"),
             count("unchanged")
         );
+        let skipped = count(super::flux_gate::SKIPPED);
+        if skipped > 0 {
+            text.push_str(&format!(", {skipped} skipped"));
+        }
         let deleted = count("deleted");
         if deleted > 0 {
             text.push_str(&format!(", {deleted} deleted"));
@@ -211,7 +213,7 @@ async fn run(
                 "cannot read the app state (inventory and history), nothing applied: {e}"
             ),
         })?;
-    let hooks = &desired.hooks;
+    let hooks = &Hooks::new(&desired.hooks, &desired.revision);
     let mut resources = Vec::with_capacity(desired.objects.len());
     let reporter = SyncReporter::new(&app.name, mode.progress.as_ref());
     // As Argo CD, the namespace CreateNamespace=true creates exists before
@@ -264,6 +266,12 @@ async fn run(
         )
         .await;
     }
+    if outcome.is_ok() && !mode.dry_run {
+        // A Flux Kustomization's `wait` / `healthChecks`.
+        outcome =
+            super::flux_gate::wait_for_gate(app, client, &desired.objects, &resources, &reporter)
+                .await;
+    }
     if outcome.is_ok() && !phase_waves(hooks, "PostSync").is_empty() {
         // PostSync hooks run once every object is healthy.
         if !mode.dry_run {
@@ -300,9 +308,6 @@ async fn run(
     })
 }
 
-/// Applies the steps in order, each waited on until healthy before the
-/// next; Sync-phase hooks of a wave run after that wave's objects (hooks
-/// of a wave without objects at its place in the order).
 /// What a sync's steps applied so far: the results and fingerprints.
 struct Applied<'a> {
     results: &'a mut Vec<ResourceResult>,
@@ -311,11 +316,16 @@ struct Applied<'a> {
     recorded: HashMap<ResourceKey, String>,
 }
 
+/// Applies the steps in order, each waited on until healthy before the
+/// next. The Sync-phase hooks of a wave are created among the wave's
+/// objects in kind order (Argo CD sorts a wave's tasks by kind, then
+/// name), then waited on until done before the wave is; hooks of a wave
+/// without objects run at their place in the order.
 async fn apply_steps(
     app: &AppSpec,
     client: &ClusterClient,
     steps: &[Step],
-    hooks: &[Value],
+    hooks: &Hooks<'_>,
     mode: &SyncMode,
     reporter: &SyncReporter<'_>,
     applied: &mut Applied<'_>,
@@ -338,64 +348,33 @@ async fn apply_steps(
             .await?;
             hook_waves.next();
         }
+        let mut wave_hooks = match step.wave {
+            Some(wave) if hook_waves.peek() == Some(&wave) => {
+                hook_waves.next();
+                in_phase(hooks, "Sync", Some(wave))
+            }
+            _ => Vec::new(),
+        }
+        .into_iter()
+        .peekable();
         reporter.send(SyncStep::Wave {
             wave: step.wave,
             resources: step.objects.len(),
         });
+        let mut started = Vec::new();
         for batch in apply_batches(&step.objects) {
-            // One LIST reads the batch's live objects instead of a GET each.
-            let mut snapshot = Snapshot::read(client, batch).await;
-            // Results in apply order, at most `apply_concurrency` in flight.
-            let mut waiting = batch.iter();
-            let mut applies = FuturesOrdered::new();
-            loop {
-                while applies.len() < mode.apply_concurrency.max(1) {
-                    let Some(object) = waiting.next() else { break };
-                    let key = ResourceKey::from_object(object);
-                    let known = key.as_ref().and_then(|k| snapshot.take(k));
-                    let recorded = key.as_ref().and_then(|k| applied.recorded.get(k));
-                    applies.push_back(apply_one(
-                        app,
-                        client,
-                        object,
-                        known,
-                        recorded,
-                        step.wave,
-                        mode.dry_run,
-                    ));
-                }
-                let Some(result) = applies.next().await else {
-                    break;
-                };
-                let result = result.map_err(|e| EngineError::Sync {
-                    app: app.name.clone(),
-                    message: format!(
-                        "{}: {}; {} of {total} resources applied before it, later steps not started",
-                        step_name(step),
-                        e.detail(),
-                        applied.results.len()
-                    ),
-                })?;
-                let (result, print) = result;
-                applied.prints.extend(print);
-                reporter.send(SyncStep::Applied(result.clone()));
-                applied.results.push(result);
+            let rank = kind_rank(batch[0].get("kind").and_then(Value::as_str).unwrap_or(""));
+            while let Some(hook) = wave_hooks.next_if(|h| h.order().0 <= rank) {
+                started
+                    .extend(start_hook(app, client, &hook, "Sync", mode, applied.results).await?);
             }
+            apply_batch(app, client, step, batch, total, mode, reporter, applied).await?;
         }
-        if let Some(wave) = step.wave
-            && hook_waves.peek() == Some(&wave)
-        {
-            run_phase(
-                app,
-                client,
-                hooks,
-                "Sync",
-                Some(wave),
-                mode,
-                applied.results,
-            )
-            .await?;
-            hook_waves.next();
+        for hook in wave_hooks {
+            started.extend(start_hook(app, client, &hook, "Sync", mode, applied.results).await?);
+        }
+        for hook in started {
+            finish_hook(app, client, hook, mode).await?;
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
@@ -416,6 +395,57 @@ async fn apply_steps(
         .await?;
     }
     Ok(())
+}
+
+/// Applies one batch of a step (objects of one kind), at most
+/// `apply_concurrency` at once, results in apply order.
+#[allow(clippy::too_many_arguments)]
+async fn apply_batch(
+    app: &AppSpec,
+    client: &ClusterClient,
+    step: &Step,
+    batch: &[Value],
+    total: usize,
+    mode: &SyncMode,
+    reporter: &SyncReporter<'_>,
+    applied: &mut Applied<'_>,
+) -> Result<(), EngineError> {
+    // One LIST reads the batch's live objects instead of a GET each.
+    let mut snapshot = Snapshot::read(client, batch).await;
+    let mut waiting = batch.iter();
+    let mut applies = FuturesOrdered::new();
+    loop {
+        while applies.len() < mode.apply_concurrency.max(1) {
+            let Some(object) = waiting.next() else { break };
+            let key = ResourceKey::from_object(object);
+            let known = key.as_ref().and_then(|k| snapshot.take(k));
+            let recorded = key.as_ref().and_then(|k| applied.recorded.get(k));
+            applies.push_back(apply_one(
+                app,
+                client,
+                object,
+                known,
+                recorded,
+                step.wave,
+                mode.dry_run,
+            ));
+        }
+        let Some(result) = applies.next().await else {
+            return Ok(());
+        };
+        let (result, print) = result.map_err(|e| EngineError::Sync {
+            app: app.name.clone(),
+            message: format!(
+                "{}: {}; {} of {total} resources applied before it, later steps not started",
+                step_name(step),
+                e.detail(),
+                applied.results.len()
+            ),
+        })?;
+        applied.prints.extend(print);
+        reporter.send(SyncStep::Applied(result.clone()));
+        applied.results.push(result);
+    }
 }
 
 /// The destination namespace, when `CreateNamespace=true` creates it.
@@ -461,6 +491,9 @@ async fn apply_one(
             Err(e) => return Err(EngineError::cluster(&app.name, e)),
         },
     };
+    if super::flux_gate::skip_reason(app, object, before.as_ref()).is_some() {
+        return Ok((super::flux_gate::skipped_result(key, wave), None));
+    }
     if let Some(live) = &before {
         if app.sync_option("FailOnSharedResource") == Some("true")
             && let Some(owner) = tracked_by_other(live, &app.tracking())
@@ -560,112 +593,4 @@ fn takeovers(live: &Value, changed: &[String]) -> Vec<String> {
                 .map(move |m| format!("{path} from {m}"))
         })
         .collect()
-}
-
-/// Waits until every object of a step is healthy (or suspended), woken
-/// by the live cache rather than polling the API server. Says which
-/// objects it waits for, and why, at once and every [`WAIT_REPORT_EVERY`].
-/// What a sync waits on: a step's objects, or (`before` a hook phase)
-/// every object of the app.
-struct Wait<'a> {
-    step: &'a Step,
-    before: Option<&'static str>,
-}
-
-async fn wait_healthy(
-    app: &AppSpec,
-    client: &ClusterClient,
-    wait: Wait<'_>,
-    timeout: Duration,
-    reporter: &SyncReporter<'_>,
-) -> Result<(), EngineError> {
-    let step = wait.step;
-    let label = super::sync_progress::wait_label(step.wave, wait.before);
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut next_report = tokio::time::Instant::now();
-    let mut changes = client.subscribe_changes();
-    loop {
-        let now = tokio::time::Instant::now();
-        let report = now >= next_report;
-        // Every unhealthy object only when they are to be named.
-        let pending = unhealthy(app, client, step, report).await?;
-        let Some((key, verdict)) = pending.first() else {
-            return Ok(());
-        };
-        if now >= deadline {
-            return Err(EngineError::Sync {
-                app: app.name.clone(),
-                message: format!(
-                    "{label}: {key} is not healthy after {}s ({}: {}); {}",
-                    timeout.as_secs(),
-                    verdict.status,
-                    verdict.message,
-                    if wait.before.is_some() {
-                        "its hooks did not run"
-                    } else {
-                        "later waves were not applied"
-                    }
-                ),
-            });
-        }
-        if report {
-            reporter.send(SyncStep::Waiting {
-                wave: step.wave,
-                before: wait.before.map(str::to_string),
-                waiting_for: pending.len(),
-                pending: pending
-                    .iter()
-                    .take(WAITING_NAMED)
-                    .map(|(k, h)| PendingHealth::new(k, h))
-                    .collect(),
-            });
-            next_report = now + WAIT_REPORT_EVERY;
-        }
-        let wake = deadline.min(next_report);
-        tokio::select! {
-            changed = changes.changed() => {
-                // The cache is gone (the client shut down): look again at
-                // the next report or the deadline, whichever is first.
-                if changed.is_err() {
-                    tokio::time::sleep_until(wake).await;
-                }
-            }
-            () = tokio::time::sleep_until(wake) => {}
-        }
-    }
-}
-
-/// The objects of `step` that are neither healthy nor suspended, in
-/// apply order, with their health (only the first unless `all`).
-async fn unhealthy(
-    app: &AppSpec,
-    client: &ClusterClient,
-    step: &Step,
-    all: bool,
-) -> Result<Vec<(ResourceKey, health::Health)>, EngineError> {
-    let mut pending = Vec::new();
-    for object in &step.objects {
-        let Some(key) = ResourceKey::from_object(object) else {
-            continue;
-        };
-        let gvk = gvk_of(object).unwrap_or_default();
-        let live = client
-            .cached_get(&gvk, key.namespace.as_deref(), &key.name)
-            .await
-            .map_err(|e| EngineError::cluster(&app.name, e))?;
-        let verdict = match &live {
-            Some(l) => health::assess(l),
-            None => health::Health::new(HealthStatus::Missing, "not found after apply"),
-        };
-        if !matches!(
-            verdict.status,
-            HealthStatus::Healthy | HealthStatus::Suspended
-        ) {
-            pending.push((key, verdict));
-            if !all {
-                break;
-            }
-        }
-    }
-    Ok(pending)
 }

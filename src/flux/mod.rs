@@ -5,6 +5,7 @@
 
 pub mod envsubst;
 mod error;
+pub mod gate;
 pub mod helmrelease;
 pub mod history;
 pub mod inventory;

@@ -68,6 +68,28 @@ pub fn object_policy(object: &Value) -> ObjectPolicy {
     }
 }
 
+/// Why kustomize-controller skips applying `desired` (fluxcd/pkg/ssa's
+/// rule), given the live object when it exists: `reconcile: disabled` or
+/// `ssa: Ignore` on the desired object or on the live one, or
+/// `ssa: IfNotPresent` on the desired object when the live one exists.
+/// None when it is applied. A skipped object stays in the inventory
+/// (never pruned) and is not health-checked.
+pub fn skip_reason(desired: &Value, live: Option<&Value>) -> Option<String> {
+    let excluded = |object: &Value| {
+        [(RECONCILE_KEY, "disabled"), (SSA_KEY, "Ignore")]
+            .into_iter()
+            .find(|(key, value)| any_in_metadata(object, key, value))
+    };
+    if let Some((key, value)) = excluded(desired) {
+        return Some(format!("{key}: {value}"));
+    }
+    if let Some((key, value)) = live.and_then(excluded) {
+        return Some(format!("{key}: {value} on the live object"));
+    }
+    (live.is_some() && any_in_metadata(desired, SSA_KEY, "IfNotPresent"))
+        .then(|| format!("{SSA_KEY}: IfNotPresent and it exists"))
+}
+
 /// Whether the label or the annotation `key` is `value` (ignoring case).
 fn any_in_metadata(object: &Value, key: &str, value: &str) -> bool {
     ["labels", "annotations"].iter().any(|field| {
@@ -102,6 +124,29 @@ mod tests {
         );
         assert_eq!(object_policy(&o).apply, ApplyPolicy::IfNotPresent);
         assert!(object_policy(&o).force);
+    }
+
+    #[test]
+    fn skipped_as_the_controller_skips() {
+        let plain = with(json!({}), json!({}));
+        let live = with(json!({}), json!({RECONCILE_KEY: "disabled"}));
+        assert_eq!(skip_reason(&plain, None), None);
+        assert_eq!(skip_reason(&plain, Some(&plain)), None);
+        assert_eq!(
+            skip_reason(&plain, Some(&live)).as_deref(),
+            Some("kustomize.toolkit.fluxcd.io/reconcile: disabled on the live object")
+        );
+        let ignore = with(json!({SSA_KEY: "ignore"}), json!({}));
+        assert_eq!(
+            skip_reason(&ignore, None).as_deref(),
+            Some("kustomize.toolkit.fluxcd.io/ssa: Ignore")
+        );
+        let once = with(json!({}), json!({SSA_KEY: "IfNotPresent"}));
+        assert_eq!(skip_reason(&once, None), None, "created when missing");
+        assert_eq!(
+            skip_reason(&once, Some(&plain)).as_deref(),
+            Some("kustomize.toolkit.fluxcd.io/ssa: IfNotPresent and it exists")
+        );
     }
 
     #[test]

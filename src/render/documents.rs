@@ -246,6 +246,11 @@ fn missing_field(obj: &Value) -> Option<&'static str> {
     }
     if !present(obj.get("metadata").and_then(|m| m.get("name"))) {
         if present(obj.get("metadata").and_then(|m| m.get("generateName"))) {
+            // Argo CD names a hook that has only generateName when it
+            // creates it (the engine's hooks do the same).
+            if is_hook(obj) {
+                return None;
+            }
             return Some(
                 "has no metadata.name, only generateName, which tether does not support: it applies objects by name (server-side apply)",
             );
@@ -255,6 +260,14 @@ fn missing_field(obj: &Value) -> Option<&'static str> {
     None
 }
 
+/// An Argo CD or Helm hook (`argocd.argoproj.io/hook`, `helm.sh/hook`).
+fn is_hook(obj: &Value) -> bool {
+    let annotations = obj.pointer("/metadata/annotations");
+    ["argocd.argoproj.io/hook", "helm.sh/hook"]
+        .iter()
+        .any(|k| annotations.and_then(|a| a.get(*k)).is_some())
+}
+
 /// What is wrong with the object's name or namespace by the API server's
 /// rules for its kind (`Service "Web": metadata.name: …`), so that it is
 /// refused here, naming its file, rather than in a request URL.
@@ -262,7 +275,12 @@ pub(crate) fn bad_name(obj: &Value) -> Option<String> {
     let text = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or("");
     let kind = text("/kind");
     let group = text("/apiVersion").rsplit_once('/').map_or("", |(g, _)| g);
-    let name = text("/metadata/name");
+    let mut name = text("/metadata/name").to_string();
+    if name.is_empty() && is_hook(obj) && !text("/metadata/generateName").is_empty() {
+        // A hook's generated name: the prefix must make a valid name.
+        name = format!("{}x", text("/metadata/generateName"));
+    }
+    let name = name.as_str();
     let rule = crate::model::name_rule(group, kind);
     if let Some(problem) = crate::model::name_problem(rule, name) {
         return Some(format!("{kind} {name:?}: metadata.name: {problem}"));
@@ -300,6 +318,21 @@ mod tests {
         );
         let nameless = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {}});
         assert_eq!(missing_field(&nameless), Some("has no metadata.name"));
+    }
+
+    #[test]
+    fn a_generate_name_hook_is_kept_and_its_prefix_checked() {
+        let hook = |prefix: &str| {
+            serde_json::json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {
+                "generateName": prefix, "annotations": {"argocd.argoproj.io/hook": "PreSync"}}})
+        };
+        assert_eq!(missing_field(&hook("migrate-")), None);
+        assert_eq!(bad_name(&hook("migrate-")), None);
+        assert!(
+            bad_name(&hook("Migrate_"))
+                .unwrap()
+                .contains("metadata.name")
+        );
     }
 
     #[test]
