@@ -123,10 +123,14 @@ fn needs_escapes(s: &str) -> bool {
 }
 
 /// `s` as go-yaml's double-quoted scalar: `\U0001F600`, `\x80`, `\n`.
+/// A string that starts with a BOM is written wholly as numeric escapes
+/// (`"\uFEFF\x78"`), as kubectl prints it.
 fn go_double_quoted(s: &str) -> String {
     let mut out = String::from("\"");
+    let numeric = s.starts_with('\u{FEFF}');
     for c in s.chars() {
         match c {
+            c if numeric => out.push_str(&numeric_escape(c)),
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\0' => out.push_str("\\0"),
@@ -142,13 +146,20 @@ fn go_double_quoted(s: &str) -> String {
             '\u{2028}' => out.push_str("\\L"),
             '\u{2029}' => out.push_str("\\P"),
             c if !needs_escapes(&c.to_string()) => out.push(c),
-            c if u32::from(c) <= 0xFF => out.push_str(&format!("\\x{:02X}", u32::from(c))),
-            c if u32::from(c) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push_str(&format!("\\U{:08X}", u32::from(c))),
+            c => out.push_str(&numeric_escape(c)),
         }
     }
     out.push('"');
     out
+}
+
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+fn numeric_escape(c: char) -> String {
+    match u32::from(c) {
+        n if n <= 0xFF => format!("\\x{n:02X}"),
+        n if n <= 0xFFFF => format!("\\u{n:04X}"),
+        n => format!("\\U{n:08X}"),
+    }
 }
 
 /// The verbatim placeholders replaced by their text, unquoted.

@@ -268,7 +268,10 @@ fn inflate(
                 }
             }
         };
-        let text = serde_yaml::to_string(&merged).map_err(|e| entry(e.to_string()))?;
+        // Written as JSON (YAML to helm): every string stays quoted, so
+        // helm's YAML 1.1 reader cannot take `"yes"` for a boolean, as
+        // kustomize's values file quotes it too.
+        let text = serde_json::to_string_pretty(&merged).map_err(|e| entry(e.to_string()))?;
         values.push(Values::Text {
             text,
             origin: format!("{} helmCharts valuesInline", b.relative(file)),

@@ -93,7 +93,95 @@ pub fn build_with(
     order::sort(&mut resources, k.sort_options.as_ref());
     build_metadata::apply(&file, &k.build_metadata, &mut resources)?;
     resources.iter_mut().for_each(annotations_as_text);
+    for r in &mut resources {
+        let id = r.cur_id().describe();
+        printed_text(&mut r.obj, "")
+            .map_err(|e| KustomizeError::transform(&file, format!("object {id}: {e}")))?;
+    }
     Ok(resources.into_iter().map(|r| sort_keys(r.obj)).collect())
+}
+
+/// kustomize prints its objects through JSON and go-yaml v2, which refuses
+/// a raw DEL, C1 control (but NEL) or U+FFFE/U+FFFF in a string (JSON
+/// leaves them unescaped), and reads a raw NEL in a double-quoted string
+/// as a line break, folded as YAML folds (one break is a space).
+fn printed_text(v: &mut Value, at: &str) -> Result<(), String> {
+    let refused = |s: &str| {
+        s.chars().find(|c| {
+            matches!(*c, '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+        })
+    };
+    let check = |s: &str, at: &str| match refused(s) {
+        Some(c) => Err(format!(
+            "{at} holds U+{:04X}, which kustomize cannot print (yaml: control characters are not allowed)",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    };
+    match v {
+        Value::String(s) => {
+            check(s, at)?;
+            if s.contains('\u{85}') {
+                *s = fold_nel(s);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                printed_text(item, &format!("{at}[{i}]"))?;
+            }
+        }
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains('\u{85}')) {
+                let entries = std::mem::take(map);
+                for (k, item) in entries {
+                    map.insert(fold_nel(&k), item);
+                }
+            }
+            for (k, item) in map.iter_mut() {
+                let at = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                check(k, &at)?;
+                printed_text(item, &at)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A string with raw NELs as go-yaml reads it in double quotes: spaces
+/// around a run of breaks dropped, one break a space, more breaks that
+/// many line feeds less one.
+fn fold_nel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c != ' ' && c != '\u{85}' {
+            out.push(c);
+            chars.next();
+            continue;
+        }
+        let mut spaces = 0;
+        let mut breaks = 0;
+        while let Some(&c) = chars.peek() {
+            match c {
+                ' ' if breaks == 0 => spaces += 1,
+                ' ' => {}
+                '\u{85}' => breaks += 1,
+                _ => break,
+            }
+            chars.next();
+        }
+        match breaks {
+            0 => out.extend(std::iter::repeat_n(' ', spaces)),
+            1 => out.push(' '),
+            n => out.extend(std::iter::repeat_n('\n', n - 1)),
+        }
+    }
+    out
 }
 
 /// kustomize re-reads the objects it is about to print: each needs a
