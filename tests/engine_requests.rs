@@ -44,7 +44,10 @@ async fn a_diff_after_a_sync_dry_runs_only_what_changed() {
     let report = engine.sync("web", &SyncOptions::default()).await.unwrap();
     assert!(report.resources.iter().all(|r| r.action == "unchanged"));
     let writes = faults.requests("configmaps", "patch") - patches;
-    assert!(writes <= 1, "{writes} ConfigMap patches in an unchanged sync");
+    assert!(
+        writes <= 1,
+        "{writes} ConfigMap patches in an unchanged sync"
+    );
 
     // Nothing changed: no dry-run at all.
     let patches = faults.requests("configmaps", "patch");
