@@ -41,9 +41,14 @@ struct Objects {
 pub(super) enum Keep {
     /// The whole object (without managedFields).
     Object,
-    /// apiVersion, kind and metadata (without managedFields).
+    /// apiVersion, kind and the identity, labels and annotations of the
+    /// metadata (without kubectl's last-applied copy of the object).
     Metadata,
 }
+
+/// kubectl's copy of the object it applied: as large as the object, and
+/// not metadata anyone reads from a metadata-only store.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// The cache of one kind in one scope.
 pub struct KindCache {
@@ -69,9 +74,17 @@ fn entry(object: &DynamicObject, resource: &ApiResource, keep: Keep) -> (ObjectK
     );
     let mut value = match keep {
         Keep::Object => serde_json::to_value(object).unwrap_or(Value::Null),
-        Keep::Metadata => serde_json::json!({
-            "metadata": serde_json::to_value(&object.metadata).unwrap_or(Value::Null)
-        }),
+        Keep::Metadata => {
+            let meta = &object.metadata;
+            let mut annotations = meta.annotations.clone().unwrap_or_default();
+            annotations.remove(LAST_APPLIED);
+            serde_json::json!({"metadata": {
+                "name": meta.name,
+                "namespace": meta.namespace,
+                "labels": meta.labels,
+                "annotations": annotations,
+            }})
+        }
     };
     if let Some(map) = value.as_object_mut() {
         map.insert("apiVersion".into(), resource.api_version.clone().into());
@@ -252,7 +265,8 @@ mod tests {
         let object: DynamicObject = serde_json::from_value(serde_json::json!({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": "a", "namespace": "ns", "labels": {"app": "web"},
-                "annotations": {"note": "x"},
+                "annotations": {"note": "x", LAST_APPLIED: "{}"},
+                "uid": "1234", "resourceVersion": "7",
                 "managedFields": [{"manager": "tether"}]},
             "data": {"big": "value"}
         }))
@@ -262,6 +276,8 @@ mod tests {
         assert_eq!(kept["kind"], "ConfigMap");
         assert_eq!(kept["metadata"]["labels"]["app"], "web");
         assert_eq!(kept["metadata"]["annotations"]["note"], "x");
+        assert!(kept["metadata"]["annotations"].get(LAST_APPLIED).is_none());
+        assert!(kept["metadata"].get("uid").is_none());
         assert!(kept.get("data").is_none());
         assert!(kept["metadata"].get("managedFields").is_none());
         let (_, whole) = entry(&object, &resource, Keep::Object);
