@@ -1,162 +1,56 @@
-//! The live cache: one watch-backed store per resource kind and cluster
-//! (a kube-runtime watcher), started on first use. Objects are converted to
-//! JSON once per change, with managedFields dropped on the way in, so a
-//! read is an `Arc` clone. The watcher survives watch expiry (410 →
-//! relist) and disconnects (backoff); the cache knows whether it is
-//! complete and tells subscribers when anything changed.
+//! The live cache of one cluster: one watch-backed store
+//! ([`KindCache`]) per resource kind and [`WatchScope`], started on first
+//! use. What is watched follows what the apps read, not the size of the
+//! cluster:
+//!
+//! - an object of a namespaced kind is read from the watch of its kind in
+//!   its namespace, so the namespaces the apps deploy to are watched and
+//!   no other (a namespaced LIST/WATCH needs only namespace RBAC);
+//! - the objects an app tracks, wherever they are, come from one watch
+//!   per kind selected by the tracking label (`labelSelector=KEY`), which
+//!   keeps their metadata only;
+//! - cluster-scoped kinds, the GitOps objects of Argo CD and Flux, and
+//!   tracking without a label (Argo CD's annotation) use a watch of the
+//!   whole kind.
+//!
+//! A new namespace gets its watch the first time an app reads from it.
+//! Every store knows whether it is complete, and a caller that must not
+//! act on partial knowledge (prune) asks the store it read from.
 
+use super::kind_cache::{DENIED, Keep};
 use super::timing::WatchBackoff;
 use super::{ClusterError, Timing};
 use crate::model::GroupVersionKind;
-use futures::StreamExt;
 use kube::api::{Api, DynamicObject};
 use kube::core::ApiResource;
-use kube::runtime::WatchStreamExt;
-use kube::runtime::watcher::{self, Event};
-use serde_json::Value;
+use kube::runtime::watcher;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// (namespace, name) of a cached object; namespace empty when cluster-scoped.
-type ObjectKey = (String, String);
+pub use super::kind_cache::KindCache;
 
-#[derive(Debug, Default, Clone)]
-struct KindState {
-    /// The first list has arrived.
-    listed: bool,
-    /// The last watch error, cleared by the next event.
-    error: Option<String>,
+/// What one watch of a kind covers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WatchScope {
+    /// Every object of the kind, whole.
+    All,
+    /// The objects of one namespace, whole.
+    Namespace(String),
+    /// The objects of every namespace that carry the label key, as
+    /// metadata only.
+    Labelled(String),
 }
 
-#[derive(Default)]
-struct Objects {
-    current: HashMap<ObjectKey, Arc<Value>>,
-    /// A relist in progress: replaces `current` when complete.
-    relisting: Option<HashMap<ObjectKey, Arc<Value>>>,
-}
-
-/// The cache of one kind.
-pub struct KindCache {
-    objects: Arc<RwLock<Objects>>,
-    state: Arc<Mutex<KindState>>,
-    task: Option<tokio::task::AbortHandle>,
-}
-
-impl Drop for KindCache {
-    fn drop(&mut self) {
-        if let Some(task) = &self.task {
-            task.abort();
+impl WatchScope {
+    /// `ConfigMap in namespace web` for messages.
+    fn describe(&self, kind: &str) -> String {
+        match self {
+            WatchScope::All => kind.to_string(),
+            WatchScope::Namespace(ns) => format!("{kind} in namespace {ns}"),
+            WatchScope::Labelled(key) => format!("{kind} labelled {key}"),
         }
-    }
-}
-
-/// An object as the cache keeps it: JSON with apiVersion and kind, without
-/// managedFields.
-fn entry(object: &DynamicObject, resource: &ApiResource) -> (ObjectKey, Arc<Value>) {
-    let key = (
-        object.metadata.namespace.clone().unwrap_or_default(),
-        object.metadata.name.clone().unwrap_or_default(),
-    );
-    let mut value = serde_json::to_value(object).unwrap_or(Value::Null);
-    if let Some(map) = value.as_object_mut() {
-        map.insert("apiVersion".into(), resource.api_version.clone().into());
-        map.insert("kind".into(), resource.kind.clone().into());
-        if let Some(meta) = map.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.remove("managedFields");
-        }
-    }
-    (key, Arc::new(value))
-}
-
-impl Objects {
-    fn apply(&mut self, event: &Event<DynamicObject>, resource: &ApiResource) {
-        match event {
-            Event::Init => self.relisting = Some(HashMap::new()),
-            Event::InitApply(object) => {
-                let (key, value) = entry(object, resource);
-                self.relisting
-                    .get_or_insert_with(HashMap::new)
-                    .insert(key, value);
-            }
-            Event::InitDone => {
-                if let Some(fresh) = self.relisting.take() {
-                    self.current = fresh;
-                }
-            }
-            Event::Apply(object) => {
-                let (key, value) = entry(object, resource);
-                self.current.insert(key, value);
-            }
-            Event::Delete(object) => {
-                let (key, _) = entry(object, resource);
-                self.current.remove(&key);
-            }
-        }
-    }
-}
-
-impl KindCache {
-    /// A complete cache holding `objects`, fed without a watch: for
-    /// benchmarks and tests of the code that reads caches.
-    pub fn from_objects(resource: ApiResource, objects: Vec<DynamicObject>) -> Self {
-        let mut store = Objects::default();
-        for object in &objects {
-            store.apply(&Event::Apply(object.clone()), &resource);
-        }
-        Self {
-            objects: Arc::new(RwLock::new(store)),
-            state: Arc::new(Mutex::new(KindState {
-                listed: true,
-                error: None,
-            })),
-            task: None,
-        }
-    }
-
-    fn state(&self) -> KindState {
-        self.state.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-
-    /// True when the store holds a complete, current list.
-    pub fn is_complete(&self) -> bool {
-        let state = self.state();
-        state.listed && state.error.is_none()
-    }
-
-    /// The object `namespace/name` (namespace None when cluster-scoped).
-    pub fn get(&self, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
-        let objects = self.objects.read().ok()?;
-        let key = (namespace.unwrap_or_default().to_string(), name.to_string());
-        objects.current.get(&key).cloned()
-    }
-
-    /// Every object (in `namespace` when given) passing `filter`.
-    pub fn list(
-        &self,
-        namespace: Option<&str>,
-        filter: impl Fn(&Value) -> bool,
-    ) -> Vec<Arc<Value>> {
-        let Ok(objects) = self.objects.read() else {
-            return Vec::new();
-        };
-        objects
-            .current
-            .iter()
-            .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
-            .filter(|(_, v)| filter(v))
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    /// Number of cached objects.
-    pub fn len(&self) -> usize {
-        self.objects.read().map(|o| o.current.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -164,7 +58,7 @@ impl KindCache {
 pub struct LiveCache {
     cluster: String,
     client: kube::Client,
-    kinds: Mutex<HashMap<GroupVersionKind, Arc<KindCache>>>,
+    kinds: Mutex<HashMap<(GroupVersionKind, WatchScope), Arc<KindCache>>>,
     changes: watch::Sender<u64>,
     timing: Timing,
 }
@@ -192,28 +86,46 @@ impl LiveCache {
         self.changes.subscribe()
     }
 
-    /// The cache of `gvk`, started on first use.
-    pub fn kind(&self, gvk: &GroupVersionKind, resource: &ApiResource) -> Arc<KindCache> {
+    /// The cache of `gvk` in `scope`, started on first use.
+    pub fn kind(
+        &self,
+        gvk: &GroupVersionKind,
+        resource: &ApiResource,
+        scope: &WatchScope,
+    ) -> Arc<KindCache> {
         let mut kinds = match self.kinds.lock() {
             Ok(k) => k,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(found) = kinds.get(gvk) {
+        let key = (gvk.clone(), scope.clone());
+        if let Some(found) = kinds.get(&key) {
             return found.clone();
         }
-        let cache = Arc::new(self.start(resource.clone()));
-        kinds.insert(gvk.clone(), cache.clone());
+        let cache = Arc::new(self.start(resource.clone(), scope));
+        kinds.insert(key, cache.clone());
         cache
     }
 
-    /// The cache of `gvk` once it holds a complete list (waiting at most
-    /// the ready timeout for the first one).
+    /// The scopes watched now, by kind (for tests and diagnostics).
+    pub fn scopes(&self) -> Vec<(GroupVersionKind, WatchScope)> {
+        let mut scopes: Vec<_> = self
+            .kinds
+            .lock()
+            .map(|k| k.keys().cloned().collect())
+            .unwrap_or_default();
+        scopes.sort();
+        scopes
+    }
+
+    /// The cache of `gvk` in `scope` once it holds a complete list
+    /// (waiting at most the ready timeout for the first one).
     pub async fn ready(
         &self,
         gvk: &GroupVersionKind,
         resource: &ApiResource,
+        scope: &WatchScope,
     ) -> Result<Arc<KindCache>, ClusterError> {
-        let cache = self.kind(gvk, resource);
+        let cache = self.kind(gvk, resource, scope);
         let mut changes = self.subscribe();
         let deadline = tokio::time::Instant::now() + self.timing.ready_timeout;
         loop {
@@ -222,38 +134,46 @@ impl LiveCache {
                 return Ok(cache);
             }
             if let Some(error) = state.error {
-                return Err(self.incomplete(gvk, &error));
+                return Err(self.incomplete(&scope.describe(&gvk.kind), &error));
             }
             if tokio::time::timeout_at(deadline, changes.changed())
                 .await
                 .is_err()
             {
                 let waited = self.timing.ready_timeout.as_secs_f64().ceil();
-                return Err(self.incomplete(gvk, &format!("no complete list within {waited}s")));
+                return Err(self.incomplete(
+                    &scope.describe(&gvk.kind),
+                    &format!("no complete list within {waited}s"),
+                ));
             }
         }
     }
 
-    /// True when `gvk` is cached and complete.
-    pub fn is_complete(&self, gvk: &GroupVersionKind) -> bool {
+    /// True when `gvk` is cached in `scope` and complete.
+    pub fn is_complete(&self, gvk: &GroupVersionKind, scope: &WatchScope) -> bool {
         self.kinds
             .lock()
             .ok()
-            .and_then(|k| k.get(gvk).map(|c| c.is_complete()))
+            .and_then(|k| {
+                k.get(&(gvk.clone(), scope.clone()))
+                    .map(|c| c.is_complete())
+            })
             .unwrap_or(false)
     }
 
-    /// Waits (bounded) until the cache shows `namespace/name` of `gvk` at
-    /// `resource_version` or later — read-your-writes after an apply.
+    /// Waits (bounded) until the cache of `scope` shows `namespace/name`
+    /// of `gvk` at `resource_version` or later — read-your-writes after
+    /// an apply.
     pub async fn wait_for_version(
         &self,
         gvk: &GroupVersionKind,
         resource: &ApiResource,
+        scope: &WatchScope,
         namespace: Option<&str>,
         name: &str,
         resource_version: &str,
     ) {
-        let cache = self.kind(gvk, resource);
+        let cache = self.kind(gvk, resource, scope);
         let mut changes = self.subscribe();
         let wanted: u64 = resource_version.parse().unwrap_or(0);
         let wait = Duration::from_secs(3).min(self.timing.ready_timeout);
@@ -281,7 +201,7 @@ impl LiveCache {
         }
     }
 
-    fn incomplete(&self, gvk: &GroupVersionKind, why: &str) -> ClusterError {
+    fn incomplete(&self, what: &str, why: &str) -> ClusterError {
         if let Some(denial) = why.strip_prefix(DENIED).and_then(super::Denial::parse) {
             return ClusterError::Forbidden {
                 cluster: self.cluster.clone(),
@@ -290,72 +210,35 @@ impl LiveCache {
         }
         ClusterError::Incomplete {
             cluster: self.cluster.clone(),
-            kind: gvk.kind.clone(),
+            kind: what.to_string(),
             message: why.to_string(),
         }
     }
 
-    fn start(&self, resource: ApiResource) -> KindCache {
-        let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &resource);
-        let objects = Arc::new(RwLock::new(Objects::default()));
-        let state = Arc::new(Mutex::new(KindState::default()));
+    fn start(&self, resource: ApiResource, scope: &WatchScope) -> KindCache {
         let seconds = u32::try_from(self.timing.watch_timeout.as_secs().max(1)).unwrap_or(290);
         let config = watcher::Config::default().timeout(seconds);
-        let stream = watcher::watcher(api, config).backoff(WatchBackoff::new(&self.timing));
-        let (task_objects, task_state, changes) =
-            (objects.clone(), state.clone(), self.changes.clone());
-        let task = tokio::spawn(async move {
-            futures::pin_mut!(stream);
-            while let Some(event) = stream.next().await {
-                if let Ok(event) = &event
-                    && let Ok(mut store) = task_objects.write()
-                {
-                    store.apply(event, &resource);
-                }
-                if let Ok(mut s) = task_state.lock() {
-                    match &event {
-                        Ok(Event::InitDone) => {
-                            s.listed = true;
-                            s.error = None;
-                        }
-                        Ok(Event::Apply(_)) | Ok(Event::Delete(_)) => s.error = None,
-                        Ok(_) => {}
-                        Err(e) => s.error = Some(describe_watch_error(e)),
-                    }
-                }
-                changes.send_modify(|n| *n += 1);
-            }
-        });
-        KindCache {
-            objects,
-            state,
-            task: Some(task.abort_handle()),
-        }
-    }
-}
-
-/// Marks a watch error that is an RBAC refusal (the rest is its message).
-const DENIED: &str = "denied: ";
-
-/// A watcher failure in one sentence (the Status message, not a debug
-/// dump); RBAC refusals keep the server's words after [`DENIED`].
-fn describe_watch_error(error: &watcher::Error) -> String {
-    let (step, status) = match error {
-        watcher::Error::InitialListFailed(kube::Error::Api(s)) => ("list", Some(s.as_ref())),
-        watcher::Error::WatchStartFailed(kube::Error::Api(s))
-        | watcher::Error::WatchFailed(kube::Error::Api(s)) => ("watch", Some(s.as_ref())),
-        watcher::Error::WatchError(s) => ("watch", Some(s.as_ref())),
-        watcher::Error::InitialListFailed(_) => ("list", None),
-        _ => ("watch", None),
-    };
-    match status {
-        Some(s) if s.code == 403 && super::Denial::parse(&s.message).is_some() => {
-            format!("{DENIED}{}", s.message)
-        }
-        Some(s) => format!(
-            "{step} failed: {} ({}, HTTP {})",
-            s.message, s.reason, s.code
-        ),
-        None => format!("{step} failed: {}", super::error::root_cause(error)),
+        let client = self.client.clone();
+        let (api, config, keep) = match scope {
+            WatchScope::All => (Api::all_with(client, &resource), config, Keep::Object),
+            WatchScope::Namespace(ns) => (
+                Api::namespaced_with(client, ns, &resource),
+                config,
+                Keep::Object,
+            ),
+            WatchScope::Labelled(key) => (
+                Api::<DynamicObject>::all_with(client, &resource),
+                config.labels(key),
+                Keep::Metadata,
+            ),
+        };
+        KindCache::watch(
+            api,
+            config,
+            WatchBackoff::new(&self.timing),
+            resource,
+            keep,
+            self.changes.clone(),
+        )
     }
 }

@@ -1,6 +1,6 @@
 use super::request::Retry;
 use super::timing::doubled;
-use super::{ClusterError, LiveCache, Timing};
+use super::{ClusterError, LiveCache, Timing, WatchScope};
 use crate::model::GroupVersionKind;
 use kube::api::{Api, DynamicObject, ListParams};
 use kube::core::{ApiResource, GroupVersionKind as KubeGvk};
@@ -17,6 +17,14 @@ pub const FIELD_MANAGER: &str = "tether";
 pub struct ResolvedKind {
     pub resource: ApiResource,
     pub namespaced: bool,
+}
+
+/// Objects read from a watch cache, and whether the watch held a
+/// complete, current list when they were read.
+#[derive(Debug, Clone)]
+pub struct CachedObjects {
+    pub objects: Vec<Arc<Value>>,
+    pub complete: bool,
 }
 
 /// What a server-side apply returned.
@@ -228,8 +236,8 @@ impl ClusterClient {
             .map_err(|e| self.invalid(name, e))
     }
 
-    /// The live object from the watch cache (started for the kind on first
-    /// use), or None when it does not exist.
+    /// The live object from the watch cache (the watch of its kind in its
+    /// namespace, started on first use), or None when it does not exist.
     pub async fn cached_get(
         &self,
         gvk: &GroupVersionKind,
@@ -237,13 +245,18 @@ impl ClusterClient {
         name: &str,
     ) -> Result<Option<Arc<Value>>, ClusterError> {
         let kind = self.resolve(gvk).await?;
-        let cache = self.cache.ready(gvk, &kind.resource).await?;
+        let Some(scope) = scope_of(&kind, namespace) else {
+            // A namespaced object without a namespace cannot exist.
+            return Ok(None);
+        };
+        let cache = self.cache.ready(gvk, &kind.resource, &scope).await?;
         let ns = if kind.namespaced { namespace } else { None };
         Ok(cache.get(ns, name))
     }
 
-    /// Objects of a kind from the watch cache, optionally in one namespace
-    /// and only those whose label `label.0` equals `label.1`.
+    /// Objects of a kind from the watch cache, in one namespace (watched
+    /// alone) or in all (a watch of the whole kind), and only those whose
+    /// label `label.0` equals `label.1`.
     pub async fn cached_list(
         &self,
         gvk: &GroupVersionKind,
@@ -251,21 +264,38 @@ impl ClusterClient {
         label: Option<(&str, &str)>,
     ) -> Result<Vec<Arc<Value>>, ClusterError> {
         let kind = self.resolve(gvk).await?;
-        let cache = self.cache.ready(gvk, &kind.resource).await?;
-        Ok(cache.list(namespace, |o| match label {
-            None => true,
-            Some((k, v)) => {
-                o.pointer("/metadata/labels")
-                    .and_then(|l| l.get(k))
-                    .and_then(Value::as_str)
-                    == Some(v)
-            }
-        }))
+        let scope = scope_of(&kind, namespace).unwrap_or(WatchScope::All);
+        let cache = self.cache.ready(gvk, &kind.resource, &scope).await?;
+        let ns = if kind.namespaced { namespace } else { None };
+        Ok(cache.list(ns, |o| label.is_none_or(|l| has_label(o, l))))
     }
 
-    /// True when the cache of `gvk` holds a complete, current list.
-    pub fn cache_complete(&self, gvk: &GroupVersionKind) -> bool {
-        self.cache.is_complete(gvk)
+    /// The objects of a kind, in every namespace, whose label `label.0`
+    /// equals `label.1` (every object of the kind without a label), and
+    /// whether that knowledge is complete and current. For a namespaced
+    /// kind they come from the watch selected by the label key, which
+    /// keeps apiVersion, kind and metadata only.
+    pub async fn cached_tracked(
+        &self,
+        gvk: &GroupVersionKind,
+        label: Option<(&str, &str)>,
+    ) -> Result<CachedObjects, ClusterError> {
+        let kind = self.resolve(gvk).await?;
+        let scope = match label {
+            Some((key, _)) if kind.namespaced => WatchScope::Labelled(key.to_string()),
+            _ => WatchScope::All,
+        };
+        let cache = self.cache.ready(gvk, &kind.resource, &scope).await?;
+        Ok(CachedObjects {
+            objects: cache.list(None, |o| label.is_none_or(|l| has_label(o, l))),
+            complete: cache.is_complete(),
+        })
+    }
+
+    /// True when the cache of `gvk` in `scope` holds a complete, current
+    /// list.
+    pub fn cache_complete(&self, gvk: &GroupVersionKind, scope: &WatchScope) -> bool {
+        self.cache.is_complete(gvk, scope)
     }
 
     /// Changes whenever any cached object of this cluster changes.
@@ -309,6 +339,25 @@ impl ClusterClient {
             message: e.to_string(),
         }
     }
+}
+
+/// The watch that holds objects of `kind` in `namespace`: the watch of
+/// that namespace for a namespaced kind, of the whole kind otherwise;
+/// None for a namespaced kind without a namespace.
+pub(super) fn scope_of(kind: &ResolvedKind, namespace: Option<&str>) -> Option<WatchScope> {
+    match (kind.namespaced, namespace) {
+        (true, Some(ns)) if !ns.is_empty() => Some(WatchScope::Namespace(ns.to_string())),
+        (true, _) => None,
+        (false, _) => Some(WatchScope::All),
+    }
+}
+
+fn has_label(object: &Value, (key, value): (&str, &str)) -> bool {
+    object
+        .pointer("/metadata/labels")
+        .and_then(|l| l.get(key))
+        .and_then(Value::as_str)
+        == Some(value)
 }
 
 /// `deployments.apps web/api` for messages.

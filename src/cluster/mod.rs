@@ -6,6 +6,7 @@ mod access;
 mod cache;
 mod client;
 mod error;
+mod kind_cache;
 mod kubeconfig;
 mod lease;
 mod request;
@@ -15,8 +16,8 @@ mod timing;
 mod writes;
 
 pub use access::AccessCheck;
-pub use cache::{KindCache, LiveCache};
-pub use client::{ApplyOutcome, ClusterClient, FIELD_MANAGER, ResolvedKind, gvk_of};
+pub use cache::{KindCache, LiveCache, WatchScope};
+pub use client::{ApplyOutcome, CachedObjects, ClusterClient, FIELD_MANAGER, ResolvedKind, gvk_of};
 pub use error::{ClusterError, Denial};
 pub use kubeconfig::{ClusterSet, KubeOptions};
 pub use lease::{

@@ -47,9 +47,11 @@ impl ClusterClient {
             } else {
                 None
             };
-            self.cache
-                .wait_for_version(&gvk, &kind.resource, ns, &key.name, rv)
-                .await;
+            if let Some(scope) = super::client::scope_of(&kind, ns) {
+                self.cache
+                    .wait_for_version(&gvk, &kind.resource, &scope, ns, &key.name, rv)
+                    .await;
+            }
         }
         Ok(ApplyOutcome { object })
     }

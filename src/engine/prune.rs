@@ -51,8 +51,10 @@ fn is_live_hook(object: &Value) -> bool {
 
 /// Live objects carrying the mark of `tracking` (the app `app`'s) that
 /// `desired` no longer contains, in deletion order (reverse apply order).
-/// Schemes without a label (Argo CD's annotation) list the whole kind
-/// from the cache and keep the marked objects.
+/// They are read, in every namespace, from the watch of each kind
+/// selected by the tracking label (metadata only); schemes without a
+/// label (Argo CD's annotation) read the watch of the whole kind and keep
+/// the marked objects.
 pub async fn find_extras(
     app: &str,
     tracking: &Tracking,
@@ -88,8 +90,8 @@ pub async fn find_extras(
         };
         let selector = tracking.selector();
         let selector = selector.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
-        let live = match client.cached_list(&gvk, None, selector).await {
-            Ok(items) if client.cache_complete(&gvk) => items,
+        let live = match client.cached_tracked(&gvk, selector).await {
+            Ok(listed) if listed.complete => listed.objects,
             Ok(_) => {
                 return Err(EngineError::Sync {
                     app: app.to_string(),

@@ -2,7 +2,7 @@
 //! watch caches (started on first read, then kept current by watches).
 
 use super::{APP_KINDS, APPLICATION_SET, LiveApp, LiveKind, SOURCE_KINDS};
-use crate::cluster::{ClusterError, ClusterSet};
+use crate::cluster::{ClusterError, ClusterSet, WatchScope};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -87,7 +87,7 @@ async fn read_context(clusters: &ClusterSet, context: &str) -> LiveView {
                 continue;
             }
         };
-        if !client.cache_complete(&gvk) {
+        if !client.cache_complete(&gvk, &WatchScope::All) {
             view.notes.push(format!(
                 "cluster {context}: the list of {} is not current (its watch is failing)",
                 kind.resource()

@@ -40,6 +40,8 @@ pub struct Fault {
     resource: String,
     verb: String,
     namespace: Option<String>,
+    /// Only requests addressed to no namespace (cluster-wide).
+    cluster_wide: bool,
     effect: FaultEffect,
     /// Requests left to fail; None = every matching request.
     times: Option<u32>,
@@ -51,6 +53,7 @@ impl Fault {
             resource: "*".to_string(),
             verb: "*".to_string(),
             namespace: None,
+            cluster_wide: false,
             effect,
             times: None,
         }
@@ -119,6 +122,13 @@ impl Fault {
         self
     }
 
+    /// Only requests addressed to no namespace: cluster-wide lists and
+    /// watches of namespaced kinds, and cluster-scoped kinds.
+    pub fn cluster_wide(mut self) -> Self {
+        self.cluster_wide = true;
+        self
+    }
+
     /// Only the next `n` matching requests; the rule is gone afterwards.
     pub fn times(mut self, n: u32) -> Self {
         self.times = Some(n);
@@ -132,6 +142,7 @@ impl Fault {
                 .namespace
                 .as_deref()
                 .is_none_or(|ns| namespace == Some(ns))
+            && (!self.cluster_wide || namespace.is_none())
     }
 }
 
@@ -145,6 +156,21 @@ struct Faults {
     access: HashMap<String, UserAccess>,
     /// Requests served, by (resource plural, verb).
     requests: HashMap<(String, String), u64>,
+    /// Lists and watches served, by (resource plural, verb, namespace,
+    /// label selector); empty strings for cluster-wide and no selector.
+    reads: HashMap<(String, String, String, String), u64>,
+}
+
+/// The lists or watches of one resource at one address, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadScope {
+    /// `list` or `watch`.
+    pub verb: String,
+    /// None for a cluster-wide request.
+    pub namespace: Option<String>,
+    /// The `labelSelector` query parameter, when one was sent.
+    pub label_selector: Option<String>,
+    pub count: u64,
 }
 
 /// A failure chosen for one request.
@@ -255,6 +281,49 @@ impl FaultHandle {
             .filter(|((r, v), _)| (resource == "*" || r == resource) && (verb == "*" || v == verb))
             .map(|(_, n)| n)
             .sum()
+    }
+
+    /// The lists and watches of `resource` (plural) served since the
+    /// server started, by verb, namespace and label selector.
+    pub fn reads(&self, resource: &str) -> Vec<ReadScope> {
+        let mut reads: Vec<ReadScope> = self
+            .lock()
+            .reads
+            .iter()
+            .filter(|((r, ..), _)| r == resource)
+            .map(|((_, verb, ns, selector), count)| ReadScope {
+                verb: verb.clone(),
+                namespace: (!ns.is_empty()).then(|| ns.clone()),
+                label_selector: (!selector.is_empty()).then(|| selector.clone()),
+                count: *count,
+            })
+            .collect();
+        reads.sort_by(|a, b| {
+            (&a.verb, &a.namespace, &a.label_selector).cmp(&(
+                &b.verb,
+                &b.namespace,
+                &b.label_selector,
+            ))
+        });
+        reads
+    }
+
+    /// Counts one list or watch of `resource` in `namespace` (None:
+    /// cluster-wide) with `label_selector`.
+    pub(crate) fn count_read(
+        &self,
+        resource: &str,
+        verb: &str,
+        namespace: Option<&str>,
+        label_selector: Option<&str>,
+    ) {
+        let key = (
+            resource.to_string(),
+            verb.to_string(),
+            namespace.unwrap_or_default().to_string(),
+            label_selector.unwrap_or_default().to_string(),
+        );
+        *self.lock().reads.entry(key).or_default() += 1;
     }
 
     pub(crate) fn current_latency(&self) -> Duration {
@@ -369,5 +438,21 @@ mod tests {
         assert_eq!(f.requests("configmaps", "get"), 2);
         assert_eq!(f.requests("*", "get"), 3);
         assert_eq!(f.requests("leases", "*"), 1);
+    }
+
+    #[test]
+    fn reads_are_counted_by_namespace_and_selector() {
+        let f = FaultHandle::new(Arc::default());
+        f.count_read("configmaps", "list", Some("web"), None);
+        f.count_read("configmaps", "list", Some("web"), None);
+        f.count_read("configmaps", "watch", None, Some("app"));
+        f.count_read("secrets", "list", None, None);
+        let reads = f.reads("configmaps");
+        assert_eq!(reads.len(), 2);
+        assert_eq!(reads[0].verb, "list");
+        assert_eq!(reads[0].namespace.as_deref(), Some("web"));
+        assert_eq!(reads[0].count, 2);
+        assert_eq!(reads[1].namespace, None);
+        assert_eq!(reads[1].label_selector.as_deref(), Some("app"));
     }
 }

@@ -214,6 +214,13 @@ async fn respond(
 ) -> Reply {
     let verb = verb_of(&req, &p);
     state.faults.count(&rt.plural, verb);
+    if matches!(verb, "list" | "watch") {
+        let selector = req.params().remove("labelSelector");
+        let selector = selector.as_deref().filter(|s| !s.is_empty());
+        state
+            .faults
+            .count_read(&rt.plural, verb, p.namespace.as_deref(), selector);
+    }
     if let Some(user) = &req.impersonate {
         return Reply::error(&ApiError::forbidden(
             &rt,

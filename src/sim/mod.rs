@@ -59,6 +59,6 @@ mod write;
 
 pub use access::AccessRule;
 pub use error::SimError;
-pub use faults::{Fault, FaultEffect, FaultHandle};
+pub use faults::{Fault, FaultEffect, FaultHandle, ReadScope};
 pub use kubeconfig::{write_kubeconfig, write_kubeconfig_as};
 pub use server::{RequestCost, SimHandle, SimOptions, SimServer};
