@@ -66,15 +66,31 @@ impl AppStateRecord {
             paused_by: data("pausedBy"),
             paused_at: data("pausedAt"),
             reason: data("reason"),
-            inventory: serde_json::from_value(parse_list("inventory")?)
-                .map_err(|e| e.to_string())?,
+            inventory: match cm
+                .pointer("/binaryData/inventory.gz")
+                .and_then(Value::as_str)
+            {
+                Some(packed) => serde_json::from_slice(&unpack(packed)?)
+                    .map_err(|e| format!("key inventory.gz: {e}"))?,
+                None => {
+                    serde_json::from_value(parse_list("inventory")?).map_err(|e| e.to_string())?
+                }
+            },
             history: serde_json::from_value(parse_list("history")?).map_err(|e| e.to_string())?,
         })
     }
 
     fn to_configmap(&self, app: &str) -> Value {
         let history_start = self.history.len().saturating_sub(HISTORY_LIMIT);
-        json!({
+        let inventory = serde_json::to_string(&self.inventory).unwrap_or_else(|_| "[]".into());
+        // A ConfigMap holds at most 1 MiB: a big inventory (thousands of
+        // objects) is kept gzipped, about a tenth of the size.
+        let (inventory, packed) = if inventory.len() > PACK_INVENTORY_OVER {
+            (String::new(), Some(pack(inventory.as_bytes())))
+        } else {
+            (inventory, None)
+        };
+        let mut cm = json!({
             "apiVersion": "v1",
             "kind": "ConfigMap",
             "metadata": {
@@ -87,11 +103,44 @@ impl AppStateRecord {
                 "pausedBy": self.paused_by,
                 "pausedAt": self.paused_at,
                 "reason": self.reason,
-                "inventory": serde_json::to_string(&self.inventory).unwrap_or_else(|_| "[]".into()),
+                "inventory": inventory,
                 "history": serde_json::to_string(&self.history[history_start..]).unwrap_or_else(|_| "[]".into()),
             }
-        })
+        });
+        if let (Some(packed), Some(map)) = (packed, cm.as_object_mut()) {
+            map.insert("binaryData".into(), json!({"inventory.gz": packed}));
+        }
+        cm
     }
+}
+
+/// Inventories bigger than this (serialised) are stored gzipped.
+const PACK_INVENTORY_OVER: usize = 64 * 1024;
+
+/// `bytes` gzipped, in base64 (a ConfigMap's `binaryData` value).
+fn pack(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = gz.write_all(bytes);
+    let zipped = gz.finish().unwrap_or_default();
+    base64::engine::general_purpose::STANDARD.encode(zipped)
+}
+
+/// The bytes [`pack`] packed.
+fn unpack(packed: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let zipped = base64::engine::general_purpose::STANDARD
+        .decode(packed.as_bytes())
+        .map_err(|e| format!("key inventory.gz: {e}"))?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(zipped.as_slice())
+        .take(256 * 1024 * 1024)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("key inventory.gz: {e}"))?;
+    Ok(out)
 }
 
 /// Reads the state of `app`; a missing ConfigMap (or namespace) is the
@@ -206,6 +255,26 @@ mod tests {
         };
         let cm = state.to_configmap("web");
         assert_eq!(cm["metadata"]["name"], "tether-app-web");
+        assert_eq!(AppStateRecord::from_configmap(&cm).unwrap(), state);
+    }
+
+    #[test]
+    fn a_big_inventory_is_kept_gzipped_under_the_configmap_limit() {
+        let inventory = (0..20_000)
+            .map(|i| InventoryEntry {
+                key: ResourceKey::new("", "ConfigMap", Some("web"), &format!("settings-{i}")),
+                version: "v1".into(),
+                applied: Some(format!("{i:016x}.{:016x}", i * 7)),
+            })
+            .collect();
+        let state = AppStateRecord {
+            inventory,
+            ..AppStateRecord::default()
+        };
+        let cm = state.to_configmap("web");
+        assert_eq!(cm["data"]["inventory"], "");
+        let size = serde_json::to_string(&cm).unwrap().len();
+        assert!(size < 1024 * 1024, "{size} bytes");
         assert_eq!(AppStateRecord::from_configmap(&cm).unwrap(), state);
     }
 }

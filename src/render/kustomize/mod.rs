@@ -107,9 +107,9 @@ pub fn build_with(
 /// as a line break, folded as YAML folds (one break is a space).
 fn printed_text(v: &mut Value, at: &str) -> Result<(), String> {
     let refused = |s: &str| {
-        s.chars().find(|c| {
-            matches!(*c, '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
-        })
+        s.chars().find(
+            |c| matches!(*c, '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}'),
+        )
     };
     let check = |s: &str, at: &str| match refused(s) {
         Some(c) => Err(format!(

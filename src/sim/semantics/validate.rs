@@ -74,7 +74,10 @@ fn check_kind(kind: &KindInfo, obj: &Value, old: Option<&Value>, causes: &mut Ve
         ("batch", "CronJob") => check_template(obj, "spec.jobTemplate.spec.template", causes),
         ("", "Pod") => pod_check::check_pod_spec(obj.get("spec"), "spec", causes),
         ("", "Service") => check_service_ports(obj, causes),
-        ("", "ConfigMap" | "Secret") => meta_check::check_data_keys(obj, causes),
+        ("", "ConfigMap" | "Secret") => {
+            meta_check::check_data_keys(obj, causes);
+            meta_check::check_data_size(obj, causes);
+        }
         _ => {}
     }
 }

@@ -117,3 +117,21 @@ fn post_prunes_unknown_fields_of_custom_resources() {
     let out = run(&file, None).unwrap();
     assert_eq!(out["spec"], body(&file)["spec"]);
 }
+
+#[test]
+fn configmap_and_secret_data_hold_at_most_one_mebibyte() {
+    let kind = kind_for("/api/v1/namespaces/web/configmaps/big");
+    let big = "x".repeat(1024 * 1024 + 1);
+    let cm = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "big", "namespace": "web"}, "data": {"a": big}});
+    let Err(SemanticError::Invalid { causes }) = validate(&kind, &cm, None) else {
+        panic!("a ConfigMap over 1 MiB was accepted");
+    };
+    assert_eq!(
+        invalid_message(&kind, "big", &causes),
+        "ConfigMap \"big\" is invalid: []: Too long: must have at most 1048576 bytes"
+    );
+    let fits = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "big", "namespace": "web"}, "data": {"a": "x".repeat(1024 * 1024)}});
+    assert!(validate(&kind, &fits, None).is_ok());
+}

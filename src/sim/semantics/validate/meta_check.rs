@@ -45,6 +45,33 @@ pub fn check_labels(labels: Option<&Value>, field: &str, causes: &mut Vec<Cause>
 }
 
 /// Appends the causes of invalid ConfigMap/Secret data keys.
+/// ConfigMap and Secret data may hold 1 MiB in all (values decoded).
+pub const MAX_DATA_BYTES: usize = 1024 * 1024;
+
+/// The total size of a ConfigMap's `data` and `binaryData` (a Secret's
+/// `data`, base64 decoded): a TooLong cause beyond [`MAX_DATA_BYTES`].
+pub fn check_data_size(obj: &Value, causes: &mut Vec<Cause>) {
+    let mut total = 0usize;
+    let secret = obj.get("kind").and_then(Value::as_str) == Some("Secret");
+    for field in ["data", "binaryData"] {
+        let Some(m) = obj.get(field).and_then(Value::as_object) else {
+            continue;
+        };
+        let encoded = field == "binaryData" || secret;
+        for v in m.values().filter_map(Value::as_str) {
+            total += if encoded { v.len() / 4 * 3 } else { v.len() };
+        }
+    }
+    if total > MAX_DATA_BYTES {
+        causes.push(Cause {
+            reason: "FieldValueTooLong".to_string(),
+            message: format!("Too long: must have at most {MAX_DATA_BYTES} bytes"),
+            // The apiserver names the whole ConfigMap (`[]`), a Secret's data.
+            field: if secret { "data" } else { "[]" }.to_string(),
+        });
+    }
+}
+
 pub fn check_data_keys(obj: &Value, causes: &mut Vec<Cause>) {
     for field in ["data", "binaryData", "stringData"] {
         let Some(m) = obj.get(field).and_then(Value::as_object) else {
