@@ -2,7 +2,9 @@
 //! kubectl and kustomize read manifests (go-yaml v3, then JSON): plain
 //! scalars resolved as [`super::scalars`] describes, quoted ones kept as
 //! strings, merge keys (`<<: *anchor`) applied, tags dropped (`!!str`
-//! keeps a plain scalar a string), scalar keys (`80:`, `true:`) as strings.
+//! keeps a plain scalar a string), scalar keys (`80:`, `true:`) as strings
+//! as kubectl writes them (kustomize's dialects refuse them, as kustomize
+//! cannot make JSON of them).
 
 use super::scalars::{Dialect, resolve_plain};
 use crate::yaml::{Budget, LimitError, MAX_DEPTH};
@@ -564,12 +566,16 @@ mod tests {
 
     #[test]
     fn applies_merge_keys_and_stringifies_scalar_keys() {
-        let v = load_k(
-            "base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\nports: {80: http, true: t, ~: n}\n",
-        )
-        .unwrap();
+        let v = load_k("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n").unwrap();
         assert_eq!(v["x"], json!({"a": 1, "b": 3}));
+        let ports = "ports: {80: http, true: t, ~: n}\n";
+        // kubectl (sigs.k8s.io/yaml) writes scalar keys out as strings;
+        // kustomize (kyaml, then JSON) refuses a key that is not a string.
+        let v = load(ports, Dialect::Kubectl).unwrap();
         assert_eq!(v["ports"], json!({"80": "http", "true": "t", "null": "n"}));
+        assert!(
+            matches!(load_k(ports), Err(LoadError::Invalid(m)) if m.contains("the mapping key 80 on line 1"))
+        );
         let v = load_k("a: &a {k: 1}\nb: &b {k: 2, l: 2}\nc: {<<: [*a, *b], m: 3}\n").unwrap();
         assert_eq!(v["c"], json!({"m": 3, "k": 1, "l": 2}));
     }
