@@ -12,6 +12,15 @@ use kube::api::{Patch, PatchParams};
 use serde_json::json;
 use tether::engine::SyncOptions;
 
+/// The names of the resources a diff would change.
+fn changed(diff: &tether::engine::AppDiff) -> Vec<&str> {
+    diff.resources
+        .iter()
+        .filter(|r| r.change != "none")
+        .map(|r| r.name.as_str())
+        .collect()
+}
+
 /// Twelve ConfigMaps added to the web app.
 fn many(level: &str) -> String {
     (0..12)
@@ -60,13 +69,8 @@ async fn a_diff_after_a_sync_dry_runs_only_what_changed() {
     let engine = env.quick_engine();
     let patches = faults.requests("configmaps", "patch");
     let diff = engine.diff("web", None).await.unwrap();
-    let changed: Vec<&str> = diff
-        .resources
-        .iter()
-        .filter(|r| r.change != "none")
-        .map(|r| r.name.as_str())
-        .collect();
-    assert_eq!(changed, vec!["many-0"]);
+    let names = changed(&diff);
+    assert_eq!(names, vec!["many-0"]);
     assert_eq!(faults.requests("configmaps", "patch") - patches, 1);
 
     // Sync it; then someone else edits a field tether owns on another
@@ -82,12 +86,7 @@ async fn a_diff_after_a_sync_dry_runs_only_what_changed() {
     .unwrap();
     let patches = faults.requests("configmaps", "patch");
     let diff = engine.diff("web", None).await.unwrap();
-    let changed: Vec<&str> = diff
-        .resources
-        .iter()
-        .filter(|r| r.change != "none")
-        .map(|r| r.name.as_str())
-        .collect();
-    assert_eq!(changed, vec!["many-5"]);
+    let names = changed(&diff);
+    assert_eq!(names, vec!["many-5"]);
     assert_eq!(faults.requests("configmaps", "patch") - patches, 1);
 }
