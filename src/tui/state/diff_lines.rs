@@ -61,6 +61,44 @@ pub enum UnifiedKind {
     Removed,
 }
 
+/// A unified diff of a confirmation dialog (revert, promote): parsed
+/// into marked lines and highlighted once, when it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HighlightedDiff {
+    /// The diff as marked lines.
+    pub lines: Unified,
+    /// Each line's text highlighted.
+    pub highlighted: super::diff_state::Highlighted,
+}
+
+impl HighlightedDiff {
+    /// `diff` parsed and highlighted with `theme`.
+    pub fn new(diff: &str, theme: &str) -> HighlightedDiff {
+        let lines = unified(diff);
+        let highlighted = Self::highlight(&lines, theme);
+        HighlightedDiff { lines, highlighted }
+    }
+
+    /// Highlights again after a theme change.
+    pub fn rehighlight(&mut self, theme: &str) {
+        self.highlighted = Self::highlight(&self.lines, theme);
+    }
+
+    /// How many lines the diff has.
+    pub fn len(&self) -> usize {
+        self.lines.lines.len()
+    }
+
+    /// Whether the diff has no line.
+    pub fn is_empty(&self) -> bool {
+        self.lines.lines.is_empty()
+    }
+
+    fn highlight(lines: &Unified, theme: &str) -> super::diff_state::Highlighted {
+        crate::tui::highlight::yaml(lines.lines.iter().map(|(_, t)| t.as_str()), theme)
+    }
+}
+
 /// A diff as marked lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Unified {

@@ -3,11 +3,9 @@
 //! diff and the manifest diff, parsed and highlighted once when it
 //! arrives, and the gates) and how far it is scrolled.
 
-use super::diff_lines::{Unified, unified};
-use super::diff_state::Highlighted;
+use super::diff_lines::HighlightedDiff;
 use super::views::Loadable;
 use crate::engine::{GateState, Promotion};
-use crate::tui::highlight;
 use std::sync::Arc;
 
 /// The preview, ready to draw.
@@ -15,10 +13,8 @@ use std::sync::Arc;
 pub struct PromotePreview {
     /// The engine's dry-run.
     pub promotion: Arc<Promotion>,
-    /// The file diff, then the manifest diff, as marked lines.
-    pub lines: Unified,
-    /// Each line's text highlighted.
-    pub highlighted: Highlighted,
+    /// The file diff, then the manifest diff.
+    pub diff: HighlightedDiff,
 }
 
 /// A promotion being confirmed.
@@ -53,12 +49,9 @@ impl PromoteState {
     /// Takes the engine's dry-run.
     pub fn set_preview(&mut self, promotion: Arc<Promotion>, theme: &str) {
         let text = format!("{}{}", promotion.file_diff(), promotion.manifest_diff());
-        let lines = unified(&text);
-        let highlighted = highlight::yaml(lines.lines.iter().map(|(_, t)| t.as_str()), theme);
         self.preview = Loadable::Ready(PromotePreview {
             promotion,
-            lines,
-            highlighted,
+            diff: HighlightedDiff::new(&text, theme),
         });
         self.scroll = 0;
     }
@@ -66,7 +59,7 @@ impl PromoteState {
     /// Highlights again after a theme change.
     pub fn rehighlight(&mut self, theme: &str) {
         if let Loadable::Ready(p) = &mut self.preview {
-            p.highlighted = highlight::yaml(p.lines.lines.iter().map(|(_, t)| t.as_str()), theme);
+            p.diff.rehighlight(theme);
         }
     }
 
@@ -81,7 +74,7 @@ impl PromoteState {
     /// Scrolls the diff by `delta` lines.
     pub fn scroll_by(&mut self, delta: isize) {
         let len = match &self.preview {
-            Loadable::Ready(p) => p.lines.lines.len(),
+            Loadable::Ready(p) => p.diff.len(),
             _ => 0,
         };
         self.scroll = self

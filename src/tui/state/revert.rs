@@ -2,21 +2,17 @@
 //! preview of the revert (a unified diff, parsed and highlighted once when
 //! it arrives) and how far it is scrolled.
 
-use super::diff_lines::{Unified, unified};
-use super::diff_state::Highlighted;
+use super::diff_lines::HighlightedDiff;
 use super::history::same_revision;
 use super::views::Loadable;
-use crate::tui::highlight;
 
 /// The preview, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevertPreview {
     /// The commit the engine would revert (full id).
     pub commit: String,
-    /// The diff as marked lines.
-    pub lines: Unified,
-    /// Each line's text highlighted.
-    pub highlighted: Highlighted,
+    /// The diff the revert commits.
+    pub diff: HighlightedDiff,
 }
 
 /// A revert being confirmed.
@@ -57,12 +53,9 @@ impl RevertState {
 
     /// Takes the engine's preview: the diff a revert of `commit` commits.
     pub fn set_preview(&mut self, commit: String, diff: &str, theme: &str) {
-        let lines = unified(diff);
-        let highlighted = highlight::yaml(lines.lines.iter().map(|(_, t)| t.as_str()), theme);
         self.preview = Loadable::Ready(RevertPreview {
             commit,
-            lines,
-            highlighted,
+            diff: HighlightedDiff::new(diff, theme),
         });
         self.scroll = 0;
     }
@@ -70,7 +63,7 @@ impl RevertState {
     /// Highlights again after a theme change.
     pub fn rehighlight(&mut self, theme: &str) {
         if let Loadable::Ready(p) = &mut self.preview {
-            p.highlighted = highlight::yaml(p.lines.lines.iter().map(|(_, t)| t.as_str()), theme);
+            p.diff.rehighlight(theme);
         }
     }
 
@@ -85,7 +78,7 @@ impl RevertState {
     /// Scrolls the diff by `delta` lines.
     pub fn scroll_by(&mut self, delta: isize) {
         let len = match &self.preview {
-            Loadable::Ready(p) => p.lines.lines.len(),
+            Loadable::Ready(p) => p.diff.len(),
             _ => 0,
         };
         let last = len.saturating_sub(1);

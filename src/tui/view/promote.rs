@@ -44,7 +44,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &PromoteState) {
     let (body_lines, hint) = match &state.preview {
         Loadable::Ready(preview) => {
             let height = usize::from(body.height);
-            let total = preview.lines.lines.len();
+            let total = preview.diff.len();
             let shown = (state.scroll + height).min(total);
             let scroll = first_key(app, KeyContext::Dialog, Action::ScrollDown);
             let back = first_key(app, KeyContext::Dialog, Action::ScrollUp);
@@ -59,8 +59,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &PromoteState) {
             );
             let lines = unified_lines(
                 app,
-                &preview.lines,
-                &preview.highlighted,
+                &preview.diff.lines,
+                &preview.diff.highlighted,
                 state.scroll,
                 height,
             );

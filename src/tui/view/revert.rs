@@ -64,12 +64,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &RevertState) {
             let height = usize::from(body.height);
             let lines = unified_lines(
                 app,
-                &preview.lines,
-                &preview.highlighted,
+                &preview.diff.lines,
+                &preview.diff.highlighted,
                 state.scroll,
                 height,
             );
-            let lines = if preview.lines.lines.is_empty() {
+            let lines = if preview.diff.is_empty() {
                 vec![Line::from(Span::styled(
                     "the revert changes nothing",
                     theme.style("status_line"),
@@ -77,7 +77,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &RevertState) {
             } else {
                 lines
             };
-            let total = preview.lines.lines.len();
+            let total = preview.diff.len();
             let shown = (state.scroll + height).min(total);
             let scroll = first_key(app, KeyContext::Dialog, Action::ScrollDown);
             let back = first_key(app, KeyContext::Dialog, Action::ScrollUp);
