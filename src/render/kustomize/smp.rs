@@ -98,13 +98,19 @@ struct Walker<'a> {
 /// a comment follows on its line and that holds a list or a mapping.
 fn commented_collection(text: Option<&Value>) -> Option<String> {
     let text = text?;
-    let keys = text
-        .get(crate::render::convert::COMMENTED_KEYS)?
-        .as_array()?;
-    keys.iter()
-        .filter_map(Value::as_str)
+    commented_keys(text)
         .find(|k| text.get(*k).is_some_and(|v| v.is_object() || v.is_array()))
         .map(str::to_string)
+}
+
+/// The keys of the patch mapping `text` that a comment follows on their
+/// line (as the reader noted them).
+fn commented_keys(text: &Value) -> impl Iterator<Item = &str> {
+    text.get(crate::render::convert::COMMENTED_KEYS)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
 }
 
 /// A key of the patch mapping `text` that a comment follows on its line,
@@ -112,9 +118,6 @@ fn commented_collection(text: Option<&Value>) -> Option<String> {
 /// (kyaml then writes `{}` after the comment and cannot read it back).
 fn emptied_commented(text: Option<&Value>, node: &Value) -> Option<String> {
     let text = text?;
-    let keys = text
-        .get(crate::render::convert::COMMENTED_KEYS)?
-        .as_array()?;
     let filled = |v: &Value| match v {
         Value::Object(m) => !m.is_empty(),
         Value::Array(a) => !a.is_empty(),
@@ -125,8 +128,7 @@ fn emptied_commented(text: Option<&Value>, node: &Value) -> Option<String> {
         Value::Array(a) => a.is_empty(),
         _ => false,
     };
-    keys.iter()
-        .filter_map(Value::as_str)
+    commented_keys(text)
         .find(|k| text.get(*k).is_some_and(filled) && node.get(*k).is_some_and(empty))
         .map(str::to_string)
 }
