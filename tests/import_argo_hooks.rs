@@ -518,3 +518,52 @@ async fn a_failed_automated_sync_is_retried_as_sync_policy_retry_says() {
         row.message
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hooks_are_reported_as_progress_steps_in_their_place() {
+    let env = Env::new().await;
+    env.commit(
+        &[
+            file("clusters/test/app.yaml", APPLICATION),
+            file("apps/hooked/settings.yaml", &config_map("settings", "")),
+            file(
+                "apps/hooked/before.yaml",
+                &config_map("before", "argocd.argoproj.io/hook: PreSync"),
+            ),
+            file(
+                "apps/hooked/after.yaml",
+                &config_map("after", "argocd.argoproj.io/hook: PostSync"),
+            ),
+        ],
+        "an Argo CD app with a PreSync and a PostSync hook",
+    );
+    std::fs::write(
+        &env.config,
+        format!(
+            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
+            env.context
+        ),
+    )
+    .unwrap();
+    let out = tether(&env, &["sync", APP, "-o", "json", "--progress"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let applied = |name: &str| {
+        lines
+            .iter()
+            .position(|l| l["event"] == "applied" && l["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not reported in {lines:#?}"))
+    };
+    let (before, settings, after) = (applied("before"), applied("settings"), applied("after"));
+    assert_eq!(lines[before]["action"], "PreSync hook");
+    assert_eq!(lines[after]["action"], "PostSync hook");
+    assert!(before < settings && settings < after, "{lines:#?}");
+    assert!(lines[after]["elapsed_ms"].as_u64() >= lines[before]["elapsed_ms"].as_u64());
+}

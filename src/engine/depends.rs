@@ -104,7 +104,11 @@ impl Engine {
         let timeout = self.options.dependency_timeout;
         let deadline = Instant::now() + timeout;
         let mut last: Option<String> = None;
-        let reporter = super::sync_progress::SyncReporter::new(&app.name, progress);
+        let reporter = super::sync_progress::SyncReporter::since(
+            &app.name,
+            progress,
+            std::time::Instant::now(),
+        );
         loop {
             let Some(wait) = self.dependency_wait(app).await else {
                 return Ok(());

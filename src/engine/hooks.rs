@@ -18,6 +18,7 @@
 use super::EngineError;
 use super::order::kind_rank;
 use super::sync::{ResourceResult, SyncMode};
+use super::sync_progress::{SyncReporter, SyncStep};
 use crate::argocd::app::object_policy;
 use crate::cluster::{ClusterClient, ClusterError, gvk_of};
 use crate::health;
@@ -235,8 +236,15 @@ pub(crate) async fn run_phase(
     mode: &SyncMode,
     results: &mut Vec<ResourceResult>,
 ) -> Result<(), EngineError> {
+    // Each hook is reported as it is created, as the sync's objects are.
+    let reporter = SyncReporter::since(&app.name, mode.progress.as_ref(), mode.started);
     for hook in in_phase(hooks, phase, wave) {
-        if let Some(started) = start_hook(app, client, &hook, phase, mode, results).await? {
+        let before = results.len();
+        let started = start_hook(app, client, &hook, phase, mode, results).await?;
+        for result in &results[before..] {
+            reporter.send(SyncStep::Applied(result.clone()));
+        }
+        if let Some(started) = started {
             finish_hook(app, client, started, mode).await?;
         }
     }

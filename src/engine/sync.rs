@@ -112,6 +112,8 @@ pub struct SyncMode {
     pub progress: Option<tokio::sync::broadcast::Sender<super::EngineEvent>>,
     /// Admission policies checked before anything is applied.
     pub policies: Option<Arc<PolicySet>>,
+    /// When the sync started (the progress steps' elapsed time).
+    pub started: std::time::Instant,
 }
 
 impl Default for SyncMode {
@@ -124,6 +126,7 @@ impl Default for SyncMode {
             apply_concurrency: DEFAULT_APPLY_CONCURRENCY,
             progress: None,
             policies: None,
+            started: std::time::Instant::now(),
         }
     }
 }
@@ -215,7 +218,7 @@ async fn run(
         })?;
     let hooks = &Hooks::new(&desired.hooks, &desired.revision);
     let mut resources = Vec::with_capacity(desired.objects.len());
-    let reporter = SyncReporter::new(&app.name, mode.progress.as_ref());
+    let reporter = SyncReporter::since(&app.name, mode.progress.as_ref(), mode.started);
     // As Argo CD, the namespace CreateNamespace=true creates exists before
     // the PreSync hooks run.
     let (early, rest): (Vec<Value>, Vec<Value>) = desired

@@ -150,12 +150,16 @@ pub(crate) struct SyncReporter<'a> {
 }
 
 impl<'a> SyncReporter<'a> {
-    /// A reporter for a sync of `app` starting now.
-    pub(crate) fn new(app: &'a str, channel: Option<&'a broadcast::Sender<EngineEvent>>) -> Self {
+    /// A reporter for a sync of `app` that started at `started`.
+    pub(crate) fn since(
+        app: &'a str,
+        channel: Option<&'a broadcast::Sender<EngineEvent>>,
+        started: Instant,
+    ) -> Self {
         SyncReporter {
             app,
             channel,
-            started: Instant::now(),
+            started,
         }
     }
 
