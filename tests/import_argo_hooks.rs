@@ -122,14 +122,7 @@ async fn hooks_prune_false_and_ignore_extraneous_as_argo_cd() {
         ],
         "an Argo CD app with hooks",
     );
-    std::fs::write(
-        &env.config,
-        format!(
-            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
-            env.context
-        ),
-    )
-    .unwrap();
+    env.manage_imports("clusters/test");
 
     let report = ok(&tether(&env, &["sync", APP, "-o", "json"]));
     let actions: Vec<String> = report["resources"]
@@ -315,14 +308,7 @@ async fn generate_name_hooks_and_sync_hooks_in_kind_order() {
         ],
         "generateName hooks and a Sync hook per kind",
     );
-    std::fs::write(
-        &env.config,
-        format!(
-            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
-            env.context
-        ),
-    )
-    .unwrap();
+    env.manage_imports("clusters/test");
     let out = tether(&env, &["manifests", APP]);
     assert!(
         out.status.success(),
@@ -411,14 +397,7 @@ async fn automated_prune_never_empties_an_app_without_allow_empty() {
         ],
         "an automated app",
     );
-    std::fs::write(
-        &env.config,
-        format!(
-            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
-            env.context
-        ),
-    )
-    .unwrap();
+    env.manage_imports("clusters/test");
     let handle = imported_engine(&env).spawn(std::time::Duration::from_millis(300));
     let mut snapshots = handle.snapshots.clone();
     let mut wait_for = async |what: &str, ok: &dyn Fn(&Value) -> bool| {
@@ -489,14 +468,7 @@ async fn a_failed_automated_sync_is_retried_as_sync_policy_retry_says() {
         ],
         "an automated app whose PreSync hook cannot run",
     );
-    std::fs::write(
-        &env.config,
-        format!(
-            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
-            env.context
-        ),
-    )
-    .unwrap();
+    env.manage_imports("clusters/test");
     let handle = imported_engine(&env).spawn(std::time::Duration::from_millis(200));
     // The first attempt, one retry a second later, then no more (tether's
     // own backoff would wait 5 s before its first retry).
@@ -537,14 +509,7 @@ async fn hooks_are_reported_as_progress_steps_in_their_place() {
         ],
         "an Argo CD app with a PreSync and a PostSync hook",
     );
-    std::fs::write(
-        &env.config,
-        format!(
-            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
-            env.context
-        ),
-    )
-    .unwrap();
+    env.manage_imports("clusters/test");
     let out = tether(&env, &["sync", APP, "-o", "json", "--progress"]);
     assert!(
         out.status.success(),

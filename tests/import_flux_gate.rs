@@ -156,14 +156,7 @@ async fn flux_kustomizations_wait_gate_and_skip_as_kustomize_controller() {
         ],
         "Flux Kustomizations with health gates",
     );
-    std::fs::write(
-        &env.config,
-        format!(
-            "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: clusters/test, context: {}, manage: true}}\n",
-            env.context
-        ),
-    )
-    .unwrap();
+    env.manage_imports("clusters/test");
 
     // dependsOn: apps waits for infra's Ready.
     let apps = status(&env, APPS);

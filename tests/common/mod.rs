@@ -96,6 +96,19 @@ pub fn signature(time: i64) -> Signature {
 }
 
 impl Env {
+    /// Makes tether.yaml import the Argo CD / Flux objects under `path`
+    /// of the checkout (its remote URL mapped to it) and manage them.
+    pub fn manage_imports(&self, path: &str) {
+        std::fs::write(
+            &self.config,
+            format!(
+                "repos:\n  - {{url: https://github.com/acme/gitops.git, path: ./gitops}}\nimport:\n  - {{repo: ./gitops, path: {path}, context: {}, manage: true}}\n",
+                self.context
+            ),
+        )
+        .unwrap();
+    }
+
     /// A fresh simulated cluster.
     pub async fn new() -> Env {
         Self::with_pod_ready_delay(Duration::from_millis(200)).await
