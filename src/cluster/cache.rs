@@ -220,16 +220,20 @@ impl LiveCache {
         let config = watcher::Config::default().timeout(seconds);
         let client = self.client.clone();
         let (api, config, keep) = match scope {
-            WatchScope::All => (Api::all_with(client, &resource), config, Keep::Object),
+            WatchScope::All => (
+                Api::all_with(client, &resource),
+                config,
+                (Keep::Object, None),
+            ),
             WatchScope::Namespace(ns) => (
                 Api::namespaced_with(client, ns, &resource),
                 config,
-                Keep::Object,
+                (Keep::Object, None),
             ),
             WatchScope::Labelled(key) => (
                 Api::<DynamicObject>::all_with(client, &resource),
                 config.labels(key),
-                Keep::Metadata,
+                (Keep::Metadata, Some(key.clone())),
             ),
         };
         KindCache::watch(

@@ -286,8 +286,10 @@ impl ClusterClient {
             _ => WatchScope::All,
         };
         let cache = self.cache.ready(gvk, &kind.resource, &scope).await?;
+        let indexed = label.and_then(|(_, value)| cache.labelled(value));
         Ok(CachedObjects {
-            objects: cache.list(None, |o| label.is_none_or(|l| has_label(o, l))),
+            objects: indexed
+                .unwrap_or_else(|| cache.list(None, |o| label.is_none_or(|l| has_label(o, l)))),
             complete: cache.is_complete(),
         })
     }

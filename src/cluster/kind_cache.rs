@@ -1,11 +1,13 @@
 //! The store of one watch: the objects of one kind in one
 //! [`WatchScope`](super::WatchScope), fed by a kube-runtime watcher.
 //! Objects are converted to JSON once per change, with managedFields
-//! dropped on the way in (and everything but apiVersion, kind and
-//! metadata for a metadata-only store), so a read is an `Arc` clone. The
-//! watcher survives watch expiry (410 → relist) and disconnects
-//! (backoff); the store knows whether it is complete and bumps the
-//! cluster's change counter on every event.
+//! dropped on the way in. A whole-object store keeps each object as its
+//! compact JSON text (about a tenth of the memory of a parsed value; a
+//! read parses it); a metadata-only store keeps apiVersion, kind and the
+//! metadata parsed, as prune reads all of them, so a read is an `Arc`
+//! clone. The watcher survives watch expiry (410 → relist) and
+//! disconnects (backoff); the store knows whether it is complete and
+//! bumps the cluster's change counter on every event.
 
 use super::timing::WatchBackoff;
 use futures::StreamExt;
@@ -14,7 +16,7 @@ use kube::core::ApiResource;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::watch;
 
@@ -31,9 +33,83 @@ pub(super) struct KindState {
 
 #[derive(Default)]
 struct Objects {
-    current: HashMap<ObjectKey, Arc<Value>>,
+    current: Store,
     /// A relist in progress: replaces `current` when complete.
-    relisting: Option<HashMap<ObjectKey, Arc<Value>>>,
+    relisting: Option<Store>,
+    /// The label whose values index the store: the key a tracking watch
+    /// selects by, so the objects of one app are found without reading
+    /// every tracked object of the cluster.
+    index_key: Option<String>,
+}
+
+/// The objects of a store, and their keys by the index label's value.
+#[derive(Default)]
+struct Store {
+    objects: HashMap<ObjectKey, Stored>,
+    by_label: HashMap<String, HashSet<ObjectKey>>,
+}
+
+impl Store {
+    fn insert(&mut self, key: ObjectKey, value: Value, keep: Keep, index_key: Option<&str>) {
+        self.remove(&key, index_key);
+        if let Some(label) = index_key.and_then(|k| label_of(&value, k)) {
+            self.by_label.entry(label).or_default().insert(key.clone());
+        }
+        self.objects.insert(key, Stored::new(value, keep));
+    }
+
+    fn remove(&mut self, key: &ObjectKey, index_key: Option<&str>) {
+        let Some(old) = self.objects.remove(key) else {
+            return;
+        };
+        if let Some(label) = index_key.and_then(|k| old.value().and_then(|v| label_of(&v, k)))
+            && let Some(keys) = self.by_label.get_mut(&label)
+        {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.by_label.remove(&label);
+            }
+        }
+    }
+}
+
+/// The value of label `key` of an object.
+fn label_of(object: &Value, key: &str) -> Option<String> {
+    object
+        .pointer("/metadata/labels")?
+        .get(key)?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// One object as a store holds it.
+enum Stored {
+    /// A whole object as compact JSON text: a parsed value of a small
+    /// object costs ten times its text (a map, a `String` and a bucket
+    /// per field), and a cluster's objects are read far less often than
+    /// they are held.
+    Text(Box<str>),
+    /// A metadata-only object, parsed: prune and status read every one.
+    Parsed(Arc<Value>),
+}
+
+impl Stored {
+    fn new(value: Value, keep: Keep) -> Self {
+        match keep {
+            Keep::Object => Stored::Text(value.to_string().into_boxed_str()),
+            Keep::Metadata => Stored::Parsed(Arc::new(value)),
+        }
+    }
+
+    /// The object (parsed anew from its text for a whole-object store);
+    /// None only if the text no longer parses, which JSON written by
+    /// serde_json always does.
+    fn value(&self) -> Option<Arc<Value>> {
+        match self {
+            Stored::Text(text) => serde_json::from_str(text).ok().map(Arc::new),
+            Stored::Parsed(value) => Some(value.clone()),
+        }
+    }
 }
 
 /// What a store keeps of each object.
@@ -65,13 +141,17 @@ impl Drop for KindCache {
     }
 }
 
-/// An object as the cache keeps it: JSON with apiVersion and kind, without
-/// managedFields (and only its metadata with [`Keep::Metadata`]).
-fn entry(object: &DynamicObject, resource: &ApiResource, keep: Keep) -> (ObjectKey, Arc<Value>) {
-    let key = (
+fn key_of(object: &DynamicObject) -> ObjectKey {
+    (
         object.metadata.namespace.clone().unwrap_or_default(),
         object.metadata.name.clone().unwrap_or_default(),
-    );
+    )
+}
+
+/// An object as the cache keeps it: JSON with apiVersion and kind, without
+/// managedFields (and only its metadata with [`Keep::Metadata`]).
+fn entry(object: &DynamicObject, resource: &ApiResource, keep: Keep) -> (ObjectKey, Value) {
+    let key = key_of(object);
     let mut value = match keep {
         Keep::Object => serde_json::to_value(object).unwrap_or(Value::Null),
         Keep::Metadata => {
@@ -93,18 +173,19 @@ fn entry(object: &DynamicObject, resource: &ApiResource, keep: Keep) -> (ObjectK
             meta.remove("managedFields");
         }
     }
-    (key, Arc::new(value))
+    (key, value)
 }
 
 impl Objects {
     fn apply(&mut self, event: &Event<DynamicObject>, resource: &ApiResource, keep: Keep) {
+        let index_key = self.index_key.as_deref();
         match event {
-            Event::Init => self.relisting = Some(HashMap::new()),
+            Event::Init => self.relisting = Some(Store::default()),
             Event::InitApply(object) => {
                 let (key, value) = entry(object, resource, keep);
                 self.relisting
-                    .get_or_insert_with(HashMap::new)
-                    .insert(key, value);
+                    .get_or_insert_with(Store::default)
+                    .insert(key, value, keep, index_key);
             }
             Event::InitDone => {
                 if let Some(fresh) = self.relisting.take() {
@@ -113,12 +194,9 @@ impl Objects {
             }
             Event::Apply(object) => {
                 let (key, value) = entry(object, resource, keep);
-                self.current.insert(key, value);
+                self.current.insert(key, value, keep, index_key);
             }
-            Event::Delete(object) => {
-                let (key, _) = entry(object, resource, keep);
-                self.current.remove(&key);
-            }
+            Event::Delete(object) => self.current.remove(&key_of(object), index_key),
         }
     }
 }
@@ -142,16 +220,20 @@ impl KindCache {
     }
 
     /// A cache fed by a watch of `api` (with `config`), keeping `keep` of
-    /// each object and bumping `changes` on every event.
+    /// each object, indexed by the values of label `index_key` when given,
+    /// and bumping `changes` on every event.
     pub(super) fn watch(
         api: Api<DynamicObject>,
         config: watcher::Config,
         backoff: WatchBackoff,
         resource: ApiResource,
-        keep: Keep,
+        (keep, index_key): (Keep, Option<String>),
         changes: watch::Sender<u64>,
     ) -> Self {
-        let objects = Arc::new(RwLock::new(Objects::default()));
+        let objects = Arc::new(RwLock::new(Objects {
+            index_key,
+            ..Objects::default()
+        }));
         let state = Arc::new(Mutex::new(KindState::default()));
         let stream = watcher::watcher(api, config).backoff(backoff);
         let (task_objects, task_state) = (objects.clone(), state.clone());
@@ -198,7 +280,22 @@ impl KindCache {
     pub fn get(&self, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
         let objects = self.objects.read().ok()?;
         let key = (namespace.unwrap_or_default().to_string(), name.to_string());
-        objects.current.get(&key).cloned()
+        objects.current.objects.get(&key)?.value()
+    }
+
+    /// The objects whose index label (the label key the watch selects by)
+    /// is `value`; None when the store has no index.
+    pub fn labelled(&self, value: &str) -> Option<Vec<Arc<Value>>> {
+        let objects = self.objects.read().ok()?;
+        objects.index_key.as_ref()?;
+        let store = &objects.current;
+        let keys = store.by_label.get(value);
+        Some(
+            keys.into_iter()
+                .flatten()
+                .filter_map(|key| store.objects.get(key)?.value())
+                .collect(),
+        )
     }
 
     /// Every object (in `namespace` when given) passing `filter`.
@@ -212,16 +309,20 @@ impl KindCache {
         };
         objects
             .current
+            .objects
             .iter()
             .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
-            .filter(|(_, v)| filter(v))
-            .map(|(_, v)| v.clone())
+            .filter_map(|(_, stored)| stored.value())
+            .filter(|v| filter(v))
             .collect()
     }
 
     /// Number of cached objects.
     pub fn len(&self) -> usize {
-        self.objects.read().map(|o| o.current.len()).unwrap_or(0)
+        self.objects
+            .read()
+            .map(|o| o.current.objects.len())
+            .unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -282,5 +383,70 @@ mod tests {
         assert!(kept["metadata"].get("managedFields").is_none());
         let (_, whole) = entry(&object, &resource, Keep::Object);
         assert_eq!(whole["data"]["big"], "value");
+    }
+
+    fn labelled_map(name: &str, app: Option<&str>) -> DynamicObject {
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": "ns",
+                "labels": app.map(|a| serde_json::json!({"tether.dev/app": a}))},
+        }))
+        .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn names(objects: &[Arc<Value>]) -> Vec<String> {
+        let mut names: Vec<String> = objects
+            .iter()
+            .filter_map(|o| o.pointer("/metadata/name")?.as_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_tracking_store_finds_an_apps_objects_by_its_label_through_changes_and_relists() {
+        let resource = ApiResource::erase::<k8s_openapi::api::core::v1::ConfigMap>(&());
+        let mut objects = Objects {
+            index_key: Some("tether.dev/app".to_string()),
+            ..Objects::default()
+        };
+        for event in [
+            Event::Apply(labelled_map("a", Some("web"))),
+            Event::Apply(labelled_map("b", Some("web"))),
+            Event::Apply(labelled_map("c", Some("db"))),
+            // Relabelled: leaves web for db.
+            Event::Apply(labelled_map("b", Some("db"))),
+            Event::Delete(labelled_map("c", Some("db"))),
+        ] {
+            objects.apply(&event, &resource, Keep::Metadata);
+        }
+        let cache = KindCache {
+            objects: Arc::new(RwLock::new(objects)),
+            state: Arc::new(Mutex::new(KindState::default())),
+            task: None,
+        };
+        assert_eq!(names(&cache.labelled("web").unwrap_or_default()), ["a"]);
+        assert_eq!(names(&cache.labelled("db").unwrap_or_default()), ["b"]);
+        assert_eq!(cache.labelled("gone"), Some(Vec::new()));
+        // A relist replaces the index with the fresh list's.
+        if let Ok(mut store) = cache.objects.write() {
+            for event in [
+                Event::Init,
+                Event::InitApply(labelled_map("d", Some("web"))),
+                Event::InitDone,
+            ] {
+                store.apply(&event, &resource, Keep::Metadata);
+            }
+        }
+        assert_eq!(names(&cache.labelled("web").unwrap_or_default()), ["d"]);
+        assert_eq!(cache.labelled("db"), Some(Vec::new()));
+        // A store without an index says so.
+        let plain = KindCache::from_objects(resource, vec![labelled_map("e", Some("web"))]);
+        assert_eq!(plain.labelled("web"), None);
+        assert_eq!(
+            names(&plain.list(Some("ns"), |_| true)),
+            ["e"],
+            "a whole-object store reads its text back"
+        );
     }
 }

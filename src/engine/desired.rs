@@ -32,9 +32,45 @@ pub struct Desired {
 
 /// Rendered desired states by app, reused while the app's revision
 /// resolves to the same commit: a refresh re-renders only what moved.
+/// The objects are held as compact JSON text and parsed on each read: a
+/// parsed object costs about ten times its text, and parsing it again
+/// costs about what the copy a read used to make did.
 #[derive(Default)]
 pub struct DesiredCache {
-    entries: Mutex<HashMap<String, Desired>>,
+    entries: Mutex<HashMap<String, CachedDesired>>,
+}
+
+/// A [`Desired`] as the cache holds it (a clone shares the text).
+#[derive(Clone)]
+struct CachedDesired {
+    revision: String,
+    /// The objects as one JSON array.
+    objects: Arc<str>,
+    secrets: Arc<SecretStrings>,
+    hooks: Vec<Value>,
+    warnings: Vec<String>,
+}
+
+impl CachedDesired {
+    fn new(desired: &Desired) -> Option<Self> {
+        Some(Self {
+            revision: desired.revision.clone(),
+            objects: serde_json::to_string(&desired.objects).ok()?.into(),
+            secrets: desired.secrets.clone(),
+            hooks: desired.hooks.clone(),
+            warnings: desired.warnings.clone(),
+        })
+    }
+
+    fn desired(&self) -> Option<Desired> {
+        Some(Desired {
+            revision: self.revision.clone(),
+            objects: serde_json::from_str(&self.objects).ok()?,
+            secrets: self.secrets.clone(),
+            hooks: self.hooks.clone(),
+            warnings: self.warnings.clone(),
+        })
+    }
 }
 
 impl DesiredCache {
@@ -50,15 +86,21 @@ impl DesiredCache {
         let resolved = repo
             .resolve(&app.source.revision)
             .map_err(|e| source_error(app, &e))?;
-        if let Ok(entries) = self.entries.lock()
-            && let Some(cached) = entries.get(&app.name)
-            && cached.revision == resolved.id
-        {
-            return Ok(cached.clone());
+        // Parsed outside the lock: other apps' reads do not wait for it.
+        let cached = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|entries| entries.get(&app.name).cloned())
+            .filter(|cached| cached.revision == resolved.id);
+        if let Some(desired) = cached.and_then(|c| c.desired()) {
+            return Ok(desired);
         }
         let desired = render_at(app, &repo, &Revision::Git(resolved.id.clone()), resolved.id)?;
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(app.name.clone(), desired.clone());
+        if let Some(cached) = CachedDesired::new(&desired)
+            && let Ok(mut entries) = self.entries.lock()
+        {
+            entries.insert(app.name.clone(), cached);
         }
         Ok(desired)
     }

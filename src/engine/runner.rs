@@ -325,7 +325,17 @@ impl Engine {
             .apps
             .iter()
             .filter(|a| !live.twins.contains(&a.reference()));
-        let mut rows = futures::future::join_all(own.map(|a| self.own_status(a))).await;
+        // A few apps per cluster at a time: each holds its rendered
+        // objects while it waits for its cluster, and 5,000 apps started
+        // at once all rendered before the first compare. Per cluster, so
+        // an unreachable one holds up only its own apps.
+        let gates = ClusterGates::default();
+        let mut rows = futures::future::join_all(own.map(|a| async {
+            let gate = gates.of(a.destination.context.as_deref());
+            let _permit = gate.acquire().await;
+            self.own_status(a).await
+        }))
+        .await;
         rows.extend(live.apps.iter().filter_map(|a| self.live_row(a)));
         super::depends::mark_all_waiting(&self.apps, &mut rows);
         rows
@@ -508,9 +518,26 @@ impl Engine {
     /// reviews, kept for a while). Apps whose cluster cannot be reached
     /// are left alone.
     pub async fn fill_denials(&self, statuses: &mut [AppStatus]) {
+        // By reference once, not a search of every app per row.
+        let live = self.live_state();
+        let listed: HashMap<String, &AppSpec> = self
+            .apps
+            .iter()
+            .filter(|a| !live.twins.contains(&a.reference()))
+            .chain(live.apps.iter())
+            .map(|a| (a.reference(), a))
+            .collect();
         for status in statuses.iter_mut() {
-            let Ok(spec) = self.app(status.key()) else {
-                continue;
+            let found;
+            let spec: &AppSpec = match listed.get(status.key()) {
+                Some(spec) => spec,
+                None => match self.app(status.key()) {
+                    Ok(spec) => {
+                        found = spec;
+                        &found
+                    }
+                    Err(_) => continue,
+                },
             };
             let reachable = !(status.health == crate::model::HealthStatus::Unknown
                 && status.resources.is_empty());
@@ -597,4 +624,26 @@ pub fn pause_message(state: &AppStateRecord) -> String {
         text.push_str(&state.reason);
     }
     text
+}
+
+/// How many apps of one cluster [`Engine::status_all`] computes at once.
+const STATUS_APPS_PER_CLUSTER: usize = 4;
+
+/// One semaphore per cluster context (None: the current context).
+#[derive(Default)]
+struct ClusterGates {
+    gates: Mutex<HashMap<Option<String>, Arc<tokio::sync::Semaphore>>>,
+}
+
+impl ClusterGates {
+    fn of(&self, context: Option<&str>) -> Arc<tokio::sync::Semaphore> {
+        let mut gates = match self.gates.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        gates
+            .entry(context.map(str::to_string))
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(STATUS_APPS_PER_CLUSTER)))
+            .clone()
+    }
 }
