@@ -285,6 +285,7 @@ async fn run(
             let wait = Wait {
                 step: &all,
                 before: Some("PostSync"),
+                judge: None,
             };
             outcome = wait_healthy(app, client, wait, mode.step_timeout, &reporter).await;
         }
@@ -381,7 +382,11 @@ async fn apply_steps(
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
-            let wait = Wait { step, before: None };
+            let wait = Wait {
+                step,
+                before: None,
+                judge: None,
+            };
             wait_healthy(app, client, wait, mode.step_timeout, reporter).await?;
         }
     }

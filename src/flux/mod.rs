@@ -6,6 +6,7 @@
 pub mod envsubst;
 mod error;
 pub mod gate;
+pub mod health_exprs;
 pub mod helmrelease;
 pub mod history;
 pub mod inventory;
@@ -14,6 +15,7 @@ pub mod metadata;
 mod object;
 pub mod policy;
 pub mod postbuild;
+pub mod ready_expr;
 pub mod refs;
 pub mod source;
 pub mod status;
