@@ -14,7 +14,9 @@
 //!   and `current` are evaluated in that order and the first that holds
 //!   decides (InProgress, Failed, Current); none holding is in progress;
 //! - an expression that cannot be evaluated (a field the object does not
-//!   have yet) leaves the object's status unknown: the wait goes on.
+//!   have yet) leaves the object's status unknown: the wait goes on;
+//! - a `batch` Job is never judged by them: the controller's own Job
+//!   status reader comes first.
 //!
 //! Invalid expressions are refused when the entries are read. An
 //! expression that yields something other than a bool is an error of the
@@ -124,6 +126,9 @@ impl HealthExprs {
         let text = |p: &str| object.pointer(p).and_then(Value::as_str).unwrap_or("");
         let group = group_of(text("/apiVersion"));
         let kind = text("/kind");
+        if (group, kind) == ("batch", "Job") {
+            return None;
+        }
         let in_group = |e: &&Entry| e.group == group;
         self.entries
             .iter()
@@ -351,6 +356,14 @@ mod tests {
         assert_eq!(verdict(&exprs, &gadget), (HealthStatus::Progressing, false));
         let other = json!({"apiVersion": "other.io/v1", "kind": "Widget"});
         assert!(exprs.judge(&other).is_none(), "built-in rules judge it");
+        let jobs =
+            self::exprs(json!([{"apiVersion": "batch/v1", "kind": "Job", "current": "false"}]))
+                .unwrap();
+        let job = json!({"apiVersion": "batch/v1", "kind": "Job", "status": {}});
+        assert!(
+            jobs.judge(&job).is_none(),
+            "the controller's Job reader comes first"
+        );
         let deployment =
             json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": 2}});
         assert_eq!(verdict(&exprs, &deployment), (HealthStatus::Healthy, false));
