@@ -12,6 +12,9 @@
 //!   CEL expressions ([`crate::flux::health_exprs`]), in the resource
 //!   health shown and in the wait; invalid expressions fail a sync before
 //!   anything is applied;
+//! - an object whose apply fails on an immutable field is deleted and
+//!   created again when the Kustomization has `spec.force: true` or the
+//!   object `kustomize.toolkit.fluxcd.io/force: enabled` ([`recreates`]);
 //! - a sync waits, after applying and pruning, until those objects are
 //!   healthy, for the Kustomization's timeout, and fails as the controller
 //!   does (`health check failed after …: timeout waiting for: […]`, or at
@@ -23,7 +26,7 @@ use super::health_wait::{Wait, WaitFailure, live_health, wait_until_healthy};
 use super::order::Step;
 use super::sync::ResourceResult;
 use super::sync_progress::SyncReporter;
-use crate::cluster::ClusterClient;
+use crate::cluster::{ClusterClient, ClusterError};
 use crate::flux::gate::{Checks, HealthGate, health_gate};
 use crate::flux::health_exprs::{HealthExprs, Judgement};
 use crate::health::{self, Health};
@@ -97,6 +100,37 @@ pub(crate) fn judge(
     live: &Value,
 ) -> Option<Result<Judgement, EngineError>> {
     Some(exprs.judge(live)?.map_err(|message| invalid(app, message)))
+}
+
+/// Whether kustomize-controller recreates `desired` after applying it
+/// failed with `error` (fluxcd/pkg/ssa's force rule): `app` is a Flux
+/// Kustomization with `spec.force: true`, or `desired` or `live` carries
+/// `kustomize.toolkit.fluxcd.io/force: enabled`, and the error is one the
+/// controller takes for an immutable field — HTTP 422 (Invalid) or 409
+/// (Conflict), as kubectl judges it, or a message saying a field is
+/// immutable (admission webhooks, CEL rules).
+pub(crate) fn recreates(
+    app: &AppSpec,
+    desired: &Value,
+    live: &Value,
+    error: &ClusterError,
+) -> bool {
+    let Some(object) = kustomization(app) else {
+        return false;
+    };
+    let forced = object.pointer("/spec/force").and_then(Value::as_bool) == Some(true)
+        || crate::flux::policy::object_policy(desired).force
+        || crate::flux::policy::object_policy(live).force;
+    let immutable = match error {
+        ClusterError::Api {
+            code: 409 | 422, ..
+        } => true,
+        other => {
+            let text = other.to_string();
+            text.contains("is immutable") || text.contains("immutable field")
+        }
+    };
+    forced && immutable
 }
 
 /// The result of an object a sync skipped.
