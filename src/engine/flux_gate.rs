@@ -12,6 +12,9 @@
 //!   CEL expressions ([`crate::flux::health_exprs`]), in the resource
 //!   health shown and in the wait; invalid expressions fail a sync before
 //!   anything is applied;
+//! - before an object is applied, the fields `kubectl` and older writers
+//!   own are taken over (and the last-applied annotation removed) unless
+//!   it is marked `ssa: Merge` ([`clean_up`]);
 //! - an object whose apply fails on an immutable field is deleted and
 //!   created again when the Kustomization has `spec.force: true` or the
 //!   object `kustomize.toolkit.fluxcd.io/force: enabled` ([`recreates`]);
@@ -131,6 +134,37 @@ pub(crate) fn recreates(
         }
     };
     forced && immutable
+}
+
+/// kustomize-controller's metadata cleanup before it applies `desired`
+/// over `live` ([`crate::flux::cleanup`]; not for `ssa: Merge` objects):
+/// patches `live` and says whether it did (then the object is applied
+/// even when nothing else changed, as the controller does).
+pub(crate) async fn clean_up(
+    app: &AppSpec,
+    client: &ClusterClient,
+    desired: &Value,
+    live: &Value,
+) -> Result<bool, EngineError> {
+    if kustomization(app).is_none() {
+        return Ok(false);
+    }
+    let Some(patch) =
+        crate::flux::cleanup::cleanup_patch(desired, live, crate::cluster::FIELD_MANAGER)
+    else {
+        return Ok(false);
+    };
+    let gvk = crate::cluster::gvk_of(desired).unwrap_or_default();
+    let key =
+        ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
+    client
+        .merge_patch(&gvk, key.namespace.as_deref(), &key.name, &patch, None)
+        .await
+        .map_err(|e| EngineError::Sync {
+            app: app.name.clone(),
+            message: format!("{key}: managedFields cleanup failed: {e}"),
+        })?;
+    Ok(true)
 }
 
 /// The result of an object a sync skipped.

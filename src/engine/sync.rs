@@ -502,6 +502,10 @@ async fn apply_one(
     if super::flux_gate::skip_reason(app, object, before.as_ref()).is_some() {
         return Ok((super::flux_gate::skipped_result(key, wave), None));
     }
+    let cleaned = match &before {
+        Some(live) if !dry_run => super::flux_gate::clean_up(app, client, object, live).await?,
+        _ => false,
+    };
     if let Some(live) = &before {
         if app.sync_option("FailOnSharedResource") == Some("true")
             && let Some(owner) = tracked_by_other(live, &app.tracking())
@@ -513,10 +517,11 @@ async fn apply_one(
         }
         let print = fingerprint(object, live);
         let verified = print.is_some() && print.as_ref() == recorded;
-        if verified
-            || app.sync_option("ApplyOutOfSyncOnly") == Some("true")
-                && compare_resource(object, Some(live), &app.ignore_differences).sync
-                    == SyncStatus::Synced
+        if !cleaned
+            && (verified
+                || app.sync_option("ApplyOutOfSyncOnly") == Some("true")
+                    && compare_resource(object, Some(live), &app.ignore_differences).sync
+                        == SyncStatus::Synced)
         {
             let print = print.map(|p| (key.clone(), p));
             let result = ResourceResult {

@@ -3,6 +3,7 @@
 //! the objects they apply, and how Flux objects report their state.
 //! No cluster I/O: the ConfigMaps and Secrets Flux would read are passed in.
 
+pub mod cleanup;
 pub mod envsubst;
 mod error;
 pub mod gate;
