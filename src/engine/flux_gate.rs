@@ -12,12 +12,8 @@
 //!   CEL expressions ([`crate::flux::health_exprs`]), in the resource
 //!   health shown and in the wait; invalid expressions fail a sync before
 //!   anything is applied;
-//! - before an object is applied, the fields `kubectl` and older writers
-//!   own are taken over (and the last-applied annotation removed) unless
-//!   it is marked `ssa: Merge` ([`clean_up`]);
-//! - an object whose apply fails on an immutable field is deleted and
-//!   created again when the Kustomization has `spec.force: true` or the
-//!   object `kustomize.toolkit.fluxcd.io/force: enabled` ([`recreates`]);
+//! - how objects are applied (`ssa: Override` / `Merge`, `force`):
+//!   [`super::flux_apply`];
 //! - a sync waits, after applying and pruning, until those objects are
 //!   healthy, for the Kustomization's timeout, and fails as the controller
 //!   does (`health check failed after …: timeout waiting for: […]`, or at
@@ -29,7 +25,7 @@ use super::health_wait::{Wait, WaitFailure, live_health, wait_until_healthy};
 use super::order::Step;
 use super::sync::ResourceResult;
 use super::sync_progress::SyncReporter;
-use crate::cluster::{ClusterClient, ClusterError};
+use crate::cluster::ClusterClient;
 use crate::flux::gate::{Checks, HealthGate, health_gate};
 use crate::flux::health_exprs::{HealthExprs, Judgement};
 use crate::health::{self, Health};
@@ -48,7 +44,7 @@ const SKIPPED_MESSAGE: &str = "not applied:";
 
 /// The Kustomization object of `app`, when it is a Flux Kustomization
 /// imported from Git.
-fn kustomization(app: &AppSpec) -> Option<&Value> {
+pub(super) fn kustomization(app: &AppSpec) -> Option<&Value> {
     let origin = app.origin.as_deref()?;
     (origin.engine == AppEngine::Flux
         && origin.origin == AppOriginKind::Git
@@ -103,68 +99,6 @@ pub(crate) fn judge(
     live: &Value,
 ) -> Option<Result<Judgement, EngineError>> {
     Some(exprs.judge(live)?.map_err(|message| invalid(app, message)))
-}
-
-/// Whether kustomize-controller recreates `desired` after applying it
-/// failed with `error` (fluxcd/pkg/ssa's force rule): `app` is a Flux
-/// Kustomization with `spec.force: true`, or `desired` or `live` carries
-/// `kustomize.toolkit.fluxcd.io/force: enabled`, and the error is one the
-/// controller takes for an immutable field — HTTP 422 (Invalid) or 409
-/// (Conflict), as kubectl judges it, or a message saying a field is
-/// immutable (admission webhooks, CEL rules).
-pub(crate) fn recreates(
-    app: &AppSpec,
-    desired: &Value,
-    live: &Value,
-    error: &ClusterError,
-) -> bool {
-    let Some(object) = kustomization(app) else {
-        return false;
-    };
-    let forced = object.pointer("/spec/force").and_then(Value::as_bool) == Some(true)
-        || crate::flux::policy::object_policy(desired).force
-        || crate::flux::policy::object_policy(live).force;
-    let immutable = match error {
-        ClusterError::Api {
-            code: 409 | 422, ..
-        } => true,
-        other => {
-            let text = other.to_string();
-            text.contains("is immutable") || text.contains("immutable field")
-        }
-    };
-    forced && immutable
-}
-
-/// kustomize-controller's metadata cleanup before it applies `desired`
-/// over `live` ([`crate::flux::cleanup`]; not for `ssa: Merge` objects):
-/// patches `live` and says whether it did (then the object is applied
-/// even when nothing else changed, as the controller does).
-pub(crate) async fn clean_up(
-    app: &AppSpec,
-    client: &ClusterClient,
-    desired: &Value,
-    live: &Value,
-) -> Result<bool, EngineError> {
-    if kustomization(app).is_none() {
-        return Ok(false);
-    }
-    let Some(patch) =
-        crate::flux::cleanup::cleanup_patch(desired, live, crate::cluster::FIELD_MANAGER)
-    else {
-        return Ok(false);
-    };
-    let gvk = crate::cluster::gvk_of(desired).unwrap_or_default();
-    let key =
-        ResourceKey::from_object(desired).unwrap_or_else(|| ResourceKey::new("", "", None, ""));
-    client
-        .merge_patch(&gvk, key.namespace.as_deref(), &key.name, &patch, None)
-        .await
-        .map_err(|e| EngineError::Sync {
-            app: app.name.clone(),
-            message: format!("{key}: managedFields cleanup failed: {e}"),
-        })?;
-    Ok(true)
 }
 
 /// The result of an object a sync skipped.

@@ -503,7 +503,7 @@ async fn apply_one(
         return Ok((super::flux_gate::skipped_result(key, wave), None));
     }
     let cleaned = match &before {
-        Some(live) if !dry_run => super::flux_gate::clean_up(app, client, object, live).await?,
+        Some(live) if !dry_run => super::flux_apply::clean_up(app, client, object, live).await?,
         _ => false,
     };
     if let Some(live) = &before {
@@ -549,9 +549,9 @@ async fn apply_one(
         }
         Err(e) => {
             if let Some(live) = &before
-                && super::flux_gate::recreates(app, object, live, &e)
+                && super::flux_apply::recreates(app, object, live, &e)
             {
-                return recreate(app, client, object, &key, wave, dry_run).await;
+                return super::flux_apply::recreate(app, client, object, &key, wave, dry_run).await;
             }
             return Err(EngineError::Sync {
                 app: app.name.clone(),
@@ -589,47 +589,6 @@ async fn apply_one(
         wave,
         action: action.to_string(),
         takeovers,
-    };
-    Ok((result, print))
-}
-
-/// Deletes the live object of `key` (background propagation) and applies
-/// `object` again, as kustomize-controller does with `force` when an
-/// immutable field changed; its change set then says `created`. A
-/// dry-run only says so.
-async fn recreate(
-    app: &AppSpec,
-    client: &ClusterClient,
-    object: &Value,
-    key: &ResourceKey,
-    wave: Option<i64>,
-    dry_run: bool,
-) -> Result<(ResourceResult, Option<(ResourceKey, String)>), EngineError> {
-    let failed = |what: &str, e: ClusterError| EngineError::Sync {
-        app: app.name.clone(),
-        message: format!("{key}: immutable field changed, {what}: {e}"),
-    };
-    let mut print = None;
-    if !dry_run {
-        let version = gvk_of(object).unwrap_or_default().version;
-        client
-            .delete(key, &version, "background")
-            .await
-            .map_err(|e| failed("cannot delete it to recreate it", e))?;
-        let created = client
-            .apply(object, false)
-            .await
-            .map_err(|e| failed("deleted but cannot create it again", e))?;
-        print = fingerprint(object, &created.object).map(|p| (key.clone(), p));
-    }
-    let result = ResourceResult {
-        group: key.group.clone(),
-        kind: key.kind.clone(),
-        namespace: key.namespace.clone().unwrap_or_default(),
-        name: key.name.clone(),
-        wave,
-        action: "created".to_string(),
-        takeovers: Vec::new(),
     };
     Ok((result, print))
 }
