@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 const WIDGETS: &str = "Kustomization/flux-system/widgets";
 const FRONTEND: &str = "Kustomization/flux-system/frontend";
 const BAD: &str = "Kustomization/flux-system/bad";
+const LOOSE: &str = "Kustomization/flux-system/loose";
 
 const CRD: &str = r#"{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
   "metadata": {"name": "widgets.example.com"},
@@ -81,6 +82,17 @@ spec:
   wait: true
   healthCheckExprs:
     - {apiVersion: example.com/v1, kind: Widget, current: "status.phase =="}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: loose, namespace: flux-system}
+spec:
+  interval: 1m
+  sourceRef: {kind: GitRepository, name: gitops}
+  path: ./apps/loose
+  targetNamespace: infra
+  healthCheckExprs:
+    - {apiVersion: example.com/v1, kind: Widget, current: "status.phase == 'Ready'"}
 "#;
 
 fn config_map(name: &str) -> String {
@@ -160,6 +172,10 @@ async fn health_check_exprs_and_ready_expr_decide_as_kustomize_controller() {
             ),
             file("apps/frontend/web.yaml", &config_map("web")),
             file("apps/bad/bad.yaml", &config_map("bad")),
+            file(
+                "apps/loose/widget.yaml",
+                "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 2}\n",
+            ),
         ],
         "Flux Kustomizations with CEL",
     );
@@ -226,6 +242,17 @@ async fn health_check_exprs_and_ready_expr_decide_as_kustomize_controller() {
     let shown = status(&env, WIDGETS);
     assert_eq!(shown["health"], "Healthy", "{shown}");
     assert_eq!(widget_health(&shown).0, "Healthy");
+
+    // Without `wait` or `healthChecks` nothing is health-checked: Ready
+    // once applied, whatever the expressions would say of w2.
+    let out = tether(&env, &["sync", LOOSE]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let loose = status(&env, LOOSE);
+    assert_eq!(loose["health"], "Healthy", "{loose}");
 
     // `failed` holds: Degraded, and a sync fails at once (the controller's
     // fail-fast wait), not after its timeout.

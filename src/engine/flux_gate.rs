@@ -116,7 +116,7 @@ pub(crate) fn skipped_result(key: ResourceKey, wave: Option<i64>) -> ResourceRes
 
 /// Marks `status` (of `desired`) Synced when the controller skips it;
 /// else judges its health by the Kustomization's `healthCheckExprs` when
-/// they cover its kind.
+/// they cover its kind and the Kustomization checks health.
 pub(crate) async fn mark_skipped(
     app: &AppSpec,
     client: &ClusterClient,
@@ -146,6 +146,11 @@ pub(crate) async fn mark_skipped(
     let (Some(live), Some(Ok(gate))) = (live, gate(app)) else {
         return;
     };
+    // Without `wait` or `healthChecks` the controller checks no health:
+    // its expressions judge nothing.
+    if gate.checks == Checks::None {
+        return;
+    }
     let verdict = match judge(app, &gate.exprs, &live) {
         None => return,
         Some(Ok(judged)) => judged.health,
