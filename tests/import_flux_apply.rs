@@ -95,6 +95,26 @@ async fn force_recreates_an_object_whose_immutable_field_changed() {
         )],
         "force",
     );
+    let diff = tether(&env, &["diff", WEB, "-o", "json"]);
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&diff.stderr)
+    );
+    let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
+    let entry = diff["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "Deployment")
+        .unwrap();
+    assert!(
+        entry["note"].as_str().unwrap().starts_with(
+            "an immutable field changed: a sync deletes and creates it again (Flux force)"
+        ),
+        "{diff}"
+    );
     let dry = tether(&env, &["sync", WEB, "--dry-run", "-o", "json"]);
     let report: Value = serde_json::from_slice(&dry.stdout).unwrap_or_else(|_| {
         panic!("{}", String::from_utf8_lossy(&dry.stderr));
