@@ -212,7 +212,7 @@ impl Engine {
             }
             // Flux's dependsOn: not before every dependency is ready (the
             // status message says which one it waits for).
-            if super::depends::waiting_for(app, statuses).is_some() {
+            if super::depends::waiting_for(app, self.apps(), statuses).is_some() {
                 continue;
             }
             // An Argo CD app whose sync of this revision failed past its

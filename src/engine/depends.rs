@@ -2,9 +2,16 @@
 //! semantics: an app syncs only once every app it depends on is Synced
 //! and Healthy. A waiting app says what it waits for, in its status
 //! message and as sync progress: `waits for app db-prod: Progressing`.
+//!
+//! A Flux Kustomization's `dependsOn[].readyExpr` replaces that check
+//! for its dependency ([`crate::flux::ready_expr`]): the expression reads
+//! the dependency (`dep`, with the status tether's reconciliation gives
+//! it) and the Kustomization itself (`self`); one that does not compile
+//! or yields no bool fails the sync.
 
 use super::{Engine, EngineError, EngineEvent};
-use crate::model::{AppSpec, AppStatus, HealthStatus, SyncStatus};
+use crate::flux::ready_expr::{self, Readiness, Reconciled};
+use crate::model::{AppEngine, AppSpec, AppStatus, HealthStatus, SyncStatus};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
@@ -30,15 +37,84 @@ pub fn not_ready(name: &str, status: Option<&AppStatus>) -> Option<String> {
     (!states.is_empty()).then(|| format!("waits for app {name}: {}", states.join(", ")))
 }
 
+/// Why the dependency `name` (the app `dep`, whose status is `status`)
+/// keeps `app` waiting, None when it is ready: by `app`'s `readyExpr` for
+/// it when it has one, else [`not_ready`]. The error is a `readyExpr`
+/// that yields no bool.
+pub fn dependency_check(
+    app: &AppSpec,
+    name: &str,
+    dep: Option<&AppSpec>,
+    status: Option<&AppStatus>,
+) -> Result<Option<String>, String> {
+    let (Some(dep), Some(status)) = (dep, status) else {
+        return Ok(not_ready(name, status));
+    };
+    let Some((this, i, source, dep_origin)) = ready_expr_for(app, dep) else {
+        return Ok(not_ready(name, Some(status)));
+    };
+    let reconciled = match (status.sync, status.health) {
+        (SyncStatus::Synced, HealthStatus::Healthy) => Reconciled::Ready,
+        (_, HealthStatus::Progressing) => Reconciled::Progressing,
+        _ => Reconciled::NotReady,
+    };
+    let dep_object =
+        ready_expr::as_reconciled(dep_origin, reconciled, &status.revision, &status.message);
+    let this_object = ready_expr::with_generation(this);
+    match ready_expr::readiness(i, source, &this_object, &dep_object) {
+        Readiness::Ready => Ok(None),
+        Readiness::NotReady => Ok(Some(format!(
+            "waits for app {name}: not ready according to its readyExpr"
+        ))),
+        Readiness::Failed(e) => Ok(Some(format!("waits for app {name}: {e}"))),
+        Readiness::Invalid(e) => Err(e),
+    }
+}
+
+/// `app`'s Kustomization object, and the index and text of its
+/// `readyExpr` for the Kustomization `dep` with `dep`'s object.
+fn ready_expr_for<'a>(
+    app: &'a AppSpec,
+    dep: &'a AppSpec,
+) -> Option<(&'a serde_json::Value, usize, &'a str, &'a serde_json::Value)> {
+    let own = app.origin.as_deref()?;
+    let other = dep.origin.as_deref()?;
+    if own.engine != AppEngine::Flux || own.kind != "Kustomization" || other.kind != own.kind {
+        return None;
+    }
+    let (i, source) =
+        ready_expr::ready_expr_of(&own.object, &own.namespace, &other.namespace, &other.name)?;
+    Some((&own.object, i, source, &other.object))
+}
+
+/// [`dependency_check`] for display: an invalid `readyExpr` is a reason
+/// to wait too.
+fn waits(
+    app: &AppSpec,
+    name: &str,
+    dep: Option<&AppSpec>,
+    status: Option<&AppStatus>,
+) -> Option<String> {
+    dependency_check(app, name, dep, status)
+        .unwrap_or_else(|e| Some(format!("waits for app {name}: {e}")))
+}
+
 fn row<'a>(rows: &'a [AppStatus], name: &str) -> Option<&'a AppStatus> {
     rows.iter().find(|s| s.key() == name || s.name == name)
 }
 
-/// The first dependency of `app` that is not ready among `rows`, in words.
-pub fn waiting_for(app: &AppSpec, rows: &[AppStatus]) -> Option<String> {
+fn spec<'a>(apps: &'a [AppSpec], name: &str) -> Option<&'a AppSpec> {
+    apps.iter()
+        .find(|a| a.reference() == name)
+        .or_else(|| apps.iter().find(|a| a.name == name))
+}
+
+/// The first dependency of `app` (among `apps`) that is not ready among
+/// `rows`, in words.
+pub fn waiting_for(app: &AppSpec, apps: &[AppSpec], rows: &[AppStatus]) -> Option<String> {
     app.depends_on
         .iter()
-        .find_map(|dep| not_ready(dep, row(rows, dep)))
+        .find_map(|dep| waits(app, dep, spec(apps, dep), row(rows, dep)))
 }
 
 /// Puts what the app waits for in front of its status message.
@@ -59,7 +135,7 @@ pub(super) fn mark_all_waiting(apps: &[AppSpec], rows: &mut [AppStatus]) {
             let app = apps
                 .iter()
                 .find(|a| !a.depends_on.is_empty() && a.reference() == status.key())?;
-            Some((i, waiting_for(app, rows)?))
+            Some((i, waiting_for(app, apps, rows)?))
         })
         .collect();
     for (i, wait) in waits {
@@ -71,16 +147,27 @@ impl Engine {
     /// What `app` waits for now, from fresh statuses of its dependencies;
     /// None when it may sync.
     pub async fn dependency_wait(&self, app: &AppSpec) -> Option<String> {
+        self.check_dependencies(app)
+            .await
+            .unwrap_or_else(|(name, e)| Some(format!("waits for app {name}: {e}")))
+    }
+
+    /// [`Self::dependency_wait`]; the error is an invalid `readyExpr`
+    /// with the dependency it is for.
+    async fn check_dependencies(&self, app: &AppSpec) -> Result<Option<String>, (String, String)> {
         for dep in &app.depends_on {
-            let status = match self.app(dep) {
-                Ok(spec) => Some(self.own_status(&spec).await),
-                Err(_) => None,
+            let spec = self.app(dep).ok();
+            let status = match &spec {
+                Some(spec) => Some(self.own_status(spec).await),
+                None => None,
             };
-            if let Some(wait) = not_ready(dep, status.as_ref()) {
-                return Some(wait);
+            let wait = dependency_check(app, dep, spec.as_deref(), status.as_ref())
+                .map_err(|e| (dep.clone(), e))?;
+            if wait.is_some() {
+                return Ok(wait);
             }
         }
-        None
+        Ok(None)
     }
 
     pub(super) async fn mark_waiting(&self, app: &AppSpec, status: &mut AppStatus) {
@@ -110,7 +197,14 @@ impl Engine {
             std::time::Instant::now(),
         );
         loop {
-            let Some(wait) = self.dependency_wait(app).await else {
+            let wait =
+                self.check_dependencies(app)
+                    .await
+                    .map_err(|(dep, e)| EngineError::Sync {
+                        app: app.name.clone(),
+                        message: format!("dependsOn {dep}: {e}; nothing was applied"),
+                    })?;
+            let Some(wait) = wait else {
                 return Ok(());
             };
             if last.as_ref() != Some(&wait) {

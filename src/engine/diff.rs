@@ -189,10 +189,18 @@ async fn diff_one(
     }
     let (predicted, note) = match client.apply(desired, true).await {
         Ok(outcome) => (outcome.object, String::new()),
-        Err(e) => (
-            fallback_prediction(desired, live.as_ref()),
-            secrets.mask_text(&fallback_note(&e, live.is_none())),
-        ),
+        Err(e) => {
+            let note = match &live {
+                Some(l) if super::flux_apply::recreates(app, desired, l, &e) => {
+                    format!("{FORCED_NOTE} ({e})")
+                }
+                _ => fallback_note(&e, live.is_none()),
+            };
+            (
+                fallback_prediction(desired, live.as_ref()),
+                secrets.mask_text(&note),
+            )
+        }
     };
     let salt = format!("{}/{}", key.namespace.as_deref().unwrap_or(""), key.name);
     let prepare = |v: &Value| {
@@ -279,6 +287,10 @@ fn unknown(key: ResourceKey, note: String) -> ResourceDiff {
 
 /// Why a resource was compared without a dry-run (empty when that is
 /// simply because it cannot be created before its namespace or CRD).
+/// The note of an object a Flux sync recreates (`force`).
+pub const FORCED_NOTE: &str =
+    "an immutable field changed: a sync deletes and creates it again (Flux force)";
+
 fn fallback_note(error: &ClusterError, missing: bool) -> String {
     match error {
         ClusterError::Forbidden { denial, .. } => format!("{NO_DRY_RUN}: {denial}"),

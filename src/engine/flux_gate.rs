@@ -8,9 +8,17 @@
 //! - health is the controller's Ready: with `wait: true` the health of
 //!   every applied object, with `healthChecks` the health of the objects
 //!   listed, else Healthy once applied ([`crate::flux::gate`]);
+//! - objects of a kind `spec.healthCheckExprs` covers are judged by its
+//!   CEL expressions ([`crate::flux::health_exprs`]), in the resource
+//!   health shown and in the wait; invalid expressions fail a sync before
+//!   anything is applied;
+//! - how objects are applied (`ssa: Override` / `Merge`, `force`):
+//!   [`super::flux_apply`];
 //! - a sync waits, after applying and pruning, until those objects are
 //!   healthy, for the Kustomization's timeout, and fails as the controller
-//!   does (`health check failed after …: timeout waiting for: […]`).
+//!   does (`health check failed after …: timeout waiting for: […]`, or at
+//!   once when a `failed` expression holds: `failed early due to stalled
+//!   resources: […]`).
 
 use super::EngineError;
 use super::health_wait::{Wait, WaitFailure, live_health, wait_until_healthy};
@@ -19,6 +27,7 @@ use super::sync::ResourceResult;
 use super::sync_progress::SyncReporter;
 use crate::cluster::ClusterClient;
 use crate::flux::gate::{Checks, HealthGate, health_gate};
+use crate::flux::health_exprs::{HealthExprs, Judgement};
 use crate::health::{self, Health};
 use crate::model::{
     AppEngine, AppOriginKind, AppSpec, AppStatus, HealthStatus, ResourceKey, ResourceStatus,
@@ -35,7 +44,7 @@ const SKIPPED_MESSAGE: &str = "not applied:";
 
 /// The Kustomization object of `app`, when it is a Flux Kustomization
 /// imported from Git.
-fn kustomization(app: &AppSpec) -> Option<&Value> {
+pub(super) fn kustomization(app: &AppSpec) -> Option<&Value> {
     let origin = app.origin.as_deref()?;
     (origin.engine == AppEngine::Flux
         && origin.origin == AppOriginKind::Git
@@ -53,10 +62,43 @@ pub(crate) fn skip_reason(app: &AppSpec, desired: &Value, live: Option<&Value>) 
 /// The health gate of `app`, None for every app but a Flux Kustomization.
 pub(crate) fn gate(app: &AppSpec) -> Option<Result<HealthGate, EngineError>> {
     let object = kustomization(app)?;
-    Some(health_gate(object).map_err(|message| EngineError::Sync {
+    Some(health_gate(object).map_err(|message| invalid(app, message)))
+}
+
+/// An error of `app`'s Kustomization object, naming it.
+fn invalid(app: &AppSpec, message: String) -> EngineError {
+    let named = app
+        .origin
+        .as_deref()
+        .map(|o| format!("Kustomization {}/{}: ", o.namespace, o.name))
+        .unwrap_or_default();
+    EngineError::Sync {
         app: app.name.clone(),
-        message,
-    }))
+        message: format!("{named}{message}"),
+    }
+}
+
+/// Before a sync applies anything: the Kustomization's health gate and
+/// `dependsOn[].readyExpr` expressions are valid (the controller stops
+/// with `InvalidCELExpression` before applying).
+pub(crate) fn check_before_sync(app: &AppSpec) -> Result<(), EngineError> {
+    let Some(object) = kustomization(app) else {
+        return Ok(());
+    };
+    health_gate(object).map_err(|message| invalid(app, message))?;
+    crate::flux::ready_expr::check_all(object).map_err(|message| invalid(app, message))
+}
+
+/// The health of `live` as the Kustomization's `healthCheckExprs` judge
+/// it; None when no entry covers its kind (the built-in rules judge it).
+/// The error is an expression that yields no bool, naming the
+/// Kustomization.
+pub(crate) fn judge(
+    app: &AppSpec,
+    exprs: &HealthExprs,
+    live: &Value,
+) -> Option<Result<Judgement, EngineError>> {
+    Some(exprs.judge(live)?.map_err(|message| invalid(app, message)))
 }
 
 /// The result of an object a sync skipped.
@@ -72,7 +114,9 @@ pub(crate) fn skipped_result(key: ResourceKey, wave: Option<i64>) -> ResourceRes
     }
 }
 
-/// Marks `status` (of `desired`) Synced when the controller skips it.
+/// Marks `status` (of `desired`) Synced when the controller skips it;
+/// else judges its health by the Kustomization's `healthCheckExprs` when
+/// they cover its kind and the Kustomization checks health.
 pub(crate) async fn mark_skipped(
     app: &AppSpec,
     client: &ClusterClient,
@@ -97,6 +141,24 @@ pub(crate) async fn mark_skipped(
     if let Some(reason) = crate::flux::policy::skip_reason(desired, live.as_deref()) {
         status.sync = SyncStatus::Synced;
         status.message = format!("{SKIPPED_MESSAGE} {reason}");
+        return;
+    }
+    let (Some(live), Some(Ok(gate))) = (live, gate(app)) else {
+        return;
+    };
+    // Without `wait` or `healthChecks` the controller checks no health:
+    // its expressions judge nothing.
+    if gate.checks == Checks::None {
+        return;
+    }
+    let verdict = match judge(app, &gate.exprs, &live) {
+        None => return,
+        Some(Ok(judged)) => judged.health,
+        Some(Err(e)) => Health::new(HealthStatus::Unknown, e.to_string()),
+    };
+    status.health = verdict.status;
+    if status.sync == SyncStatus::Synced {
+        status.message = verdict.message;
     }
 }
 
@@ -160,7 +222,7 @@ async fn gate_health(
                 let Some(key) = ResourceKey::from_object(&object) else {
                     continue;
                 };
-                let verdict = live_health(app, client, &object, &key)
+                let verdict = live_health(app, client, &object, &key, Some(&gate.exprs))
                     .await
                     .unwrap_or_else(|e| Health::new(HealthStatus::Unknown, e.to_string()));
                 checked.push((key.to_string(), verdict));
@@ -242,29 +304,30 @@ pub(crate) async fn wait_for_gate(
     let wait = Wait {
         step: &step,
         before: None,
+        judge: Some(&gate.exprs),
     };
-    match wait_until_healthy(app, client, wait, gate.timeout, reporter).await {
-        Ok(()) => Ok(()),
-        Err(WaitFailure::Engine(e)) => Err(e),
-        Err(WaitFailure::Timeout(pending)) => {
-            let waiting: Vec<String> = pending
-                .iter()
-                .map(|(key, h)| {
-                    let mut text = format!("{key} status: '{}'", h.status);
-                    if !h.message.is_empty() {
-                        text.push_str(&format!(" ({})", h.message));
-                    }
-                    text
-                })
-                .collect();
-            Err(EngineError::Sync {
-                app: app.name.clone(),
-                message: format!(
-                    "health check failed after {:.1}s: timeout waiting for: [{}]",
-                    started.elapsed().as_secs_f64(),
-                    waiting.join(", ")
-                ),
-            })
-        }
-    }
+    let (why, pending) = match wait_until_healthy(app, client, wait, gate.timeout, reporter).await {
+        Ok(()) => return Ok(()),
+        Err(WaitFailure::Engine(e)) => return Err(e),
+        Err(WaitFailure::Timeout(pending)) => ("timeout waiting for", pending),
+        Err(WaitFailure::Failed(failed)) => ("failed early due to stalled resources", failed),
+    };
+    let waiting: Vec<String> = pending
+        .iter()
+        .map(|(key, h)| {
+            let mut text = format!("{key} status: '{}'", h.status);
+            if !h.message.is_empty() {
+                text.push_str(&format!(" ({})", h.message));
+            }
+            text
+        })
+        .collect();
+    Err(EngineError::Sync {
+        app: app.name.clone(),
+        message: format!(
+            "health check failed after {:.1}s: {why}: [{}]",
+            started.elapsed().as_secs_f64(),
+            waiting.join(", ")
+        ),
+    })
 }

@@ -10,6 +10,7 @@ use super::sync_progress::{
     PendingHealth, SyncReporter, SyncStep, WAIT_REPORT_EVERY, WAITING_NAMED,
 };
 use crate::cluster::{ClusterClient, ClusterError, gvk_of};
+use crate::flux::health_exprs::HealthExprs;
 use crate::health::{self, Health};
 use crate::model::{AppSpec, HealthStatus, ResourceKey};
 use std::time::Duration;
@@ -18,6 +19,9 @@ use std::time::Duration;
 pub(crate) enum WaitFailure {
     /// The time ran out: every object still not healthy, in order.
     Timeout(Vec<(ResourceKey, Health)>),
+    /// A `failed` health-check expression holds for these objects (the
+    /// Flux controller's fail-fast wait).
+    Failed(Vec<(ResourceKey, Health)>),
     /// The cluster could not be read.
     Engine(EngineError),
 }
@@ -28,6 +32,9 @@ pub(crate) enum WaitFailure {
 pub(crate) struct Wait<'a> {
     pub step: &'a Step,
     pub before: Option<&'static str>,
+    /// A Flux Kustomization's `healthCheckExprs`, which judge the objects
+    /// of the kinds they cover.
+    pub judge: Option<&'a HealthExprs>,
 }
 
 /// Waits until every object of `wait` is healthy (or suspended); the
@@ -43,7 +50,7 @@ pub(crate) async fn wait_healthy(
     match wait_until_healthy(app, client, wait, timeout, reporter).await {
         Ok(()) => Ok(()),
         Err(WaitFailure::Engine(e)) => Err(e),
-        Err(WaitFailure::Timeout(pending)) => {
+        Err(WaitFailure::Timeout(pending) | WaitFailure::Failed(pending)) => {
             let Some((key, verdict)) = pending.first() else {
                 return Ok(());
             };
@@ -82,9 +89,12 @@ pub(crate) async fn wait_until_healthy(
         let now = tokio::time::Instant::now();
         let report = now >= next_report || now >= deadline;
         // Every unhealthy object only when they are to be named.
-        let pending = unhealthy(app, client, step, report)
+        let (pending, failed) = unhealthy(app, client, wait, report)
             .await
             .map_err(WaitFailure::Engine)?;
+        if !failed.is_empty() {
+            return Err(WaitFailure::Failed(failed));
+        }
         if pending.is_empty() {
             return Ok(());
         }
@@ -119,51 +129,81 @@ pub(crate) async fn wait_until_healthy(
 }
 
 /// The live health of the object `object` names (apiVersion, kind,
-/// metadata): Missing when absent or of a kind the cluster does not serve.
+/// metadata): Missing when absent or of a kind the cluster does not serve;
+/// judged by `judge` when it covers the kind.
 pub(crate) async fn live_health(
     app: &AppSpec,
     client: &ClusterClient,
     object: &serde_json::Value,
     key: &ResourceKey,
+    judge: Option<&HealthExprs>,
 ) -> Result<Health, EngineError> {
+    Ok(judged_health(app, client, object, key, judge).await?.0)
+}
+
+/// [`live_health`], and whether a `failed` expression holds.
+async fn judged_health(
+    app: &AppSpec,
+    client: &ClusterClient,
+    object: &serde_json::Value,
+    key: &ResourceKey,
+    judge: Option<&HealthExprs>,
+) -> Result<(Health, bool), EngineError> {
     let gvk = gvk_of(object).unwrap_or_default();
     match client
         .cached_get(&gvk, key.namespace.as_deref(), &key.name)
         .await
     {
-        Ok(Some(live)) => Ok(health::assess(&live)),
-        Ok(None) => Ok(Health::new(HealthStatus::Missing, "not found")),
-        Err(ClusterError::UnknownKind { .. }) => Ok(Health::new(
-            HealthStatus::Missing,
-            format!("the cluster does not serve {}", gvk.api_version()),
+        Ok(Some(live)) => match judge.and_then(|j| super::flux_gate::judge(app, j, &live)) {
+            Some(judged) => judged.map(|j| (j.health, j.failed)),
+            None => Ok((health::assess(&live), false)),
+        },
+        Ok(None) => Ok((Health::new(HealthStatus::Missing, "not found"), false)),
+        Err(ClusterError::UnknownKind { .. }) => Ok((
+            Health::new(
+                HealthStatus::Missing,
+                format!("the cluster does not serve {}", gvk.api_version()),
+            ),
+            false,
         )),
         Err(e) => Err(EngineError::cluster(&app.name, e)),
     }
 }
 
-/// The objects of `step` that are neither healthy nor suspended, in
-/// apply order, with their health (only the first unless `all`).
+/// Objects awaited and their health.
+type Pending = Vec<(ResourceKey, Health)>;
+
+/// The objects of the wait's step that are neither healthy nor suspended,
+/// in apply order, with their health (only the first unless `all`); and
+/// those a `failed` expression judges failed (all of them).
 async fn unhealthy(
     app: &AppSpec,
     client: &ClusterClient,
-    step: &Step,
+    wait: Wait<'_>,
     all: bool,
-) -> Result<Vec<(ResourceKey, Health)>, EngineError> {
+) -> Result<(Pending, Pending), EngineError> {
     let mut pending = Vec::new();
-    for object in &step.objects {
+    let mut failed = Vec::new();
+    for object in &wait.step.objects {
         let Some(key) = ResourceKey::from_object(object) else {
             continue;
         };
-        let verdict = live_health(app, client, object, &key).await?;
+        let (verdict, has_failed) = judged_health(app, client, object, &key, wait.judge).await?;
+        if has_failed {
+            failed.push((key, verdict));
+            continue;
+        }
         if !matches!(
             verdict.status,
             HealthStatus::Healthy | HealthStatus::Suspended
-        ) {
+        ) && (all || pending.is_empty())
+        {
             pending.push((key, verdict));
-            if !all {
+            // Without expressions no later object can fail fast.
+            if !all && wait.judge.is_none() {
                 break;
             }
         }
     }
-    Ok(pending)
+    Ok((pending, failed))
 }

@@ -14,6 +14,7 @@ mod desired;
 mod diff;
 mod error;
 mod events;
+mod flux_apply;
 mod flux_gate;
 mod handle;
 mod health_wait;

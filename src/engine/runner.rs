@@ -367,6 +367,9 @@ impl Engine {
                 by = format!("{by}, overriding {}", windows.blocking.join("; "));
             }
         }
+        // A Flux Kustomization's CEL expressions are checked before it
+        // waits or applies anything.
+        super::flux_gate::check_before_sync(app)?;
         if !options.dry_run {
             self.wait_for_dependencies(app, options.progress.as_ref())
                 .await?;

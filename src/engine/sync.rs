@@ -285,6 +285,7 @@ async fn run(
             let wait = Wait {
                 step: &all,
                 before: Some("PostSync"),
+                judge: None,
             };
             outcome = wait_healthy(app, client, wait, mode.step_timeout, &reporter).await;
         }
@@ -381,7 +382,11 @@ async fn apply_steps(
         }
         let more = i + 1 < steps.len();
         if more && !mode.dry_run {
-            let wait = Wait { step, before: None };
+            let wait = Wait {
+                step,
+                before: None,
+                judge: None,
+            };
             wait_healthy(app, client, wait, mode.step_timeout, reporter).await?;
         }
     }
@@ -497,6 +502,10 @@ async fn apply_one(
     if super::flux_gate::skip_reason(app, object, before.as_ref()).is_some() {
         return Ok((super::flux_gate::skipped_result(key, wave), None));
     }
+    let cleaned = match &before {
+        Some(live) if !dry_run => super::flux_apply::clean_up(app, client, object, live).await?,
+        _ => false,
+    };
     if let Some(live) = &before {
         if app.sync_option("FailOnSharedResource") == Some("true")
             && let Some(owner) = tracked_by_other(live, &app.tracking())
@@ -508,10 +517,11 @@ async fn apply_one(
         }
         let print = fingerprint(object, live);
         let verified = print.is_some() && print.as_ref() == recorded;
-        if verified
-            || app.sync_option("ApplyOutOfSyncOnly") == Some("true")
-                && compare_resource(object, Some(live), &app.ignore_differences).sync
-                    == SyncStatus::Synced
+        if !cleaned
+            && (verified
+                || app.sync_option("ApplyOutOfSyncOnly") == Some("true")
+                    && compare_resource(object, Some(live), &app.ignore_differences).sync
+                        == SyncStatus::Synced)
         {
             let print = print.map(|p| (key.clone(), p));
             let result = ResourceResult {
@@ -538,6 +548,11 @@ async fn apply_one(
             None
         }
         Err(e) => {
+            if let Some(live) = &before
+                && super::flux_apply::recreates(app, object, live, &e)
+            {
+                return super::flux_apply::recreate(app, client, object, &key, wave, dry_run).await;
+            }
             return Err(EngineError::Sync {
                 app: app.name.clone(),
                 message: format!("cannot apply {key}: {e}"),

@@ -9,6 +9,10 @@
 //!   controller reads it);
 //! - else nothing: Ready as soon as the apply succeeded.
 //!
+//! The objects of a kind `spec.healthCheckExprs` covers are judged by its
+//! CEL expressions ([`super::health_exprs`]) instead of the built-in
+//! rules.
+//!
 //! The Kustomization itself is never waited on (the controller's guard
 //! against waiting on itself). The wait lasts `spec.timeout`, else
 //! `spec.interval` minus 30 s, and never less than 30 s
@@ -16,8 +20,10 @@
 //! with `HealthCheckFailed`: `health check failed after …: timeout
 //! waiting for: [Kind/ns/name status: '…']`.
 
+use super::health_exprs::HealthExprs;
 use crate::argocd::parse_go_duration;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The shortest health-check timeout the controller uses.
@@ -61,10 +67,12 @@ pub enum Checks {
 }
 
 /// What a Kustomization waits for, and for how long.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HealthGate {
     pub checks: Checks,
     pub timeout: Duration,
+    /// `spec.healthCheckExprs`, compiled.
+    pub exprs: Arc<HealthExprs>,
     /// The Kustomization's own namespace and name (never waited on).
     pub namespace: String,
     pub name: String,
@@ -107,6 +115,7 @@ pub fn health_gate(object: &Value) -> Result<HealthGate, String> {
     Ok(HealthGate {
         checks,
         timeout: timeout(spec)?,
+        exprs: Arc::new(HealthExprs::parse(object)?),
         namespace: match text("/metadata/namespace") {
             "" => "flux-system".to_string(),
             ns => ns.to_string(),

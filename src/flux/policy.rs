@@ -91,7 +91,7 @@ pub fn skip_reason(desired: &Value, live: Option<&Value>) -> Option<String> {
 }
 
 /// Whether the label or the annotation `key` is `value` (ignoring case).
-fn any_in_metadata(object: &Value, key: &str, value: &str) -> bool {
+pub(crate) fn any_in_metadata(object: &Value, key: &str, value: &str) -> bool {
     ["labels", "annotations"].iter().any(|field| {
         object
             .get("metadata")

@@ -23,6 +23,37 @@ pub const ROOT_VARIABLES: &[&str] = &[
     "authorizer",
 ];
 
+/// The names an expression may read at its root.
+#[derive(Debug, Clone, Copy)]
+pub enum Roots<'a> {
+    /// The admission variables ([`ROOT_VARIABLES`]); the strings are the
+    /// `variables.NAME` declared before the expression.
+    Admission(&'a [String]),
+    /// Exactly these names (`self` and `dep` of a Flux `readyExpr`).
+    Named(&'a [&'a str]),
+    /// Any name: the top-level fields of an object, known only when the
+    /// expression is evaluated (a Flux `healthCheckExprs` entry).
+    Any,
+}
+
+impl Roots<'_> {
+    fn contains(&self, name: &str) -> bool {
+        match self {
+            Roots::Admission(_) => ROOT_VARIABLES.contains(&name),
+            Roots::Named(names) => names.contains(&name),
+            Roots::Any => true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Roots::Admission(_) => ROOT_VARIABLES.join(", "),
+            Roots::Named(names) => names.join(", "),
+            Roots::Any => String::new(),
+        }
+    }
+}
+
 /// What the check learned of an expression.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Usage {
@@ -32,19 +63,19 @@ pub struct Usage {
 
 struct Checker<'a> {
     env: &'a Arc<Env>,
-    /// `variables.NAME` the expression may read.
-    declared: &'a [String],
+    /// The root names the expression may read.
+    roots: Roots<'a>,
     /// Names bound by enclosing macros.
     scope: Vec<&'a str>,
     usage: Usage,
 }
 
-/// Checks `expr` (compiled in `env`); `declared` are the variable names it
-/// may read as `variables.NAME`. The error is one sentence.
-pub fn check(env: &Arc<Env>, expr: &IdedExpr, declared: &[String]) -> Result<Usage, String> {
+/// Checks `expr` (compiled in `env`); `roots` are the names it may read.
+/// The error is one sentence.
+pub fn check(env: &Arc<Env>, expr: &IdedExpr, roots: Roots<'_>) -> Result<Usage, String> {
     let mut checker = Checker {
         env,
-        declared,
+        roots,
         scope: Vec::new(),
         usage: Usage::default(),
     };
@@ -57,22 +88,33 @@ impl<'a> Checker<'a> {
         self.scope.contains(&name)
     }
 
+    /// Whether `ns.f(…)` calls a function of namespace `ns` rather than a
+    /// member function on the variable `ns`: with [`Roots::Any`] only
+    /// the library namespaces are namespaces.
+    fn is_namespace(&self, name: &str) -> bool {
+        match self.roots {
+            Roots::Any => NAMESPACES.contains(&name),
+            roots => !roots.contains(name),
+        }
+    }
+
     fn walk(&mut self, node: &'a IdedExpr) -> Result<(), String> {
         match &node.expr {
             Expr::Unspecified | Expr::Literal(_) => Ok(()),
             Expr::Ident(name) => self.ident(name),
             Expr::Select(select) => {
-                if let Expr::Ident(root) = &select.operand.expr
+                if let Roots::Admission(declared) = self.roots
+                    && let Expr::Ident(root) = &select.operand.expr
                     && root == "variables"
                     && !self.bound(root)
-                    && !self.declared.iter().any(|d| d == &select.field)
+                    && !declared.iter().any(|d| d == &select.field)
                 {
-                    return Err(match self.declared.is_empty() {
+                    return Err(match declared.is_empty() {
                         true => format!("variables.{} is not declared", select.field),
                         false => format!(
                             "variables.{} is not declared before this expression (declared: {})",
                             select.field,
-                            self.declared.join(", ")
+                            declared.join(", ")
                         ),
                     });
                 }
@@ -115,15 +157,15 @@ impl<'a> Checker<'a> {
         if self.bound(name) || TYPE_NAMES.contains(&name) || name.starts_with('@') {
             return Ok(());
         }
-        if name == "authorizer" {
+        if name == "authorizer" && matches!(self.roots, Roots::Admission(_)) {
             self.usage.authorizer = true;
         }
-        if ROOT_VARIABLES.contains(&name) {
+        if self.roots.contains(name) {
             return Ok(());
         }
         Err(format!(
             "undeclared reference to {name:?} (expressions read {})",
-            ROOT_VARIABLES.join(", ")
+            self.roots.describe()
         ))
     }
 
@@ -142,7 +184,7 @@ impl<'a> Checker<'a> {
             Some(IdedExpr {
                 expr: Expr::Ident(namespace),
                 ..
-            }) if !self.bound(namespace) && !ROOT_VARIABLES.contains(&namespace.as_str()) => {
+            }) if !self.bound(namespace) && self.is_namespace(namespace) => {
                 let qualified = format!("{namespace}.{name}");
                 if !GLOBAL.iter().any(|(f, _)| *f == qualified) {
                     return Err(unsupported(

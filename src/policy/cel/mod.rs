@@ -48,13 +48,19 @@ pub struct Expression {
 }
 
 impl Expression {
-    /// Compiles `source`; `declared` are the `variables.NAME` it may read.
+    /// Compiles an admission expression; `declared` are the
+    /// `variables.NAME` it may read.
     pub fn compile(source: &str, declared: &[String]) -> Result<Expression, String> {
+        Expression::compile_with(source, check::Roots::Admission(declared))
+    }
+
+    /// Compiles `source`, which may read the names `roots` allows.
+    pub fn compile_with(source: &str, roots: check::Roots<'_>) -> Result<Expression, String> {
         let env = environment()?;
         let program = env
             .compile(source)
             .map_err(|e| format!("syntax error: {}", one_line(&e.to_string())))?;
-        let usage = check::check(&env, program.expression(), declared)?;
+        let usage = check::check(&env, program.expression(), roots)?;
         Ok(Expression {
             source: source.to_string(),
             program,
@@ -112,21 +118,30 @@ impl Expression {
     }
 }
 
-/// The variables one evaluation reads: `object`, `oldObject`, `request`,
-/// `params`, `namespaceObject` (each null when absent) and `variables`.
+/// The variables one evaluation reads: for an admission policy `object`,
+/// `oldObject`, `request`, `params`, `namespaceObject` (each null when
+/// absent) and `variables`; for other uses the values given.
 pub struct Activation {
     env: Arc<Env>,
-    bindings: Vec<(&'static str, Value)>,
-    variables: Variables,
+    bindings: Vec<(String, Value)>,
+    /// `variables` (admission policies only).
+    variables: Option<Variables>,
 }
 
 impl Activation {
-    /// An activation of the given values.
+    /// An admission activation of the given values (and `variables`).
     pub fn new(bindings: Vec<(&'static str, Value)>) -> Result<Activation, String> {
+        let mut activation = Activation::of(bindings)?;
+        activation.variables = Some(Variables::default());
+        Ok(activation)
+    }
+
+    /// An activation of exactly the given values.
+    pub fn of<N: Into<String>>(bindings: Vec<(N, Value)>) -> Result<Activation, String> {
         Ok(Activation {
             env: environment()?,
-            bindings,
-            variables: Variables::default(),
+            bindings: bindings.into_iter().map(|(n, v)| (n.into(), v)).collect(),
+            variables: None,
         })
     }
 
@@ -134,16 +149,20 @@ impl Activation {
     /// are visible); its failure is kept for expressions that read it.
     pub fn define(&mut self, name: &str, expression: &Expression) {
         let value = expression.evaluate(self);
-        self.variables.insert(name, value);
+        self.variables
+            .get_or_insert_with(Variables::default)
+            .insert(name, value);
     }
 
     fn context(&self) -> Result<Context<'static, 'static>, String> {
         let mut context = Context::with_env(Arc::clone(&self.env));
         for (name, value) in &self.bindings {
             let value = values::boxed(value.clone()).map_err(|e| e.to_string())?;
-            context.add_variable_as_val(*name, value);
+            context.add_variable_as_val(name.clone(), value);
         }
-        context.add_variable_as_val("variables", self.variables.clone_as_boxed());
+        if let Some(variables) = &self.variables {
+            context.add_variable_as_val("variables", variables.clone_as_boxed());
+        }
         Ok(context)
     }
 }
