@@ -1,9 +1,10 @@
 //! Argo CD Applications rendered by tether as Argo CD would apply them:
 //! a plain directory, a Kustomize overlay with the app's overrides, and a
 //! Helm chart with value files from a second source. The expected objects
-//! of the Kustomize and Helm apps (tests/fixtures/argocd/apps) are made by
-//! scripts/regen-import-goldens with `kubectl kustomize` and `helm template`
-//! plus Argo CD's own steps (tests/fixtures/argocd/expected, see headers).
+//! of the directory, Kustomize and Helm apps (tests/fixtures/argocd/apps)
+//! are made by scripts/regen-import-goldens with the repo-server's
+//! directory walk, `kubectl kustomize` and `helm template`, plus Argo CD's
+//! own steps (tests/fixtures/argocd/expected, see headers).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -160,6 +161,19 @@ fn directory_app_with_tracking_namespaces_hooks_and_duplicates() {
     );
     assert!(out.objects[1]["metadata"].get("annotations").is_none());
     assert_eq!(settings.tracking.method, TrackingMethod::Label);
+}
+
+#[test]
+fn directory_app_matches_the_repo_servers_walk() {
+    let app = app_file("directory-app.yaml");
+    let out = render(
+        &plan(&app, &ArgoSettings::default()).unwrap(),
+        &repo(),
+        &namespaced,
+    )
+    .unwrap();
+    assert_eq!(out.sources[0].0, Tool::Directory);
+    assert_eq!(sorted(out.objects), sorted(expected("directory-app.yaml")));
 }
 
 #[test]
