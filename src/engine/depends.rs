@@ -73,7 +73,7 @@ impl Engine {
     pub async fn dependency_wait(&self, app: &AppSpec) -> Option<String> {
         for dep in &app.depends_on {
             let status = match self.app(dep) {
-                Ok(spec) => Some(self.own_status(&spec).await),
+                Ok(spec) => Some(self.own_status(&spec, &None).await),
                 Err(_) => None,
             };
             if let Some(wait) = not_ready(dep, status.as_ref()) {
