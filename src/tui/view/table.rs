@@ -310,7 +310,7 @@ fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 10] {
 /// when the policies could not be checked; nothing when the app passes
 /// or was not checked.
 fn policy_marks(theme: &Theme, status: &AppStatus) -> Vec<(String, &'static str)> {
-    let Some(findings) = &status.policy else {
+    let Some(findings) = status.policy.as_ref().filter(|p| !p.passes()) else {
         return Vec::new();
     };
     let (denied, warned) = (theme.glyph("policy_denied"), theme.glyph("policy_warned"));
