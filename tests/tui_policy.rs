@@ -112,6 +112,11 @@ fn the_apps_table_marks_denials_and_warnings() {
     let (x, y) = find(buffer, "!1");
     assert_eq!(buffer[(x, y)].fg, warning.fg.unwrap());
     assert_ne!(error.fg, warning.fg);
+
+    // A narrow terminal drops other columns first.
+    let narrow = screen(&app, 80, 24);
+    let row = narrow.lines().find(|l| l.contains("web-prod")).unwrap();
+    assert!(row.contains("✗2 !1"), "{narrow}");
 }
 
 #[test]
