@@ -105,8 +105,7 @@ async fn check_exit_codes_and_json() {
     );
     let json: serde_json::Value = serde_json::from_slice(&warned.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 3);
-    let status =
-        tokio::task::block_in_place(|| tether(&env, &["status", &env.app, "-o", "json"]));
+    let status = tokio::task::block_in_place(|| tether(&env, &["status", &env.app, "-o", "json"]));
     let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(
         json[0]["policyViolations"],
