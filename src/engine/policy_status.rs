@@ -77,9 +77,10 @@ impl Engine {
         Some(self.policy_cache.load_identified(source))
     }
 
-    /// The findings of an app's desired state under the pass's policies.
-    /// Apps whose revision is not their own Git revision, and live
-    /// Argo CD / Flux apps, are not checked here.
+    /// The findings of an app's desired state (at its own revision) under
+    /// the pass's policies; None when tether.yaml configures none. (Live
+    /// Argo CD / Flux apps have no desired state here and are not
+    /// checked.)
     pub(crate) fn policy_findings(
         &self,
         app: &AppSpec,

@@ -92,6 +92,6 @@ impl PolicyFindings {
 
     /// Whether nothing was found and nothing failed.
     pub fn passes(&self) -> bool {
-        self.violations.is_empty() && self.error.is_none()
+        self.denied == 0 && self.warned == 0 && self.error.is_none()
     }
 }
