@@ -122,8 +122,8 @@ fn key(code: KeyCode) -> KeyEvent {
 }
 
 fn frame(c: &mut Criterion) {
-    let snapshot = Arc::new(snapshot());
-    let mut app = App::from_options(snapshot, &TuiOptions::default(), None);
+    let fleet = Arc::new(snapshot());
+    let mut app = App::from_options(fleet.clone(), &TuiOptions::default(), None);
     app.resize(120, 40);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
 
@@ -156,6 +156,20 @@ fn frame(c: &mut Criterion) {
     app.handle_key(key(KeyCode::Esc));
 
     c.bench_function("render only (5k apps)", |b| {
+        b.iter(|| {
+            terminal.draw(|f| app.render(f)).unwrap();
+        });
+    });
+
+    // The same fleet without policies: no POLICY column (the cost of the
+    // column is the difference to the line above).
+    let mut unchecked = (*fleet).clone();
+    for status in &mut unchecked.apps {
+        status.policy = None;
+    }
+    let mut app = App::from_options(Arc::new(unchecked), &TuiOptions::default(), None);
+    app.resize(120, 40);
+    c.bench_function("render only (5k apps, no policies)", |b| {
         b.iter(|| {
             terminal.draw(|f| app.render(f)).unwrap();
         });
