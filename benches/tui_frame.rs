@@ -1,5 +1,6 @@
 //! Time per keystroke of the TUI: `App::handle_key` plus a full render
-//! into a 120x40 `TestBackend`, with 5,000 apps and 50,000 resources —
+//! into a 120x40 `TestBackend`, with 5,000 apps and 50,000 resources
+//! (policy findings on every app, so the POLICY column shows) —
 //! idle, and under event load: with 1,000 watch events a second the
 //! engine publishes a snapshot every 150 ms (its debounce) with about 150
 //! apps changed, and a keystroke that lands right after one waits for the
@@ -14,7 +15,9 @@ use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use std::sync::Arc;
 use tether::engine::{ClusterState, Snapshot};
-use tether::model::{AppStatus, HealthStatus, ResourceStatus, SyncStatus};
+use tether::model::{
+    AppStatus, HealthStatus, PolicyFindings, ResourceStatus, SyncStatus, Violation,
+};
 use tether::tui::{App, TuiOptions};
 
 const APPS: usize = 5_000;
@@ -73,6 +76,7 @@ fn snapshot_at(round: usize) -> Snapshot {
                     String::new()
                 },
                 resources,
+                policy: Some(findings(i)),
                 ..AppStatus::default()
             }
         })
@@ -93,13 +97,33 @@ fn snapshot_at(round: usize) -> Snapshot {
     }
 }
 
+/// Admission policy findings: every app checked, one in 50 denied (the
+/// POLICY column shows), one in 30 warned.
+fn findings(i: usize) -> PolicyFindings {
+    let violation = |action: &str| Violation {
+        policy: "pinned-image-tags".to_string(),
+        binding: "pinned-image-tags".to_string(),
+        object: format!("Deployment.apps/team-{}/svc-{i}-0", i % 50),
+        message: "image uses the latest tag".to_string(),
+        action: action.to_string(),
+    };
+    let mut violations = Vec::new();
+    if i.is_multiple_of(50) {
+        violations.push(violation("Deny"));
+    }
+    if i.is_multiple_of(30) {
+        violations.push(violation("Warn"));
+    }
+    PolicyFindings::new(Arc::new(violations))
+}
+
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 fn frame(c: &mut Criterion) {
-    let snapshot = Arc::new(snapshot());
-    let mut app = App::from_options(snapshot, &TuiOptions::default(), None);
+    let fleet = Arc::new(snapshot());
+    let mut app = App::from_options(fleet.clone(), &TuiOptions::default(), None);
     app.resize(120, 40);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
 
@@ -132,6 +156,20 @@ fn frame(c: &mut Criterion) {
     app.handle_key(key(KeyCode::Esc));
 
     c.bench_function("render only (5k apps)", |b| {
+        b.iter(|| {
+            terminal.draw(|f| app.render(f)).unwrap();
+        });
+    });
+
+    // The same fleet without policies: no POLICY column (the cost of the
+    // column is the difference to the line above).
+    let mut unchecked = (*fleet).clone();
+    for status in &mut unchecked.apps {
+        status.policy = None;
+    }
+    let mut app = App::from_options(Arc::new(unchecked), &TuiOptions::default(), None);
+    app.resize(120, 40);
+    c.bench_function("render only (5k apps, no policies)", |b| {
         b.iter(|| {
             terminal.draw(|f| app.render(f)).unwrap();
         });

@@ -58,6 +58,20 @@ async fn check_exit_codes_and_json() {
         ])
     );
 
+    // `tether status -o json` counts the same findings.
+    let status = tokio::task::block_in_place(|| tether(&env, &["status", "-o", "json"]));
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        json[0]["policyViolations"],
+        serde_json::json!({"denied": 2, "warned": 1}),
+        "{json}"
+    );
+    let apps = tokio::task::block_in_place(|| tether(&env, &["apps"]));
+    let text = String::from_utf8_lossy(&apps.stdout);
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header[6..], ["HEALTH", "POLICY", "MESSAGE"], "{text}");
+    assert!(text.contains("2 denied, 1 warned"), "{text}");
+
     let table = tokio::task::block_in_place(|| tether(&env, &["check", &env.app]));
     assert_eq!(table.status.code(), Some(1));
     let text = String::from_utf8_lossy(&table.stdout);
@@ -91,6 +105,13 @@ async fn check_exit_codes_and_json() {
     );
     let json: serde_json::Value = serde_json::from_slice(&warned.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 3);
+    let status = tokio::task::block_in_place(|| tether(&env, &["status", &env.app, "-o", "json"]));
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        json[0]["policyViolations"],
+        serde_json::json!({"denied": 0, "warned": 3}),
+        "{json}"
+    );
 
     let synced = tokio::task::block_in_place(|| tether(&env, &["sync", &env.app]));
     assert_eq!(

@@ -145,6 +145,17 @@ async fn the_demo_pipeline_shows_stages_gate_window_and_policy() {
     // Every other app passes.
     let out = tether(&demo, &["check", "catalog-prod"]);
     assert_eq!(out.status.code(), Some(0));
+    // The apps table marks payments-prod alone.
+    let marked: Vec<(String, usize)> = engine
+        .status_all()
+        .await
+        .into_iter()
+        .filter_map(|row| {
+            let findings = row.policy.expect("every demo app is checked");
+            (!findings.passes()).then_some((row.name, findings.denied))
+        })
+        .collect();
+    assert_eq!(marked, [("payments-prod".to_string(), 1)]);
 
     // The canary Rollout was synced as before.
     let snapshot = engine

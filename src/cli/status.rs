@@ -45,9 +45,13 @@ pub async fn run(engine: &Engine, args: &StatusArgs) -> CliResult {
 }
 
 /// The apps table: one row per app. With Argo CD or Flux apps among them,
-/// an ENGINE column follows the name.
+/// an ENGINE column follows the name; with an app whose desired state
+/// violates an admission policy, a POLICY column precedes the message.
 pub fn apps_table(statuses: &[AppStatus]) -> String {
     let engines = statuses.iter().any(|s| s.engine != AppEngine::Tether);
+    let policy = statuses
+        .iter()
+        .any(|s| s.policy.as_ref().is_some_and(|p| !p.passes()));
     let rows: Vec<Vec<String>> = statuses
         .iter()
         .map(|s| {
@@ -62,8 +66,11 @@ pub fn apps_table(statuses: &[AppStatus]) -> String {
                 short(&s.revision),
                 s.sync.to_string(),
                 s.health.to_string(),
-                s.message.clone(),
             ]);
+            if policy {
+                row.push(policy_summary(s));
+            }
+            row.push(s.message.clone());
             row
         })
         .collect();
@@ -78,9 +85,30 @@ pub fn apps_table(statuses: &[AppStatus]) -> String {
         "REVISION",
         "SYNC",
         "HEALTH",
-        "MESSAGE",
     ]);
+    if policy {
+        header.push("POLICY");
+    }
+    header.push("MESSAGE");
     table(&header, &rows)
+}
+
+/// `2 denied, 1 warned`, `check failed`, or empty when the app passes.
+fn policy_summary(status: &AppStatus) -> String {
+    let Some(findings) = &status.policy else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if findings.error.is_some() {
+        parts.push("check failed".to_string());
+    }
+    if findings.denied > 0 {
+        parts.push(format!("{} denied", findings.denied));
+    }
+    if findings.warned > 0 {
+        parts.push(format!("{} warned", findings.warned));
+    }
+    parts.join(", ")
 }
 
 /// The resource tree, children indented under their owners.

@@ -158,7 +158,7 @@ impl Engine {
         for dep in &app.depends_on {
             let spec = self.app(dep).ok();
             let status = match &spec {
-                Some(spec) => Some(self.own_status(spec).await),
+                Some(spec) => Some(self.own_status(spec, &None).await),
                 None => None,
             };
             let wait = dependency_check(app, dep, spec.as_deref(), status.as_ref())

@@ -29,6 +29,7 @@ mod metrics;
 mod order;
 mod permissions;
 mod policies;
+mod policy_status;
 mod promote;
 mod prune;
 mod record;

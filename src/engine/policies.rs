@@ -16,10 +16,19 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// The compiled policies folder, by the commit it was read at.
+/// The compiled policies folder, by the commit it was read at (for
+/// `WORKTREE`, by a hash of its rendered objects).
 #[derive(Default)]
 pub struct PolicyCache {
-    entry: Mutex<Option<(String, Arc<PolicySet>)>>,
+    entry: Mutex<Option<LoadedPolicies>>,
+}
+
+/// A compiled policies folder and what identifies its content: the commit
+/// it was read at, or a hash of the rendered objects of a work tree.
+#[derive(Clone)]
+pub struct LoadedPolicies {
+    pub id: String,
+    pub set: Arc<PolicySet>,
 }
 
 impl PolicyCache {
@@ -27,6 +36,11 @@ impl PolicyCache {
     /// resolves to the same commit, else read, rendered and compiled.
     /// The error is one sentence naming the folder.
     pub fn load(&self, source: &PolicySource) -> Result<Arc<PolicySet>, String> {
+        self.load_identified(source).map(|loaded| loaded.set)
+    }
+
+    /// [`Self::load`] with the identity of what was loaded.
+    pub fn load_identified(&self, source: &PolicySource) -> Result<LoadedPolicies, String> {
         let place = format!(
             "the admission policies in {} at {}",
             source.repo.join(&source.path).display(),
@@ -38,21 +52,50 @@ impl PolicyCache {
             Revision::WorkTree => None,
             rev => Some(repo.resolve(rev).map_err(|e| fail(&e))?.id),
         };
-        if let (Some(id), Ok(entry)) = (&commit, self.entry.lock())
-            && let Some((cached, set)) = entry.as_ref()
-            && cached == id
+        if let Some(id) = &commit
+            && let Some(cached) = self.cached(id)
         {
-            return Ok(Arc::clone(set));
+            return Ok(cached);
         }
         let revision = commit.clone().map_or(Revision::WorkTree, Revision::Git);
         let tree = read_sources(&repo, &revision, &source.path).map_err(|e| fail(&e))?;
         let objects = render::render(&tree, &source.path).map_err(|e| fail(&e))?;
-        let set = Arc::new(PolicySet::from_objects(objects).map_err(|e| fail(&e))?);
-        if let (Some(id), Ok(mut entry)) = (commit, self.entry.lock()) {
-            *entry = Some((id, Arc::clone(&set)));
+        let id = match commit {
+            Some(id) => id,
+            None => format!("WORKTREE:{}", content_hash(&objects)),
+        };
+        if let Some(cached) = self.cached(&id) {
+            return Ok(cached);
         }
-        Ok(set)
+        let set = Arc::new(PolicySet::from_objects(objects).map_err(|e| fail(&e))?);
+        let loaded = LoadedPolicies { id, set };
+        if let Ok(mut entry) = self.entry.lock() {
+            *entry = Some(loaded.clone());
+        }
+        Ok(loaded)
     }
+
+    fn cached(&self, id: &str) -> Option<LoadedPolicies> {
+        let entry = self.entry.lock().ok()?;
+        entry.as_ref().filter(|e| e.id == id).cloned()
+    }
+}
+
+/// A short hash of `objects` as JSON: the identity of rendered content
+/// that has no commit (a work tree).
+pub(crate) fn content_hash(objects: &[Value]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for object in objects {
+        hasher.update(serde_json::to_vec(object).unwrap_or_default());
+        hasher.update(b"\n");
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Who the policies see as the requester: this process's user.
@@ -279,17 +322,8 @@ impl super::Engine {
             app: app.name.clone(),
             message: "no admission policies configured: add `policies: {repo: ./gitops, path: policies}` to tether.yaml".to_string(),
         })?;
-        let mut desired = super::render_app(&app, revision)?;
-        super::compare::prepare_offline(&app, &mut desired.objects);
-        let user = requester();
-        let found = policies.check(&CheckInput::offline(&desired.objects, &user));
-        let violations: Vec<Violation> = mask(found, desired.objects.iter())
-            .into_iter()
-            .map(|mut v| {
-                v.message = desired.secrets.mask_text(&v.message);
-                v
-            })
-            .collect();
+        let desired = super::render_app(&app, revision)?;
+        let violations = offline_violations(&app, &policies, &desired, &requester());
         Ok(CheckReport {
             app: app.name.clone(),
             revision: desired.revision,
@@ -298,6 +332,27 @@ impl super::Engine {
             warnings: policies.warnings().to_vec(),
         })
     }
+}
+
+/// The violations of an app's desired objects checked offline (as
+/// `tether check` does): prepared without a cluster, every object
+/// created, secret values masked.
+pub(crate) fn offline_violations(
+    app: &crate::model::AppSpec,
+    policies: &PolicySet,
+    desired: &super::Desired,
+    user: &UserInfo,
+) -> Vec<Violation> {
+    let mut objects = desired.objects.clone();
+    super::compare::prepare_offline(app, &mut objects);
+    let found = policies.check(&CheckInput::offline(&objects, user));
+    mask(found, objects.iter())
+        .into_iter()
+        .map(|mut v| {
+            v.message = desired.secrets.mask_text(&v.message);
+            v
+        })
+        .collect()
 }
 
 #[cfg(test)]

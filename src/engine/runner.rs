@@ -7,6 +7,7 @@ use super::desired::{DesiredCache, render_app};
 use super::diff::{AppDiff, diff_app};
 use super::metrics::Metrics;
 use super::permissions::{object_checks, state_checks, touched_by};
+use super::policy_status::PassPolicies;
 use super::record::{PendingRecord, save_with};
 use super::sync::{SyncMode, SyncReport, sync_app};
 use super::{ClusterState, EngineError, Snapshot};
@@ -110,6 +111,8 @@ pub struct Engine {
     /// tether.yaml `policies:` (DESIGN.md §7), checked before every sync.
     pub(super) policies: Option<PolicySource>,
     pub(super) policy_cache: super::policies::PolicyCache,
+    /// Policy findings of each app's desired state, for its status.
+    pub(super) findings_cache: super::policy_status::FindingsCache,
     /// tether.yaml `pipelines:` (DESIGN.md §7).
     pub(super) pipelines: Vec<crate::model::PipelineSpec>,
     /// tether.yaml `syncWindows:`, for every app.
@@ -140,6 +143,7 @@ impl Engine {
             options: EngineOptions::default(),
             policies: None,
             policy_cache: Default::default(),
+            findings_cache: Default::default(),
             pipelines: Vec::new(),
             sync_windows: Default::default(),
         }
@@ -258,13 +262,15 @@ impl Engine {
     /// app whose dependencies (`dependsOn`) are not Synced and Healthy
     /// says what it waits for.
     pub async fn status(&self, app: &AppSpec) -> AppStatus {
-        let mut status = self.own_status(app).await;
+        let policies = self.pass_policies();
+        let mut status = self.own_status(app, &policies).await;
         self.mark_waiting(app, &mut status).await;
         status
     }
 
-    /// The status of one app, its dependencies not looked at.
-    pub(super) async fn own_status(&self, app: &AppSpec) -> AppStatus {
+    /// The status of one app, its dependencies not looked at, with the
+    /// findings of `policies` on its desired state.
+    pub(super) async fn own_status(&self, app: &AppSpec, policies: &PassPolicies) -> AppStatus {
         if let Some(row) = self.live_row(app) {
             return row;
         }
@@ -273,6 +279,19 @@ impl Engine {
             Ok(d) => d,
             Err(e) => return compare::unknown(app, &cluster, String::new(), e.to_string()),
         };
+        let findings = self.policy_findings(app, &desired, policies);
+        let mut status = self.compared_status(app, cluster, desired).await;
+        status.policy = findings;
+        status
+    }
+
+    /// The status of one app from its desired state and the cluster.
+    async fn compared_status(
+        &self,
+        app: &AppSpec,
+        cluster: String,
+        desired: super::Desired,
+    ) -> AppStatus {
         let client = match self
             .clusters
             .client(app.destination.context.as_deref())
@@ -330,10 +349,15 @@ impl Engine {
         // at once all rendered before the first compare. Per cluster, so
         // an unreachable one holds up only its own apps.
         let gates = ClusterGates::default();
-        let mut rows = futures::future::join_all(own.map(|a| async {
-            let gate = gates.of(a.destination.context.as_deref());
-            let _permit = gate.acquire().await;
-            self.own_status(a).await
+        let policies = self.pass_policies();
+        let mut rows = futures::future::join_all(own.map(|a| {
+            let policies = &policies;
+            let gates = &gates;
+            async move {
+                let gate = gates.of(a.destination.context.as_deref());
+                let _permit = gate.acquire().await;
+                self.own_status(a, policies).await
+            }
         }))
         .await;
         rows.extend(live.apps.iter().filter_map(|a| self.live_row(a)));

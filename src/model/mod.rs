@@ -16,6 +16,7 @@ mod tree;
 mod tree_error;
 mod tree_links;
 mod values;
+mod violation;
 
 pub use app::{
     AppSpec, AutomatedPolicy, DestinationSpec, HelmSpec, IgnoreDifference, KustomizeMode, Revision,
@@ -38,3 +39,4 @@ pub use status::{AppStatus, HealthStatus, HistoryEntry, ResourceStatus, SyncStat
 pub use tracking::{TETHER_TRACKING_LABEL, Tracking};
 pub use tree::{EntryKind, FileTree, LoadFailure, Loader, TreeError};
 pub use values::ValuePath;
+pub use violation::{PolicyFindings, Violation};

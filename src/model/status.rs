@@ -136,6 +136,16 @@ pub struct AppStatus {
     /// Flux apps: `spec.suspend`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended: Option<bool>,
+    /// The offline admission policy check of the desired state (as `tether
+    /// check` makes it), when `policies:` is configured and the app
+    /// renders; None otherwise. JSON: `"policyViolations": {"denied",
+    /// "warned"}` (and `"error"` when the check could not run).
+    #[serde(
+        rename = "policyViolations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy: Option<super::PolicyFindings>,
 }
 
 impl AppStatus {

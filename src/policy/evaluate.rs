@@ -12,7 +12,7 @@ use super::cel::values::from_json;
 use super::params;
 use super::request::Request;
 use super::spec::{Action, Policy, Validation};
-use super::violation::Violation;
+use crate::model::Violation;
 use cel::Value as CelValue;
 use cel::common::types::{CelNull, CelString};
 use serde_json::Value;

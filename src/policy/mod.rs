@@ -39,13 +39,12 @@ mod params;
 mod request;
 mod selector;
 mod spec;
-mod violation;
 
+pub use crate::model::Violation;
 pub use error::PolicyError;
 pub use kinds::{KindInfo, Kinds};
 pub use request::{Operation, Request, UserInfo, namespace_view};
 pub use spec::Action;
-pub use violation::Violation;
 
 use serde_json::Value;
 use spec::{Binding, Policy};

@@ -59,7 +59,7 @@ pub const SCOPES: [&str; 44] = [
 ];
 
 /// Glyph names: one per state, shown before the state's word.
-pub const GLYPHS: [&str; 18] = [
+pub const GLYPHS: [&str; 20] = [
     "synced",
     "out_of_sync",
     "healthy",
@@ -78,6 +78,8 @@ pub const GLYPHS: [&str; 18] = [
     "current",
     "sort_ascending",
     "sort_descending",
+    "policy_denied",
+    "policy_warned",
 ];
 
 /// A resolved theme: styles by scope, glyphs by state.

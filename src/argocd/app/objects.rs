@@ -27,7 +27,8 @@ pub struct ObjectPolicy {
     /// Hook phases (`PreSync`, `Sync`, `PostSync`, `SyncFail`,
     /// `PreDelete`, `PostDelete`) or `Skip`; empty for ordinary objects.
     /// Helm hooks map as Argo CD maps them (`pre-install`/`pre-upgrade` →
-    /// PreSync, `post-install`/`post-upgrade` → PostSync).
+    /// PreSync, `post-install`/`post-upgrade` → PostSync; any other value
+    /// but `crd-install` → `Skip`, a hook Argo CD never runs).
     pub hooks: Vec<String>,
     /// For hooks: when to delete them (default `BeforeHookCreation`).
     pub delete_policies: Vec<String>,
@@ -96,6 +97,12 @@ pub fn object_policy(obj: &Value) -> Result<ObjectPolicy, String> {
                 policy.hooks.push(mapped.to_string());
             }
             helm_hook = true;
+        }
+        // Any other value but `crd-install` (test, pre-/post-rollback,
+        // pre-/post-delete) still makes the object a Helm hook, of no
+        // phase Argo CD runs: it is never applied nor compared.
+        if !helm_hook && hooks != "crd-install" {
+            policy.hooks.push("Skip".to_string());
         }
     }
     if let Some(p) = annotation(obj, HOOK_DELETE_POLICY_ANNOTATION) {
@@ -187,5 +194,30 @@ mod tests {
                 .unwrap()
                 .is_skipped()
         );
+    }
+
+    #[test]
+    fn helm_hooks_of_no_argo_phase_are_never_applied_but_crd_install_is_a_resource() {
+        for value in [
+            "test",
+            "test-success",
+            "pre-rollback,post-rollback",
+            "pre-delete",
+            "",
+        ] {
+            let p = object_policy(&with(json!({"helm.sh/hook": value}))).unwrap();
+            assert!(p.is_skipped() && !p.is_hook(), "{value:?}: {p:?}");
+        }
+        let crd = object_policy(&with(json!({"helm.sh/hook": "crd-install"}))).unwrap();
+        assert!(!crd.is_skipped() && !crd.is_hook());
+        // A mapped phase next to an unmapped one: the hook runs in it.
+        let mixed = object_policy(&with(json!({"helm.sh/hook": "test,post-install"}))).unwrap();
+        assert_eq!(mixed.hooks, ["PostSync"]);
+        // An Argo CD hook annotation wins over Helm's.
+        let argo = object_policy(&with(
+            json!({HOOK_ANNOTATION: "Sync", "helm.sh/hook": "test"}),
+        ))
+        .unwrap();
+        assert_eq!(argo.hooks, ["Sync"]);
     }
 }

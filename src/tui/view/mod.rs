@@ -14,6 +14,7 @@ mod history;
 mod live_dialog;
 mod operation;
 mod pipeline;
+mod policy;
 mod progress;
 mod promote;
 mod revert;

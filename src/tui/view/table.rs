@@ -1,6 +1,7 @@
 //! The apps table: NAME, (ENGINE,) PROJECT, CLUSTER, NAMESPACE, REVISION,
-//! SYNC, HEALTH, MESSAGE — state words always with their glyph. ENGINE
-//! shows only when Argo CD or Flux apps are listed.
+//! SYNC, HEALTH, (POLICY,) MESSAGE — state words always with their glyph.
+//! ENGINE shows only when Argo CD or Flux apps are listed, POLICY only
+//! when an app's desired state violates an admission policy.
 
 use crate::model::AppStatus;
 use crate::model::{HealthStatus, SyncStatus};
@@ -12,8 +13,9 @@ use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-/// Column titles by index; ENGINE (8) is shown after NAME.
-const COLUMNS: [&str; 9] = [
+/// Column titles by index; ENGINE (8) is shown after NAME, POLICY (9)
+/// after HEALTH.
+const COLUMNS: [&str; 10] = [
     "NAME",
     "PROJECT",
     "CLUSTER",
@@ -23,11 +25,14 @@ const COLUMNS: [&str; 9] = [
     "HEALTH",
     "MESSAGE",
     "ENGINE",
+    "POLICY",
 ];
 /// Index of MESSAGE, the column that takes the remaining width.
 const MESSAGE: usize = 7;
 /// Index of ENGINE.
 const ENGINE: usize = 8;
+/// Index of POLICY.
+const POLICY: usize = 9;
 
 /// Columns dropped, in order, when MESSAGE would get narrower than this.
 const MIN_MESSAGE_WIDTH: usize = 24;
@@ -43,14 +48,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .apps
         .iter()
         .any(|a| a.engine != crate::model::AppEngine::Tether);
-    let shown = shown_columns(&content, usize::from(area.width), engines);
+    let policy = app
+        .snapshot
+        .apps
+        .iter()
+        .any(|a| a.policy.as_ref().is_some_and(|p| !p.passes()));
+    let shown = shown_columns(&content, usize::from(area.width), engines, policy);
     let mut widths: Vec<Constraint> = shown
         .iter()
         .filter(|&&c| c != MESSAGE)
         .map(|&c| Constraint::Length(u16::try_from(content[c]).unwrap_or(u16::MAX)))
         .collect();
     widths.push(Constraint::Fill(1));
-    let pick = |cells: [Cell<'static>; 9]| -> Row<'static> {
+    let pick = |cells: [Cell<'static>; 10]| -> Row<'static> {
         let mut cells = cells.map(Some);
         Row::new(shown.iter().filter_map(|&c| cells[c].take()))
     };
@@ -118,7 +128,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// moved past the headings.
 fn grouped_rows(
     app: &App,
-    pick: &dyn Fn([Cell<'static>; 9]) -> Row<'static>,
+    pick: &dyn Fn([Cell<'static>; 10]) -> Row<'static>,
 ) -> (Vec<Row<'static>>, Option<usize>, usize) {
     let theme = &app.theme;
     let grouping = app.table.grouping();
@@ -184,6 +194,10 @@ fn column_widths(app: &App) -> Vec<usize> {
             health,
             0,
             width(status.engine.as_str()),
+            policy_marks(theme, status)
+                .iter()
+                .map(|(text, _)| width(text))
+                .sum(),
         ];
         for (w, r) in widths.iter_mut().zip(row) {
             *w = (*w).max(r);
@@ -202,14 +216,18 @@ fn count_in(app: &App, key: Option<&str>) -> usize {
 }
 
 /// The columns to show in display order (MESSAGE always, last; ENGINE
-/// after NAME when `engines`), dropping the droppable ones while MESSAGE
-/// would be too narrow.
-fn shown_columns(content: &[usize], width: usize, engines: bool) -> Vec<usize> {
+/// after NAME when `engines`; POLICY before MESSAGE when `policy`),
+/// dropping the droppable ones while MESSAGE would be too narrow.
+fn shown_columns(content: &[usize], width: usize, engines: bool, policy: bool) -> Vec<usize> {
     let mut shown: Vec<usize> = vec![0];
     if engines {
         shown.push(ENGINE);
     }
-    shown.extend(1..=MESSAGE);
+    shown.extend(1..MESSAGE);
+    if policy {
+        shown.push(POLICY);
+    }
+    shown.push(MESSAGE);
     // Borders, the selection symbol and one space between columns.
     let chrome = 2 + 2;
     for drop in DROPPABLE {
@@ -248,7 +266,7 @@ fn block(app: &App) -> Block<'static> {
         .title(Line::from(title))
 }
 
-fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 9] {
+fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 10] {
     let sync = sync_scope(status.sync);
     let health = health_scope(status.health);
     let mut message = Vec::new();
@@ -278,5 +296,37 @@ fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 9] {
         )),
         Cell::from(Line::from(message)),
         Cell::from(status.engine.as_str()),
+        Cell::from(Line::from(
+            policy_marks(theme, status)
+                .into_iter()
+                .map(|(text, scope)| Span::styled(text, theme.style(scope)))
+                .collect::<Vec<_>>(),
+        )),
     ]
+}
+
+/// The POLICY cell's pieces with their style scopes: `✗2` denials (the
+/// error style), `!1` warnings and audits (the warning style), `✗err`
+/// when the policies could not be checked; nothing when the app passes
+/// or was not checked.
+fn policy_marks(theme: &Theme, status: &AppStatus) -> Vec<(String, &'static str)> {
+    let Some(findings) = status.policy.as_ref().filter(|p| !p.passes()) else {
+        return Vec::new();
+    };
+    let (denied, warned) = (theme.glyph("policy_denied"), theme.glyph("policy_warned"));
+    let mut marks = Vec::new();
+    if findings.error.is_some() {
+        marks.push((format!("{denied}err"), "status_line.error"));
+    }
+    if findings.denied > 0 {
+        marks.push((format!("{denied}{}", findings.denied), "status_line.error"));
+    }
+    if findings.warned > 0 {
+        let gap = if marks.is_empty() { "" } else { " " };
+        marks.push((
+            format!("{gap}{warned}{}", findings.warned),
+            "status_line.warning",
+        ));
+    }
+    marks
 }

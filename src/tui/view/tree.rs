@@ -1,6 +1,6 @@
 //! The resource tree: children indented under their parents, sync and
 //! health with glyph and word, and why a node is not Healthy (or how far
-//! a Rollout or Canary has come).
+//! a Rollout or Canary has come); the app's policy violations below.
 
 use super::common::{Listing, block, empty, paused_note, placeholder, table, width_of};
 use crate::model::HealthStatus;
@@ -15,8 +15,17 @@ use ratatui::widgets::{Cell, Row};
 /// Narrowest area that shows the NAMESPACE column.
 const WIDE: u16 = 100;
 
-/// Draws the tree of `state` into `area`.
+/// Draws the tree of `state` into `area`, the app's admission policy
+/// findings below it when it has some.
 pub fn render(app: &App, frame: &mut Frame, area: Rect, state: &TreeState) {
+    let (area, findings) = super::policy::split(app, area, &state.app);
+    render_tree(app, frame, area, state);
+    if let Some(panel) = findings {
+        super::policy::render(app, frame, panel, &state.app);
+    }
+}
+
+fn render_tree(app: &App, frame: &mut Frame, area: Rect, state: &TreeState) {
     let theme = &app.theme;
     let mut title = vec![Span::styled(
         format!(" Tree {} [{}] ", state.app, state.rows.len()),
