@@ -58,7 +58,22 @@ fn page_key(obj: &Value, all_namespaces: bool) -> String {
     }
 }
 
-/// Builds the list body from the matching objects (already sorted).
+/// Whether the object's [`page_key`] sorts after `start`, without
+/// building the key.
+fn after_start(obj: &Value, all_namespaces: bool, start: &str) -> bool {
+    let (name, namespace) = (meta::name(obj), meta::namespace(obj));
+    if !all_namespaces || namespace.is_empty() {
+        return name > start;
+    }
+    let key = namespace
+        .bytes()
+        .chain(std::iter::once(b'/'))
+        .chain(name.bytes());
+    key.cmp(start.bytes()) == std::cmp::Ordering::Greater
+}
+
+/// Builds the list body from the objects (sorted by page key, as
+/// [`super::store::Store::list`] gives them).
 /// `oldest` is the oldest resourceVersion a continue token may carry.
 pub(crate) fn build(
     rt: &ResourceType,
@@ -86,21 +101,29 @@ pub(crate) fn build(
         }
         start = Some(t.start);
     }
-    let filtered: Vec<&Value> = objects
-        .into_iter()
-        .filter(|o| q.labels.matches(o) && q.fields.matches(o))
-        .filter(|o| {
-            start
-                .as_ref()
-                .is_none_or(|s| page_key(o, all_namespaces) > *s)
-        })
-        .collect();
-    let total = filtered.len();
-    let take = q.limit.filter(|l| *l > 0).unwrap_or(total).min(total);
-    let page = &filtered[..take];
+    // The objects come in page-key order: the page starts after a binary
+    // search, and stops once it holds `limit` matches and knows of one
+    // more, so a page of a big list costs the page, not the list.
+    let begin = start.as_ref().map_or(0, |s| {
+        objects.partition_point(|o| !after_start(o, all_namespaces, s))
+    });
+    let rest = &objects[begin..];
+    let limit = q.limit.filter(|l| *l > 0);
+    let mut page: Vec<&Value> = Vec::new();
+    let mut more = false;
+    for o in rest {
+        if !(q.labels.matches(o) && q.fields.matches(o)) {
+            continue;
+        }
+        if limit.is_some_and(|l| page.len() == l) {
+            more = true;
+            break;
+        }
+        page.push(o);
+    }
     let mut md = Map::new();
     md.insert("resourceVersion".into(), json!(list_rv.to_string()));
-    if take < total {
+    if more {
         let last = page
             .last()
             .map(|o| page_key(o, all_namespaces))
@@ -116,7 +139,7 @@ pub(crate) fn build(
             ),
         );
         if q.labels.is_empty() && q.fields.is_empty() {
-            md.insert("remainingItemCount".into(), json!(total - take));
+            md.insert("remainingItemCount".into(), json!(rest.len() - page.len()));
         }
     } else if rt.is_custom() {
         md.insert("continue".into(), json!(""));
@@ -158,6 +181,26 @@ mod tests {
             }
         );
         assert_eq!(ContinueToken::decode(&t.encode()).unwrap(), t);
+    }
+
+    #[test]
+    fn the_page_start_compares_as_the_built_key_would() {
+        let obj = |ns: &str, name: &str| json!({"metadata": {"namespace": ns, "name": name}});
+        for (o, all) in [
+            (obj("a", "x"), true),
+            (obj("a-b", "y"), true),
+            (obj("ab", ""), true),
+            (obj("", "cluster-wide"), true),
+            (obj("a", "x"), false),
+        ] {
+            for start in ["a/x", "a/w", "a-b/y", "a", "ab/", "cluster", "x", ""] {
+                assert_eq!(
+                    after_start(&o, all, start),
+                    page_key(&o, all).as_str() > start,
+                    "{o} {all} {start:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -29,14 +29,20 @@ pub(crate) fn suffix() -> String {
 
 /// `metadata.name` or "".
 pub(crate) fn name(obj: &Value) -> &str {
-    obj.pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
+    metadata_str(obj, "name")
 }
 
 /// `metadata.namespace` or "".
 pub(crate) fn namespace(obj: &Value) -> &str {
-    obj.pointer("/metadata/namespace")
+    metadata_str(obj, "namespace")
+}
+
+/// A string field of the metadata, or "": two map lookups, where a JSON
+/// pointer would split and unescape its path on every call (list paging
+/// reads these for every object of every page).
+fn metadata_str<'a>(obj: &'a Value, field: &str) -> &'a str {
+    obj.get("metadata")
+        .and_then(|m| m.get(field))
         .and_then(Value::as_str)
         .unwrap_or("")
 }

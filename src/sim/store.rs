@@ -102,15 +102,41 @@ impl Store {
             .get(&(ns.to_string(), name.to_string()))
     }
 
-    /// Objects of a type, in one namespace or all (`None`), sorted by namespace and name.
+    /// Objects of a type, in one namespace or all (`None`), in the API
+    /// server's order: by `namespace/name`.
     pub fn list(&self, resource: &str, ns: Option<&str>) -> Vec<&Value> {
         let Some(map) = self.objects.get(resource) else {
             return Vec::new();
         };
-        map.iter()
-            .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
-            .map(|(_, v)| v)
-            .collect()
+        match ns {
+            // Keys sort by namespace first: one namespace is one range.
+            Some(want) => map
+                .range((want.to_string(), String::new())..)
+                .take_while(|((n, _), _)| n == want)
+                .map(|(_, v)| v)
+                .collect(),
+            // etcd's order, `namespace/name` as bytes: a namespace that
+            // another one extends ("web", "web-dev") sorts after it, as
+            // '-' and '.' sort before '/'. Names keep their order within
+            // a namespace, so only the namespaces move.
+            None => {
+                let mut groups: Vec<(&str, Vec<&Value>)> = Vec::new();
+                for ((n, _), v) in map {
+                    match groups.last_mut() {
+                        Some((g, objects)) if *g == n.as_str() => objects.push(v),
+                        _ => groups.push((n, vec![v])),
+                    }
+                }
+                groups.sort_by(|(a, _), (b, _)| {
+                    let slash = std::iter::once(b'/');
+                    a.bytes().chain(slash.clone()).cmp(b.bytes().chain(slash))
+                });
+                groups
+                    .into_iter()
+                    .flat_map(|(_, objects)| objects)
+                    .collect()
+            }
+        }
     }
 
     /// Every object of every type with its resource key.
