@@ -172,9 +172,9 @@ async fn warnings_pass_and_updates_see_the_live_object() {
     assert_eq!(live.data["spec"]["replicas"], 2, "nothing applied");
 }
 
-#[tokio::test]
-async fn a_broken_policy_refuses_every_sync() {
-    let env = Env::new().await;
+/// A policy tether cannot load (it uses the IP library, which tether does
+/// not support), in the env's policies folder.
+fn add_broken_policy(env: &Env) {
     env.add_policies(&[(
         "broken.yaml",
         &policy(
@@ -184,6 +184,12 @@ async fn a_broken_policy_refuses_every_sync() {
             "{expression: \"ip(object.spec.address).family() == 4\"}",
         ),
     )]);
+}
+
+#[tokio::test]
+async fn a_broken_policy_refuses_every_sync() {
+    let env = Env::new().await;
+    add_broken_policy(&env);
     let error = env
         .engine()
         .sync(
@@ -260,15 +266,7 @@ async fn the_status_reports_violations_until_git_fixes_them() {
 #[tokio::test]
 async fn a_broken_policy_folder_shows_as_a_failed_check() {
     let env = Env::new().await;
-    env.add_policies(&[(
-        "broken.yaml",
-        &policy(
-            "uses-ip",
-            "Deny",
-            "",
-            "{expression: \"ip(object.spec.address).family() == 4\"}",
-        ),
-    )]);
+    add_broken_policy(&env);
     let found = findings(&env.engine()).await;
     assert!(!found.passes());
     let error = found.error.unwrap();
