@@ -355,11 +355,7 @@ pub(super) fn scope_of(kind: &ResolvedKind, namespace: Option<&str>) -> Option<W
 }
 
 fn has_label(object: &Value, (key, value): (&str, &str)) -> bool {
-    object
-        .pointer("/metadata/labels")
-        .and_then(|l| l.get(key))
-        .and_then(Value::as_str)
-        == Some(value)
+    super::kind_cache::label_of(object, key) == Some(value)
 }
 
 /// `deployments.apps web/api` for messages.

@@ -53,7 +53,10 @@ impl Store {
     fn insert(&mut self, key: ObjectKey, value: Value, keep: Keep, index_key: Option<&str>) {
         self.remove(&key, index_key);
         if let Some(label) = index_key.and_then(|k| label_of(&value, k)) {
-            self.by_label.entry(label).or_default().insert(key.clone());
+            self.by_label
+                .entry(label.to_string())
+                .or_default()
+                .insert(key.clone());
         }
         self.objects.insert(key, Stored::new(value, keep));
     }
@@ -62,24 +65,21 @@ impl Store {
         let Some(old) = self.objects.remove(key) else {
             return;
         };
-        if let Some(label) = index_key.and_then(|k| old.value().and_then(|v| label_of(&v, k)))
-            && let Some(keys) = self.by_label.get_mut(&label)
+        let old = old.value();
+        if let Some(label) = index_key.and_then(|k| label_of(old.as_deref()?, k))
+            && let Some(keys) = self.by_label.get_mut(label)
         {
             keys.remove(key);
             if keys.is_empty() {
-                self.by_label.remove(&label);
+                self.by_label.remove(label);
             }
         }
     }
 }
 
 /// The value of label `key` of an object.
-fn label_of(object: &Value, key: &str) -> Option<String> {
-    object
-        .pointer("/metadata/labels")?
-        .get(key)?
-        .as_str()
-        .map(str::to_string)
+pub(super) fn label_of<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
+    object.pointer("/metadata/labels")?.get(key)?.as_str()
 }
 
 /// One object as a store holds it.
