@@ -259,3 +259,43 @@ async fn fail_on_shared_resource_refuses_another_apps_object() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_app_is_listed_before_its_cluster_answers() {
+    // A cluster that takes connections and never answers: the first pass
+    // cannot end, and the engine still publishes every app at once.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let env = Env::new().await;
+    write_kubeconfig(&env.kubeconfig, &[("test", url.as_str())], "test").unwrap();
+    let config = std::fs::read_to_string(&env.config).unwrap();
+    let second = config.replace("- name: web", "- name: web-two");
+    let both = format!("{config}{}", second.trim_start_matches("apps:\n"));
+    std::fs::write(&env.config, both).unwrap();
+
+    let handle = std::sync::Arc::new(env.engine()).spawn(Duration::from_millis(100));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let snapshot = handle.snapshot();
+    let rows: Vec<_> = snapshot
+        .apps
+        .iter()
+        .map(|a| {
+            (
+                a.name.as_str(),
+                a.cluster.as_str(),
+                a.sync,
+                a.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("web", "test", SyncStatus::Unknown, "not compared yet"),
+            ("web-two", "test", SyncStatus::Unknown, "not compared yet"),
+        ]
+    );
+    assert_eq!(snapshot.generation, 0);
+    assert_eq!(snapshot.repos.len(), 1, "{:?}", snapshot.repos);
+    drop(silent);
+}

@@ -3,7 +3,7 @@
 //! reports the result as an [`EngineEvent`].
 
 use super::sources::watch_sources;
-use super::{Engine, EngineCommand, EngineEvent, EngineHandle, Snapshot, SyncOptions, whoami};
+use super::{Engine, EngineCommand, EngineEvent, EngineHandle, SyncOptions, whoami};
 use crate::model::{ResourceKey, Revision};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +18,7 @@ impl Engine {
     /// that changes something, and every `refresh` (Git revisions are
     /// re-resolved then).
     pub fn spawn(self: Arc<Self>, refresh: Duration) -> EngineHandle {
-        let (snap_tx, snapshots) = watch::channel(Arc::new(Snapshot::default()));
+        let (snap_tx, snapshots) = watch::channel(Arc::new(self.pending_snapshot()));
         let (commands, mut command_rx) = mpsc::channel(64);
         let (events, _) = broadcast::channel(256);
         let handle = EngineHandle {

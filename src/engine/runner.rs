@@ -618,6 +618,35 @@ impl Engine {
         }
     }
 
+    /// What the engine knows before its first pass: every app of
+    /// tether.yaml and the imports, Unknown until compared, so a client
+    /// draws the whole list at once instead of an empty table.
+    pub(crate) fn pending_snapshot(&self) -> Snapshot {
+        let apps = self
+            .apps
+            .iter()
+            .map(|app| {
+                let cluster = self.cluster_name(app);
+                compare::unknown(app, &cluster, String::new(), PENDING_MESSAGE.into())
+            })
+            .collect();
+        Snapshot {
+            apps,
+            repos: self.repo_names(),
+            freezes: self.freezes(chrono::Utc::now()),
+            ..Snapshot::default()
+        }
+    }
+
+    fn repo_names(&self) -> Vec<String> {
+        let repos: BTreeSet<String> = self
+            .apps
+            .iter()
+            .map(|a| a.source.repo.display().to_string())
+            .collect();
+        repos.into_iter().collect()
+    }
+
     pub(crate) async fn snapshot(&self, generation: u64) -> Snapshot {
         let started = std::time::Instant::now();
         let (mut apps, clusters) = tokio::join!(self.status_all(), self.cluster_states());
@@ -626,17 +655,12 @@ impl Engine {
         for status in &mut apps {
             self.automation.annotate(status);
         }
-        let repos: BTreeSet<String> = self
-            .apps
-            .iter()
-            .map(|a| a.source.repo.display().to_string())
-            .collect();
         let appsets = self.appset_rows(&apps);
         Snapshot {
             apps,
             appsets,
             clusters,
-            repos: repos.into_iter().collect(),
+            repos: self.repo_names(),
             freezes: self.freezes(chrono::Utc::now()),
             generation,
         }
@@ -652,6 +676,9 @@ pub fn pause_message(state: &AppStateRecord) -> String {
     }
     text
 }
+
+/// The message of an app the engine has not compared yet.
+pub const PENDING_MESSAGE: &str = "not compared yet";
 
 /// How many apps of one cluster [`Engine::status_all`] computes at once.
 const STATUS_APPS_PER_CLUSTER: usize = 4;

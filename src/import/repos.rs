@@ -23,7 +23,9 @@ impl RepoIndex {
         checkouts: impl IntoIterator<Item = &'a Path>,
     ) -> Self {
         let mut entries = mappings.to_vec();
-        for checkout in checkouts {
+        // Many apps share a checkout: each is opened once, in order.
+        let mut seen = std::collections::HashSet::new();
+        for checkout in checkouts.into_iter().filter(|c| seen.insert(*c)) {
             let Ok(repo) = Repo::open(checkout) else {
                 continue;
             };
