@@ -1,11 +1,10 @@
 //! The store of one watch: the objects of one kind in one
 //! [`WatchScope`](super::WatchScope), fed by a kube-runtime watcher.
 //! Objects are converted to JSON once per change, with managedFields
-//! dropped on the way in. A whole-object store keeps each object as its
-//! compact JSON text (about a tenth of the memory of a parsed value; a
-//! read parses it); a metadata-only store keeps apiVersion, kind and the
-//! metadata parsed, as prune reads all of them, so a read is an `Arc`
-//! clone. The watcher survives watch expiry (410 → relist) and
+//! dropped on the way in (and all but apiVersion, kind and the identity,
+//! labels and annotations of the metadata in a metadata-only store). Each
+//! object is kept as its compact JSON text, a fraction of the memory of a
+//! parsed value; a read parses it. The watcher survives watch expiry (410 → relist) and
 //! disconnects (backoff); the store knows whether it is complete and
 //! bumps the cluster's change counter on every event.
 
@@ -50,15 +49,15 @@ struct Store {
 }
 
 impl Store {
-    fn insert(&mut self, key: ObjectKey, value: Value, keep: Keep, index_key: Option<&str>) {
+    fn insert(&mut self, key: ObjectKey, value: &Value, index_key: Option<&str>) {
         self.remove(&key, index_key);
-        if let Some(label) = index_key.and_then(|k| label_of(&value, k)) {
+        if let Some(label) = index_key.and_then(|k| label_of(value, k)) {
             self.by_label
                 .entry(label.to_string())
                 .or_default()
                 .insert(key.clone());
         }
-        self.objects.insert(key, Stored::new(value, keep));
+        self.objects.insert(key, Stored::new(value));
     }
 
     fn remove(&mut self, key: &ObjectKey, index_key: Option<&str>) {
@@ -82,33 +81,21 @@ pub(super) fn label_of<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
     object.pointer("/metadata/labels")?.get(key)?.as_str()
 }
 
-/// One object as a store holds it.
-enum Stored {
-    /// A whole object as compact JSON text: a parsed value of a small
-    /// object costs ten times its text (a map, a `String` and a bucket
-    /// per field), and a cluster's objects are read far less often than
-    /// they are held.
-    Text(Box<str>),
-    /// A metadata-only object, parsed: prune and status read every one.
-    Parsed(Arc<Value>),
-}
+/// One object as a store holds it: its compact JSON text. A parsed value
+/// of a small object costs several times its text (a map, a `String` and
+/// a bucket per field), and a cluster's objects are held far longer than
+/// they are read; a read parses the text again.
+struct Stored(Box<str>);
 
 impl Stored {
-    fn new(value: Value, keep: Keep) -> Self {
-        match keep {
-            Keep::Object => Stored::Text(value.to_string().into_boxed_str()),
-            Keep::Metadata => Stored::Parsed(Arc::new(value)),
-        }
+    fn new(value: &Value) -> Self {
+        Stored(value.to_string().into_boxed_str())
     }
 
-    /// The object (parsed anew from its text for a whole-object store);
-    /// None only if the text no longer parses, which JSON written by
-    /// serde_json always does.
+    /// The object; None only if the text no longer parses, which JSON
+    /// written by serde_json always does.
     fn value(&self) -> Option<Arc<Value>> {
-        match self {
-            Stored::Text(text) => serde_json::from_str(text).ok().map(Arc::new),
-            Stored::Parsed(value) => Some(value.clone()),
-        }
+        serde_json::from_str(&self.0).ok().map(Arc::new)
     }
 }
 
@@ -185,7 +172,7 @@ impl Objects {
                 let (key, value) = entry(object, resource, keep);
                 self.relisting
                     .get_or_insert_with(Store::default)
-                    .insert(key, value, keep, index_key);
+                    .insert(key, &value, index_key);
             }
             Event::InitDone => {
                 if let Some(fresh) = self.relisting.take() {
@@ -194,7 +181,7 @@ impl Objects {
             }
             Event::Apply(object) => {
                 let (key, value) = entry(object, resource, keep);
-                self.current.insert(key, value, keep, index_key);
+                self.current.insert(key, &value, index_key);
             }
             Event::Delete(object) => self.current.remove(&key_of(object), index_key),
         }

@@ -76,6 +76,7 @@ impl Engine {
                 if snap_tx.send(Arc::new(snapshot)).is_err() {
                     break;
                 }
+                super::memory::release_free_memory();
             }
         });
         handle

@@ -25,6 +25,7 @@ mod live;
 mod live_actions;
 mod live_views;
 mod live_wait;
+pub mod memory;
 mod metrics;
 mod order;
 mod permissions;
