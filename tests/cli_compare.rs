@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::stages::{Stages, overlay};
+use common::stages::Stages;
 use common::{file, signature};
 
 #[test]
@@ -46,8 +46,8 @@ fn overlays_differ_only_in_what_they_set_apart() {
         vec![
             "--- web-staging/Deployment/web",
             "+++ web-prod/Deployment/web",
-            "-        image: ghcr.io/acme/web:1.1.0",
-            "+        image: ghcr.io/acme/web:1.0.0",
+            "-        image: registry.k8s.io/pause:3.9",
+            "+        image: registry.k8s.io/pause:3.8",
         ]
     );
 
@@ -80,9 +80,9 @@ fn the_same_version_compares_equal_and_errors_exit_2() {
             "main",
             &[file(
                 "apps/web/prod/kustomization.yaml",
-                &overlay("prod", "1.1.0"),
+                &stages.overlay("prod", "3.9"),
             )],
-            "prod on 1.1.0",
+            "prod on 3.9",
             &signature(1_700_000_100),
         )
         .unwrap();

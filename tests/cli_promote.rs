@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::stages::{Stages, overlay};
+use common::stages::Stages;
 use common::{file, signature};
 
 fn message_of(stages: &Stages, commit: &str) -> String {
@@ -31,16 +31,16 @@ fn promoting_an_image_edits_only_its_tag() {
     assert_ne!(commit, before);
     assert_eq!(
         stages.read("apps/web/staging/kustomization.yaml"),
-        overlay("staging", "1.2.0")
+        stages.overlay("staging", "3.10")
     );
     assert_eq!(
         message_of(&stages, &commit),
-        "promote web: web-dev → web-staging (ghcr.io/acme/web 1.1.0 → 1.2.0)"
+        "promote web: web-dev → web-staging (registry.k8s.io/pause 3.9 → 3.10)"
     );
     // Prod and dev are untouched; the work tree is clean.
     assert_eq!(
         stages.read("apps/web/prod/kustomization.yaml"),
-        overlay("prod", "1.0.0")
+        stages.overlay("prod", "3.8")
     );
     stages.repo.require_clean(&[String::new()]).unwrap();
 
@@ -57,9 +57,9 @@ fn promoting_an_image_edits_only_its_tag() {
 #[test]
 fn a_digest_is_carried_and_a_missing_entry_added() {
     let stages = Stages::new("test", "");
-    let dev = overlay("dev", "1.2.0").replace(
-        "    newTag: \"1.2.0\"   # promoted\n",
-        "    newTag: \"1.2.0\"   # promoted\n    digest: sha256:abc\n",
+    let dev = stages.overlay("dev", "3.10").replace(
+        "    newTag: \"3.10\"   # promoted\n",
+        "    newTag: \"3.10\"   # promoted\n    digest: sha256:abc\n",
     );
     let prod =
         "# prod: no images yet\nresources:\n  - ../base\nnamespace: web-prod\nnamePrefix: prod-\n";
@@ -79,21 +79,23 @@ fn a_digest_is_carried_and_a_missing_entry_added() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stages.read("apps/web/staging/kustomization.yaml"),
-        overlay("staging", "1.2.0").replace(
-            "    newTag: \"1.2.0\"   # promoted\n",
-            "    newTag: \"1.2.0\"   # promoted\n    digest: sha256:abc\n"
+        stages.overlay("staging", "3.10").replace(
+            "    newTag: \"3.10\"   # promoted\n",
+            "    newTag: \"3.10\"   # promoted\n    digest: sha256:abc\n"
         )
     );
     let out = stages.tether(&["promote", "web", "web-prod", "--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stages.read("apps/web/prod/kustomization.yaml"),
-        format!("{prod}images:\n- name: ghcr.io/acme/web\n  newTag: 1.2.0\n  digest: sha256:abc\n")
+        format!(
+            "{prod}images:\n- name: registry.k8s.io/pause\n  newTag: \"3.10\"\n  digest: sha256:abc\n"
+        )
     );
     let commit = stages.head();
     assert_eq!(
         message_of(&stages, &commit),
-        "promote web: web-staging → web-prod (ghcr.io/acme/web 1.0.0 → 1.2.0@sha256:abc)"
+        "promote web: web-staging → web-prod (registry.k8s.io/pause 3.8 → 3.10@sha256:abc)"
     );
 }
 
@@ -164,14 +166,14 @@ fn refusals_write_nothing() {
         text.contains(
             "--- a/apps/web/staging/kustomization.yaml\n+++ b/apps/web/staging/kustomization.yaml\n"
         ) && text
-            .contains("-    newTag: \"1.1.0\"   # promoted\n+    newTag: \"1.2.0\"   # promoted\n")
+            .contains("-    newTag: \"3.9\"   # promoted\n+    newTag: \"3.10\"   # promoted\n")
             && text.contains("# gate healthy FAILS: web-dev is Unknown")
             && text.contains("--- a/Deployment/staging-web\n+++ b/Deployment/staging-web\n")
             && text.contains(
-                "-        image: ghcr.io/acme/web:1.1.0\n+        image: ghcr.io/acme/web:1.2.0\n"
+                "-        image: registry.k8s.io/pause:3.9\n+        image: registry.k8s.io/pause:3.10\n"
             )
             && text
-                .contains("promote web: web-dev → web-staging (ghcr.io/acme/web 1.1.0 → 1.2.0)\n"),
+                .contains("promote web: web-dev → web-staging (registry.k8s.io/pause 3.9 → 3.10)\n"),
         "{text}"
     );
     assert_eq!(stages.head(), head);

@@ -14,7 +14,7 @@ const OVERLAY: &str = "resources: [../base]
 namePrefix: prod-
 commonLabels: {tier: frontend}
 images:
-  - {name: ghcr.io/example/web, newTag: 2.0.0}
+  - {name: registry.k8s.io/pause, newTag: \"3.10\"}
 ";
 
 #[tokio::test(flavor = "multi_thread")]
@@ -47,7 +47,7 @@ async fn a_kustomize_overlay_syncs_and_reports_synced() {
     let deploy = api.get("prod-web").await.unwrap();
     assert_eq!(
         deploy.data["spec"]["template"]["spec"]["containers"][0]["image"],
-        "ghcr.io/example/web:2.0.0"
+        "registry.k8s.io/pause:3.10"
     );
     assert_eq!(deploy.metadata.labels.unwrap()["tier"], "frontend");
 }

@@ -6,44 +6,13 @@
 mod common;
 
 use common::Env;
-use common::automation::{AUTO_HEAL, wait_snapshot};
-use std::sync::Arc;
-use std::time::Duration;
 use tether::argocd::SyncWindowSpec;
-use tether::model::{HealthStatus, SyncStatus};
 
+/// The scenario of tests/common/automation.rs (also run on a real
+/// cluster).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_deny_window_holds_automated_sync() {
-    let env = Env::new().await;
-    env.set_sync_policy(AUTO_HEAL);
-    let window: SyncWindowSpec = serde_yaml::from_str(
-        "{kind: deny, schedule: '* * * * *', duration: 1h, applications: ['*'], manualSync: true}",
-    )
-    .unwrap();
-    let engine = env.engine().with_sync_windows(&[window]);
-    let handle = Arc::new(engine).spawn(Duration::from_millis(200));
-    let status = wait_snapshot(&handle, "the window's hold", |a| {
-        a.message.contains("automation waits: sync window")
-    })
-    .await;
-    assert!(
-        status.message.starts_with(
-            "automation waits: sync window syncWindows[0] deny \"* * * * *\" for 1h blocks it"
-        ),
-        "{}",
-        status.message
-    );
-    // The header's freeze marker comes with the snapshot.
-    let freezes = handle.snapshot().freezes.clone();
-    assert_eq!(freezes.len(), 1, "{freezes:?}");
-    assert_eq!(freezes[0].name, "syncWindows[0]");
-    assert_eq!(freezes[0].apps, ["web"]);
-    // A few engine cycles later nothing has been applied.
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let app = handle.snapshot().apps[0].clone();
-    assert_eq!(app.sync, SyncStatus::OutOfSync);
-    assert_eq!(app.health, HealthStatus::Missing);
-    env.cleanup().await;
+    common::automation::a_deny_window_holds_automated_sync(&Env::new().await).await;
 }
 
 fn windows(yaml: &str) -> Vec<SyncWindowSpec> {

@@ -181,3 +181,167 @@ fn the_tree_lists_each_violation() {
     app.apply_event(tree_event("web-staging"));
     assert!(!screen(&app, 120, 40).contains("Policies:"));
 }
+
+/// The fixture of [`snapshot`] plus batch-prod whose policies cannot be
+/// checked and worker-staging denied once and warned four times.
+fn ranked_snapshot() -> Snapshot {
+    let mut snapshot = snapshot();
+    snapshot.apps[5].policy = Some(PolicyFindings::failed(
+        "policies/broken.yaml: function \"ip\" is not supported".into(),
+    ));
+    let mut worker = vec![violation(
+        "no-latest-tag",
+        "Deployment.apps/worker/worker",
+        "container worker uses the latest tag",
+        "Deny",
+    )];
+    worker.extend((0..4).map(|_| {
+        violation(
+            "require-container-limits",
+            "Deployment.apps/worker/worker",
+            "containers without cpu and memory limits: worker",
+            "Warn",
+        )
+    }));
+    snapshot.apps[4].policy = Some(PolicyFindings::new(Arc::new(worker)));
+    snapshot
+}
+
+fn ranked_app(theme: Option<&str>) -> App {
+    let opts = TuiOptions {
+        title: "fixture".to_string(),
+        theme: theme.map(str::to_string),
+        ..TuiOptions::default()
+    };
+    let mut app = App::from_options(Arc::new(ranked_snapshot()), &opts, None);
+    app.resize(120, 40);
+    app
+}
+
+/// POLICY sorts worst first: the check that cannot run, then by denials,
+/// then by warnings, passing apps last (by name); `ctrl-r` reverses it.
+#[test]
+fn the_policy_column_sorts_worst_first() {
+    let mut app = ranked_app(None);
+    // CLUSTER → NAME → PROJECT → SYNC → HEALTH → REVISION → POLICY.
+    keys(&mut app, "<c-s><c-s><c-s><c-s><c-s><c-s>");
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("POLICY▲"), "{text}");
+    assert_eq!(
+        app.visible_apps(),
+        [
+            "batch-prod",
+            "web-prod",
+            "worker-staging",
+            "api-staging",
+            "api-prod",
+            "cron-staging",
+            "web-staging",
+        ]
+    );
+    let row = |name: &str| text.lines().find(|l| l.contains(name)).unwrap().to_string();
+    assert!(row("batch-prod").contains("✗err"), "{text}");
+    assert!(row("worker-staging").contains("✗1 !4"), "{text}");
+
+    keys(&mut app, "<c-r>");
+    assert!(screen(&app, 120, 40).contains("POLICY▼"));
+    assert_eq!(
+        app.visible_apps(),
+        [
+            "web-staging",
+            "cron-staging",
+            "api-prod",
+            "api-staging",
+            "worker-staging",
+            "web-prod",
+            "batch-prod",
+        ]
+    );
+    // The cycle goes on to CLUSTER (reversed still).
+    keys(&mut app, "<c-s>");
+    assert!(screen(&app, 120, 40).contains("CLUSTER▼"));
+    assert_eq!(app.visible_apps()[..2], ["worker-staging", "web-staging"]);
+}
+
+/// `:policy` (and `:violations`) lists only apps with a denial, a warning
+/// or a check that cannot run, says so in the header and the table's
+/// title, combines with `:ctx`, follows new snapshots and is cleared by
+/// `:all`; Tab completes it and `?` lists it.
+#[test]
+fn the_policy_filter_lists_apps_with_findings() {
+    let mut app = ranked_app(None);
+    keys(&mut app, ":policy<enter>");
+    assert_eq!(
+        app.visible_apps(),
+        ["batch-prod", "web-prod", "api-staging", "worker-staging"]
+    );
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("showing policy findings (:all for every app)"),
+        "{text}"
+    );
+    assert!(text.contains("Apps (policy findings) [4/7]"), "{text}");
+    assert_eq!(
+        app.status().unwrap().text,
+        "listing policy findings (:all lists every app)"
+    );
+
+    keys(&mut app, ":ctx staging<enter>");
+    assert_eq!(app.visible_apps(), ["api-staging", "worker-staging"]);
+    assert!(screen(&app, 120, 40).contains("Apps (ctx staging · policy findings) [2/7]"));
+
+    // Fixed in Git: the next snapshot drops the app from the list.
+    let mut fixed = ranked_snapshot();
+    fixed.apps[2].policy = Some(PolicyFindings::default());
+    app.apply_snapshot(Arc::new(fixed));
+    assert_eq!(app.visible_apps(), ["worker-staging"]);
+
+    keys(&mut app, ":all<enter>");
+    assert_eq!(app.visible_apps().len(), 7);
+    assert!(!screen(&app, 120, 40).contains("policy findings"));
+
+    keys(&mut app, ":vio<tab>");
+    assert_eq!(app.mode(), &tether::tui::Mode::Command("violations".into()));
+    keys(&mut app, "<enter>");
+    assert_eq!(
+        app.visible_apps(),
+        ["batch-prod", "web-prod", "worker-staging"]
+    );
+
+    // Every app passes: the list is empty and says how to leave it.
+    let mut clean = ranked_snapshot();
+    for a in &mut clean.apps {
+        a.policy = Some(PolicyFindings::default());
+    }
+    app.apply_snapshot(Arc::new(clean));
+    assert!(screen(&app, 120, 40).contains("no apps (policy findings); :all lists every app"));
+
+    keys(&mut app, ":all<enter>?");
+    let help = screen(&app, 120, 160);
+    assert!(help.contains(":policy  :violations"), "{help}");
+}
+
+/// `/` matches the POLICY cell as shown (the theme's glyphs) besides
+/// every other column, and the fuzzy name match still works.
+#[test]
+fn the_slash_filter_matches_the_policy_marks() {
+    let mut app = ranked_app(None);
+    keys(&mut app, "/✗2<enter>");
+    assert_eq!(app.visible_apps(), ["web-prod"]);
+    keys(&mut app, "<esc>/!<enter>");
+    assert_eq!(
+        app.visible_apps(),
+        ["web-prod", "api-staging", "worker-staging"]
+    );
+    keys(&mut app, "<esc>/✗err<enter>");
+    assert_eq!(app.visible_apps(), ["batch-prod"]);
+    keys(&mut app, "<esc>/wsg<enter>");
+    assert_eq!(app.visible_apps(), ["web-staging", "worker-staging"]);
+
+    // In the ascii theme denials are `x`: `x2` matches what it shows.
+    keys(&mut app, "<esc>/x2<enter>");
+    assert!(app.visible_apps().is_empty());
+    let mut ascii = ranked_app(Some("ascii"));
+    keys(&mut ascii, "/x2<enter>");
+    assert_eq!(ascii.visible_apps(), ["web-prod"]);
+}

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "tui_support/promote_flow.rs"]
+mod promote_flow;
 mod tui_support;
 
 use std::sync::Arc;
@@ -228,140 +230,9 @@ fn read_only_hides_promote_and_keeps_compare() {
     assert_eq!(keys(&mut app, "c").len(), 1);
 }
 
-/// Sends the commands of `effects` (and those the app asks for after
-/// each event) to the real engine, feeding its events back.
-async fn drive(app: &mut App, engine: &tether::engine::Engine, effects: Vec<Effect>) {
-    let mut queue: std::collections::VecDeque<EngineCommand> = effects
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::Send(command) => Some(command),
-            _ => None,
-        })
-        .collect();
-    while let Some(command) = queue.pop_front() {
-        for event in engine.execute(command, None).await {
-            app.apply_event(event);
-        }
-        queue.extend(app.take_commands());
-    }
-}
-
-fn commit_count(stages: &common::stages::Stages) -> usize {
-    let repo = gix::open(&stages.repo_path).unwrap();
-    let head = repo.head_id().unwrap();
-    head.ancestors().all().unwrap().count()
-}
-
-/// The TUI over a real engine on the sim: `c` shows the staging/prod
-/// difference, Esc on a promotion preview writes nothing, confirming
-/// makes exactly one commit on top of the previous HEAD.
+/// The TUI over a real engine on the sim: see the scenario.
 #[tokio::test(flavor = "multi_thread")]
 async fn promote_from_the_pipeline_view_commits_once_on_confirmation() {
-    let sim = tether::sim::SimServer::start(tether::sim::SimOptions {
-        pod_ready_delay: std::time::Duration::from_millis(50),
-        name: "test".to_string(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let stages = common::stages::Stages::new("test", "");
-    tether::sim::write_kubeconfig(&stages.kubeconfig, &[("test", sim.url().as_str())], "test")
-        .unwrap();
-    let kube = tether::cluster::KubeOptions {
-        kubeconfig: Some(stages.kubeconfig.clone()),
-        context: None,
-    };
-    let engine = tether::cli::load_engine(Some(&stages.config), kube, &Default::default()).unwrap();
-    engine
-        .sync("web-dev", &tether::engine::SyncOptions::default())
-        .await
-        .unwrap();
-    let mut app = App::from_options(
-        Arc::new(tether::engine::Snapshot::default()),
-        &TuiOptions::default(),
-        None,
-    );
-    app.resize(120, 40);
-    // Until web-dev reports Healthy, so the gate into staging opens.
-    for _ in 0..100 {
-        let effects = keys(&mut app, "<esc>:pl web<enter>");
-        drive(&mut app, &engine, effects).await;
-        if screen(&app, 160, 40).contains("Synced/Healthy") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(screen(&app, 160, 40).contains("Synced/Healthy"));
-
-    // Staging (1.1.0) against prod (1.0.0), made comparable.
-    let effects = keys(&mut app, "jc");
-    drive(&mut app, &engine, effects).await;
-    let text = screen(&app, 160, 40);
-    assert!(text.contains("update · web-staging | web-prod"), "{text}");
-    assert!(text.contains("update Deployment/web"), "{text}");
-    assert!(
-        text.contains("19 +         image: ghcr.io/acme/web:1.1.0"),
-        "{text}"
-    );
-    assert!(
-        text.contains("19 -         image: ghcr.io/acme/web:1.0.0"),
-        "{text}"
-    );
-    keys(&mut app, "<esc>");
-
-    let head = stages.head();
-    let commits = commit_count(&stages);
-    let effects = keys(&mut app, "P");
-    drive(&mut app, &engine, effects).await;
-    let text = screen(&app, 160, 40);
-    assert!(
-        text.contains("Commit this promotion into web-staging on main? y/n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("+     newTag: \"1.2.0\"   # promoted"),
-        "{text}"
-    );
-    assert!(keys(&mut app, "<esc>").is_empty());
-    assert_eq!(stages.head(), head, "Esc wrote nothing");
-    assert_eq!(commit_count(&stages), commits);
-    assert_eq!(
-        stages.read("apps/web/staging/kustomization.yaml"),
-        common::stages::overlay("staging", "1.1.0")
-    );
-
-    let effects = keys(&mut app, "P");
-    drive(&mut app, &engine, effects).await;
-    let effects = keys(&mut app, "y");
-    assert_eq!(effects.len(), 1);
-    drive(&mut app, &engine, effects).await;
-    let new_head = stages.head();
-    assert_ne!(new_head, head);
-    assert_eq!(commit_count(&stages), commits + 1, "exactly one commit");
-    let repo = gix::open(&stages.repo_path).unwrap();
-    let commit = repo
-        .find_commit(gix::ObjectId::from_hex(new_head.as_bytes()).unwrap())
-        .unwrap();
-    assert_eq!(
-        commit
-            .parent_ids()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>(),
-        vec![head]
-    );
-    assert_eq!(
-        stages.read("apps/web/staging/kustomization.yaml"),
-        common::stages::overlay("staging", "1.2.0")
-    );
-    let text = screen(&app, 160, 40);
-    assert!(
-        text.contains(&format!("web-staging: committed {}", &new_head[..7])),
-        "{text}"
-    );
-    // The pipeline was loaded again: staging now runs 1.2.0.
-    assert!(
-        text.lines()
-            .any(|l| l.contains("▶ web-staging") && l.contains("ghcr.io/acme/web:1.2.0")),
-        "{text}"
-    );
+    let stages = common::stages::Stages::sim("").await;
+    promote_flow::promote_from_the_pipeline_view(&stages).await;
 }

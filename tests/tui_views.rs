@@ -481,7 +481,7 @@ fn apps_sort_by_column_and_group() {
         ["api-prod", "web-staging"],
         "by health: Healthy first"
     );
-    keys(&mut app, "<c-s><c-s><c-g>");
+    keys(&mut app, "<c-s><c-s><c-s><c-g>");
     let text = screen(&app, 120, 40);
     assert!(text.contains("api (2)"), "{text}");
     snap_both!(app, "apps_grouped");

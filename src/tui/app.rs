@@ -183,7 +183,11 @@ impl App {
             keymap
         };
         let mut table = AppsTable::default();
-        table.update(&snapshot);
+        table.set_policy_glyphs(
+            theme.glyph("policy_denied"),
+            theme.glyph("policy_warned"),
+            &snapshot,
+        );
         table.set_page(DEFAULT_PAGE);
         App {
             snapshot,

@@ -10,7 +10,7 @@ use crate::model::AppEngine;
 use std::sync::Arc;
 
 /// The `:` commands, for the help screen: (how to type it, what it does).
-pub const COMMANDS: [(&str, &str); 16] = [
+pub const COMMANDS: [(&str, &str); 17] = [
     (":q  :quit", "quit tether"),
     (":apps", "apps table, views closed, filter cleared"),
     (":tree APP", "resource tree of APP"),
@@ -20,6 +20,10 @@ pub const COMMANDS: [(&str, &str); 16] = [
     (":flux", "list only Flux apps"),
     (":tether", "list only tether's own apps"),
     (":ctx NAME", "list only the apps of cluster NAME"),
+    (
+        ":policy  :violations",
+        "list only apps with policy denials, warnings or errors",
+    ),
     (":all", "list every app again"),
     (":ctx", "clusters; enter lists one's apps"),
     (":appsets", "ApplicationSets; enter lists their apps"),
@@ -33,7 +37,7 @@ pub const COMMANDS: [(&str, &str); 16] = [
 ];
 
 /// Command words and whether they take an argument.
-const VERBS: [(&str, bool); 17] = [
+const VERBS: [(&str, bool); 19] = [
     ("pipeline", true),
     ("pl", true),
     ("apps", false),
@@ -45,6 +49,8 @@ const VERBS: [(&str, bool); 17] = [
     ("argocd", false),
     ("flux", false),
     ("tether", false),
+    ("policy", false),
+    ("violations", false),
     ("all", false),
     ("theme", true),
     ("keymap", true),
@@ -185,6 +191,10 @@ impl App {
                     ..self.table.scope().clone()
                 });
             }
+            "policy" | "violations" => self.show_scope(AppScope {
+                policy: true,
+                ..self.table.scope().clone()
+            }),
             "all" => self.show_scope(AppScope::default()),
             "appsets" | "appset" | "applicationsets" => self.open_appsets(),
             "pipeline" | "pl" if argument.is_empty() => {
@@ -281,6 +291,8 @@ mod tests {
             ["ctx prod"]
         );
         assert_eq!(completions("h", &[]), ["history ", "help"]);
+        assert_eq!(completions("p", &[]), ["pipeline ", "pl ", "policy"]);
+        assert_eq!(completions("v", &[]), ["violations"]);
         assert_eq!(
             completions("diff web", &["api", "web-prod", "web-staging"]),
             ["diff web-prod", "diff web-staging"]

@@ -24,6 +24,12 @@ impl App {
     /// diffs and YAML are highlighted again with its syntax theme.
     pub fn set_theme(&mut self, theme: Theme, problems: &[ConfigError]) {
         self.theme = theme;
+        let snapshot = std::sync::Arc::clone(&self.snapshot);
+        self.table.set_policy_glyphs(
+            self.theme.glyph("policy_denied"),
+            self.theme.glyph("policy_warned"),
+            &snapshot,
+        );
         self.rehighlight();
         self.report_problems(problems);
     }

@@ -1,6 +1,8 @@
 //! The apps table's state: sort order, filter and a selection that follows
 //! the selected app's name across snapshots.
 
+use super::apps_filter::matches;
+use super::policy_marks;
 use super::state::scope::AppScope;
 use crate::engine::Snapshot;
 use crate::model::{AppStatus, SyncStatus};
@@ -17,6 +19,9 @@ pub enum SortColumn {
     Sync,
     Health,
     Revision,
+    /// Worst first: policy check errors, most denials, most warnings,
+    /// passing apps, apps not checked.
+    Policy,
 }
 
 impl SortColumn {
@@ -29,6 +34,7 @@ impl SortColumn {
             SortColumn::Sync => "SYNC",
             SortColumn::Health => "HEALTH",
             SortColumn::Revision => "REVISION",
+            SortColumn::Policy => "POLICY",
         }
     }
 
@@ -39,7 +45,8 @@ impl SortColumn {
             SortColumn::Project => SortColumn::Sync,
             SortColumn::Sync => SortColumn::Health,
             SortColumn::Health => SortColumn::Revision,
-            SortColumn::Revision => SortColumn::Cluster,
+            SortColumn::Revision => SortColumn::Policy,
+            SortColumn::Policy => SortColumn::Cluster,
         }
     }
 
@@ -56,6 +63,7 @@ impl SortColumn {
             SortColumn::Sync => sync_rank(a.sync).cmp(&sync_rank(b.sync)),
             SortColumn::Health => a.health.cmp(&b.health),
             SortColumn::Revision => a.revision.cmp(&b.revision),
+            SortColumn::Policy => policy_marks::worst_first(a, b),
         }
         .then_with(|| a.name.cmp(&b.name))
     }
@@ -104,6 +112,9 @@ pub struct AppsTable {
     sort: SortColumn,
     descending: bool,
     grouping: Grouping,
+    /// The theme's glyphs of denials and warnings, so that `/` matches
+    /// the POLICY cell as shown.
+    policy_glyphs: (String, String),
 }
 
 impl Default for AppsTable {
@@ -119,6 +130,7 @@ impl Default for AppsTable {
             sort: SortColumn::default(),
             descending: false,
             grouping: Grouping::default(),
+            policy_glyphs: ("✗".to_string(), "!".to_string()),
         }
     }
 }
@@ -135,10 +147,11 @@ impl AppsTable {
     pub fn update(&mut self, snapshot: &Snapshot) {
         let needle = self.filter.to_lowercase();
         let scope = &self.scope;
+        let (denied, warned) = (&self.policy_glyphs.0, &self.policy_glyphs.1);
         let mut visible: Vec<usize> = (0..snapshot.apps.len())
             .filter(|&i| {
                 let app = &snapshot.apps[i];
-                scope.admits(app) && (needle.is_empty() || matches(app, &needle))
+                scope.admits(app) && (needle.is_empty() || matches(app, &needle, denied, warned))
             })
             .collect();
         let (sort, descending, grouping) = (self.sort, self.descending, self.grouping);
@@ -200,6 +213,13 @@ impl AppsTable {
     /// Sets the filter text and recomputes the rows.
     pub fn set_filter(&mut self, filter: &str, snapshot: &Snapshot) {
         self.filter = filter.to_string();
+        self.update(snapshot);
+    }
+
+    /// Sets the glyphs the POLICY cell shows for denials and warnings
+    /// (the theme's), which the filter matches, and recomputes the rows.
+    pub fn set_policy_glyphs(&mut self, denied: &str, warned: &str, snapshot: &Snapshot) {
+        self.policy_glyphs = (denied.to_string(), warned.to_string());
         self.update(snapshot);
     }
 
@@ -298,46 +318,6 @@ impl AppsTable {
             self.offset = self.selected + 1 - self.page;
         }
         self.offset = self.offset.min(last_offset);
-    }
-}
-
-/// An app matches when any column contains the (lower-case) filter, or
-/// its name holds the filter's characters in order — fuzzy, as in k9s and
-/// fzf: `wsg` finds `web-staging`.
-fn matches(app: &AppStatus, needle: &str) -> bool {
-    substring_anywhere(app, needle) || is_subsequence(needle, &app.name.to_lowercase())
-}
-
-fn is_subsequence(needle: &str, haystack: &str) -> bool {
-    let mut rest = haystack.chars();
-    needle.chars().all(|c| rest.any(|h| h == c))
-}
-
-fn substring_anywhere(app: &AppStatus, needle: &str) -> bool {
-    [
-        app.name.as_str(),
-        app.project.as_str(),
-        app.cluster.as_str(),
-        app.namespace.as_str(),
-        app.revision.as_str(),
-        app.sync.as_str(),
-        app.health.as_str(),
-        app.message.as_str(),
-    ]
-    .iter()
-    .any(|field| field.to_lowercase().contains(needle))
-}
-
-#[cfg(test)]
-mod fuzzy_tests {
-    use super::is_subsequence;
-
-    #[test]
-    fn names_match_their_characters_in_order() {
-        assert!(is_subsequence("wsg", "web-staging"));
-        assert!(is_subsequence("web", "web-staging"));
-        assert!(!is_subsequence("gsw", "web-staging"));
-        assert!(!is_subsequence("webx", "web-staging"));
     }
 }
 

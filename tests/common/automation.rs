@@ -1,6 +1,8 @@
 //! Automation scenarios — automated sync, self-heal, pause, Leases, the
-//! self-heal brake — with engine loops running against a cluster: the sim
-//! (tests/engine_automation.rs) or a real one (tests/real_cluster.rs).
+//! self-heal brake, a deny window holding automation — with engine loops
+//! running against a cluster: the sim (tests/engine_automation.rs,
+//! tests/engine_windows.rs) or a real one (tests/real_cluster.rs,
+//! tests/real_pipeline.rs).
 
 use super::Env;
 use kube::api::{Patch, PatchParams};
@@ -217,5 +219,39 @@ pub async fn a_new_commit_is_picked_up_and_synced_by_automation(env: &Env) {
     wait_snapshot(&handle, "drift shown", |a| a.sync == SyncStatus::OutOfSync).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(log_level(env).await, "debug");
+    env.cleanup().await;
+}
+
+/// An automated app in an open deny window is not synced; its status
+/// says which window holds it, and the snapshot carries the freeze.
+pub async fn a_deny_window_holds_automated_sync(env: &Env) {
+    env.set_sync_policy(AUTO_HEAL);
+    let window: tether::argocd::SyncWindowSpec = serde_yaml::from_str(
+        "{kind: deny, schedule: '* * * * *', duration: 1h, applications: ['*'], manualSync: true}",
+    )
+    .unwrap();
+    let engine = env.engine().with_sync_windows(&[window]);
+    let handle = Arc::new(engine).spawn(Duration::from_millis(200));
+    let status = wait_snapshot(&handle, "the window's hold", |a| {
+        a.message.contains("automation waits: sync window")
+    })
+    .await;
+    assert!(
+        status.message.starts_with(
+            "automation waits: sync window syncWindows[0] deny \"* * * * *\" for 1h blocks it"
+        ),
+        "{}",
+        status.message
+    );
+    // The header's freeze marker comes with the snapshot.
+    let freezes = handle.snapshot().freezes.clone();
+    assert_eq!(freezes.len(), 1, "{freezes:?}");
+    assert_eq!(freezes[0].name, "syncWindows[0]");
+    assert_eq!(freezes[0].apps, std::slice::from_ref(&env.app));
+    // A few engine cycles later nothing has been applied.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let app = handle.snapshot().apps[0].clone();
+    assert_eq!(app.sync, SyncStatus::OutOfSync);
+    assert_eq!(app.health, HealthStatus::Missing);
     env.cleanup().await;
 }

@@ -38,9 +38,9 @@ pub fn api_for(client: &kube::Client, object: &Value) -> Api<DynamicObject> {
     }
 }
 
-/// Installs every CRD of `crds/` whose file name contains one of `names`
-/// (all with an empty list) and waits until the API serves them.
-pub async fn install_crds(client: &kube::Client, crds: &Path, names: &[&str]) {
+/// The CRDs of every file of `crds/` whose name contains one of `names`
+/// (all with an empty list).
+pub fn crd_documents(crds: &Path, names: &[&str]) -> Vec<Value> {
     let mut files: Vec<_> = std::fs::read_dir(crds)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -50,19 +50,24 @@ pub async fn install_crds(client: &kube::Client, crds: &Path, names: &[&str]) {
         })
         .collect();
     files.sort();
+    files.iter().flat_map(|f| documents(f)).collect()
+}
+
+/// Installs every CRD of `crds/` whose file name contains one of `names`
+/// (all with an empty list) and waits until the API serves them.
+pub async fn install_crds(client: &kube::Client, crds: &Path, names: &[&str]) {
     let mut served = Vec::new();
-    for file in files {
-        for crd in documents(&file) {
-            let api = api_for(client, &crd);
-            let object: DynamicObject = serde_json::from_value(crd.clone()).unwrap();
-            api.create(&PostParams::default(), &object).await.unwrap();
-            let group = crd["spec"]["group"].as_str().unwrap().to_string();
-            let kind = crd["spec"]["names"]["kind"].as_str().unwrap().to_string();
-            let plural = crd["spec"]["names"]["plural"].as_str().unwrap().to_string();
-            for version in crd["spec"]["versions"].as_array().unwrap() {
-                let version = version["name"].as_str().unwrap().to_string();
-                served.push((group.clone(), version, kind.clone(), plural.clone()));
-            }
+    for crd in crd_documents(crds, names) {
+        let api = api_for(client, &crd);
+        let object: DynamicObject = serde_json::from_value(crd.clone()).unwrap();
+        api.create(&PostParams::default(), &object).await.unwrap();
+        let group = crd["spec"]["group"].as_str().unwrap().to_string();
+        let kind = crd["spec"]["names"]["kind"].as_str().unwrap().to_string();
+        let plural = crd["spec"]["names"]["plural"].as_str().unwrap().to_string();
+        let versions = crd["spec"]["versions"].as_array().unwrap();
+        for version in versions.iter().filter(|v| v["served"] != false) {
+            let version = version["name"].as_str().unwrap().to_string();
+            served.push((group.clone(), version, kind.clone(), plural.clone()));
         }
     }
     // As on a real server, a new CRD is served a moment after it is created.
@@ -72,14 +77,16 @@ pub async fn install_crds(client: &kube::Client, crds: &Path, names: &[&str]) {
             &plural,
         );
         let api: Api<DynamicObject> = Api::all_with(client.clone(), &resource);
-        for _ in 0..100 {
-            if api
-                .list(&kube::api::ListParams::default().limit(1))
-                .await
-                .is_ok()
-            {
-                break;
-            }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while api
+            .list(&kube::api::ListParams::default().limit(1))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{plural}.{group}/{version} is not served"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }

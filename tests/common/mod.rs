@@ -4,11 +4,16 @@
 
 pub mod actions;
 pub mod automation;
+pub mod depends;
 pub mod faults;
 pub mod gitops;
+pub mod pipeline_scenarios;
+pub mod policy_scenarios;
+pub mod progressive;
 pub mod scenarios;
 pub mod stages;
 pub mod standins;
+pub mod target;
 
 use kube::api::{Api, DynamicObject};
 use kube::core::{ApiResource, GroupVersionKind};
@@ -31,7 +36,7 @@ spec:
     spec:
       containers:
         - name: web
-          image: ghcr.io/example/web:1.0.0
+          image: registry.k8s.io/pause:3.9
           ports:
             - containerPort: 8080
 ";
@@ -85,6 +90,9 @@ pub struct Env {
     pub app: String,
     /// Commit id of the first commit.
     pub first_commit: String,
+    /// On a real cluster: deletes what the test made there, at the latest
+    /// when the Env is dropped.
+    pub real_cleanup: Option<target::Cleanup>,
 }
 
 pub fn signature(time: i64) -> Signature {
@@ -138,29 +146,70 @@ impl Env {
     }
 
     /// The real cluster of `TETHER_E2E_KUBECONFIG` (its current context, or
-    /// `TETHER_E2E_CONTEXT`), or None with a line saying why.
+    /// `TETHER_E2E_CONTEXT`), or None with a line saying why. The app and
+    /// its namespace are named uniquely for the run and deleted afterwards.
     pub fn real() -> Option<Env> {
-        let Ok(path) = std::env::var("TETHER_E2E_KUBECONFIG") else {
-            skipped("TETHER_E2E_KUBECONFIG is not set; the real-cluster suite did not run");
-            return None;
-        };
-        let kubeconfig = PathBuf::from(path);
-        let context = std::env::var("TETHER_E2E_CONTEXT").ok().unwrap_or_else(|| {
-            kube::config::Kubeconfig::read_from(&kubeconfig)
-                .unwrap()
-                .current_context
-                .expect("the e2e kubeconfig needs a current-context or TETHER_E2E_CONTEXT")
-        });
-        let suffix: String = uuid::Uuid::new_v4().simple().to_string()[..6].to_string();
+        let cluster = target::RealCluster::from_env()?;
+        let suffix = cluster.suffix.clone();
         let dir = tempfile::tempdir().unwrap();
-        Some(Self::with_cluster(
+        let mut env = Self::with_cluster(
             dir,
             None,
-            kubeconfig,
-            context,
+            cluster.kubeconfig.clone(),
+            cluster.context.clone(),
             format!("tether-e2e-{suffix}"),
             format!("e2e-{suffix}"),
-        ))
+        );
+        let cleanup = target::Cleanup::new(&cluster);
+        cleanup.namespace(&env.namespace);
+        cleanup.app(&env.app);
+        env.real_cleanup = Some(cleanup);
+        Some(env)
+    }
+
+    /// Whether this runs against a real cluster.
+    pub fn is_real(&self) -> bool {
+        self.sim.is_none()
+    }
+
+    /// How long to wait for what the sim does in `sim`: on a real cluster
+    /// at least 5 minutes (images are pulled, Pods scheduled).
+    pub fn patience(&self, sim: Duration) -> Duration {
+        if self.is_real() {
+            sim.max(Duration::from_secs(300))
+        } else {
+            sim
+        }
+    }
+
+    /// The name of another app of the test: `name` on the sim, unique to
+    /// the run on a real cluster (where it is deleted afterwards).
+    pub fn other_app(&self, name: &str) -> String {
+        match &self.real_cleanup {
+            None => name.to_string(),
+            Some(cleanup) => {
+                let unique = format!("{}-{name}", self.app);
+                cleanup.app(&unique);
+                unique
+            }
+        }
+    }
+
+    /// A namespace the test creates besides the app's: deleted afterwards
+    /// on a real cluster.
+    pub fn other_namespace(&self, suffix: &str) -> String {
+        let ns = format!("{}-{suffix}", self.namespace);
+        if let Some(cleanup) = &self.real_cleanup {
+            cleanup.namespace(&ns);
+        }
+        ns
+    }
+
+    /// A CRD the test installs on a real cluster, deleted afterwards.
+    pub fn installed_crd(&self, name: &str) {
+        if let Some(cleanup) = &self.real_cleanup {
+            cleanup.crd(name);
+        }
     }
 
     fn with_cluster(
@@ -209,6 +258,7 @@ impl Env {
             namespace,
             app,
             first_commit,
+            real_cleanup: None,
         }
     }
 
@@ -263,31 +313,16 @@ impl Env {
 
     /// A client of `context` of the env's kubeconfig.
     pub async fn kube_for(&self, context: &str) -> kube::Client {
-        let kubeconfig = kube::config::Kubeconfig::read_from(&self.kubeconfig).unwrap();
-        let options = kube::config::KubeConfigOptions {
-            context: Some(context.to_string()),
-            ..Default::default()
-        };
-        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-            .await
-            .unwrap();
-        kube::Client::try_from(config).unwrap()
+        target::client_for(&self.kubeconfig, context).await
     }
 
-    /// Deletes the app's namespace and state on a real cluster.
+    /// On a real cluster, deletes the namespaces, tether's state
+    /// (ConfigMaps and Leases) and CRDs the test made; nothing on the sim.
+    /// Dropping the Env does the same for what is left.
     pub async fn cleanup(&self) {
-        if self.sim.is_some() {
-            return;
+        if let Some(cleanup) = &self.real_cleanup {
+            cleanup.run().await;
         }
-        let client = self.kube().await;
-        let ns = ApiResource::from_gvk(&GroupVersionKind::gvk("", "v1", "Namespace"));
-        let api: Api<DynamicObject> = Api::all_with(client.clone(), &ns);
-        let _ = api.delete(&self.namespace, &Default::default()).await;
-        let cm = ApiResource::from_gvk(&GroupVersionKind::gvk("", "v1", "ConfigMap"));
-        let api: Api<DynamicObject> = Api::namespaced_with(client, "tether-system", &cm);
-        let _ = api
-            .delete(&format!("tether-app-{}", self.app), &Default::default())
-            .await;
     }
 
     /// An API for one kind in `namespace`.

@@ -52,7 +52,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .snapshot
         .apps
         .iter()
-        .any(|a| a.policy.as_ref().is_some_and(|p| !p.passes()));
+        .any(crate::tui::policy_marks::has_findings);
     let shown = shown_columns(&content, usize::from(area.width), engines, policy);
     let mut widths: Vec<Constraint> = shown
         .iter()
@@ -107,10 +107,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .highlight_symbol(Line::from(selection))
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
     if app.table.is_empty() {
-        let text = if app.table.filter().is_empty() {
-            "no apps".to_string()
-        } else {
+        let scope = app.table.scope();
+        let text = if !app.table.filter().is_empty() {
             format!("no app matches '{}'", app.table.filter())
+        } else if !scope.is_all() && !app.snapshot.apps.is_empty() {
+            format!("no apps ({}); :all lists every app", scope.describe())
+        } else {
+            "no apps".to_string()
         };
         let empty = Paragraph::new(Span::styled(text, theme.style("status_line")))
             .alignment(Alignment::Center)
@@ -158,6 +161,18 @@ fn column_widths(app: &App) -> Vec<usize> {
     let theme = &app.theme;
     let width = |s: &str| Span::raw(s).width();
     let mut widths: Vec<usize> = COLUMNS.iter().map(|c| c.len()).collect();
+    // The sorted column's header carries the sort glyph.
+    let (sort, descending) = app.table.sort();
+    if sort != SortColumn::Cluster || descending {
+        let glyph = theme.glyph(if descending {
+            "sort_descending"
+        } else {
+            "sort_ascending"
+        });
+        if let Some(i) = COLUMNS.iter().position(|&c| c == sort.header()) {
+            widths[i] += width(glyph);
+        }
+    }
     widths[MESSAGE] = 0;
     let states = |scope: &str, word: &str| width(&theme.labelled(scope, word));
     let sync_widths = [
@@ -310,23 +325,9 @@ fn row_cells(theme: &Theme, status: &AppStatus) -> [Cell<'static>; 10] {
 /// when the policies could not be checked; nothing when the app passes
 /// or was not checked.
 fn policy_marks(theme: &Theme, status: &AppStatus) -> Vec<(String, &'static str)> {
-    let Some(findings) = status.policy.as_ref().filter(|p| !p.passes()) else {
-        return Vec::new();
-    };
     let (denied, warned) = (theme.glyph("policy_denied"), theme.glyph("policy_warned"));
-    let mut marks = Vec::new();
-    if findings.error.is_some() {
-        marks.push((format!("{denied}err"), "status_line.error"));
-    }
-    if findings.denied > 0 {
-        marks.push((format!("{denied}{}", findings.denied), "status_line.error"));
-    }
-    if findings.warned > 0 {
-        let gap = if marks.is_empty() { "" } else { " " };
-        marks.push((
-            format!("{gap}{warned}{}", findings.warned),
-            "status_line.warning",
-        ));
-    }
-    marks
+    crate::tui::policy_marks::pieces(status, denied, warned)
+        .into_iter()
+        .map(|(text, mark)| (text, mark.scope()))
+        .collect()
 }
