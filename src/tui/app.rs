@@ -165,6 +165,8 @@ pub struct App {
     pub(super) spinner: usize,
     /// Completions offered for the command being typed.
     pub(super) completions: Vec<String>,
+    /// Replaced snapshots, freed a chunk at a time between events.
+    garbage: super::garbage::Garbage,
 }
 
 impl App {
@@ -215,15 +217,28 @@ impl App {
             outbox: Vec::new(),
             spinner: 0,
             completions: Vec::new(),
+            garbage: Default::default(),
         }
     }
 
     /// Replaces the snapshot; the selection stays on the same app name.
     /// Views listing apps follow it; a shown operation is read again.
     pub fn apply_snapshot(&mut self, snapshot: Arc<Snapshot>) {
-        self.snapshot = snapshot;
+        let replaced = std::mem::replace(&mut self.snapshot, snapshot);
+        self.garbage.push(replaced);
         self.table.update(&self.snapshot);
         self.follow_snapshot();
+    }
+
+    /// Frees a chunk of the snapshots replaced so far (the event loop
+    /// calls it when nothing else is waiting); true while more is left.
+    pub fn free_some(&mut self) -> bool {
+        self.garbage.free_some()
+    }
+
+    /// True when replaced snapshots are still to be freed.
+    pub fn has_garbage(&self) -> bool {
+        !self.garbage.is_empty()
     }
 
     /// Tells the app how big the terminal is (for paging).

@@ -35,6 +35,7 @@ mod app_views;
 mod apps_filter;
 pub mod apps_table;
 pub mod config_error;
+mod garbage;
 pub mod highlight;
 pub mod keymap;
 pub mod keymap_doc;

@@ -114,6 +114,10 @@ where
             _ = tick.tick() => {
                 dirty |= app.on_tick();
             },
+            // Nothing else is ready: free some of the last snapshot.
+            () = std::future::ready(()), if app.has_garbage() => {
+                app.free_some();
+            },
         }
         // Drain whatever else is already waiting, then draw once.
         while let Some(Some(event)) = input.next().now_or_never() {
