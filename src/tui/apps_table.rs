@@ -148,22 +148,41 @@ impl AppsTable {
         let needle = self.filter.to_lowercase();
         let scope = &self.scope;
         let (denied, warned) = (&self.policy_glyphs.0, &self.policy_glyphs.1);
-        let mut visible: Vec<usize> = (0..snapshot.apps.len())
-            .filter(|&i| {
-                let app = &snapshot.apps[i];
+        let admitted: Vec<bool> = snapshot
+            .apps
+            .iter()
+            .map(|app| {
                 scope.admits(app) && (needle.is_empty() || matches(app, &needle, denied, warned))
             })
             .collect();
+        // The last order first: the engine lists apps in the same order
+        // every time, so the rows are almost sorted already and the
+        // (adaptive) sort below only checks them. Any order sorts right.
+        let mut placed = vec![false; admitted.len()];
+        let mut visible: Vec<usize> = Vec::with_capacity(admitted.len());
+        for &i in &self.visible {
+            if admitted.get(i) == Some(&true) && !placed[i] {
+                placed[i] = true;
+                visible.push(i);
+            }
+        }
+        visible.extend((0..admitted.len()).filter(|&i| admitted[i] && !placed[i]));
         let (sort, descending, grouping) = (self.sort, self.descending, self.grouping);
-        visible.sort_by(|&a, &b| {
-            let (a, b) = (&snapshot.apps[a], &snapshot.apps[b]);
+        visible.sort_by(|&i, &j| {
+            let (a, b) = (&snapshot.apps[i], &snapshot.apps[j]);
             let by_column = sort.compare(a, b);
             let by_column = if descending {
                 by_column.reverse()
             } else {
                 by_column
             };
-            grouping.key(a).cmp(&grouping.key(b)).then(by_column)
+            // Ties (one name in two clusters) keep the snapshot's order,
+            // whatever order the rows had before.
+            grouping
+                .key(a)
+                .cmp(&grouping.key(b))
+                .then(by_column)
+                .then(i.cmp(&j))
         });
         self.visible = visible;
         let found = self.selected_name.as_ref().and_then(|name| {
@@ -366,6 +385,41 @@ mod tests {
         assert_eq!((table.selected(), table.offset()), (Some(5), 5));
         table.top(&snapshot);
         assert_eq!(table.offset(), 0);
+    }
+
+    #[test]
+    fn rows_sort_from_any_earlier_order_and_ties_keep_the_snapshots_order() {
+        let snapshot = Snapshot {
+            apps: vec![
+                app("web", "prod"),
+                app("db", "dev"),
+                app("web", "dev"),
+                app("api", "prod"),
+            ],
+            ..Snapshot::default()
+        };
+        let names = |table: &AppsTable| -> Vec<String> {
+            table
+                .rows(&snapshot)
+                .map(|a| format!("{}/{}", a.cluster, a.name))
+                .collect()
+        };
+        let mut table = AppsTable::default();
+        table.update(&snapshot);
+        assert_eq!(names(&table), ["dev/db", "dev/web", "prod/api", "prod/web"]);
+        // By name: the two `web` rows tie and come in the snapshot's
+        // order (prod first), not in the cluster order they had.
+        table.next_sort(&snapshot);
+        assert_eq!(table.sort().0, SortColumn::Name);
+        assert_eq!(names(&table), ["prod/api", "dev/db", "prod/web", "dev/web"]);
+        // Apps gone and new in the next snapshot are placed too.
+        let next = Snapshot {
+            apps: vec![app("web", "dev"), app("cache", "dev")],
+            ..Snapshot::default()
+        };
+        table.update(&next);
+        let rows: Vec<_> = table.rows(&next).map(|a| a.name.as_str()).collect();
+        assert_eq!(rows, ["cache", "web"]);
     }
 
     #[test]

@@ -139,7 +139,12 @@ fn sync_counts(app: &App, theme: &Theme) -> Vec<Span<'static>> {
         SyncStatus::OutOfSync,
         SyncStatus::Unknown,
     ];
-    let counts = states.map(|s| (s, in_scope(app).filter(|a| a.sync == s).count()));
+    let mut counts = states.map(|s| (s, 0));
+    for a in in_scope(app) {
+        if let Some(c) = counts.iter_mut().find(|(s, _)| *s == a.sync) {
+            c.1 += 1;
+        }
+    }
     counts
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -156,7 +161,12 @@ fn health_counts(app: &App, theme: &Theme) -> Vec<Span<'static>> {
         HealthStatus::Missing,
         HealthStatus::Unknown,
     ];
-    let counts = states.map(|s| (s, in_scope(app).filter(|a| a.health == s).count()));
+    let mut counts = states.map(|s| (s, 0));
+    for a in in_scope(app) {
+        if let Some(c) = counts.iter_mut().find(|(s, _)| *s == a.health) {
+            c.1 += 1;
+        }
+    }
     counts
         .into_iter()
         .filter(|(_, n)| *n > 0)

@@ -159,7 +159,7 @@ fn grouped_rows(
 /// building the cells.
 fn column_widths(app: &App) -> Vec<usize> {
     let theme = &app.theme;
-    let width = |s: &str| Span::raw(s).width();
+    let width = text_width;
     let mut widths: Vec<usize> = COLUMNS.iter().map(|c| c.len()).collect();
     // The sorted column's header carries the sort glyph.
     let (sort, descending) = app.table.sort();
@@ -219,6 +219,17 @@ fn column_widths(app: &App) -> Vec<usize> {
         }
     }
     widths
+}
+
+/// Display width of `s`: its length when it is printable ASCII, as
+/// names, namespaces and revisions nearly always are (measured for every
+/// row on every frame), else what Unicode says.
+fn text_width(s: &str) -> usize {
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        s.len()
+    } else {
+        Span::raw(s).width()
+    }
 }
 
 /// Visible apps in group `key`.
@@ -330,4 +341,18 @@ fn policy_marks(theme: &Theme, status: &AppStatus) -> Vec<(String, &'static str)
         .into_iter()
         .map(|(text, mark)| (text, mark.scope()))
         .collect()
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+
+    #[test]
+    fn printable_ascii_is_its_length_and_the_rest_is_unicodes_width() {
+        assert_eq!(text_width("web-prod"), 8);
+        assert_eq!(text_width(""), 0);
+        assert_eq!(text_width("café"), 4);
+        assert_eq!(text_width("日本"), 4);
+        assert_eq!(text_width("✗2"), Span::raw("✗2").width());
+    }
 }
