@@ -4,9 +4,9 @@
 //! dropped on the way in (and all but apiVersion, kind and the identity,
 //! labels and annotations of the metadata in a metadata-only store). Each
 //! object is kept as its compact JSON text, a fraction of the memory of a
-//! parsed value; a read parses it. The watcher survives watch expiry (410 → relist) and
-//! disconnects (backoff); the store knows whether it is complete and
-//! bumps the cluster's change counter on every event.
+//! parsed value; a read parses it. The watcher survives watch expiry
+//! (410 → relist) and disconnects (backoff); the store knows whether it
+//! is complete and bumps the cluster's change counter on every event.
 
 use super::timing::WatchBackoff;
 use futures::StreamExt;
