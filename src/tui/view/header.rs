@@ -106,11 +106,17 @@ fn clusters<'a>(theme: &Theme, snapshot: &'a Snapshot) -> Vec<Span<'a>> {
 /// `FREEZE prod-weekend until Mon 06:00 CET` when a deny sync window is
 /// open now for an app of the table's scope (and how many more are).
 fn freeze(app: &App, theme: &Theme) -> Option<Span<'static>> {
+    if app.snapshot.freezes.is_empty() {
+        return None;
+    }
+    // Once per frame, not once per frozen app: a weekend window over
+    // thousands of apps would otherwise compare every pair.
+    let listed: std::collections::HashSet<&str> = in_scope(app).map(|a| a.key()).collect();
     let mut open = app
         .snapshot
         .freezes
         .iter()
-        .filter(|f| in_scope(app).any(|a| f.apps.iter().any(|k| k == a.key())));
+        .filter(|f| f.apps.iter().any(|k| listed.contains(k.as_str())));
     let first = open.next()?;
     let until = if first.until.is_empty() {
         String::new()
