@@ -147,6 +147,10 @@ async fn accept_loop(listener: TcpListener, state: Arc<SimState>) {
             a = listener.accept() => a,
         };
         let Ok((stream, _)) = accepted else { continue };
+        // As Go's net package does for every TCP connection (so a real
+        // API server too): small writes such as watch events go out at
+        // once instead of waiting for the client's delayed ACK.
+        let _ = stream.set_nodelay(true);
         let state = state.clone();
         tokio::spawn(async move {
             let stopped = state.shutdown.clone();
