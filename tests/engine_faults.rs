@@ -118,6 +118,13 @@ async fn a_closed_or_expired_watch_catches_up_without_missing_a_change() {
         s.sync == SyncStatus::OutOfSync
     })
     .await;
+    // The drift may arrive through the other ConfigMap watch (tracked
+    // objects, or the namespace's) before the expired one has relisted
+    // after its backoff.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while faults.requests("configmaps", "list") == lists && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(
         faults.requests("configmaps", "list") > lists,
         "410 must make the watch relist"
