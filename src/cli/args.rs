@@ -162,6 +162,10 @@ pub struct DemoArgs {
     /// cores); 0 = no limit.
     #[arg(long, default_value_t = 0, value_name = "N", requires = "bare")]
     pub request_slots: usize,
+    /// With --bare: serve https:// with a CA of its own (written into the
+    /// kubeconfig) and HTTP/2 offered, as a kube-apiserver does.
+    #[arg(long, requires = "bare")]
+    pub tls: bool,
     #[command(flatten)]
     pub ui: UiArgs,
 }

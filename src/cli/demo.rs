@@ -7,7 +7,10 @@ use super::output::{CliError, CliResult, print_out};
 use crate::cluster::KubeOptions;
 use crate::engine::{Engine, SyncOptions};
 use crate::model::Revision;
-use crate::sim::{RequestCost, SimHandle, SimOptions, SimServer, write_kubeconfig};
+use crate::sim::{
+    RequestCost, SimHandle, SimOptions, SimServer, SimTls, write_kubeconfig,
+    write_kubeconfig_trusting,
+};
 use crate::source::{Repo, Signature, init_repo};
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::{ApiResource, GroupVersionKind};
@@ -56,7 +59,8 @@ pub struct Demo {
 impl Demo {
     /// Starts the clusters and writes the repository, config and kubeconfig.
     pub async fn start(first_port: u16) -> Result<Self, CliError> {
-        let (dir, sims, kubeconfig) = start_clusters(first_port, RequestCost::default()).await?;
+        let (dir, sims, kubeconfig) =
+            start_clusters(first_port, RequestCost::default(), None).await?;
         let (commits, messages) = write_repo(&dir.path().join("gitops"))?.into_iter().unzip();
         let config = dir.path().join("tether.yaml");
         std::fs::write(&config, DEMO_CONFIG)
@@ -178,11 +182,13 @@ impl Demo {
 }
 
 /// The demo's simulated clusters (staging, prod) on `first_port` and the
-/// next (0: any free ports), each request costing `cost`, and a
-/// kubeconfig naming both in a new temp folder.
+/// next (0: any free ports), each request costing `cost`, serving TLS
+/// with `tls` when given, and a kubeconfig naming both in a new temp
+/// folder.
 async fn start_clusters(
     first_port: u16,
     cost: RequestCost,
+    tls: Option<SimTls>,
 ) -> Result<(tempfile::TempDir, Vec<(String, SimHandle)>, PathBuf), CliError> {
     let dir = tempfile::Builder::new()
         .prefix("tether-demo-")
@@ -199,6 +205,7 @@ async fn start_clusters(
             port,
             name: name.to_string(),
             cost,
+            tls: tls.clone(),
             ..Default::default()
         };
         let handle = SimServer::start(options)
@@ -209,8 +216,11 @@ async fn start_clusters(
     let kubeconfig = dir.path().join("kubeconfig");
     let urls: Vec<(String, String)> = sims.iter().map(|(n, h)| (n.clone(), h.url())).collect();
     let clusters: Vec<(&str, &str)> = urls.iter().map(|(n, u)| (n.as_str(), u.as_str())).collect();
-    write_kubeconfig(&kubeconfig, &clusters, "staging")
-        .map_err(|e| CliError::new(format!("cannot write the demo kubeconfig: {e}")))?;
+    match &tls {
+        Some(tls) => write_kubeconfig_trusting(&kubeconfig, &clusters, "staging", tls.ca_pem()),
+        None => write_kubeconfig(&kubeconfig, &clusters, "staging"),
+    }
+    .map_err(|e| CliError::new(format!("cannot write the demo kubeconfig: {e}")))?;
     Ok((dir, sims, kubeconfig))
 }
 
@@ -221,7 +231,12 @@ async fn run_bare(args: &DemoArgs) -> CliResult {
         time: Duration::from_secs_f64(args.request_ms.max(0.0) / 1000.0),
         slots: args.request_slots,
     };
-    let (dir, sims, kubeconfig) = start_clusters(args.port, cost).await?;
+    let tls = if args.tls {
+        Some(SimTls::generate().map_err(|e| CliError::new(e.to_string()))?)
+    } else {
+        None
+    };
+    let (dir, sims, kubeconfig) = start_clusters(args.port, cost, tls).await?;
     print_out(&format!(
         "tether demo: simulated clusters {}\nkubeconfig: {}\nPress Ctrl-C to stop.\n",
         urls_of(&sims),

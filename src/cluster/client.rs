@@ -97,7 +97,7 @@ impl ClusterClient {
         let server = config.cluster_url.to_string();
         config.default_retry = false;
         config.read_timeout = Some(timing.watch_timeout + timing.request_timeout);
-        let client = kube::Client::try_from(config).map_err(|e| ClusterError::Unreachable {
+        let clients = super::transport::clients(config).map_err(|e| ClusterError::Unreachable {
             cluster: name.to_string(),
             server: server.clone(),
             message: e.to_string(),
@@ -105,8 +105,8 @@ impl ClusterClient {
         Ok(Self {
             name: name.to_string(),
             server,
-            cache: LiveCache::new(name, client.clone(), changes, timing.clone()),
-            client,
+            cache: LiveCache::new(name, clients.watches, changes, timing.clone()),
+            client: clients.requests,
             kinds: RwLock::new(HashMap::new()),
             backoff: Backoff {
                 state: std::sync::Mutex::new(None),

@@ -127,11 +127,20 @@ impl ClusterError {
     pub(crate) fn from_kube(cluster: &str, server: &str, err: kube::Error) -> Self {
         match err {
             kube::Error::Api(status) => Self::from_status(cluster, &status),
-            other => ClusterError::Unreachable {
-                cluster: cluster.to_string(),
-                server: server.to_string(),
-                message: root_cause(&other),
-            },
+            other => {
+                let mut message = root_cause(&other);
+                if tls_failure(&other).is_some() {
+                    message.push_str(
+                        " (TLS: check the cluster's certificate-authority, \
+                         tls-server-name and client certificate in the kubeconfig)",
+                    );
+                }
+                ClusterError::Unreachable {
+                    cluster: cluster.to_string(),
+                    server: server.to_string(),
+                    message,
+                }
+            }
         }
     }
 
@@ -177,6 +186,34 @@ impl ClusterError {
             _ => None,
         }
     }
+}
+
+/// The TLS handshake failure in an error chain (an untrusted or invalid
+/// certificate, no protocol in common): a setting to fix, which asking
+/// again cannot mend.
+pub(crate) fn tls_failure<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a rustls::Error> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        // An I/O error shows its inner error's message, but its source()
+        // skips that error (and the timeout layer wraps the TLS layer's
+        // I/O error in another).
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            let inner: &(dyn std::error::Error + 'static) = inner;
+            if let Some(tls) = tls_failure(inner) {
+                return Some(tls);
+            }
+        }
+        current = e.source();
+    }
+    None
 }
 
 /// The innermost message of an error chain: "connection refused" rather

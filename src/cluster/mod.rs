@@ -13,6 +13,7 @@ mod request;
 mod state;
 mod throttle;
 mod timing;
+pub mod transport;
 mod writes;
 
 pub use access::AccessCheck;

@@ -90,7 +90,9 @@ fn retry_delay(
                 _ => None,
             }
         }
-        kube::Error::HyperError(_) | kube::Error::Service(_) if retry != Retry::Unprocessed => {
+        kube::Error::HyperError(_) | kube::Error::Service(_)
+            if retry != Retry::Unprocessed && super::error::tls_failure(error).is_none() =>
+        {
             Some(backoff)
         }
         _ => None,

@@ -16,6 +16,9 @@ pub enum SimError {
     /// The embedded discovery data is malformed (a build defect).
     #[error("embedded discovery data is invalid: {0}")]
     Data(String),
+    /// The TLS identity could not be made or used.
+    #[error("cannot set up TLS for the simulated API server: {0}")]
+    Tls(String),
     /// Writing a kubeconfig file failed.
     #[error("cannot write kubeconfig {path}: {source}")]
     Kubeconfig {

@@ -159,6 +159,9 @@ struct Faults {
     /// Lists and watches served, by (resource plural, verb, namespace,
     /// label selector); empty strings for cluster-wide and no selector.
     reads: HashMap<(String, String, String, String), u64>,
+    /// Requests received, by HTTP version (`HTTP/1.1`, `HTTP/2.0`) and
+    /// whether they were watches.
+    versions: HashMap<(String, bool), u64>,
 }
 
 /// The lists or watches of one resource at one address, counted.
@@ -328,6 +331,29 @@ impl FaultHandle {
 
     pub(crate) fn current_latency(&self) -> Duration {
         self.lock().latency
+    }
+
+    /// Requests other than watches received over HTTP `version`
+    /// (`HTTP/1.1` or `HTTP/2.0`) since the server started, discovery
+    /// included.
+    pub fn requests_over(&self, version: &str) -> u64 {
+        let key = (version.to_string(), false);
+        self.lock().versions.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Watches received over HTTP `version` since the server started.
+    pub fn watches_over(&self, version: &str) -> u64 {
+        let key = (version.to_string(), true);
+        self.lock().versions.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Counts one request (a watch when `watch`) received over `version`.
+    pub(crate) fn count_version(&self, version: hyper::Version, watch: bool) {
+        *self
+            .lock()
+            .versions
+            .entry((format!("{version:?}"), watch))
+            .or_default() += 1;
     }
 
     /// Counts one request.

@@ -5,21 +5,39 @@ use serde_json::json;
 use super::error::SimError;
 
 /// Renders a kubeconfig with one cluster/user/context per `(name, url)`.
+#[cfg(test)]
 pub(crate) fn render(clusters: &[(String, String)], current: &str) -> String {
-    render_as(clusters, current, None)
+    render_with(clusters, current, None, None)
 }
 
-/// [`render`] with every user authenticating by the bearer token `user`,
-/// which the sim takes as the user's name.
-pub(crate) fn render_as(
+/// [`render`] with every user authenticating by the bearer token `user`
+/// (which the sim takes as the user's name) when given, and the servers'
+/// certificates checked against the CA `ca_pem` when given.
+pub(crate) fn render_with(
     clusters: &[(String, String)],
     current: &str,
     user: Option<&str>,
+    ca_pem: Option<&str>,
 ) -> String {
+    use base64::Engine;
+    let trust = match ca_pem {
+        Some(pem) => json!({
+            "certificate-authority-data": base64::engine::general_purpose::STANDARD.encode(pem)
+        }),
+        None => json!({"insecure-skip-tls-verify": true}),
+    };
     let cluster_entries: Vec<_> = clusters
         .iter()
-        .map(|(n, url)| json!({"name": n, "cluster": {"server": url, "insecure-skip-tls-verify": true}}))
+        .map(|(n, url)| {
+            let mut cluster = trust.clone();
+            cluster["server"] = json!(url);
+            json!({"name": n, "cluster": cluster})
+        })
         .collect();
+    // kubectl asks for a user name and password at a prompt when an
+    // https:// server's user has no credentials: a TLS sim's admin gets a
+    // token (any user the sim was not told to restrict may do anything).
+    let user = user.or(ca_pem.map(|_| "admin"));
     let credentials = match user {
         Some(token) => json!({"token": token}),
         None => json!({}),
@@ -51,7 +69,18 @@ pub fn write_kubeconfig(
     clusters: &[(&str, &str)],
     current: &str,
 ) -> Result<(), SimError> {
-    write(path, clusters, current, None)
+    write(path, clusters, current, None, None)
+}
+
+/// [`write_kubeconfig`] for servers serving TLS with certificates of the
+/// CA `ca_pem` (see [`super::SimTls`]).
+pub fn write_kubeconfig_trusting(
+    path: &std::path::Path,
+    clusters: &[(&str, &str)],
+    current: &str,
+    ca_pem: &str,
+) -> Result<(), SimError> {
+    write(path, clusters, current, None, Some(ca_pem))
 }
 
 /// [`write_kubeconfig`] for the sim user `user` (a bearer token of that
@@ -62,7 +91,7 @@ pub fn write_kubeconfig_as(
     current: &str,
     user: &str,
 ) -> Result<(), SimError> {
-    write(path, clusters, current, Some(user))
+    write(path, clusters, current, Some(user), None)
 }
 
 fn write(
@@ -70,14 +99,17 @@ fn write(
     clusters: &[(&str, &str)],
     current: &str,
     user: Option<&str>,
+    ca_pem: Option<&str>,
 ) -> Result<(), SimError> {
     let owned: Vec<(String, String)> = clusters
         .iter()
         .map(|(n, u)| (n.to_string(), u.to_string()))
         .collect();
-    std::fs::write(path, render_as(&owned, current, user)).map_err(|source| SimError::Kubeconfig {
-        path: path.display().to_string(),
-        source,
+    std::fs::write(path, render_with(&owned, current, user, ca_pem)).map_err(|source| {
+        SimError::Kubeconfig {
+            path: path.display().to_string(),
+            source,
+        }
     })
 }
 

@@ -1,4 +1,5 @@
-//! Starting, addressing and stopping a simulated API server over HTTP/1.1.
+//! Starting, addressing and stopping a simulated API server: over
+//! HTTP/1.1, or over TLS with HTTP/2 offered as a kube-apiserver does.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -10,8 +11,10 @@ use hyper::body::{Bytes, Frame, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +27,7 @@ use super::kubeconfig;
 use super::registry::Registry;
 use super::state::SimState;
 use super::store::Store;
+use super::tls::SimTls;
 
 /// resourceVersion the store starts at (older continue tokens and watch
 /// versions are "compacted").
@@ -41,6 +45,9 @@ pub struct SimOptions {
     /// What each request costs the server, to stand in for a real API
     /// server in benchmarks (zero: answered as fast as the sim can).
     pub cost: RequestCost,
+    /// Serve `https://` with this identity (HTTP/2 and HTTP/1.1 offered
+    /// by ALPN unless it says otherwise); None serves plain HTTP/1.1.
+    pub tls: Option<SimTls>,
 }
 
 /// A model of a real API server's work: every request (a watch only for
@@ -63,6 +70,7 @@ impl Default for SimOptions {
             pod_ready_delay: Duration::from_secs(1),
             name: "sim".to_string(),
             cost: RequestCost::default(),
+            tls: None,
         }
     }
 }
@@ -93,6 +101,7 @@ impl SimServer {
             port: opts.port,
             source,
         })?;
+        let acceptor = opts.tls.as_ref().map(SimTls::acceptor).transpose()?;
         let watch_cancel = Arc::new(Mutex::new(CancellationToken::new()));
         let workers =
             (opts.cost.slots > 0).then(|| Arc::new(tokio::sync::Semaphore::new(opts.cost.slots)));
@@ -107,7 +116,7 @@ impl SimServer {
         });
         controllers::start(state.clone());
         controllers::bootstrap(&state);
-        tokio::spawn(accept_loop(listener, state.clone()));
+        tokio::spawn(accept_loop(listener, acceptor, state.clone()));
         Ok(SimHandle { state, addr })
     }
 }
@@ -118,14 +127,29 @@ impl SimHandle {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://` when it serves TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.state.opts.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The CA a client must trust (PEM), when it serves TLS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.state.opts.tls.as_ref().map(SimTls::ca_pem)
     }
 
     /// A kubeconfig whose cluster, user and context are all named `context`.
     pub fn kubeconfig_yaml(&self, context: &str) -> String {
-        kubeconfig::render(&[(context.to_string(), self.url())], context)
+        kubeconfig::render_with(
+            &[(context.to_string(), self.url())],
+            context,
+            None,
+            self.ca_pem(),
+        )
     }
 
     /// The fault injection controls.
@@ -140,7 +164,7 @@ impl SimHandle {
     }
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<SimState>) {
+async fn accept_loop(listener: TcpListener, tls: Option<TlsAcceptor>, state: Arc<SimState>) {
     loop {
         let accepted = tokio::select! {
             _ = state.shutdown.cancelled() => return,
@@ -152,15 +176,35 @@ async fn accept_loop(listener: TcpListener, state: Arc<SimState>) {
         // once instead of waiting for the client's delayed ACK.
         let _ = stream.set_nodelay(true);
         let state = state.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let stopped = state.shutdown.clone();
             let svc = service_fn(move |req| serve(state.clone(), req));
-            let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
             // A stopped server drops its open connections too, as a dead
             // API server would: kept-alive clients see the failure.
-            tokio::select! {
-                _ = connection => {}
-                _ = stopped.cancelled() => {}
+            match tls {
+                None => {
+                    let connection =
+                        http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = connection => {}
+                        _ = stopped.cancelled() => {}
+                    }
+                }
+                Some(tls) => {
+                    let Ok(stream) = tls.accept(stream).await else {
+                        return;
+                    };
+                    let mut builder = auto::Builder::new(TokioExecutor::new());
+                    // Go's default, which a kube-apiserver keeps unless
+                    // --http2-max-streams-per-connection says otherwise.
+                    builder.http2().max_concurrent_streams(250);
+                    let connection = builder.serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = connection => {}
+                        _ = stopped.cancelled() => {}
+                    }
+                }
             }
         });
     }
@@ -173,6 +217,11 @@ async fn serve(
     req: Request<Incoming>,
 ) -> Result<Response<Body>, ConnectionReset> {
     let (parts, body) = req.into_parts();
+    let watch = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "watch=true" || p == "watch=1"));
+    state.faults.count_version(parts.version, watch);
     let body = body
         .collect()
         .await

@@ -19,7 +19,7 @@ use kube::api::{Api, DynamicObject};
 use kube::core::{ApiResource, GroupVersionKind};
 use std::path::PathBuf;
 use std::time::Duration;
-use tether::sim::{SimHandle, SimOptions, SimServer, write_kubeconfig};
+use tether::sim::{SimHandle, SimOptions, SimServer, write_kubeconfig, write_kubeconfig_trusting};
 use tether::source::{Repo, Signature, init_repo};
 
 pub const DEPLOYMENT: &str = "apiVersion: apps/v1
@@ -125,16 +125,26 @@ impl Env {
     /// A fresh simulated cluster whose Pods become ready `delay` after
     /// they are created.
     pub async fn with_pod_ready_delay(delay: Duration) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let sim = SimServer::start(SimOptions {
+        Self::with_sim(SimOptions {
             pod_ready_delay: delay,
             name: "test".to_string(),
             ..Default::default()
         })
         .await
-        .unwrap();
+    }
+
+    /// A fresh simulated cluster started with `options` (its kubeconfig
+    /// trusts the sim's CA when it serves TLS).
+    pub async fn with_sim(options: SimOptions) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = SimServer::start(options).await.unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
-        write_kubeconfig(&kubeconfig, &[("test", sim.url().as_str())], "test").unwrap();
+        let clusters = [("test", sim.url())];
+        let clusters: Vec<(&str, &str)> = clusters.iter().map(|(n, u)| (*n, u.as_str())).collect();
+        match sim.ca_pem() {
+            Some(ca) => write_kubeconfig_trusting(&kubeconfig, &clusters, "test", ca).unwrap(),
+            None => write_kubeconfig(&kubeconfig, &clusters, "test").unwrap(),
+        }
         Self::with_cluster(
             dir,
             Some(sim),
