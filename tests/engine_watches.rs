@@ -238,3 +238,62 @@ async fn a_new_namespace_gets_its_watch() {
     assert!(namespaces_read(&faults, "services").contains(&"edge".to_string()));
     reads_stay_in(&faults, &["web", "api", "edge", "tether-system"]);
 }
+
+/// The namespaces where a watch of `resource` streams now.
+fn open_in(faults: &FaultHandle, resource: &str) -> Vec<String> {
+    faults
+        .open_watches(resource)
+        .into_iter()
+        .filter_map(|w| w.namespace)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_namespace_no_app_reads_any_more_loses_its_watch() {
+    let env = Env::new().await;
+    crowded_namespace(&env, "crowded", 5).await;
+    let elsewhere = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-elsewhere\n  namespace: crowded\ndata:\n  A: \"1\"\n";
+    env.commit(
+        &[file("apps/web/elsewhere.yaml", elsewhere)],
+        "Add one elsewhere",
+    );
+    let mut options = common::faults::quick_options();
+    options.timing.watch_idle = std::time::Duration::from_millis(400);
+    let engine = env.engine().with_options(options);
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let status = env.status_of(&engine).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    let faults = env.faults();
+    let open = open_in(&faults, "configmaps");
+    assert!(open.contains(&"crowded".to_string()), "{open:?}");
+
+    // The app no longer renders anything there: once pruned, nothing
+    // reads the namespace, and its watch stops while the app's own
+    // namespace stays watched.
+    env.commit(&[removed("apps/web/elsewhere.yaml")], "Drop it");
+    engine.sync("web", &with_prune()).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let status = env.status_of(&engine).await;
+        assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+        let open = open_in(&faults, "configmaps");
+        if !open.contains(&"crowded".to_string()) {
+            assert!(open.contains(&"web".to_string()), "{open:?}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the crowded namespace is still watched: {open:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // A read of it again starts a fresh watch (with a fresh list).
+    let lists = faults.requests("configmaps", "list");
+    env.commit(&[file("apps/web/elsewhere.yaml", elsewhere)], "Add it back");
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let status = env.status_of(&engine).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    assert!(open_in(&faults, "configmaps").contains(&"crowded".to_string()));
+    assert!(faults.requests("configmaps", "list") > lists);
+}

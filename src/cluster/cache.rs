@@ -13,9 +13,13 @@
 //!   tracking without a label (Argo CD's annotation) use a watch of the
 //!   whole kind.
 //!
-//! A new namespace gets its watch the first time an app reads from it.
-//! Every store knows whether it is complete, and a caller that must not
-//! act on partial knowledge (prune) asks the store it read from.
+//! A new namespace gets its watch the first time an app reads from it,
+//! and a watch nothing has read for [`Timing::watch_idle`] (10 minutes by
+//! default: the objects moved to another namespace, a live view was
+//! closed) is stopped and its objects dropped; the next read starts it
+//! again with a fresh list. Every store knows whether it is complete,
+//! and a caller that must not act on partial knowledge (prune) asks the
+//! store it read from: a stopped one is not complete.
 
 use super::kind_cache::{DENIED, Keep};
 use super::timing::WatchBackoff;
@@ -26,7 +30,7 @@ use kube::core::ApiResource;
 use kube::runtime::watcher;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 pub use super::kind_cache::KindCache;
@@ -58,9 +62,35 @@ impl WatchScope {
 pub struct LiveCache {
     cluster: String,
     client: kube::Client,
-    kinds: Mutex<HashMap<(GroupVersionKind, WatchScope), Arc<KindCache>>>,
+    kinds: Mutex<Kinds>,
     changes: watch::Sender<u64>,
     timing: Timing,
+}
+
+/// The watched kinds and scopes, each with when it was last read.
+struct Kinds {
+    caches: HashMap<(GroupVersionKind, WatchScope), Watched>,
+    /// When idle watches were last looked for.
+    swept: Instant,
+}
+
+struct Watched {
+    cache: Arc<KindCache>,
+    read: Instant,
+}
+
+impl Kinds {
+    /// Stops the watches nothing has read for `idle` (and that no one
+    /// holds right now), looking at most every `idle / 4`.
+    fn sweep(&mut self, now: Instant, idle: Duration) {
+        if now.saturating_duration_since(self.swept) < idle / 4 {
+            return;
+        }
+        self.swept = now;
+        self.caches.retain(|_, w| {
+            now.saturating_duration_since(w.read) < idle || Arc::strong_count(&w.cache) > 1
+        });
+    }
 }
 
 impl LiveCache {
@@ -75,7 +105,10 @@ impl LiveCache {
         Self {
             cluster: cluster.to_string(),
             client,
-            kinds: Mutex::new(HashMap::new()),
+            kinds: Mutex::new(Kinds {
+                caches: HashMap::new(),
+                swept: Instant::now(),
+            }),
             changes,
             timing,
         }
@@ -86,7 +119,8 @@ impl LiveCache {
         self.changes.subscribe()
     }
 
-    /// The cache of `gvk` in `scope`, started on first use.
+    /// The cache of `gvk` in `scope`, started on first use; stops the
+    /// watches that have been idle too long.
     pub fn kind(
         &self,
         gvk: &GroupVersionKind,
@@ -97,12 +131,21 @@ impl LiveCache {
             Ok(k) => k,
             Err(poisoned) => poisoned.into_inner(),
         };
+        let now = Instant::now();
+        kinds.sweep(now, self.timing.watch_idle);
         let key = (gvk.clone(), scope.clone());
-        if let Some(found) = kinds.get(&key) {
-            return found.clone();
+        if let Some(found) = kinds.caches.get_mut(&key) {
+            found.read = now;
+            return found.cache.clone();
         }
         let cache = Arc::new(self.start(resource.clone(), scope));
-        kinds.insert(key, cache.clone());
+        kinds.caches.insert(
+            key,
+            Watched {
+                cache: cache.clone(),
+                read: now,
+            },
+        );
         cache
     }
 
@@ -111,7 +154,7 @@ impl LiveCache {
         let mut scopes: Vec<_> = self
             .kinds
             .lock()
-            .map(|k| k.keys().cloned().collect())
+            .map(|k| k.caches.keys().cloned().collect())
             .unwrap_or_default();
         scopes.sort();
         scopes
@@ -155,8 +198,9 @@ impl LiveCache {
             .lock()
             .ok()
             .and_then(|k| {
-                k.get(&(gvk.clone(), scope.clone()))
-                    .map(|c| c.is_complete())
+                k.caches
+                    .get(&(gvk.clone(), scope.clone()))
+                    .map(|w| w.cache.is_complete())
             })
             .unwrap_or(false)
     }

@@ -42,6 +42,10 @@ pub struct Timing {
     /// Requests that may go at once before [`Self::qps`] paces them
     /// (client-go's Burst; at least 1).
     pub burst: u32,
+    /// How long a watch may go unread (no app, view or sync asked its
+    /// kind and scope) before it is stopped and its objects dropped; the
+    /// next read starts it again.
+    pub watch_idle: Duration,
 }
 
 impl Default for Timing {
@@ -62,6 +66,7 @@ impl Default for Timing {
             permission_ttl: Duration::from_secs(60),
             qps: 0,
             burst: 0,
+            watch_idle: Duration::from_secs(600),
         }
     }
 }
@@ -86,6 +91,7 @@ impl Timing {
             permission_ttl: Duration::from_secs(60),
             qps: 0,
             burst: 0,
+            watch_idle: Duration::from_secs(600),
         }
     }
 

@@ -162,6 +162,48 @@ struct Faults {
     /// Requests received, by HTTP version (`HTTP/1.1`, `HTTP/2.0`) and
     /// whether they were watches.
     versions: HashMap<(String, bool), u64>,
+    /// Watches streaming now, by (resource plural, namespace, label
+    /// selector); empty strings for cluster-wide and no selector.
+    open: HashMap<(String, String, String), u64>,
+}
+
+/// One watch streaming, counted in [`FaultHandle::open_watches`] until it
+/// is dropped.
+pub(crate) struct OpenWatch {
+    faults: FaultHandle,
+    key: (String, String, String),
+}
+
+impl OpenWatch {
+    pub(crate) fn new(
+        faults: &FaultHandle,
+        resource: &str,
+        namespace: Option<&str>,
+        label_selector: Option<&str>,
+    ) -> Self {
+        let key = (
+            resource.to_string(),
+            namespace.unwrap_or_default().to_string(),
+            label_selector.unwrap_or_default().to_string(),
+        );
+        *faults.lock().open.entry(key.clone()).or_default() += 1;
+        OpenWatch {
+            faults: faults.clone(),
+            key,
+        }
+    }
+}
+
+impl Drop for OpenWatch {
+    fn drop(&mut self) {
+        let mut faults = self.faults.lock();
+        if let Some(n) = faults.open.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                faults.open.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// The lists or watches of one resource at one address, counted.
@@ -339,6 +381,27 @@ impl FaultHandle {
     pub fn requests_over(&self, version: &str) -> u64 {
         let key = (version.to_string(), false);
         self.lock().versions.get(&key).copied().unwrap_or(0)
+    }
+
+    /// The watches of `resource` (plural) streaming now, by namespace and
+    /// label selector (`verb` is `watch`, `count` how many).
+    pub fn open_watches(&self, resource: &str) -> Vec<ReadScope> {
+        let mut open: Vec<ReadScope> = self
+            .lock()
+            .open
+            .iter()
+            .filter(|((r, ..), _)| r == resource)
+            .map(|((_, ns, selector), count)| ReadScope {
+                verb: "watch".to_string(),
+                namespace: (!ns.is_empty()).then(|| ns.clone()),
+                label_selector: (!selector.is_empty()).then(|| selector.clone()),
+                count: *count,
+            })
+            .collect();
+        open.sort_by(|a, b| {
+            (&a.namespace, &a.label_selector).cmp(&(&b.namespace, &b.label_selector))
+        });
+        open
     }
 
     /// Watches received over HTTP `version` since the server started.

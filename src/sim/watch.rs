@@ -14,6 +14,7 @@ use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, sleep_until};
 
 use super::apierror::ApiError;
+use super::faults::OpenWatch;
 use super::handler::{Reply, Req, selectors};
 use super::media::{Answer, Encoding};
 use super::meta;
@@ -248,7 +249,14 @@ pub(crate) fn start(
     let changes = store.subscribe();
     drop(store);
     let stop = (state.shutdown.clone(), state.watch_token());
+    let open = OpenWatch::new(
+        &state.faults,
+        &rt.plural,
+        plan.filter.namespace.as_deref(),
+        params.get("labelSelector").map(String::as_str),
+    );
     tokio::spawn(async move {
+        let _open = open;
         for l in initial {
             if tx.send(l).await.is_err() {
                 return;
@@ -281,6 +289,8 @@ async fn pump(
         tokio::select! {
             _ = stop.0.cancelled() => return,
             _ = stop.1.cancelled() => return,
+            // The client went away (its connection closed).
+            _ = tx.closed() => return,
             _ = sleep_until(plan.deadline) => return,
             _ = sleep_until(next_bookmark), if plan.bookmarks => {
                 if let Some(rv) = last_rv {
