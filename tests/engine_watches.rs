@@ -297,3 +297,40 @@ async fn a_namespace_no_app_reads_any_more_loses_its_watch() {
     assert!(open_in(&faults, "configmaps").contains(&"crowded".to_string()));
     assert!(faults.requests("configmaps", "list") > lists);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_extra_a_sync_without_prune_left_is_still_shown_and_pruned_later() {
+    let env = Env::new().await;
+    env.quick_engine()
+        .sync("web", &SyncOptions::default())
+        .await
+        .unwrap();
+    env.commit(&[removed("apps/web/service.yaml")], "No service");
+    // A sync without prune leaves the Service; the app's inventory still
+    // names it, so the status shows it and a later prune finds it (no
+    // other object of its kind is desired any more).
+    let engine = env.quick_engine();
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let engine = env.quick_engine();
+    let status = env.status_of(&engine).await;
+    let service = status
+        .resources
+        .iter()
+        .find(|r| r.kind == "Service")
+        .unwrap_or_else(|| panic!("the Service is listed: {status:#?}"));
+    assert_eq!(service.sync, SyncStatus::OutOfSync);
+    assert_eq!(status.sync, SyncStatus::OutOfSync);
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let report = engine.sync("web", &with_prune()).await.unwrap();
+    assert!(
+        report
+            .resources
+            .iter()
+            .any(|r| r.kind == "Service" && r.action == "deleted"),
+        "{report:#?}"
+    );
+    let engine = env.quick_engine();
+    let status = env.status_of(&engine).await;
+    assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
+    assert!(status.resources.iter().all(|r| r.kind != "Service"));
+}

@@ -164,7 +164,8 @@ pub async fn sync_app(
     };
     let revision = desired.revision.clone();
     let mut prints = HashMap::new();
-    let result = run(app, client, &desired, mode, &mut prints)
+    let mut carried = Vec::new();
+    let result = run(app, client, &desired, mode, &mut prints, &mut carried)
         .await
         .map(|report| SyncReport {
             violations,
@@ -184,6 +185,7 @@ pub async fn sync_app(
                         entry.applied = prints.remove(&entry.key);
                         entry
                     })
+                    .chain(carried)
                     .collect(),
             ),
         ),
@@ -207,6 +209,7 @@ async fn run(
     desired: &Desired,
     mode: &SyncMode,
     prints: &mut HashMap<ResourceKey, String>,
+    carried: &mut Vec<crate::cluster::InventoryEntry>,
 ) -> Result<SyncReport, EngineError> {
     let state = read_state(client, &app.name)
         .await
@@ -302,6 +305,7 @@ async fn run(
         first.push_str(&format!(" (and {message})"));
     }
     outcome.map_err(|e| e.masked(&desired.secrets))?;
+    *carried = still_tracked(&state.inventory, &desired.objects, mode.prune, &resources);
     Ok(SyncReport {
         app: app.name.clone(),
         revision: desired.revision.clone(),
@@ -310,6 +314,42 @@ async fn run(
         record_error: None,
         violations: Vec::new(),
     })
+}
+
+/// The entries of the last inventory that Git no longer describes and
+/// whose objects may still be live: all of them after a sync without
+/// prune, those a prune found and kept (`Prune=false`, …) after one. They
+/// stay in the inventory (without a fingerprint), so later statuses and
+/// prunes still look for their kinds and namespaces; an object a prune
+/// deleted, or did not find, leaves it.
+fn still_tracked(
+    inventory: &[crate::cluster::InventoryEntry],
+    desired: &[Value],
+    pruned: bool,
+    results: &[ResourceResult],
+) -> Vec<crate::cluster::InventoryEntry> {
+    let desired: std::collections::HashSet<ResourceKey> = desired
+        .iter()
+        .filter_map(ResourceKey::from_object)
+        .collect();
+    inventory
+        .iter()
+        .filter(|e| !desired.contains(&e.key))
+        .filter(|e| {
+            !pruned
+                || results.iter().any(|r| {
+                    r.action != "deleted"
+                        && r.group == e.key.group
+                        && r.kind == e.key.kind
+                        && r.name == e.key.name
+                        && r.namespace == e.key.namespace.clone().unwrap_or_default()
+                })
+        })
+        .map(|e| crate::cluster::InventoryEntry {
+            applied: None,
+            ..e.clone()
+        })
+        .collect()
 }
 
 /// What a sync's steps applied so far: the results and fingerprints.
