@@ -314,3 +314,32 @@ async fn the_read_only_role_refuses_every_write() {
     let engine: Engine = env.engine_as("ro");
     assert_eq!(env.status_of(&engine).await.pause_unknown, None);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_bound_only_in_the_apps_namespaces_syncs_prunes_and_pauses() {
+    // RoleBindings in the app's namespace and tether-system, none
+    // cluster-wide: the tracked objects cannot be listed in every
+    // namespace, so a prune looks where the app puts objects and where
+    // its syncs applied them.
+    let env = Env::new().await;
+    // tether-system exists (an admin made it when installing tether).
+    let namespaces = kube::Api::<kube::api::DynamicObject>::all_with(
+        env.kube().await,
+        &kube::core::ApiResource::from_gvk(&kube::core::GroupVersionKind::gvk(
+            "",
+            "v1",
+            "Namespace",
+        )),
+    );
+    let system = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tether-system"}});
+    namespaces
+        .create(
+            &Default::default(),
+            &serde_json::from_value(system).unwrap(),
+        )
+        .await
+        .unwrap();
+    env.faults()
+        .restrict_to_namespaces("ns-admin", &["web", "tether-system"]);
+    operate(&env, "ns-admin").await.unwrap();
+}

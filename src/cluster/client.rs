@@ -249,7 +249,15 @@ impl ClusterClient {
             // A namespaced object without a namespace cannot exist.
             return Ok(None);
         };
-        let cache = self.cache.ready(gvk, &kind.resource, &scope).await?;
+        let cache = match self.cache.ready(gvk, &kind.resource, &scope).await {
+            Ok(cache) => cache,
+            // Listing is refused, reading the one object may not be (a
+            // RoleBinding allows `get` of its own Namespace object).
+            Err(ClusterError::Forbidden { .. }) => {
+                return Ok(self.get(gvk, namespace, name).await?.map(Arc::new));
+            }
+            Err(e) => return Err(e),
+        };
         let ns = if kind.namespaced { namespace } else { None };
         Ok(cache.get(ns, name))
     }
@@ -292,6 +300,42 @@ impl ClusterClient {
                 .unwrap_or_else(|| cache.list(None, |o| label.is_none_or(|l| has_label(o, l)))),
             complete: cache.is_complete(),
         })
+    }
+
+    /// [`Self::cached_tracked`] for a user who may not list the kind in
+    /// every namespace (RoleBindings only): of a namespaced kind, the
+    /// objects in `namespaces`, from the watch of each; of a
+    /// cluster-scoped kind, the objects named `names`, a GET each. What
+    /// lies elsewhere is not known, so the caller must look nowhere else
+    /// (a prune then deletes less, never more).
+    pub async fn tracked_within(
+        &self,
+        gvk: &GroupVersionKind,
+        label: Option<(&str, &str)>,
+        namespaces: &[String],
+        names: &[String],
+    ) -> Result<CachedObjects, ClusterError> {
+        let kind = self.resolve(gvk).await?;
+        let marked = |o: &Value| label.is_none_or(|l| has_label(o, l));
+        let mut objects = Vec::new();
+        let mut complete = true;
+        if kind.namespaced {
+            for ns in namespaces {
+                let scope = WatchScope::Namespace(ns.clone());
+                let cache = self.cache.ready(gvk, &kind.resource, &scope).await?;
+                objects.extend(cache.list(Some(ns), marked));
+                complete &= cache.is_complete();
+            }
+        } else {
+            for name in names {
+                if let Some(object) = self.get(gvk, None, name).await?
+                    && marked(&object)
+                {
+                    objects.push(Arc::new(object));
+                }
+            }
+        }
+        Ok(CachedObjects { objects, complete })
     }
 
     /// True when the cache of `gvk` in `scope` holds a complete, current

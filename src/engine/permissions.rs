@@ -29,6 +29,7 @@ pub const WRITE_ACTIONS: [&str; 5] = ["sync", "prune", "pause", "resume", "rollb
 pub(crate) struct Touched {
     pub gvk: GroupVersionKind,
     pub namespace: Option<String>,
+    pub name: String,
     /// It exists live (an apply updates it rather than creating it).
     pub exists: bool,
     /// Tracked but no longer desired: a prune deletes it.
@@ -64,8 +65,12 @@ pub(crate) async fn object_checks(
         let Ok(kind) = client.resolve(&t.gvk).await else {
             continue;
         };
+        // The API server authorizes a request on a Namespace object as
+        // one in that namespace (so a RoleBinding there may allow it).
         let namespace = if kind.namespaced {
             t.namespace.as_deref()
+        } else if kind.resource.group.is_empty() && kind.resource.plural == "namespaces" {
+            Some(t.name.as_str())
         } else {
             None
         };
@@ -101,6 +106,7 @@ pub(crate) async fn touched_by(client: &ClusterClient, objects: &[Value]) -> Vec
         out.push(Touched {
             gvk,
             namespace: key.namespace,
+            name: key.name,
             exists,
             extra: false,
         });
@@ -120,6 +126,7 @@ fn touched_by_status(status: &AppStatus) -> Vec<Touched> {
                 kind: r.kind.clone(),
             },
             namespace: (!r.namespace.is_empty()).then(|| r.namespace.clone()),
+            name: r.name.clone(),
             exists: r.health != HealthStatus::Missing,
             extra: r.message == EXTRA_MESSAGE,
         })

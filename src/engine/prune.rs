@@ -75,6 +75,15 @@ pub async fn find_extras(
             .entry((entry.key.group.clone(), entry.key.kind.clone()))
             .or_insert_with(|| entry.version.clone());
     }
+    // The namespaces the app renders into or a sync applied to: where a
+    // user bound only there looks for extras.
+    let namespaces: Vec<String> = desired_keys
+        .iter()
+        .chain(inventory.iter().map(|e| &e.key))
+        .filter_map(|k| k.namespace.clone())
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
 
     let argo = matches!(tracking, Tracking::Argocd { .. });
     let kustomization = matches!(
@@ -90,7 +99,26 @@ pub async fn find_extras(
         };
         let selector = tracking.selector();
         let selector = selector.as_ref().map(|(k, v)| (k.as_str(), v.as_str()));
-        let live = match client.cached_tracked(&gvk, selector).await {
+        let listed = match client.cached_tracked(&gvk, selector).await {
+            // May not list the kind everywhere: look where the app puts
+            // objects and where its syncs applied them.
+            Err(ClusterError::Forbidden { .. }) => {
+                let names: Vec<String> = inventory
+                    .iter()
+                    .filter(|e| {
+                        e.key.namespace.is_none()
+                            && e.key.group == gvk.group
+                            && e.key.kind == gvk.kind
+                    })
+                    .map(|e| e.key.name.clone())
+                    .collect();
+                client
+                    .tracked_within(&gvk, selector, &namespaces, &names)
+                    .await
+            }
+            other => other,
+        };
+        let live = match listed {
             Ok(listed) if listed.complete => listed.objects,
             Ok(_) => {
                 return Err(EngineError::Sync {
@@ -190,6 +218,7 @@ pub(crate) async fn prune_extras(
                 kind: e.key.kind.clone(),
             },
             namespace: e.key.namespace.clone(),
+            name: e.key.name.clone(),
             exists: true,
             extra: true,
         })

@@ -117,12 +117,20 @@ pub(crate) struct UserAccess {
     /// None = no rule limits (only denied namespaces apply).
     pub rules: Option<Vec<AccessRule>>,
     pub denied_namespaces: Vec<String>,
+    /// Some = bound by RoleBindings in these namespaces only: anything
+    /// cluster-wide or elsewhere is refused.
+    pub only_namespaces: Option<Vec<String>>,
 }
 
 impl UserAccess {
     pub fn allows(&self, r: &Request<'_>) -> bool {
         if r.namespace
             .is_some_and(|ns| self.denied_namespaces.iter().any(|d| d == ns))
+        {
+            return false;
+        }
+        if let Some(only) = &self.only_namespaces
+            && !r.namespace.is_some_and(|ns| only.iter().any(|o| o == ns))
         {
             return false;
         }
@@ -180,7 +188,9 @@ pub(crate) fn access_review(faults: &super::faults::FaultHandle, req: &Req, user
         verb: text("verb"),
         group: text("group"),
         resource: &resource,
-        namespace: request_namespace(text("resource"), text("group"), namespace, name),
+        // The attributes are the authorizer's own: a Namespace object is
+        // asked about in its namespace, as its requests are authorized.
+        namespace,
         name,
     };
     let allowed = attrs.is_object() && faults.allows(user, &request);
@@ -237,6 +247,7 @@ mod tests {
         let read = UserAccess {
             rules: Some(vec![AccessRule::read_only()]),
             denied_namespaces: vec!["tether-system".into()],
+            only_namespaces: None,
         };
         assert!(read.allows(&req("list", "apps", "deployments", None)));
         assert!(!read.allows(&req("patch", "apps", "deployments", Some("web"))));
@@ -246,11 +257,27 @@ mod tests {
         let op = UserAccess {
             rules: Some(vec![leases, scaled]),
             denied_namespaces: Vec::new(),
+            only_namespaces: None,
         };
         assert!(op.allows(&req("update", "coordination.k8s.io", "leases", Some("a"))));
         assert!(!op.allows(&req("update", "", "leases", Some("a"))));
         assert!(op.allows(&req("patch", "apps", "deployments/scale", Some("a"))));
         assert!(!op.allows(&req("patch", "apps", "deployments", Some("a"))));
+    }
+
+    #[test]
+    fn a_user_bound_in_some_namespaces_may_do_nothing_elsewhere() {
+        let bound = UserAccess {
+            rules: None,
+            denied_namespaces: Vec::new(),
+            only_namespaces: Some(vec!["web".into()]),
+        };
+        assert!(bound.allows(&req("list", "", "configmaps", Some("web"))));
+        assert!(!bound.allows(&req("list", "", "configmaps", Some("other"))));
+        assert!(!bound.allows(&req("list", "", "configmaps", None)));
+        // Its own Namespace object is asked about in that namespace.
+        assert!(bound.allows(&req("get", "", "namespaces", Some("web"))));
+        assert!(!bound.allows(&req("list", "", "namespaces", None)));
     }
 
     #[test]

@@ -290,6 +290,18 @@ impl FaultHandle {
         self.restrict_user(user, vec![AccessRule::read_only()]);
     }
 
+    /// Limits `user` to `namespaces`, as RoleBindings there and no
+    /// ClusterRoleBinding would: every request cluster-wide, on a
+    /// cluster-scoped kind or in another namespace is refused (the
+    /// Namespace objects of `namespaces` may be read).
+    pub fn restrict_to_namespaces(&self, user: &str, namespaces: &[&str]) {
+        self.lock()
+            .access
+            .entry(user.to_string())
+            .or_default()
+            .only_namespaces = Some(namespaces.iter().map(|n| n.to_string()).collect());
+    }
+
     /// Takes every right in `namespace` (and on the Namespace object of
     /// that name) from `user`, whatever else it may do.
     pub fn deny_namespace(&self, user: &str, namespace: &str) {
