@@ -323,22 +323,7 @@ async fn a_user_bound_only_in_the_apps_namespaces_syncs_prunes_and_pauses() {
     // its syncs applied them.
     let env = Env::new().await;
     // tether-system exists (an admin made it when installing tether).
-    let namespaces = kube::Api::<kube::api::DynamicObject>::all_with(
-        env.kube().await,
-        &kube::core::ApiResource::from_gvk(&kube::core::GroupVersionKind::gvk(
-            "",
-            "v1",
-            "Namespace",
-        )),
-    );
-    let system = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tether-system"}});
-    namespaces
-        .create(
-            &Default::default(),
-            &serde_json::from_value(system).unwrap(),
-        )
-        .await
-        .unwrap();
+    common::gitops::namespace(&env.kube().await, "tether-system").await;
     env.faults()
         .restrict_to_namespaces("ns-admin", &["web", "tether-system"]);
     operate(&env, "ns-admin").await.unwrap();

@@ -20,22 +20,7 @@ const RESOURCES: [&str; 3] = ["configmaps", "services", "deployments"];
 
 /// Creates namespace `name` holding `count` ConfigMaps no app renders.
 async fn crowded_namespace(env: &Env, name: &str, count: usize) {
-    let namespaces = kube::Api::<kube::api::DynamicObject>::all_with(
-        env.kube().await,
-        &kube::core::ApiResource::from_gvk(&kube::core::GroupVersionKind::gvk(
-            "",
-            "v1",
-            "Namespace",
-        )),
-    );
-    let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
-    namespaces
-        .create(
-            &PostParams::default(),
-            &serde_json::from_value(namespace).unwrap(),
-        )
-        .await
-        .unwrap();
+    common::gitops::namespace(&env.kube().await, name).await;
     let api = env.api_in("v1", "ConfigMap", name).await;
     for i in 0..count {
         let object = json!({
