@@ -1,5 +1,5 @@
-//! The HTTP stack under the kube client: kube-rs's own, with two changes
-//! that a Go client (kubectl, client-go) has and kube-rs 5 does not.
+//! The HTTP stack under the kube client: kube-rs's own, changed where a
+//! Go client (kubectl, client-go) behaves otherwise than kube-rs 5.
 //!
 //! - **HTTP/2 where the server offers it.** The requests client's TLS
 //!   connections offer `h2` and `http/1.1` by ALPN; a kube-apiserver
@@ -21,14 +21,16 @@
 //! Everything else comes from kube-rs unchanged: the TLS settings of the
 //! kubeconfig (CA, client certificates, `insecure-skip-tls-verify`,
 //! `tls-server-name`), the authentication layer (tokens, exec plugins and
-//! their refresh), impersonation and extra headers, and the connect, read
-//! and write timeouts. A kubeconfig with a `proxy-url` keeps kube-rs's
-//! stack whole (HTTP/1.1 through the proxy).
+//! their refresh, shared by both clients so an exec plugin runs once per
+//! token), impersonation and extra headers, and the connect, read and
+//! write timeouts. A kubeconfig with a `proxy-url` keeps kube-rs's stack
+//! whole (HTTP/1.1 through the proxy).
 
 use http_body_util::BodyExt;
 use hyper_timeout::TimeoutConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use kube::client::middleware::AuthLayer;
 use kube::client::{Body, ClientBuilder, ConfigExt, DynBody};
 use std::time::Duration;
 use tower::{BoxError, ServiceBuilder, ServiceExt};
@@ -50,17 +52,26 @@ pub struct Clients {
 
 /// The clients of the cluster of `config`.
 pub fn clients(config: kube::Config) -> Result<Clients, kube::Error> {
+    if config.proxy_url.is_some() {
+        return Ok(Clients {
+            requests: kube::Client::try_from(config.clone())?,
+            watches: kube::Client::try_from(config)?,
+        });
+    }
+    let auth = config.auth_layer()?;
     Ok(Clients {
-        requests: client(config.clone(), true)?,
-        watches: client(config, false)?,
+        requests: client(&config, true, auth.as_ref())?,
+        watches: client(&config, false, auth.as_ref())?,
     })
 }
 
-/// A kube client for `config`, offering HTTP/2 when `http2`.
-fn client(config: kube::Config, http2: bool) -> Result<kube::Client, kube::Error> {
-    if config.proxy_url.is_some() {
-        return kube::Client::try_from(config);
-    }
+/// A kube client for `config` authenticating with `auth`, offering
+/// HTTP/2 when `http2`.
+fn client(
+    config: &kube::Config,
+    http2: bool,
+    auth: Option<&AuthLayer>,
+) -> Result<kube::Client, kube::Error> {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_nodelay(true);
@@ -92,7 +103,7 @@ fn client(config: kube::Config, http2: bool) -> Result<kube::Client, kube::Error
             .build(connector);
     let service = ServiceBuilder::new()
         .layer(config.base_uri_layer())
-        .option_layer(config.auth_layer()?)
+        .option_layer(auth)
         .layer(config.extra_headers_layer()?)
         .map_err(BoxError::from)
         .service(http_client)

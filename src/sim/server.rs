@@ -192,8 +192,12 @@ async fn accept_loop(listener: TcpListener, tls: Option<TlsAcceptor>, state: Arc
                     }
                 }
                 Some(tls) => {
-                    let Ok(stream) = tls.accept(stream).await else {
-                        return;
+                    let stream = tokio::select! {
+                        accepted = tls.accept(stream) => match accepted {
+                            Ok(stream) => stream,
+                            Err(_) => return,
+                        },
+                        _ = stopped.cancelled() => return,
                     };
                     let mut builder = auto::Builder::new(TokioExecutor::new());
                     // Go's default, which a kube-apiserver keeps unless
