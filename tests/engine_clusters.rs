@@ -299,3 +299,31 @@ async fn every_app_is_listed_before_its_cluster_answers() {
     assert_eq!(snapshot.repos.len(), 1, "{:?}", snapshot.repos);
     drop(silent);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_status_pass_of_many_apps_checks_their_cluster_a_few_times() {
+    let env = Env::new().await;
+    let config = std::fs::read_to_string(&env.config).unwrap();
+    let app = config.split_once("apps:\n").unwrap().1;
+    let many: String = (0..40)
+        .map(|i| app.replace("- name: web", &format!("- name: web-{i}")))
+        .collect();
+    std::fs::write(&env.config, format!("{config}{many}")).unwrap();
+    let engine = env.engine();
+    engine.sync("web", &SyncOptions::default()).await.unwrap();
+    let faults = env.sim.as_ref().unwrap().faults();
+    let pings = faults.requests("/version", "get");
+    let statuses = engine.status_all().await;
+    assert_eq!(statuses.len(), 41);
+    assert!(
+        statuses.iter().all(|s| s.sync != SyncStatus::Unknown),
+        "{statuses:#?}"
+    );
+    // A check under way is shared by the apps that asked meanwhile: fewer
+    // than one per app (11 to 18 of 41 here; one each before).
+    let sent = faults.requests("/version", "get") - pings;
+    assert!(
+        (1..=30).contains(&sent),
+        "{sent} reachability checks for 41 apps"
+    );
+}

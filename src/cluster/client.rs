@@ -45,6 +45,9 @@ pub struct ClusterClient {
     pub(super) throttle: super::throttle::Throttle,
     timing: Timing,
     pub(super) access: super::access::AccessCache,
+    /// When the last successful reachability check was answered, and the
+    /// server's version it gave.
+    last_ping: tokio::sync::Mutex<Option<(Instant, String)>>,
 }
 
 /// Retry pacing of a cluster that failed: the last error and when to ask
@@ -114,6 +117,7 @@ impl ClusterClient {
                 max: timing.cluster_backoff_max,
             },
             access: super::access::AccessCache::default(),
+            last_ping: tokio::sync::Mutex::new(None),
             throttle: super::throttle::Throttle::new(timing.qps, timing.burst),
             timing,
         })
@@ -152,6 +156,19 @@ impl ClusterClient {
         if let Some(cached) = self.backoff.current() {
             return Err(cached);
         }
+        // One check at a time: callers that asked while one was under way
+        // take its answer, which came after they asked (a status pass of
+        // thousands of apps sends a few pings, not one per app).
+        let asked = Instant::now();
+        let mut last = self.last_ping.lock().await;
+        if let Some(cached) = self.backoff.current() {
+            return Err(cached);
+        }
+        if let Some((answered, version)) = &*last
+            && *answered >= asked
+        {
+            return Ok(version.clone());
+        }
         let limit = self.timing.ping_timeout;
         let answer = tokio::time::timeout(limit, self.client.apiserver_version()).await;
         let result = match answer {
@@ -164,7 +181,10 @@ impl ClusterClient {
             }),
         };
         match &result {
-            Ok(_) => self.backoff.reset(),
+            Ok(version) => {
+                self.backoff.reset();
+                *last = Some((Instant::now(), version.clone()));
+            }
             Err(e) => self.backoff.failed(e),
         }
         result

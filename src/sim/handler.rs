@@ -139,7 +139,10 @@ pub(crate) async fn handle(state: Arc<SimState>, req: Req) -> Reply {
         .unwrap_or(Answer::JSON)
         .encoding;
     match route(&req.path) {
-        Route::Version => discovery::version(&reg),
+        Route::Version => {
+            state.faults.count("/version", "get");
+            discovery::version(&reg)
+        }
         Route::Healthz => Reply::Text(200, "ok".into(), "text/plain; charset=utf-8"),
         Route::Api => discovery::api(&reg).encoded(builtin),
         Route::Apis => discovery::apis(&reg).encoded(builtin),
