@@ -18,6 +18,9 @@ use tether::sim::{Fault, FaultHandle};
 /// Namespaced resources the `web` app renders.
 const RESOURCES: [&str; 3] = ["configmaps", "services", "deployments"];
 
+/// A ConfigMap of the `web` app in the crowded namespace.
+const ELSEWHERE: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-elsewhere\n  namespace: crowded\ndata:\n  A: \"1\"\n";
+
 /// Creates namespace `name` holding `count` ConfigMaps no app renders.
 async fn crowded_namespace(env: &Env, name: &str, count: usize) {
     common::gitops::namespace(&env.kube().await, name).await;
@@ -98,9 +101,8 @@ async fn a_tracked_object_in_any_namespace_is_found_and_pruned_only_on_complete_
     let env = Env::new().await;
     crowded_namespace(&env, "crowded", 5).await;
     // The app also renders a ConfigMap into the crowded namespace.
-    let elsewhere = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-elsewhere\n  namespace: crowded\ndata:\n  A: \"1\"\n";
     env.commit(
-        &[file("apps/web/elsewhere.yaml", elsewhere)],
+        &[file("apps/web/elsewhere.yaml", ELSEWHERE)],
         "Add one elsewhere",
     );
     let engine = env.quick_engine();
@@ -237,9 +239,8 @@ fn open_in(faults: &FaultHandle, resource: &str) -> Vec<String> {
 async fn a_namespace_no_app_reads_any_more_loses_its_watch() {
     let env = Env::new().await;
     crowded_namespace(&env, "crowded", 5).await;
-    let elsewhere = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-elsewhere\n  namespace: crowded\ndata:\n  A: \"1\"\n";
     env.commit(
-        &[file("apps/web/elsewhere.yaml", elsewhere)],
+        &[file("apps/web/elsewhere.yaml", ELSEWHERE)],
         "Add one elsewhere",
     );
     let mut options = common::faults::quick_options();
@@ -275,7 +276,7 @@ async fn a_namespace_no_app_reads_any_more_loses_its_watch() {
 
     // A read of it again starts a fresh watch (with a fresh list).
     let lists = faults.requests("configmaps", "list");
-    env.commit(&[file("apps/web/elsewhere.yaml", elsewhere)], "Add it back");
+    env.commit(&[file("apps/web/elsewhere.yaml", ELSEWHERE)], "Add it back");
     engine.sync("web", &SyncOptions::default()).await.unwrap();
     let status = env.status_of(&engine).await;
     assert_eq!(status.sync, SyncStatus::Synced, "{status:#?}");
