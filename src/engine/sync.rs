@@ -342,7 +342,7 @@ fn still_tracked(
                         && r.group == e.key.group
                         && r.kind == e.key.kind
                         && r.name == e.key.name
-                        && r.namespace == e.key.namespace.clone().unwrap_or_default()
+                        && r.namespace == e.key.namespace.as_deref().unwrap_or_default()
                 })
         })
         .map(|e| crate::cluster::InventoryEntry {
